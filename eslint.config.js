@@ -1,0 +1,41 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const noProcessEnv = {
+  'no-restricted-properties': [
+    'error',
+    { object: 'process', property: 'env', message: 'Read configuration through config.ts only.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.turbo/**', '.data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      ...noProcessEnv,
+    },
+  },
+  {
+    files: ['packages/api/src/domains/**/service.ts', 'packages/api/src/domains/**/service/**', 'packages/api/src/domains/**/repository.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@trpc/*', 'fastify', '@fastify/*'], message: 'Services stay transport-free.' }] },
+      ],
+    },
+  },
+  {
+    files: ['packages/api/src/config.ts', 'packages/db/src/testing/**', '**/vitest.config.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

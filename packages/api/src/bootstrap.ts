@@ -1,0 +1,33 @@
+import type { Db } from '@ipay/db';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { AppDeps } from './context';
+import { createPlatformAdmin, hasPlatformAdmin } from './domains/auth/service';
+import { CreateAdminInput } from './domains/auth/schemas';
+import { loadJwtKeys } from './domains/auth/keyring-file';
+import { createKeyring } from './domains/auth/tokens';
+import { ensureSystemRoles } from './domains/rbac/service';
+import { fieldErrorsFromIssues } from './errors/to-problem';
+
+export async function createAppDeps(config: Config, db: Db, logger: Logger): Promise<AppDeps> {
+  return { config, db, logger, keyring: createKeyring(await loadJwtKeys(config)) };
+}
+
+export type InitialAdminOutcome = 'created' | 'exists' | 'not-configured';
+
+/**
+ * Brings a migrated database to a usable state: system roles seeded, and on first start the platform admin
+ * from IPAY_ADMIN_EMAIL / IPAY_ADMIN_PASSWORD. Idempotent; every process may run it.
+ */
+export async function preparePlatform(db: Db, config: Config): Promise<InitialAdminOutcome> {
+  await ensureSystemRoles(db);
+  if (await hasPlatformAdmin(db)) return 'exists';
+  if (!config.initialAdmin) return 'not-configured';
+  const parsed = CreateAdminInput.safeParse({ ...config.initialAdmin, name: 'Platform admin' });
+  if (!parsed.success) {
+    const problems = fieldErrorsFromIssues(parsed.error.issues).map((e) => `${e.field} ${e.message}`);
+    throw new Error(`IPAY_ADMIN_EMAIL/IPAY_ADMIN_PASSWORD rejected: ${problems.join('; ')}`);
+  }
+  await db.transaction().execute((trx) => createPlatformAdmin(trx, parsed.data));
+  return 'created';
+}

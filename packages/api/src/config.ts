@@ -1,0 +1,115 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  IPAY_DATA_DIR: z.string().default(path.join(projectRoot, '.data')),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  JWT_KEYS: z.string().optional(),
+  CORS_ORIGINS: commaList,
+  SECURITY_HEADERS: z.enum(['on', 'off']).default('on'),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  IPAY_ADMIN_EMAIL: z.email().optional(),
+  IPAY_ADMIN_PASSWORD: z.string().optional(),
+});
+
+export interface JwtKey {
+  kid: string;
+  secret: string;
+}
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  /** Configured signing keys; the first one signs. Empty means "use the generated dev key in dataDir". */
+  jwtKeys: JwtKey[];
+  corsOrigins: string[];
+  securityHeaders: boolean;
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  logLevel: string;
+  loginRateLimit: { limit: number; windowSeconds: number };
+  workerConcurrency: number;
+  initialAdmin: { email: string; password: string } | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** `kid:secret,kid:secret`; the secret is at least 32 characters so HS256 keys are never guessable. */
+function parseJwtKeys(value: string | undefined): JwtKey[] {
+  if (!value) return [];
+  return value.split(',').map((entry) => {
+    const [kid, secret] = entry.split(':', 2).map((part) => part.trim());
+    if (!kid || !secret || secret.length < 32) {
+      throw new ConfigError('JWT_KEYS must be "kid:secret[,kid:secret…]" with secrets of at least 32 characters');
+    }
+    return { kid, secret };
+  });
+}
+
+/** The only place that reads the environment: everything else receives a Config. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${fields}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.JWT_KEYS) throw new ConfigError('JWT_KEYS is required in production');
+  if (Boolean(e.IPAY_ADMIN_EMAIL) !== Boolean(e.IPAY_ADMIN_PASSWORD)) {
+    throw new ConfigError('set both IPAY_ADMIN_EMAIL and IPAY_ADMIN_PASSWORD, or neither');
+  }
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir: path.resolve(e.IPAY_DATA_DIR),
+    embeddedPostgresPort: e.EMBEDDED_PG_PORT,
+    jwtKeys: parseJwtKeys(e.JWT_KEYS),
+    corsOrigins: e.CORS_ORIGINS,
+    securityHeaders: e.SECURITY_HEADERS === 'on',
+    trustProxy: e.TRUST_PROXY === 'true',
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    logLevel: e.LOG_LEVEL,
+    loginRateLimit: { limit: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    initialAdmin:
+      e.IPAY_ADMIN_EMAIL && e.IPAY_ADMIN_PASSWORD
+        ? { email: e.IPAY_ADMIN_EMAIL, password: e.IPAY_ADMIN_PASSWORD }
+        : undefined,
+  };
+}

@@ -1,0 +1,63 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Db } from '@ipay/db';
+import type { BaseLogger, Logger } from 'pino';
+import type { Config } from './config';
+import type { AccessTokenClaims, Keyring } from './domains/auth/tokens';
+import { verifyAccessToken } from './domains/auth/tokens';
+import { AppError } from './errors/app-error';
+
+export type RequestLogger = Pick<BaseLogger, 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'>;
+
+/** What a process builds once at start-up and every request shares. */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  keyring: Keyring;
+  logger: Logger;
+}
+
+export type Credentials =
+  | { kind: 'none' }
+  | { kind: 'valid'; claims: AccessTokenClaims }
+  | { kind: 'invalid'; error: AppError };
+
+export interface RequestContext extends Omit<AppDeps, 'logger'> {
+  /** The request's logger: every line carries its traceId. */
+  logger: RequestLogger;
+  traceId: string;
+  ip: string;
+  headers: IncomingHttpHeaders;
+  credentials: Credentials;
+}
+
+export interface RequestInfo {
+  traceId: string;
+  ip: string;
+  headers: IncomingHttpHeaders;
+  logger: RequestLogger;
+}
+
+function readCredentials(keyring: Keyring, authorization: string | undefined): Credentials {
+  if (!authorization) return { kind: 'none' };
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+  if (!match?.[1]) {
+    return { kind: 'invalid', error: new AppError('unauthenticated', 'Send the token as "Authorization: Bearer <token>".') };
+  }
+  try {
+    return { kind: 'valid', claims: verifyAccessToken(keyring, match[1]) };
+  } catch (error) {
+    if (error instanceof AppError) return { kind: 'invalid', error };
+    throw error;
+  }
+}
+
+export function createRequestContext(deps: AppDeps, request: RequestInfo): RequestContext {
+  return {
+    ...deps,
+    logger: request.logger,
+    traceId: request.traceId,
+    ip: request.ip,
+    headers: request.headers,
+    credentials: readCredentials(deps.keyring, request.headers.authorization),
+  };
+}

@@ -1,0 +1,142 @@
+import type { OrganizationType } from '../auth/schemas';
+import { ACTIONS, RESOURCE_NAMES, type Action, type DataScope, type Permission, type Resource } from './catalogue';
+
+export const SYSTEM_ROLE_KEYS = [
+  'platform_admin',
+  'operator',
+  'finance',
+  'sales',
+  'merchant_admin',
+  'merchant_user',
+  'driver',
+  'sponsor_admin',
+  'sponsor_user',
+] as const;
+export type SystemRoleKey = (typeof SYSTEM_ROLE_KEYS)[number];
+
+interface SystemRoleDefinition {
+  /** Only users of this kind of organization may hold the role. */
+  organizationType: OrganizationType;
+  name: string;
+  description: string;
+  permissions: Permission[];
+}
+
+function grant(resources: readonly Resource[], actions: readonly Action[], scope: DataScope): Permission[] {
+  return resources.flatMap((resource) => actions.map((action) => ({ resource, action, scope })));
+}
+
+const ALL_ACTIONS = ACTIONS;
+const READ = ['read'] as const;
+const READ_EXPORT = ['read', 'export'] as const;
+const MANAGE = ['read', 'create', 'update', 'delete'] as const;
+
+const OPERATIONS_RESOURCES = RESOURCE_NAMES.filter(
+  (r) => !['roles', 'finance_batches', 'finance_reconciliation', 'consumer_wallet'].includes(r),
+);
+const MERCHANT_RESOURCES = [
+  'orders',
+  'order_uploads',
+  'payment_sessions',
+  'returns',
+  'integrations',
+  'events',
+  'lockers',
+] as const satisfies readonly Resource[];
+
+/**
+ * The roles every installation has. Their permissions are seeded on start-up; `platform_admin` is reset to
+ * everything on every start and cannot be edited, so the platform can never lock itself out.
+ */
+export const SYSTEM_ROLES: Record<SystemRoleKey, SystemRoleDefinition> = {
+  platform_admin: {
+    organizationType: 'operator',
+    name: 'Platform admin',
+    description: 'IPAY staff with every permission on every organization',
+    permissions: grant(RESOURCE_NAMES, ALL_ACTIONS, 'all'),
+  },
+  operator: {
+    organizationType: 'operator',
+    name: 'Operator',
+    description: 'IPAY operations staff: runs orders, carriers, integrations and controls across merchants',
+    permissions: [
+      ...grant(OPERATIONS_RESOURCES, ['read', 'create', 'update', 'approve', 'export'], 'all'),
+      ...grant(['roles', 'finance_batches', 'finance_reconciliation'], READ, 'all'),
+    ],
+  },
+  finance: {
+    organizationType: 'operator',
+    name: 'Finance',
+    description: 'IPAY finance staff: settlements, carrier invoices, finance batches and reconciliation',
+    permissions: [
+      ...grant(
+        ['finance_batches', 'finance_reconciliation', 'settlements', 'carrier_invoices', 'carrier_statements'],
+        ALL_ACTIONS,
+        'all',
+      ),
+      ...grant(['orders', 'payment_sessions', 'payments', 'merchants', 'organizations', 'audit'], READ_EXPORT, 'all'),
+    ],
+  },
+  sales: {
+    organizationType: 'operator',
+    name: 'Sales',
+    description: 'IPAY sales staff: CRM companies, HubSpot and quotes',
+    permissions: [
+      ...grant(['sales_companies', 'hubspot', 'quotes'], [...MANAGE, 'export'], 'all'),
+      ...grant(['merchants', 'organizations', 'carrier_tariffs'], READ, 'all'),
+    ],
+  },
+  merchant_admin: {
+    organizationType: 'merchant',
+    name: 'Merchant admin',
+    description: "Administers one merchant: its orders, integrations, webhooks, users and roles",
+    permissions: [
+      ...grant(MERCHANT_RESOURCES, [...MANAGE, 'export'], 'organization'),
+      ...grant(['users', 'roles'], MANAGE, 'organization'),
+      ...grant(['organizations'], ['read', 'update'], 'organization'),
+      ...grant(['parcels'], ['read', 'update'], 'organization'),
+      ...grant(['payments', 'settlements', 'notifications', 'quotes'], READ_EXPORT, 'organization'),
+    ],
+  },
+  merchant_user: {
+    organizationType: 'merchant',
+    name: 'Merchant user',
+    description: "Works a merchant's orders day to day",
+    permissions: [
+      ...grant(['orders', 'order_uploads', 'payment_sessions', 'returns'], ['read', 'create', 'update'], 'organization'),
+      ...grant(['parcels', 'payments', 'integrations', 'organizations', 'events'], READ, 'organization'),
+      ...grant(['users'], READ, 'own'),
+    ],
+  },
+  driver: {
+    organizationType: 'partner',
+    name: 'Driver',
+    description: 'Carrier driver: verifies the consumer OTP at the door and moves parcel status',
+    permissions: [
+      ...grant(['driver_otp'], ['create'], 'all'),
+      ...grant(['parcels'], ['read', 'update'], 'all'),
+      ...grant(['lockers'], ['create'], 'all'),
+      ...grant(['users'], READ, 'own'),
+    ],
+  },
+  sponsor_admin: {
+    organizationType: 'sponsor',
+    name: 'Sponsor admin',
+    description: "Administers one sponsor's benefit-card programs, orders and users",
+    permissions: [
+      ...grant(['benefit_cards'], ALL_ACTIONS, 'organization'),
+      ...grant(['users'], MANAGE, 'organization'),
+      ...grant(['roles', 'organizations'], READ, 'organization'),
+    ],
+  },
+  sponsor_user: {
+    organizationType: 'sponsor',
+    name: 'Sponsor user',
+    description: "Reads one sponsor's benefit-card orders and cards",
+    permissions: [...grant(['benefit_cards'], READ, 'organization'), ...grant(['users'], READ, 'own')],
+  },
+};
+
+export function systemRoleKeysFor(organizationType: OrganizationType): SystemRoleKey[] {
+  return SYSTEM_ROLE_KEYS.filter((key) => SYSTEM_ROLES[key].organizationType === organizationType);
+}

@@ -1,0 +1,82 @@
+import { TRPCError } from '@trpc/server';
+import { AppError, ERROR_KINDS, type ErrorKindName } from './app-error';
+import type { FieldError, Problem } from './problem';
+
+const PROBLEM_TYPE_BASE = 'https://api.ipay.global/problems/';
+
+const KIND_BY_TRPC_CODE: Partial<Record<TRPCError['code'], ErrorKindName>> = {
+  PARSE_ERROR: 'validation_failed',
+  BAD_REQUEST: 'validation_failed',
+  UNAUTHORIZED: 'unauthenticated',
+  FORBIDDEN: 'forbidden',
+  NOT_FOUND: 'not_found',
+  CONFLICT: 'conflict',
+  PAYLOAD_TOO_LARGE: 'payload_too_large',
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported_media_type',
+  UNPROCESSABLE_CONTENT: 'unprocessable',
+  TOO_MANY_REQUESTS: 'rate_limited',
+  SERVICE_UNAVAILABLE: 'service_unavailable',
+};
+
+export interface ProblemWithHeaders {
+  problem: Problem;
+  retryAfterSeconds: number | undefined;
+}
+
+interface ZodLikeIssue {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+}
+
+function isZodError(value: unknown): value is { issues: ZodLikeIssue[] } {
+  return (
+    value instanceof Error &&
+    Array.isArray((value as { issues?: unknown }).issues) &&
+    (value.name === 'ZodError' || value.name === '$ZodError')
+  );
+}
+
+export function fieldErrorsFromIssues(issues: ZodLikeIssue[]): FieldError[] {
+  return issues.map((issue) => ({
+    field: issue.path.length ? issue.path.map(String).join('.') : 'body',
+    message: issue.message,
+    code: issue.code,
+  }));
+}
+
+function build(kind: ErrorKindName, detail: string, traceId: string, errors?: FieldError[]): Problem {
+  const { status, title } = ERROR_KINDS[kind];
+  return {
+    type: `${PROBLEM_TYPE_BASE}${kind.replace(/_/g, '-')}`,
+    title,
+    status,
+    detail,
+    traceId,
+    ...(errors?.length ? { errors } : {}),
+  };
+}
+
+/**
+ * Turns anything thrown into problem details. Only AppError and input validation keep their detail:
+ * every other failure is a bug whose message may hold internals, so the caller gets a generic 500.
+ */
+export function toProblem(error: unknown, traceId: string): ProblemWithHeaders {
+  const cause = error instanceof TRPCError && error.cause ? error.cause : error;
+  if (cause instanceof AppError) {
+    return { problem: build(cause.kind, cause.detail, traceId, cause.errors), retryAfterSeconds: cause.retryAfterSeconds };
+  }
+  if (isZodError(cause)) {
+    const errors = fieldErrorsFromIssues(cause.issues);
+    const fields = errors.map((e) => e.field).join(', ');
+    return { problem: build('validation_failed', `Invalid fields: ${fields}`, traceId, errors), retryAfterSeconds: undefined };
+  }
+  if (error instanceof TRPCError) {
+    const kind = KIND_BY_TRPC_CODE[error.code];
+    if (kind) return { problem: build(kind, error.message, traceId), retryAfterSeconds: undefined };
+  }
+  return {
+    problem: build('internal', `An unexpected error occurred. Quote trace id ${traceId} to support.`, traceId),
+    retryAfterSeconds: undefined,
+  };
+}

@@ -1,0 +1,44 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
+import type { AppDeps } from '../context';
+import { createRequestContext } from '../context';
+import { Problem } from '../errors/problem';
+import { appRouter } from '../router';
+import { PROBLEM_CONTENT_TYPE } from './problem-reply';
+
+/** trpc-to-openapi wraps our error shape in its own body; callers get only the problem details. */
+function problemFromBody(payload: unknown): { problem: string; status: number; retryAfter?: number } | undefined {
+  if (typeof payload !== 'string') return undefined;
+  try {
+    const body = JSON.parse(payload) as { data?: { problem?: unknown; retryAfterSeconds?: number } };
+    const problem = Problem.safeParse(body.data?.problem);
+    if (!problem.success) return undefined;
+    return { problem: JSON.stringify(problem.data), status: problem.data.status, retryAfter: body.data?.retryAfterSeconds };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The tRPC procedures as REST, at the paths of their `openapi` meta. Mounted at the root so paths outside
+ * /api (the iQpay contract) work too; unknown paths answer a 404 problem.
+ */
+export function registerRestRoutes(app: FastifyInstance, deps: AppDeps): void {
+  void app.register((scope, _options, done) => {
+    scope.addHook('onSend', (_request, reply, payload, next) => {
+      if (reply.statusCode < 400) return next(null, payload);
+      const converted = problemFromBody(payload);
+      if (!converted) return next(null, payload);
+      void reply.code(converted.status).header('content-type', PROBLEM_CONTENT_TYPE);
+      if (converted.retryAfter) void reply.header('retry-after', String(converted.retryAfter));
+      next(null, converted.problem);
+    });
+    void scope.register(fastifyTRPCOpenApiPlugin, {
+      basePath: '/',
+      router: appRouter,
+      createContext: ({ req }: { req: FastifyRequest }) =>
+        createRequestContext(deps, { traceId: req.id, ip: req.ip, headers: req.headers, logger: req.log }),
+    });
+    done();
+  });
+}

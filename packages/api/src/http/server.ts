@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { getMigrationStatus } from '@ipay/db';
+import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import { sql } from 'kysely';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createRequestContext, type AppDeps } from '../context';
+import { AppError } from '../errors/app-error';
+import { toProblem } from '../errors/to-problem';
+import { buildOpenApiDocument } from '../openapi/document';
+import { appRouter } from '../router';
+import { fromFastifyError } from './fastify-errors';
+import { sendProblem } from './problem-reply';
+import { registerRestRoutes } from './rest';
+
+const TRACE_ID_HEADER = 'x-trace-id';
+const INCOMING_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Honours a caller's `x-request-id` when it is well-formed, so a trace can span systems. */
+function traceIdFor(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const incoming = request.headers['x-request-id'];
+  return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
+}
+
+function registerJsonParser(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'remove');
+  app.removeContentTypeParser('application/json');
+  // Bodiless POSTs (run-now, approve…) are common; an empty JSON body means "no input", not an error.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(request, text, done);
+  });
+}
+
+function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+      const migrations = await getMigrationStatus(deps.db);
+      if (!migrations.current) {
+        const detail = `Pending migrations: ${migrations.pending.join(', ')}.`;
+        return sendProblem(reply, toProblem(new AppError('service_unavailable', detail), request.id));
+      }
+      return { status: 'ready', migrations: 'current' };
+    } catch (error) {
+      request.log.warn({ err: error }, 'readiness check failed');
+      return sendProblem(reply, toProblem(new AppError('service_unavailable', 'The database is not reachable.'), request.id));
+    }
+  });
+}
+
+async function registerDocs(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const document = buildOpenApiDocument(deps.config.publicUrl);
+  app.get('/api/openapi.json', () => document);
+  await app.register(swagger, { mode: 'static', specification: { document: document as never } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    uiConfig: { url: '/api/openapi.json', deepLinking: true, persistAuthorization: true },
+  });
+}
+
+export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyServerOptions['loggerInstance'],
+    genReqId: traceIdFor,
+    requestIdLogLabel: 'traceId',
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header(TRACE_ID_HEADER, request.id);
+    done();
+  });
+  app.setErrorHandler((error, request, reply) => {
+    const known = fromFastifyError(error as { code?: string; statusCode?: number; message: string }, config.bodyLimitBytes);
+    if (!known) request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, toProblem(known ?? error, request.id));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, toProblem(new AppError('not_found', `No route ${request.method} ${request.url}.`), request.id)),
+  );
+  registerJsonParser(app);
+
+  if (config.securityHeaders) {
+    await app.register(helmet, {
+      global: true,
+      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
+    });
+  }
+  await app.register(cors, {
+    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins.length ? config.corsOrigins : false,
+    exposedHeaders: [TRACE_ID_HEADER, 'retry-after'],
+  });
+
+  registerHealthRoutes(app, deps);
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req }: { req: import('fastify').FastifyRequest }) =>
+        createRequestContext(deps, { traceId: req.id, ip: req.ip, headers: req.headers, logger: req.log }),
+    },
+  });
+  await registerDocs(app, deps);
+  registerRestRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,15 @@
+export { loadConfig, ConfigError, type Config } from './config';
+export { createLogger } from './logging';
+export { createAppDeps, preparePlatform, type InitialAdminOutcome } from './bootstrap';
+export { buildServer } from './http/server';
+export { appRouter, type AppRouter } from './router';
+export type { AppDeps } from './context';
+export { AppError } from './errors/app-error';
+export { fieldErrorsFromIssues } from './errors/to-problem';
+export { JOB_CATALOGUE, JOB_NAMES, isJobName, type JobName, type JobPayload } from './jobs/catalogue';
+export { enqueueJob, type EnqueueOptions } from './jobs/enqueue';
+export { dispatchDomainEvent, recordDomainEvent } from './domains/events/service';
+export { createPlatformAdmin } from './domains/auth/service';
+export { CreateAdminInput } from './domains/auth/schemas';
+export { purgeExpiredIdempotencyKeys } from './platform/idempotency';
+export { purgeExpiredRateLimitBuckets } from './platform/rate-limit';

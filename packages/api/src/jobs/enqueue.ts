@@ -1,0 +1,37 @@
+import { sql } from 'kysely';
+import type { DbExecutor } from '@ipay/db';
+import { JOB_CATALOGUE, type JobName, type JobPayload } from './catalogue';
+
+export interface EnqueueOptions {
+  /** At most one pending job per key: a second enqueue replaces the first (graphile-worker job_key). */
+  jobKey?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+  /** Jobs in one queue run one at a time, in order. */
+  queueName?: string;
+}
+
+/**
+ * Adds a job through graphile-worker's SQL API on the given executor, so a job enqueued inside a transaction
+ * exists only if that transaction commits.
+ */
+export async function enqueueJob<N extends JobName>(
+  db: DbExecutor,
+  name: N,
+  payload: JobPayload<N>,
+  options: EnqueueOptions = {},
+): Promise<string> {
+  const checked: unknown = JOB_CATALOGUE[name].payload.parse(payload);
+  const { rows } = await sql<{ id: string }>`
+    select (graphile_worker.add_job(
+      ${name},
+      ${JSON.stringify(checked)}::json,
+      queue_name => ${options.queueName ?? null}::text,
+      run_at => ${options.runAt ?? null}::timestamptz,
+      max_attempts => ${options.maxAttempts ?? null}::int,
+      job_key => ${options.jobKey ?? null}::text
+    )).id::text as id`.execute(db);
+  const id = rows[0]?.id;
+  if (!id) throw new Error(`graphile_worker.add_job returned no job for ${name}`);
+  return id;
+}

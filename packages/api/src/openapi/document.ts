@@ -1,0 +1,92 @@
+import { generateOpenApiDocument, type OpenApiMeta } from 'trpc-to-openapi';
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { ERROR_KINDS } from '../errors/app-error';
+import { Problem } from '../errors/problem';
+import { appRouter } from '../router';
+import type { ProcedureMeta } from '../trpc/init';
+
+type OpenApiDocument = ReturnType<typeof generateOpenApiDocument>;
+
+const PROBLEM_CONTENT = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+const STATUS_TITLES = new Map<number, string>(Object.values(ERROR_KINDS).map((kind) => [kind.status, kind.title]));
+
+/** Routes served by Fastify directly (no tRPC procedure): documented here by hand. */
+const PLAIN_ROUTES: ZodOpenApiPathsObject = {
+  '/healthz': {
+    get: {
+      operationId: 'health-live',
+      tags: ['operations'],
+      summary: 'Liveness: the process is up',
+      responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+    },
+  },
+  '/readyz': {
+    get: {
+      operationId: 'health-ready',
+      tags: ['operations'],
+      summary: 'Readiness: the database answers and its migrations are current',
+      responses: {
+        200: {
+          description: 'Ready',
+          content: { 'application/json': { schema: z.object({ status: z.literal('ready'), migrations: z.literal('current') }) } },
+        },
+        503: { description: 'Not ready', content: PROBLEM_CONTENT },
+      },
+    },
+  },
+};
+
+function nonIdempotentOperationIds(): Set<string> {
+  const ids = new Set<string>();
+  for (const [path, procedure] of Object.entries(appRouter._def.procedures)) {
+    const meta = (procedure as unknown as { _def: { meta?: OpenApiMeta<ProcedureMeta> } })._def.meta;
+    if (meta?.idempotent === false) ids.add(path.replace(/\./g, '-'));
+  }
+  return ids;
+}
+
+/** Rewrites trpc-to-openapi's error responses to the product's problem details and documents Idempotency-Key. */
+function applyConventions(document: OpenApiDocument): OpenApiDocument {
+  const skipIdempotency = nonIdempotentOperationIds();
+  for (const pathItem of Object.values(document.paths ?? {})) {
+    for (const [method, operation] of Object.entries(pathItem)) {
+      if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
+      const responses = operation.responses as Record<string, { description: string; content?: unknown }>;
+      for (const status of Object.keys(responses)) {
+        if (Number(status) < 400) continue;
+        responses[status] = { description: STATUS_TITLES.get(Number(status)) ?? 'Error', content: PROBLEM_CONTENT };
+      }
+      responses.default = { description: 'Any other error, as problem details', content: PROBLEM_CONTENT };
+      const operationId = (operation as { operationId?: string }).operationId ?? '';
+      if (['post', 'put', 'patch', 'delete'].includes(method) && !skipIdempotency.has(operationId)) {
+        const parameters = ((operation as { parameters?: unknown[] }).parameters ??= []);
+        parameters.push({
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description: 'Retry-safe key (1–255 visible ASCII): the same key and body replay the first response for 24 h; another body is a 409.',
+          schema: { type: 'string', maxLength: 255 },
+        });
+      }
+    }
+  }
+  return document;
+}
+
+export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
+  return applyConventions(
+    generateOpenApiDocument(appRouter, {
+      title: 'IPAY platform API',
+      version: '0.1.0',
+      description:
+        'Pay-on-delivery e-commerce and the iQpay benefit-card Order API. Errors are RFC 9457 problem details; ' +
+        'money is integer minor units with an ISO 4217 currency; timestamps are ISO 8601 UTC.',
+      baseUrl: publicUrl,
+      docsUrl: `${publicUrl}/docs`,
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      paths: PLAIN_ROUTES,
+      defs: { Problem },
+    }),
+  );
+}

@@ -1,0 +1,11 @@
+import { authRouter } from './domains/auth/router';
+import { rbacRouter } from './domains/rbac/router';
+import { router } from './trpc/init';
+
+/** Every domain's procedures. REST routes match in this order: declare literal paths before templated ones. */
+export const appRouter = router({
+  auth: authRouter,
+  rbac: rbacRouter,
+});
+
+export type AppRouter = typeof appRouter;

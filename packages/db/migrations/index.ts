@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026_11_22_000001_foundation';
+
+/** Every migration in order of its name; a test checks this list against the folder. */
+export const migrations: Record<string, Migration> = {
+  '2026_11_22_000001_foundation': foundation,
+};
