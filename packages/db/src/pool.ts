@@ -26,5 +26,6 @@ export function createPool({
 }: PoolOptions): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, application_name: applicationName });
   pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   return pool;
 }

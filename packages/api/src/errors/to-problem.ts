@@ -19,6 +19,7 @@ const KIND_BY_TRPC_CODE: Partial<Record<TRPCError['code'], ErrorKindName>> = {
 };
 
 export interface ProblemWithHeaders {
+  kind: ErrorKindName;
   problem: Problem;
   retryAfterSeconds: number | undefined;
 }
@@ -45,15 +46,25 @@ export function fieldErrorsFromIssues(issues: ZodLikeIssue[]): FieldError[] {
   }));
 }
 
-function build(kind: ErrorKindName, detail: string, traceId: string, errors?: FieldError[]): Problem {
+function build(
+  kind: ErrorKindName,
+  detail: string,
+  traceId: string,
+  options: { errors?: FieldError[]; retryAfterSeconds?: number } = {},
+): ProblemWithHeaders {
   const { status, title } = ERROR_KINDS[kind];
+  const { errors, retryAfterSeconds } = options;
   return {
-    type: `${PROBLEM_TYPE_BASE}${kind.replace(/_/g, '-')}`,
-    title,
-    status,
-    detail,
-    traceId,
-    ...(errors?.length ? { errors } : {}),
+    kind,
+    problem: {
+      type: `${PROBLEM_TYPE_BASE}${kind.replace(/_/g, '-')}`,
+      title,
+      status,
+      detail,
+      traceId,
+      ...(errors?.length ? { errors } : {}),
+    },
+    retryAfterSeconds,
   };
 }
 
@@ -64,19 +75,17 @@ function build(kind: ErrorKindName, detail: string, traceId: string, errors?: Fi
 export function toProblem(error: unknown, traceId: string): ProblemWithHeaders {
   const cause = error instanceof TRPCError && error.cause ? error.cause : error;
   if (cause instanceof AppError) {
-    return { problem: build(cause.kind, cause.detail, traceId, cause.errors), retryAfterSeconds: cause.retryAfterSeconds };
+    return build(cause.kind, cause.detail, traceId, { errors: cause.errors, retryAfterSeconds: cause.retryAfterSeconds });
   }
-  if (isZodError(cause)) {
+  // Only input validation is the caller's fault: a ZodError anywhere else (output, stored data) is a bug.
+  if (error instanceof TRPCError && error.code === 'BAD_REQUEST' && isZodError(cause)) {
     const errors = fieldErrorsFromIssues(cause.issues);
-    const fields = errors.map((e) => e.field).join(', ');
-    return { problem: build('validation_failed', `Invalid fields: ${fields}`, traceId, errors), retryAfterSeconds: undefined };
+    const fields = [...new Set(errors.map((e) => e.field))].join(', ');
+    return build('validation_failed', `Invalid fields: ${fields}`, traceId, { errors });
   }
   if (error instanceof TRPCError) {
     const kind = KIND_BY_TRPC_CODE[error.code];
-    if (kind) return { problem: build(kind, error.message, traceId), retryAfterSeconds: undefined };
+    if (kind) return build(kind, error.message, traceId);
   }
-  return {
-    problem: build('internal', `An unexpected error occurred. Quote trace id ${traceId} to support.`, traceId),
-    retryAfterSeconds: undefined,
-  };
+  return build('internal', `An unexpected error occurred. Quote trace id ${traceId} to support.`, traceId);
 }

@@ -1,19 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
+import type { AnyRouter } from '@trpc/server';
+import { fastifyTRPCOpenApiPlugin, type OpenApiRouter } from 'trpc-to-openapi';
 import type { AppDeps } from '../context';
 import { createRequestContext } from '../context';
 import { Problem } from '../errors/problem';
-import { appRouter } from '../router';
 import { PROBLEM_CONTENT_TYPE } from './problem-reply';
 
 /** trpc-to-openapi wraps our error shape in its own body; callers get only the problem details. */
-function problemFromBody(payload: unknown): { problem: string; status: number; retryAfter?: number } | undefined {
+function problemFromBody(
+  payload: unknown,
+  traceId: string,
+): { problem: string; status: number; retryAfter?: number } | undefined {
   if (typeof payload !== 'string') return undefined;
   try {
     const body = JSON.parse(payload) as { data?: { problem?: unknown; retryAfterSeconds?: number } };
     const problem = Problem.safeParse(body.data?.problem);
     if (!problem.success) return undefined;
-    return { problem: JSON.stringify(problem.data), status: problem.data.status, retryAfter: body.data?.retryAfterSeconds };
+    return { problem: JSON.stringify({ ...problem.data, traceId }), status: problem.data.status, retryAfter: body.data?.retryAfterSeconds };
   } catch {
     return undefined;
   }
@@ -23,11 +26,11 @@ function problemFromBody(payload: unknown): { problem: string; status: number; r
  * The tRPC procedures as REST, at the paths of their `openapi` meta. Mounted at the root so paths outside
  * /api (the iQpay contract) work too; unknown paths answer a 404 problem.
  */
-export function registerRestRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerRestRoutes(app: FastifyInstance, deps: AppDeps, procedures: AnyRouter): void {
   void app.register((scope, _options, done) => {
-    scope.addHook('onSend', (_request, reply, payload, next) => {
+    scope.addHook('onSend', (request, reply, payload, next) => {
       if (reply.statusCode < 400) return next(null, payload);
-      const converted = problemFromBody(payload);
+      const converted = problemFromBody(payload, request.id);
       if (!converted) return next(null, payload);
       void reply.code(converted.status).header('content-type', PROBLEM_CONTENT_TYPE);
       if (converted.retryAfter) void reply.header('retry-after', String(converted.retryAfter));
@@ -35,7 +38,7 @@ export function registerRestRoutes(app: FastifyInstance, deps: AppDeps): void {
     });
     void scope.register(fastifyTRPCOpenApiPlugin, {
       basePath: '/',
-      router: appRouter,
+      router: procedures as OpenApiRouter,
       createContext: ({ req }: { req: FastifyRequest }) =>
         createRequestContext(deps, { traceId: req.id, ip: req.ip, headers: req.headers, logger: req.log }),
     });

@@ -4,9 +4,10 @@ import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { getMigrationStatus } from '@ipay/db';
+import type { AnyRouter } from '@trpc/server';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { sql } from 'kysely';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createRequestContext, type AppDeps } from '../context';
 import { AppError } from '../errors/app-error';
 import { toProblem } from '../errors/to-problem';
@@ -65,12 +66,18 @@ async function registerDocs(app: FastifyInstance, deps: AppDeps): Promise<void> 
   });
 }
 
-export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
+export interface ServerOptions {
+  /** The procedures to serve; tests add their own next to the product's. */
+  router?: AnyRouter;
+}
+
+export async function buildServer(deps: AppDeps, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const procedures = options.router ?? appRouter;
   const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyServerOptions['loggerInstance'],
     genReqId: traceIdFor,
-    requestIdLogLabel: 'traceId',
+    logController: new LogController({ requestIdLogLabel: 'traceId' }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
@@ -93,7 +100,14 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   if (config.securityHeaders) {
     await app.register(helmet, {
       global: true,
-      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: config.publicUrl.startsWith('https:') ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.publicUrl.startsWith('https:'),
     });
   }
   await app.register(cors, {
@@ -105,12 +119,12 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
-      router: appRouter,
+      router: procedures,
       createContext: ({ req }: { req: import('fastify').FastifyRequest }) =>
         createRequestContext(deps, { traceId: req.id, ip: req.ip, headers: req.headers, logger: req.log }),
     },
   });
   await registerDocs(app, deps);
-  registerRestRoutes(app, deps);
+  registerRestRoutes(app, deps, procedures);
   return app;
 }

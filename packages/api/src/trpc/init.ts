@@ -1,6 +1,8 @@
 import { initTRPC } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { RequestContext } from '../context';
+import { ERROR_KINDS } from '../errors/app-error';
 import { toProblem } from '../errors/to-problem';
 
 export type ProcedureMeta = {
@@ -12,13 +14,15 @@ export const t = initTRPC
   .context<RequestContext>()
   .meta<OpenApiMeta<ProcedureMeta>>()
   .create({
+    // The problem details travel in `data.problem` on both surfaces; the REST layer unwraps them.
     errorFormatter({ shape, error, ctx }) {
-      const { problem, retryAfterSeconds } = toProblem(error, ctx?.traceId ?? 'unknown');
+      const { kind, problem, retryAfterSeconds } = toProblem(error, ctx?.traceId ?? 'unknown');
       if (problem.status >= 500) ctx?.logger.error({ err: error.cause ?? error }, 'request failed');
+      const code = ERROR_KINDS[kind].trpc;
       return {
-        code: shape.code,
+        code: TRPC_ERROR_CODES_BY_KEY[code],
         message: problem.detail,
-        data: { code: shape.data.code, httpStatus: problem.status, path: shape.data.path, problem, retryAfterSeconds },
+        data: { code, httpStatus: problem.status, path: shape.data.path, problem, retryAfterSeconds },
       };
     },
   });

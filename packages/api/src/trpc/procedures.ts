@@ -1,7 +1,8 @@
 import type { Action, DataScope, Resource } from '../domains/rbac/catalogue';
 import { getActor, type Actor } from '../domains/auth/service';
 import { requireScope } from '../domains/rbac/permissions';
-import { AppError } from '../errors/app-error';
+import { TRPCError } from '@trpc/server';
+import { AppError, ERROR_KINDS } from '../errors/app-error';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -31,7 +32,15 @@ const idempotency = t.middleware(async ({ ctx, type, path, meta, getRawInput, ne
   return result;
 });
 
-export const publicProcedure = t.procedure.use(idempotency);
+/** Gives an AppError its own tRPC code, so in-process callers see FORBIDDEN rather than INTERNAL_SERVER_ERROR. */
+const appErrorCodes = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok || !(result.error.cause instanceof AppError)) return result;
+  const cause = result.error.cause;
+  return { ...result, error: new TRPCError({ code: ERROR_KINDS[cause.kind].trpc, message: cause.detail, cause }) };
+});
+
+export const publicProcedure = t.procedure.use(appErrorCodes).use(idempotency);
 
 /** A signed-in, active staff user; their merged permissions are on `ctx.actor`. */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {

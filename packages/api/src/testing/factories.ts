@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from '../domains/auth/passwords';
+import type { AuthSession } from '../domains/auth/schemas';
+import { createPlatformAdmin, registerMerchant } from '../domains/auth/service';
+import { signAccessToken } from '../domains/auth/tokens';
+import { assignSystemRole } from '../domains/rbac/service';
+import type { SystemRoleKey } from '../domains/rbac/system-roles';
+import type { TestPlatform } from './platform';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export function uniqueEmail(prefix = 'user'): string {
+  return `${prefix}-${randomBytes(5).toString('hex')}@example.test`;
+}
+
+/** A new merchant organization with its merchant admin, signed in. */
+export function createTestMerchant(platform: TestPlatform, name = 'Test Shop BV'): Promise<AuthSession> {
+  return platform.database.db
+    .transaction()
+    .execute((trx) =>
+      registerMerchant(trx, platform.deps.keyring, {
+        organizationName: `${name} ${randomBytes(3).toString('hex')}`,
+        name: 'Merchant Admin',
+        email: uniqueEmail('merchant'),
+        password: TEST_PASSWORD,
+      }),
+    );
+}
+
+/** A platform admin in the operator organization, signed in. */
+export async function createTestPlatformAdmin(platform: TestPlatform): Promise<AuthSession & { password: string }> {
+  const user = await platform.database.db
+    .transaction()
+    .execute((trx) => createPlatformAdmin(trx, { email: uniqueEmail('admin'), name: 'Ada Admin', password: TEST_PASSWORD }));
+  const { token, expiresAt } = signAccessToken(platform.deps.keyring, { userId: user.id, organizationId: user.organization.id });
+  return { token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user, password: TEST_PASSWORD };
+}
+
+/** Another user in an existing organization holding the given system roles, signed in. */
+export async function createTestUser(
+  platform: TestPlatform,
+  organizationId: string,
+  roles: SystemRoleKey[],
+): Promise<{ token: string; userId: string; email: string }> {
+  const email = uniqueEmail('member');
+  const { db } = platform.database;
+  const user = await db
+    .insertInto('users')
+    .values({ organization_id: organizationId, email, name: 'Team Member', password_hash: await hashPassword(TEST_PASSWORD) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.transaction().execute(async (trx) => {
+    for (const roleKey of roles) await assignSystemRole(trx, { userId: user.id, roleKey, assignedBy: null });
+  });
+  const { token } = signAccessToken(platform.deps.keyring, { userId: user.id, organizationId });
+  return { token, userId: user.id, email };
+}
+
+export async function createTestOrganization(
+  platform: TestPlatform,
+  type: 'operator' | 'merchant' | 'partner' | 'sponsor',
+): Promise<string> {
+  const row = await platform.database.db
+    .insertInto('organizations')
+    .values({ name: `Test ${type} ${randomBytes(3).toString('hex')}`, type })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -1,0 +1,10 @@
+export { createTestPlatform, type TestPlatform, type TestPlatformOptions } from './platform';
+export { http, type HttpRequest, type HttpResponse } from './http';
+export {
+  createTestMerchant,
+  createTestOrganization,
+  createTestPlatformAdmin,
+  createTestUser,
+  TEST_PASSWORD,
+  uniqueEmail,
+} from './factories';

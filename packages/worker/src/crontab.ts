@@ -1,0 +1,15 @@
+import { parseCronItems, type ParsedCronItem } from 'graphile-worker';
+import type { JobName } from '@ipay/api';
+
+interface Schedule {
+  task: JobName;
+  /** Standard five-field cron, UTC. */
+  match: string;
+  identifier: string;
+}
+
+const SCHEDULES: Schedule[] = [{ task: 'maintenance.purge-expired', match: '17 * * * *', identifier: 'purge-expired-hourly' }];
+
+export function cronItems(): ParsedCronItem[] {
+  return parseCronItems(SCHEDULES.map((s) => ({ ...s, options: { backfillPeriod: 0 } })));
+}

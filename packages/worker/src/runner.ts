@@ -1,0 +1,46 @@
+import type { Db } from '@ipay/db';
+import { run, runOnce, type Logger as WorkerLogger, type Runner } from 'graphile-worker';
+import { Logger as GraphileLogger } from 'graphile-worker';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { cronItems } from './crontab';
+import { createTaskList } from './task-list';
+
+function workerLogger(logger: Logger): WorkerLogger {
+  return new GraphileLogger((scope) => (level, message, meta) => {
+    const log = logger.child({ worker: scope });
+    const method = level === 'warning' ? 'warn' : level;
+    // graphile-worker passes raw pg errors whose `client` field would dump connection internals.
+    const error = meta?.error instanceof Error ? { message: meta.error.message, code: (meta.error as { code?: string }).code } : undefined;
+    log[method]({ ...meta, ...(error ? { error } : {}) }, message);
+  });
+}
+
+export interface WorkerOptions {
+  db: Db;
+  pool: pg.Pool;
+  logger: Logger;
+  concurrency: number;
+}
+
+/** Runs jobs and the crontab until stopped; signals are the caller's to handle. */
+export function startWorker(options: WorkerOptions): Promise<Runner> {
+  return run({
+    pgPool: options.pool,
+    concurrency: options.concurrency,
+    noHandleSignals: true,
+    logger: workerLogger(options.logger),
+    taskList: createTaskList(options.db),
+    parsedCronItems: cronItems(),
+  });
+}
+
+/** Runs every job that is due now, then returns: for tests and `ipay jobs run-once`. */
+export function runDueJobsOnce(options: Omit<WorkerOptions, 'concurrency'>): Promise<void> {
+  return runOnce({
+    pgPool: options.pool,
+    noHandleSignals: true,
+    logger: workerLogger(options.logger),
+    taskList: createTaskList(options.db),
+  });
+}
