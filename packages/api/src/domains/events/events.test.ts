@@ -1,0 +1,80 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestPlatform, type TestPlatform } from '../../testing';
+import { dispatchDomainEvent, DOMAIN_EVENTS_CHANNEL, recordDomainEvent } from './service';
+
+describe('domain events', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await createTestPlatform();
+  });
+  afterAll(() => platform.close());
+
+  const event = (resourceId: string) => ({
+    type: 'thing.happened',
+    resourceType: 'thing',
+    resourceId,
+    organizationId: null,
+    data: { answer: 42 },
+  });
+
+  async function dispatchJobs(eventId: string) {
+    const { rows } = await sql<{ id: string }>`
+      select id from graphile_worker.jobs where task_identifier = 'events.dispatch' and key = ${`event:${eventId}`}`.execute(
+      platform.database.db,
+    );
+    return rows;
+  }
+
+  it('writes the event and its dispatch job in the caller’s transaction, numbered per resource', async () => {
+    const [first, second] = await platform.database.db.transaction().execute(async (trx) => [
+      await recordDomainEvent(trx, event('r-1')),
+      await recordDomainEvent(trx, event('r-1')),
+    ]);
+    const other = await platform.database.db.transaction().execute((trx) => recordDomainEvent(trx, event('r-2')));
+    expect([first!.sequence, second!.sequence, other.sequence]).toEqual([1, 2, 1]);
+    expect(await dispatchJobs(first!.id)).toHaveLength(1);
+  });
+
+  it('leaves neither event nor job behind when the transaction rolls back', async () => {
+    let eventId = '';
+    await platform.database.db
+      .transaction()
+      .execute(async (trx) => {
+        eventId = (await recordDomainEvent(trx, event('r-3'))).id;
+        throw new Error('the change failed');
+      })
+      .catch(() => undefined);
+    expect(await platform.database.db.selectFrom('domain_events').select('id').where('id', '=', eventId).execute()).toEqual([]);
+    expect(await dispatchJobs(eventId)).toEqual([]);
+  });
+
+  it('notifies listeners only on commit', async () => {
+    const client = await platform.database.pool.connect();
+    const heard: string[] = [];
+    client.on('notification', (message) => heard.push(message.payload ?? ''));
+    await client.query(`listen ${DOMAIN_EVENTS_CHANNEL}`);
+    try {
+      const committed = await platform.database.db.transaction().execute((trx) => recordDomainEvent(trx, event('r-4')));
+      await platform.database.db
+        .transaction()
+        .execute(async (trx) => {
+          await recordDomainEvent(trx, event('r-5'));
+          throw new Error('rolled back');
+        })
+        .catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(heard).toEqual([committed.id]);
+    } finally {
+      await client.query(`unlisten ${DOMAIN_EVENTS_CHANNEL}`);
+      client.release();
+    }
+  });
+
+  it('dispatches an event once, however often the job runs', async () => {
+    const recorded = await platform.database.db.transaction().execute((trx) => recordDomainEvent(trx, event('r-6')));
+    expect(await dispatchDomainEvent(platform.database.db, recorded.id)).toBe('dispatched');
+    expect(await dispatchDomainEvent(platform.database.db, recorded.id)).toBe('already');
+    expect(await dispatchDomainEvent(platform.database.db, crypto.randomUUID())).toBe('missing');
+  });
+});

@@ -1,0 +1,78 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import type { OpenApiMeta } from 'trpc-to-openapi';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../router';
+import { createTestPlatform, http, type TestPlatform } from '../testing';
+import { buildOpenApiDocument } from './document';
+import { coverage, readSeedEndpoints } from './endpoint-coverage';
+
+interface DeclaredRoute {
+  procedure: string;
+  method: string;
+  path: string;
+}
+
+function declaredRoutes(): DeclaredRoute[] {
+  return Object.entries(appRouter._def.procedures).flatMap(([procedure, value]) => {
+    const meta = (value as unknown as { _def: { meta?: OpenApiMeta } })._def.meta;
+    return meta?.openapi ? [{ procedure, method: meta.openapi.method, path: meta.openapi.path }] : [];
+  });
+}
+
+function pattern(path: string): RegExp {
+  return new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+}
+
+describe('OpenAPI document', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await createTestPlatform({ env: { PUBLIC_URL: 'https://ipay.example' } });
+  });
+  afterAll(() => platform.close());
+
+  it('is a valid OpenAPI 3.1 document according to an independent validator', async () => {
+    const res = await http(platform.baseUrl, 'GET', '/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(res.body);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('describes every error as problem details and every retryable mutation with Idempotency-Key', () => {
+    const document = buildOpenApiDocument('https://ipay.example');
+    const register = document.paths?.['/api/auth/register']?.post;
+    expect(register?.responses?.['409']).toMatchObject({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+    expect(register?.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }));
+    const login = document.paths?.['/api/auth/login']?.post;
+    expect(login?.parameters ?? []).not.toContainEqual(expect.objectContaining({ name: 'Idempotency-Key' }));
+    expect(login?.security).toBeUndefined();
+    expect(document.paths?.['/api/auth/me']?.get?.security).toEqual([{ bearerAuth: [] }]);
+  });
+
+  it('lists routes so that no templated path shadows a later literal one', () => {
+    const routes = declaredRoutes();
+    routes.forEach((route, index) => {
+      const concrete = route.path.replace(/\{[^}]+\}/g, 'sample');
+      const firstMatch = routes.find((candidate) => candidate.method === route.method && pattern(candidate.path).test(concrete));
+      expect(firstMatch?.procedure, `${route.method} ${route.path} is shadowed`).toBe(routes[index]?.procedure);
+    });
+  });
+
+  it('serves the auth and rbac seed endpoints', async () => {
+    const domains = coverage(await readSeedEndpoints());
+    const byDomain = Object.fromEntries(domains.map((d) => [d.domain, d]));
+    expect(byDomain.auth?.missing).toEqual([]);
+    expect(byDomain.rbac?.missing).toEqual([]);
+    expect(domains.reduce((n, d) => n + d.present.length, 0)).toBeGreaterThanOrEqual(8);
+  });
+
+  it('renders an interactive reference at /docs that loads the document', async () => {
+    const page = await http(platform.baseUrl, 'GET', '/docs/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('swagger-ui');
+    const initializer = await http(platform.baseUrl, 'GET', '/docs/static/swagger-initializer.js');
+    expect(initializer.status).toBe(200);
+    expect(initializer.body).toContain('/api/openapi.json');
+  });
+});
