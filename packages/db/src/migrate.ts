@@ -24,8 +24,9 @@ export class MigrationError extends Error {
 export async function migrateToLatest<DB>(db: Kysely<DB>, pool: pg.Pool): Promise<string[]> {
   const { error, results = [] } = await createMigrator(db).migrateToLatest();
   if (error) {
-    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new MigrationError(`migration ${failed} failed: ${String(error)}`, results);
+    const failed = results.find((r) => r.status === 'Error')?.migrationName;
+    const what = failed ? `migration ${failed} failed` : 'could not migrate the database';
+    throw new MigrationError(`${what}: ${error instanceof Error ? error.message : String(error)}`, results);
   }
   await runJobQueueMigrations({ pgPool: pool });
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);

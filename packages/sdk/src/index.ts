@@ -1,0 +1,3 @@
+export { createIpayClient, type IpayClient, type IpayClientOptions } from './client';
+export { IpayApiError } from './errors';
+export type { FieldError, Problem } from '@ipay/api/problem';

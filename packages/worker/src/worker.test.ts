@@ -1,0 +1,64 @@
+import { recordDomainEvent, enqueueJob } from '@ipay/api';
+import { createTestDatabase, type TestDatabase } from '@ipay/db/testing';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cronItems } from './crontab';
+import { runDueJobsOnce } from './runner';
+
+describe('worker tasks', () => {
+  let database: TestDatabase;
+  const logger = pino({ level: 'silent' });
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  const runQueue = () => runDueJobsOnce({ db: database.db, pool: database.pool, logger });
+
+  it('dispatches a committed domain event through its job', async () => {
+    const event = await database.db.transaction().execute((trx) =>
+      recordDomainEvent(trx, { type: 'test.happened', resourceType: 'test', resourceId: 't-1', organizationId: null, data: {} }),
+    );
+    await runQueue();
+    const row = await database.db.selectFrom('domain_events').select('dispatched_at').where('id', '=', event.id).executeTakeFirstOrThrow();
+    expect(row.dispatched_at).toBeInstanceOf(Date);
+    const { rows } = await sql`select id from graphile_worker.jobs`.execute(database.db);
+    expect(rows).toEqual([]);
+  });
+
+  it('purges expired idempotency keys and rate-limit windows, keeping live ones', async () => {
+    const past = new Date(Date.now() - 60_000);
+    const future = new Date(Date.now() + 60_000);
+    await database.db
+      .insertInto('idempotency_keys')
+      .values([
+        { owner: 'public', key: 'old', request_hash: 'h', expires_at: past },
+        { owner: 'public', key: 'live', request_hash: 'h', expires_at: future },
+      ])
+      .execute();
+    await database.db
+      .insertInto('rate_limit_buckets')
+      .values([
+        { key: 'old', window_started_at: past, hits: 3, expires_at: past },
+        { key: 'live', window_started_at: past, hits: 3, expires_at: future },
+      ])
+      .execute();
+    await enqueueJob(database.db, 'maintenance.purge-expired', {});
+    await runQueue();
+    expect(await database.db.selectFrom('idempotency_keys').select('key').execute()).toEqual([{ key: 'live' }]);
+    expect(await database.db.selectFrom('rate_limit_buckets').select('key').execute()).toEqual([{ key: 'live' }]);
+  });
+
+  it('fails a job whose payload does not match the catalogue, leaving it for an operator', async () => {
+    await sql`select graphile_worker.add_job('events.dispatch', '{"eventId": 42}'::json, max_attempts => 1)`.execute(database.db);
+    await runQueue();
+    const { rows } = await sql<{ last_error: string }>`select last_error from graphile_worker.jobs`.execute(database.db);
+    expect(rows[0]?.last_error).toContain('eventId');
+    await sql`delete from graphile_worker._private_jobs`.execute(database.db);
+  });
+
+  it('schedules the hourly purge in the crontab', () => {
+    expect(cronItems().map((item) => item.task)).toEqual(['maintenance.purge-expired']);
+  });
+});
