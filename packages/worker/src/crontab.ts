@@ -8,7 +8,9 @@ interface Schedule {
   identifier: string;
 }
 
-const SCHEDULES: Schedule[] = [{ task: 'maintenance.purge-expired', match: '17 * * * *', identifier: 'purge-expired-hourly' }];
+const SCHEDULES: Schedule[] = [
+  { task: 'maintenance.purge-expired', match: '17 * * * *', identifier: 'purge-expired-hourly' },
+];
 
 export function cronItems(): ParsedCronItem[] {
   return parseCronItems(SCHEDULES.map((s) => ({ ...s, options: { backfillPeriod: 0 } })));

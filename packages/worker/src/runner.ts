@@ -6,12 +6,22 @@ import type { Logger } from 'pino';
 import { cronItems } from './crontab';
 import { createTaskList } from './task-list';
 
+const PINO_LEVELS: Record<string, 'error' | 'warn' | 'info' | 'debug'> = {
+  error: 'error',
+  warning: 'warn',
+  info: 'info',
+  debug: 'debug',
+};
+
 function workerLogger(logger: Logger): WorkerLogger {
   return new GraphileLogger((scope) => (level, message, meta) => {
     const log = logger.child({ worker: scope });
-    const method = level === 'warning' ? 'warn' : level;
+    const method = PINO_LEVELS[String(level)] ?? 'info';
     // graphile-worker passes raw pg errors whose `client` field would dump connection internals.
-    const error = meta?.error instanceof Error ? { message: meta.error.message, code: (meta.error as { code?: string }).code } : undefined;
+    const error =
+      meta?.error instanceof Error
+        ? { message: meta.error.message, code: (meta.error as { code?: string }).code }
+        : undefined;
     log[method]({ ...meta, ...(error ? { error } : {}) }, message);
   });
 }

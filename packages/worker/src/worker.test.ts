@@ -18,10 +18,20 @@ describe('worker tasks', () => {
 
   it('dispatches a committed domain event through its job', async () => {
     const event = await database.db.transaction().execute((trx) =>
-      recordDomainEvent(trx, { type: 'test.happened', resourceType: 'test', resourceId: 't-1', organizationId: null, data: {} }),
+      recordDomainEvent(trx, {
+        type: 'test.happened',
+        resourceType: 'test',
+        resourceId: 't-1',
+        organizationId: null,
+        data: {},
+      }),
     );
     await runQueue();
-    const row = await database.db.selectFrom('domain_events').select('dispatched_at').where('id', '=', event.id).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('domain_events')
+      .select('dispatched_at')
+      .where('id', '=', event.id)
+      .executeTakeFirstOrThrow();
     expect(row.dispatched_at).toBeInstanceOf(Date);
     const { rows } = await sql`select id from graphile_worker.jobs`.execute(database.db);
     expect(rows).toEqual([]);
@@ -46,14 +56,22 @@ describe('worker tasks', () => {
       .execute();
     await enqueueJob(database.db, 'maintenance.purge-expired', {});
     await runQueue();
-    expect(await database.db.selectFrom('idempotency_keys').select('key').execute()).toEqual([{ key: 'live' }]);
-    expect(await database.db.selectFrom('rate_limit_buckets').select('key').execute()).toEqual([{ key: 'live' }]);
+    expect(await database.db.selectFrom('idempotency_keys').select('key').execute()).toEqual([
+      { key: 'live' },
+    ]);
+    expect(await database.db.selectFrom('rate_limit_buckets').select('key').execute()).toEqual([
+      { key: 'live' },
+    ]);
   });
 
   it('fails a job whose payload does not match the catalogue, leaving it for an operator', async () => {
-    await sql`select graphile_worker.add_job('events.dispatch', '{"eventId": 42}'::json, max_attempts => 1)`.execute(database.db);
+    await sql`select graphile_worker.add_job('events.dispatch', '{"eventId": 42}'::json, max_attempts => 1)`.execute(
+      database.db,
+    );
     await runQueue();
-    const { rows } = await sql<{ last_error: string }>`select last_error from graphile_worker.jobs`.execute(database.db);
+    const { rows } = await sql<{ last_error: string }>`select last_error from graphile_worker.jobs`.execute(
+      database.db,
+    );
     expect(rows[0]?.last_error).toContain('eventId');
     await sql`delete from graphile_worker._private_jobs`.execute(database.db);
   });

@@ -2,7 +2,9 @@ import { z } from 'zod';
 
 export const FieldError = z
   .object({
-    field: z.string().describe('Dotted path of the offending field, e.g. `items.0.sku`; `body` for the whole body'),
+    field: z
+      .string()
+      .describe('Dotted path of the offending field, e.g. `items.0.sku`; `body` for the whole body'),
     message: z.string(),
     code: z.string().optional().describe('Machine-readable reason, e.g. `too_small`'),
   })

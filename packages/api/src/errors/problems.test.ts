@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { appRouter } from '../router';
 import { t } from '../trpc/init';
 import { publicProcedure } from '../trpc/procedures';
-import { createTestMerchant, createTestPlatform, createTestUser, http, uniqueEmail, type TestPlatform } from '../testing';
+import {
+  createTestMerchant,
+  createTestPlatform,
+  createTestUser,
+  http,
+  uniqueEmail,
+  type TestPlatform,
+} from '../testing';
 import { AppError } from './app-error';
 
 /** Procedures that fail on purpose, to prove the mapping for statuses no product endpoint raises yet. */
@@ -13,7 +20,9 @@ const failingRouter = t.router({
     .input(z.object({}))
     .output(z.object({}))
     .mutation(() => {
-      throw new AppError('unprocessable', 'Row 3 has no postal code.', { errors: [{ field: 'rows.3.postalCode', message: 'is required' }] });
+      throw new AppError('unprocessable', 'Row 3 has no postal code.', {
+        errors: [{ field: 'rows.3.postalCode', message: 'is required' }],
+      });
     }),
   crash: publicProcedure
     .meta({ openapi: { method: 'GET', path: '/test/crash', protect: false } })
@@ -51,16 +60,29 @@ describe('problem details on every error', () => {
   afterAll(() => platform.close());
 
   it('400 lists each invalid field', async () => {
-    const res = await http(platform.baseUrl, 'POST', '/api/auth/register', { body: { email: 'nope', password: 'short' } });
+    const res = await http(platform.baseUrl, 'POST', '/api/auth/register', {
+      body: { email: 'nope', password: 'short' },
+    });
     expectProblem(res, 400);
-    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['organizationName', 'name', 'email', 'password']);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'organizationName',
+      'name',
+      'email',
+      'password',
+    ]);
   });
 
   it('400 for a body that is not JSON, and for a malformed Idempotency-Key', async () => {
-    const res = await http(platform.baseUrl, 'POST', '/api/auth/login', { rawBody: '{"email":', headers: { 'content-type': 'application/json' } });
+    const res = await http(platform.baseUrl, 'POST', '/api/auth/login', {
+      rawBody: '{"email":',
+      headers: { 'content-type': 'application/json' },
+    });
     expectProblem(res, 400);
     expect(res.body.errors).toEqual([{ field: 'body', message: 'is not valid JSON', code: 'invalid_json' }]);
-    const key = await http(platform.baseUrl, 'POST', '/api/auth/register', { body: {}, headers: { 'idempotency-key': 'has spaces' } });
+    const key = await http(platform.baseUrl, 'POST', '/api/auth/register', {
+      body: {},
+      headers: { 'idempotency-key': 'has spaces' },
+    });
     expectProblem(key, 400);
     expect(key.body.errors[0].field).toBe('Idempotency-Key');
   });
@@ -94,7 +116,9 @@ describe('problem details on every error', () => {
   });
 
   it('413 when the body exceeds the configured limit', async () => {
-    const res = await http(platform.baseUrl, 'POST', '/api/auth/login', { body: { email: 'a@b.co', password: 'x'.repeat(5000) } });
+    const res = await http(platform.baseUrl, 'POST', '/api/auth/login', {
+      body: { email: 'a@b.co', password: 'x'.repeat(5000) },
+    });
     expectProblem(res, 413);
     expect(res.body.detail).toContain('2048 bytes');
   });
@@ -117,7 +141,9 @@ describe('problem details on every error', () => {
     for (const path of ['/test/crash', '/test/bad-output']) {
       const res = await http(platform.baseUrl, 'GET', path);
       expectProblem(res, 500);
-      expect(res.body.detail).toBe(`An unexpected error occurred. Quote trace id ${res.body.traceId} to support.`);
+      expect(res.body.detail).toBe(
+        `An unexpected error occurred. Quote trace id ${res.body.traceId} to support.`,
+      );
       expect(JSON.stringify(res.body)).not.toMatch(/hunter2|db-primary|SELECT/);
     }
   });
@@ -126,16 +152,24 @@ describe('problem details on every error', () => {
     const res = await http(platform.baseUrl, 'GET', '/trpc/auth.me');
     expect(res.status).toBe(401);
     expect(res.body.error.data.code).toBe('UNAUTHORIZED');
-    expect(res.body.error.data.problem).toMatchObject({ status: 401, title: 'Authentication required', traceId: res.headers.get('x-trace-id') });
+    expect(res.body.error.data.problem).toMatchObject({
+      status: 401,
+      title: 'Authentication required',
+      traceId: res.headers.get('x-trace-id'),
+    });
     const crash = await http(platform.baseUrl, 'GET', '/trpc/crash');
     expect(crash.status).toBe(500);
     expect(JSON.stringify(crash.body)).not.toMatch(/hunter2|stack/);
   });
 
   it('uses a well-formed incoming x-request-id as the trace id', async () => {
-    const res = await http(platform.baseUrl, 'GET', '/api/auth/me', { headers: { 'x-request-id': 'caller-trace-12345' } });
+    const res = await http(platform.baseUrl, 'GET', '/api/auth/me', {
+      headers: { 'x-request-id': 'caller-trace-12345' },
+    });
     expect(res.body.traceId).toBe('caller-trace-12345');
-    const ignored = await http(platform.baseUrl, 'GET', '/api/auth/me', { headers: { 'x-request-id': 'bad id <script>' } });
+    const ignored = await http(platform.baseUrl, 'GET', '/api/auth/me', {
+      headers: { 'x-request-id': 'bad id <script>' },
+    });
     expect(ignored.body.traceId).not.toContain('script');
   });
 });

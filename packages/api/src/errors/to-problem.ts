@@ -75,7 +75,10 @@ function build(
 export function toProblem(error: unknown, traceId: string): ProblemWithHeaders {
   const cause = error instanceof TRPCError && error.cause ? error.cause : error;
   if (cause instanceof AppError) {
-    return build(cause.kind, cause.detail, traceId, { errors: cause.errors, retryAfterSeconds: cause.retryAfterSeconds });
+    return build(cause.kind, cause.detail, traceId, {
+      errors: cause.errors,
+      retryAfterSeconds: cause.retryAfterSeconds,
+    });
   }
   // Only input validation is the caller's fault: a ZodError anywhere else (output, stored data) is a bug.
   if (error instanceof TRPCError && error.code === 'BAD_REQUEST' && isZodError(cause)) {

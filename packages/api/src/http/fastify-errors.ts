@@ -10,7 +10,10 @@ interface FastifyLikeError {
 export function fromFastifyError(error: FastifyLikeError, bodyLimitBytes: number): AppError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('payload_too_large', `The request body exceeds the limit of ${bodyLimitBytes} bytes.`);
+      return new AppError(
+        'payload_too_large',
+        `The request body exceeds the limit of ${bodyLimitBytes} bytes.`,
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('unsupported_media_type', 'Send the body as application/json.');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -16,7 +16,11 @@ function problemFromBody(
     const body = JSON.parse(payload) as { data?: { problem?: unknown; retryAfterSeconds?: number } };
     const problem = Problem.safeParse(body.data?.problem);
     if (!problem.success) return undefined;
-    return { problem: JSON.stringify({ ...problem.data, traceId }), status: problem.data.status, retryAfter: body.data?.retryAfterSeconds };
+    return {
+      problem: JSON.stringify({ ...problem.data, traceId }),
+      status: problem.data.status,
+      retryAfter: body.data?.retryAfterSeconds,
+    };
   } catch {
     return undefined;
   }

@@ -10,7 +10,10 @@ describe('HTTP server', () => {
 
   it('reports liveness and readiness with current migrations', async () => {
     expect((await http(platform.baseUrl, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
-    expect((await http(platform.baseUrl, 'GET', '/readyz')).body).toEqual({ status: 'ready', migrations: 'current' });
+    expect((await http(platform.baseUrl, 'GET', '/readyz')).body).toEqual({
+      status: 'ready',
+      migrations: 'current',
+    });
   });
 
   it('is not ready when a migration is pending', async () => {
@@ -22,7 +25,7 @@ describe('HTTP server', () => {
     } finally {
       await platform.database.db
         .insertInto('kysely_migration' as never)
-        .values({ name: '2026_11_22_000001_foundation', timestamp: new Date().toISOString() } as never)
+        .values({ name: '2026_11_22_000001_foundation', timestamp: new Date().toISOString() })
         .execute();
     }
   });
@@ -37,14 +40,23 @@ describe('HTTP server', () => {
   it('allows only the configured CORS origins', async () => {
     const preflight = (origin: string) =>
       http(platform.baseUrl, 'OPTIONS', '/api/auth/login', {
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
       });
-    expect((await preflight('https://merchant.example')).headers.get('access-control-allow-origin')).toBe('https://merchant.example');
+    expect((await preflight('https://merchant.example')).headers.get('access-control-allow-origin')).toBe(
+      'https://merchant.example',
+    );
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('treats a bodiless JSON POST as empty input and names the missing fields', async () => {
-    const res = await http(platform.baseUrl, 'POST', '/api/auth/login', { headers: { 'content-type': 'application/json' }, rawBody: '' });
+    const res = await http(platform.baseUrl, 'POST', '/api/auth/login', {
+      headers: { 'content-type': 'application/json' },
+      rawBody: '',
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['email', 'password']);
   });

@@ -7,7 +7,12 @@ import { getMigrationStatus } from '@ipay/db';
 import type { AnyRouter } from '@trpc/server';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { sql } from 'kysely';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import { createRequestContext, type AppDeps } from '../context';
 import { AppError } from '../errors/app-error';
 import { toProblem } from '../errors/to-problem';
@@ -33,7 +38,7 @@ function registerJsonParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
-    parseJson(request, text, done);
+    void parseJson(request, text, done);
   });
 }
 
@@ -50,7 +55,10 @@ function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void {
       return { status: 'ready', migrations: 'current' };
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed');
-      return sendProblem(reply, toProblem(new AppError('service_unavailable', 'The database is not reachable.'), request.id));
+      return sendProblem(
+        reply,
+        toProblem(new AppError('service_unavailable', 'The database is not reachable.'), request.id),
+      );
     }
   });
 }
@@ -74,8 +82,9 @@ export interface ServerOptions {
 export async function buildServer(deps: AppDeps, options: ServerOptions = {}): Promise<FastifyInstance> {
   const procedures = options.router ?? appRouter;
   const { config } = deps;
+  const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyServerOptions['loggerInstance'],
+    loggerInstance,
     genReqId: traceIdFor,
     logController: new LogController({ requestIdLogLabel: 'traceId' }),
     bodyLimit: config.bodyLimitBytes,
@@ -88,12 +97,18 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
     done();
   });
   app.setErrorHandler((error, request, reply) => {
-    const known = fromFastifyError(error as { code?: string; statusCode?: number; message: string }, config.bodyLimitBytes);
+    const known = fromFastifyError(
+      error as { code?: string; statusCode?: number; message: string },
+      config.bodyLimitBytes,
+    );
     if (!known) request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, toProblem(known ?? error, request.id));
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, toProblem(new AppError('not_found', `No route ${request.method} ${request.url}.`), request.id)),
+    sendProblem(
+      reply,
+      toProblem(new AppError('not_found', `No route ${request.method} ${request.url}.`), request.id),
+    ),
   );
   registerJsonParser(app);
 
@@ -120,7 +135,7 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
     prefix: '/trpc',
     trpcOptions: {
       router: procedures,
-      createContext: ({ req }: { req: import('fastify').FastifyRequest }) =>
+      createContext: ({ req }: { req: FastifyRequest }) =>
         createRequestContext(deps, { traceId: req.id, ip: req.ip, headers: req.headers, logger: req.log }),
     },
   });

@@ -9,7 +9,9 @@ import type { ProcedureMeta } from '../trpc/init';
 type OpenApiDocument = ReturnType<typeof generateOpenApiDocument>;
 
 const PROBLEM_CONTENT = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
-const STATUS_TITLES = new Map<number, string>(Object.values(ERROR_KINDS).map((kind) => [kind.status, kind.title]));
+const STATUS_TITLES = new Map<number, string>(
+  Object.values(ERROR_KINDS).map((kind) => [kind.status, kind.title]),
+);
 
 /** Routes served by Fastify directly (no tRPC procedure): documented here by hand. */
 const PLAIN_ROUTES: ZodOpenApiPathsObject = {
@@ -18,7 +20,12 @@ const PLAIN_ROUTES: ZodOpenApiPathsObject = {
       operationId: 'health-live',
       tags: ['operations'],
       summary: 'Liveness: the process is up',
-      responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+      responses: {
+        200: {
+          description: 'Up',
+          content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
+        },
+      },
     },
   },
   '/readyz': {
@@ -29,7 +36,11 @@ const PLAIN_ROUTES: ZodOpenApiPathsObject = {
       responses: {
         200: {
           description: 'Ready',
-          content: { 'application/json': { schema: z.object({ status: z.literal('ready'), migrations: z.literal('current') }) } },
+          content: {
+            'application/json': {
+              schema: z.object({ status: z.literal('ready'), migrations: z.literal('current') }),
+            },
+          },
         },
         503: { description: 'Not ready', content: PROBLEM_CONTENT },
       },
@@ -52,10 +63,16 @@ function applyConventions(document: OpenApiDocument): OpenApiDocument {
   for (const pathItem of Object.values(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(pathItem)) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
-      const responses = operation.responses as Record<string, { description: string; content?: unknown }>;
+      const responses = (operation as { responses: unknown }).responses as Record<
+        string,
+        { description: string; content?: unknown }
+      >;
       for (const status of Object.keys(responses)) {
         if (Number(status) < 400) continue;
-        responses[status] = { description: STATUS_TITLES.get(Number(status)) ?? 'Error', content: PROBLEM_CONTENT };
+        responses[status] = {
+          description: STATUS_TITLES.get(Number(status)) ?? 'Error',
+          content: PROBLEM_CONTENT,
+        };
       }
       responses.default = { description: 'Any other error, as problem details', content: PROBLEM_CONTENT };
       const operationId = (operation as { operationId?: string }).operationId ?? '';
@@ -65,7 +82,8 @@ function applyConventions(document: OpenApiDocument): OpenApiDocument {
           name: 'Idempotency-Key',
           in: 'header',
           required: false,
-          description: 'Retry-safe key (1–255 visible ASCII): the same key and body replay the first response for 24 h; another body is a 409.',
+          description:
+            'Retry-safe key (1–255 visible ASCII): the same key and body replay the first response for 24 h; another body is a 409.',
           schema: { type: 'string', maxLength: 255 },
         });
       }

@@ -18,7 +18,10 @@ export interface DomainCoverage {
 const DEFAULT_SPEC = fileURLToPath(new URL('../../../../spec/seed-endpoints.tsv', import.meta.url));
 
 export async function readSeedEndpoints(file = DEFAULT_SPEC): Promise<SeedEndpoint[]> {
-  const lines = (await readFile(file, 'utf8')).split('\n').slice(1).filter((line) => line.trim());
+  const lines = (await readFile(file, 'utf8'))
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim());
   return lines.map((line) => {
     const [method = '', endpointPath = '', domain = ''] = line.split('\t');
     return { method: method.toUpperCase(), path: endpointPath, domain };
@@ -26,7 +29,10 @@ export async function readSeedEndpoints(file = DEFAULT_SPEC): Promise<SeedEndpoi
 }
 
 /** Which seed endpoints the generated OpenAPI document serves, per domain. */
-export function coverage(endpoints: SeedEndpoint[], document = buildOpenApiDocument('http://localhost')): DomainCoverage[] {
+export function coverage(
+  endpoints: SeedEndpoint[],
+  document = buildOpenApiDocument('http://localhost'),
+): DomainCoverage[] {
   const served = new Set<string>();
   for (const [p, item] of Object.entries(document.paths ?? {})) {
     for (const method of Object.keys(item)) served.add(`${method.toUpperCase()} ${p}`);

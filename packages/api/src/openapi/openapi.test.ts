@@ -42,8 +42,12 @@ describe('OpenAPI document', () => {
   it('describes every error as problem details and every retryable mutation with Idempotency-Key', () => {
     const document = buildOpenApiDocument('https://ipay.example');
     const register = document.paths?.['/api/auth/register']?.post;
-    expect(register?.responses?.['409']).toMatchObject({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
-    expect(register?.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }));
+    expect(register?.responses?.['409']).toMatchObject({
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    });
+    expect(register?.parameters).toContainEqual(
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
+    );
     const login = document.paths?.['/api/auth/login']?.post;
     expect(login?.parameters ?? []).not.toContainEqual(expect.objectContaining({ name: 'Idempotency-Key' }));
     expect(login?.security).toBeUndefined();
@@ -54,8 +58,12 @@ describe('OpenAPI document', () => {
     const routes = declaredRoutes();
     routes.forEach((route, index) => {
       const concrete = route.path.replace(/\{[^}]+\}/g, 'sample');
-      const firstMatch = routes.find((candidate) => candidate.method === route.method && pattern(candidate.path).test(concrete));
-      expect(firstMatch?.procedure, `${route.method} ${route.path} is shadowed`).toBe(routes[index]?.procedure);
+      const firstMatch = routes.find(
+        (candidate) => candidate.method === route.method && pattern(candidate.path).test(concrete),
+      );
+      expect(firstMatch?.procedure, `${route.method} ${route.path} is shadowed`).toBe(
+        routes[index]?.procedure,
+      );
     });
   });
 

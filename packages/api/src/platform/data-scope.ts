@@ -17,9 +17,14 @@ export interface ScopeColumns {
  * The row filter for a data scope: `all` sees everything, `organization` the actor's organization,
  * `own` only rows the actor owns. Every query over scoped data goes through this.
  */
-export function scopeFilter(scope: DataScope, actor: ScopedActor, columns: ScopeColumns): Expression<SqlBool> {
+export function scopeFilter(
+  scope: DataScope,
+  actor: ScopedActor,
+  columns: ScopeColumns,
+): Expression<SqlBool> {
   if (scope === 'all') return sql<SqlBool>`true`;
-  if (scope === 'organization') return sql<SqlBool>`${sql.ref(columns.organization)} = ${actor.organizationId}`;
+  if (scope === 'organization')
+    return sql<SqlBool>`${sql.ref(columns.organization)} = ${actor.organizationId}`;
   if (!columns.owner) return sql<SqlBool>`false`;
   return sql<SqlBool>`${sql.ref(columns.owner)} = ${actor.userId}`;
 }

@@ -13,7 +13,11 @@ export function parseIdempotencyKey(value: string | string[] | undefined): strin
   if (value === undefined) return undefined;
   const key = Array.isArray(value) ? value[0] : value;
   if (key === undefined || !KEY_PATTERN.test(key)) {
-    throw AppError.validation('Idempotency-Key', 'must be 1 to 255 visible ASCII characters', 'invalid_header');
+    throw AppError.validation(
+      'Idempotency-Key',
+      'must be 1 to 255 visible ASCII characters',
+      'invalid_header',
+    );
   }
   return key;
 }
@@ -70,11 +74,20 @@ export async function claimIdempotencyKey(
   if (!existing) return claimIdempotencyKey(db, claim);
   if (existing.request_hash !== claim.fingerprint) {
     throw new AppError('conflict', 'This Idempotency-Key was already used with a different request.', {
-      errors: [{ field: 'Idempotency-Key', message: 'reused with a different request', code: 'idempotency_key_reused' }],
+      errors: [
+        {
+          field: 'Idempotency-Key',
+          message: 'reused with a different request',
+          code: 'idempotency_key_reused',
+        },
+      ],
     });
   }
   if (existing.response_status === null) {
-    throw new AppError('conflict', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+    throw new AppError(
+      'conflict',
+      'A request with this Idempotency-Key is still being processed; retry shortly.',
+    );
   }
   return { kind: 'replay', response: existing.response_body };
 }
@@ -94,10 +107,17 @@ export async function completeIdempotencyKey(
 
 /** A failed request leaves nothing behind, so the client may retry it with the same key. */
 export async function releaseIdempotencyKey(db: Db, claim: { owner: string; key: string }): Promise<void> {
-  await db.deleteFrom('idempotency_keys').where('owner', '=', claim.owner).where('key', '=', claim.key).execute();
+  await db
+    .deleteFrom('idempotency_keys')
+    .where('owner', '=', claim.owner)
+    .where('key', '=', claim.key)
+    .execute();
 }
 
 export async function purgeExpiredIdempotencyKeys(db: DbExecutor): Promise<number> {
-  const result = await db.deleteFrom('idempotency_keys').where('expires_at', '<=', sql<Date>`now()`).executeTakeFirst();
+  const result = await db
+    .deleteFrom('idempotency_keys')
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

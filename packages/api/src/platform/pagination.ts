@@ -33,7 +33,7 @@ function decodeCursor(cursor: string, length: number): CursorValue[] {
       values.length === length &&
       values.every((v) => typeof v === 'string' || typeof v === 'number')
     ) {
-      return values as CursorValue[];
+      return values;
     }
   } catch {
     // falls through to the validation error below

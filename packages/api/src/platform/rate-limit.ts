@@ -33,6 +33,9 @@ export async function consumeRateLimit(db: DbExecutor, rule: RateLimitRule): Pro
 }
 
 export async function purgeExpiredRateLimitBuckets(db: DbExecutor): Promise<number> {
-  const result = await db.deleteFrom('rate_limit_buckets').where('expires_at', '<', sql<Date>`now()`).executeTakeFirst();
+  const result = await db
+    .deleteFrom('rate_limit_buckets')
+    .where('expires_at', '<', sql<Date>`now()`)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -15,24 +15,29 @@ export function uniqueEmail(prefix = 'user'): string {
 
 /** A new merchant organization with its merchant admin, signed in. */
 export function createTestMerchant(platform: TestPlatform, name = 'Test Shop BV'): Promise<AuthSession> {
-  return platform.database.db
-    .transaction()
-    .execute((trx) =>
-      registerMerchant(trx, platform.deps.keyring, {
-        organizationName: `${name} ${randomBytes(3).toString('hex')}`,
-        name: 'Merchant Admin',
-        email: uniqueEmail('merchant'),
-        password: TEST_PASSWORD,
-      }),
-    );
+  return platform.database.db.transaction().execute((trx) =>
+    registerMerchant(trx, platform.deps.keyring, {
+      organizationName: `${name} ${randomBytes(3).toString('hex')}`,
+      name: 'Merchant Admin',
+      email: uniqueEmail('merchant'),
+      password: TEST_PASSWORD,
+    }),
+  );
 }
 
 /** A platform admin in the operator organization, signed in. */
-export async function createTestPlatformAdmin(platform: TestPlatform): Promise<AuthSession & { password: string }> {
+export async function createTestPlatformAdmin(
+  platform: TestPlatform,
+): Promise<AuthSession & { password: string }> {
   const user = await platform.database.db
     .transaction()
-    .execute((trx) => createPlatformAdmin(trx, { email: uniqueEmail('admin'), name: 'Ada Admin', password: TEST_PASSWORD }));
-  const { token, expiresAt } = signAccessToken(platform.deps.keyring, { userId: user.id, organizationId: user.organization.id });
+    .execute((trx) =>
+      createPlatformAdmin(trx, { email: uniqueEmail('admin'), name: 'Ada Admin', password: TEST_PASSWORD }),
+    );
+  const { token, expiresAt } = signAccessToken(platform.deps.keyring, {
+    userId: user.id,
+    organizationId: user.organization.id,
+  });
   return { token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user, password: TEST_PASSWORD };
 }
 
@@ -46,7 +51,12 @@ export async function createTestUser(
   const { db } = platform.database;
   const user = await db
     .insertInto('users')
-    .values({ organization_id: organizationId, email, name: 'Team Member', password_hash: await hashPassword(TEST_PASSWORD) })
+    .values({
+      organization_id: organizationId,
+      email,
+      name: 'Team Member',
+      password_hash: await hashPassword(TEST_PASSWORD),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await db.transaction().execute(async (trx) => {

@@ -17,7 +17,11 @@ export interface TestPlatform {
   server: FastifyInstance;
   baseUrl: string;
   /** Calls procedures in-process, as a request from `ip` carrying `token` would. */
-  caller(options?: { token?: string; ip?: string; headers?: Record<string, string> }): ReturnType<typeof appRouter.createCaller>;
+  caller(options?: {
+    token?: string;
+    ip?: string;
+    headers?: Record<string, string>;
+  }): ReturnType<typeof appRouter.createCaller>;
   close(): Promise<void>;
 }
 
@@ -42,7 +46,9 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
   const server = await buildServer(deps, { router: options.router });
   const address = await server.listen({ host: '127.0.0.1', port: 0 });
 
-  const contextFor = (opts: { token?: string; ip?: string; headers?: Record<string, string> } = {}): RequestContext =>
+  const contextFor = (
+    opts: { token?: string; ip?: string; headers?: Record<string, string> } = {},
+  ): RequestContext =>
     createRequestContext(deps, {
       traceId: `test-${randomBytes(4).toString('hex')}`,
       ip: opts.ip ?? '127.0.0.1',

@@ -25,7 +25,8 @@ const idempotency = t.middleware(async ({ ctx, type, path, meta, getRawInput, ne
   const owner = ctx.credentials.kind === 'valid' ? `user:${ctx.credentials.claims.userId}` : 'public';
   const claim = { owner, key, fingerprint: requestFingerprint(path, await getRawInput()) };
   const outcome = await claimIdempotencyKey(ctx.db, claim);
-  if (outcome.kind === 'replay') return { ok: true as const, data: outcome.response, marker: 'middlewareMarker' as never };
+  if (outcome.kind === 'replay')
+    return { ok: true as const, data: outcome.response, marker: 'middlewareMarker' as never };
   const result = await next();
   if (result.ok) await completeIdempotencyKey(ctx.db, claim, result.data);
   else await releaseIdempotencyKey(ctx.db, claim);
@@ -37,7 +38,10 @@ const appErrorCodes = t.middleware(async ({ next }) => {
   const result = await next();
   if (result.ok || !(result.error.cause instanceof AppError)) return result;
   const cause = result.error.cause;
-  return { ...result, error: new TRPCError({ code: ERROR_KINDS[cause.kind].trpc, message: cause.detail, cause }) };
+  return {
+    ...result,
+    error: new TRPCError({ code: ERROR_KINDS[cause.kind].trpc, message: cause.detail, cause }),
+  };
 });
 
 export const publicProcedure = t.procedure.use(appErrorCodes).use(idempotency);

@@ -16,7 +16,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -34,7 +36,7 @@ async function createMigratedTemplate(serverUrl: string, template: string): Prom
 /** One PostgreSQL per test run and one migrated template that every test file clones. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const external = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  let stopServer = async (): Promise<void> => undefined;
+  let stopServer = (): Promise<void> => Promise.resolve();
   let serverUrl: string;
   if (external) {
     serverUrl = external;

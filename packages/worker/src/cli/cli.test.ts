@@ -13,7 +13,11 @@ describe('the operators’ CLI', () => {
   afterAll(() => database.drop());
 
   it('creates a platform admin who holds the platform admin role', async () => {
-    const result = await runCli(['users', 'create-admin', '--email', 'Ops@IPAY.example', '--name', 'Olga Ops', '--password-stdin'], env, 'a long operator passphrase\n');
+    const result = await runCli(
+      ['users', 'create-admin', '--email', 'Ops@IPAY.example', '--name', 'Olga Ops', '--password-stdin'],
+      env,
+      'a long operator passphrase\n',
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Platform admin ops@ipay.example created');
@@ -25,7 +29,19 @@ describe('the operators’ CLI', () => {
       .where('users.email', '=', 'ops@ipay.example')
       .execute();
     expect(roles).toEqual([{ system_key: 'platform_admin' }]);
-    const again = await runCli(['users', 'create-admin', '--email', 'ops@ipay.example', '--name', 'Olga', '--password', 'a long operator passphrase'], env);
+    const again = await runCli(
+      [
+        'users',
+        'create-admin',
+        '--email',
+        'ops@ipay.example',
+        '--name',
+        'Olga',
+        '--password',
+        'a long operator passphrase',
+      ],
+      env,
+    );
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('An account with this e-mail address already exists.');
   });
@@ -52,13 +68,21 @@ describe('the operators’ CLI', () => {
 
   it('adds a job, lists it, retries a failed one and runs the queue once', async () => {
     const eventId = crypto.randomUUID();
-    const added = await runCli(['jobs', 'add', 'events.dispatch', JSON.stringify({ eventId }), '--job-key', 'cli-test'], env);
+    const added = await runCli(
+      ['jobs', 'add', 'events.dispatch', JSON.stringify({ eventId }), '--job-key', 'cli-test'],
+      env,
+    );
     expect(added.code).toBe(0);
     const { id } = JSON.parse(added.stdout) as { id: string };
-    await database.pool.query("update graphile_worker._private_jobs set last_error = 'boom', attempts = 25 where id = $1", [id]);
+    await database.pool.query(
+      "update graphile_worker._private_jobs set last_error = 'boom', attempts = 25 where id = $1",
+      [id],
+    );
 
     const failed = await runCli(['jobs', 'list', '--failed'], env);
-    expect(JSON.parse(failed.stdout)).toEqual([expect.objectContaining({ id, task: 'events.dispatch', lastError: 'boom', payload: { eventId } })]);
+    expect(JSON.parse(failed.stdout)).toEqual([
+      expect.objectContaining({ id, task: 'events.dispatch', lastError: 'boom', payload: { eventId } }),
+    ]);
 
     const retried = await runCli(['jobs', 'retry', id], env);
     expect(JSON.parse(retried.stdout)).toMatchObject({ id, attempts: 0 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   addJob,
@@ -39,10 +40,16 @@ class UsageError extends Error {}
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
-async function withDatabase<T>(config: Config, logger: Logger, work: (database: PlatformDatabase) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  config: Config,
+  logger: Logger,
+  work: (database: PlatformDatabase) => Promise<T>,
+): Promise<T> {
   const database = await openPlatformDatabase(config, logger);
   try {
     await preparePlatform(database.db, config);
@@ -75,7 +82,9 @@ async function createAdmin(config: Config, logger: Logger, args: string[]): Prom
   const user = await withDatabase(config, logger, (database) =>
     database.db.transaction().execute((trx) => createPlatformAdmin(trx, parsed.data)),
   );
-  process.stdout.write(`Platform admin ${user.email} created (user ${user.id}). Sign in with POST /api/auth/login.\n`);
+  process.stdout.write(
+    `Platform admin ${user.email} created (user ${user.id}). Sign in with POST /api/auth/login.\n`,
+  );
 }
 
 function parsePayload(text: string | undefined): unknown {
@@ -106,7 +115,8 @@ async function jobs(config: Config, logger: Logger, args: string[]): Promise<voi
       const [task, payload] = rest;
       if (!task) throw new UsageError(`jobs add needs a task: ${JOB_NAMES.join(', ')}`);
       const runAt = values['run-at'] ? new Date(values['run-at']) : undefined;
-      if (runAt && Number.isNaN(runAt.getTime())) throw new UsageError('--run-at must be an ISO 8601 date-time');
+      if (runAt && Number.isNaN(runAt.getTime()))
+        throw new UsageError('--run-at must be an ISO 8601 date-time');
       const id = await withDatabase(config, logger, ({ db }) =>
         addJob(db, { task, payload: parsePayload(payload), options: { runAt, jobKey: values['job-key'] } }),
       );
@@ -114,8 +124,13 @@ async function jobs(config: Config, logger: Logger, args: string[]): Promise<voi
     }
     case 'list': {
       const limit = values.limit ? Number(values.limit) : 50;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError('--limit must be 1 to 500');
-      return print(await withDatabase(config, logger, ({ db }) => listJobs(db, { failed: values.failed ?? false, limit })));
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+        throw new UsageError('--limit must be 1 to 500');
+      return print(
+        await withDatabase(config, logger, ({ db }) =>
+          listJobs(db, { failed: values.failed ?? false, limit }),
+        ),
+      );
     }
     case 'retry': {
       const [id] = rest;
@@ -133,19 +148,25 @@ async function jobs(config: Config, logger: Logger, args: string[]): Promise<voi
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   if (!command || command === 'help' || command === '--help') return void process.stdout.write(`${USAGE}\n`);
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const logger = createLogger(config);
   switch (command) {
     case 'start': {
-      const { values } = parseArgs({ args, options: { 'api-only': { type: 'boolean' }, 'worker-only': { type: 'boolean' } } });
-      if (values['api-only'] && values['worker-only']) throw new UsageError('choose --api-only or --worker-only, not both');
+      const { values } = parseArgs({
+        args,
+        options: { 'api-only': { type: 'boolean' }, 'worker-only': { type: 'boolean' } },
+      });
+      if (values['api-only'] && values['worker-only'])
+        throw new UsageError('choose --api-only or --worker-only, not both');
       return startPlatform(config, logger, { api: !values['worker-only'], worker: !values['api-only'] });
     }
     case 'migrate':
       await withDatabase(config, logger, () => Promise.resolve());
       return void process.stdout.write('Database migrated and system roles seeded.\n');
     case 'users':
-      if (args[0] !== 'create-admin') throw new UsageError(`unknown users command "${args[0] ?? ''}"\n\n${USAGE}`);
+      if (args[0] !== 'create-admin')
+        throw new UsageError(`unknown users command "${args[0] ?? ''}"\n\n${USAGE}`);
       return createAdmin(config, logger, args.slice(1));
     case 'jobs':
       return jobs(config, logger, args);
@@ -155,12 +176,14 @@ async function main(argv: string[]): Promise<void> {
 }
 
 function explain(error: unknown): { message: string; exitCode: number } {
-  if (error instanceof UsageError || error instanceof ConfigError) return { message: error.message, exitCode: 2 };
+  if (error instanceof UsageError || error instanceof ConfigError)
+    return { message: error.message, exitCode: 2 };
   if (error instanceof AppError) {
     const fields = (error.errors ?? []).map((e) => `\n  ${e.field}: ${e.message}`).join('');
     return { message: `${error.detail}${fields}`, exitCode: error.status < 500 ? 2 : 1 };
   }
-  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return { message: (error as Error).message, exitCode: 2 };
+  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    return { message: (error as Error).message, exitCode: 2 };
   return { message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: 1 };
 }
 

@@ -31,7 +31,8 @@ export async function openPlatformDatabase(config: Config, logger: Logger): Prom
   const handle = createDatabase({
     connectionString,
     max: config.databasePoolSize,
-    onError: (error) => logger.warn({ code: (error as { code?: string }).code }, `database connection lost: ${error.message}`),
+    onError: (error) =>
+      logger.warn({ code: (error as { code?: string }).code }, `database connection lost: ${error.message}`),
   });
   try {
     await migrateToLatest(handle.db, handle.pool);

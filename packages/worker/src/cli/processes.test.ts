@@ -12,7 +12,11 @@ async function ready(baseUrl: string): Promise<true | undefined> {
 }
 
 async function post(baseUrl: string, route: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${baseUrl}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${baseUrl}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -45,16 +49,26 @@ describe('several processes on one DATABASE_URL', () => {
     const [a, b] = [`http://127.0.0.1:${portA}`, `http://127.0.0.1:${portB}`];
     await waitFor(() => ready(a), 'API A');
     await waitFor(() => ready(b), 'API B');
-    await waitFor(async () => (worker.output().includes('IPAY platform is running') ? true : undefined), 'worker');
+    await waitFor(
+      () => Promise.resolve(worker.output().includes('IPAY platform is running') ? true : undefined),
+      'worker',
+    );
     expect(apiA.output()).toContain('worker    off in this process');
     expect(worker.output()).not.toContain('API       ');
 
     const email = `multi-${randomBytes(4).toString('hex')}@example.test`;
-    const registered = await post(a, '/api/auth/register', { organizationName: 'Multi BV', name: 'M', email, password: 'shared database pw' });
+    const registered = await post(a, '/api/auth/register', {
+      organizationName: 'Multi BV',
+      name: 'M',
+      email,
+      password: 'shared database pw',
+    });
     expect(registered.status).toBe(200);
     const login = await post(b, '/api/auth/login', { email, password: 'shared database pw' });
     expect(login.status).toBe(200);
-    const me = await fetch(`${b}/api/auth/me`, { headers: { authorization: `Bearer ${registered.body.token}` } });
+    const me = await fetch(`${b}/api/auth/me`, {
+      headers: { authorization: `Bearer ${registered.body.token}` },
+    });
     expect(((await me.json()) as { email: string }).email).toBe(email);
 
     const dispatched = await waitFor(async () => {

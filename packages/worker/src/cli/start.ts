@@ -1,4 +1,10 @@
-import { buildServer, createAppDeps, preparePlatform, type Config, type InitialAdminOutcome } from '@ipay/api';
+import {
+  buildServer,
+  createAppDeps,
+  preparePlatform,
+  type Config,
+  type InitialAdminOutcome,
+} from '@ipay/api';
 import type { Logger } from 'pino';
 import { startWorker } from '../runner';
 import { openPlatformDatabase } from './platform-database';
@@ -12,10 +18,17 @@ function banner(config: Config, options: StartOptions, location: string, admin: 
   const base = config.publicUrl;
   const lines = ['', 'IPAY platform is running', `  database  ${location}`];
   if (options.api) {
-    lines.push(`  API       ${base}/api   (tRPC at ${base}/trpc)`, `  docs      ${base}/docs   (OpenAPI at ${base}/api/openapi.json)`);
+    lines.push(
+      `  API       ${base}/api   (tRPC at ${base}/trpc)`,
+      `  docs      ${base}/docs   (OpenAPI at ${base}/api/openapi.json)`,
+    );
   }
-  lines.push(`  worker    ${options.worker ? `on, ${config.workerConcurrency} concurrent jobs, crontab active` : 'off in this process'}`, '');
-  if (admin === 'created') lines.push(`Platform admin created from IPAY_ADMIN_EMAIL (${config.initialAdmin?.email}).`);
+  lines.push(
+    `  worker    ${options.worker ? `on, ${config.workerConcurrency} concurrent jobs, crontab active` : 'off in this process'}`,
+    '',
+  );
+  if (admin === 'created')
+    lines.push(`Platform admin created from IPAY_ADMIN_EMAIL (${config.initialAdmin?.email}).`);
   if (admin === 'not-configured') {
     lines.push(
       'No platform admin yet. Create one with:',
@@ -49,7 +62,12 @@ export async function startPlatform(config: Config, logger: Logger, options: Sta
       stops.push(() => server.close());
     }
     if (options.worker) {
-      const runner = await startWorker({ db: database.db, pool: database.pool, logger, concurrency: config.workerConcurrency });
+      const runner = await startWorker({
+        db: database.db,
+        pool: database.pool,
+        logger,
+        concurrency: config.workerConcurrency,
+      });
       stops.push(() => runner.stop());
     }
     process.stdout.write(banner(config, options, database.location, admin));

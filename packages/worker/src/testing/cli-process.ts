@@ -18,7 +18,10 @@ function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 /** Runs `pnpm ipay …` as operators do: a separate Node process with its own environment. */
 export function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cliMain, ...args], { cwd: repoRoot, env: baseEnv(env) });
+    const child = spawn(process.execPath, ['--import', 'tsx', cliMain, ...args], {
+      cwd: repoRoot,
+      env: baseEnv(env),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -37,7 +40,10 @@ export interface PlatformProcess {
 }
 
 export function startCliProcess(args: string[], env: Record<string, string>): PlatformProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', cliMain, ...args], { cwd: repoRoot, env: baseEnv(env) });
+  const child = spawn(process.execPath, ['--import', 'tsx', cliMain, ...args], {
+    cwd: repoRoot,
+    env: baseEnv(env),
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -58,12 +64,18 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => undefined);

@@ -1,6 +1,13 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestMerchant, createTestPlatform, http, TEST_PASSWORD, uniqueEmail, type TestPlatform } from '../../testing';
+import {
+  createTestMerchant,
+  createTestPlatform,
+  http,
+  TEST_PASSWORD,
+  uniqueEmail,
+  type TestPlatform,
+} from '../../testing';
 
 describe('auth over REST', () => {
   let platform: TestPlatform;
@@ -61,10 +68,17 @@ describe('auth over REST', () => {
   it('answers a wrong password and an unknown e-mail with the same 401', async () => {
     const merchant = await createTestMerchant(platform);
     const caller = platform.caller({ ip: '203.0.113.7' });
-    const wrong = await caller.auth.login({ email: merchant.user.email, password: 'not the password' }).catch((e: unknown) => e);
-    const unknown = await caller.auth.login({ email: uniqueEmail('ghost'), password: 'whatever it is' }).catch((e: unknown) => e);
+    const wrong = await caller.auth
+      .login({ email: merchant.user.email, password: 'not the password' })
+      .catch((e: unknown) => e);
+    const unknown = await caller.auth
+      .login({ email: uniqueEmail('ghost'), password: 'whatever it is' })
+      .catch((e: unknown) => e);
     for (const error of [wrong, unknown]) {
-      expect(error).toMatchObject({ code: 'UNAUTHORIZED', message: 'The e-mail address or password is incorrect.' });
+      expect(error).toMatchObject({
+        code: 'UNAUTHORIZED',
+        message: 'The e-mail address or password is incorrect.',
+      });
     }
   });
 
@@ -73,46 +87,87 @@ describe('auth over REST', () => {
     for (let i = 0; i < 3; i++) {
       await caller.auth.login({ email: uniqueEmail(), password: 'wrong password' }).catch(() => undefined);
     }
-    const limited = await caller.auth.login({ email: uniqueEmail(), password: 'wrong password' }).catch((e: unknown) => e);
-    expect(limited).toMatchObject({ code: 'TOO_MANY_REQUESTS', cause: { retryAfterSeconds: expect.any(Number) } });
-    const elsewhere = await platform.caller({ ip: '192.0.2.45' }).auth.login({ email: uniqueEmail(), password: 'x' }).catch((e: unknown) => e);
+    const limited = await caller.auth
+      .login({ email: uniqueEmail(), password: 'wrong password' })
+      .catch((e: unknown) => e);
+    expect(limited).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      cause: { retryAfterSeconds: expect.any(Number) },
+    });
+    const elsewhere = await platform
+      .caller({ ip: '192.0.2.45' })
+      .auth.login({ email: uniqueEmail(), password: 'x' })
+      .catch((e: unknown) => e);
     expect(elsewhere).toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
   it('rejects a duplicate e-mail with 409 naming the field, and creates no second organization', async () => {
     const body = registration();
     await http(platform.baseUrl, 'POST', '/api/auth/register', { body });
-    const before = await platform.database.db.selectFrom('organizations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-    const again = await http(platform.baseUrl, 'POST', '/api/auth/register', { body: { ...body, organizationName: 'Other BV' } });
+    const before = await platform.database.db
+      .selectFrom('organizations')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    const again = await http(platform.baseUrl, 'POST', '/api/auth/register', {
+      body: { ...body, organizationName: 'Other BV' },
+    });
     expect(again.status).toBe(409);
-    expect(again.body.errors).toEqual([{ field: 'email', message: 'is already registered', code: 'already_exists' }]);
-    const after = await platform.database.db.selectFrom('organizations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    expect(again.body.errors).toEqual([
+      { field: 'email', message: 'is already registered', code: 'already_exists' },
+    ]);
+    const after = await platform.database.db
+      .selectFrom('organizations')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
   it('enforces the password policy at its boundaries', async () => {
-    const tooShort = await http(platform.baseUrl, 'POST', '/api/auth/register', { body: { ...registration(), password: 'abcdefgh9' } });
+    const tooShort = await http(platform.baseUrl, 'POST', '/api/auth/register', {
+      body: { ...registration(), password: 'abcdefgh9' },
+    });
     expect(tooShort.status).toBe(400);
     expect(tooShort.body.errors).toEqual([expect.objectContaining({ field: 'password', code: 'too_small' })]);
-    const exactlyTen = await http(platform.baseUrl, 'POST', '/api/auth/register', { body: { ...registration(), password: 'abcdefgh90' } });
+    const exactlyTen = await http(platform.baseUrl, 'POST', '/api/auth/register', {
+      body: { ...registration(), password: 'abcdefgh90' },
+    });
     expect(exactlyTen.status).toBe(200);
-    const repeated = await http(platform.baseUrl, 'POST', '/api/auth/register', { body: { ...registration(), password: 'aaaaaaaaaaaa' } });
+    const repeated = await http(platform.baseUrl, 'POST', '/api/auth/register', {
+      body: { ...registration(), password: 'aaaaaaaaaaaa' },
+    });
     expect(repeated.body.errors).toEqual([expect.objectContaining({ field: 'password' })]);
     const email = uniqueEmail();
-    const sameAsEmail = await http(platform.baseUrl, 'POST', '/api/auth/register', { body: { ...registration(), email, password: email } });
-    expect(sameAsEmail.body.errors).toEqual([{ field: 'password', message: 'must not be your e-mail address', code: 'custom' }]);
+    const sameAsEmail = await http(platform.baseUrl, 'POST', '/api/auth/register', {
+      body: { ...registration(), email, password: email },
+    });
+    expect(sameAsEmail.body.errors).toEqual([
+      { field: 'password', message: 'must not be your e-mail address', code: 'custom' },
+    ]);
   });
 
   it('rejects tokens that are expired, forged, or signed with an unknown key', async () => {
     const merchant = await createTestMerchant(platform);
     const secret = platform.config.jwtKeys[0]!.secret;
     const claims = { org: merchant.user.organization.id };
-    const base = { algorithm: 'HS256' as const, audience: 'ipay:staff', issuer: 'ipay', subject: merchant.user.id };
-    const expired = jwt.sign({ ...claims, iat: Math.floor(Date.now() / 1000) - 10 }, secret, { ...base, keyid: 'test-key', expiresIn: 1 });
+    const base = {
+      algorithm: 'HS256' as const,
+      audience: 'ipay:staff',
+      issuer: 'ipay',
+      subject: merchant.user.id,
+    };
+    const expired = jwt.sign({ ...claims, iat: Math.floor(Date.now() / 1000) - 10 }, secret, {
+      ...base,
+      keyid: 'test-key',
+      expiresIn: 1,
+    });
     const forged = jwt.sign(claims, 'x'.repeat(40), { ...base, keyid: 'test-key' });
     const unknownKid = jwt.sign(claims, secret, { ...base, keyid: 'other' });
     const noneAlg = jwt.sign(claims, '', { ...base, algorithm: 'none', keyid: 'test-key' });
-    const consumerAudience = jwt.sign(claims, secret, { ...base, audience: 'ipay:consumer', keyid: 'test-key' });
+    const consumerAudience = jwt.sign(claims, secret, {
+      ...base,
+      audience: 'ipay:consumer',
+      keyid: 'test-key',
+    });
     for (const [token, detail] of [
       [expired, 'The access token has expired; sign in again.'],
       [forged, 'The access token is invalid.'],
@@ -128,7 +183,9 @@ describe('auth over REST', () => {
 
   it('accepts tokens signed by an older key that is still configured (key rotation)', async () => {
     const oldKey = { kid: 'old', secret: 'o'.repeat(40) };
-    const rotated = await createTestPlatform({ env: { JWT_KEYS: `new:${'n'.repeat(40)},old:${oldKey.secret}` } });
+    const rotated = await createTestPlatform({
+      env: { JWT_KEYS: `new:${'n'.repeat(40)},old:${oldKey.secret}` },
+    });
     try {
       const merchant = await createTestMerchant(rotated);
       const token = jwt.sign({ org: merchant.user.organization.id }, oldKey.secret, {
@@ -148,7 +205,11 @@ describe('auth over REST', () => {
 
   it('refuses a disabled user even with a valid token', async () => {
     const merchant = await createTestMerchant(platform);
-    await platform.database.db.updateTable('users').set({ status: 'disabled' }).where('id', '=', merchant.user.id).execute();
+    await platform.database.db
+      .updateTable('users')
+      .set({ status: 'disabled' })
+      .where('id', '=', merchant.user.id)
+      .execute();
     const me = await http(platform.baseUrl, 'GET', '/api/auth/me', { token: merchant.token });
     expect(me.status).toBe(401);
     const login = await http(platform.baseUrl, 'POST', '/api/auth/login', {
@@ -159,7 +220,11 @@ describe('auth over REST', () => {
 
   it('stores passwords only as scrypt hashes', async () => {
     const merchant = await createTestMerchant(platform);
-    const row = await platform.database.db.selectFrom('users').select('password_hash').where('id', '=', merchant.user.id).executeTakeFirstOrThrow();
+    const row = await platform.database.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', merchant.user.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect(row.password_hash).not.toContain(TEST_PASSWORD);
   });

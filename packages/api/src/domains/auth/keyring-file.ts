@@ -15,10 +15,14 @@ export async function loadJwtKeys(config: Config): Promise<JwtKey[]> {
   const file = path.join(config.dataDir, 'jwt-keys.json');
   const existing = await readFile(file, 'utf8').catch(() => undefined);
   if (existing) return KeyFile.parse(JSON.parse(existing));
-  const keys: JwtKey[] = [{ kid: `dev-${Date.now().toString(36)}`, secret: randomBytes(48).toString('base64url') }];
+  const keys: JwtKey[] = [
+    { kid: `dev-${Date.now().toString(36)}`, secret: randomBytes(48).toString('base64url') },
+  ];
   await mkdir(config.dataDir, { recursive: true });
-  await writeFile(file, JSON.stringify(keys, null, 2), { mode: 0o600, flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
+  await writeFile(file, JSON.stringify(keys, null, 2), { mode: 0o600, flag: 'wx' }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    },
+  );
   return KeyFile.parse(JSON.parse(await readFile(file, 'utf8')));
 }

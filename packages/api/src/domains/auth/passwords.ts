@@ -2,7 +2,11 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 
 const PARAMS = { N: 16384, r: 8, p: 1, keyLength: 64 } as const;
 
-function derive(password: string, salt: Buffer, params: ScryptOptions & { keyLength: number }): Promise<Buffer> {
+function derive(
+  password: string,
+  salt: Buffer,
+  params: ScryptOptions & { keyLength: number },
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFKC'), salt, params.keyLength, params, (error, key) =>
       error ? reject(error) : resolve(key),

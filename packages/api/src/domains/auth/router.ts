@@ -15,14 +15,17 @@ export const authRouter = router({
         tags: ['auth'],
         protect: false,
         summary: 'Register a merchant',
-        description: 'Creates a merchant organization and its first user (merchant admin), and signs that user in.',
+        description:
+          'Creates a merchant organization and its first user (merchant admin), and signs that user in.',
         errorResponses: [400, 409, 429],
       },
     })
     .use(rateLimitedByIp('register', REGISTRATIONS_PER_HOUR_PER_IP, 3600))
     .input(RegisterInput)
     .output(AuthSession)
-    .mutation(({ ctx, input }) => ctx.db.transaction().execute((trx) => registerMerchant(trx, ctx.keyring, input))),
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction().execute((trx) => registerMerchant(trx, ctx.keyring, input)),
+    ),
 
   login: publicProcedure
     .meta({

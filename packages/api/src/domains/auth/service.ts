@@ -115,12 +115,19 @@ async function insertUser(
 }
 
 function sessionFor(keyring: Keyring, user: User): AuthSession {
-  const { token, expiresAt } = signAccessToken(keyring, { userId: user.id, organizationId: user.organization.id });
+  const { token, expiresAt } = signAccessToken(keyring, {
+    userId: user.id,
+    organizationId: user.organization.id,
+  });
   return { token, tokenType: 'Bearer', expiresAt: toTimestamp(expiresAt), user };
 }
 
 /** Creates a merchant organization with its first user as merchant admin, and signs that user in. */
-export async function registerMerchant(trx: DbTransaction, keyring: Keyring, input: RegisterInput): Promise<AuthSession> {
+export async function registerMerchant(
+  trx: DbTransaction,
+  keyring: Keyring,
+  input: RegisterInput,
+): Promise<AuthSession> {
   const organization = await trx
     .insertInto('organizations')
     .values({ name: input.organizationName, type: 'merchant' })
@@ -162,7 +169,10 @@ export async function login(
     .select(['id', 'password_hash', 'status'])
     .where('email', '=', input.email)
     .executeTakeFirst();
-  const passwordMatches = await verifyPassword(input.password, user?.password_hash ?? (await hashForUnknownUser()));
+  const passwordMatches = await verifyPassword(
+    input.password,
+    user?.password_hash ?? (await hashForUnknownUser()),
+  );
   if (!user || !passwordMatches || user.status !== 'active') {
     throw new AppError('unauthenticated', 'The e-mail address or password is incorrect.');
   }

@@ -24,7 +24,10 @@ export interface AccessTokenClaims {
   organizationId: string;
 }
 
-export function signAccessToken(keyring: Keyring, claims: AccessTokenClaims): { token: string; expiresAt: Date } {
+export function signAccessToken(
+  keyring: Keyring,
+  claims: AccessTokenClaims,
+): { token: string; expiresAt: Date } {
   const issuedAt = Math.floor(Date.now() / 1000);
   const token = jwt.sign({ org: claims.organizationId, iat: issuedAt }, keyring.signingKey.secret, {
     algorithm: ALGORITHM,
@@ -41,9 +44,14 @@ export function signAccessToken(keyring: Keyring, claims: AccessTokenClaims): { 
 export function verifyAccessToken(keyring: Keyring, token: string): AccessTokenClaims {
   const decoded = jwt.decode(token, { complete: true });
   const key = decoded?.header.kid ? keyring.keysById.get(decoded.header.kid) : undefined;
-  if (!key) throw new AppError('unauthenticated', 'The access token is malformed or signed with an unknown key.');
+  if (!key)
+    throw new AppError('unauthenticated', 'The access token is malformed or signed with an unknown key.');
   try {
-    const payload = jwt.verify(token, key.secret, { algorithms: [ALGORITHM], audience: STAFF_AUDIENCE, issuer: ISSUER });
+    const payload = jwt.verify(token, key.secret, {
+      algorithms: [ALGORITHM],
+      audience: STAFF_AUDIENCE,
+      issuer: ISSUER,
+    });
     if (typeof payload === 'string' || !payload.sub || typeof payload.org !== 'string') {
       throw new AppError('unauthenticated', 'The access token does not carry a user.');
     }
@@ -51,6 +59,9 @@ export function verifyAccessToken(keyring: Keyring, token: string): AccessTokenC
   } catch (error) {
     if (error instanceof AppError) throw error;
     const expired = error instanceof jwt.TokenExpiredError;
-    throw new AppError('unauthenticated', expired ? 'The access token has expired; sign in again.' : 'The access token is invalid.');
+    throw new AppError(
+      'unauthenticated',
+      expired ? 'The access token has expired; sign in again.' : 'The access token is invalid.',
+    );
   }
 }

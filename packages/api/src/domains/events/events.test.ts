@@ -27,13 +27,17 @@ describe('domain events', () => {
   }
 
   it('writes the event and its dispatch job in the caller’s transaction, numbered per resource', async () => {
-    const [first, second] = await platform.database.db.transaction().execute(async (trx) => [
-      await recordDomainEvent(trx, event('r-1')),
-      await recordDomainEvent(trx, event('r-1')),
-    ]);
-    const other = await platform.database.db.transaction().execute((trx) => recordDomainEvent(trx, event('r-2')));
-    expect([first!.sequence, second!.sequence, other.sequence]).toEqual([1, 2, 1]);
-    expect(await dispatchJobs(first!.id)).toHaveLength(1);
+    const [first, second] = await platform.database.db
+      .transaction()
+      .execute(async (trx) => [
+        await recordDomainEvent(trx, event('r-1')),
+        await recordDomainEvent(trx, event('r-1')),
+      ]);
+    const other = await platform.database.db
+      .transaction()
+      .execute((trx) => recordDomainEvent(trx, event('r-2')));
+    expect([first.sequence, second.sequence, other.sequence]).toEqual([1, 2, 1]);
+    expect(await dispatchJobs(first.id)).toHaveLength(1);
   });
 
   it('leaves neither event nor job behind when the transaction rolls back', async () => {
@@ -45,7 +49,9 @@ describe('domain events', () => {
         throw new Error('the change failed');
       })
       .catch(() => undefined);
-    expect(await platform.database.db.selectFrom('domain_events').select('id').where('id', '=', eventId).execute()).toEqual([]);
+    expect(
+      await platform.database.db.selectFrom('domain_events').select('id').where('id', '=', eventId).execute(),
+    ).toEqual([]);
     expect(await dispatchJobs(eventId)).toEqual([]);
   });
 
@@ -55,7 +61,9 @@ describe('domain events', () => {
     client.on('notification', (message) => heard.push(message.payload ?? ''));
     await client.query(`listen ${DOMAIN_EVENTS_CHANNEL}`);
     try {
-      const committed = await platform.database.db.transaction().execute((trx) => recordDomainEvent(trx, event('r-4')));
+      const committed = await platform.database.db
+        .transaction()
+        .execute((trx) => recordDomainEvent(trx, event('r-4')));
       await platform.database.db
         .transaction()
         .execute(async (trx) => {
@@ -72,7 +80,9 @@ describe('domain events', () => {
   });
 
   it('dispatches an event once, however often the job runs', async () => {
-    const recorded = await platform.database.db.transaction().execute((trx) => recordDomainEvent(trx, event('r-6')));
+    const recorded = await platform.database.db
+      .transaction()
+      .execute((trx) => recordDomainEvent(trx, event('r-6')));
     expect(await dispatchDomainEvent(platform.database.db, recorded.id)).toBe('dispatched');
     expect(await dispatchDomainEvent(platform.database.db, recorded.id)).toBe('already');
     expect(await dispatchDomainEvent(platform.database.db, crypto.randomUUID())).toBe('missing');

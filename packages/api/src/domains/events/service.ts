@@ -64,7 +64,10 @@ export async function recordDomainEvent(trx: DbTransaction, event: NewDomainEven
  * Marks an event dispatched. Safe to repeat: delivery is at-least-once, and an already dispatched event is
  * left as it is. Consumers that fan out (merchant webhooks) hang off this step.
  */
-export async function dispatchDomainEvent(db: DbExecutor, eventId: string): Promise<'dispatched' | 'already' | 'missing'> {
+export async function dispatchDomainEvent(
+  db: DbExecutor,
+  eventId: string,
+): Promise<'dispatched' | 'already' | 'missing'> {
   const updated = await db
     .updateTable('domain_events')
     .set({ dispatched_at: sql<Date>`now()` })
@@ -73,6 +76,10 @@ export async function dispatchDomainEvent(db: DbExecutor, eventId: string): Prom
     .returning('id')
     .executeTakeFirst();
   if (updated) return 'dispatched';
-  const exists = await db.selectFrom('domain_events').select('id').where('id', '=', eventId).executeTakeFirst();
+  const exists = await db
+    .selectFrom('domain_events')
+    .select('id')
+    .where('id', '=', eventId)
+    .executeTakeFirst();
   return exists ? 'already' : 'missing';
 }

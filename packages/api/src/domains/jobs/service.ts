@@ -47,10 +47,17 @@ export async function addJob(
   const task: JobName = request.task;
   const parsed = JOB_CATALOGUE[task].payload.safeParse(request.payload);
   if (!parsed.success) {
-    const errors = fieldErrorsFromIssues(parsed.error.issues).map((e) => ({ ...e, field: `payload.${e.field}` }));
-    throw new AppError('validation_failed', `Invalid payload for ${task}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, {
-      errors,
-    });
+    const errors = fieldErrorsFromIssues(parsed.error.issues).map((e) => ({
+      ...e,
+      field: `payload.${e.field}`,
+    }));
+    throw new AppError(
+      'validation_failed',
+      `Invalid payload for ${task}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+      {
+        errors,
+      },
+    );
   }
   return enqueueJob(db, task, parsed.data as never, request.options);
 }
@@ -77,8 +84,14 @@ export async function retryJob(db: DbExecutor, jobId: string): Promise<Job> {
   if (!/^\d{1,18}$/.test(jobId)) throw AppError.validation('id', 'must be a numeric job id', 'invalid_id');
   const { rows } = await sql<{ id: string }>`
     select id::text as id
-    from graphile_worker.reschedule_jobs(array[${jobId}]::bigint[], run_at => now(), attempts => 0)`.execute(db);
+    from graphile_worker.reschedule_jobs(array[${jobId}]::bigint[], run_at => now(), attempts => 0)`.execute(
+    db,
+  );
   const [job] = rows[0] ? await selectJobs(db, sql`jobs.id = ${jobId}::bigint`, 1) : [];
-  if (!job) throw new AppError('not_found', `Job ${jobId} does not exist (succeeded jobs are deleted) or is running.`);
+  if (!job)
+    throw new AppError(
+      'not_found',
+      `Job ${jobId} does not exist (succeeded jobs are deleted) or is running.`,
+    );
   return job;
 }

@@ -6,7 +6,7 @@ import { SYSTEM_ROLES } from './system-roles';
 describe('permission catalogue', () => {
   it('has a resource for every domain of the seed endpoints', async () => {
     const domains = new Set((await readSeedEndpoints()).map((e) => e.domain));
-    const covered = new Set(Object.values(RESOURCES).map((r) => r.domain));
+    const covered = new Set<string>(Object.values(RESOURCES).map((r) => r.domain));
     expect([...domains].filter((d) => !covered.has(d))).toEqual([]);
     expect(Object.keys(RESOURCES)).toHaveLength(32);
   });

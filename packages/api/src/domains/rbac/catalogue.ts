@@ -20,21 +20,36 @@ interface ResourceDefinition {
 }
 
 export const RESOURCES = {
-  organizations: { domain: 'auth', description: 'Organizations: merchants, partners, sponsors, the operator' },
+  organizations: {
+    domain: 'auth',
+    description: 'Organizations: merchants, partners, sponsors, the operator',
+  },
   users: { domain: 'auth', description: 'User accounts of an organization' },
   roles: { domain: 'rbac', description: 'Roles, their permission matrices and assignments' },
   orders: { domain: 'orders', description: 'Merchant orders' },
   order_uploads: { domain: 'orders', description: 'CSV/XLSX bulk order uploads' },
-  payment_sessions: { domain: 'payment-sessions', description: 'Payment sessions and 18-digit payment references' },
+  payment_sessions: {
+    domain: 'payment-sessions',
+    description: 'Payment sessions and 18-digit payment references',
+  },
   parcels: { domain: 'payment-sessions', description: 'Parcel status of a payment session' },
   payments: { domain: 'payments', description: 'PSP payments and their webhooks' },
   driver_otp: { domain: 'driver', description: 'Driver OTP verification at the door' },
   events: { domain: 'events', description: 'Domain events, the live event stream and webhook endpoints' },
-  notifications: { domain: 'notifications', description: 'Outbound e-mail and SMS and their delivery status' },
+  notifications: {
+    domain: 'notifications',
+    description: 'Outbound e-mail and SMS and their delivery status',
+  },
   integrations: { domain: 'integrations', description: 'Shop-platform connections and syncs' },
   scheduler: { domain: 'scheduler', description: 'The integration sync scheduler and its log' },
-  carrier_tariffs: { domain: 'carrier-tariffs', description: 'Carrier tariff tables, zones and fuel surcharges' },
-  carrier_invoices: { domain: 'carrier-reconciliation', description: 'Carrier invoices and their reconciliation' },
+  carrier_tariffs: {
+    domain: 'carrier-tariffs',
+    description: 'Carrier tariff tables, zones and fuel surcharges',
+  },
+  carrier_invoices: {
+    domain: 'carrier-reconciliation',
+    description: 'Carrier invoices and their reconciliation',
+  },
   carrier_statements: { domain: 'carrier-statements', description: 'Carrier statements, credits and aging' },
   returns: { domain: 'returns', description: 'Returns and carrier labels' },
   lockers: { domain: 'lockers', description: 'Parcel-locker codes' },
@@ -46,7 +61,10 @@ export const RESOURCES = {
   finance_batches: { domain: 'finance', description: 'Finance batches and their posting to Exact Online' },
   finance_reconciliation: { domain: 'finance', description: 'Finance reconciliation reports' },
   internal_controls: { domain: 'internal-controls', description: 'Internal controls and their approvals' },
-  compliance: { domain: 'internal-controls', description: 'Compliance register and data-integrity snapshots' },
+  compliance: {
+    domain: 'internal-controls',
+    description: 'Compliance register and data-integrity snapshots',
+  },
   translations: { domain: 'i18n', description: 'Translations and their health' },
   consumer_wallet: { domain: 'consumer', description: 'Consumer wallet, points, deals and shared payments' },
   benefit_cards: { domain: 'benefit-cards', description: 'Sponsors, programs, members and benefit cards' },

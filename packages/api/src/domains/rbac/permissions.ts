@@ -1,5 +1,12 @@
 import { AppError } from '../../errors/app-error';
-import { DATA_SCOPES, scopeCovers, type Action, type DataScope, type Permission, type Resource } from './catalogue';
+import {
+  DATA_SCOPES,
+  scopeCovers,
+  type Action,
+  type DataScope,
+  type Permission,
+  type Resource,
+} from './catalogue';
 
 /** The union of several roles' permissions: per resource and action, the widest scope wins. */
 export function mergePermissions(permissions: Permission[]): Permission[] {
@@ -7,17 +14,23 @@ export function mergePermissions(permissions: Permission[]): Permission[] {
   for (const permission of permissions) {
     const key = `${permission.resource}:${permission.action}`;
     const held = widest.get(key);
-    if (!held || DATA_SCOPES.indexOf(permission.scope) > DATA_SCOPES.indexOf(held.scope)) widest.set(key, permission);
+    if (!held || DATA_SCOPES.indexOf(permission.scope) > DATA_SCOPES.indexOf(held.scope))
+      widest.set(key, permission);
   }
   return [...widest.values()].sort((a, b) =>
     a.resource === b.resource ? a.action.localeCompare(b.action) : a.resource.localeCompare(b.resource),
   );
 }
 
-export function findScope(permissions: Permission[], resource: Resource, action: Action): DataScope | undefined {
+export function findScope(
+  permissions: Permission[],
+  resource: Resource,
+  action: Action,
+): DataScope | undefined {
   let found: DataScope | undefined;
   for (const p of permissions) {
-    if (p.resource === resource && p.action === action && (!found || scopeCovers(p.scope, found))) found = p.scope;
+    if (p.resource === resource && p.action === action && (!found || scopeCovers(p.scope, found)))
+      found = p.scope;
   }
   return found;
 }

@@ -23,12 +23,23 @@ describe('RBAC', () => {
   async function allRoles(token: string) {
     const res = await http(platform.baseUrl, 'GET', '/api/rbac/roles?limit=200', { token });
     expect(res.status).toBe(200);
-    return res.body.items as Array<{ id: string; key: string | null; name: string; organizationId: string | null; permissions: unknown[] }>;
+    return res.body.items as Array<{
+      id: string;
+      key: string | null;
+      name: string;
+      organizationId: string | null;
+      permissions: unknown[];
+    }>;
   }
 
   it('seeds every system role, and platform admin holds every permission on all organizations', async () => {
     const roles = await allRoles(admin.token);
-    expect(roles.filter((r) => r.key).map((r) => r.key).sort()).toEqual([...SYSTEM_ROLE_KEYS].sort());
+    expect(
+      roles
+        .filter((r) => r.key)
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual([...SYSTEM_ROLE_KEYS].sort());
     const me = await http(platform.baseUrl, 'GET', '/api/rbac/me/permissions', { token: admin.token });
     expect(me.body.permissions).toHaveLength(RESOURCE_NAMES.length * 6);
     expect(new Set(me.body.permissions.map((p: { scope: string }) => p.scope))).toEqual(new Set(['all']));
@@ -37,11 +48,19 @@ describe('RBAC', () => {
   it('shows a merchant admin only its own organization’s roles and the merchant system roles', async () => {
     const merchant = await createTestMerchant(platform);
     const other = await createTestMerchant(platform);
-    await http(platform.baseUrl, 'POST', '/api/rbac/roles', { token: other.token, body: { name: 'Other shop packers' } });
-    await http(platform.baseUrl, 'POST', '/api/rbac/roles', { token: merchant.token, body: { name: 'Packers' } });
+    await http(platform.baseUrl, 'POST', '/api/rbac/roles', {
+      token: other.token,
+      body: { name: 'Other shop packers' },
+    });
+    await http(platform.baseUrl, 'POST', '/api/rbac/roles', {
+      token: merchant.token,
+      body: { name: 'Packers' },
+    });
     const roles = await allRoles(merchant.token);
     expect(roles.map((r) => r.key ?? r.name).sort()).toEqual(['Packers', 'merchant_admin', 'merchant_user']);
-    expect(roles.every((r) => r.organizationId === null || r.organizationId === merchant.user.organization.id)).toBe(true);
+    expect(
+      roles.every((r) => r.organizationId === null || r.organizationId === merchant.user.organization.id),
+    ).toBe(true);
   });
 
   it('creates a custom role in the merchant’s own organization, whatever organizationId it sends', async () => {
@@ -54,11 +73,21 @@ describe('RBAC', () => {
     expect(forged.status).toBe(403);
     const created = await http(platform.baseUrl, 'POST', '/api/rbac/roles', {
       token: merchant.token,
-      body: { name: 'Returns desk', permissions: [{ resource: 'returns', action: 'update', scope: 'organization' }] },
+      body: {
+        name: 'Returns desk',
+        permissions: [{ resource: 'returns', action: 'update', scope: 'organization' }],
+      },
     });
     expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ system: false, key: null, organizationId: merchant.user.organization.id });
-    const duplicate = await http(platform.baseUrl, 'POST', '/api/rbac/roles', { token: merchant.token, body: { name: 'RETURNS DESK' } });
+    expect(created.body).toMatchObject({
+      system: false,
+      key: null,
+      organizationId: merchant.user.organization.id,
+    });
+    const duplicate = await http(platform.baseUrl, 'POST', '/api/rbac/roles', {
+      token: merchant.token,
+      body: { name: 'RETURNS DESK' },
+    });
     expect(duplicate.status).toBe(409);
   });
 
@@ -72,7 +101,10 @@ describe('RBAC', () => {
     expect(escalate.body.detail).toContain('orders:read:all');
     const finance = await http(platform.baseUrl, 'POST', '/api/rbac/roles', {
       token: merchant.token,
-      body: { name: 'Finance', permissions: [{ resource: 'finance_batches', action: 'approve', scope: 'organization' }] },
+      body: {
+        name: 'Finance',
+        permissions: [{ resource: 'finance_batches', action: 'approve', scope: 'organization' }],
+      },
     });
     expect(finance.status).toBe(403);
   });
@@ -97,7 +129,10 @@ describe('RBAC', () => {
 
   it('replaces a role’s permission matrix and records the change', async () => {
     const merchant = await createTestMerchant(platform);
-    const role = await http(platform.baseUrl, 'POST', '/api/rbac/roles', { token: merchant.token, body: { name: 'Desk' } });
+    const role = await http(platform.baseUrl, 'POST', '/api/rbac/roles', {
+      token: merchant.token,
+      body: { name: 'Desk' },
+    });
     const matrix = [
       { resource: 'orders', action: 'read', scope: 'organization' },
       { resource: 'orders', action: 'create', scope: 'organization' },
@@ -151,11 +186,22 @@ describe('RBAC', () => {
       body: { roleId: adminRole.id },
     });
     expect(assigned.status).toBe(200);
-    expect(assigned.body.roles.map((r: { key: string }) => r.key)).toEqual(['merchant_admin', 'merchant_user']);
+    expect(assigned.body.roles.map((r: { key: string }) => r.key)).toEqual([
+      'merchant_admin',
+      'merchant_user',
+    ]);
     const after = await http(platform.baseUrl, 'GET', '/api/rbac/me/permissions', { token: clerk.token });
-    expect(after.body.permissions).toContainEqual({ resource: 'users', action: 'read', scope: 'organization' });
+    expect(after.body.permissions).toContainEqual({
+      resource: 'users',
+      action: 'read',
+      scope: 'organization',
+    });
     expect(after.body.permissions).not.toContainEqual({ resource: 'users', action: 'read', scope: 'own' });
-    expect(after.body.permissions).toContainEqual({ resource: 'roles', action: 'create', scope: 'organization' });
+    expect(after.body.permissions).toContainEqual({
+      resource: 'roles',
+      action: 'create',
+      scope: 'organization',
+    });
 
     const again = await http(platform.baseUrl, 'POST', `/api/rbac/users/${clerk.userId}/assign-role`, {
       token: merchant.token,
@@ -178,17 +224,27 @@ describe('RBAC', () => {
     });
     expect(crossOrg.status).toBe(404);
 
-    const invisible = await http(platform.baseUrl, 'POST', `/api/rbac/users/${merchant.user.id}/assign-role`, {
-      token: merchant.token,
-      body: { roleId: platformAdmin.id },
-    });
+    const invisible = await http(
+      platform.baseUrl,
+      'POST',
+      `/api/rbac/users/${merchant.user.id}/assign-role`,
+      {
+        token: merchant.token,
+        body: { roleId: platformAdmin.id },
+      },
+    );
     expect(invisible.status).toBe(400);
     expect(invisible.body.errors[0].field).toBe('roleId');
 
-    const wrongType = await http(platform.baseUrl, 'POST', `/api/rbac/users/${merchant.user.id}/assign-role`, {
-      token: admin.token,
-      body: { roleId: driver.id },
-    });
+    const wrongType = await http(
+      platform.baseUrl,
+      'POST',
+      `/api/rbac/users/${merchant.user.id}/assign-role`,
+      {
+        token: admin.token,
+        body: { roleId: driver.id },
+      },
+    );
     expect(wrongType.status).toBe(409);
 
     const partner = await createTestOrganization(platform, 'partner');
@@ -207,13 +263,17 @@ describe('RBAC', () => {
     const seen = [...first.body.items];
     let cursor = first.body.nextCursor as string | null;
     while (cursor) {
-      const page = await http(platform.baseUrl, 'GET', `/api/rbac/roles?limit=4&cursor=${cursor}`, { token: admin.token });
+      const page = await http(platform.baseUrl, 'GET', `/api/rbac/roles?limit=4&cursor=${cursor}`, {
+        token: admin.token,
+      });
       seen.push(...page.body.items);
       cursor = page.body.nextCursor;
     }
     const all = await allRoles(admin.token);
     expect(seen.map((r) => r.id)).toEqual(all.map((r) => r.id));
-    const forged = await http(platform.baseUrl, 'GET', '/api/rbac/roles?cursor=bm90LWEtY3Vyc29y', { token: admin.token });
+    const forged = await http(platform.baseUrl, 'GET', '/api/rbac/roles?cursor=bm90LWEtY3Vyc29y', {
+      token: admin.token,
+    });
     expect(forged.status).toBe(400);
     expect(forged.body.errors[0].field).toBe('cursor');
   });

@@ -24,14 +24,22 @@ export const rbacRouter = router({
     .query(({ ctx }) => getMyPermissions(ctx.db, ctx.actor)),
 
   listRoles: permittedProcedure('roles', 'read')
-    .meta({ openapi: { method: 'GET', path: '/api/rbac/roles', tags, summary: 'List roles with their permissions' } })
+    .meta({
+      openapi: { method: 'GET', path: '/api/rbac/roles', tags, summary: 'List roles with their permissions' },
+    })
     .input(ListRolesInput)
     .output(RolePage)
     .query(({ ctx, input }) => listRoles(ctx.db, { actor: ctx.actor, scope: ctx.scope, page: input })),
 
   createRole: permittedProcedure('roles', 'create')
     .meta({
-      openapi: { method: 'POST', path: '/api/rbac/roles', tags, summary: 'Create a custom role', errorResponses: [400, 401, 403, 409] },
+      openapi: {
+        method: 'POST',
+        path: '/api/rbac/roles',
+        tags,
+        summary: 'Create a custom role',
+        errorResponses: [400, 401, 403, 409],
+      },
     })
     .input(CreateRoleInput)
     .output(Role)
@@ -52,7 +60,9 @@ export const rbacRouter = router({
     .input(SetRolePermissionsInput)
     .output(Role)
     .mutation(({ ctx, input }) =>
-      ctx.db.transaction().execute((trx) => setRolePermissions(trx, { actor: ctx.actor, scope: ctx.scope, input })),
+      ctx.db
+        .transaction()
+        .execute((trx) => setRolePermissions(trx, { actor: ctx.actor, scope: ctx.scope, input })),
     ),
 
   assignRole: permittedProcedure('roles', 'update')

@@ -36,7 +36,10 @@ export const Role = z
     name: z.string(),
     description: z.string(),
     system: z.boolean().describe('System roles are seeded and cannot be deleted'),
-    organizationId: z.uuid().nullable().describe('Owning organization of a custom role; null for global roles'),
+    organizationId: z
+      .uuid()
+      .nullable()
+      .describe('Owning organization of a custom role; null for global roles'),
     permissions: z.array(Permission),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -53,7 +56,9 @@ export const CreateRoleInput = z.object({
   organizationId: z
     .uuid()
     .optional()
-    .describe('Operators only: the organization the role belongs to; omit for a global role. Others always create in their own organization.'),
+    .describe(
+      'Operators only: the organization the role belongs to; omit for a global role. Others always create in their own organization.',
+    ),
   permissions: PermissionMatrix.default([]),
 });
 export type CreateRoleInput = z.infer<typeof CreateRoleInput>;
@@ -75,7 +80,9 @@ export const EffectivePermissions = z
     userId: z.uuid(),
     organizationId: z.uuid(),
     roles: z.array(RoleSummary),
-    permissions: z.array(Permission).describe('Union over all roles; the widest scope wins per resource and action'),
+    permissions: z
+      .array(Permission)
+      .describe('Union over all roles; the widest scope wins per resource and action'),
   })
   .meta({ id: 'EffectivePermissions' });
 export type EffectivePermissions = z.infer<typeof EffectivePermissions>;

@@ -8,7 +8,13 @@ import type { OrganizationType } from '../auth/schemas';
 import { recordDomainEvent } from '../events/service';
 import type { DataScope, Permission } from './catalogue';
 import { assertCanGrant, mergePermissions } from './permissions';
-import type { AssignRoleInput, CreateRoleInput, EffectivePermissions, Role, SetRolePermissionsInput } from './schemas';
+import type {
+  AssignRoleInput,
+  CreateRoleInput,
+  EffectivePermissions,
+  Role,
+  SetRolePermissionsInput,
+} from './schemas';
 import { SYSTEM_ROLE_KEYS, SYSTEM_ROLES, systemRoleKeysFor, type SystemRoleKey } from './system-roles';
 
 interface ScopedRequest {
@@ -46,7 +52,11 @@ function roleRowToRole(row: RoleRow, permissions: Permission[]): Role {
     description: row.description,
     system: row.system_key !== null,
     organizationId: row.organization_id,
-    permissions: mergePermissions(permissions).map(({ resource, action, scope }) => ({ resource, action, scope })),
+    permissions: mergePermissions(permissions).map(({ resource, action, scope }) => ({
+      resource,
+      action,
+      scope,
+    })),
     createdAt: toTimestamp(row.created_at),
     updatedAt: toTimestamp(row.updated_at),
   };
@@ -86,12 +96,18 @@ export async function getEffectivePermissions(db: DbExecutor, userId: string): P
   return mergePermissions(rows as Permission[]);
 }
 
-async function replacePermissions(trx: DbTransaction, roleId: string, permissions: Permission[]): Promise<void> {
+async function replacePermissions(
+  trx: DbTransaction,
+  roleId: string,
+  permissions: Permission[],
+): Promise<void> {
   await trx.deleteFrom('role_permissions').where('role_id', '=', roleId).execute();
   if (!permissions.length) return;
   await trx
     .insertInto('role_permissions')
-    .values(permissions.map((p) => ({ role_id: roleId, resource: p.resource, action: p.action, scope: p.scope })))
+    .values(
+      permissions.map((p) => ({ role_id: roleId, resource: p.resource, action: p.action, scope: p.scope })),
+    )
     .execute();
 }
 
@@ -111,7 +127,11 @@ export async function ensureSystemRoles(db: Db): Promise<void> {
         .returning('id')
         .executeTakeFirst();
       if (inserted || key === 'platform_admin') {
-        const role = await trx.selectFrom('roles').select('id').where('system_key', '=', key).executeTakeFirstOrThrow();
+        const role = await trx
+          .selectFrom('roles')
+          .select('id')
+          .where('system_key', '=', key)
+          .executeTakeFirstOrThrow();
         await replacePermissions(trx, role.id, definition.permissions);
       }
     }
@@ -135,12 +155,22 @@ export async function assignSystemRole(
     .execute();
 }
 
-export async function listRoles(db: DbExecutor, request: ScopedRequest & { page: PageInput }): Promise<Page<Role>> {
-  const page = await fetchPage(db.selectFrom('roles').selectAll().where(visibleRoles(request)), request.page, {
-    orderBy: ['roles.name', 'roles.id'],
-    keyOf: (row) => [row.name, row.id],
-  });
-  const permissions = await permissionsOfRoles(db, page.items.map((row) => row.id));
+export async function listRoles(
+  db: DbExecutor,
+  request: ScopedRequest & { page: PageInput },
+): Promise<Page<Role>> {
+  const page = await fetchPage(
+    db.selectFrom('roles').selectAll().where(visibleRoles(request)),
+    request.page,
+    {
+      orderBy: ['roles.name', 'roles.id'],
+      keyOf: (row) => [row.name, row.id],
+    },
+  );
+  const permissions = await permissionsOfRoles(
+    db,
+    page.items.map((row) => row.id),
+  );
   return { ...page, items: page.items.map((row) => roleRowToRole(row, permissions.get(row.id) ?? [])) };
 }
 
@@ -148,9 +178,13 @@ export async function listRoles(db: DbExecutor, request: ScopedRequest & { page:
  * Creates a custom role. Operators (scope `all`) may create global roles or roles for any organization;
  * everybody else creates roles in their own organization. Nobody creates a role stronger than themselves.
  */
-export async function createRole(trx: DbTransaction, request: ScopedRequest & { input: CreateRoleInput }): Promise<Role> {
+export async function createRole(
+  trx: DbTransaction,
+  request: ScopedRequest & { input: CreateRoleInput },
+): Promise<Role> {
   const { actor, scope, input } = request;
-  if (scope === 'own') throw new AppError('forbidden', 'Creating roles requires roles:create on your organization.');
+  if (scope === 'own')
+    throw new AppError('forbidden', 'Creating roles requires roles:create on your organization.');
   if (input.organizationId && scope !== 'all' && input.organizationId !== actor.organizationId) {
     throw new AppError('forbidden', 'You can only create roles in your own organization.', {
       errors: [{ field: 'organizationId', message: 'must be your own organization', code: 'out_of_scope' }],
@@ -158,7 +192,11 @@ export async function createRole(trx: DbTransaction, request: ScopedRequest & { 
   }
   const organizationId = scope === 'all' ? (input.organizationId ?? null) : actor.organizationId;
   if (organizationId) {
-    const exists = await trx.selectFrom('organizations').select('id').where('id', '=', organizationId).executeTakeFirst();
+    const exists = await trx
+      .selectFrom('organizations')
+      .select('id')
+      .where('id', '=', organizationId)
+      .executeTakeFirst();
     if (!exists) throw AppError.validation('organizationId', 'no organization has this id', 'not_found');
   }
   assertCanGrant(actor.permissions, input.permissions);
@@ -181,7 +219,10 @@ export async function createRole(trx: DbTransaction, request: ScopedRequest & { 
     resourceId: row.id,
     organizationId,
     actorUserId: actor.userId,
-    data: { name: row.name, permissions: input.permissions.map((p) => `${p.resource}:${p.action}:${p.scope}`) },
+    data: {
+      name: row.name,
+      permissions: input.permissions.map((p) => `${p.resource}:${p.action}:${p.scope}`),
+    },
   });
   return roleRowToRole(row, input.permissions);
 }
@@ -194,10 +235,16 @@ export async function setRolePermissions(
   const { actor, scope, input } = request;
   const role = await getVisibleRole(trx, request, input.id);
   if (role.system_key === 'platform_admin') {
-    throw new AppError('conflict', 'The platform admin role always holds every permission; it cannot be edited.');
+    throw new AppError(
+      'conflict',
+      'The platform admin role always holds every permission; it cannot be edited.',
+    );
   }
   if (scope !== 'all' && (role.system_key !== null || role.organization_id !== actor.organizationId)) {
-    throw new AppError('forbidden', 'Only operators can edit system roles; you can edit your organization’s own roles.');
+    throw new AppError(
+      'forbidden',
+      'Only operators can edit system roles; you can edit your organization’s own roles.',
+    );
   }
   assertCanGrant(actor.permissions, input.permissions);
 
@@ -209,7 +256,8 @@ export async function setRolePermissions(
     .where('id', '=', role.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const describe = (list: Permission[]) => mergePermissions(list).map((p) => `${p.resource}:${p.action}:${p.scope}`);
+  const describe = (list: Permission[]) =>
+    mergePermissions(list).map((p) => `${p.resource}:${p.action}:${p.scope}`);
   await recordDomainEvent(trx, {
     type: 'role.permissions_changed',
     resourceType: 'role',
@@ -231,7 +279,10 @@ async function rolesOfUser(db: DbExecutor, userId: string) {
     .execute();
 }
 
-async function effectivePermissionsOf(db: DbExecutor, user: { id: string; organizationId: string }): Promise<EffectivePermissions> {
+async function effectivePermissionsOf(
+  db: DbExecutor,
+  user: { id: string; organizationId: string },
+): Promise<EffectivePermissions> {
   return {
     userId: user.id,
     organizationId: user.organizationId,
@@ -252,7 +303,8 @@ export async function assignRole(
     .select(['users.id', 'users.organization_id', 'organizations.type'])
     .where('users.id', '=', input.id)
     .executeTakeFirst();
-  const inScope = user && (scope === 'all' || (scope === 'organization' && user.organization_id === actor.organizationId));
+  const inScope =
+    user && (scope === 'all' || (scope === 'organization' && user.organization_id === actor.organizationId));
   if (!user || !inScope) throw new AppError('not_found', `User ${input.id} does not exist.`);
 
   const role = await getVisibleRole(trx, request, input.roleId).catch((error: unknown) => {

@@ -1,5 +1,12 @@
 import type { OrganizationType } from '../auth/schemas';
-import { ACTIONS, RESOURCE_NAMES, type Action, type DataScope, type Permission, type Resource } from './catalogue';
+import {
+  ACTIONS,
+  RESOURCE_NAMES,
+  type Action,
+  type DataScope,
+  type Permission,
+  type Resource,
+} from './catalogue';
 
 export const SYSTEM_ROLE_KEYS = [
   'platform_admin',
@@ -70,11 +77,21 @@ export const SYSTEM_ROLES: Record<SystemRoleKey, SystemRoleDefinition> = {
     description: 'IPAY finance staff: settlements, carrier invoices, finance batches and reconciliation',
     permissions: [
       ...grant(
-        ['finance_batches', 'finance_reconciliation', 'settlements', 'carrier_invoices', 'carrier_statements'],
+        [
+          'finance_batches',
+          'finance_reconciliation',
+          'settlements',
+          'carrier_invoices',
+          'carrier_statements',
+        ],
         ALL_ACTIONS,
         'all',
       ),
-      ...grant(['orders', 'payment_sessions', 'payments', 'merchants', 'organizations', 'audit'], READ_EXPORT, 'all'),
+      ...grant(
+        ['orders', 'payment_sessions', 'payments', 'merchants', 'organizations', 'audit'],
+        READ_EXPORT,
+        'all',
+      ),
     ],
   },
   sales: {
@@ -89,7 +106,7 @@ export const SYSTEM_ROLES: Record<SystemRoleKey, SystemRoleDefinition> = {
   merchant_admin: {
     organizationType: 'merchant',
     name: 'Merchant admin',
-    description: "Administers one merchant: its orders, integrations, webhooks, users and roles",
+    description: 'Administers one merchant: its orders, integrations, webhooks, users and roles',
     permissions: [
       ...grant(MERCHANT_RESOURCES, [...MANAGE, 'export'], 'organization'),
       ...grant(['users', 'roles'], MANAGE, 'organization'),
@@ -103,7 +120,11 @@ export const SYSTEM_ROLES: Record<SystemRoleKey, SystemRoleDefinition> = {
     name: 'Merchant user',
     description: "Works a merchant's orders day to day",
     permissions: [
-      ...grant(['orders', 'order_uploads', 'payment_sessions', 'returns'], ['read', 'create', 'update'], 'organization'),
+      ...grant(
+        ['orders', 'order_uploads', 'payment_sessions', 'returns'],
+        ['read', 'create', 'update'],
+        'organization',
+      ),
       ...grant(['parcels', 'payments', 'integrations', 'organizations', 'events'], READ, 'organization'),
       ...grant(['users'], READ, 'own'),
     ],
