@@ -24,6 +24,19 @@ const EnvSchema = z.object({
   IPAY_DATA_DIR: z.string().default(path.join(projectRoot, '.data')),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   JWT_KEYS: z.string().optional(),
+  IPAY_ENCRYPTION_KEY: z.string().optional(),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(168),
+  PAYMENT_SIMULATION: z.enum(['on', 'off']).optional(),
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  STRIPE_API_URL: z.url().optional(),
+  MULTISAFEPAY_API_KEY: z.string().optional(),
+  MULTISAFEPAY_API_URL: z.url().default('https://api.multisafepay.com/v1/json'),
   CORS_ORIGINS: commaList,
   SECURITY_HEADERS: z.enum(['on', 'off']).default('on'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
@@ -52,6 +65,9 @@ export interface Config {
   embeddedPostgresPort: number;
   /** Configured signing keys; the first one signs. Empty means "use the generated dev key in dataDir". */
   jwtKeys: JwtKey[];
+  /** Base64 of 32 bytes; unset means "use the generated dev key in dataDir". */
+  encryptionKey: string | undefined;
+  payments: PaymentConfig;
   corsOrigins: string[];
   securityHeaders: boolean;
   trustProxy: boolean;
@@ -60,6 +76,14 @@ export interface Config {
   loginRateLimit: { limit: number; windowSeconds: number };
   workerConcurrency: number;
   initialAdmin: { email: string; password: string } | undefined;
+}
+
+export interface PaymentConfig {
+  sessionTtlHours: number;
+  /** Paying without a PSP, through the same code path as a PSP webhook; never in production. */
+  simulation: boolean;
+  stripe: { secretKey: string; webhookSecret: string; apiUrl: string | undefined } | undefined;
+  multisafepay: { apiKey: string; apiUrl: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +117,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.JWT_KEYS) throw new ConfigError('JWT_KEYS is required in production');
+  if (e.NODE_ENV === 'production' && !e.IPAY_ENCRYPTION_KEY) {
+    throw new ConfigError('IPAY_ENCRYPTION_KEY is required in production');
+  }
+  if (e.NODE_ENV === 'production' && e.PAYMENT_SIMULATION === 'on') {
+    throw new ConfigError('PAYMENT_SIMULATION cannot be on in production');
+  }
+  if (Boolean(e.STRIPE_SECRET_KEY) !== Boolean(e.STRIPE_WEBHOOK_SECRET)) {
+    throw new ConfigError('set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or neither');
+  }
   if (Boolean(e.IPAY_ADMIN_EMAIL) !== Boolean(e.IPAY_ADMIN_PASSWORD)) {
     throw new ConfigError('set both IPAY_ADMIN_EMAIL and IPAY_ADMIN_PASSWORD, or neither');
   }
@@ -106,6 +139,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.IPAY_DATA_DIR),
     embeddedPostgresPort: e.EMBEDDED_PG_PORT,
     jwtKeys: parseJwtKeys(e.JWT_KEYS),
+    encryptionKey: e.IPAY_ENCRYPTION_KEY,
+    payments: {
+      sessionTtlHours: e.SESSION_TTL_HOURS,
+      simulation: e.NODE_ENV !== 'production' && e.PAYMENT_SIMULATION !== 'off',
+      stripe:
+        e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+          ? {
+              secretKey: e.STRIPE_SECRET_KEY,
+              webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+              apiUrl: e.STRIPE_API_URL,
+            }
+          : undefined,
+      multisafepay: e.MULTISAFEPAY_API_KEY
+        ? { apiKey: e.MULTISAFEPAY_API_KEY, apiUrl: e.MULTISAFEPAY_API_URL.replace(/\/$/, '') }
+        : undefined,
+    },
     corsOrigins: e.CORS_ORIGINS,
     securityHeaders: e.SECURITY_HEADERS === 'on',
     trustProxy: e.TRUST_PROXY === 'true',

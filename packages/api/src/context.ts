@@ -13,6 +13,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   keyring: Keyring;
+  /** Root of the purpose-bound keys (deriveKey): OTPs, and secrets encrypted at rest. */
+  masterKey: Buffer;
   logger: Logger;
 }
 

@@ -11,6 +11,7 @@ export { enqueueJob, type EnqueueOptions } from './jobs/enqueue';
 export { dispatchDomainEvent, recordDomainEvent } from './domains/events/service';
 export { createPlatformAdmin } from './domains/auth/service';
 export { CreateAdminInput } from './domains/auth/schemas';
+export { expireOverdueSessions } from './domains/payment-sessions/service/expire-sessions';
 export { purgeExpiredIdempotencyKeys } from './platform/idempotency';
 export { purgeExpiredRateLimitBuckets } from './platform/rate-limit';
 export { addJob, listJobs, retryJob } from './domains/jobs/service';

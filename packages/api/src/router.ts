@@ -1,4 +1,7 @@
 import { authRouter } from './domains/auth/router';
+import { driverRouter } from './domains/driver/router';
+import { ordersRouter } from './domains/orders/router';
+import { paymentSessionsRouter } from './domains/payment-sessions/router';
 import { rbacRouter } from './domains/rbac/router';
 import { router } from './trpc/init';
 
@@ -6,6 +9,9 @@ import { router } from './trpc/init';
 export const appRouter = router({
   auth: authRouter,
   rbac: rbacRouter,
+  orders: ordersRouter,
+  paymentSessions: paymentSessionsRouter,
+  driver: driverRouter,
 });
 
 export type AppRouter = typeof appRouter;

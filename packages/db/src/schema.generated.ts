@@ -34,11 +34,99 @@ export interface IdempotencyKeysTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+export interface OrderItemsTable {
+  order_id: string;
+  position: number;
+  sku: string;
+  name: string;
+  quantity: number;
+  unit_price_minor: number;
+  line_total_minor: number;
+}
+
+export interface OrdersTable {
+  id: Generated<string>;
+  merchant_id: string;
+  merchant_reference: string;
+  status: Generated<string>;
+  customer_name: string;
+  customer_email: string;
+  customer_phone: string | null;
+  address_line1: string;
+  address_line2: string | null;
+  postal_code: string;
+  city: string;
+  country: string;
+  currency: string;
+  items_total_minor: number;
+  shipping_minor: Generated<number>;
+  total_minor: number;
+  carrier_code: string;
+  ipay_flag: boolean;
+  weight_grams: number | null;
+  length_mm: number | null;
+  width_mm: number | null;
+  height_mm: number | null;
+  create_fingerprint: string;
+  created_by: string | null;
+  cancel_reason: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface OrganizationsTable {
   id: Generated<string>;
   name: string;
   type: string;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PaymentSessionsTable {
+  id: Generated<string>;
+  order_id: string;
+  merchant_id: string;
+  reference: string;
+  pay_token: string;
+  status: Generated<string>;
+  parcel_status: string | null;
+  parcel_status_reason: string | null;
+  amount_minor: number;
+  currency: string;
+  country: string;
+  carrier_code: string;
+  psp: string | null;
+  payment_method: string | null;
+  psp_checkout_id: string | null;
+  otp_failed_attempts: Generated<number>;
+  otp_locked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  paid_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  released_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PaymentsTable {
+  id: Generated<string>;
+  session_id: string;
+  psp: string;
+  psp_payment_id: string;
+  status: string;
+  amount_minor: number;
+  currency: string;
+  payment_method: string | null;
+  failure_reason: string | null;
+  needs_refund: Generated<boolean>;
+  refund_reason: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PspWebhookEventsTable {
+  psp: string;
+  event_id: string;
+  event_type: string;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface RateLimitBucketsTable {
@@ -87,7 +175,12 @@ export interface Database {
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
   idempotency_keys: IdempotencyKeysTable;
+  order_items: OrderItemsTable;
+  orders: OrdersTable;
   organizations: OrganizationsTable;
+  payment_sessions: PaymentSessionsTable;
+  payments: PaymentsTable;
+  psp_webhook_events: PspWebhookEventsTable;
   rate_limit_buckets: RateLimitBucketsTable;
   role_permissions: RolePermissionsTable;
   roles: RolesTable;

@@ -9,6 +9,11 @@ interface Schedule {
 }
 
 const SCHEDULES: Schedule[] = [
+  {
+    task: 'payment-sessions.expire-overdue',
+    match: '*/5 * * * *',
+    identifier: 'expire-sessions-every-5-minutes',
+  },
   { task: 'maintenance.purge-expired', match: '17 * * * *', identifier: 'purge-expired-hourly' },
 ];
 

@@ -3,11 +3,13 @@ import type { Db } from '@ipay/db';
 import type { TaskList } from 'graphile-worker';
 import { eventsDispatch } from './tasks/events-dispatch';
 import { maintenancePurgeExpired } from './tasks/maintenance-purge-expired';
+import { paymentSessionsExpireOverdue } from './tasks/payment-sessions-expire-overdue';
 import type { TaskHandler } from './tasks/task-context';
 
 /** One handler per catalogue entry; the compiler rejects a missing or extra task. */
 const HANDLERS: { [N in JobName]: TaskHandler<N> } = {
   'events.dispatch': eventsDispatch,
+  'payment-sessions.expire-overdue': paymentSessionsExpireOverdue,
   'maintenance.purge-expired': maintenancePurgeExpired,
 };
 

@@ -77,6 +77,6 @@ describe('worker tasks', () => {
   });
 
   it('schedules the hourly purge in the crontab', () => {
-    expect(cronItems().map((item) => item.task)).toEqual(['maintenance.purge-expired']);
+    expect(cronItems().map((item) => item.task)).toEqual(['payment-sessions.expire-overdue', 'maintenance.purge-expired']);
   });
 });

@@ -17,6 +17,8 @@ import { createRequestContext, type AppDeps } from '../context';
 import { AppError } from '../errors/app-error';
 import { toProblem } from '../errors/to-problem';
 import { buildOpenApiDocument } from '../openapi/document';
+import { registerOrderFileRoutes } from '../domains/orders/routes';
+import { registerPaymentWebhooks } from '../domains/payments/routes';
 import { appRouter } from '../router';
 import { fromFastifyError } from './fastify-errors';
 import { sendProblem } from './problem-reply';
@@ -139,6 +141,8 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
         createRequestContext(deps, { traceId: req.id, ip: req.ip, headers: req.headers, logger: req.log }),
     },
   });
+  registerPaymentWebhooks(app, deps);
+  registerOrderFileRoutes(app, deps);
   await registerDocs(app, deps);
   registerRestRoutes(app, deps, procedures);
   return app;

@@ -14,6 +14,10 @@ export const JOB_CATALOGUE = {
     description: 'Hands one committed domain event to its consumers and marks it dispatched',
     payload: z.object({ eventId: z.uuid() }).strict(),
   },
+  'payment-sessions.expire-overdue': {
+    description: 'Expires pending payment sessions past their expiry and announces session.expired',
+    payload: z.object({}).strict(),
+  },
   'maintenance.purge-expired': {
     description: 'Deletes expired idempotency keys and rate-limit windows',
     payload: z.object({}).strict(),

@@ -13,8 +13,58 @@ const STATUS_TITLES = new Map<number, string>(
   Object.values(ERROR_KINDS).map((kind) => [kind.status, kind.title]),
 );
 
+const RAW_WEBHOOK_BODY = {
+  required: true,
+  content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+};
+
 /** Routes served by Fastify directly (no tRPC procedure): documented here by hand. */
 const PLAIN_ROUTES: ZodOpenApiPathsObject = {
+  '/api/orders/sample.csv': {
+    get: {
+      operationId: 'orders-sampleCsv',
+      tags: ['orders'],
+      summary: 'A CSV template with every column the order upload accepts and one example row',
+      security: [{ bearerAuth: [] }],
+      responses: {
+        200: { description: 'The template', content: { 'text/csv': { schema: z.string() } } },
+        401: { description: 'Authentication required', content: PROBLEM_CONTENT },
+        403: { description: 'Forbidden', content: PROBLEM_CONTENT },
+      },
+    },
+  },
+  '/api/payments/webhook': {
+    post: {
+      operationId: 'payments-stripeWebhook',
+      tags: ['payments'],
+      summary: 'Stripe webhook (Stripe-Signature verified on the raw body)',
+      description:
+        'checkout.session.completed and payment_intent.succeeded mark the session paid; payment_intent.payment_failed is recorded. Each Stripe event id is processed once.',
+      requestBody: RAW_WEBHOOK_BODY,
+      responses: {
+        200: {
+          description: 'Received',
+          content: { 'application/json': { schema: z.object({ received: z.literal(true) }) } },
+        },
+        401: { description: 'Bad or missing signature; nothing stored', content: PROBLEM_CONTENT },
+        503: { description: 'Stripe is not configured', content: PROBLEM_CONTENT },
+      },
+    },
+  },
+  '/api/webhooks/multisafepay': {
+    post: {
+      operationId: 'payments-multisafepayWebhook',
+      tags: ['payments'],
+      summary:
+        'MultiSafepay notification (Auth header verified; the order is then fetched from MultiSafepay)',
+      requestBody: RAW_WEBHOOK_BODY,
+      responses: {
+        200: { description: 'OK', content: { 'text/plain': { schema: z.literal('OK') } } },
+        401: { description: 'Bad or missing Auth header; nothing stored', content: PROBLEM_CONTENT },
+        503: { description: 'MultiSafepay is not configured', content: PROBLEM_CONTENT },
+      },
+    },
+  },
   '/healthz': {
     get: {
       operationId: 'health-live',

@@ -42,8 +42,10 @@ function decodeCursor(cursor: string, length: number): CursorValue[] {
 }
 
 export interface KeysetOptions<Row> {
-  /** Columns that order the list, ending with a unique one (usually the id). Ascending. */
+  /** Columns that order the list, ending with a unique one (usually the id). */
   orderBy: string[];
+  /** `desc` lists newest first (all columns descend together). */
+  direction?: 'asc' | 'desc';
   /** The values of `orderBy` for a row, to build the next cursor. */
   keyOf: (row: Row) => CursorValue[];
 }
@@ -57,14 +59,19 @@ export async function fetchPage<DB, TB extends keyof DB, Row>(
   page: PageInput,
   options: KeysetOptions<Row>,
 ): Promise<Page<Row>> {
+  const direction = options.direction ?? 'asc';
   let q = query;
   if (page.cursor) {
     const after = decodeCursor(page.cursor, options.orderBy.length);
     const columns = sql.join(options.orderBy.map((column) => sql.ref(column)));
     const values = sql.join(after.map((value) => sql`${value}`));
-    q = q.where(sql<boolean>`(${columns}) > (${values})`);
+    q = q.where(
+      direction === 'asc'
+        ? sql<boolean>`(${columns}) > (${values})`
+        : sql<boolean>`(${columns}) < (${values})`,
+    );
   }
-  for (const column of options.orderBy) q = q.orderBy(sql.ref(column));
+  for (const column of options.orderBy) q = q.orderBy(sql.ref(column), direction);
   const rows = await q.limit(page.limit + 1).execute();
   const items = rows.slice(0, page.limit);
   const last = items.at(-1);

@@ -40,6 +40,7 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     LOG_LEVEL: 'silent',
     JWT_KEYS: `test-key:${randomBytes(32).toString('hex')}`,
     IPAY_DATA_DIR: '/nonexistent-test-data-dir',
+    IPAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...options.env,
   });
   const deps = await createAppDeps(config, database.db, createLogger(config));

@@ -76,3 +76,12 @@ export function rateLimitedByIp(name: string, limit: number, windowSeconds: numb
     return next();
   });
 }
+
+/** Limits a procedure per signed-in user (use after authedProcedure), e.g. OTP attempts per driver. */
+export function rateLimitedByUser(name: string, limit: number, windowSeconds: number) {
+  return t.middleware(async ({ ctx, next }) => {
+    const user = ctx.credentials.kind === 'valid' ? ctx.credentials.claims.userId : `ip:${ctx.ip}`;
+    await consumeRateLimit(ctx.db, { key: `${name}:user:${user}`, limit, windowSeconds });
+    return next();
+  });
+}

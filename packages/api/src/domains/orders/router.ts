@@ -1,0 +1,91 @@
+import { router } from '../../trpc/init';
+import { permittedProcedure } from '../../trpc/procedures';
+import { CreatedPaymentSession } from '../payment-sessions/schemas';
+import { createPaymentSession } from '../payment-sessions/service/create-session';
+import {
+  CancelOrderInput,
+  CreateOrderInput,
+  ListOrdersInput,
+  Order,
+  OrderIdInput,
+  OrderPage,
+} from './schemas';
+import { cancelOrder, createOrder, getOrder, listOrders } from './service';
+
+const tags = ['orders'];
+
+export const ordersRouter = router({
+  list: permittedProcedure('orders', 'read')
+    .meta({ openapi: { method: 'GET', path: '/api/orders', tags, summary: 'List orders, newest first' } })
+    .input(ListOrdersInput)
+    .output(OrderPage)
+    .query(({ ctx, input }) => listOrders(ctx.db, { actor: ctx.actor, scope: ctx.scope, input })),
+
+  create: permittedProcedure('orders', 'create')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/api/orders',
+        tags,
+        summary: 'Create an order',
+        description:
+          'Totals are computed here. The merchant reference is unique per merchant: sending the same order again returns it; a different order under a used reference is a 409.',
+        errorResponses: [400, 401, 403, 409],
+      },
+    })
+    .input(CreateOrderInput)
+    .output(Order)
+    .mutation(async ({ ctx, input }) => {
+      const { order } = await ctx.db
+        .transaction()
+        .execute((trx) => createOrder(trx, { actor: ctx.actor, scope: ctx.scope, input }));
+      return order;
+    }),
+
+  get: permittedProcedure('orders', 'read')
+    .meta({ openapi: { method: 'GET', path: '/api/orders/{id}', tags, summary: 'One order' } })
+    .input(OrderIdInput)
+    .output(Order)
+    .query(({ ctx, input }) => getOrder(ctx.db, { actor: ctx.actor, scope: ctx.scope, id: input.id })),
+
+  cancel: permittedProcedure('orders', 'update')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/api/orders/{id}/cancel',
+        tags,
+        summary: 'Cancel an order that is not paid yet',
+        errorResponses: [400, 401, 403, 404, 409],
+      },
+    })
+    .input(CancelOrderInput)
+    .output(Order)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction().execute((trx) => cancelOrder(trx, { actor: ctx.actor, scope: ctx.scope, input })),
+    ),
+
+  createSession: permittedProcedure('payment_sessions', 'create')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/api/orders/{id}/create-session',
+        tags,
+        summary: 'Issue the payment reference, pay link and QR',
+        description: 'An order with a live session gets that session back (`created: false`).',
+        errorResponses: [400, 401, 403, 404, 409],
+      },
+    })
+    .input(OrderIdInput)
+    .output(CreatedPaymentSession)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction().execute((trx) =>
+        createPaymentSession(trx, {
+          actor: ctx.actor,
+          scope: ctx.scope,
+          orderId: input.id,
+          publicUrl: ctx.config.publicUrl,
+          ttlHours: ctx.config.payments.sessionTtlHours,
+        }),
+      ),
+    ),
+});

@@ -1,0 +1,345 @@
+import { sql } from 'kysely';
+import type { DbExecutor, DbTransaction } from '@ipay/db';
+import { AppError } from '../../errors/app-error';
+import type { FieldError } from '../../errors/problem';
+import { requestFingerprint } from '../../platform/idempotency';
+import { fetchPage, type Page } from '../../platform/pagination';
+import { scopeFilter } from '../../platform/data-scope';
+import { toTimestamp } from '../../platform/time';
+import type { Actor } from '../auth/service';
+import { recordDomainEvent } from '../events/service';
+import type { DataScope } from '../rbac/catalogue';
+import type { CancelOrderInput, CreateOrderInput, ListOrdersInput, Order, OrderStatus } from './schemas';
+
+interface ScopedRequest {
+  actor: Actor;
+  scope: DataScope;
+}
+
+const MAX_AMOUNT_MINOR = 1e12;
+
+const orderColumns = [
+  'orders.id',
+  'orders.merchant_id',
+  'orders.merchant_reference',
+  'orders.status',
+  'orders.customer_name',
+  'orders.customer_email',
+  'orders.customer_phone',
+  'orders.address_line1',
+  'orders.address_line2',
+  'orders.postal_code',
+  'orders.city',
+  'orders.country',
+  'orders.currency',
+  'orders.items_total_minor',
+  'orders.shipping_minor',
+  'orders.total_minor',
+  'orders.carrier_code',
+  'orders.ipay_flag',
+  'orders.weight_grams',
+  'orders.length_mm',
+  'orders.width_mm',
+  'orders.height_mm',
+  'orders.cancel_reason',
+  'orders.create_fingerprint',
+  'orders.created_at',
+  'orders.updated_at',
+] as const;
+
+function selectOrders(db: DbExecutor) {
+  return db.selectFrom('orders').select(orderColumns);
+}
+type OrderRow = Awaited<ReturnType<ReturnType<typeof selectOrders>['executeTakeFirstOrThrow']>>;
+
+async function itemsOf(db: DbExecutor, orderIds: string[]) {
+  const byOrder = new Map<string, Order['items']>(orderIds.map((id) => [id, []]));
+  if (!orderIds.length) return byOrder;
+  const rows = await db
+    .selectFrom('order_items')
+    .select(['order_id', 'sku', 'name', 'quantity', 'unit_price_minor', 'line_total_minor'])
+    .where('order_id', 'in', orderIds)
+    .orderBy('order_id')
+    .orderBy('position')
+    .execute();
+  for (const { order_id, ...item } of rows) byOrder.get(order_id)?.push(item);
+  return byOrder;
+}
+
+function orderRowToOrder(row: OrderRow, items: Order['items']): Order {
+  return {
+    id: row.id,
+    merchant_id: row.merchant_id,
+    merchant_reference: row.merchant_reference,
+    status: row.status as OrderStatus,
+    customer: {
+      name: row.customer_name,
+      email: row.customer_email,
+      phone: row.customer_phone,
+      address: {
+        line1: row.address_line1,
+        line2: row.address_line2,
+        postal_code: row.postal_code,
+        city: row.city,
+        country: row.country,
+      },
+    },
+    items,
+    currency: row.currency,
+    items_total_minor: row.items_total_minor,
+    shipping_minor: row.shipping_minor,
+    total_minor: row.total_minor,
+    carrier_code: row.carrier_code,
+    ipay_flag: row.ipay_flag,
+    weight_grams: row.weight_grams,
+    dimensions_mm:
+      row.length_mm && row.width_mm && row.height_mm
+        ? { length: row.length_mm, width: row.width_mm, height: row.height_mm }
+        : null,
+    cancel_reason: row.cancel_reason,
+    created_at: toTimestamp(row.created_at),
+    updated_at: toTimestamp(row.updated_at),
+  };
+}
+
+/** Line totals and the order total, or field errors for amounts that are inconsistent or too large. */
+function computeTotals(input: CreateOrderInput) {
+  const errors: FieldError[] = [];
+  const lines = input.items.map((item, index) => {
+    const lineTotal = item.quantity * item.unit_price_minor;
+    if (lineTotal > MAX_AMOUNT_MINOR) {
+      errors.push({
+        field: `items.${index}.unit_price_minor`,
+        message: 'quantity × unit price is too large',
+        code: 'too_big',
+      });
+    }
+    return lineTotal;
+  });
+  const itemsTotal = lines.reduce((sum, line) => sum + line, 0);
+  const total = itemsTotal + input.shipping_minor;
+  if (input.total_minor !== undefined && input.total_minor !== total) {
+    errors.push({
+      field: 'total_minor',
+      message: `is ${input.total_minor} but the items (${itemsTotal}) plus shipping (${input.shipping_minor}) make ${total}`,
+      code: 'inconsistent_total',
+    });
+  }
+  if (errors.length) {
+    throw new AppError('validation_failed', errors.map((e) => `${e.field} ${e.message}`).join('; '), {
+      errors,
+    });
+  }
+  return { lines, itemsTotal, total };
+}
+
+function assertMerchant(actor: Actor): void {
+  if (actor.organizationType !== 'merchant') {
+    throw new AppError('forbidden', 'Orders are created by merchant users, for their own organization.');
+  }
+}
+
+export async function getOrder(db: DbExecutor, request: ScopedRequest & { id: string }): Promise<Order> {
+  const row = await selectOrders(db)
+    .where('orders.id', '=', request.id)
+    .where(
+      scopeFilter(request.scope, request.actor, {
+        organization: 'orders.merchant_id',
+        owner: 'orders.created_by',
+      }),
+    )
+    .executeTakeFirst();
+  if (!row) throw new AppError('not_found', `Order ${request.id} does not exist.`);
+  return orderRowToOrder(row, (await itemsOf(db, [row.id])).get(row.id) ?? []);
+}
+
+/**
+ * Creates an order with server-computed totals and announces it. The merchant reference makes creation
+ * idempotent: the same order sent again returns the existing one; a different order under a used reference is a 409.
+ */
+export async function createOrder(
+  trx: DbTransaction,
+  request: ScopedRequest & { input: CreateOrderInput },
+): Promise<{ order: Order; created: boolean }> {
+  const { actor, input } = request;
+  assertMerchant(actor);
+  const { lines, itemsTotal, total } = computeTotals(input);
+  const fingerprint = requestFingerprint('orders.create', input);
+  const inserted = await trx
+    .insertInto('orders')
+    .values({
+      merchant_id: actor.organizationId,
+      merchant_reference: input.merchant_reference,
+      customer_name: input.customer.name,
+      customer_email: input.customer.email.toLowerCase(),
+      customer_phone: input.customer.phone ?? null,
+      address_line1: input.customer.address.line1,
+      address_line2: input.customer.address.line2 ?? null,
+      postal_code: input.customer.address.postal_code,
+      city: input.customer.address.city,
+      country: input.customer.address.country,
+      currency: input.currency,
+      items_total_minor: itemsTotal,
+      shipping_minor: input.shipping_minor,
+      total_minor: total,
+      carrier_code: input.carrier_code,
+      ipay_flag: input.ipay_flag,
+      weight_grams: input.weight_grams ?? null,
+      length_mm: input.dimensions_mm?.length ?? null,
+      width_mm: input.dimensions_mm?.width ?? null,
+      height_mm: input.dimensions_mm?.height ?? null,
+      create_fingerprint: fingerprint,
+      created_by: actor.userId,
+    })
+    .onConflict((oc) => oc.columns(['merchant_id', 'merchant_reference']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+
+  if (!inserted) {
+    const existing = await selectOrders(trx)
+      .where('merchant_id', '=', actor.organizationId)
+      .where('merchant_reference', '=', input.merchant_reference)
+      .executeTakeFirstOrThrow();
+    if (existing.create_fingerprint !== fingerprint) {
+      throw new AppError(
+        'conflict',
+        `Merchant reference ${input.merchant_reference} is already used by another order.`,
+        {
+          errors: [
+            {
+              field: 'merchant_reference',
+              message: 'is already used by a different order',
+              code: 'already_exists',
+            },
+          ],
+        },
+      );
+    }
+    return {
+      order: orderRowToOrder(existing, (await itemsOf(trx, [existing.id])).get(existing.id) ?? []),
+      created: false,
+    };
+  }
+
+  await trx
+    .insertInto('order_items')
+    .values(
+      input.items.map((item, position) => ({
+        order_id: inserted.id,
+        position,
+        sku: item.sku,
+        name: item.name,
+        quantity: item.quantity,
+        unit_price_minor: item.unit_price_minor,
+        line_total_minor: lines[position] ?? 0,
+      })),
+    )
+    .execute();
+  const order = await getOrder(trx, { ...request, scope: 'all', id: inserted.id });
+  await recordDomainEvent(trx, {
+    type: 'order.created',
+    resourceType: 'order',
+    resourceId: order.id,
+    organizationId: order.merchant_id,
+    actorUserId: actor.userId,
+    data: {
+      orderId: order.id,
+      merchantReference: order.merchant_reference,
+      totalMinor: order.total_minor,
+      currency: order.currency,
+      carrierCode: order.carrier_code,
+      ipayFlag: order.ipay_flag,
+    },
+  });
+  return { order, created: true };
+}
+
+export async function listOrders(
+  db: DbExecutor,
+  request: ScopedRequest & { input: ListOrdersInput },
+): Promise<Page<Order>> {
+  const { input } = request;
+  let query = selectOrders(db).where(
+    scopeFilter(request.scope, request.actor, {
+      organization: 'orders.merchant_id',
+      owner: 'orders.created_by',
+    }),
+  );
+  if (input.status) query = query.where('orders.status', '=', input.status);
+  if (input.created_from) query = query.where('orders.created_at', '>=', new Date(input.created_from));
+  if (input.created_to) query = query.where('orders.created_at', '<', new Date(input.created_to));
+  if (input.q) {
+    const pattern = `%${input.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('orders.merchant_reference', 'ilike', pattern),
+        eb('orders.customer_email', 'ilike', pattern),
+        eb('orders.customer_name', 'ilike', pattern),
+      ]),
+    );
+  }
+  const page = await fetchPage(query, input, {
+    orderBy: ['orders.created_at', 'orders.id'],
+    direction: 'desc',
+    keyOf: (row) => [row.created_at.toISOString(), row.id],
+  });
+  const items = await itemsOf(
+    db,
+    page.items.map((row) => row.id),
+  );
+  return { ...page, items: page.items.map((row) => orderRowToOrder(row, items.get(row.id) ?? [])) };
+}
+
+/** Moves an order's status as its payment session moves; called inside the session's transaction. */
+export async function setOrderStatus(
+  trx: DbTransaction,
+  orderId: string,
+  status: OrderStatus,
+): Promise<void> {
+  await trx
+    .updateTable('orders')
+    .set({ status, updated_at: sql<Date>`now()` })
+    .where('id', '=', orderId)
+    .execute();
+}
+
+const CANCELLABLE: OrderStatus[] = ['OPEN', 'PAYMENT_PENDING'];
+
+/** Cancels an order that is not paid yet; its pending payment session is cancelled with it (by the caller). */
+export async function cancelOrder(
+  trx: DbTransaction,
+  request: ScopedRequest & { input: CancelOrderInput },
+): Promise<Order> {
+  const order = await getOrder(trx, { ...request, id: request.input.id });
+  await trx.selectFrom('orders').select('id').where('id', '=', order.id).forUpdate().execute();
+  const current = await trx
+    .selectFrom('orders')
+    .select('status')
+    .where('id', '=', order.id)
+    .executeTakeFirstOrThrow();
+  if (current.status === 'CANCELLED') return order;
+  if (!CANCELLABLE.includes(current.status as OrderStatus)) {
+    throw new AppError(
+      'conflict',
+      `Order ${order.id} is ${current.status}; only orders not paid yet can be cancelled.`,
+    );
+  }
+  await trx
+    .updateTable('orders')
+    .set({ status: 'CANCELLED', cancel_reason: request.input.reason ?? null, updated_at: sql<Date>`now()` })
+    .where('id', '=', order.id)
+    .execute();
+  await recordDomainEvent(trx, {
+    type: 'order.cancelled',
+    resourceType: 'order',
+    resourceId: order.id,
+    organizationId: order.merchant_id,
+    actorUserId: request.actor.userId,
+    data: {
+      orderId: order.id,
+      merchantReference: order.merchant_reference,
+      reason: request.input.reason ?? null,
+    },
+  });
+  return getOrder(trx, { ...request, id: order.id });
+}

@@ -1,0 +1,80 @@
+import { sql } from 'kysely';
+import type { DbTransaction } from '@ipay/db';
+import { AppError } from '../../../errors/app-error';
+import type { Actor } from '../../auth/service';
+import { setOrderStatus } from '../../orders/service';
+import type { DataScope } from '../../rbac/catalogue';
+import { lockSession, sessionRowToSession } from '../repository';
+import type { ParcelStatus, ParcelStatusInput, PaymentSession } from '../schemas';
+import { recordSessionEvent } from './session-events';
+
+/** Where a parcel may go next; anything else is a 409 that changes nothing. */
+const NEXT_PARCEL_STATUSES: Record<ParcelStatus | 'NONE', ParcelStatus[]> = {
+  NONE: ['PICKED_UP'],
+  PICKED_UP: ['IN_DELIVERY', 'RETURNED_TO_SENDER'],
+  IN_DELIVERY: ['DELIVERED', 'DELIVERY_FAILED'],
+  DELIVERY_FAILED: ['IN_DELIVERY', 'RETURNED_TO_SENDER'],
+  DELIVERED: [],
+  RETURNED_TO_SENDER: [],
+};
+
+/**
+ * Advances the parcel. Delivery completes a released session (OTP verified at the door); a parcel sent back
+ * after payment leaves its payment flagged for refund. Repeating the current status is a harmless no-op.
+ */
+export async function updateParcelStatus(
+  trx: DbTransaction,
+  request: { actor: Actor; scope: DataScope; input: ParcelStatusInput; publicUrl: string },
+): Promise<PaymentSession> {
+  const { actor, scope, input } = request;
+  const session = await lockSession(trx, { id: input.id });
+  const visible =
+    session &&
+    (scope === 'all' || (scope === 'organization' && session.merchant_id === actor.organizationId));
+  if (!session || !visible) throw new AppError('not_found', `Payment session ${input.id} does not exist.`);
+  if (session.parcel_status === input.status) return sessionRowToSession(session, request.publicUrl);
+
+  const from = (session.parcel_status ?? 'NONE') as ParcelStatus | 'NONE';
+  if (!NEXT_PARCEL_STATUSES[from].includes(input.status)) {
+    const allowed = NEXT_PARCEL_STATUSES[from].join(', ') || 'nothing (final)';
+    throw new AppError('conflict', `A parcel that is ${from} can move to ${allowed}, not ${input.status}.`);
+  }
+  if (input.status === 'DELIVERED' && session.status !== 'RELEASED') {
+    throw new AppError(
+      'conflict',
+      `The session is ${session.status}: the driver must verify the consumer's OTP before delivery.`,
+    );
+  }
+
+  const delivered = input.status === 'DELIVERED';
+  const updated = await trx
+    .updateTable('payment_sessions')
+    .set({
+      parcel_status: input.status,
+      parcel_status_reason: input.reason ?? null,
+      ...(delivered ? { status: 'DELIVERED', delivered_at: sql<Date>`now()` } : {}),
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', session.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+
+  if (delivered) await setOrderStatus(trx, session.order_id, 'DELIVERED');
+  if (input.status === 'RETURNED_TO_SENDER') {
+    await setOrderStatus(trx, session.order_id, 'RETURNED');
+    await trx
+      .updateTable('payments')
+      .set({ needs_refund: true, refund_reason: 'parcel returned to sender' })
+      .where('session_id', '=', session.id)
+      .where('status', '=', 'succeeded')
+      .execute();
+  }
+  const change = {
+    parcelStatus: input.status,
+    previousParcelStatus: session.parcel_status,
+    reason: input.reason ?? null,
+  };
+  await recordSessionEvent(trx, updated, 'parcel.status_changed', change, actor.userId);
+  if (delivered) await recordSessionEvent(trx, updated, 'parcel.delivered', change, actor.userId);
+  return sessionRowToSession(updated, request.publicUrl);
+}

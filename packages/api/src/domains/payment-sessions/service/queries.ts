@@ -1,0 +1,90 @@
+import type { DbExecutor } from '@ipay/db';
+import { AppError } from '../../../errors/app-error';
+import { scopeFilter } from '../../../platform/data-scope';
+import { fetchPage, type Page } from '../../../platform/pagination';
+import { toTimestamp } from '../../../platform/time';
+import type { Actor } from '../../auth/service';
+import type { DataScope } from '../../rbac/catalogue';
+import { payUrl, selectSessions, sessionRowToSession } from '../repository';
+import type { ListPaymentSessionsInput, PaymentSession, PaymentSessionDetail } from '../schemas';
+import { qrPngDataUrl } from './create-session';
+
+interface ScopedRequest {
+  actor: Actor;
+  scope: DataScope;
+  publicUrl: string;
+}
+
+function scoped(request: ScopedRequest) {
+  return scopeFilter(request.scope, request.actor, { organization: 'payment_sessions.merchant_id' });
+}
+
+export async function listPaymentSessions(
+  db: DbExecutor,
+  request: ScopedRequest & { input: ListPaymentSessionsInput },
+): Promise<Page<PaymentSession>> {
+  const { input } = request;
+  let query = selectSessions(db).where(scoped(request));
+  if (input.status) query = query.where('payment_sessions.status', '=', input.status);
+  if (input.country) query = query.where('payment_sessions.country', '=', input.country);
+  if (input.carrier) query = query.where('payment_sessions.carrier_code', '=', input.carrier);
+  if (input.psp) query = query.where('payment_sessions.psp', '=', input.psp);
+  if (input.payment_method) query = query.where('payment_sessions.payment_method', '=', input.payment_method);
+  if (input.created_from)
+    query = query.where('payment_sessions.created_at', '>=', new Date(input.created_from));
+  if (input.created_to) query = query.where('payment_sessions.created_at', '<', new Date(input.created_to));
+  const page = await fetchPage(query, input, {
+    orderBy: ['payment_sessions.created_at', 'payment_sessions.id'],
+    direction: 'desc',
+    keyOf: (row) => [row.created_at.toISOString(), row.id],
+  });
+  return { ...page, items: page.items.map((row) => sessionRowToSession(row, request.publicUrl)) };
+}
+
+export async function getPaymentSession(
+  db: DbExecutor,
+  request: ScopedRequest & { id: string },
+): Promise<PaymentSessionDetail> {
+  const row = await selectSessions(db)
+    .where('payment_sessions.id', '=', request.id)
+    .where(scoped(request))
+    .executeTakeFirst();
+  if (!row) throw new AppError('not_found', `Payment session ${request.id} does not exist.`);
+  const events = await db
+    .selectFrom('domain_events')
+    .select(['id', 'type', 'sequence', 'occurred_at', 'payload'])
+    .where('resource_type', '=', 'payment_session')
+    .where('resource_id', '=', row.id)
+    .orderBy('sequence')
+    .execute();
+  const payments = await db
+    .selectFrom('payments')
+    .selectAll()
+    .where('session_id', '=', row.id)
+    .orderBy('created_at')
+    .execute();
+  return {
+    ...sessionRowToSession(row, request.publicUrl),
+    qr_png_data_url: await qrPngDataUrl(payUrl(request.publicUrl, row.pay_token)),
+    events: events.map((e) => ({
+      id: e.id,
+      type: e.type,
+      sequence: e.sequence,
+      occurred_at: toTimestamp(e.occurred_at),
+      data: e.payload as Record<string, unknown>,
+    })),
+    payments: payments.map((p) => ({
+      id: p.id,
+      psp: p.psp,
+      psp_payment_id: p.psp_payment_id,
+      status: p.status as 'succeeded' | 'failed',
+      amount_minor: p.amount_minor,
+      currency: p.currency,
+      payment_method: p.payment_method,
+      failure_reason: p.failure_reason,
+      needs_refund: p.needs_refund,
+      refund_reason: p.refund_reason,
+      created_at: toTimestamp(p.created_at),
+    })),
+  };
+}

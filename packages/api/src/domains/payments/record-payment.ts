@@ -1,0 +1,125 @@
+import { sql } from 'kysely';
+import type { DbTransaction } from '@ipay/db';
+import { setOrderStatus } from '../orders/service';
+import { lockSession, type SessionRow } from '../payment-sessions/repository';
+import type { Psp } from '../payment-sessions/schemas';
+import { expireIfOverdue } from '../payment-sessions/service/expire-sessions';
+import { recordSessionEvent } from '../payment-sessions/service/session-events';
+
+/** What a PSP (or the simulator) tells us about one payment, already verified and normalised. */
+export interface PaymentNotice {
+  psp: Psp;
+  /** The PSP's id for this notification; the same id twice is processed once. */
+  eventId: string;
+  eventType: string;
+  reference: string;
+  pspPaymentId: string;
+  outcome: 'succeeded' | 'failed';
+  amountMinor: number;
+  currency: string;
+  paymentMethod?: string | null;
+  failureReason?: string | null;
+}
+
+export type PaymentOutcome =
+  'duplicate' | 'unknown_session' | 'paid' | 'failed' | 'needs_refund' | 'already_recorded';
+
+async function insertPayment(
+  trx: DbTransaction,
+  session: SessionRow,
+  notice: PaymentNotice,
+  refundReason: string | null,
+): Promise<boolean> {
+  const row = await trx
+    .insertInto('payments')
+    .values({
+      session_id: session.id,
+      psp: notice.psp,
+      psp_payment_id: notice.pspPaymentId,
+      status: notice.outcome,
+      amount_minor: notice.amountMinor,
+      currency: notice.currency.toUpperCase(),
+      payment_method: notice.paymentMethod ?? null,
+      failure_reason: notice.failureReason ?? null,
+      needs_refund: refundReason !== null,
+      refund_reason: refundReason,
+    })
+    .onConflict((oc) => oc.columns(['psp', 'psp_payment_id', 'status']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+function refundReasonFor(session: SessionRow, notice: PaymentNotice): string | null {
+  if (notice.amountMinor !== session.amount_minor || notice.currency.toUpperCase() !== session.currency) {
+    return `paid ${notice.amountMinor} ${notice.currency.toUpperCase()} for a session of ${session.amount_minor} ${session.currency}`;
+  }
+  if (session.status === 'PENDING_PAYMENT') return null;
+  if (['PAID', 'RELEASED', 'DELIVERED'].includes(session.status)) return 'the session was already paid';
+  return `the session was ${session.status.toLowerCase()} when the payment arrived`;
+}
+
+/**
+ * The one way a payment reaches a session, for every PSP webhook and the simulator. Duplicates and late or
+ * out-of-order notices never move a session backwards; money that arrives where it cannot be used (expired,
+ * cancelled, already paid, wrong amount) is recorded and flagged for refund, never lost.
+ */
+export async function recordPayment(trx: DbTransaction, notice: PaymentNotice): Promise<PaymentOutcome> {
+  const fresh = await trx
+    .insertInto('psp_webhook_events')
+    .values({ psp: notice.psp, event_id: notice.eventId, event_type: notice.eventType })
+    .onConflict((oc) => oc.columns(['psp', 'event_id']).doNothing())
+    .returning('event_id')
+    .executeTakeFirst();
+  if (!fresh) return 'duplicate';
+
+  const locked = await lockSession(trx, { reference: notice.reference });
+  if (!locked) return 'unknown_session';
+  const session = await expireIfOverdue(trx, locked);
+  const details = {
+    psp: notice.psp,
+    pspPaymentId: notice.pspPaymentId,
+    amountMinor: notice.amountMinor,
+    currency: notice.currency.toUpperCase(),
+  };
+
+  if (notice.outcome === 'failed') {
+    const inserted = await insertPayment(trx, session, notice, null);
+    if (inserted && session.status === 'PENDING_PAYMENT') {
+      await recordSessionEvent(trx, session, 'session.payment_failed', {
+        ...details,
+        reason: notice.failureReason ?? null,
+      });
+    }
+    return inserted ? 'failed' : 'already_recorded';
+  }
+
+  const refundReason = refundReasonFor(session, notice);
+  if (!(await insertPayment(trx, session, notice, refundReason))) return 'already_recorded';
+  if (refundReason) {
+    await recordSessionEvent(trx, session, 'session.payment_needs_refund', {
+      ...details,
+      reason: refundReason,
+    });
+    return 'needs_refund';
+  }
+
+  const paid = await trx
+    .updateTable('payment_sessions')
+    .set({
+      status: 'PAID',
+      paid_at: sql<Date>`now()`,
+      psp: notice.psp,
+      payment_method: notice.paymentMethod ?? null,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', session.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await setOrderStatus(trx, session.order_id, 'PAID');
+  await recordSessionEvent(trx, paid, 'session.paid', {
+    ...details,
+    paymentMethod: notice.paymentMethod ?? null,
+  });
+  return 'paid';
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '@ipay/db';
+import type { Config } from '../../config';
+import { AppError } from '../../errors/app-error';
+import { lockSession } from '../payment-sessions/repository';
+import type { Psp, StartedPayment, StartPaymentInput } from '../payment-sessions/schemas';
+import { sessionForPayToken } from '../payment-sessions/service/public-session';
+import { recordSessionEvent } from '../payment-sessions/service/session-events';
+import { availablePsps } from './available-psps';
+import { MultiSafepayClient } from './multisafepay';
+import { recordPayment } from './record-payment';
+import { createCheckoutSession, createStripeClient } from './stripe';
+
+function choosePsp(config: Config, requested: Psp | undefined): Psp {
+  const available = availablePsps(config.payments);
+  const psp = requested ?? available[0];
+  if (!psp)
+    throw new AppError(
+      'service_unavailable',
+      'No payment provider is configured (set STRIPE_SECRET_KEY or MULTISAFEPAY_API_KEY).',
+    );
+  if (!available.includes(psp)) {
+    throw AppError.validation(
+      'psp',
+      `is not available here; choose one of: ${available.join(', ') || 'none'}`,
+      'unavailable',
+    );
+  }
+  return psp;
+}
+
+async function recordStart(db: Db, sessionId: string, psp: Psp, checkoutId: string | null): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const session = await lockSession(trx, { id: sessionId });
+    if (!session || session.status !== 'PENDING_PAYMENT') return;
+    await trx
+      .updateTable('payment_sessions')
+      .set({ psp, psp_checkout_id: checkoutId, updated_at: sql<Date>`now()` })
+      .where('id', '=', session.id)
+      .execute();
+    await recordSessionEvent(trx, session, 'session.payment_started', { psp, checkoutId });
+  });
+}
+
+/**
+ * Starts paying a session from its pay link: a Stripe Checkout Session, a MultiSafepay order, or, where
+ * allowed, a simulated payment that goes through exactly the code path of a PSP webhook.
+ */
+export async function startPayment(
+  db: Db,
+  config: Config,
+  input: StartPaymentInput,
+): Promise<StartedPayment> {
+  const session = await sessionForPayToken(db, input.token);
+  if (session.status !== 'PENDING_PAYMENT') {
+    throw new AppError('conflict', `This session is ${session.status}; there is nothing left to pay.`);
+  }
+  const psp = choosePsp(config, input.psp);
+  const payPage = `${config.publicUrl}/pay/${input.token}`;
+  const description = `IPAY payment ${session.reference}`;
+
+  if (psp === 'stripe' && config.payments.stripe) {
+    const checkout = await createCheckoutSession(createStripeClient(config.payments.stripe), {
+      sessionId: session.id,
+      reference: session.reference,
+      amountMinor: session.amount_minor,
+      currency: session.currency,
+      description,
+      successUrl: `${payPage}?payment=success`,
+      cancelUrl: `${payPage}?payment=cancelled`,
+    });
+    await recordStart(db, session.id, 'stripe', checkout.id);
+    return { psp, status: 'PENDING_PAYMENT', redirect_url: checkout.url };
+  }
+  if (psp === 'multisafepay' && config.payments.multisafepay) {
+    const order = await new MultiSafepayClient(config.payments.multisafepay).createOrder({
+      reference: session.reference,
+      amountMinor: session.amount_minor,
+      currency: session.currency,
+      description,
+      notificationUrl: `${config.publicUrl}/api/webhooks/multisafepay`,
+      redirectUrl: `${payPage}?payment=success`,
+      cancelUrl: `${payPage}?payment=cancelled`,
+    });
+    await recordStart(db, session.id, 'multisafepay', session.reference);
+    return { psp, status: 'PENDING_PAYMENT', redirect_url: order.paymentUrl };
+  }
+
+  await recordStart(db, session.id, 'simulate', null);
+  const paymentId = `sim_${randomUUID()}`;
+  const outcome = await db.transaction().execute((trx) =>
+    recordPayment(trx, {
+      psp: 'simulate',
+      eventId: paymentId,
+      eventType: 'simulated.payment_succeeded',
+      reference: session.reference,
+      pspPaymentId: paymentId,
+      outcome: 'succeeded',
+      amountMinor: session.amount_minor,
+      currency: session.currency,
+      paymentMethod: 'simulated',
+    }),
+  );
+  return { psp, status: outcome === 'paid' ? 'PAID' : session.status, redirect_url: null } as StartedPayment;
+}
