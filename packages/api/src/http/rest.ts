@@ -32,6 +32,14 @@ function problemFromBody(
  */
 export function registerRestRoutes(app: FastifyInstance, deps: AppDeps, procedures: AnyRouter): void {
   void app.register((scope, _options, done) => {
+    // A bodiless POST (create-session, cancel, run-now) needs no Content-Type; trpc-to-openapi insists on one.
+    scope.addHook('onRequest', (request, _reply, next) => {
+      const bodiless = !request.headers['content-length'] || request.headers['content-length'] === '0';
+      if (bodiless && !request.headers['transfer-encoding'] && !request.headers['content-type']) {
+        request.headers['content-type'] = 'application/json';
+      }
+      next();
+    });
     scope.addHook('onSend', (request, reply, payload, next) => {
       if (reply.statusCode < 400) return next(null, payload);
       const converted = problemFromBody(payload, request.id);

@@ -77,3 +77,31 @@ export async function createTestOrganization(
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+export interface TestOrderOverrides {
+  merchant_reference?: string;
+  items?: Array<{ sku: string; name: string; quantity: number; unit_price_minor: number }>;
+  [field: string]: unknown;
+}
+
+/** A valid order body for POST /api/orders: two lines and shipping, 2 × 1999 + 1 × 500 + 495 = 4993 EUR cents. */
+export function orderBody(overrides: TestOrderOverrides = {}) {
+  return {
+    merchant_reference: `SHOP-${randomBytes(4).toString('hex')}`,
+    customer: {
+      name: 'Anna de Vries',
+      email: 'anna@example.nl',
+      phone: '+31 6 12345678',
+      address: { line1: 'Keizersgracht 123', postal_code: '1015 CJ', city: 'Amsterdam', country: 'NL' },
+    },
+    items: [
+      { sku: 'TSHIRT-M', name: 'T-shirt M', quantity: 2, unit_price_minor: 1999 },
+      { sku: 'SOCKS', name: 'Socks', quantity: 1, unit_price_minor: 500 },
+    ],
+    currency: 'EUR',
+    carrier_code: 'POSTNL',
+    ipay_flag: true,
+    shipping_minor: 495,
+    ...overrides,
+  };
+}

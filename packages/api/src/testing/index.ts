@@ -5,6 +5,7 @@ export {
   createTestOrganization,
   createTestPlatformAdmin,
   createTestUser,
+  orderBody,
   TEST_PASSWORD,
   uniqueEmail,
 } from './factories';
