@@ -18,7 +18,7 @@ export const ORDER_CSV_COLUMNS = [
   { name: 'carrier_code', example: 'POSTNL', required: true },
   { name: 'ipay_flag', example: 'true', required: false },
   { name: 'sku', example: 'TSHIRT-M-BLUE', required: true },
-  { name: 'item_name', example: 'T-shirt blue, size M', required: true },
+  { name: 'item_name', example: 'T-shirt blue size M', required: true },
   { name: 'quantity', example: '2', required: true },
   { name: 'unit_price_minor', example: '1999', required: true },
   { name: 'shipping_minor', example: '495', required: false },

@@ -8,6 +8,7 @@ import { scopeFilter } from '../../platform/data-scope';
 import { toTimestamp } from '../../platform/time';
 import type { Actor } from '../auth/service';
 import { recordDomainEvent } from '../events/service';
+import { cancelPendingSession } from '../payment-sessions/service/cancel-session';
 import type { DataScope } from '../rbac/catalogue';
 import type { CancelOrderInput, CreateOrderInput, ListOrdersInput, Order, OrderStatus } from './schemas';
 
@@ -305,41 +306,37 @@ export async function setOrderStatus(
 
 const CANCELLABLE: OrderStatus[] = ['OPEN', 'PAYMENT_PENDING'];
 
-/** Cancels an order that is not paid yet; its pending payment session is cancelled with it (by the caller). */
+/** Cancels an order that is not paid yet, together with its session still waiting for payment. */
 export async function cancelOrder(
   trx: DbTransaction,
   request: ScopedRequest & { input: CancelOrderInput },
 ): Promise<Order> {
-  const order = await getOrder(trx, { ...request, id: request.input.id });
-  await trx.selectFrom('orders').select('id').where('id', '=', order.id).forUpdate().execute();
-  const current = await trx
+  const { actor, scope, input } = request;
+  const order = await trx
     .selectFrom('orders')
-    .select('status')
-    .where('id', '=', order.id)
-    .executeTakeFirstOrThrow();
-  if (current.status === 'CANCELLED') return order;
-  if (!CANCELLABLE.includes(current.status as OrderStatus)) {
-    throw new AppError(
-      'conflict',
-      `Order ${order.id} is ${current.status}; only orders not paid yet can be cancelled.`,
-    );
+    .select(['id', 'merchant_id', 'merchant_reference', 'status'])
+    .where('id', '=', input.id)
+    .where(scopeFilter(scope, actor, { organization: 'orders.merchant_id', owner: 'orders.created_by' }))
+    .forUpdate()
+    .executeTakeFirst();
+  if (!order) throw new AppError('not_found', `Order ${input.id} does not exist.`);
+  if (order.status === 'CANCELLED') return getOrder(trx, { ...request, id: order.id });
+  if (!CANCELLABLE.includes(order.status as OrderStatus)) {
+    throw new AppError('conflict', `Order ${order.id} is ${order.status}; only orders not paid yet can be cancelled.`);
   }
   await trx
     .updateTable('orders')
-    .set({ status: 'CANCELLED', cancel_reason: request.input.reason ?? null, updated_at: sql<Date>`now()` })
+    .set({ status: 'CANCELLED', cancel_reason: input.reason ?? null, updated_at: sql<Date>`now()` })
     .where('id', '=', order.id)
     .execute();
+  await cancelPendingSession(trx, order.id, actor.userId);
   await recordDomainEvent(trx, {
     type: 'order.cancelled',
     resourceType: 'order',
     resourceId: order.id,
     organizationId: order.merchant_id,
-    actorUserId: request.actor.userId,
-    data: {
-      orderId: order.id,
-      merchantReference: order.merchant_reference,
-      reason: request.input.reason ?? null,
-    },
+    actorUserId: actor.userId,
+    data: { orderId: order.id, merchantReference: order.merchant_reference, reason: input.reason ?? null },
   });
   return getOrder(trx, { ...request, id: order.id });
 }
