@@ -9,3 +9,5 @@ export {
   TEST_PASSWORD,
   uniqueEmail,
 } from './factories';
+export { startFakeServer, sendJson, type FakeServer, type RecordedRequest } from './fake-server';
+export { startFakeStripe } from './fake-stripe';
