@@ -26,6 +26,13 @@ function workerLogger(logger: Logger): WorkerLogger {
   });
 }
 
+/**
+ * Unbatched, graphile-worker 0.17 writes a job's completion or failure without awaiting it, so a run-once pass
+ * (or a shutdown) can end before the write lands and leave the job locked for hours. Batched writes are flushed
+ * when the pool is released. These options only take effect under `preset.worker` in 0.17.
+ */
+const preset = { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } };
+
 export interface WorkerOptions {
   db: Db;
   pool: pg.Pool;
@@ -37,6 +44,7 @@ export interface WorkerOptions {
 export function startWorker(options: WorkerOptions): Promise<Runner> {
   return run({
     pgPool: options.pool,
+    preset,
     concurrency: options.concurrency,
     noHandleSignals: true,
     logger: workerLogger(options.logger),
@@ -49,6 +57,7 @@ export function startWorker(options: WorkerOptions): Promise<Runner> {
 export function runDueJobsOnce(options: Omit<WorkerOptions, 'concurrency'>): Promise<void> {
   return runOnce({
     pgPool: options.pool,
+    preset,
     noHandleSignals: true,
     logger: workerLogger(options.logger),
     taskList: createTaskList(options.db),

@@ -72,11 +72,14 @@ describe('worker tasks', () => {
     const { rows } = await sql<{ last_error: string }>`select last_error from graphile_worker.jobs`.execute(
       database.db,
     );
-    expect(rows[0]?.last_error).toContain('eventId');
+    expect(rows[0]?.last_error, JSON.stringify(rows)).toContain('eventId');
     await sql`delete from graphile_worker._private_jobs`.execute(database.db);
   });
 
   it('schedules the hourly purge in the crontab', () => {
-    expect(cronItems().map((item) => item.task)).toEqual(['payment-sessions.expire-overdue', 'maintenance.purge-expired']);
+    expect(cronItems().map((item) => item.task)).toEqual([
+      'payment-sessions.expire-overdue',
+      'maintenance.purge-expired',
+    ]);
   });
 });

@@ -9,10 +9,17 @@ export async function startFakeStripe(): Promise<FakeServer> {
   const byIdempotencyKey = new Map<string, unknown>();
   return startFakeServer((request, response) => {
     if (request.method !== 'POST' || request.path !== '/v1/checkout/sessions') {
-      return sendJson(response, 404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${request.method}: ${request.path})` } });
+      return sendJson(response, 404, {
+        error: {
+          type: 'invalid_request_error',
+          message: `Unrecognized request URL (${request.method}: ${request.path})`,
+        },
+      });
     }
     if (!String(request.headers.authorization).startsWith('Bearer sk_test_')) {
-      return sendJson(response, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
+      return sendJson(response, 401, {
+        error: { type: 'invalid_request_error', message: 'Invalid API Key provided' },
+      });
     }
     const key = String(request.headers['idempotency-key'] ?? '');
     const replay = byIdempotencyKey.get(key);

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestMerchant, createTestPlatform, createTestPlatformAdmin, createTestUser, http, orderBody, type TestPlatform } from '../../testing';
+import {
+  createTestMerchant,
+  createTestPlatform,
+  createTestPlatformAdmin,
+  createTestUser,
+  http,
+  orderBody,
+  type TestPlatform,
+} from '../../testing';
 
 describe('orders', () => {
   let platform: TestPlatform;
@@ -10,14 +18,26 @@ describe('orders', () => {
 
   it('computes totals server-side and names an inconsistent total', async () => {
     const merchant = await createTestMerchant(platform);
-    const wrong = await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body: orderBody({ total_minor: 5000 }) });
+    const wrong = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: orderBody({ total_minor: 5000 }),
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors).toEqual([
-      expect.objectContaining({ field: 'total_minor', code: 'inconsistent_total', message: expect.stringContaining('make 4993') }),
+      expect.objectContaining({
+        field: 'total_minor',
+        code: 'inconsistent_total',
+        message: expect.stringContaining('make 4993'),
+      }),
     ]);
-    const right = await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body: orderBody({ total_minor: 4993 }) });
+    const right = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: orderBody({ total_minor: 4993 }),
+    });
     expect(right.body.total_minor).toBe(4993);
-    expect(right.body.items.map((i: { line_total_minor: number }) => i.line_total_minor)).toEqual([3998, 500]);
+    expect(right.body.items.map((i: { line_total_minor: number }) => i.line_total_minor)).toEqual([
+      3998, 500,
+    ]);
   });
 
   it('names every invalid field of an order', async () => {
@@ -27,7 +47,11 @@ describe('orders', () => {
       carrier_code: '!',
       items: [{ sku: '', name: 'x', quantity: 0, unit_price_minor: 12.5 }],
     }) as Record<string, any>;
-    body.customer = { ...body.customer, email: 'not-mail', address: { ...body.customer.address, country: 'XX' } };
+    body.customer = {
+      ...body.customer,
+      email: 'not-mail',
+      address: { ...body.customer.address, country: 'XX' },
+    };
     const res = await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(
@@ -41,7 +65,11 @@ describe('orders', () => {
         'items.0.unit_price_minor',
       ].sort(),
     );
-    const count = await platform.database.db.selectFrom('orders').select((eb) => eb.fn.countAll().as('n')).where('merchant_id', '=', merchant.user.organization.id).executeTakeFirstOrThrow();
+    const count = await platform.database.db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('merchant_id', '=', merchant.user.organization.id)
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
   });
 
@@ -52,14 +80,24 @@ describe('orders', () => {
     const retry = await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body });
     expect(retry.status).toBe(200);
     expect(retry.body.id).toBe(first.body.id);
-    const different = await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body: { ...body, shipping_minor: 0 } });
+    const different = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: { ...body, shipping_minor: 0 },
+    });
     expect(different.status).toBe(409);
     expect(different.body.errors[0].field).toBe('merchant_reference');
     const other = await createTestMerchant(platform);
-    const sameReferenceElsewhere = await http(platform.baseUrl, 'POST', '/api/orders', { token: other.token, body });
+    const sameReferenceElsewhere = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: other.token,
+      body,
+    });
     expect(sameReferenceElsewhere.status).toBe(200);
     expect(sameReferenceElsewhere.body.id).not.toBe(first.body.id);
-    const events = await platform.database.db.selectFrom('domain_events').select('type').where('resource_id', '=', first.body.id).execute();
+    const events = await platform.database.db
+      .selectFrom('domain_events')
+      .select('type')
+      .where('resource_id', '=', first.body.id)
+      .execute();
     expect(events).toEqual([{ type: 'order.created' }]);
   });
 
@@ -67,22 +105,45 @@ describe('orders', () => {
     const merchant = await createTestMerchant(platform);
     const created = [];
     for (const name of ['Bram Bakker', 'Cees Claes', 'Dirk Dekker']) {
-      const body = orderBody({ customer: { ...orderBody().customer, name, email: `${name.split(' ')[0]!.toLowerCase()}@example.nl` } });
-      created.push((await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body })).body);
+      const body = orderBody({
+        customer: { ...orderBody().customer, name, email: `${name.split(' ')[0]!.toLowerCase()}@example.nl` },
+      });
+      created.push(
+        (await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body })).body,
+      );
     }
     const page1 = await http(platform.baseUrl, 'GET', '/api/orders?limit=2', { token: merchant.token });
-    const page2 = await http(platform.baseUrl, 'GET', `/api/orders?limit=2&cursor=${page1.body.nextCursor}`, { token: merchant.token });
-    expect([...page1.body.items, ...page2.body.items].map((o: { id: string }) => o.id)).toEqual(created.map((o) => o.id).reverse());
+    const page2 = await http(platform.baseUrl, 'GET', `/api/orders?limit=2&cursor=${page1.body.nextCursor}`, {
+      token: merchant.token,
+    });
+    expect([...page1.body.items, ...page2.body.items].map((o: { id: string }) => o.id)).toEqual(
+      created.map((o) => o.id).reverse(),
+    );
     expect(page2.body.nextCursor).toBeNull();
 
     const byEmail = await http(platform.baseUrl, 'GET', '/api/orders?q=cees@', { token: merchant.token });
     expect(byEmail.body.items.map((o: { id: string }) => o.id)).toEqual([created[1].id]);
-    const byReference = await http(platform.baseUrl, 'GET', `/api/orders?q=${created[2].merchant_reference}`, { token: merchant.token });
+    const byReference = await http(
+      platform.baseUrl,
+      'GET',
+      `/api/orders?q=${created[2].merchant_reference}`,
+      { token: merchant.token },
+    );
     expect(byReference.body.items).toHaveLength(1);
-    await http(platform.baseUrl, 'POST', `/api/orders/${created[0].id}/cancel`, { token: merchant.token, body: { reason: 'customer called' } });
-    const cancelled = await http(platform.baseUrl, 'GET', '/api/orders?status=CANCELLED', { token: merchant.token });
+    await http(platform.baseUrl, 'POST', `/api/orders/${created[0].id}/cancel`, {
+      token: merchant.token,
+      body: { reason: 'customer called' },
+    });
+    const cancelled = await http(platform.baseUrl, 'GET', '/api/orders?status=CANCELLED', {
+      token: merchant.token,
+    });
     expect(cancelled.body.items.map((o: { id: string }) => o.id)).toEqual([created[0].id]);
-    const future = await http(platform.baseUrl, 'GET', `/api/orders?created_from=${new Date(Date.now() + 60_000).toISOString()}`, { token: merchant.token });
+    const future = await http(
+      platform.baseUrl,
+      'GET',
+      `/api/orders?created_from=${new Date(Date.now() + 60_000).toISOString()}`,
+      { token: merchant.token },
+    );
     expect(future.body.items).toEqual([]);
   });
 
@@ -90,7 +151,9 @@ describe('orders', () => {
     const a = await createTestMerchant(platform);
     const b = await createTestMerchant(platform);
     const order = await http(platform.baseUrl, 'POST', '/api/orders', { token: a.token, body: orderBody() });
-    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, { token: a.token });
+    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
+      token: a.token,
+    });
     const attempts = [
       ['GET', `/api/orders/${order.body.id}`],
       ['POST', `/api/orders/${order.body.id}/cancel`],
@@ -99,53 +162,92 @@ describe('orders', () => {
       ['POST', `/api/payment-sessions/${session.body.id}/parcel-status`],
     ] as const;
     for (const [method, path] of attempts) {
-      const res = await http(platform.baseUrl, method, path, { token: b.token, body: method === 'POST' ? { status: 'PICKED_UP' } : undefined });
+      const res = await http(platform.baseUrl, method, path, {
+        token: b.token,
+        body: method === 'POST' ? { status: 'PICKED_UP' } : undefined,
+      });
       expect(res.status, `${method} ${path}`).toBe(404);
     }
     expect((await http(platform.baseUrl, 'GET', '/api/orders', { token: b.token })).body.items).toEqual([]);
-    expect((await http(platform.baseUrl, 'GET', '/api/payment-sessions', { token: b.token })).body.items).toEqual([]);
+    expect(
+      (await http(platform.baseUrl, 'GET', '/api/payment-sessions', { token: b.token })).body.items,
+    ).toEqual([]);
     const admin = await createTestPlatformAdmin(platform);
-    const all = await http(platform.baseUrl, 'GET', `/api/payment-sessions?limit=200`, { token: admin.token });
+    const all = await http(platform.baseUrl, 'GET', `/api/payment-sessions?limit=200`, {
+      token: admin.token,
+    });
     expect(all.body.items.map((s: { id: string }) => s.id)).toContain(session.body.id);
   });
 
   it('cancels an unpaid order, not a paid one', async () => {
     const merchant = await createTestMerchant(platform);
-    const order = await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body: orderBody() });
-    const cancelled = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/cancel`, { token: merchant.token, body: { reason: 'duplicate' } });
+    const order = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: orderBody(),
+    });
+    const cancelled = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/cancel`, {
+      token: merchant.token,
+      body: { reason: 'duplicate' },
+    });
     expect(cancelled.body).toMatchObject({ status: 'CANCELLED', cancel_reason: 'duplicate' });
-    expect((await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, { token: merchant.token })).status).toBe(409);
+    expect(
+      (
+        await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
+          token: merchant.token,
+        })
+      ).status,
+    ).toBe(409);
 
-    const paidOrder = await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body: orderBody() });
-    const session = await http(platform.baseUrl, 'POST', `/api/orders/${paidOrder.body.id}/create-session`, { token: merchant.token });
+    const paidOrder = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: orderBody(),
+    });
+    const session = await http(platform.baseUrl, 'POST', `/api/orders/${paidOrder.body.id}/create-session`, {
+      token: merchant.token,
+    });
     const token = new URL(session.body.pay_url).pathname.split('/').pop()!;
     await http(platform.baseUrl, 'POST', `/api/session/${token}/start-payment`, { body: {} });
-    const refused = await http(platform.baseUrl, 'POST', `/api/orders/${paidOrder.body.id}/cancel`, { token: merchant.token });
+    const refused = await http(platform.baseUrl, 'POST', `/api/orders/${paidOrder.body.id}/cancel`, {
+      token: merchant.token,
+    });
     expect(refused.status).toBe(409);
   });
 
   it('cancels the pending payment session with its order, so the pay link stops working', async () => {
     const merchant = await createTestMerchant(platform);
-    const order = await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body: orderBody() });
-    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, { token: merchant.token });
+    const order = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: orderBody(),
+    });
+    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
+      token: merchant.token,
+    });
     await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/cancel`, { token: merchant.token });
     const token = new URL(session.body.pay_url).pathname.split('/').pop()!;
     expect((await http(platform.baseUrl, 'GET', `/api/session/${token}`)).status).toBe(404);
-    const detail = await http(platform.baseUrl, 'GET', `/api/payment-sessions/${session.body.id}`, { token: merchant.token });
+    const detail = await http(platform.baseUrl, 'GET', `/api/payment-sessions/${session.body.id}`, {
+      token: merchant.token,
+    });
     expect(detail.body.status).toBe('CANCELLED');
   });
 
   it('keeps order creation to merchants with the permission', async () => {
     const merchant = await createTestMerchant(platform);
     const clerk = await createTestUser(platform, merchant.user.organization.id, ['merchant_user']);
-    expect((await http(platform.baseUrl, 'POST', '/api/orders', { token: clerk.token, body: orderBody() })).status).toBe(200);
+    expect(
+      (await http(platform.baseUrl, 'POST', '/api/orders', { token: clerk.token, body: orderBody() })).status,
+    ).toBe(200);
     const admin = await createTestPlatformAdmin(platform);
-    expect((await http(platform.baseUrl, 'POST', '/api/orders', { token: admin.token, body: orderBody() })).status).toBe(403);
+    expect(
+      (await http(platform.baseUrl, 'POST', '/api/orders', { token: admin.token, body: orderBody() })).status,
+    ).toBe(403);
   });
 
   it('serves the CSV template with every upload column and an example row', async () => {
     const merchant = await createTestMerchant(platform);
-    const res = await fetch(`${platform.baseUrl}/api/orders/sample.csv`, { headers: { authorization: `Bearer ${merchant.token}` } });
+    const res = await fetch(`${platform.baseUrl}/api/orders/sample.csv`, {
+      headers: { authorization: `Bearer ${merchant.token}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="ipay-orders-sample.csv"');

@@ -322,7 +322,10 @@ export async function cancelOrder(
   if (!order) throw new AppError('not_found', `Order ${input.id} does not exist.`);
   if (order.status === 'CANCELLED') return getOrder(trx, { ...request, id: order.id });
   if (!CANCELLABLE.includes(order.status as OrderStatus)) {
-    throw new AppError('conflict', `Order ${order.id} is ${order.status}; only orders not paid yet can be cancelled.`);
+    throw new AppError(
+      'conflict',
+      `Order ${order.id} is ${order.status}; only orders not paid yet can be cancelled.`,
+    );
   }
   await trx
     .updateTable('orders')

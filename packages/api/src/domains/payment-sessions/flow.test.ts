@@ -22,29 +22,57 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
 
   async function paidSession() {
     const merchant = await createTestMerchant(platform);
-    const order = await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body: orderBody() });
-    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, { token: merchant.token });
+    const order = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: orderBody(),
+    });
+    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
+      token: merchant.token,
+    });
     const token = new URL(session.body.pay_url).pathname.split('/').pop()!;
-    await http(platform.baseUrl, 'POST', `/api/session/${token}/start-payment`, { body: { psp: 'simulate' } });
+    await http(platform.baseUrl, 'POST', `/api/session/${token}/start-payment`, {
+      body: { psp: 'simulate' },
+    });
     const view = await http(platform.baseUrl, 'GET', `/api/session/${token}`);
     return { merchant, order: order.body, session: session.body, token, otp: view.body.otp_4 as string };
   }
 
   it('walks order → session → consumer payment → OTP at the door → delivered', async () => {
     const merchant = await createTestMerchant(platform, 'Fietsen BV');
-    const order = await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body: orderBody() });
+    const order = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: orderBody(),
+    });
     expect(order.status).toBe(200);
-    expect(order.body).toMatchObject({ status: 'OPEN', items_total_minor: 4498, shipping_minor: 495, total_minor: 4993 });
+    expect(order.body).toMatchObject({
+      status: 'OPEN',
+      items_total_minor: 4498,
+      shipping_minor: 495,
+      total_minor: 4993,
+    });
 
-    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, { token: merchant.token });
+    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
+      token: merchant.token,
+    });
     expect(session.status).toBe(200);
-    expect(session.body).toMatchObject({ status: 'PENDING_PAYMENT', amount_minor: 4993, currency: 'EUR', created: true });
+    expect(session.body).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      amount_minor: 4993,
+      currency: 'EUR',
+      created: true,
+    });
     expect(BigInt(session.body.ipay_reference_18) % 97n).toBe(1n);
     expect(session.body.pay_url).toMatch(new RegExp(`^${platform.config.publicUrl}/pay/[A-Za-z0-9_-]{43}$`));
     expect(session.body.qr_png_data_url).toMatch(/^data:image\/png;base64,/);
 
-    const again = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, { token: merchant.token });
-    expect(again.body).toMatchObject({ id: session.body.id, ipay_reference_18: session.body.ipay_reference_18, created: false });
+    const again = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
+      token: merchant.token,
+    });
+    expect(again.body).toMatchObject({
+      id: session.body.id,
+      ipay_reference_18: session.body.ipay_reference_18,
+      created: false,
+    });
 
     const token = new URL(session.body.pay_url).pathname.split('/').pop()!;
     const before = await http(platform.baseUrl, 'GET', `/api/session/${token}`);
@@ -69,7 +97,9 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
     expect(after.body.status).toBe('PAID');
     expect(after.body.otp_4).toMatch(/^[0-9]{4}$/);
 
-    const merchantView = await http(platform.baseUrl, 'GET', `/api/payment-sessions/${session.body.id}`, { token: merchant.token });
+    const merchantView = await http(platform.baseUrl, 'GET', `/api/payment-sessions/${session.body.id}`, {
+      token: merchant.token,
+    });
     expect(JSON.stringify(merchantView.body)).not.toContain(`"${after.body.otp_4}"`);
 
     const released = await http(platform.baseUrl, 'POST', '/api/driver/verify-otp', {
@@ -81,15 +111,22 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
     expect(JSON.stringify(released.body)).not.toContain(after.body.otp_4);
 
     for (const status of ['PICKED_UP', 'IN_DELIVERY', 'DELIVERED']) {
-      const moved = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.body.id}/parcel-status`, {
-        token: driverToken,
-        body: { status },
-      });
+      const moved = await http(
+        platform.baseUrl,
+        'POST',
+        `/api/payment-sessions/${session.body.id}/parcel-status`,
+        {
+          token: driverToken,
+          body: { status },
+        },
+      );
       expect(moved.status, JSON.stringify(moved.body)).toBe(200);
       expect(moved.body.parcel_status).toBe(status);
     }
 
-    const detail = await http(platform.baseUrl, 'GET', `/api/payment-sessions/${session.body.id}`, { token: merchant.token });
+    const detail = await http(platform.baseUrl, 'GET', `/api/payment-sessions/${session.body.id}`, {
+      token: merchant.token,
+    });
     expect(detail.body.status).toBe('DELIVERED');
     expect(detail.body.events.map((e: { type: string }) => e.type)).toEqual([
       'session.created',
@@ -102,8 +139,17 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
       'parcel.delivered',
     ]);
     expect(detail.body.events.map((e: { sequence: number }) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(detail.body.payments).toEqual([expect.objectContaining({ psp: 'simulate', status: 'succeeded', amount_minor: 4993, needs_refund: false })]);
-    const finalOrder = await http(platform.baseUrl, 'GET', `/api/orders/${order.body.id}`, { token: merchant.token });
+    expect(detail.body.payments).toEqual([
+      expect.objectContaining({
+        psp: 'simulate',
+        status: 'succeeded',
+        amount_minor: 4993,
+        needs_refund: false,
+      }),
+    ]);
+    const finalOrder = await http(platform.baseUrl, 'GET', `/api/orders/${order.body.id}`, {
+      token: merchant.token,
+    });
     expect(finalOrder.body.status).toBe('DELIVERED');
   });
 
@@ -124,7 +170,9 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
     expect((await attempt(otp)).status).toBe(423);
 
     const admin = await createTestPlatformAdmin(platform);
-    const unlocked = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/unlock-otp`, { token: admin.token });
+    const unlocked = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/unlock-otp`, {
+      token: admin.token,
+    });
     expect(unlocked.body).toEqual({ unlocked: true });
     expect((await attempt(otp)).status).toBe(200);
   });
@@ -138,8 +186,13 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
     expect(badDigits.body.errors[0].field).toBe('ipay_reference_18');
 
     const merchant = await createTestMerchant(platform);
-    const order = await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body: orderBody() });
-    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, { token: merchant.token });
+    const order = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: orderBody(),
+    });
+    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
+      token: merchant.token,
+    });
     const unpaid = await http(platform.baseUrl, 'POST', '/api/driver/verify-otp', {
       token: driverToken,
       body: { ipay_reference_18: session.body.ipay_reference_18, otp_4: '1234' },
@@ -164,29 +217,51 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
     });
     expect(skip.status).toBe(409);
     for (const status of ['PICKED_UP', 'IN_DELIVERY']) {
-      await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/parcel-status`, { token: driverToken, body: { status } });
+      await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/parcel-status`, {
+        token: driverToken,
+        body: { status },
+      });
     }
-    const deliverUnreleased = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/parcel-status`, {
-      token: driverToken,
-      body: { status: 'DELIVERED' },
-    });
+    const deliverUnreleased = await http(
+      platform.baseUrl,
+      'POST',
+      `/api/payment-sessions/${session.id}/parcel-status`,
+      {
+        token: driverToken,
+        body: { status: 'DELIVERED' },
+      },
+    );
     expect(deliverUnreleased.status).toBe(409);
     expect(deliverUnreleased.body.detail).toContain('verify the consumer');
-    const failedWithoutReason = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/parcel-status`, {
-      token: driverToken,
-      body: { status: 'DELIVERY_FAILED' },
-    });
+    const failedWithoutReason = await http(
+      platform.baseUrl,
+      'POST',
+      `/api/payment-sessions/${session.id}/parcel-status`,
+      {
+        token: driverToken,
+        body: { status: 'DELIVERY_FAILED' },
+      },
+    );
     expect(failedWithoutReason.status).toBe(400);
     expect(failedWithoutReason.body.errors[0].field).toBe('reason');
     const failed = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/parcel-status`, {
       token: driverToken,
       body: { status: 'DELIVERY_FAILED', reason: 'nobody home' },
     });
-    expect(failed.body).toMatchObject({ parcel_status: 'DELIVERY_FAILED', parcel_status_reason: 'nobody home', status: 'PAID' });
-    const returned = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/parcel-status`, {
-      token: driverToken,
-      body: { status: 'RETURNED_TO_SENDER' },
+    expect(failed.body).toMatchObject({
+      parcel_status: 'DELIVERY_FAILED',
+      parcel_status_reason: 'nobody home',
+      status: 'PAID',
     });
+    const returned = await http(
+      platform.baseUrl,
+      'POST',
+      `/api/payment-sessions/${session.id}/parcel-status`,
+      {
+        token: driverToken,
+        body: { status: 'RETURNED_TO_SENDER' },
+      },
+    );
     expect(returned.body.parcel_status).toBe('RETURNED_TO_SENDER');
   });
 });

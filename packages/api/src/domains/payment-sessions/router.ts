@@ -77,16 +77,14 @@ export const paymentSessionsRouter = router({
     .input(ParcelStatusInput)
     .output(PaymentSession)
     .mutation(({ ctx, input }) =>
-      ctx.db
-        .transaction()
-        .execute((trx) =>
-          updateParcelStatus(trx, {
-            actor: ctx.actor,
-            scope: ctx.scope,
-            input,
-            publicUrl: ctx.config.publicUrl,
-          }),
-        ),
+      ctx.db.transaction().execute((trx) =>
+        updateParcelStatus(trx, {
+          actor: ctx.actor,
+          scope: ctx.scope,
+          input,
+          publicUrl: ctx.config.publicUrl,
+        }),
+      ),
     ),
 
   unlockOtp: permittedProcedure('driver_otp', 'approve')

@@ -4,7 +4,12 @@ import type { Db } from '@ipay/db';
 import type { Config } from '../../config';
 import { AppError } from '../../errors/app-error';
 import { lockSession } from '../payment-sessions/repository';
-import type { Psp, StartedPayment, StartPaymentInput } from '../payment-sessions/schemas';
+import {
+  SessionStatus,
+  type Psp,
+  type StartedPayment,
+  type StartPaymentInput,
+} from '../payment-sessions/schemas';
 import { sessionForPayToken } from '../payment-sessions/service/public-session';
 import { recordSessionEvent } from '../payment-sessions/service/session-events';
 import { availablePsps } from './available-psps';
@@ -89,7 +94,7 @@ export async function startPayment(
 
   await recordStart(db, session.id, 'simulate', null);
   const paymentId = `sim_${randomUUID()}`;
-  const outcome = await db.transaction().execute((trx) =>
+  await db.transaction().execute((trx) =>
     recordPayment(trx, {
       psp: 'simulate',
       eventId: paymentId,
@@ -102,5 +107,10 @@ export async function startPayment(
       paymentMethod: 'simulated',
     }),
   );
-  return { psp, status: outcome === 'paid' ? 'PAID' : session.status, redirect_url: null } as StartedPayment;
+  const after = await db
+    .selectFrom('payment_sessions')
+    .select('status')
+    .where('id', '=', session.id)
+    .executeTakeFirstOrThrow();
+  return { psp, status: SessionStatus.parse(after.status), redirect_url: null };
 }

@@ -1,6 +1,14 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestMerchant, createTestPlatform, http, orderBody, startFakeStripe, type FakeServer, type TestPlatform } from '../../testing';
+import {
+  createTestMerchant,
+  createTestPlatform,
+  http,
+  orderBody,
+  startFakeStripe,
+  type FakeServer,
+  type TestPlatform,
+} from '../../testing';
 
 const WEBHOOK_SECRET = 'whsec_test_ipay_platform';
 
@@ -27,13 +35,21 @@ describe('paying with Stripe', () => {
 
   async function pendingSession() {
     const merchant = await createTestMerchant(platform);
-    const order = await http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body: orderBody() });
-    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, { token: merchant.token });
+    const order = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: orderBody(),
+    });
+    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
+      token: merchant.token,
+    });
     const token = new URL(session.body.pay_url).pathname.split('/').pop()!;
     return { merchant, session: session.body, token };
   }
 
-  function checkoutCompleted(reference: string, options: { id?: string; amount?: number; intent?: string } = {}) {
+  function checkoutCompleted(
+    reference: string,
+    options: { id?: string; amount?: number; intent?: string } = {},
+  ) {
     return {
       id: options.id ?? `evt_${crypto.randomUUID()}`,
       object: 'event',
@@ -53,7 +69,11 @@ describe('paying with Stripe', () => {
     };
   }
 
-  function intentEvent(type: 'payment_intent.succeeded' | 'payment_intent.payment_failed', reference: string, intent: string) {
+  function intentEvent(
+    type: 'payment_intent.succeeded' | 'payment_intent.payment_failed',
+    reference: string,
+    intent: string,
+  ) {
     return {
       id: `evt_${crypto.randomUUID()}`,
       object: 'event',
@@ -67,7 +87,8 @@ describe('paying with Stripe', () => {
           currency: 'eur',
           payment_method_types: ['card'],
           metadata: { ipay_reference: reference },
-          last_payment_error: type === 'payment_intent.payment_failed' ? { message: 'Your card was declined.' } : null,
+          last_payment_error:
+            type === 'payment_intent.payment_failed' ? { message: 'Your card was declined.' } : null,
         },
       },
     };
@@ -106,7 +127,9 @@ describe('paying with Stripe', () => {
     });
     const again = await http(platform.baseUrl, 'POST', `/api/session/${token}/start-payment`, { body: {} });
     expect(again.body.redirect_url).toBe(started.body.redirect_url);
-    const simulated = await http(platform.baseUrl, 'POST', `/api/session/${token}/start-payment`, { body: { psp: 'simulate' } });
+    const simulated = await http(platform.baseUrl, 'POST', `/api/session/${token}/start-payment`, {
+      body: { psp: 'simulate' },
+    });
     expect(simulated.status).toBe(400);
     expect(simulated.body.errors[0].field).toBe('psp');
   });
@@ -118,22 +141,42 @@ describe('paying with Stripe', () => {
     const first = await deliver(completed);
     expect(first.body).toEqual({ received: true, handled: true, outcome: 'paid' });
     expect((await deliver(completed)).body.outcome).toBe('duplicate');
-    expect((await deliver(intentEvent('payment_intent.succeeded', session.ipay_reference_18, intent))).body.outcome).toBe('already_recorded');
-    expect((await deliver(intentEvent('payment_intent.payment_failed', session.ipay_reference_18, intent))).body.outcome).toBe('failed');
+    expect(
+      (await deliver(intentEvent('payment_intent.succeeded', session.ipay_reference_18, intent))).body
+        .outcome,
+    ).toBe('already_recorded');
+    expect(
+      (await deliver(intentEvent('payment_intent.payment_failed', session.ipay_reference_18, intent))).body
+        .outcome,
+    ).toBe('failed');
 
     const state = await sessionState(session.id, merchant.token);
     expect(state).toMatchObject({ status: 'PAID', psp: 'stripe', payment_method: 'card' });
-    expect(state.events.filter((e: { type: string }) => e.type.startsWith('session.pa')).map((e: { type: string }) => e.type)).toEqual(['session.paid']);
+    expect(
+      state.events
+        .filter((e: { type: string }) => e.type.startsWith('session.pa'))
+        .map((e: { type: string }) => e.type),
+    ).toEqual(['session.paid']);
     expect(state.payments.map((p: { status: string }) => p.status)).toEqual(['succeeded', 'failed']);
   });
 
   it('records a failed payment on a pending session, then accepts the retry that succeeds', async () => {
     const { merchant, session } = await pendingSession();
     const intent = `pi_${crypto.randomUUID()}`;
-    expect((await deliver(intentEvent('payment_intent.payment_failed', session.ipay_reference_18, intent))).body.outcome).toBe('failed');
-    expect((await deliver(intentEvent('payment_intent.succeeded', session.ipay_reference_18, intent))).body.outcome).toBe('paid');
+    expect(
+      (await deliver(intentEvent('payment_intent.payment_failed', session.ipay_reference_18, intent))).body
+        .outcome,
+    ).toBe('failed');
+    expect(
+      (await deliver(intentEvent('payment_intent.succeeded', session.ipay_reference_18, intent))).body
+        .outcome,
+    ).toBe('paid');
     const state = await sessionState(session.id, merchant.token);
-    expect(state.events.map((e: { type: string }) => e.type)).toEqual(['session.created', 'session.payment_failed', 'session.paid']);
+    expect(state.events.map((e: { type: string }) => e.type)).toEqual([
+      'session.created',
+      'session.payment_failed',
+      'session.paid',
+    ]);
   });
 
   it('rejects a bad or missing signature with 401 and stores nothing', async () => {
@@ -150,24 +193,44 @@ describe('paying with Stripe', () => {
       headers: { 'content-type': 'application/json', 'stripe-signature': signature },
     });
     expect(res.status).toBe(401);
-    const stored = await platform.database.db.selectFrom('psp_webhook_events').select('event_id').where('event_id', '=', event.id).execute();
+    const stored = await platform.database.db
+      .selectFrom('psp_webhook_events')
+      .select('event_id')
+      .where('event_id', '=', event.id)
+      .execute();
     expect(stored).toEqual([]);
     expect((await sessionState(session.id, merchant.token)).status).toBe('PENDING_PAYMENT');
   });
 
   it('keeps money that arrives for an expired session, flagged for refund', async () => {
     const { merchant, session } = await pendingSession();
-    await platform.database.db.updateTable('payment_sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', session.id).execute();
+    await platform.database.db
+      .updateTable('payment_sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', session.id)
+      .execute();
     expect((await deliver(checkoutCompleted(session.ipay_reference_18))).body.outcome).toBe('needs_refund');
     const state = await sessionState(session.id, merchant.token);
     expect(state.status).toBe('EXPIRED');
-    expect(state.payments).toEqual([expect.objectContaining({ status: 'succeeded', needs_refund: true, refund_reason: 'the session was expired when the payment arrived' })]);
-    expect(state.events.map((e: { type: string }) => e.type)).toEqual(['session.created', 'session.expired', 'session.payment_needs_refund']);
+    expect(state.payments).toEqual([
+      expect.objectContaining({
+        status: 'succeeded',
+        needs_refund: true,
+        refund_reason: 'the session was expired when the payment arrived',
+      }),
+    ]);
+    expect(state.events.map((e: { type: string }) => e.type)).toEqual([
+      'session.created',
+      'session.expired',
+      'session.payment_needs_refund',
+    ]);
   });
 
   it('flags a second payment and a wrong amount for refund instead of applying them', async () => {
     const { merchant, session } = await pendingSession();
-    expect((await deliver(checkoutCompleted(session.ipay_reference_18, { amount: 100 }))).body.outcome).toBe('needs_refund');
+    expect((await deliver(checkoutCompleted(session.ipay_reference_18, { amount: 100 }))).body.outcome).toBe(
+      'needs_refund',
+    );
     expect((await sessionState(session.id, merchant.token)).status).toBe('PENDING_PAYMENT');
     expect((await deliver(checkoutCompleted(session.ipay_reference_18))).body.outcome).toBe('paid');
     expect((await deliver(checkoutCompleted(session.ipay_reference_18))).body.outcome).toBe('needs_refund');

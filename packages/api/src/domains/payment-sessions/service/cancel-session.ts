@@ -4,7 +4,11 @@ import { lockSession, selectSessions } from '../repository';
 import { recordSessionEvent } from './session-events';
 
 /** Cancels the order's session that is still waiting for payment, if any, so its pay link stops working. */
-export async function cancelPendingSession(trx: DbTransaction, orderId: string, actorUserId: string): Promise<void> {
+export async function cancelPendingSession(
+  trx: DbTransaction,
+  orderId: string,
+  actorUserId: string,
+): Promise<void> {
   const pending = await selectSessions(trx)
     .where('payment_sessions.order_id', '=', orderId)
     .where('payment_sessions.status', '=', 'PENDING_PAYMENT')
