@@ -8,9 +8,16 @@ import { loadJwtKeys } from './domains/auth/keyring-file';
 import { createKeyring } from './domains/auth/tokens';
 import { ensureSystemRoles } from './domains/rbac/service';
 import { fieldErrorsFromIssues } from './errors/to-problem';
+import { loadEncryptionKey } from './platform/encryption-key-file';
 
 export async function createAppDeps(config: Config, db: Db, logger: Logger): Promise<AppDeps> {
-  return { config, db, logger, keyring: createKeyring(await loadJwtKeys(config)) };
+  return {
+    config,
+    db,
+    logger,
+    keyring: createKeyring(await loadJwtKeys(config)),
+    encryptionKey: await loadEncryptionKey(config),
+  };
 }
 
 export type InitialAdminOutcome = 'created' | 'exists' | 'not-configured';

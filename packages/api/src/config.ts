@@ -34,6 +34,11 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   IPAY_ADMIN_EMAIL: z.email().optional(),
   IPAY_ADMIN_PASSWORD: z.string().optional(),
+  IPAY_ENCRYPTION_KEY: z.string().optional(),
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false'),
+  RESEND_API_KEY: z.string().optional(),
+  RESEND_BASE_URL: z.url().default('https://api.resend.com'),
+  EMAIL_FROM: z.string().optional(),
 });
 
 export interface JwtKey {
@@ -60,6 +65,17 @@ export interface Config {
   loginRateLimit: { limit: number; windowSeconds: number };
   workerConcurrency: number;
   initialAdmin: { email: string; password: string } | undefined;
+  /** AES-256 key for secrets at rest. Undefined means "use the generated dev key in dataDir". */
+  encryptionKey: Buffer | undefined;
+  webhooks: {
+    /** Lets merchants' webhook URLs point at loopback and private networks: tests and local development only. */
+    allowPrivateUrls: boolean;
+  };
+  email: {
+    from: string;
+    /** Unset: e-mails stay in the outbox table, readable through the admin API. */
+    resend: { apiKey: string; baseUrl: string } | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -80,6 +96,21 @@ function parseJwtKeys(value: string | undefined): JwtKey[] {
   });
 }
 
+/** 32 bytes, base64 (standard or url-safe): AES-256-GCM needs exactly that much key. */
+function parseEncryptionKey(value: string | undefined): Buffer | undefined {
+  if (!value) return undefined;
+  // Buffer.from skips characters outside the alphabet, so check the alphabet first.
+  const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : Buffer.alloc(0);
+  if (key.length !== 32) {
+    throw new ConfigError(
+      'IPAY_ENCRYPTION_KEY must be 32 random bytes in base64, e.g. `openssl rand -base64 32`',
+    );
+  }
+  return key;
+}
+
+const DEFAULT_EMAIL_FROM = 'IPAY <no-reply@ipay.invalid>';
+
 /** The only place that reads the environment: everything else receives a Config. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // `KEY=` in a .env file means "not set", not "set to nothing".
@@ -93,6 +124,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.JWT_KEYS) throw new ConfigError('JWT_KEYS is required in production');
+  if (e.NODE_ENV === 'production' && !e.IPAY_ENCRYPTION_KEY) {
+    throw new ConfigError('IPAY_ENCRYPTION_KEY is required in production');
+  }
+  if (e.RESEND_API_KEY && !e.EMAIL_FROM) {
+    throw new ConfigError(
+      'EMAIL_FROM is required with RESEND_API_KEY (a sender on a domain verified at Resend)',
+    );
+  }
   if (Boolean(e.IPAY_ADMIN_EMAIL) !== Boolean(e.IPAY_ADMIN_PASSWORD)) {
     throw new ConfigError('set both IPAY_ADMIN_EMAIL and IPAY_ADMIN_PASSWORD, or neither');
   }
@@ -117,5 +156,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.IPAY_ADMIN_EMAIL && e.IPAY_ADMIN_PASSWORD
         ? { email: e.IPAY_ADMIN_EMAIL, password: e.IPAY_ADMIN_PASSWORD }
         : undefined,
+    encryptionKey: parseEncryptionKey(e.IPAY_ENCRYPTION_KEY),
+    webhooks: { allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS === 'true' },
+    email: {
+      from: e.EMAIL_FROM ?? DEFAULT_EMAIL_FROM,
+      resend: e.RESEND_API_KEY
+        ? { apiKey: e.RESEND_API_KEY, baseUrl: e.RESEND_BASE_URL.replace(/\/$/, '') }
+        : undefined,
+    },
   };
 }

@@ -13,6 +13,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   keyring: Keyring;
+  /** AES-256-GCM key for secrets at rest (webhook signing secrets, stored idempotent responses). */
+  encryptionKey: Buffer;
   logger: Logger;
 }
 

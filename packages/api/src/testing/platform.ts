@@ -39,6 +39,7 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     PORT: '0',
     LOG_LEVEL: 'silent',
     JWT_KEYS: `test-key:${randomBytes(32).toString('hex')}`,
+    IPAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     IPAY_DATA_DIR: '/nonexistent-test-data-dir',
     ...options.env,
   });
