@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config';
 
@@ -20,11 +20,16 @@ export async function loadEncryptionKey(config: Config): Promise<Buffer> {
   const existing = await readFile(file, 'utf8').catch(() => undefined);
   if (existing) return decode(existing, file);
   await mkdir(config.dataDir, { recursive: true });
-  // `wx`: when two processes start at once, the first file wins and both read it back.
-  await writeFile(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' }).catch(
-    (error: NodeJS.ErrnoException) => {
+  // Written aside, then linked into place: another process starting at the same moment sees either no
+  // file or a complete one, and the first link wins.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(draft, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  try {
+    await link(draft, file).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw error;
-    },
-  );
+    });
+  } finally {
+    await unlink(draft);
+  }
   return decode(await readFile(file, 'utf8'), file);
 }

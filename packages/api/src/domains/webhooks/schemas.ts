@@ -39,7 +39,8 @@ export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 export const WebhookUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
   .max(2048)
-  .refine((url) => !new URL(url).username && !new URL(url).password, {
+  // Refinements run even when the URL check failed: an unparseable value is already reported there.
+  .refine((url) => !URL.canParse(url) || (!new URL(url).username && !new URL(url).password), {
     message: 'must not carry credentials; verify the webhook-signature header instead',
   })
   .describe(

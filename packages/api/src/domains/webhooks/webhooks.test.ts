@@ -112,6 +112,13 @@ describe('webhook endpoints API', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     const fields = res.body.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['url', 'eventTypes.2']));
+    for (const url of ['not a url', '']) {
+      const unparseable = await call('POST', '/api/webhook-endpoints', merchant.token, { url });
+      expect(unparseable.status).toBe(400);
+      expect(unparseable.body.errors).toEqual([
+        expect.objectContaining({ field: 'url', message: 'must be an http or https URL' }),
+      ]);
+    }
     const credentials = await call('POST', '/api/webhook-endpoints', merchant.token, {
       url: 'https://user:pw@203.0.113.10/hook',
     });

@@ -138,6 +138,14 @@ export async function updateEndpoint(
   const before = await lockVisibleEndpoint(trx, request, input.id);
   if (input.url !== undefined && input.url !== before.url)
     await checkEndpointUrl(input.url, request.settings);
+  if (input.status === 'disabled') {
+    await disableEndpoint(trx, {
+      endpointId: before.id,
+      reason: 'Disabled by a user.',
+      actorUserId: request.actor.userId,
+      notifyAdmins: false,
+    });
+  }
   const reenable = input.status === 'active' && before.status === 'disabled';
   const updated = await trx
     .updateTable('webhook_endpoints')
@@ -155,14 +163,7 @@ export async function updateEndpoint(
     eventTypes: updated.event_types,
     status: updated.status,
   });
-  if (input.status !== 'disabled' || before.status === 'disabled') return endpointRowToEndpoint(updated);
-  await disableEndpoint(trx, {
-    endpointId: before.id,
-    reason: 'Disabled by a user.',
-    actorUserId: request.actor.userId,
-    notifyAdmins: false,
-  });
-  return getEndpoint(trx, { ...request, id: before.id });
+  return endpointRowToEndpoint(updated);
 }
 
 /** Deletes the endpoint with its deliveries and their attempts; pending deliveries are dropped. */
