@@ -8,7 +8,7 @@ import { loadJwtKeys } from './domains/auth/keyring-file';
 import { createKeyring } from './domains/auth/tokens';
 import { ensureSystemRoles } from './domains/rbac/service';
 import { fieldErrorsFromIssues } from './errors/to-problem';
-import { loadMasterKey } from './platform/master-key';
+import { loadEncryptionKey } from './platform/encryption-key-file';
 
 export async function createAppDeps(config: Config, db: Db, logger: Logger): Promise<AppDeps> {
   return {
@@ -16,7 +16,7 @@ export async function createAppDeps(config: Config, db: Db, logger: Logger): Pro
     db,
     logger,
     keyring: createKeyring(await loadJwtKeys(config)),
-    masterKey: await loadMasterKey(config),
+    encryptionKey: await loadEncryptionKey(config),
   };
 }
 

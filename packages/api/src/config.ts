@@ -24,7 +24,6 @@ const EnvSchema = z.object({
   IPAY_DATA_DIR: z.string().default(path.join(projectRoot, '.data')),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   JWT_KEYS: z.string().optional(),
-  IPAY_ENCRYPTION_KEY: z.string().optional(),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -47,6 +46,11 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   IPAY_ADMIN_EMAIL: z.email().optional(),
   IPAY_ADMIN_PASSWORD: z.string().optional(),
+  IPAY_ENCRYPTION_KEY: z.string().optional(),
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false'),
+  RESEND_API_KEY: z.string().optional(),
+  RESEND_BASE_URL: z.url().default('https://api.resend.com'),
+  EMAIL_FROM: z.string().optional(),
 });
 
 export interface JwtKey {
@@ -65,8 +69,6 @@ export interface Config {
   embeddedPostgresPort: number;
   /** Configured signing keys; the first one signs. Empty means "use the generated dev key in dataDir". */
   jwtKeys: JwtKey[];
-  /** Base64 of 32 bytes; unset means "use the generated dev key in dataDir". */
-  encryptionKey: string | undefined;
   payments: PaymentConfig;
   corsOrigins: string[];
   securityHeaders: boolean;
@@ -76,6 +78,17 @@ export interface Config {
   loginRateLimit: { limit: number; windowSeconds: number };
   workerConcurrency: number;
   initialAdmin: { email: string; password: string } | undefined;
+  /** AES-256 key for secrets at rest. Undefined means "use the generated dev key in dataDir". */
+  encryptionKey: Buffer | undefined;
+  webhooks: {
+    /** Lets merchants' webhook URLs point at loopback and private networks: tests and local development only. */
+    allowPrivateUrls: boolean;
+  };
+  email: {
+    from: string;
+    /** Unset: e-mails stay in the outbox table, readable through the admin API. */
+    resend: { apiKey: string; baseUrl: string } | undefined;
+  };
 }
 
 export interface PaymentConfig {
@@ -104,6 +117,21 @@ function parseJwtKeys(value: string | undefined): JwtKey[] {
   });
 }
 
+/** 32 bytes, base64 (standard or url-safe): AES-256-GCM needs exactly that much key. */
+function parseEncryptionKey(value: string | undefined): Buffer | undefined {
+  if (!value) return undefined;
+  // Buffer.from skips characters outside the alphabet, so check the alphabet first.
+  const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : Buffer.alloc(0);
+  if (key.length !== 32) {
+    throw new ConfigError(
+      'IPAY_ENCRYPTION_KEY must be 32 random bytes in base64, e.g. `openssl rand -base64 32`',
+    );
+  }
+  return key;
+}
+
+const DEFAULT_EMAIL_FROM = 'IPAY <no-reply@ipay.invalid>';
+
 /** The only place that reads the environment: everything else receives a Config. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // `KEY=` in a .env file means "not set", not "set to nothing".
@@ -126,6 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(e.STRIPE_SECRET_KEY) !== Boolean(e.STRIPE_WEBHOOK_SECRET)) {
     throw new ConfigError('set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or neither');
   }
+  if (e.RESEND_API_KEY && !e.EMAIL_FROM) {
+    throw new ConfigError(
+      'EMAIL_FROM is required with RESEND_API_KEY (a sender on a domain verified at Resend)',
+    );
+  }
   if (Boolean(e.IPAY_ADMIN_EMAIL) !== Boolean(e.IPAY_ADMIN_PASSWORD)) {
     throw new ConfigError('set both IPAY_ADMIN_EMAIL and IPAY_ADMIN_PASSWORD, or neither');
   }
@@ -139,7 +172,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.IPAY_DATA_DIR),
     embeddedPostgresPort: e.EMBEDDED_PG_PORT,
     jwtKeys: parseJwtKeys(e.JWT_KEYS),
-    encryptionKey: e.IPAY_ENCRYPTION_KEY,
     payments: {
       sessionTtlHours: e.SESSION_TTL_HOURS,
       simulation: e.NODE_ENV !== 'production' && e.PAYMENT_SIMULATION !== 'off',
@@ -166,5 +198,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.IPAY_ADMIN_EMAIL && e.IPAY_ADMIN_PASSWORD
         ? { email: e.IPAY_ADMIN_EMAIL, password: e.IPAY_ADMIN_PASSWORD }
         : undefined,
+    encryptionKey: parseEncryptionKey(e.IPAY_ENCRYPTION_KEY),
+    webhooks: { allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS === 'true' },
+    email: {
+      from: e.EMAIL_FROM ?? DEFAULT_EMAIL_FROM,
+      resend: e.RESEND_API_KEY
+        ? { apiKey: e.RESEND_API_KEY, baseUrl: e.RESEND_BASE_URL.replace(/\/$/, '') }
+        : undefined,
+    },
   };
 }

@@ -13,8 +13,8 @@ export interface AppDeps {
   config: Config;
   db: Db;
   keyring: Keyring;
-  /** Root of the purpose-bound keys (deriveKey): OTPs, and secrets encrypted at rest. */
-  masterKey: Buffer;
+  /** AES-256-GCM key for secrets at rest (webhook signing secrets, stored idempotent responses). */
+  encryptionKey: Buffer;
   logger: Logger;
 }
 

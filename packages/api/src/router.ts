@@ -2,7 +2,9 @@ import { authRouter } from './domains/auth/router';
 import { driverRouter } from './domains/driver/router';
 import { ordersRouter } from './domains/orders/router';
 import { paymentSessionsRouter } from './domains/payment-sessions/router';
+import { notificationsRouter } from './domains/notifications/router';
 import { rbacRouter } from './domains/rbac/router';
+import { webhooksRouter } from './domains/webhooks/router';
 import { router } from './trpc/init';
 
 /** Every domain's procedures. REST routes match in this order: declare literal paths before templated ones. */
@@ -12,6 +14,8 @@ export const appRouter = router({
   orders: ordersRouter,
   paymentSessions: paymentSessionsRouter,
   driver: driverRouter,
+  webhooks: webhooksRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,9 +1,13 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026_11_22_000001_foundation';
 import * as ordersAndPaymentSessions from './2026_11_22_100000_orders_and_payment_sessions';
+import * as webhooks from './2026_11_23_000001_webhooks';
+import * as emailOutbox from './2026_11_23_000002_email_outbox';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
   '2026_11_22_000001_foundation': foundation,
   '2026_11_22_100000_orders_and_payment_sessions': ordersAndPaymentSessions,
+  '2026_11_23_000001_webhooks': webhooks,
+  '2026_11_23_000002_email_outbox': emailOutbox,
 };

@@ -24,6 +24,18 @@ export interface DomainEventsTable {
   dispatched_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+export interface EmailOutboxTable {
+  id: Generated<string>;
+  to: string;
+  subject: string;
+  text: string;
+  status: Generated<string>;
+  provider_message_id: string | null;
+  last_error: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface IdempotencyKeysTable {
   owner: string;
   key: string;
@@ -171,9 +183,49 @@ export interface UsersTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  endpoint_id: string;
+  event_id: string;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  delivery_id: string;
+  attempt_number: number;
+  started_at: ColumnType<Date, Date | string, Date | string>;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_body_excerpt: string | null;
+}
+
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  organization_id: string;
+  url: string;
+  description: Generated<string>;
+  event_types: Generated<string[]>;
+  status: Generated<string>;
+  disabled_reason: string | null;
+  secret_encrypted: string;
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  failing_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
+  email_outbox: EmailOutboxTable;
   idempotency_keys: IdempotencyKeysTable;
   order_items: OrderItemsTable;
   orders: OrdersTable;
@@ -186,4 +238,7 @@ export interface Database {
   roles: RolesTable;
   user_roles: UserRolesTable;
   users: UsersTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
+  webhook_endpoints: WebhookEndpointsTable;
 }

@@ -1,10 +1,10 @@
-import type { Db } from '@ipay/db';
 import { run, runOnce, type Logger as WorkerLogger, type Runner } from 'graphile-worker';
 import { Logger as GraphileLogger } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { cronItems } from './crontab';
 import { createTaskList } from './task-list';
+import type { WorkerDeps } from './tasks/task-context';
 
 const PINO_LEVELS: Record<string, 'error' | 'warn' | 'info' | 'debug'> = {
   error: 'error',
@@ -33,11 +33,14 @@ function workerLogger(logger: Logger): WorkerLogger {
  */
 const preset = { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } };
 
-export interface WorkerOptions {
-  db: Db;
+export interface WorkerOptions extends WorkerDeps {
   pool: pg.Pool;
   logger: Logger;
   concurrency: number;
+}
+
+function workerDeps({ db, config, encryptionKey }: WorkerDeps): WorkerDeps {
+  return { db, config, encryptionKey };
 }
 
 /** Runs jobs and the crontab until stopped; signals are the caller's to handle. */
@@ -48,7 +51,7 @@ export function startWorker(options: WorkerOptions): Promise<Runner> {
     concurrency: options.concurrency,
     noHandleSignals: true,
     logger: workerLogger(options.logger),
-    taskList: createTaskList(options.db),
+    taskList: createTaskList(workerDeps(options)),
     parsedCronItems: cronItems(),
   });
 }
@@ -60,6 +63,6 @@ export function runDueJobsOnce(options: Omit<WorkerOptions, 'concurrency'>): Pro
     preset,
     noHandleSignals: true,
     logger: workerLogger(options.logger),
-    taskList: createTaskList(options.db),
+    taskList: createTaskList(workerDeps(options)),
   });
 }

@@ -1,26 +1,35 @@
 import { JOB_CATALOGUE, type JobName } from '@ipay/api';
-import type { Db } from '@ipay/db';
 import type { TaskList } from 'graphile-worker';
 import { eventsDispatch } from './tasks/events-dispatch';
 import { maintenancePurgeExpired } from './tasks/maintenance-purge-expired';
+import { notificationsSendEmail } from './tasks/notifications-send-email';
 import { paymentSessionsExpireOverdue } from './tasks/payment-sessions-expire-overdue';
-import type { TaskHandler } from './tasks/task-context';
+import type { TaskHandler, WorkerDeps } from './tasks/task-context';
+import { webhooksDeliver } from './tasks/webhooks-deliver';
 
 /** One handler per catalogue entry; the compiler rejects a missing or extra task. */
 const HANDLERS: { [N in JobName]: TaskHandler<N> } = {
   'events.dispatch': eventsDispatch,
   'payment-sessions.expire-overdue': paymentSessionsExpireOverdue,
   'maintenance.purge-expired': maintenancePurgeExpired,
+  'webhooks.deliver': webhooksDeliver,
+  'notifications.send-email': notificationsSendEmail,
 };
 
-function bind<N extends JobName>(name: N, db: Db): TaskList[string] {
+function bind<N extends JobName>(name: N, deps: WorkerDeps): TaskList[string] {
   return async (payload, helpers) => {
     // Parsed again at run time: a job enqueued by an older release may carry an older shape.
     const parsed = JOB_CATALOGUE[name].payload.parse(payload) as Parameters<TaskHandler<N>>[0];
-    await HANDLERS[name](parsed, { db, logger: helpers.logger, jobId: helpers.job.id });
+    await HANDLERS[name](parsed, {
+      ...deps,
+      logger: helpers.logger,
+      jobId: helpers.job.id,
+      attempt: helpers.job.attempts,
+      maxAttempts: helpers.job.max_attempts,
+    });
   };
 }
 
-export function createTaskList(db: Db): TaskList {
-  return Object.fromEntries((Object.keys(HANDLERS) as JobName[]).map((name) => [name, bind(name, db)]));
+export function createTaskList(deps: WorkerDeps): TaskList {
+  return Object.fromEntries((Object.keys(HANDLERS) as JobName[]).map((name) => [name, bind(name, deps)]));
 }

@@ -1,4 +1,5 @@
-import { recordDomainEvent, enqueueJob } from '@ipay/api';
+import { randomBytes } from 'node:crypto';
+import { recordDomainEvent, enqueueJob, loadConfig } from '@ipay/api';
 import { createTestDatabase, type TestDatabase } from '@ipay/db/testing';
 import { sql } from 'kysely';
 import pino from 'pino';
@@ -14,7 +15,15 @@ describe('worker tasks', () => {
   });
   afterAll(() => database.drop());
 
-  const runQueue = () => runDueJobsOnce({ db: database.db, pool: database.pool, logger });
+  const config = loadConfig({ NODE_ENV: 'test', IPAY_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+  const runQueue = () =>
+    runDueJobsOnce({
+      db: database.db,
+      pool: database.pool,
+      logger,
+      config,
+      encryptionKey: config.encryptionKey!,
+    });
 
   it('dispatches a committed domain event through its job', async () => {
     const event = await database.db.transaction().execute((trx) =>

@@ -22,6 +22,15 @@ export const JOB_CATALOGUE = {
     description: 'Deletes expired idempotency keys and rate-limit windows',
     payload: z.object({}).strict(),
   },
+  'webhooks.deliver': {
+    description: 'Makes one attempt at a webhook delivery and schedules the next one if it fails',
+    payload: z.object({ deliveryId: z.uuid() }).strict(),
+  },
+  'notifications.send-email': {
+    description:
+      'Sends one queued e-mail through the configured provider (Resend), or keeps it in the outbox',
+    payload: z.object({ emailId: z.uuid() }).strict(),
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, DbExecutor, JsonValue } from '@ipay/db';
 import { AppError } from '../errors/app-error';
+import { openSecret, sealSecret } from './secret-box';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 const KEY_TTL = sql`interval '24 hours'`;
@@ -34,6 +35,21 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/**
+ * Stored responses can carry what a caller is shown only once (a webhook signing secret, a session token),
+ * so they are sealed at rest. Rows written before sealing are plain JSON and replay as they are.
+ */
+function sealResponse(sealingKey: Buffer, response: unknown): string {
+  return JSON.stringify({ sealed: sealSecret(sealingKey, JSON.stringify(response ?? null)) });
+}
+
+function openResponse(sealingKey: Buffer, stored: JsonValue): JsonValue {
+  if (!stored || typeof stored !== 'object' || Array.isArray(stored) || typeof stored.sealed !== 'string') {
+    return stored;
+  }
+  return JSON.parse(openSecret(sealingKey, stored.sealed)) as JsonValue;
+}
+
 export function requestFingerprint(operation: string, input: unknown): string {
   return createHash('sha256').update(operation).update('\0').update(canonicalJson(input)).digest('hex');
 }
@@ -45,6 +61,7 @@ export function requestFingerprint(operation: string, input: unknown): string {
 export async function claimIdempotencyKey(
   db: Db,
   claim: { owner: string; key: string; fingerprint: string },
+  sealingKey: Buffer,
 ): Promise<IdempotencyClaim> {
   await db
     .deleteFrom('idempotency_keys')
@@ -71,7 +88,7 @@ export async function claimIdempotencyKey(
     .where('owner', '=', claim.owner)
     .where('key', '=', claim.key)
     .executeTakeFirst();
-  if (!existing) return claimIdempotencyKey(db, claim);
+  if (!existing) return claimIdempotencyKey(db, claim, sealingKey);
   if (existing.request_hash !== claim.fingerprint) {
     throw new AppError('conflict', 'This Idempotency-Key was already used with a different request.', {
       errors: [
@@ -89,17 +106,18 @@ export async function claimIdempotencyKey(
       'A request with this Idempotency-Key is still being processed; retry shortly.',
     );
   }
-  return { kind: 'replay', response: existing.response_body };
+  return { kind: 'replay', response: openResponse(sealingKey, existing.response_body) };
 }
 
 export async function completeIdempotencyKey(
   db: Db,
   claim: { owner: string; key: string },
   response: unknown,
+  sealingKey: Buffer,
 ): Promise<void> {
   await db
     .updateTable('idempotency_keys')
-    .set({ response_status: 200, response_body: JSON.stringify(response ?? null) })
+    .set({ response_status: 200, response_body: sealResponse(sealingKey, response) })
     .where('owner', '=', claim.owner)
     .where('key', '=', claim.key)
     .execute();

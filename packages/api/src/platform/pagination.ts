@@ -1,4 +1,4 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../errors/app-error';
 
@@ -79,4 +79,12 @@ export async function fetchPage<DB, TB extends keyof DB, Row>(
     items,
     nextCursor: rows.length > page.limit && last ? encodeCursor(options.keyOf(last)) : null,
   };
+}
+
+/**
+ * A timestamp column's exact value as text, for cursors that order by time: a JS Date keeps milliseconds
+ * while PostgreSQL keeps microseconds, so a cursor built from the Date would repeat the page's last row.
+ */
+export function exactTimestamp(column: string): RawBuilder<string> {
+  return sql<string>`${sql.ref(column)}::text`;
 }

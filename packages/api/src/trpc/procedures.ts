@@ -24,11 +24,11 @@ const idempotency = t.middleware(async ({ ctx, type, path, meta, getRawInput, ne
   if (!key) return next();
   const owner = ctx.credentials.kind === 'valid' ? `user:${ctx.credentials.claims.userId}` : 'public';
   const claim = { owner, key, fingerprint: requestFingerprint(path, await getRawInput()) };
-  const outcome = await claimIdempotencyKey(ctx.db, claim);
+  const outcome = await claimIdempotencyKey(ctx.db, claim, ctx.encryptionKey);
   if (outcome.kind === 'replay')
     return { ok: true as const, data: outcome.response, marker: 'middlewareMarker' as never };
   const result = await next();
-  if (result.ok) await completeIdempotencyKey(ctx.db, claim, result.data);
+  if (result.ok) await completeIdempotencyKey(ctx.db, claim, result.data, ctx.encryptionKey);
   else await releaseIdempotencyKey(ctx.db, claim);
   return result;
 });

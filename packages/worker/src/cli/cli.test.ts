@@ -8,7 +8,11 @@ describe('the operators’ CLI', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     database = await createTestDatabase();
-    env = { DATABASE_URL: database.connectionString, JWT_KEYS: `cli:${randomBytes(24).toString('hex')}` };
+    env = {
+      DATABASE_URL: database.connectionString,
+      JWT_KEYS: `cli:${randomBytes(24).toString('hex')}`,
+      IPAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    };
   });
   afterAll(() => database.drop());
 

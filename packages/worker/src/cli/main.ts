@@ -12,6 +12,7 @@ import {
   JOB_NAMES,
   listJobs,
   loadConfig,
+  loadEncryptionKey,
   preparePlatform,
   retryJob,
   type Config,
@@ -138,7 +139,9 @@ async function jobs(config: Config, logger: Logger, args: string[]): Promise<voi
       return print(await withDatabase(config, logger, ({ db }) => retryJob(db, id)));
     }
     case 'run-once':
-      await withDatabase(config, logger, ({ db, pool }) => runDueJobsOnce({ db, pool, logger }));
+      await withDatabase(config, logger, async ({ db, pool }) =>
+        runDueJobsOnce({ db, pool, logger, config, encryptionKey: await loadEncryptionKey(config) }),
+      );
       return;
     default:
       throw new UsageError(`unknown jobs command "${action ?? ''}"\n\n${USAGE}`);

@@ -64,6 +64,8 @@ export async function startPlatform(config: Config, logger: Logger, options: Sta
     if (options.worker) {
       const runner = await startWorker({
         db: database.db,
+        config,
+        encryptionKey: deps.encryptionKey,
         pool: database.pool,
         logger,
         concurrency: config.workerConcurrency,

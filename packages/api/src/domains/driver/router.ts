@@ -21,5 +21,5 @@ export const driverRouter = router({
     .use(rateLimitedByUser('verify-otp', OTP_CHECKS_PER_MINUTE, 60))
     .input(VerifyOtpInput)
     .output(OtpVerified)
-    .mutation(({ ctx, input }) => verifyOtp(ctx.db, { actor: ctx.actor, masterKey: ctx.masterKey, input })),
+    .mutation(({ ctx, input }) => verifyOtp(ctx.db, { actor: ctx.actor, rootKey: ctx.encryptionKey, input })),
 });

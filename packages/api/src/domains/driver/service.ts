@@ -19,7 +19,7 @@ type Verification =
  */
 export async function verifyOtp(
   db: Db,
-  request: { actor: Actor; masterKey: Buffer; input: VerifyOtpInput },
+  request: { actor: Actor; rootKey: Buffer; input: VerifyOtpInput },
 ): Promise<OtpVerified> {
   const { input } = request;
   if (!isValidPaymentReference(input.ipay_reference_18)) {
@@ -40,7 +40,7 @@ export async function verifyOtp(
         `The session is ${session.status}; the OTP can only be verified on a paid session.`,
       );
     }
-    if (!otpMatches(sessionOtp(request.masterKey, session.id), input.otp_4)) {
+    if (!otpMatches(sessionOtp(request.rootKey, session.id), input.otp_4)) {
       const attempts = session.otp_failed_attempts + 1;
       const locking = attempts >= OTP_MAX_ATTEMPTS;
       await trx

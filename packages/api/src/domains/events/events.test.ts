@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, type TestPlatform } from '../../testing';
-import { dispatchDomainEvent, DOMAIN_EVENTS_CHANNEL, recordDomainEvent } from './service';
+import {
+  dispatchDomainEvent,
+  DOMAIN_EVENTS_CHANNEL,
+  recordDomainEvent,
+  type DomainEventConsumer,
+} from './service';
 
 describe('domain events', () => {
   let platform: TestPlatform;
@@ -86,5 +91,30 @@ describe('domain events', () => {
     expect(await dispatchDomainEvent(platform.database.db, recorded.id)).toBe('dispatched');
     expect(await dispatchDomainEvent(platform.database.db, recorded.id)).toBe('already');
     expect(await dispatchDomainEvent(platform.database.db, crypto.randomUUID())).toBe('missing');
+  });
+
+  it('hands the event to its consumers in the dispatch transaction, once', async () => {
+    const recorded = await platform.database.db
+      .transaction()
+      .execute((trx) => recordDomainEvent(trx, event('r-7')));
+    const seen: string[] = [];
+    const consumer: DomainEventConsumer = (_trx, dispatched) => {
+      seen.push(`${dispatched.type}:${dispatched.resourceId}:${JSON.stringify(dispatched.data)}`);
+      return Promise.resolve();
+    };
+    expect(await dispatchDomainEvent(platform.database.db, recorded.id, [consumer])).toBe('dispatched');
+    expect(await dispatchDomainEvent(platform.database.db, recorded.id, [consumer])).toBe('already');
+    expect(seen).toEqual(['thing.happened:r-7:{"answer":42}']);
+  });
+
+  it('leaves the event undispatched when a consumer fails, so the job retries it', async () => {
+    const recorded = await platform.database.db
+      .transaction()
+      .execute((trx) => recordDomainEvent(trx, event('r-8')));
+    const failing: DomainEventConsumer = () => Promise.reject(new Error('consumer down'));
+    await expect(dispatchDomainEvent(platform.database.db, recorded.id, [failing])).rejects.toThrow(
+      'consumer down',
+    );
+    expect(await dispatchDomainEvent(platform.database.db, recorded.id)).toBe('dispatched');
   });
 });

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
-import type { DbExecutor, DbTransaction, JsonValue } from '@ipay/db';
+import type { Db, DbExecutor, DbTransaction, JsonValue } from '@ipay/db';
+import { AppError } from '../../errors/app-error';
 import { enqueueJob } from '../../jobs/enqueue';
+import { scopeFilter, type ScopedActor } from '../../platform/data-scope';
+import type { DataScope } from '../rbac/catalogue';
 import type { DomainEvent } from './schemas';
 
 /** LISTEN on this channel to hear about every committed event, from any process. */
@@ -60,26 +63,79 @@ export async function recordDomainEvent(trx: DbTransaction, event: NewDomainEven
   };
 }
 
+interface EventRow {
+  id: string;
+  type: string;
+  resource_type: string;
+  resource_id: string;
+  sequence: number;
+  organization_id: string | null;
+  occurred_at: Date;
+  payload: JsonValue;
+}
+
+function eventRowToEvent(row: EventRow): DomainEvent {
+  const data =
+    row.payload && typeof row.payload === 'object' && !Array.isArray(row.payload) ? row.payload : {};
+  return {
+    id: row.id,
+    type: row.type,
+    resourceType: row.resource_type,
+    resourceId: row.resource_id,
+    sequence: row.sequence,
+    organizationId: row.organization_id,
+    occurredAt: row.occurred_at.toISOString(),
+    data,
+  };
+}
+
+/** One event, if it exists within the caller's data scope; otherwise a 404. */
+export async function getDomainEvent(
+  db: DbExecutor,
+  request: { id: string; scope: DataScope; actor: ScopedActor },
+): Promise<DomainEvent> {
+  const row = await db
+    .selectFrom('domain_events')
+    .selectAll()
+    .where('id', '=', request.id)
+    .where(scopeFilter(request.scope, request.actor, { organization: 'domain_events.organization_id' }))
+    .executeTakeFirst();
+  if (!row) throw new AppError('not_found', `Event ${request.id} does not exist.`);
+  return eventRowToEvent(row);
+}
+
 /**
- * Marks an event dispatched. Safe to repeat: delivery is at-least-once, and an already dispatched event is
- * left as it is. Consumers that fan out (merchant webhooks) hang off this step.
+ * Hands a committed event to whatever hangs off dispatch (merchant webhooks), in the dispatch transaction.
+ * Consumers must be idempotent per event: dispatch is at-least-once, though a committed dispatch is not
+ * repeated.
+ */
+export type DomainEventConsumer = (trx: DbTransaction, event: DomainEvent) => Promise<void>;
+
+/**
+ * Runs the consumers and marks the event dispatched, all in one transaction, so consumers run for an event
+ * exactly when it becomes dispatched. Safe to repeat: an already dispatched event is left as it is.
  */
 export async function dispatchDomainEvent(
-  db: DbExecutor,
+  db: Db,
   eventId: string,
+  consumers: readonly DomainEventConsumer[] = [],
 ): Promise<'dispatched' | 'already' | 'missing'> {
-  const updated = await db
-    .updateTable('domain_events')
-    .set({ dispatched_at: sql<Date>`now()` })
-    .where('id', '=', eventId)
-    .where('dispatched_at', 'is', null)
-    .returning('id')
-    .executeTakeFirst();
-  if (updated) return 'dispatched';
-  const exists = await db
-    .selectFrom('domain_events')
-    .select('id')
-    .where('id', '=', eventId)
-    .executeTakeFirst();
-  return exists ? 'already' : 'missing';
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('domain_events')
+      .selectAll()
+      .where('id', '=', eventId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) return 'missing';
+    if (row.dispatched_at) return 'already';
+    const event = eventRowToEvent(row);
+    for (const consume of consumers) await consume(trx, event);
+    await trx
+      .updateTable('domain_events')
+      .set({ dispatched_at: sql<Date>`now()` })
+      .where('id', '=', eventId)
+      .execute();
+    return 'dispatched';
+  });
 }

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { deriveKey } from '../../platform/master-key';
+import { deriveKey } from '../../platform/key-derivation';
 
 /** Wrong OTPs allowed before a session locks until an operator unlocks it. */
 export const OTP_MAX_ATTEMPTS = 5;
@@ -8,8 +8,8 @@ export const OTP_MAX_ATTEMPTS = 5;
  * The 4-digit OTP of a paid session, derived from a server key and the session id: nothing to store, shown to
  * the consumer when needed, and unknowable without the key.
  */
-export function sessionOtp(masterKey: Buffer, sessionId: string): string {
-  const mac = createHmac('sha256', deriveKey(masterKey, 'driver-otp')).update(sessionId).digest();
+export function sessionOtp(rootKey: Buffer, sessionId: string): string {
+  const mac = createHmac('sha256', deriveKey(rootKey, 'driver-otp')).update(sessionId).digest();
   return String(mac.readUInt32BE(0) % 10_000).padStart(4, '0');
 }
 

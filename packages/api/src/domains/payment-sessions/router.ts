@@ -123,7 +123,7 @@ export const paymentSessionsRouter = router({
     .query(({ ctx, input }) =>
       getPublicSession(ctx.db, {
         token: input.token,
-        masterKey: ctx.masterKey,
+        rootKey: ctx.encryptionKey,
         payments: ctx.config.payments,
       }),
     ),

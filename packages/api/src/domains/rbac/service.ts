@@ -348,3 +348,26 @@ export async function assignRole(
 export function getMyPermissions(db: DbExecutor, actor: Actor): Promise<EffectivePermissions> {
   return effectivePermissionsOf(db, { id: actor.userId, organizationId: actor.organizationId });
 }
+
+/**
+ * Active users of an organization whose roles grant `resource:action` on at least their organization:
+ * the people who can act on something that went wrong there (e.g. re-enable a webhook endpoint).
+ */
+export async function findUsersWithPermission(
+  db: DbExecutor,
+  request: { organizationId: string; resource: Permission['resource']; action: Permission['action'] },
+): Promise<Array<{ id: string; email: string; name: string }>> {
+  return db
+    .selectFrom('users')
+    .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
+    .select(['users.id', 'users.email', 'users.name'])
+    .distinct()
+    .where('users.organization_id', '=', request.organizationId)
+    .where('users.status', '=', 'active')
+    .where('role_permissions.resource', '=', request.resource)
+    .where('role_permissions.action', '=', request.action)
+    .where('role_permissions.scope', 'in', ['organization', 'all'])
+    .orderBy('users.email')
+    .execute();
+}

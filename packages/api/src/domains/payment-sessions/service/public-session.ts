@@ -27,7 +27,7 @@ export async function sessionForPayToken(db: Db, token: string): Promise<Session
 /** What the consumer's pay page shows: the amount, the items, and, once paid, the OTP for the driver. */
 export async function getPublicSession(
   db: Db,
-  request: { token: string; masterKey: Buffer; payments: PaymentConfig },
+  request: { token: string; rootKey: Buffer; payments: PaymentConfig },
 ): Promise<PublicSession> {
   const session = await sessionForPayToken(db, request.token);
   return publicView(db, session, request);
@@ -36,7 +36,7 @@ export async function getPublicSession(
 async function publicView(
   db: DbExecutor,
   session: SessionRow,
-  request: { masterKey: Buffer; payments: PaymentConfig },
+  request: { rootKey: Buffer; payments: PaymentConfig },
 ): Promise<PublicSession> {
   const merchant = await db
     .selectFrom('organizations')
@@ -57,7 +57,7 @@ async function publicView(
     items,
     status: session.status as PublicSession['status'],
     expires_at: toTimestamp(session.expires_at),
-    otp_4: session.status === 'PAID' ? sessionOtp(request.masterKey, session.id) : null,
+    otp_4: session.status === 'PAID' ? sessionOtp(request.rootKey, session.id) : null,
     payment_options: session.status === 'PENDING_PAYMENT' ? availablePsps(request.payments) : [],
   };
 }

@@ -1,0 +1,155 @@
+import type { Expression, SqlBool } from 'kysely';
+import type { DbExecutor, DbTransaction } from '@ipay/db';
+import { AppError } from '../../errors/app-error';
+import { enqueueJob } from '../../jobs/enqueue';
+import { scopeFilter } from '../../platform/data-scope';
+import { toTimestamp } from '../../platform/time';
+import type { DataScope } from '../rbac/catalogue';
+import type {
+  DeliveryAttempt,
+  DeliveryStatus,
+  EndpointStatus,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEventType,
+} from './schemas';
+
+export interface ScopedRequest {
+  actor: { userId: string; organizationId: string };
+  scope: DataScope;
+}
+
+export interface EndpointRow {
+  id: string;
+  organization_id: string;
+  url: string;
+  description: string;
+  event_types: string[];
+  status: string;
+  disabled_reason: string | null;
+  secret_encrypted: string;
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: Date | null;
+  failing_since: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface DeliveryRow {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: Date | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function endpointRowToEndpoint(row: EndpointRow): WebhookEndpoint {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    url: row.url,
+    description: row.description,
+    eventTypes: row.event_types as WebhookEventType[],
+    status: row.status as EndpointStatus,
+    disabledReason: row.disabled_reason,
+    failingSince: row.failing_since ? toTimestamp(row.failing_since) : null,
+    previousSecretExpiresAt: row.previous_secret_expires_at
+      ? toTimestamp(row.previous_secret_expires_at)
+      : null,
+    createdAt: toTimestamp(row.created_at),
+    updatedAt: toTimestamp(row.updated_at),
+  };
+}
+
+export function deliveryRowToDelivery(row: DeliveryRow): WebhookDelivery {
+  return {
+    id: row.id,
+    endpointId: row.endpoint_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    status: row.status as DeliveryStatus,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at ? toTimestamp(row.next_attempt_at) : null,
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    createdAt: toTimestamp(row.created_at),
+    updatedAt: toTimestamp(row.updated_at),
+  };
+}
+
+export function attemptRowToAttempt(row: {
+  attempt_number: number;
+  started_at: Date;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_body_excerpt: string | null;
+}): DeliveryAttempt {
+  return {
+    attempt: row.attempt_number,
+    startedAt: toTimestamp(row.started_at),
+    durationMs: row.duration_ms,
+    statusCode: row.status_code,
+    error: row.error,
+    responseBodyExcerpt: row.response_body_excerpt,
+  };
+}
+
+/** Endpoints the caller may see: another organization's endpoint simply does not exist for them. */
+export function visibleEndpoints(request: ScopedRequest): Expression<SqlBool> {
+  return scopeFilter(request.scope, request.actor, { organization: 'webhook_endpoints.organization_id' });
+}
+
+export function endpointNotFound(id: string): AppError {
+  return new AppError('not_found', `Webhook endpoint ${id} does not exist.`);
+}
+
+export function deliveryNotFound(id: string): AppError {
+  return new AppError('not_found', `Webhook delivery ${id} does not exist.`);
+}
+
+/** Locks the endpoint for a change; a row outside the caller's scope is a 404. */
+export async function lockVisibleEndpoint(
+  trx: DbTransaction,
+  request: ScopedRequest,
+  id: string,
+): Promise<EndpointRow> {
+  const row = await trx
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('id', '=', id)
+    .where(visibleEndpoints(request))
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw endpointNotFound(id);
+  return row;
+}
+
+export function selectDeliveries(db: DbExecutor) {
+  return db
+    .selectFrom('webhook_deliveries')
+    .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
+    .innerJoin('domain_events', 'domain_events.id', 'webhook_deliveries.event_id')
+    .selectAll('webhook_deliveries')
+    .select('domain_events.type as event_type');
+}
+
+/** One job per delivery at a time: the key makes a repeated enqueue reschedule it rather than add another. */
+export async function enqueueDeliveryAttempt(
+  db: DbExecutor,
+  deliveryId: string,
+  runAt?: Date,
+): Promise<void> {
+  await enqueueJob(
+    db,
+    'webhooks.deliver',
+    { deliveryId },
+    { jobKey: `webhook-delivery:${deliveryId}`, runAt },
+  );
+}

@@ -1,0 +1,287 @@
+import { sql } from 'kysely';
+import type { Db, DbTransaction, JsonValue } from '@ipay/db';
+import { openSecret } from '../../../platform/secret-box';
+import { postJson } from '../http-post';
+import { enqueueDeliveryAttempt } from '../repository';
+import { DISABLE_AFTER_FAILING_MS, nextAttemptAt, parseRetryAfter, RETRY_WINDOW_MS } from '../retry-schedule';
+import { signatureHeader } from '../signing';
+import { assertPublicUrl, publicOnlyLookup } from '../url-guard';
+import { disableEndpoint } from './disable';
+import type { WebhookSettings } from './settings';
+
+export const DELIVERY_TIMEOUT_MS = 15_000;
+const USER_AGENT = 'IPAY-Webhooks/1';
+const MAX_ERROR_LENGTH = 500;
+
+export type DeliveryOutcome =
+  'succeeded' | 'retry-scheduled' | 'failed' | 'endpoint-disabled' | 'not-pending' | 'not-due' | 'missing';
+
+export interface DeliverOptions {
+  deliveryId: string;
+  settings: WebhookSettings;
+  /** For tests: the jitter source of the retry schedule. */
+  random?: () => number;
+}
+
+interface AttemptResult {
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  bodyExcerpt: string | null;
+  retryAfterMs: number | undefined;
+}
+
+function loadTarget(db: Db, deliveryId: string) {
+  return db
+    .selectFrom('webhook_deliveries')
+    .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
+    .innerJoin('domain_events', 'domain_events.id', 'webhook_deliveries.event_id')
+    .select([
+      'webhook_deliveries.id',
+      'webhook_deliveries.status',
+      'webhook_endpoints.id as endpoint_id',
+      'webhook_endpoints.url',
+      'webhook_endpoints.status as endpoint_status',
+      'webhook_endpoints.secret_encrypted',
+      'webhook_endpoints.previous_secret_encrypted',
+      'domain_events.id as event_id',
+      'domain_events.type as event_type',
+      'domain_events.sequence',
+      'domain_events.resource_type',
+      'domain_events.resource_id',
+      'domain_events.occurred_at',
+      'domain_events.payload',
+      // Judged by the database clock, the one every worker shares.
+      sql<boolean>`webhook_deliveries.next_attempt_at is null
+        or webhook_deliveries.next_attempt_at <= now() + interval '1 second'`.as('due'),
+      sql<boolean>`coalesce(webhook_endpoints.previous_secret_expires_at > now(), false)`.as(
+        'previous_secret_valid',
+      ),
+    ])
+    .where('webhook_deliveries.id', '=', deliveryId)
+    .executeTakeFirst();
+}
+type Target = NonNullable<Awaited<ReturnType<typeof loadTarget>>>;
+
+/** The Standard Webhooks body: the event's own data plus where it comes from and its per-resource order. */
+function webhookBody(target: Target): string {
+  const payload: Record<string, JsonValue> =
+    target.payload && typeof target.payload === 'object' && !Array.isArray(target.payload)
+      ? target.payload
+      : {};
+  return JSON.stringify({
+    type: target.event_type,
+    timestamp: target.occurred_at.toISOString(),
+    data: {
+      ...payload,
+      id: target.event_id,
+      sequence: target.sequence,
+      resourceType: target.resource_type,
+      resourceId: target.resource_id,
+    },
+  });
+}
+
+function signingSecrets(target: Target, settings: WebhookSettings): string[] {
+  const current = openSecret(settings.encryptionKey, target.secret_encrypted);
+  if (!target.previous_secret_encrypted || !target.previous_secret_valid) return [current];
+  return [current, openSecret(settings.encryptionKey, target.previous_secret_encrypted)];
+}
+
+async function attempt(target: Target, settings: WebhookSettings): Promise<AttemptResult> {
+  const body = webhookBody(target);
+  const startedAt = new Date();
+  const timestamp = Math.floor(startedAt.getTime() / 1000);
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': USER_AGENT,
+    'webhook-id': target.event_id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signatureHeader(signingSecrets(target, settings), {
+      id: target.event_id,
+      timestamp,
+      body,
+    }),
+  };
+  const elapsed = () => Date.now() - startedAt.getTime();
+  try {
+    // Checked again now: DNS may have changed since the URL was accepted.
+    if (!settings.allowPrivateUrls) await assertPublicUrl(target.url);
+    const response = await postJson(new URL(target.url), {
+      body,
+      headers,
+      timeoutMs: DELIVERY_TIMEOUT_MS,
+      lookup: settings.allowPrivateUrls ? undefined : publicOnlyLookup,
+    });
+    const { statusCode } = response;
+    const ok = statusCode >= 200 && statusCode < 300;
+    const retryAfter = statusCode === 429 || statusCode === 503 ? response.headers['retry-after'] : undefined;
+    return {
+      startedAt,
+      durationMs: elapsed(),
+      statusCode,
+      error: ok
+        ? null
+        : `The receiver answered ${statusCode}${statusCode >= 300 && statusCode < 400 ? ' (redirects are not followed)' : ''}.`,
+      bodyExcerpt: response.bodyExcerpt,
+      retryAfterMs: parseRetryAfter(retryAfter, new Date()),
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      startedAt,
+      durationMs: elapsed(),
+      statusCode: null,
+      error: message.slice(0, MAX_ERROR_LENGTH),
+      bodyExcerpt: null,
+      retryAfterMs: undefined,
+    };
+  }
+}
+
+async function settleDelivery(
+  trx: DbTransaction,
+  deliveryId: string,
+  change: { status: 'succeeded' | 'failed' | 'pending'; result: AttemptResult; nextAttemptAt?: Date },
+): Promise<void> {
+  await trx
+    .updateTable('webhook_deliveries')
+    .set({
+      status: change.status,
+      attempts: sql<number>`attempts + 1`,
+      next_attempt_at: change.nextAttemptAt ?? null,
+      last_status_code: change.result.statusCode,
+      last_error: change.result.error,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', deliveryId)
+    .execute();
+}
+
+/** What one attempt means for the delivery and its endpoint, written with the attempt in one transaction. */
+async function recordAttempt(
+  db: Db,
+  target: Target,
+  result: AttemptResult,
+  random: (() => number) | undefined,
+): Promise<DeliveryOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const delivery = await trx
+      .selectFrom('webhook_deliveries')
+      .select(['id', 'status', 'attempts', 'created_at'])
+      .where('id', '=', target.id)
+      .forUpdate()
+      .executeTakeFirst();
+    // Deleted with its endpoint while the request was in flight.
+    if (!delivery) return 'missing';
+    await trx
+      .insertInto('webhook_delivery_attempts')
+      .values({
+        delivery_id: delivery.id,
+        attempt_number: delivery.attempts + 1,
+        started_at: result.startedAt,
+        duration_ms: result.durationMs,
+        status_code: result.statusCode,
+        error: result.error,
+        response_body_excerpt: result.bodyExcerpt,
+      })
+      .execute();
+
+    const succeeded = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    if (succeeded) {
+      await settleDelivery(trx, delivery.id, { status: 'succeeded', result });
+      await trx
+        .updateTable('webhook_endpoints')
+        .set({ failing_since: null })
+        .where('id', '=', target.endpoint_id)
+        .execute();
+      return 'succeeded';
+    }
+    // Disabled (or redelivered and settled) meanwhile: keep the attempt, change nothing else.
+    if (delivery.status !== 'pending') {
+      await trx
+        .updateTable('webhook_deliveries')
+        .set({ attempts: sql<number>`attempts + 1`, updated_at: sql<Date>`now()` })
+        .where('id', '=', delivery.id)
+        .execute();
+      return 'not-pending';
+    }
+
+    if (result.statusCode === 410) {
+      await settleDelivery(trx, delivery.id, { status: 'failed', result });
+      await disableEndpoint(trx, {
+        endpointId: target.endpoint_id,
+        reason: 'The receiver answered 410 Gone.',
+        actorUserId: null,
+        notifyAdmins: true,
+      });
+      return 'endpoint-disabled';
+    }
+
+    const endpoint = await trx
+      .updateTable('webhook_endpoints')
+      .set({ failing_since: sql<Date>`coalesce(failing_since, ${result.startedAt})` })
+      .where('id', '=', target.endpoint_id)
+      .returning(['failing_since'])
+      .executeTakeFirstOrThrow();
+    const failingFor = result.startedAt.getTime() - (endpoint.failing_since ?? result.startedAt).getTime();
+    if (failingFor >= DISABLE_AFTER_FAILING_MS) {
+      await settleDelivery(trx, delivery.id, { status: 'failed', result });
+      await disableEndpoint(trx, {
+        endpointId: target.endpoint_id,
+        reason: 'Every delivery attempt has failed for 3 days.',
+        actorUserId: null,
+        notifyAdmins: true,
+      });
+      return 'endpoint-disabled';
+    }
+
+    const next = nextAttemptAt({
+      failedAttempts: delivery.attempts + 1,
+      attemptStartedAt: result.startedAt,
+      retryAfterMs: result.retryAfterMs,
+      random,
+    });
+    if (next.getTime() > delivery.created_at.getTime() + RETRY_WINDOW_MS) {
+      await settleDelivery(trx, delivery.id, { status: 'failed', result });
+      return 'failed';
+    }
+    await settleDelivery(trx, delivery.id, { status: 'pending', result, nextAttemptAt: next });
+    await enqueueDeliveryAttempt(trx, delivery.id, next);
+    return 'retry-scheduled';
+  });
+}
+
+/**
+ * Makes one attempt at a delivery and records it: 2xx succeeds; 410 disables the endpoint; anything else
+ * (3xx included, redirects are not followed) is retried with jittered backoff, honouring Retry-After on
+ * 429/503, for 72 hours after the delivery was created. An endpoint that has only failed for 3 days is
+ * disabled and its admins e-mailed.
+ *
+ * At-least-once: the attempt is recorded after the request, so a worker that dies in between leaves its
+ * job uncompleted and the job queue runs it again; the receiver then sees the same `webhook-id` twice.
+ */
+export async function deliverWebhook(db: Db, options: DeliverOptions): Promise<DeliveryOutcome> {
+  const target = await loadTarget(db, options.deliveryId);
+  if (!target) return 'missing';
+  if (target.status !== 'pending') return 'not-pending';
+  // A newer schedule exists (an attempt was recorded after this job was queued); that job will run it.
+  if (!target.due) return 'not-due';
+  if (target.endpoint_status !== 'active') {
+    await db
+      .updateTable('webhook_deliveries')
+      .set({
+        status: 'failed',
+        next_attempt_at: null,
+        last_error: 'Endpoint disabled.',
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', target.id)
+      .where('status', '=', 'pending')
+      .execute();
+    return 'endpoint-disabled';
+  }
+  const result = await attempt(target, options.settings);
+  return recordAttempt(db, target, result, options.random);
+}

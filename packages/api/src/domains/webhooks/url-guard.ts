@@ -1,0 +1,141 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+
+interface AddressRule {
+  label: string;
+  ranges: Array<[network: string, prefix: number, family: 'ipv4' | 'ipv6']>;
+}
+
+// Checked in order, so the specific metadata addresses are named before the ranges that contain them.
+const RULES: AddressRule[] = [
+  {
+    label: 'a cloud metadata address',
+    ranges: [
+      ['169.254.169.254', 32, 'ipv4'],
+      ['169.254.170.2', 32, 'ipv4'],
+      ['100.100.100.200', 32, 'ipv4'],
+      ['168.63.129.16', 32, 'ipv4'],
+      ['fd00:ec2::254', 128, 'ipv6'],
+    ],
+  },
+  {
+    label: 'an unspecified address',
+    ranges: [
+      ['0.0.0.0', 8, 'ipv4'],
+      ['::', 128, 'ipv6'],
+    ],
+  },
+  {
+    label: 'a loopback address',
+    ranges: [
+      ['127.0.0.0', 8, 'ipv4'],
+      ['::1', 128, 'ipv6'],
+    ],
+  },
+  {
+    label: 'a private (RFC 1918) address',
+    ranges: [
+      ['10.0.0.0', 8, 'ipv4'],
+      ['172.16.0.0', 12, 'ipv4'],
+      ['192.168.0.0', 16, 'ipv4'],
+    ],
+  },
+  { label: 'a carrier-grade NAT address', ranges: [['100.64.0.0', 10, 'ipv4']] },
+  {
+    label: 'a link-local address',
+    ranges: [
+      ['169.254.0.0', 16, 'ipv4'],
+      ['fe80::', 10, 'ipv6'],
+    ],
+  },
+  { label: 'a unique-local address', ranges: [['fc00::', 7, 'ipv6']] },
+  {
+    label: 'a multicast or reserved address',
+    ranges: [
+      ['224.0.0.0', 4, 'ipv4'],
+      ['240.0.0.0', 4, 'ipv4'],
+      ['ff00::', 8, 'ipv6'],
+    ],
+  },
+];
+
+// BlockList also matches IPv4-mapped IPv6 (::ffff:10.0.0.1) against the IPv4 ranges.
+const BLOCK_LISTS = RULES.map((rule) => {
+  const list = new BlockList();
+  for (const [network, prefix, family] of rule.ranges) list.addSubnet(network, prefix, family);
+  return { label: rule.label, list };
+});
+
+/** Why an address must not receive webhooks, or undefined when it is a public address. */
+export function forbiddenAddressReason(address: string): string | undefined {
+  const family = isIP(address);
+  if (!family) return 'not an IP address';
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  return BLOCK_LISTS.find(({ list }) => list.check(address, type))?.label;
+}
+
+export class UrlRefusedError extends Error {
+  override name = 'UrlRefusedError';
+  constructor(
+    message: string,
+    readonly code: 'private_address' | 'unresolvable',
+  ) {
+    super(message);
+  }
+}
+
+export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
+
+const resolveAll: ResolveHost = (hostname) =>
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+  );
+
+function refusedAddresses(hostname: string, addresses: LookupAddress[]): UrlRefusedError | undefined {
+  for (const { address } of addresses) {
+    const reason = forbiddenAddressReason(address);
+    if (reason) {
+      const shown = hostname === address ? `${address} is` : `${hostname} resolves to ${address},`;
+      return new UrlRefusedError(`${shown} ${reason}, which cannot receive webhooks`, 'private_address');
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a URL whose host is, or resolves to (any of its addresses), a loopback, private, link-local,
+ * CGNAT, unique-local, unspecified or metadata address: merchants must not make us call our own network.
+ */
+export async function assertPublicUrl(url: string, resolve: ResolveHost = resolveAll): Promise<void> {
+  const hostname = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+  let addresses: LookupAddress[];
+  if (isIP(hostname)) {
+    addresses = [{ address: hostname, family: isIP(hostname) }];
+  } else {
+    try {
+      addresses = await resolve(hostname);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'lookup failed';
+      throw new UrlRefusedError(`${hostname} does not resolve (${code})`, 'unresolvable');
+    }
+  }
+  if (!addresses.length) throw new UrlRefusedError(`${hostname} has no addresses`, 'unresolvable');
+  const refused = refusedAddresses(hostname, addresses);
+  if (refused) throw refused;
+}
+
+/**
+ * A socket `lookup` that checks the addresses it connects to, so a host that resolved to a public address
+ * when checked cannot switch to a private one for the connection itself (DNS rebinding).
+ */
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, '', 0);
+    const refused = refusedAddresses(hostname, addresses);
+    if (refused) return callback(Object.assign(refused, { code: 'EADDRNOTAVAIL' }), '', 0);
+    if (options.all) return callback(null, addresses);
+    const [first] = addresses;
+    if (!first) return callback(new UrlRefusedError(`${hostname} has no addresses`, 'unresolvable'), '', 0);
+    callback(null, first.address, first.family);
+  });
+};

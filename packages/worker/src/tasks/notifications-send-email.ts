@@ -1,0 +1,15 @@
+import { createEmailSender, sendQueuedEmail } from '@ipay/api';
+import type { TaskHandler } from './task-context';
+
+export const notificationsSendEmail: TaskHandler<'notifications.send-email'> = async (
+  { emailId },
+  { db, config, logger, attempt, maxAttempts },
+) => {
+  const outcome = await sendQueuedEmail(db, {
+    emailId,
+    sender: createEmailSender(config.email),
+    from: config.email.from,
+    lastAttempt: attempt >= maxAttempts,
+  });
+  logger.info(`e-mail ${emailId}: ${outcome}`);
+};

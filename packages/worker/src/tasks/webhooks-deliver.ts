@@ -1,0 +1,17 @@
+import { deliverWebhook } from '@ipay/api';
+import type { TaskHandler } from './task-context';
+
+/**
+ * One attempt at a webhook delivery. Retries of failed attempts are scheduled by the domain as new runs of
+ * this job; the job queue's own retry only covers a handler that crashed (at-least-once).
+ */
+export const webhooksDeliver: TaskHandler<'webhooks.deliver'> = async (
+  { deliveryId },
+  { db, config, encryptionKey, logger },
+) => {
+  const outcome = await deliverWebhook(db, {
+    deliveryId,
+    settings: { encryptionKey, allowPrivateUrls: config.webhooks.allowPrivateUrls },
+  });
+  logger.info(`webhook delivery ${deliveryId}: ${outcome}`);
+};
