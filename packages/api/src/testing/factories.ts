@@ -5,6 +5,7 @@ import { createPlatformAdmin, registerMerchant } from '../domains/auth/service';
 import { signAccessToken } from '../domains/auth/tokens';
 import { assignSystemRole } from '../domains/rbac/service';
 import type { SystemRoleKey } from '../domains/rbac/system-roles';
+import { http } from './http';
 import type { TestPlatform } from './platform';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -103,5 +104,29 @@ export function orderBody(overrides: TestOrderOverrides = {}) {
     ipay_flag: true,
     shipping_minor: 495,
     ...overrides,
+  };
+}
+
+/** The pay token at the end of a session's pay URL. */
+export function payTokenOf(payUrl: string): string {
+  return new URL(payUrl).pathname.split('/').pop() ?? '';
+}
+
+/** A merchant's order with a payment session waiting for payment, created over HTTP as a merchant would. */
+export async function createTestPaymentSession(platform: TestPlatform, merchant?: AuthSession) {
+  const owner = merchant ?? (await createTestMerchant(platform));
+  const order = await http(platform.baseUrl, 'POST', '/api/orders', {
+    token: owner.token,
+    body: orderBody(),
+  });
+  const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
+    token: owner.token,
+  });
+  if (session.status !== 200) throw new Error(`create-session failed: ${JSON.stringify(session.body)}`);
+  return {
+    merchant: owner,
+    order: order.body,
+    session: session.body,
+    token: payTokenOf(session.body.pay_url),
   };
 }

@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestMerchant,
   createTestOrganization,
+  createTestPaymentSession,
   createTestPlatform,
   createTestPlatformAdmin,
   createTestUser,
   http,
   orderBody,
+  payTokenOf,
   type TestPlatform,
 } from '../../testing';
 
@@ -21,20 +23,12 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
   afterAll(() => platform.close());
 
   async function paidSession() {
-    const merchant = await createTestMerchant(platform);
-    const order = await http(platform.baseUrl, 'POST', '/api/orders', {
-      token: merchant.token,
-      body: orderBody(),
-    });
-    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
-      token: merchant.token,
-    });
-    const token = new URL(session.body.pay_url).pathname.split('/').pop()!;
-    await http(platform.baseUrl, 'POST', `/api/session/${token}/start-payment`, {
+    const created = await createTestPaymentSession(platform);
+    await http(platform.baseUrl, 'POST', `/api/session/${created.token}/start-payment`, {
       body: { psp: 'simulate' },
     });
-    const view = await http(platform.baseUrl, 'GET', `/api/session/${token}`);
-    return { merchant, order: order.body, session: session.body, token, otp: view.body.otp_4 as string };
+    const view = await http(platform.baseUrl, 'GET', `/api/session/${created.token}`);
+    return { ...created, otp: view.body.otp_4 as string };
   }
 
   it('walks order → session → consumer payment → OTP at the door → delivered', async () => {
@@ -74,7 +68,7 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
       created: false,
     });
 
-    const token = new URL(session.body.pay_url).pathname.split('/').pop()!;
+    const token = payTokenOf(session.body.pay_url);
     const before = await http(platform.baseUrl, 'GET', `/api/session/${token}`);
     expect(before.body).toEqual({
       merchant_name: merchant.user.organization.name,
@@ -185,17 +179,10 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
     expect(badDigits.status).toBe(400);
     expect(badDigits.body.errors[0].field).toBe('ipay_reference_18');
 
-    const merchant = await createTestMerchant(platform);
-    const order = await http(platform.baseUrl, 'POST', '/api/orders', {
-      token: merchant.token,
-      body: orderBody(),
-    });
-    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
-      token: merchant.token,
-    });
+    const { session } = await createTestPaymentSession(platform);
     const unpaid = await http(platform.baseUrl, 'POST', '/api/driver/verify-otp', {
       token: driverToken,
-      body: { ipay_reference_18: session.body.ipay_reference_18, otp_4: '1234' },
+      body: { ipay_reference_18: session.ipay_reference_18, otp_4: '1234' },
     });
     expect(unpaid.status).toBe(409);
   });

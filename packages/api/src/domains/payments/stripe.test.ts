@@ -1,10 +1,9 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createTestMerchant,
+  createTestPaymentSession,
   createTestPlatform,
   http,
-  orderBody,
   startFakeStripe,
   type FakeServer,
   type TestPlatform,
@@ -32,19 +31,6 @@ describe('paying with Stripe', () => {
     await platform.close();
     await fakeStripe.close();
   });
-
-  async function pendingSession() {
-    const merchant = await createTestMerchant(platform);
-    const order = await http(platform.baseUrl, 'POST', '/api/orders', {
-      token: merchant.token,
-      body: orderBody(),
-    });
-    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
-      token: merchant.token,
-    });
-    const token = new URL(session.body.pay_url).pathname.split('/').pop()!;
-    return { merchant, session: session.body, token };
-  }
 
   function checkoutCompleted(
     reference: string,
@@ -108,7 +94,7 @@ describe('paying with Stripe', () => {
   }
 
   it('creates a Checkout Session with the reference in its metadata and returns its URL', async () => {
-    const { session, token } = await pendingSession();
+    const { session, token } = await createTestPaymentSession(platform);
     const view = await http(platform.baseUrl, 'GET', `/api/session/${token}`);
     expect(view.body.payment_options).toEqual(['stripe']);
     const started = await http(platform.baseUrl, 'POST', `/api/session/${token}/start-payment`, { body: {} });
@@ -135,7 +121,7 @@ describe('paying with Stripe', () => {
   });
 
   it('marks the session paid on checkout.session.completed, once, whatever arrives after', async () => {
-    const { merchant, session } = await pendingSession();
+    const { merchant, session } = await createTestPaymentSession(platform);
     const intent = `pi_${crypto.randomUUID()}`;
     const completed = checkoutCompleted(session.ipay_reference_18, { intent });
     const first = await deliver(completed);
@@ -161,7 +147,7 @@ describe('paying with Stripe', () => {
   });
 
   it('records a failed payment on a pending session, then accepts the retry that succeeds', async () => {
-    const { merchant, session } = await pendingSession();
+    const { merchant, session } = await createTestPaymentSession(platform);
     const intent = `pi_${crypto.randomUUID()}`;
     expect(
       (await deliver(intentEvent('payment_intent.payment_failed', session.ipay_reference_18, intent))).body
@@ -180,7 +166,7 @@ describe('paying with Stripe', () => {
   });
 
   it('rejects a bad or missing signature with 401 and stores nothing', async () => {
-    const { merchant, session } = await pendingSession();
+    const { merchant, session } = await createTestPaymentSession(platform);
     const event = checkoutCompleted(session.ipay_reference_18);
     expect((await deliver(event, 'whsec_someone_else')).status).toBe(401);
     const unsigned = await http(platform.baseUrl, 'POST', '/api/payments/webhook', { body: event });
@@ -203,7 +189,7 @@ describe('paying with Stripe', () => {
   });
 
   it('keeps money that arrives for an expired session, flagged for refund', async () => {
-    const { merchant, session } = await pendingSession();
+    const { merchant, session } = await createTestPaymentSession(platform);
     await platform.database.db
       .updateTable('payment_sessions')
       .set({ expires_at: new Date(Date.now() - 1000) })
@@ -227,7 +213,7 @@ describe('paying with Stripe', () => {
   });
 
   it('flags a second payment and a wrong amount for refund instead of applying them', async () => {
-    const { merchant, session } = await pendingSession();
+    const { merchant, session } = await createTestPaymentSession(platform);
     expect((await deliver(checkoutCompleted(session.ipay_reference_18, { amount: 100 }))).body.outcome).toBe(
       'needs_refund',
     );
