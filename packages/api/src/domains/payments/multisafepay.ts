@@ -93,7 +93,7 @@ export function verifyMultiSafepayNotification(
   auth: string | undefined,
   apiKey: string,
   now = Date.now(),
-): void {
+): string {
   const decoded = auth ? Buffer.from(auth, 'base64').toString('utf8') : '';
   const separator = decoded.indexOf(':');
   const timestamp = decoded.slice(0, separator);
@@ -109,6 +109,7 @@ export function verifyMultiSafepayNotification(
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new AppError('unauthenticated', 'The MultiSafepay signature does not match this body.');
   }
+  return timestamp;
 }
 
 const PAID_STATUSES = new Set(['completed']);

@@ -58,16 +58,12 @@ export function registerPaymentWebhooks(app: FastifyInstance, deps: AppDeps): vo
       if (!settings)
         throw new AppError('service_unavailable', 'MultiSafepay is not configured on this platform.');
       const raw = request.body as Buffer;
-      verifyMultiSafepayNotification(raw, header(request.headers.auth), settings.apiKey);
+      const timestamp = verifyMultiSafepayNotification(raw, header(request.headers.auth), settings.apiKey);
       const parsed = MultiSafepayNotification.safeParse(parseJson(raw));
       if (!parsed.success)
         throw AppError.validation('order_id', 'is missing from the notification', 'required');
       // The notification only says something changed: the order's state comes from MultiSafepay's API.
       const order = await new MultiSafepayClient(settings).getOrder(parsed.data.order_id);
-      const timestamp =
-        Buffer.from(header(request.headers.auth) ?? '', 'base64')
-          .toString('utf8')
-          .split(':')[0] ?? '';
       const notice = paymentNoticeFromMultiSafepay(order, timestamp);
       if (notice) {
         const outcome = await deps.db.transaction().execute((trx) => recordPayment(trx, notice));

@@ -7,7 +7,7 @@ import type { Actor } from '../../auth/service';
 import { setOrderStatus } from '../../orders/service';
 import type { DataScope } from '../../rbac/catalogue';
 import { generatePaymentReference } from '../reference';
-import { lockSession, payUrl, selectSessions, sessionRowToSession, type SessionRow } from '../repository';
+import { payUrl, selectSessions, sessionRowToSession, type SessionRow } from '../repository';
 import type { CreatedPaymentSession } from '../schemas';
 import { expireIfOverdue } from './expire-sessions';
 import { recordSessionEvent } from './session-events';
@@ -91,10 +91,9 @@ export async function createPaymentSession(
   const live = await selectSessions(trx)
     .where('payment_sessions.order_id', '=', order.id)
     .where('payment_sessions.status', 'not in', ['EXPIRED', 'CANCELLED'])
+    .forUpdate()
     .executeTakeFirst();
-  const current = live
-    ? await expireIfOverdue(trx, (await lockSession(trx, { id: live.id })) ?? live)
-    : undefined;
+  const current = live && (await expireIfOverdue(trx, live));
   if (current && current.status !== 'EXPIRED') {
     return {
       ...sessionRowToSession(current, request.publicUrl),

@@ -1,4 +1,4 @@
-import type { Db, DbExecutor } from '@ipay/db';
+import type { Db } from '@ipay/db';
 import type { PaymentConfig } from '../../../config';
 import { AppError } from '../../../errors/app-error';
 import { toTimestamp } from '../../../platform/time';
@@ -30,14 +30,6 @@ export async function getPublicSession(
   request: { token: string; rootKey: Buffer; payments: PaymentConfig },
 ): Promise<PublicSession> {
   const session = await sessionForPayToken(db, request.token);
-  return publicView(db, session, request);
-}
-
-async function publicView(
-  db: DbExecutor,
-  session: SessionRow,
-  request: { rootKey: Buffer; payments: PaymentConfig },
-): Promise<PublicSession> {
   const merchant = await db
     .selectFrom('organizations')
     .select('name')
