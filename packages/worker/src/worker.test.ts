@@ -69,10 +69,18 @@ describe('worker tasks', () => {
       database.db,
     );
     await runQueue();
-    const { rows } = await sql<{ last_error: string }>`select last_error from graphile_worker.jobs`.execute(
-      database.db,
-    );
-    expect(rows[0]?.last_error).toContain('eventId');
+    // graphile-worker records a failure without awaiting it, so runOnce can return before it lands.
+    const lastError = async () => {
+      const { rows } = await sql<{
+        last_error: string | null;
+      }>`select last_error from graphile_worker.jobs`.execute(database.db);
+      return rows[0]?.last_error ?? null;
+    };
+    const deadline = Date.now() + 5_000;
+    while ((await lastError()) === null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await lastError()).toContain('eventId');
     await sql`delete from graphile_worker._private_jobs`.execute(database.db);
   });
 
