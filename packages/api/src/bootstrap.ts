@@ -1,4 +1,4 @@
-import type { Db } from '@ipay/db';
+import type { Db, DbPool } from '@ipay/db';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { AppDeps } from './context';
@@ -9,8 +9,13 @@ import { createKeyring } from './domains/auth/tokens';
 import { ensureSystemRoles } from './domains/rbac/service';
 import { fieldErrorsFromIssues } from './errors/to-problem';
 
-export async function createAppDeps(config: Config, db: Db, logger: Logger): Promise<AppDeps> {
-  return { config, db, logger, keyring: createKeyring(await loadJwtKeys(config)) };
+export async function createAppDeps(
+  config: Config,
+  database: { db: Db; pool: DbPool },
+  logger: Logger,
+): Promise<AppDeps> {
+  const { db, pool } = database;
+  return { config, db, pool, logger, keyring: createKeyring(await loadJwtKeys(config)) };
 }
 
 export type InitialAdminOutcome = 'created' | 'exists' | 'not-configured';

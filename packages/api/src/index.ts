@@ -9,6 +9,7 @@ export { fieldErrorsFromIssues } from './errors/to-problem';
 export { JOB_CATALOGUE, JOB_NAMES, isJobName, type JobName, type JobPayload } from './jobs/catalogue';
 export { enqueueJob, type EnqueueOptions } from './jobs/enqueue';
 export { dispatchDomainEvent, recordDomainEvent } from './domains/events/service';
+export { purgeExpiredStreamTickets } from './domains/events/stream-tickets';
 export { createPlatformAdmin } from './domains/auth/service';
 export { CreateAdminInput } from './domains/auth/schemas';
 export { purgeExpiredIdempotencyKeys } from './platform/idempotency';

@@ -1,4 +1,5 @@
 import { authRouter } from './domains/auth/router';
+import { eventsRouter } from './domains/events/router';
 import { rbacRouter } from './domains/rbac/router';
 import { router } from './trpc/init';
 
@@ -6,6 +7,7 @@ import { router } from './trpc/init';
 export const appRouter = router({
   auth: authRouter,
   rbac: rbacRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

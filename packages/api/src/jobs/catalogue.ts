@@ -15,7 +15,7 @@ export const JOB_CATALOGUE = {
     payload: z.object({ eventId: z.uuid() }).strict(),
   },
   'maintenance.purge-expired': {
-    description: 'Deletes expired idempotency keys and rate-limit windows',
+    description: 'Deletes expired idempotency keys, rate-limit windows and event-stream tickets',
     payload: z.object({}).strict(),
   },
 } as const satisfies Record<string, JobDefinition>;

@@ -8,3 +8,10 @@ export {
   TEST_PASSWORD,
   uniqueEmail,
 } from './factories';
+export {
+  getStreamTicket,
+  openTestEventStream,
+  requestStreamTicket,
+  type ReceivedEvent,
+  type TestEventStream,
+} from './event-stream';
