@@ -1,4 +1,4 @@
-import type { Db } from '@ipay/db';
+import type { Db, DbPool } from '@ipay/db';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { AppDeps } from './context';
@@ -10,10 +10,16 @@ import { ensureSystemRoles } from './domains/rbac/service';
 import { fieldErrorsFromIssues } from './errors/to-problem';
 import { loadEncryptionKey } from './platform/encryption-key-file';
 
-export async function createAppDeps(config: Config, db: Db, logger: Logger): Promise<AppDeps> {
+export async function createAppDeps(
+  config: Config,
+  database: { db: Db; pool: DbPool },
+  logger: Logger,
+): Promise<AppDeps> {
+  const { db, pool } = database;
   return {
     config,
     db,
+    pool,
     logger,
     keyring: createKeyring(await loadJwtKeys(config)),
     encryptionKey: await loadEncryptionKey(config),

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Db } from '@ipay/db';
+import type { Db, DbPool } from '@ipay/db';
 import type { BaseLogger, Logger } from 'pino';
 import type { Config } from './config';
 import type { AccessTokenClaims, Keyring } from './domains/auth/tokens';
@@ -12,6 +12,8 @@ export type RequestLogger = Pick<BaseLogger, 'fatal' | 'error' | 'warn' | 'info'
 export interface AppDeps {
   config: Config;
   db: Db;
+  /** The pool behind `db`, for the one thing Kysely cannot do: LISTEN (the live event stream's hub). */
+  pool: DbPool;
   keyring: Keyring;
   /** AES-256-GCM key for secrets at rest (webhook signing secrets, stored idempotent responses). */
   encryptionKey: Buffer;
@@ -21,7 +23,7 @@ export interface AppDeps {
 export type Credentials =
   { kind: 'none' } | { kind: 'valid'; claims: AccessTokenClaims } | { kind: 'invalid'; error: AppError };
 
-export interface RequestContext extends Omit<AppDeps, 'logger'> {
+export interface RequestContext extends Omit<AppDeps, 'logger' | 'pool'> {
   /** The request's logger: every line carries its traceId. */
   logger: RequestLogger;
   traceId: string;

@@ -14,6 +14,7 @@ export { deliverWebhook, type DeliveryOutcome } from './domains/webhooks/service
 export { createEmailSender, type EmailSender } from './domains/notifications/email-sender';
 export { queueEmail, sendQueuedEmail, type SendEmailOutcome } from './domains/notifications/service';
 export { loadEncryptionKey } from './platform/encryption-key-file';
+export { purgeExpiredStreamTickets } from './domains/events/stream-tickets';
 export { createPlatformAdmin } from './domains/auth/service';
 export { CreateAdminInput } from './domains/auth/schemas';
 export { expireOverdueSessions } from './domains/payment-sessions/service/expire-sessions';

@@ -3,6 +3,7 @@ import { driverRouter } from './domains/driver/router';
 import { ordersRouter } from './domains/orders/router';
 import { paymentSessionsRouter } from './domains/payment-sessions/router';
 import { notificationsRouter } from './domains/notifications/router';
+import { eventsRouter } from './domains/events/router';
 import { rbacRouter } from './domains/rbac/router';
 import { webhooksRouter } from './domains/webhooks/router';
 import { router } from './trpc/init';
@@ -16,6 +17,7 @@ export const appRouter = router({
   driver: driverRouter,
   webhooks: webhooksRouter,
   notifications: notificationsRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@ import * as foundation from './2026_11_22_000001_foundation';
 import * as ordersAndPaymentSessions from './2026_11_22_100000_orders_and_payment_sessions';
 import * as webhooks from './2026_11_23_000001_webhooks';
 import * as emailOutbox from './2026_11_23_000002_email_outbox';
+import * as eventStream from './2026_11_23_100000_event_stream';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_22_100000_orders_and_payment_sessions': ordersAndPaymentSessions,
   '2026_11_23_000001_webhooks': webhooks,
   '2026_11_23_000002_email_outbox': emailOutbox,
+  '2026_11_23_100000_event_stream': eventStream,
 };

@@ -5,7 +5,8 @@ export {
   type DbExecutor,
   type DbTransaction,
 } from './database';
-export { createPool, type PoolOptions } from './pool';
+export { createPool, type DbPool, type PoolOptions } from './pool';
+export { listenToChannel, type ChannelListener, type ListenHandlers } from './listen';
 export { getMigrationStatus, migrateToLatest, MigrationError, type MigrationStatus } from './migrate';
 export {
   openLocalPostgres,

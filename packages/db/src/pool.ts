@@ -10,6 +10,9 @@ pg.types.setTypeParser(INT8_OID, (value) => {
   return parsed;
 });
 
+/** The pool behind a `Db`, for what Kysely cannot do (LISTEN). */
+export type DbPool = pg.Pool;
+
 export interface PoolOptions {
   connectionString: string;
   max?: number;
@@ -23,7 +26,7 @@ export function createPool({
   max = 10,
   applicationName = 'ipay',
   onError = (error) => process.stderr.write(`postgres pool: ${error.message}\n`),
-}: PoolOptions): pg.Pool {
+}: PoolOptions): DbPool {
   const pool = new pg.Pool({ connectionString, max, application_name: applicationName });
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));

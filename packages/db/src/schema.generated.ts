@@ -22,6 +22,7 @@ export interface DomainEventsTable {
   payload: ColumnType<JsonValue, string, string>;
   occurred_at: ColumnType<Date, Date | string | undefined, Date | string>;
   dispatched_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  stream_position: Generated<number>;
 }
 
 export interface EmailOutboxTable {
@@ -165,6 +166,15 @@ export interface RolesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface StreamTicketsTable {
+  hash: string;
+  user_id: string;
+  organization_id: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface UserRolesTable {
   user_id: string;
   role_id: string;
@@ -236,6 +246,7 @@ export interface Database {
   rate_limit_buckets: RateLimitBucketsTable;
   role_permissions: RolePermissionsTable;
   roles: RolesTable;
+  stream_tickets: StreamTicketsTable;
   user_roles: UserRolesTable;
   users: UsersTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -46,7 +46,7 @@ describe('worker tasks', () => {
     expect(rows).toEqual([]);
   });
 
-  it('purges expired idempotency keys and rate-limit windows, keeping live ones', async () => {
+  it('purges expired idempotency keys, rate-limit windows and stream tickets, keeping live ones', async () => {
     const past = new Date(Date.now() - 60_000);
     const future = new Date(Date.now() + 60_000);
     await database.db
@@ -63,6 +63,29 @@ describe('worker tasks', () => {
         { key: 'live', window_started_at: past, hits: 3, expires_at: future },
       ])
       .execute();
+    const organization = await database.db
+      .insertInto('organizations')
+      .values({ name: 'Purge BV', type: 'merchant' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const user = await database.db
+      .insertInto('users')
+      .values({
+        organization_id: organization.id,
+        email: 'purge@example.test',
+        name: 'P',
+        password_hash: 'x',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const ticket = { user_id: user.id, organization_id: organization.id };
+    await database.db
+      .insertInto('stream_tickets')
+      .values([
+        { ...ticket, hash: 'old', expires_at: past },
+        { ...ticket, hash: 'live', expires_at: future },
+      ])
+      .execute();
     await enqueueJob(database.db, 'maintenance.purge-expired', {});
     await runQueue();
     expect(await database.db.selectFrom('idempotency_keys').select('key').execute()).toEqual([
@@ -70,6 +93,9 @@ describe('worker tasks', () => {
     ]);
     expect(await database.db.selectFrom('rate_limit_buckets').select('key').execute()).toEqual([
       { key: 'live' },
+    ]);
+    expect(await database.db.selectFrom('stream_tickets').select('hash').execute()).toEqual([
+      { hash: 'live' },
     ]);
   });
 

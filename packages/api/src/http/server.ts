@@ -14,6 +14,8 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { createRequestContext, type AppDeps } from '../context';
+import type { EventStreamSettings } from '../domains/events/event-stream';
+import { registerEventStream } from '../domains/events/stream-route';
 import { AppError } from '../errors/app-error';
 import { toProblem } from '../errors/to-problem';
 import { buildOpenApiDocument } from '../openapi/document';
@@ -23,6 +25,7 @@ import { appRouter } from '../router';
 import { fromFastifyError } from './fastify-errors';
 import { sendProblem } from './problem-reply';
 import { registerRestRoutes } from './rest';
+import { closeUnusedConnectionsOnClose } from './unused-connections';
 
 const TRACE_ID_HEADER = 'x-trace-id';
 const INCOMING_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -79,6 +82,8 @@ async function registerDocs(app: FastifyInstance, deps: AppDeps): Promise<void> 
 export interface ServerOptions {
   /** The procedures to serve; tests add their own next to the product's. */
   router?: AnyRouter;
+  /** Live event stream tuning; tests shorten the heartbeat. */
+  eventStream?: Partial<EventStreamSettings>;
 }
 
 export async function buildServer(deps: AppDeps, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -113,6 +118,7 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
     ),
   );
   registerJsonParser(app);
+  closeUnusedConnectionsOnClose(app);
 
   if (config.securityHeaders) {
     await app.register(helmet, {
@@ -144,6 +150,7 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
   registerPaymentWebhooks(app, deps);
   registerOrderFileRoutes(app, deps);
   await registerDocs(app, deps);
+  registerEventStream(app, deps, options.eventStream);
   registerRestRoutes(app, deps, procedures);
   return app;
 }

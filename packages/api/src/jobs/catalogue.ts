@@ -19,7 +19,7 @@ export const JOB_CATALOGUE = {
     payload: z.object({}).strict(),
   },
   'maintenance.purge-expired': {
-    description: 'Deletes expired idempotency keys and rate-limit windows',
+    description: 'Deletes expired idempotency keys, rate-limit windows and event-stream tickets',
     payload: z.object({}).strict(),
   },
   'webhooks.deliver': {

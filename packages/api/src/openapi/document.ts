@@ -1,6 +1,7 @@
 import { generateOpenApiDocument, type OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { DomainEvent, EventStreamHeaders, EventStreamQuery } from '../domains/events/schemas';
 import { ERROR_KINDS } from '../errors/app-error';
 import { Problem } from '../errors/problem';
 import { appRouter } from '../router';
@@ -96,6 +97,37 @@ const PLAIN_ROUTES: ZodOpenApiPathsObject = {
       },
     },
   },
+  '/api/events/stream': {
+    get: {
+      operationId: 'events-stream',
+      tags: ['events'],
+      summary: 'Live event stream (Server-Sent Events)',
+      description:
+        'Committed domain events of your `events:read` scope as they happen, as `text/event-stream`. ' +
+        'Authenticate with a ticket from `POST /api/events/stream-tickets` (single use, 60 seconds). Each ' +
+        'event is `id: <event id>`, `event: <type>` and `data: <DomainEvent JSON>`; a `: heartbeat` comment ' +
+        'comes every 15 seconds. To resume without gaps, reconnect with a new ticket and `Last-Event-ID` (or ' +
+        '`lastEventId`): every later event of your scope is replayed in stream order, then the stream goes live.',
+      requestParams: { query: EventStreamQuery, header: EventStreamHeaders },
+      responses: {
+        200: {
+          description: 'The stream; it stays open until the client disconnects or the server shuts down',
+          content: {
+            'text/event-stream': {
+              schema: z
+                .string()
+                .describe('SSE frames whose `data` is a DomainEvent (see components.schemas.DomainEvent)'),
+              example:
+                'id: 5b0c…\nevent: order.created\ndata: {"id":"5b0c…","type":"order.created",…}\n\n: heartbeat\n\n',
+            },
+          },
+        },
+        400: { description: 'Invalid Last-Event-ID or lastEventId', content: PROBLEM_CONTENT },
+        401: { description: 'Missing, unknown, expired or used ticket', content: PROBLEM_CONTENT },
+        403: { description: 'The ticket holder no longer has events:read', content: PROBLEM_CONTENT },
+      },
+    },
+  },
 };
 
 function nonIdempotentOperationIds(): Set<string> {
@@ -154,7 +186,7 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
       docsUrl: `${publicUrl}/docs`,
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       paths: PLAIN_ROUTES,
-      defs: { Problem },
+      defs: { Problem, DomainEvent },
     }),
   );
 }

@@ -67,12 +67,32 @@ describe('OpenAPI document', () => {
     });
   });
 
-  it('serves the auth and rbac seed endpoints', async () => {
+  it('serves the auth, rbac and events seed endpoints', async () => {
     const domains = coverage(await readSeedEndpoints());
     const byDomain = Object.fromEntries(domains.map((d) => [d.domain, d]));
     expect(byDomain.auth?.missing).toEqual([]);
     expect(byDomain.rbac?.missing).toEqual([]);
-    expect(domains.reduce((n, d) => n + d.present.length, 0)).toBeGreaterThanOrEqual(8);
+    expect(byDomain.events?.missing).toEqual([]);
+    expect(domains.reduce((n, d) => n + d.present.length, 0)).toBeGreaterThanOrEqual(9);
+  });
+
+  it('documents the plain event-stream route: its ticket, resume parameters and SSE response', () => {
+    const document = buildOpenApiDocument('https://ipay.example');
+    const stream = document.paths?.['/api/events/stream']?.get;
+    expect(stream?.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'token', in: 'query', required: true }),
+        expect.objectContaining({ name: 'lastEventId', in: 'query' }),
+        expect.objectContaining({ name: 'Last-Event-ID', in: 'header' }),
+      ]),
+    );
+    expect(Object.keys(stream?.responses?.['200']?.content ?? {})).toEqual(['text/event-stream']);
+    expect(document.components?.schemas?.DomainEvent).toBeDefined();
+    const tickets = document.paths?.['/api/events/stream-tickets']?.post;
+    expect(tickets?.security).toEqual([{ bearerAuth: [] }]);
+    expect(tickets?.parameters ?? []).not.toContainEqual(
+      expect.objectContaining({ name: 'Idempotency-Key' }),
+    );
   });
 
   it('renders an interactive reference at /docs that loads the document', async () => {

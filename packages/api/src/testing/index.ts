@@ -13,3 +13,10 @@ export {
 } from './factories';
 export { startFakeServer, sendJson, type FakeServer, type RecordedRequest } from './fake-server';
 export { startFakeStripe } from './fake-stripe';
+export {
+  getStreamTicket,
+  openTestEventStream,
+  requestStreamTicket,
+  type ReceivedEvent,
+  type TestEventStream,
+} from './event-stream';

@@ -6,7 +6,7 @@ import { createAppDeps } from '../bootstrap';
 import { loadConfig, type Config } from '../config';
 import { createRequestContext, type AppDeps, type RequestContext } from '../context';
 import { ensureSystemRoles } from '../domains/rbac/service';
-import { buildServer } from '../http/server';
+import { buildServer, type ServerOptions } from '../http/server';
 import { createLogger } from '../logging';
 import { appRouter } from '../router';
 
@@ -28,6 +28,7 @@ export interface TestPlatform {
 export interface TestPlatformOptions {
   env?: Record<string, string>;
   router?: AnyRouter;
+  eventStream?: ServerOptions['eventStream'];
 }
 
 /** A fresh database, the system roles, and the real HTTP server on a loopback port. */
@@ -43,8 +44,8 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     IPAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...options.env,
   });
-  const deps = await createAppDeps(config, database.db, createLogger(config));
-  const server = await buildServer(deps, { router: options.router });
+  const deps = await createAppDeps(config, database, createLogger(config));
+  const server = await buildServer(deps, { router: options.router, eventStream: options.eventStream });
   const address = await server.listen({ host: '127.0.0.1', port: 0 });
 
   const contextFor = (

@@ -55,7 +55,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Sta
   const stops: Array<() => Promise<void>> = [];
   try {
     const admin = await preparePlatform(database.db, config);
-    const deps = await createAppDeps(config, database.db, logger);
+    const deps = await createAppDeps(config, database, logger);
     if (options.api) {
       const server = await buildServer(deps);
       await server.listen({ host: config.host, port: config.port });

@@ -1,4 +1,8 @@
-import { purgeExpiredIdempotencyKeys, purgeExpiredRateLimitBuckets } from '@ipay/api';
+import {
+  purgeExpiredIdempotencyKeys,
+  purgeExpiredRateLimitBuckets,
+  purgeExpiredStreamTickets,
+} from '@ipay/api';
 import type { TaskHandler } from './task-context';
 
 export const maintenancePurgeExpired: TaskHandler<'maintenance.purge-expired'> = async (
@@ -7,5 +11,8 @@ export const maintenancePurgeExpired: TaskHandler<'maintenance.purge-expired'> =
 ) => {
   const keys = await purgeExpiredIdempotencyKeys(db);
   const buckets = await purgeExpiredRateLimitBuckets(db);
-  logger.info(`purged ${keys} expired idempotency keys and ${buckets} rate-limit windows`);
+  const tickets = await purgeExpiredStreamTickets(db);
+  logger.info(
+    `purged ${keys} expired idempotency keys, ${buckets} rate-limit windows and ${tickets} stream tickets`,
+  );
 };

@@ -1,0 +1,120 @@
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDeps } from '../../context';
+import { AppError } from '../../errors/app-error';
+import { toProblem } from '../../errors/to-problem';
+import { sendProblem } from '../../http/problem-reply';
+import { EventHub } from './event-hub';
+import {
+  DEFAULT_EVENT_STREAM_SETTINGS,
+  serveEventStream,
+  type EventStreamRequest,
+  type EventStreamSettings,
+  type StreamSink,
+} from './event-stream';
+import { EVENT_STREAM_PATH, redeemStreamTicket, resumePosition } from './stream-tickets';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This process's fan-out of committed domain events to its open streams. */
+    eventHub: EventHub;
+  }
+}
+
+function firstString(value: unknown): string | undefined {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : undefined;
+}
+
+/** The header wins over the parameter: EventSource sends the newer id in the header when it reconnects. */
+function lastEventIdOf(request: FastifyRequest): { field: string; value: string } | undefined {
+  const header = firstString(request.headers['last-event-id']);
+  if (header !== undefined) return { field: 'Last-Event-ID', value: header };
+  const parameter = firstString((request.query as Record<string, unknown>).lastEventId);
+  return parameter === undefined ? undefined : { field: 'lastEventId', value: parameter };
+}
+
+async function admit(deps: AppDeps, request: FastifyRequest): Promise<EventStreamRequest> {
+  const viewer = await redeemStreamTicket(
+    deps.db,
+    firstString((request.query as Record<string, unknown>).token),
+  );
+  const lastEventId = lastEventIdOf(request);
+  return { viewer, resumeAfter: lastEventId ? await resumePosition(deps.db, lastEventId) : undefined };
+}
+
+function responseSink(body: PassThrough): StreamSink {
+  return {
+    write: (chunk) => body.write(chunk),
+    bufferedBytes: () => body.writableLength + body.readableLength,
+    drained: () =>
+      new Promise<void>((resolve) => {
+        const settle = () => {
+          body.off('drain', settle);
+          body.off('close', settle);
+          resolve();
+        };
+        body.on('drain', settle);
+        body.on('close', settle);
+      }),
+    end: () => body.end(),
+  };
+}
+
+async function openStream(
+  deps: AppDeps,
+  hub: EventHub,
+  settings: EventStreamSettings,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  let streamRequest: EventStreamRequest;
+  try {
+    streamRequest = await admit(deps, request);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return sendProblem(reply, toProblem(error, request.id));
+  }
+  const body = new PassThrough();
+  const stream = serveEventStream(deps.db, {
+    hub,
+    request: streamRequest,
+    sink: responseSink(body),
+    settings,
+    logger: request.log,
+  });
+  reply.raw.once('close', stream.stop);
+  body.once('error', stream.stop);
+  return reply
+    .code(200)
+    .header('content-type', 'text/event-stream; charset=utf-8')
+    .header('cache-control', 'no-cache')
+    .header('x-accel-buffering', 'no')
+    .send(body);
+}
+
+/**
+ * `GET /api/events/stream`: a plain route, because SSE is a long streaming response tRPC cannot carry. The
+ * hub starts with the server and, before the server closes, ends the open streams (an open response would
+ * otherwise keep it from closing); its listening connection is closed with the server.
+ */
+export function registerEventStream(
+  app: FastifyInstance,
+  deps: AppDeps,
+  settings: Partial<EventStreamSettings> = {},
+): void {
+  const hub = new EventHub({
+    db: deps.db,
+    pool: deps.pool,
+    logger: deps.logger.child({ component: 'event-hub' }),
+  });
+  const resolved = { ...DEFAULT_EVENT_STREAM_SETTINGS, ...settings };
+  app.decorate('eventHub', hub);
+  app.addHook('onReady', () => hub.start());
+  app.addHook('preClose', (done) => {
+    hub.endStreams();
+    done();
+  });
+  app.addHook('onClose', () => hub.stop());
+  app.get(EVENT_STREAM_PATH, (request, reply) => openStream(deps, hub, resolved, request, reply));
+}
