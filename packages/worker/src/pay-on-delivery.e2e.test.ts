@@ -1,0 +1,216 @@
+import {
+  createTestOrganization,
+  createTestPlatform,
+  createTestUser,
+  getStreamTicket,
+  http,
+  openTestEventStream,
+  orderBody,
+  payTokenOf,
+  startFakeStripe,
+  type FakeServer,
+  type TestEventStream,
+  type TestPlatform,
+} from '@ipay/api/testing';
+import pino from 'pino';
+import Stripe from 'stripe';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDueJobsOnce } from './runner';
+import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
+
+const STRIPE_WEBHOOK_SECRET = 'whsec_e2e_pay_on_delivery';
+
+describe('pay on delivery, the whole way, as merchant, consumer and driver see it', () => {
+  let platform: TestPlatform;
+  let fakeStripe: FakeServer;
+  let receiver: WebhookReceiver;
+  let driverToken: string;
+  const logger = pino({ level: 'silent' });
+
+  beforeAll(async () => {
+    fakeStripe = await startFakeStripe();
+    receiver = await startWebhookReceiver();
+    platform = await createTestPlatform({
+      env: {
+        WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+        STRIPE_SECRET_KEY: 'sk_test_e2e',
+        STRIPE_WEBHOOK_SECRET,
+        STRIPE_API_URL: fakeStripe.url,
+      },
+    });
+    const carrier = await createTestOrganization(platform, 'partner');
+    driverToken = (await createTestUser(platform, carrier, ['driver'])).token;
+  });
+  afterAll(async () => {
+    await platform.close();
+    await receiver.close();
+    await fakeStripe.close();
+  });
+
+  const post = (path: string, token: string | undefined, body?: unknown) =>
+    http(platform.baseUrl, 'POST', path, { token, body });
+
+  /** Runs the job queue until the receiver has the webhook, as the worker would. */
+  async function deliveredWebhook(
+    endpoint: { path: string; secret: string },
+    type: string,
+    resourceId: string,
+  ) {
+    const verifier = new Webhook(endpoint.secret);
+    for (let pass = 0; pass < 5; pass++) {
+      await runDueJobsOnce({
+        db: platform.database.db,
+        pool: platform.database.pool,
+        logger,
+        config: platform.config,
+        encryptionKey: platform.deps.encryptionKey,
+      });
+      for (const request of receiver.received.filter((r) => r.path === endpoint.path)) {
+        const payload = verifier.verify(request.body, request.headers) as {
+          type: string;
+          data: { resourceId: string };
+        };
+        if (payload.type === type && payload.data.resourceId === resourceId) return payload;
+      }
+    }
+    throw new Error(`no verified ${type} webhook for ${resourceId}`);
+  }
+
+  async function merchantWithEndpointAndStream(): Promise<{
+    token: string;
+    endpoint: { path: string; secret: string };
+    stream: TestEventStream;
+  }> {
+    const email = `e2e-${crypto.randomUUID()}@shop.example`;
+    const registered = await post('/api/auth/register', undefined, {
+      organizationName: 'E2E Fietsen BV',
+      name: 'Eva Eindhoven',
+      email,
+      password: 'end to end passphrase',
+    });
+    const token = registered.body.token as string;
+    const path = `/ipay/${crypto.randomUUID()}`;
+    const endpoint = await post('/api/webhook-endpoints', token, { url: receiver.url(path) });
+    expect(endpoint.status).toBe(200);
+    const stream = await openTestEventStream(platform.baseUrl, {
+      token: await getStreamTicket(platform.baseUrl, token),
+    });
+    return { token, endpoint: { path, secret: endpoint.body.secret as string }, stream };
+  }
+
+  async function orderWithSession(token: string) {
+    const order = await post('/api/orders', token, orderBody());
+    const session = await post(`/api/orders/${order.body.id}/create-session`, token);
+    expect(session.body.status).toBe('PENDING_PAYMENT');
+    const payToken = payTokenOf(session.body.pay_url);
+    expect((await http(platform.baseUrl, 'GET', `/api/session/${payToken}`)).body.amount_minor).toBe(4993);
+    return { order: order.body, session: session.body, payToken };
+  }
+
+  async function releaseAndDeliver(sessionId: string, reference: string, payToken: string) {
+    const otp = (await http(platform.baseUrl, 'GET', `/api/session/${payToken}`)).body.otp_4 as string;
+    const released = await post('/api/driver/verify-otp', driverToken, {
+      ipay_reference_18: reference,
+      otp_4: otp,
+    });
+    expect(released.body.status).toBe('RELEASED');
+    for (const status of ['PICKED_UP', 'IN_DELIVERY', 'DELIVERED']) {
+      expect(
+        (await post(`/api/payment-sessions/${sessionId}/parcel-status`, driverToken, { status })).status,
+      ).toBe(200);
+    }
+  }
+
+  it('with a simulated payment', async () => {
+    const { token, endpoint, stream } = await merchantWithEndpointAndStream();
+    try {
+      const { session, payToken } = await orderWithSession(token);
+      const paid = await post(`/api/session/${payToken}/start-payment`, undefined, { psp: 'simulate' });
+      expect(paid.body.status).toBe('PAID');
+
+      const webhook = await deliveredWebhook(endpoint, 'session.paid', session.id);
+      expect(webhook.data).toMatchObject({
+        ipayReference: session.ipay_reference_18,
+        status: 'PAID',
+        psp: 'simulate',
+      });
+      await stream.until(
+        () => stream.events.some((e) => e.event === 'session.paid'),
+        'session.paid on the stream',
+      );
+
+      await releaseAndDeliver(session.id, session.ipay_reference_18, payToken);
+      await deliveredWebhook(endpoint, 'parcel.delivered', session.id);
+      await stream.until(
+        () => stream.events.some((e) => e.event === 'parcel.delivered'),
+        'parcel.delivered on the stream',
+      );
+      const types = stream.events.filter((e) => e.data.resourceId === session.id).map((e) => e.event);
+      expect(types).toEqual([
+        'session.created',
+        'session.payment_started',
+        'session.paid',
+        'session.otp_verified',
+        'parcel.status_changed',
+        'parcel.status_changed',
+        'parcel.status_changed',
+        'parcel.delivered',
+      ]);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('with Stripe Checkout and a signed checkout.session.completed', async () => {
+    const { token, endpoint, stream } = await merchantWithEndpointAndStream();
+    try {
+      const { session, payToken } = await orderWithSession(token);
+      const started = await post(`/api/session/${payToken}/start-payment`, undefined, { psp: 'stripe' });
+      expect(started.body.redirect_url).toMatch(/^https:\/\/checkout\.stripe\.com\//);
+      const checkout = new URLSearchParams(fakeStripe.requests.at(-1)!.body);
+      expect(checkout.get('metadata[ipay_reference]')).toBe(session.ipay_reference_18);
+
+      const event = JSON.stringify({
+        id: `evt_${crypto.randomUUID()}`,
+        object: 'event',
+        type: 'checkout.session.completed',
+        data: {
+          object: {
+            id: 'cs_test_e2e',
+            object: 'checkout.session',
+            payment_status: 'paid',
+            payment_intent: `pi_${crypto.randomUUID()}`,
+            amount_total: 4993,
+            currency: 'eur',
+            payment_method_types: ['ideal'],
+            metadata: { ipay_reference: session.ipay_reference_18 },
+          },
+        },
+      });
+      const signature = new Stripe('sk_test_e2e').webhooks.generateTestHeaderString({
+        payload: event,
+        secret: STRIPE_WEBHOOK_SECRET,
+      });
+      const hook = await http(platform.baseUrl, 'POST', '/api/payments/webhook', {
+        rawBody: event,
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      });
+      expect(hook.body.outcome).toBe('paid');
+
+      const webhook = await deliveredWebhook(endpoint, 'session.paid', session.id);
+      expect(webhook.data).toMatchObject({ psp: 'stripe', paymentMethod: 'ideal', amountMinor: 4993 });
+      await stream.until(
+        () => stream.events.some((e) => e.event === 'session.paid'),
+        'session.paid on the stream',
+      );
+
+      await releaseAndDeliver(session.id, session.ipay_reference_18, payToken);
+      await deliveredWebhook(endpoint, 'parcel.delivered', session.id);
+      const detail = await http(platform.baseUrl, 'GET', `/api/payment-sessions/${session.id}`, { token });
+      expect(detail.body).toMatchObject({ status: 'DELIVERED', psp: 'stripe', parcel_status: 'DELIVERED' });
+    } finally {
+      stream.close();
+    }
+  });
+});
