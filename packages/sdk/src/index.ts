@@ -2,3 +2,4 @@ export { createIpayClient, type IpayClient, type IpayClientOptions } from './cli
 export { IpayApiError } from './errors';
 export type { FieldError, Problem } from '@ipay/api/problem';
 export { streamEvents, type DomainEvent, type StreamEventsOptions } from './event-stream';
+export { verifyWebhook, IpayWebhookError, type IpayWebhook, type VerifyWebhookOptions } from './webhooks';

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+import { IpayWebhookError, verifyWebhook } from './webhooks';
+
+const secret = () => `whsec_${randomBytes(32).toString('base64')}`;
+
+function signed(signingSecrets: string[], body: string, at = new Date()) {
+  const id = `evt_${crypto.randomUUID()}`;
+  const signatures = signingSecrets.map((s) => new Webhook(s).sign(id, at, body)).join(' ');
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': signatures,
+  };
+}
+
+describe('verifyWebhook', () => {
+  const body = JSON.stringify({
+    type: 'session.paid',
+    timestamp: '2026-11-22T10:00:00.000Z',
+    data: { id: 'e1', sequence: 3, resourceType: 'payment_session', resourceId: 's1' },
+  });
+
+  it('accepts a delivery signed as the Standard Webhooks library signs it, and returns the body', () => {
+    const key = secret();
+    const payload = verifyWebhook({ secret: key, body, headers: signed([key], body) });
+    expect(payload).toMatchObject({ type: 'session.paid', data: { sequence: 3, resourceId: 's1' } });
+  });
+
+  it('accepts either secret during a rotation', () => {
+    const [next, previous] = [secret(), secret()];
+    const headers = signed([next, previous], body);
+    expect(verifyWebhook({ secret: previous, body, headers }).type).toBe('session.paid');
+    expect(verifyWebhook({ secret: next, body: Buffer.from(body), headers }).type).toBe('session.paid');
+  });
+
+  it('rejects a tampered body, a wrong secret, a stale delivery and missing headers', () => {
+    const key = secret();
+    const headers = signed([key], body);
+    expect(() => verifyWebhook({ secret: key, body: body.replace('paid', 'lost'), headers })).toThrow(
+      IpayWebhookError,
+    );
+    expect(() => verifyWebhook({ secret: secret(), body, headers })).toThrow('no webhook-signature matches');
+    const stale = signed([key], body, new Date(Date.now() - 10 * 60_000));
+    expect(() => verifyWebhook({ secret: key, body, headers: stale })).toThrow('outside the tolerance');
+    expect(() => verifyWebhook({ secret: key, body, headers: { 'webhook-id': 'x' } })).toThrow(
+      'missing webhook-timestamp header',
+    );
+  });
+});
