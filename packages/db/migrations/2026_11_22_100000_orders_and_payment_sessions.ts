@@ -138,6 +138,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('failure_reason', 'text')
     .addColumn('needs_refund', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('refund_reason', 'text')
+    .addColumn('refunded_at', 'timestamptz')
+    .addColumn('psp_refund_id', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('payments_psp_payment_status_key', ['psp', 'psp_payment_id', 'status'])
     .execute();

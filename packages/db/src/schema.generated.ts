@@ -132,6 +132,8 @@ export interface PaymentsTable {
   failure_reason: string | null;
   needs_refund: Generated<boolean>;
   refund_reason: string | null;
+  refunded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  psp_refund_id: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 

@@ -2,12 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { sendJson, startFakeServer, type FakeServer } from './fake-server';
 
 /**
- * Speaks the slice of Stripe's API the platform uses: POST /v1/checkout/sessions (form-encoded, as the real
- * `stripe` library sends it), answering a Checkout Session object; honours Idempotency-Key like Stripe does.
+ * Speaks the slice of Stripe's API the platform uses: POST /v1/checkout/sessions and POST /v1/refunds
+ * (form-encoded, as the real `stripe` library sends them); honours Idempotency-Key like Stripe does.
  */
 export async function startFakeStripe(): Promise<FakeServer> {
   const byIdempotencyKey = new Map<string, unknown>();
   return startFakeServer((request, response) => {
+    if (request.method === 'POST' && request.path === '/v1/refunds') {
+      const form = new URLSearchParams(request.body);
+      const key = String(request.headers['idempotency-key'] ?? '');
+      const refund = byIdempotencyKey.get(key) ?? {
+        id: `re_${randomBytes(12).toString('hex')}`,
+        object: 'refund',
+        payment_intent: form.get('payment_intent'),
+        status: 'succeeded',
+      };
+      if (key) byIdempotencyKey.set(key, refund);
+      return sendJson(response, 200, refund);
+    }
     if (request.method !== 'POST' || request.path !== '/v1/checkout/sessions') {
       return sendJson(response, 404, {
         error: {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { router } from '../../trpc/init';
 import { permittedProcedure, publicProcedure, rateLimitedByIp } from '../../trpc/procedures';
 import { unlockOtp } from '../driver/service';
+import { refundSession } from '../payments/refund';
 import { startPayment } from '../payments/start-payment';
 import {
   ListPaymentSessionsInput,
@@ -11,6 +12,7 @@ import {
   PaymentSessionPage,
   PayTokenInput,
   PublicSession,
+  RefundSessionInput,
   SessionIdInput,
   StartedPayment,
   StartPaymentInput,
@@ -102,6 +104,35 @@ export const paymentSessionsRouter = router({
     .mutation(async ({ ctx, input }) => {
       await unlockOtp(ctx.db, { actor: ctx.actor, sessionId: input.id });
       return { unlocked: true as const };
+    }),
+
+  refund: permittedProcedure('payments', 'approve')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/api/payment-sessions/{id}/refund',
+        tags,
+        summary: 'Refund a paid session, or the payments flagged for refund',
+        description:
+          'Before release, refunds the payment and moves the session to REFUNDED; at any time, refunds every payment flagged needs_refund (double payments, money after expiry, returned parcels) through the PSP that took it.',
+        errorResponses: [400, 401, 403, 404, 409, 503],
+      },
+    })
+    .input(RefundSessionInput)
+    .output(PaymentSessionDetail)
+    .mutation(async ({ ctx, input }) => {
+      await refundSession(ctx.db, ctx.config, {
+        actor: ctx.actor,
+        scope: ctx.scope,
+        sessionId: input.id,
+        reason: input.reason,
+      });
+      return getPaymentSession(ctx.db, {
+        actor: ctx.actor,
+        scope: ctx.scope,
+        publicUrl: ctx.config.publicUrl,
+        id: input.id,
+      });
     }),
 
   publicSession: publicProcedure

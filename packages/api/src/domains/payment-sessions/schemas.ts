@@ -89,6 +89,7 @@ export const SessionPayment = z.object({
   failure_reason: z.string().nullable(),
   needs_refund: z.boolean(),
   refund_reason: z.string().nullable(),
+  refunded_at: Timestamp.nullable(),
   created_at: Timestamp,
 });
 
@@ -112,6 +113,10 @@ export type ListPaymentSessionsInput = z.infer<typeof ListPaymentSessionsInput>;
 export const PaymentSessionPage = pageOf(PaymentSession);
 
 export const SessionIdInput = z.object({ id: z.uuid().describe('Payment session id') });
+
+export const RefundSessionInput = SessionIdInput.extend({
+  reason: z.string().trim().min(1).max(500).optional(),
+});
 
 export const ParcelStatusInput = SessionIdInput.extend({
   status: ParcelStatus,

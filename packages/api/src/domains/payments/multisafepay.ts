@@ -79,6 +79,19 @@ export class MultiSafepayClient {
     return { paymentUrl: data.payment_url };
   }
 
+  /** Refunds (part of) an order; MultiSafepay answers with the refund's transaction id. */
+  async refundOrder(
+    reference: string,
+    refund: { amountMinor: number; currency: string; description: string },
+  ): Promise<string> {
+    const data = await this.call('POST', `/orders/${encodeURIComponent(reference)}/refunds`, {
+      amount: refund.amountMinor,
+      currency: refund.currency,
+      description: refund.description,
+    });
+    return String(data.transaction_id ?? data.order_id);
+  }
+
   getOrder(reference: string) {
     return this.call('GET', `/orders/${encodeURIComponent(reference)}`);
   }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestPaymentSession,
   createTestPlatform,
+  createTestPlatformAdmin,
   http,
   startFakeStripe,
   type FakeServer,
@@ -222,5 +223,60 @@ describe('paying with Stripe', () => {
     expect((await deliver(checkoutCompleted(session.ipay_reference_18))).body.outcome).toBe('needs_refund');
     const state = await sessionState(session.id, merchant.token);
     expect(state.payments.map((p: { needs_refund: boolean }) => p.needs_refund)).toEqual([true, false, true]);
+  });
+
+  it('refunds a paid session through Stripe before release, once', async () => {
+    const { merchant, session } = await createTestPaymentSession(platform);
+    const intent = `pi_${crypto.randomUUID()}`;
+    await deliver(checkoutCompleted(session.ipay_reference_18, { intent }));
+    const admin = await createTestPlatformAdmin(platform);
+    const byMerchant = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/refund`, {
+      token: merchant.token,
+    });
+    expect(byMerchant.status).toBe(403);
+
+    const refunded = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/refund`, {
+      token: admin.token,
+      body: { reason: 'customer withdrew' },
+    });
+    expect(refunded.status).toBe(200);
+    expect(refunded.body.status).toBe('REFUNDED');
+    expect(refunded.body.payments[0]).toMatchObject({
+      refund_reason: 'customer withdrew',
+      refunded_at: expect.any(String),
+    });
+    const call = fakeStripe.requests.find((r) => r.path === '/v1/refunds' && r.body.includes(intent));
+    expect(new URLSearchParams(call!.body).get('payment_intent')).toBe(intent);
+    expect(refunded.body.events.at(-1)).toMatchObject({ type: 'session.refunded' });
+    const order = await http(platform.baseUrl, 'GET', `/api/orders/${session.order_id}`, {
+      token: merchant.token,
+    });
+    expect(order.body.status).toBe('CANCELLED');
+
+    const again = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/refund`, {
+      token: admin.token,
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('refunds only the payments flagged for refund, keeping the sale', async () => {
+    const { session } = await createTestPaymentSession(platform);
+    await deliver(checkoutCompleted(session.ipay_reference_18));
+    await deliver(checkoutCompleted(session.ipay_reference_18));
+    const admin = await createTestPlatformAdmin(platform);
+    const res = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/refund`, {
+      token: admin.token,
+    });
+    expect(res.body.status).toBe('PAID');
+    expect(
+      res.body.payments.map((p: { needs_refund: boolean; refunded_at: string | null }) => [
+        p.needs_refund,
+        p.refunded_at !== null,
+      ]),
+    ).toEqual([
+      [false, false],
+      [true, true],
+    ]);
+    expect(res.body.events.at(-1).type).toBe('session.payment_refunded');
   });
 });

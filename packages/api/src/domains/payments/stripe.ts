@@ -63,6 +63,22 @@ export async function createCheckoutSession(
   return { id: checkout.id, url: checkout.url };
 }
 
+/** Refunds a payment intent in full; the idempotency key makes a retried refund return the first one. */
+export async function refundPaymentIntent(
+  stripe: Stripe,
+  paymentIntentId: string,
+  paymentId: string,
+): Promise<string> {
+  if (!paymentIntentId.startsWith('pi_')) {
+    throw new AppError('conflict', `Stripe payment ${paymentIntentId} has no payment intent to refund.`);
+  }
+  const refund = await stripe.refunds.create(
+    { payment_intent: paymentIntentId, metadata: { ipay_payment_id: paymentId } },
+    { idempotencyKey: `ipay-refund-${paymentId}` },
+  );
+  return refund.id;
+}
+
 /** Verifies the Stripe-Signature header on the raw body (300 s tolerance); any failure is a 401. */
 export function verifyStripeEvent(
   stripe: Stripe,

@@ -18,4 +18,11 @@ describe('permission catalogue', () => {
       expect(wide, key).toEqual(key === 'driver' ? ['driver_otp', 'parcels', 'parcels', 'lockers'] : []);
     }
   });
+
+  it('grants each system role at most one scope per resource and action', () => {
+    for (const [key, role] of Object.entries(SYSTEM_ROLES)) {
+      const pairs = role.permissions.map((p) => `${p.resource}:${p.action}`);
+      expect(new Set(pairs).size, key).toBe(pairs.length);
+    }
+  });
 });

@@ -83,15 +83,12 @@ export const SYSTEM_ROLES: Record<SystemRoleKey, SystemRoleDefinition> = {
           'settlements',
           'carrier_invoices',
           'carrier_statements',
+          'payments',
         ],
         ALL_ACTIONS,
         'all',
       ),
-      ...grant(
-        ['orders', 'payment_sessions', 'payments', 'merchants', 'organizations', 'audit'],
-        READ_EXPORT,
-        'all',
-      ),
+      ...grant(['orders', 'payment_sessions', 'merchants', 'organizations', 'audit'], READ_EXPORT, 'all'),
     ],
   },
   sales: {

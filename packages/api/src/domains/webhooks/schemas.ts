@@ -16,6 +16,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'session.expired',
   'session.cancelled',
   'session.refunded',
+  'session.payment_refunded',
   'parcel.status_changed',
   'parcel.delivered',
   'webhook.endpoint_disabled',

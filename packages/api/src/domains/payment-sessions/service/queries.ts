@@ -84,6 +84,7 @@ export async function getPaymentSession(
       failure_reason: p.failure_reason,
       needs_refund: p.needs_refund,
       refund_reason: p.refund_reason,
+      refunded_at: p.refunded_at ? toTimestamp(p.refunded_at) : null,
       created_at: toTimestamp(p.created_at),
     })),
   };

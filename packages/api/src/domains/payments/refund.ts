@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '@ipay/db';
+import type { Config } from '../../config';
+import { AppError } from '../../errors/app-error';
+import { scopeFilter } from '../../platform/data-scope';
+import type { Actor } from '../auth/service';
+import { setOrderStatus } from '../orders/service';
+import { lockSession } from '../payment-sessions/repository';
+import { recordSessionEvent } from '../payment-sessions/service/session-events';
+import type { DataScope } from '../rbac/catalogue';
+import { MultiSafepayClient } from './multisafepay';
+import { createStripeClient, refundPaymentIntent } from './stripe';
+
+interface RefundablePayment {
+  id: string;
+  psp: string;
+  psp_payment_id: string;
+  amount_minor: number;
+  currency: string;
+  needs_refund: boolean;
+}
+
+/** Sends the money back through the PSP that took it; returns the PSP's refund id. */
+async function refundAtPsp(config: Config, payment: RefundablePayment, reference: string): Promise<string> {
+  if (payment.psp === 'simulate') return `sim_refund_${randomUUID()}`;
+  if (payment.psp === 'stripe' && config.payments.stripe) {
+    return refundPaymentIntent(
+      createStripeClient(config.payments.stripe),
+      payment.psp_payment_id,
+      payment.id,
+    );
+  }
+  if (payment.psp === 'multisafepay' && config.payments.multisafepay) {
+    return new MultiSafepayClient(config.payments.multisafepay).refundOrder(reference, {
+      amountMinor: payment.amount_minor,
+      currency: payment.currency,
+      description: `IPAY refund ${reference}`,
+    });
+  }
+  throw new AppError(
+    'service_unavailable',
+    `Payments through ${payment.psp} cannot be refunded here: it is not configured.`,
+  );
+}
+
+/**
+ * Refunds what a session may give back: the payments flagged for refund (double payments, money after expiry,
+ * parcels returned to sender) when there are any; otherwise, while the parcel is not yet released, the sale
+ * itself, which moves the session to REFUNDED. Each refund is recorded as soon as the PSP confirms it, so a
+ * retry refunds only what is left.
+ */
+export async function refundSession(
+  db: Db,
+  config: Config,
+  request: { actor: Actor; scope: DataScope; sessionId: string; reason: string | undefined },
+): Promise<void> {
+  const session = await db
+    .selectFrom('payment_sessions')
+    .select(['id', 'reference', 'status'])
+    .where('id', '=', request.sessionId)
+    .where(scopeFilter(request.scope, request.actor, { organization: 'payment_sessions.merchant_id' }))
+    .executeTakeFirst();
+  if (!session) throw new AppError('not_found', `Payment session ${request.sessionId} does not exist.`);
+  const unrefunded = await db
+    .selectFrom('payments')
+    .select(['id', 'psp', 'psp_payment_id', 'amount_minor', 'currency', 'needs_refund'])
+    .where('session_id', '=', session.id)
+    .where('status', '=', 'succeeded')
+    .where('refunded_at', 'is', null)
+    .orderBy('created_at')
+    .execute();
+  const flagged = unrefunded.filter((payment) => payment.needs_refund);
+  const refundable = flagged.length ? flagged : session.status === 'PAID' ? unrefunded : [];
+  if (!refundable.length) {
+    throw new AppError(
+      'conflict',
+      `Nothing to refund: the session is ${session.status} and holds no payment flagged for refund.`,
+    );
+  }
+
+  for (const payment of refundable) {
+    const refundId = await refundAtPsp(config, payment, session.reference);
+    await db.transaction().execute(async (trx) => {
+      const locked = await lockSession(trx, { id: session.id });
+      if (!locked) return;
+      await trx
+        .updateTable('payments')
+        .set({
+          refunded_at: sql<Date>`now()`,
+          psp_refund_id: refundId,
+          refund_reason: request.reason ?? null,
+        })
+        .where('id', '=', payment.id)
+        .where('refunded_at', 'is', null)
+        .execute();
+      const refundsTheSale = !payment.needs_refund && locked.status === 'PAID';
+      const after = refundsTheSale ? { ...locked, status: 'REFUNDED' } : locked;
+      if (refundsTheSale) {
+        await trx
+          .updateTable('payment_sessions')
+          .set({ status: 'REFUNDED', updated_at: sql<Date>`now()` })
+          .where('id', '=', locked.id)
+          .execute();
+        await setOrderStatus(trx, locked.order_id, 'CANCELLED');
+      }
+      await recordSessionEvent(
+        trx,
+        after,
+        refundsTheSale ? 'session.refunded' : 'session.payment_refunded',
+        {
+          paymentId: payment.id,
+          psp: payment.psp,
+          refundId,
+          amountMinor: payment.amount_minor,
+          currency: payment.currency,
+          reason: request.reason ?? null,
+        },
+        request.actor.userId,
+      );
+    });
+  }
+}
