@@ -104,10 +104,13 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
     done();
   });
   app.setErrorHandler((error, request, reply) => {
-    const known = fromFastifyError(
-      error as { code?: string; statusCode?: number; message: string },
-      config.bodyLimitBytes,
-    );
+    const known =
+      error instanceof AppError
+        ? error
+        : fromFastifyError(
+            error as { code?: string; statusCode?: number; message: string },
+            config.bodyLimitBytes,
+          );
     if (!known) request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, toProblem(known ?? error, request.id));
   });
