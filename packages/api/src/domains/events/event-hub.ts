@@ -172,6 +172,7 @@ export class EventHub {
    * A horizon is kept until it clears, so a steady stream of new writers cannot postpone it forever.
    */
   async #advance(): Promise<boolean> {
+    const kept = this.#pending !== undefined;
     this.#pending ??= await readFeedHorizon(this.#db);
     const upTo = this.#pending.position;
     if (upTo > this.#cursor) {
@@ -183,6 +184,8 @@ export class EventHub {
       }
     }
     this.#pending = undefined;
+    // A horizon kept from an earlier pass predates the notifications that arrived while it waited: look again.
+    if (kept) this.#pumpAgain = true;
     return true;
   }
 
