@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import type { DbExecutor, JsonValue } from '@ipay/db';
+import type { DbExecutor } from '@ipay/db';
 import { scopeFilter } from '../../platform/data-scope';
-import { toTimestamp } from '../../platform/time';
 import type { Actor } from '../auth/service';
 import type { DataScope } from '../rbac/catalogue';
 import type { DomainEvent } from './schemas';
+import { eventRowToEvent } from './service';
 
 /**
  * The stream is ordered by `domain_events.stream_position`, which a sequence hands out when a row is
@@ -114,16 +114,7 @@ export async function readFeed(
   return rows.map((row) => ({
     position: row.stream_position,
     actorUserId: row.actor_user_id,
-    event: {
-      id: row.id,
-      type: row.type,
-      resourceType: row.resource_type,
-      resourceId: row.resource_id,
-      sequence: row.sequence,
-      organizationId: row.organization_id,
-      occurredAt: toTimestamp(row.occurred_at),
-      data: row.payload as Record<string, JsonValue>,
-    },
+    event: eventRowToEvent(row),
   }));
 }
 

@@ -74,7 +74,7 @@ interface EventRow {
   payload: JsonValue;
 }
 
-function eventRowToEvent(row: EventRow): DomainEvent {
+export function eventRowToEvent(row: EventRow): DomainEvent {
   const data =
     row.payload && typeof row.payload === 'object' && !Array.isArray(row.payload) ? row.payload : {};
   return {
