@@ -83,7 +83,7 @@ export interface BenefitMembersTable {
 }
 
 export interface BenefitOrdersTable {
-  id: number;
+  id: Generated<number>;
   organization_id: string;
   program_id: string;
   member_id: string;
