@@ -51,6 +51,9 @@ const EnvSchema = z.object({
   RESEND_API_KEY: z.string().optional(),
   RESEND_BASE_URL: z.url().default('https://api.resend.com'),
   EMAIL_FROM: z.string().optional(),
+  SMS_API_URL: z.url().default('https://rest.messagebird.com'),
+  SMS_API_KEY: z.string().optional(),
+  SMS_FROM: z.string().max(17).default('IPAY'),
 });
 
 export interface JwtKey {
@@ -89,6 +92,8 @@ export interface Config {
     /** Unset: e-mails stay in the outbox table, readable through the admin API. */
     resend: { apiKey: string; baseUrl: string } | undefined;
   };
+  /** MessageBird's SMS API. Unset: SMS stay in the `sms_outbox` table, readable through the operator API. */
+  sms: { apiUrl: string; apiKey: string; originator: string } | undefined;
 }
 
 export interface PaymentConfig {
@@ -206,5 +211,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { apiKey: e.RESEND_API_KEY, baseUrl: e.RESEND_BASE_URL.replace(/\/$/, '') }
         : undefined,
     },
+    sms: e.SMS_API_KEY
+      ? { apiUrl: e.SMS_API_URL.replace(/\/$/, ''), apiKey: e.SMS_API_KEY, originator: e.SMS_FROM }
+      : undefined,
   };
 }

@@ -22,3 +22,6 @@ export { purgeExpiredIdempotencyKeys } from './platform/idempotency';
 export { purgeExpiredRateLimitBuckets } from './platform/rate-limit';
 export { addJob, listJobs, retryJob } from './domains/jobs/service';
 export type { Job } from './domains/jobs/schemas';
+export { deliverCard, type CardDeliveryOutcome } from './domains/benefit-cards/service/deliver-card';
+export { processOrder as processBenefitOrder } from './domains/benefit-cards/service/process-order';
+export type { DeliverySettings as CardDeliverySettings } from './domains/benefit-cards/service/context';

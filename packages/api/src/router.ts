@@ -1,4 +1,5 @@
 import { authRouter } from './domains/auth/router';
+import { benefitCardsRouter } from './domains/benefit-cards/router';
 import { driverRouter } from './domains/driver/router';
 import { ordersRouter } from './domains/orders/router';
 import { paymentSessionsRouter } from './domains/payment-sessions/router';
@@ -18,6 +19,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   notifications: notificationsRouter,
   events: eventsRouter,
+  benefitCards: benefitCardsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -51,7 +51,7 @@ function columnType(column: ColumnInfo): string {
 /** Renders the `Database` interface from the live schema, so the types can never drift from the migrations. */
 export async function renderSchemaTypes<DB>(db: Kysely<DB>): Promise<string> {
   const { rows } = await sql<ColumnInfo>`
-    select table_name, column_name, udt_name, is_nullable, column_default is not null as has_default
+    select table_name, column_name, udt_name, is_nullable, (column_default is not null or is_identity = 'YES') as has_default
     from information_schema.columns
     where table_schema = 'public' and table_name not like 'kysely_migration%'
     order by table_name, ordinal_position`.execute(db);

@@ -5,6 +5,130 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 // timestamptz columns read as Date; jsonb columns are written as JSON text (JSON.stringify), so arrays are
 // never mistaken for SQL arrays.
 
+export interface BenefitBudgetTransactionsTable {
+  id: Generated<string>;
+  program_id: string;
+  kind: string;
+  amount_minor: number;
+  balance_after_minor: number;
+  order_id: number | null;
+  card_id: string | null;
+  note: string | null;
+  created_by: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface BenefitCardDeliveriesTable {
+  id: Generated<string>;
+  card_id: string;
+  channel: string;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface BenefitCardDeliveryAttemptsTable {
+  id: Generated<string>;
+  delivery_id: string;
+  attempt_number: number;
+  started_at: ColumnType<Date, Date | string, Date | string>;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_body_excerpt: string | null;
+}
+
+export interface BenefitCardEventsTable {
+  id: Generated<string>;
+  card_id: string;
+  type: string;
+  detail: string | null;
+  actor_user_id: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface BenefitCardsTable {
+  id: Generated<string>;
+  order_id: number;
+  organization_id: string;
+  member_id: string;
+  product_id: string;
+  activation_code: string;
+  status: string;
+  delivery_status: Generated<string>;
+  face_value_minor: number;
+  currency: string;
+  activated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface BenefitMembersTable {
+  id: Generated<string>;
+  organization_id: string;
+  external_id: string | null;
+  email: string;
+  first_name: string;
+  last_name: string;
+  phone_country_code: string;
+  phone: string;
+  opt_in_notification: boolean;
+  opt_in_sms_or_email: boolean;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface BenefitOrdersTable {
+  id: Generated<number>;
+  organization_id: string;
+  program_id: string;
+  member_id: string;
+  product_codes: string[];
+  external_transaction_id: string | null;
+  status: string;
+  processing_date: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  total_minor: number;
+  currency: string;
+  created_by: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  processed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  cancelled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface BenefitProductsTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  category: string;
+  card_provider: string;
+  face_value_minor: number;
+  currency: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface BenefitProgramProductsTable {
+  program_id: string;
+  product_id: string;
+}
+
+export interface BenefitProgramsTable {
+  id: Generated<string>;
+  organization_id: string;
+  code: string;
+  name: string;
+  delivery_channel: string;
+  webhook_url: string | null;
+  webhook_secret_encrypted: string | null;
+  external_id_required: Generated<boolean>;
+  currency: string;
+  budget_balance_minor: Generated<number>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface DomainEventSequencesTable {
   resource_type: string;
   resource_id: string;
@@ -168,6 +292,17 @@ export interface RolesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface SmsOutboxTable {
+  id: Generated<string>;
+  to: string;
+  text: string;
+  status: Generated<string>;
+  provider_message_id: string | null;
+  last_error: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface StreamTicketsTable {
   hash: string;
   user_id: string;
@@ -193,6 +328,7 @@ export interface UsersTable {
   status: Generated<string>;
   last_login_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  username: string | null;
 }
 
 export interface WebhookDeliveriesTable {
@@ -235,6 +371,16 @@ export interface WebhookEndpointsTable {
 }
 
 export interface Database {
+  benefit_budget_transactions: BenefitBudgetTransactionsTable;
+  benefit_card_deliveries: BenefitCardDeliveriesTable;
+  benefit_card_delivery_attempts: BenefitCardDeliveryAttemptsTable;
+  benefit_card_events: BenefitCardEventsTable;
+  benefit_cards: BenefitCardsTable;
+  benefit_members: BenefitMembersTable;
+  benefit_orders: BenefitOrdersTable;
+  benefit_products: BenefitProductsTable;
+  benefit_program_products: BenefitProgramProductsTable;
+  benefit_programs: BenefitProgramsTable;
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
   email_outbox: EmailOutboxTable;
@@ -248,6 +394,7 @@ export interface Database {
   rate_limit_buckets: RateLimitBucketsTable;
   role_permissions: RolePermissionsTable;
   roles: RolesTable;
+  sms_outbox: SmsOutboxTable;
   stream_tickets: StreamTicketsTable;
   user_roles: UserRolesTable;
   users: UsersTable;

@@ -1,5 +1,7 @@
 import { JOB_CATALOGUE, type JobName } from '@ipay/api';
 import type { TaskList } from 'graphile-worker';
+import { benefitCardsDeliverCard } from './tasks/benefit-cards-deliver-card';
+import { benefitCardsProcessOrder } from './tasks/benefit-cards-process-order';
 import { eventsDispatch } from './tasks/events-dispatch';
 import { maintenancePurgeExpired } from './tasks/maintenance-purge-expired';
 import { notificationsSendEmail } from './tasks/notifications-send-email';
@@ -14,6 +16,8 @@ const HANDLERS: { [N in JobName]: TaskHandler<N> } = {
   'maintenance.purge-expired': maintenancePurgeExpired,
   'webhooks.deliver': webhooksDeliver,
   'notifications.send-email': notificationsSendEmail,
+  'benefit-cards.process-order': benefitCardsProcessOrder,
+  'benefit-cards.deliver-card': benefitCardsDeliverCard,
 };
 
 function bind<N extends JobName>(name: N, deps: WorkerDeps): TaskList[string] {

@@ -31,6 +31,15 @@ export const JOB_CATALOGUE = {
       'Sends one queued e-mail through the configured provider (Resend), or keeps it in the outbox',
     payload: z.object({ emailId: z.uuid() }).strict(),
   },
+  'benefit-cards.process-order': {
+    description: 'Processes a benefit-card order held until its processingDate: starts the card deliveries',
+    payload: z.object({ orderId: z.number().int().min(1) }).strict(),
+  },
+  'benefit-cards.deliver-card': {
+    description:
+      "Makes one attempt at a card delivery (SMS, e-mail or the program's webhook); schedules the next",
+    payload: z.object({ deliveryId: z.uuid() }).strict(),
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;

@@ -20,3 +20,4 @@ export {
   type ReceivedEvent,
   type TestEventStream,
 } from './event-stream';
+export { createTestSponsor, iqpayOrderBody, type TestSponsorSetup } from './benefit-cards';

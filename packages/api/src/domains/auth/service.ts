@@ -22,9 +22,9 @@ export interface Actor {
 
 const OPERATOR_ORGANIZATION_NAME = 'IPAY';
 
-// Compared against when the e-mail is unknown, so "no such user" costs the same time as "wrong password".
+// Compared against when the account is unknown, so "no such user" costs the same time as "wrong password".
 let unknownUserHash: Promise<string> | undefined;
-function hashForUnknownUser(): Promise<string> {
+export function hashForUnknownUser(): Promise<string> {
   unknownUserHash ??= hashPassword(randomBytes(16).toString('hex'));
   return unknownUserHash;
 }

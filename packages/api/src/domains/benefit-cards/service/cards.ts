@@ -1,0 +1,119 @@
+import { sql } from 'kysely';
+import type { DbTransaction } from '@ipay/db';
+import { AppError } from '../../../errors/app-error';
+import { scopeFilter } from '../../../platform/data-scope';
+import { toTimestamp } from '../../../platform/time';
+import type { ActivatedCard } from '../schemas';
+import { recordCardEvent } from './card-events';
+import type { ScopedRequest } from './context';
+import { startCardDelivery } from './process-order';
+
+async function lockVisibleCard(trx: DbTransaction, request: ScopedRequest & { cardId: string }) {
+  const card = await trx
+    .selectFrom('benefit_cards')
+    .innerJoin('benefit_orders', 'benefit_orders.id', 'benefit_cards.order_id')
+    .innerJoin('benefit_programs', 'benefit_programs.id', 'benefit_orders.program_id')
+    .select([
+      'benefit_cards.id',
+      'benefit_cards.order_id',
+      'benefit_cards.status',
+      'benefit_orders.status as order_status',
+      'benefit_programs.delivery_channel',
+    ])
+    .where('benefit_cards.id', '=', request.cardId)
+    .where(scopeFilter(request.scope, request.actor, { organization: 'benefit_cards.organization_id' }))
+    .forUpdate('benefit_cards')
+    .executeTakeFirst();
+  if (!card) throw new AppError('not_found', `Card ${request.cardId} does not exist.`);
+  return card;
+}
+
+/** Sends the same card to the same member again over the program's channel; audited as `resent`. */
+export async function resendCard(
+  trx: DbTransaction,
+  request: ScopedRequest & { cardId: string },
+): Promise<{ orderId: number }> {
+  const card = await lockVisibleCard(trx, request);
+  if (card.order_status !== 'processed') {
+    throw new AppError(
+      'conflict',
+      `Card ${card.id} has not been sent yet: its order is ${card.order_status}.`,
+    );
+  }
+  if (card.status === 'deactivated' || card.status === 'replaced') {
+    throw new AppError('conflict', `Card ${card.id} is ${card.status}; it cannot be sent again.`);
+  }
+  const deliveryId = await startCardDelivery(trx, { id: card.id, channel: card.delivery_channel });
+  await recordCardEvent(trx, {
+    cardId: card.id,
+    type: 'resent',
+    detail: `delivery ${deliveryId}`,
+    actorUserId: request.actor.userId,
+  });
+  return { orderId: Number(card.order_id) };
+}
+
+/** Deactivates a card for good; deactivating again is a no-op. */
+export async function deactivateCard(
+  trx: DbTransaction,
+  request: ScopedRequest & { cardId: string; reason?: string },
+): Promise<{ orderId: number }> {
+  const card = await lockVisibleCard(trx, request);
+  if (card.status === 'deactivated') return { orderId: Number(card.order_id) };
+  await trx
+    .updateTable('benefit_cards')
+    .set({ status: 'deactivated', updated_at: sql<Date>`now()` })
+    .where('id', '=', card.id)
+    .execute();
+  await recordCardEvent(trx, {
+    cardId: card.id,
+    type: 'deactivated',
+    detail: request.reason ?? null,
+    actorUserId: request.actor.userId,
+  });
+  return { orderId: Number(card.order_id) };
+}
+
+/**
+ * The member's tap on the activation link: a card delivered and pending activation becomes active, once.
+ * An unknown code is a 404; a used, deactivated or not yet delivered card is a 409 saying which.
+ */
+export async function activateCard(trx: DbTransaction, code: string): Promise<ActivatedCard> {
+  const card = await trx
+    .selectFrom('benefit_cards')
+    .innerJoin('benefit_orders', 'benefit_orders.id', 'benefit_cards.order_id')
+    .innerJoin('benefit_products', 'benefit_products.id', 'benefit_cards.product_id')
+    .select([
+      'benefit_cards.id',
+      'benefit_cards.status',
+      'benefit_cards.face_value_minor',
+      'benefit_cards.currency',
+      'benefit_orders.status as order_status',
+      'benefit_products.code as product_code',
+    ])
+    .where('benefit_cards.activation_code', '=', code)
+    .forUpdate('benefit_cards')
+    .executeTakeFirst();
+  if (!card) throw new AppError('not_found', 'No card has this activation code.');
+  if (card.status === 'active') throw new AppError('conflict', 'This card has already been activated.');
+  if (card.status !== 'pending_activation') {
+    throw new AppError('conflict', `This card is ${card.status} and cannot be activated.`);
+  }
+  if (card.order_status !== 'processed') {
+    throw new AppError('conflict', 'This card has not been issued to you yet.');
+  }
+  const activated = await trx
+    .updateTable('benefit_cards')
+    .set({ status: 'active', activated_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .where('id', '=', card.id)
+    .returning('activated_at')
+    .executeTakeFirstOrThrow();
+  await recordCardEvent(trx, { cardId: card.id, type: 'activated' });
+  return {
+    status: 'active',
+    productCode: card.product_code,
+    faceValueMinor: Number(card.face_value_minor),
+    currency: card.currency,
+    activatedAt: toTimestamp(activated.activated_at ?? new Date()),
+  };
+}

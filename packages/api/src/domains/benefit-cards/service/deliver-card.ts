@@ -1,0 +1,351 @@
+import { sql } from 'kysely';
+import type { Db, DbTransaction } from '@ipay/db';
+import { enqueueJob } from '../../../jobs/enqueue';
+import { openSecret } from '../../../platform/secret-box';
+import { queueEmail } from '../../notifications/service';
+import { postJson } from '../../webhooks/http-post';
+import { nextAttemptAt, RETRY_WINDOW_MS } from '../../webhooks/retry-schedule';
+import { signatureHeader } from '../../webhooks/signing';
+import { assertPublicUrl, publicOnlyLookup } from '../../webhooks/url-guard';
+import { recordCardEvent } from './card-events';
+import { activationUrl, type DeliverySettings } from './context';
+import { sendSms } from './sms-gateway';
+
+const WEBHOOK_TIMEOUT_MS = 10_000;
+const USER_AGENT = 'IPAY-Webhooks/1';
+const MAX_ERROR_LENGTH = 500;
+
+export type CardDeliveryOutcome =
+  'delivered' | 'retry-scheduled' | 'failed' | 'not-pending' | 'not-due' | 'missing';
+
+function loadDelivery(db: Db, deliveryId: string) {
+  return db
+    .selectFrom('benefit_card_deliveries')
+    .innerJoin('benefit_cards', 'benefit_cards.id', 'benefit_card_deliveries.card_id')
+    .innerJoin('benefit_orders', 'benefit_orders.id', 'benefit_cards.order_id')
+    .innerJoin('benefit_programs', 'benefit_programs.id', 'benefit_orders.program_id')
+    .innerJoin('benefit_members', 'benefit_members.id', 'benefit_cards.member_id')
+    .innerJoin('benefit_products', 'benefit_products.id', 'benefit_cards.product_id')
+    .select([
+      'benefit_card_deliveries.id',
+      'benefit_card_deliveries.status',
+      'benefit_card_deliveries.channel',
+      'benefit_card_deliveries.created_at',
+      'benefit_cards.id as card_id',
+      'benefit_cards.activation_code',
+      'benefit_cards.status as card_status',
+      'benefit_orders.external_transaction_id',
+      'benefit_programs.name as program_name',
+      'benefit_programs.webhook_url',
+      'benefit_programs.webhook_secret_encrypted',
+      'benefit_members.first_name',
+      'benefit_members.last_name',
+      'benefit_members.email',
+      'benefit_members.phone_country_code',
+      'benefit_members.phone',
+      'benefit_members.external_id',
+      'benefit_products.name as product_name',
+      sql<boolean>`benefit_card_deliveries.next_attempt_at is null
+        or benefit_card_deliveries.next_attempt_at <= now() + interval '1 second'`.as('due'),
+    ])
+    .where('benefit_card_deliveries.id', '=', deliveryId)
+    .executeTakeFirst();
+}
+type Target = NonNullable<Awaited<ReturnType<typeof loadDelivery>>>;
+
+interface AttemptResult {
+  startedAt: Date;
+  durationMs: number;
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  bodyExcerpt: string | null;
+  detail: string;
+}
+
+/** The documented iQpay webhook body, snake_case. */
+export function webhookPayload(target: Target, publicUrl: string) {
+  return {
+    activation_code: {
+      url: activationUrl(publicUrl, target.activation_code),
+      code: target.activation_code,
+      status: '',
+    },
+    member: {
+      first_name: target.first_name,
+      last_name: target.last_name,
+      email: target.email,
+      phone_number: target.phone,
+      external_id: target.external_id,
+    },
+    external_transaction_id: target.external_transaction_id,
+  };
+}
+
+function messageText(target: Target, publicUrl: string): string {
+  return `Hi ${target.first_name}, your ${target.product_name} benefit card from ${target.program_name} is ready. Activate it: ${activationUrl(publicUrl, target.activation_code)}`;
+}
+
+async function postWebhook(
+  target: Target,
+  settings: DeliverySettings,
+  startedAt: Date,
+): Promise<AttemptResult> {
+  const body = JSON.stringify(webhookPayload(target, settings.publicUrl));
+  const timestamp = Math.floor(startedAt.getTime() / 1000);
+  const secret = openSecret(settings.encryptionKey, target.webhook_secret_encrypted ?? '');
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': USER_AGENT,
+    // The delivery id: the same on every retry, so receivers can dedupe.
+    'webhook-id': target.id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signatureHeader([secret], { id: target.id, timestamp, body }),
+  };
+  const elapsed = () => Date.now() - startedAt.getTime();
+  try {
+    const url = target.webhook_url ?? '';
+    if (!settings.allowPrivateUrls) await assertPublicUrl(url);
+    const response = await postJson(new URL(url), {
+      body,
+      headers,
+      timeoutMs: WEBHOOK_TIMEOUT_MS,
+      lookup: settings.allowPrivateUrls ? undefined : publicOnlyLookup,
+    });
+    // The iQpay contract: only 200 counts, not any 2xx.
+    const ok = response.statusCode === 200;
+    return {
+      startedAt,
+      durationMs: elapsed(),
+      ok,
+      statusCode: response.statusCode,
+      error: ok ? null : `The receiver answered ${response.statusCode}; only 200 counts as delivered.`,
+      bodyExcerpt: response.bodyExcerpt,
+      detail: `webhook ${url}`,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      startedAt,
+      durationMs: elapsed(),
+      ok: false,
+      statusCode: null,
+      error: message.slice(0, MAX_ERROR_LENGTH),
+      bodyExcerpt: null,
+      detail: 'webhook',
+    };
+  }
+}
+
+/** Always into the outbox (one row per delivery); through the gateway as well when it is configured. */
+async function sendCardSms(
+  db: Db,
+  target: Target,
+  settings: DeliverySettings,
+  startedAt: Date,
+): Promise<AttemptResult> {
+  const to = `+${target.phone_country_code}${target.phone}`;
+  const text = messageText(target, settings.publicUrl);
+  await db
+    .insertInto('sms_outbox')
+    .values({ id: target.id, to, text })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  if (!settings.sms) {
+    return {
+      startedAt,
+      durationMs: 0,
+      ok: true,
+      statusCode: null,
+      error: null,
+      bodyExcerpt: null,
+      detail: `SMS to ${to} kept in the outbox`,
+    };
+  }
+  const result = await sendSms(settings.sms, { to, text, reference: target.id });
+  const durationMs = Date.now() - startedAt.getTime();
+  await db
+    .updateTable('sms_outbox')
+    .set(
+      result.ok
+        ? {
+            status: 'sent',
+            provider_message_id: result.providerMessageId,
+            last_error: null,
+            updated_at: sql<Date>`now()`,
+          }
+        : { last_error: result.error, updated_at: sql<Date>`now()` },
+    )
+    .where('id', '=', target.id)
+    .execute();
+  if (result.ok) {
+    return {
+      startedAt,
+      durationMs,
+      ok: true,
+      statusCode: result.statusCode,
+      error: null,
+      bodyExcerpt: null,
+      detail: `SMS to ${to}`,
+    };
+  }
+  return {
+    startedAt,
+    durationMs,
+    ok: false,
+    statusCode: result.statusCode,
+    error: result.error,
+    bodyExcerpt: result.bodyExcerpt,
+    detail: `SMS to ${to}`,
+  };
+}
+
+async function logAttempt(
+  trx: DbTransaction,
+  deliveryId: string,
+  attemptNumber: number,
+  result: AttemptResult,
+) {
+  await trx
+    .insertInto('benefit_card_delivery_attempts')
+    .values({
+      delivery_id: deliveryId,
+      attempt_number: attemptNumber,
+      started_at: result.startedAt,
+      duration_ms: result.durationMs,
+      status_code: result.statusCode,
+      error: result.error,
+      response_body_excerpt: result.bodyExcerpt,
+    })
+    .execute();
+}
+
+async function settle(
+  trx: DbTransaction,
+  target: Target,
+  change: { status: 'succeeded' | 'failed' | 'pending'; result: AttemptResult; nextAttemptAt?: Date },
+) {
+  await trx
+    .updateTable('benefit_card_deliveries')
+    .set({
+      status: change.status,
+      attempts: sql<number>`attempts + 1`,
+      next_attempt_at: change.nextAttemptAt ?? null,
+      last_status_code: change.result.statusCode,
+      last_error: change.result.error,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', target.id)
+    .execute();
+  if (change.status === 'pending') return;
+  await trx
+    .updateTable('benefit_cards')
+    .set({
+      delivery_status: change.status === 'succeeded' ? 'delivered' : 'failed',
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', target.card_id)
+    .execute();
+  await recordCardEvent(trx, {
+    cardId: target.card_id,
+    type: change.status === 'succeeded' ? 'delivered' : 'delivery_failed',
+    detail: change.result.error ? `${change.result.detail}: ${change.result.error}` : change.result.detail,
+  });
+}
+
+/** One attempt's outcome for the delivery, written with the attempt in one transaction. */
+function recordAttempt(
+  db: Db,
+  target: Target,
+  result: AttemptResult,
+  random?: () => number,
+): Promise<CardDeliveryOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const delivery = await trx
+      .selectFrom('benefit_card_deliveries')
+      .select(['attempts', 'status', 'created_at'])
+      .where('id', '=', target.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    await logAttempt(trx, target.id, delivery.attempts + 1, result);
+    if (delivery.status !== 'pending') return 'not-pending';
+    if (result.ok) {
+      await settle(trx, target, { status: 'succeeded', result });
+      return 'delivered';
+    }
+    const next = nextAttemptAt({
+      failedAttempts: delivery.attempts + 1,
+      attemptStartedAt: result.startedAt,
+      random,
+    });
+    if (next.getTime() > delivery.created_at.getTime() + RETRY_WINDOW_MS) {
+      await settle(trx, target, { status: 'failed', result });
+      return 'failed';
+    }
+    await settle(trx, target, { status: 'pending', result, nextAttemptAt: next });
+    await enqueueJob(
+      trx,
+      'benefit-cards.deliver-card',
+      { deliveryId: target.id },
+      { runAt: next, jobKey: `card-delivery:${target.id}` },
+    );
+    return 'retry-scheduled';
+  });
+}
+
+/** E-mail goes through the platform's outbox (and Resend when configured), which owns its own retries. */
+function queueCardEmail(
+  db: Db,
+  target: Target,
+  settings: DeliverySettings,
+  startedAt: Date,
+): Promise<CardDeliveryOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const delivery = await trx
+      .selectFrom('benefit_card_deliveries')
+      .select(['attempts', 'status'])
+      .where('id', '=', target.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (delivery.status !== 'pending') return 'not-pending';
+    const emailId = await queueEmail(trx, {
+      to: target.email,
+      subject: `Your ${target.product_name} benefit card`,
+      text: messageText(target, settings.publicUrl),
+    });
+    const result: AttemptResult = {
+      startedAt,
+      durationMs: Date.now() - startedAt.getTime(),
+      ok: true,
+      statusCode: null,
+      error: null,
+      bodyExcerpt: null,
+      detail: `e-mail ${emailId} to ${target.email}`,
+    };
+    await logAttempt(trx, target.id, delivery.attempts + 1, result);
+    await settle(trx, target, { status: 'succeeded', result });
+    return 'delivered';
+  });
+}
+
+/**
+ * One attempt at delivering a card. Webhooks count only HTTP 200 and are retried with the webhook backoff
+ * for 72 hours; every attempt is logged. At-least-once: a crash between the request and its record makes
+ * the queue run the job again, with the same `webhook-id`.
+ */
+export async function deliverCard(
+  db: Db,
+  options: { deliveryId: string; settings: DeliverySettings; random?: () => number },
+): Promise<CardDeliveryOutcome> {
+  const target = await loadDelivery(db, options.deliveryId);
+  if (!target) return 'missing';
+  if (target.status !== 'pending') return 'not-pending';
+  if (!target.due) return 'not-due';
+  const startedAt = new Date();
+  if (target.channel === 'email') return queueCardEmail(db, target, options.settings, startedAt);
+  const result =
+    target.channel === 'sms'
+      ? await sendCardSms(db, target, options.settings, startedAt)
+      : await postWebhook(target, options.settings, startedAt);
+  return recordAttempt(db, target, result, options.random);
+}

@@ -1,0 +1,327 @@
+import type { DbExecutor, DbTransaction } from '@ipay/db';
+import { AppError } from '../../../errors/app-error';
+import { exactTimestamp, fetchPage, type Page, type PageInput } from '../../../platform/pagination';
+import { scopeFilter } from '../../../platform/data-scope';
+import { sealSecret } from '../../../platform/secret-box';
+import { toTimestamp } from '../../../platform/time';
+import { hashPassword } from '../../auth/passwords';
+import { assignSystemRole } from '../../rbac/service';
+import { generateSigningSecret } from '../../webhooks/signing';
+import { checkEndpointUrl } from '../../webhooks/service/settings';
+import type {
+  CreateProductInput,
+  CreateProgramInput,
+  CreateSponsorUserInput,
+  ListProgramsInput,
+  Product,
+  Program,
+  ProgramWithSecret,
+  Sponsor,
+  SponsorUser,
+} from '../schemas';
+import type { DeliveryChannel } from '../schemas';
+import { assertOperator, type ScopedRequest } from './context';
+
+export async function createSponsor(
+  trx: DbTransaction,
+  request: ScopedRequest & { input: { name: string } },
+): Promise<Sponsor> {
+  assertOperator(request.scope, 'Creating a sponsor');
+  const row = await trx
+    .insertInto('organizations')
+    .values({ name: request.input.name, type: 'sponsor' })
+    .returning(['id', 'name', 'created_at'])
+    .executeTakeFirstOrThrow();
+  return { id: row.id, name: row.name, createdAt: toTimestamp(row.created_at) };
+}
+
+async function assertSponsor(db: DbExecutor, organizationId: string): Promise<void> {
+  const organization = await db
+    .selectFrom('organizations')
+    .select('type')
+    .where('id', '=', organizationId)
+    .executeTakeFirst();
+  if (organization?.type !== 'sponsor') {
+    throw AppError.validation('organizationId', 'is not a sponsor organization', 'not_found');
+  }
+}
+
+export async function createSponsorUser(
+  trx: DbTransaction,
+  request: ScopedRequest & { input: CreateSponsorUserInput },
+): Promise<SponsorUser> {
+  assertOperator(request.scope, 'Creating sponsor users');
+  const { input } = request;
+  await assertSponsor(trx, input.organizationId);
+  const taken = await trx
+    .selectFrom('users')
+    .select(['username', 'email'])
+    .where((eb) => eb.or([eb('username', '=', input.username), eb('email', '=', input.email)]))
+    .executeTakeFirst();
+  if (taken) {
+    const field = taken.username === input.username ? 'username' : 'email';
+    throw new AppError('conflict', `This ${field} is already in use.`, {
+      errors: [{ field, message: 'is already in use', code: 'already_exists' }],
+    });
+  }
+  const user = await trx
+    .insertInto('users')
+    .values({
+      organization_id: input.organizationId,
+      username: input.username,
+      email: input.email,
+      name: input.name,
+      password_hash: await hashPassword(input.password),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await assignSystemRole(trx, { userId: user.id, roleKey: input.role, assignedBy: request.actor.userId });
+  return {
+    id: user.id,
+    organizationId: input.organizationId,
+    username: input.username,
+    email: input.email,
+    name: input.name,
+    role: input.role,
+  };
+}
+
+type ProductRow = {
+  id: string;
+  code: string;
+  name: string;
+  category: string;
+  card_provider: string;
+  face_value_minor: number;
+  currency: string;
+  created_at: Date;
+};
+
+export function productRowToProduct(row: ProductRow): Product {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    category: row.category,
+    cardProvider: row.card_provider,
+    faceValueMinor: Number(row.face_value_minor),
+    currency: row.currency,
+    createdAt: toTimestamp(row.created_at),
+  };
+}
+
+export async function createProduct(
+  trx: DbTransaction,
+  request: ScopedRequest & { input: CreateProductInput },
+): Promise<Product> {
+  assertOperator(request.scope, 'Creating products');
+  const { input } = request;
+  const row = await trx
+    .insertInto('benefit_products')
+    .values({
+      code: input.code,
+      name: input.name,
+      category: input.category,
+      card_provider: input.cardProvider,
+      face_value_minor: input.faceValueMinor,
+      currency: input.currency,
+    })
+    .onConflict((oc) => oc.column('code').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) {
+    throw new AppError('conflict', `Product code ${input.code} is already used.`, {
+      errors: [{ field: 'code', message: 'is already used', code: 'already_exists' }],
+    });
+  }
+  return productRowToProduct(row);
+}
+
+export async function listProducts(db: DbExecutor, page: PageInput): Promise<Page<Product>> {
+  const result = await fetchPage(db.selectFrom('benefit_products').selectAll(), page, {
+    orderBy: ['benefit_products.code'],
+    keyOf: (row) => [row.code],
+  });
+  return { ...result, items: result.items.map(productRowToProduct) };
+}
+
+type ProgramRow = {
+  id: string;
+  organization_id: string;
+  code: string;
+  name: string;
+  delivery_channel: string;
+  webhook_url: string | null;
+  external_id_required: boolean;
+  currency: string;
+  budget_balance_minor: number;
+  created_at: Date;
+};
+
+async function productCodesOf(db: DbExecutor, programIds: string[]): Promise<Map<string, string[]>> {
+  const byProgram = new Map<string, string[]>(programIds.map((id) => [id, []]));
+  if (!programIds.length) return byProgram;
+  const rows = await db
+    .selectFrom('benefit_program_products')
+    .innerJoin('benefit_products', 'benefit_products.id', 'benefit_program_products.product_id')
+    .select(['benefit_program_products.program_id', 'benefit_products.code'])
+    .where('benefit_program_products.program_id', 'in', programIds)
+    .orderBy('benefit_products.code')
+    .execute();
+  for (const row of rows) byProgram.get(row.program_id)?.push(row.code);
+  return byProgram;
+}
+
+function programRowToProgram(row: ProgramRow, productCodes: string[]): Program {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    code: row.code,
+    name: row.name,
+    productCodes,
+    deliveryChannel: row.delivery_channel as DeliveryChannel,
+    webhookUrl: row.webhook_url,
+    externalIdRequired: row.external_id_required,
+    budget: { balanceMinor: Number(row.budget_balance_minor), currency: row.currency },
+    createdAt: toTimestamp(row.created_at),
+  };
+}
+
+const programColumns = [
+  'benefit_programs.id',
+  'benefit_programs.organization_id',
+  'benefit_programs.code',
+  'benefit_programs.name',
+  'benefit_programs.delivery_channel',
+  'benefit_programs.webhook_url',
+  'benefit_programs.external_id_required',
+  'benefit_programs.currency',
+  'benefit_programs.budget_balance_minor',
+  'benefit_programs.created_at',
+] as const;
+
+/** A program the caller may see, or a 404 (another sponsor's program does not exist for them). */
+export async function getProgram(
+  db: DbExecutor,
+  request: ScopedRequest & { programId: string },
+): Promise<Program> {
+  const row = await db
+    .selectFrom('benefit_programs')
+    .select(programColumns)
+    .where('id', '=', request.programId)
+    .where(scopeFilter(request.scope, request.actor, { organization: 'benefit_programs.organization_id' }))
+    .executeTakeFirst();
+  if (!row) throw new AppError('not_found', `Program ${request.programId} does not exist.`);
+  return programRowToProgram(row, (await productCodesOf(db, [row.id])).get(row.id) ?? []);
+}
+
+/**
+ * Creates a program with its products. A webhook program gets a signing secret, sealed at rest and shown
+ * in this response only; its URL must reach the public internet like any webhook endpoint's.
+ */
+export async function createProgram(
+  trx: DbTransaction,
+  request: ScopedRequest & {
+    input: CreateProgramInput;
+    settings: { encryptionKey: Buffer; allowPrivateUrls: boolean };
+  },
+): Promise<ProgramWithSecret> {
+  assertOperator(request.scope, 'Creating programs');
+  const { input, settings } = request;
+  await assertSponsor(trx, input.organizationId);
+  if (input.deliveryChannel === 'webhook' && !input.webhookUrl) {
+    throw AppError.validation('webhookUrl', 'is required for the webhook delivery channel', 'required');
+  }
+  if (input.webhookUrl) {
+    try {
+      await checkEndpointUrl(input.webhookUrl, settings);
+    } catch (error) {
+      if (error instanceof AppError && error.errors?.[0]) {
+        throw AppError.validation('webhookUrl', error.errors[0].message, error.errors[0].code);
+      }
+      throw error;
+    }
+  }
+  const codes = [...new Set(input.productCodes)];
+  const products = await trx
+    .selectFrom('benefit_products')
+    .select(['id', 'code', 'currency'])
+    .where('code', 'in', codes)
+    .execute();
+  const unknown = codes.filter((code) => !products.some((p) => p.code === code));
+  if (unknown.length) {
+    throw AppError.validation('productCodes', `unknown product codes: ${unknown.join(', ')}`, 'not_found');
+  }
+  const otherCurrency = products.find((p) => p.currency !== input.currency);
+  if (otherCurrency) {
+    throw AppError.validation(
+      'productCodes',
+      `${otherCurrency.code} is in ${otherCurrency.currency}, the program budget in ${input.currency}`,
+      'currency_mismatch',
+    );
+  }
+  const secret = input.deliveryChannel === 'webhook' ? generateSigningSecret() : null;
+  const row = await trx
+    .insertInto('benefit_programs')
+    .values({
+      organization_id: input.organizationId,
+      code: input.code,
+      name: input.name,
+      delivery_channel: input.deliveryChannel,
+      webhook_url: input.webhookUrl ?? null,
+      webhook_secret_encrypted: secret ? sealSecret(settings.encryptionKey, secret) : null,
+      external_id_required: input.externalIdRequired,
+      currency: input.currency,
+    })
+    .onConflict((oc) => oc.columns(['organization_id', 'code']).doNothing())
+    .returning([
+      'id',
+      'organization_id',
+      'code',
+      'name',
+      'delivery_channel',
+      'webhook_url',
+      'external_id_required',
+      'currency',
+      'budget_balance_minor',
+      'created_at',
+    ])
+    .executeTakeFirst();
+  if (!row) {
+    throw new AppError('conflict', `This sponsor already has a program ${input.code}.`, {
+      errors: [{ field: 'code', message: 'is already used by this sponsor', code: 'already_exists' }],
+    });
+  }
+  const program = row;
+  await trx
+    .insertInto('benefit_program_products')
+    .values(products.map((p) => ({ program_id: program.id, product_id: p.id })))
+    .execute();
+  return {
+    ...programRowToProgram(program, codes.sort()),
+    webhookSecret: secret,
+  };
+}
+
+export async function listPrograms(
+  db: DbExecutor,
+  request: ScopedRequest & { input: ListProgramsInput },
+): Promise<Page<Program>> {
+  let query = db
+    .selectFrom('benefit_programs')
+    .select(programColumns)
+    .select(exactTimestamp('benefit_programs.created_at').as('created_cursor'))
+    .where(scopeFilter(request.scope, request.actor, { organization: 'benefit_programs.organization_id' }));
+  if (request.input.organizationId) {
+    query = query.where('benefit_programs.organization_id', '=', request.input.organizationId);
+  }
+  const page = await fetchPage(query, request.input, {
+    orderBy: ['benefit_programs.created_at', 'benefit_programs.id'],
+    keyOf: (row) => [row.created_cursor, row.id],
+  });
+  const codes = await productCodesOf(
+    db,
+    page.items.map((row) => row.id),
+  );
+  return { ...page, items: page.items.map((row) => programRowToProgram(row, codes.get(row.id) ?? [])) };
+}
