@@ -3,6 +3,7 @@ import type { TaskList } from 'graphile-worker';
 import { eventsDispatch } from './tasks/events-dispatch';
 import { maintenancePurgeExpired } from './tasks/maintenance-purge-expired';
 import { notificationsSendEmail } from './tasks/notifications-send-email';
+import { ordersProcessUpload } from './tasks/orders-process-upload';
 import { paymentSessionsExpireOverdue } from './tasks/payment-sessions-expire-overdue';
 import type { TaskHandler, WorkerDeps } from './tasks/task-context';
 import { webhooksDeliver } from './tasks/webhooks-deliver';
@@ -14,6 +15,7 @@ const HANDLERS: { [N in JobName]: TaskHandler<N> } = {
   'maintenance.purge-expired': maintenancePurgeExpired,
   'webhooks.deliver': webhooksDeliver,
   'notifications.send-email': notificationsSendEmail,
+  'orders.process-upload': ordersProcessUpload,
 };
 
 function bind<N extends JobName>(name: N, deps: WorkerDeps): TaskList[string] {

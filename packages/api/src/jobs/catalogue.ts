@@ -31,6 +31,11 @@ export const JOB_CATALOGUE = {
       'Sends one queued e-mail through the configured provider (Resend), or keeps it in the outbox',
     payload: z.object({ emailId: z.uuid() }).strict(),
   },
+  'orders.process-upload': {
+    description:
+      'Imports the parked rows of a large order upload, announcing order_upload.progress and .completed',
+    payload: z.object({ uploadId: z.uuid() }).strict(),
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;
