@@ -112,7 +112,10 @@ export async function registerOrderUploadRoutes(app: FastifyInstance, deps: AppD
           'Send the file as multipart/form-data with a part named "file".',
         );
       }
-      const { file, options } = await readUploadForm(request, limits);
+      const { file, options } = await readUploadForm(request, limits).catch((error: unknown) => {
+        // The limit can surface from the parts iterator as well as from the file stream.
+        throw (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge(limits) : error;
+      });
       const { result, queued } = await uploadOrders(deps.db, { actor, scope: dataScope, file, options });
       if (result.upload) void reply.header('location', `/api/orders/uploads/${result.upload.id}`);
       return reply.code(queued ? 202 : 200).send(result);
