@@ -2,7 +2,7 @@ import { AppError } from '../../../errors/app-error';
 import { ORDER_CSV_COLUMNS } from '../csv-template';
 
 export type OrderColumn = (typeof ORDER_CSV_COLUMNS)[number]['name'];
-export const ORDER_COLUMN_NAMES = ORDER_CSV_COLUMNS.map((c) => c.name) as OrderColumn[];
+export const ORDER_COLUMN_NAMES: OrderColumn[] = ORDER_CSV_COLUMNS.map((c) => c.name);
 
 /** One header of the file and the field it feeds; `field: null` means the column is ignored. */
 export interface MappedColumn {

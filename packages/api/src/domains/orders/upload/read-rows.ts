@@ -61,7 +61,7 @@ function cellText(value: ExcelJS.CellValue): string {
       .join('')
       .trim();
   if ('text' in value) return String(value.text).trim();
-  if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+  if ('result' in value) return cellText(value.result);
   return '';
 }
 
@@ -76,7 +76,7 @@ async function* xlsxRows(stream: Readable): AsyncGenerator<SheetRow> {
   for await (const sheet of workbook) {
     for await (const row of sheet) {
       const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-      const cells = Array.from(values, (value) => cellText(value as ExcelJS.CellValue));
+      const cells = Array.from(values, (value) => cellText(value));
       if (cells.some((cell) => cell !== '')) yield { row: row.number, cells };
     }
     return;

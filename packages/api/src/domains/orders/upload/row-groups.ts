@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from '../../../errors/app-error';
+import type { AppError } from '../../../errors/app-error';
 import { CreateOrderInput } from '../schemas';
 import type { MappedColumn, OrderColumn } from './column-mapping';
 import type { SheetRow } from './read-rows';
