@@ -40,6 +40,12 @@ const EnvSchema = z.object({
   SECURITY_HEADERS: z.enum(['on', 'off']).default('on'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  ORDER_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1_048_576),
+  ORDER_UPLOAD_MAX_ROWS: z.coerce.number().int().min(1).default(50_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
@@ -77,6 +83,8 @@ export interface Config {
   securityHeaders: boolean;
   trustProxy: boolean;
   bodyLimitBytes: number;
+  /** Bounds of one order upload file (POST /api/orders/upload). */
+  orderUpload: { maxBytes: number; maxRows: number };
   logLevel: string;
   loginRateLimit: { limit: number; windowSeconds: number };
   workerConcurrency: number;
@@ -196,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     securityHeaders: e.SECURITY_HEADERS === 'on',
     trustProxy: e.TRUST_PROXY === 'true',
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    orderUpload: { maxBytes: e.ORDER_UPLOAD_MAX_BYTES, maxRows: e.ORDER_UPLOAD_MAX_ROWS },
     logLevel: e.LOG_LEVEL,
     loginRateLimit: { limit: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
     workerConcurrency: e.WORKER_CONCURRENCY,

@@ -17,6 +17,7 @@ export { loadEncryptionKey } from './platform/encryption-key-file';
 export { purgeExpiredStreamTickets } from './domains/events/stream-tickets';
 export { createPlatformAdmin } from './domains/auth/service';
 export { CreateAdminInput } from './domains/auth/schemas';
+export { processQueuedUpload } from './domains/orders/upload/service';
 export { expireOverdueSessions } from './domains/payment-sessions/service/expire-sessions';
 export { purgeExpiredIdempotencyKeys } from './platform/idempotency';
 export { purgeExpiredRateLimitBuckets } from './platform/rate-limit';

@@ -181,6 +181,42 @@ export interface OrderItemsTable {
   line_total_minor: number;
 }
 
+export interface OrderUploadRejectionsTable {
+  upload_id: string;
+  row_number: number;
+  column: string | null;
+  reason: string;
+  cells: ColumnType<JsonValue, string, string>;
+}
+
+export interface OrderUploadRowsTable {
+  upload_id: string;
+  row_number: number;
+  cells: ColumnType<JsonValue, string, string>;
+}
+
+export interface OrderUploadsTable {
+  id: Generated<string>;
+  merchant_id: string;
+  created_by: string;
+  file_name: string;
+  format: string;
+  size_bytes: number;
+  strict: Generated<boolean>;
+  status: Generated<string>;
+  headers: ColumnType<JsonValue, string, string>;
+  mapping: ColumnType<JsonValue, string, string>;
+  rows_total: number;
+  rows_processed: Generated<number>;
+  created_count: Generated<number>;
+  existing_count: Generated<number>;
+  rejected_count: Generated<number>;
+  error: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface OrdersTable {
   id: Generated<string>;
   merchant_id: string;
@@ -386,6 +422,9 @@ export interface Database {
   email_outbox: EmailOutboxTable;
   idempotency_keys: IdempotencyKeysTable;
   order_items: OrderItemsTable;
+  order_upload_rejections: OrderUploadRejectionsTable;
+  order_upload_rows: OrderUploadRowsTable;
+  order_uploads: OrderUploadsTable;
   orders: OrdersTable;
   organizations: OrganizationsTable;
   payment_sessions: PaymentSessionsTable;

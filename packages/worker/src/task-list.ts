@@ -5,6 +5,7 @@ import { benefitCardsProcessOrder } from './tasks/benefit-cards-process-order';
 import { eventsDispatch } from './tasks/events-dispatch';
 import { maintenancePurgeExpired } from './tasks/maintenance-purge-expired';
 import { notificationsSendEmail } from './tasks/notifications-send-email';
+import { ordersProcessUpload } from './tasks/orders-process-upload';
 import { paymentSessionsExpireOverdue } from './tasks/payment-sessions-expire-overdue';
 import type { TaskHandler, WorkerDeps } from './tasks/task-context';
 import { webhooksDeliver } from './tasks/webhooks-deliver';
@@ -18,6 +19,7 @@ const HANDLERS: { [N in JobName]: TaskHandler<N> } = {
   'notifications.send-email': notificationsSendEmail,
   'benefit-cards.process-order': benefitCardsProcessOrder,
   'benefit-cards.deliver-card': benefitCardsDeliverCard,
+  'orders.process-upload': ordersProcessUpload,
 };
 
 function bind<N extends JobName>(name: N, deps: WorkerDeps): TaskList[string] {

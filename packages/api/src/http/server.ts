@@ -20,6 +20,7 @@ import { AppError } from '../errors/app-error';
 import { toProblem } from '../errors/to-problem';
 import { buildOpenApiDocument } from '../openapi/document';
 import { registerOrderFileRoutes } from '../domains/orders/routes';
+import { registerOrderUploadRoutes } from '../domains/orders/upload/routes';
 import { registerPaymentWebhooks } from '../domains/payments/routes';
 import { appRouter } from '../router';
 import { fromFastifyError } from './fastify-errors';
@@ -152,6 +153,7 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
   });
   registerPaymentWebhooks(app, deps);
   registerOrderFileRoutes(app, deps);
+  await registerOrderUploadRoutes(app, deps);
   await registerDocs(app, deps);
   registerEventStream(app, deps, options.eventStream);
   registerRestRoutes(app, deps, procedures);

@@ -40,6 +40,11 @@ export const JOB_CATALOGUE = {
       "Makes one attempt at a card delivery (SMS, e-mail or the program's webhook); schedules the next",
     payload: z.object({ deliveryId: z.uuid() }).strict(),
   },
+  'orders.process-upload': {
+    description:
+      'Imports the parked rows of a large order upload, announcing order_upload.progress and .completed',
+    payload: z.object({ uploadId: z.uuid() }).strict(),
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;

@@ -4,6 +4,7 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { DomainEvent, EventStreamHeaders, EventStreamQuery } from '../domains/events/schemas';
 import { ERROR_KINDS } from '../errors/app-error';
 import { Problem } from '../errors/problem';
+import { UploadResult } from '../domains/orders/upload/schemas';
 import { appRouter } from '../router';
 import type { ProcedureMeta } from '../trpc/init';
 
@@ -31,6 +32,75 @@ const PLAIN_ROUTES: ZodOpenApiPathsObject = {
         200: { description: 'The template', content: { 'text/csv': { schema: z.string() } } },
         401: { description: 'Authentication required', content: PROBLEM_CONTENT },
         403: { description: 'Forbidden', content: PROBLEM_CONTENT },
+      },
+    },
+  },
+  '/api/orders/upload': {
+    post: {
+      operationId: 'orders-upload',
+      tags: ['orders'],
+      summary: 'Upload orders as CSV or XLSX (multipart/form-data)',
+      description:
+        'Columns are mapped from their headers (case, accents, spaces and punctuation ignored; English, Dutch, German and French synonyms). Rows sharing merchant_reference form one order. Every order goes through the same creation as POST /api/orders, so uploading a file again creates no duplicates. Files above 1,000 rows are imported by a job: the answer is 202 with the upload to poll at GET /api/orders/uploads/{id}.',
+      security: [{ bearerAuth: [] }],
+      requestBody: {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: z.object({
+              file: z
+                .string()
+                .describe('The CSV (comma, semicolon or tab separated) or XLSX file (first sheet)'),
+              mapping: z
+                .string()
+                .optional()
+                .describe('JSON object: column header → field name, or null to ignore'),
+              dry_run: z
+                .enum(['true', 'false'])
+                .optional()
+                .describe('Validate and preview only; write nothing'),
+              strict: z.enum(['true', 'false']).optional().describe('Create nothing if any row is invalid'),
+            }),
+          },
+        },
+      },
+      responses: {
+        200: {
+          description: 'Dry run, or imported in the request',
+          content: { 'application/json': { schema: UploadResult } },
+        },
+        202: {
+          description: 'Queued for the import job',
+          content: { 'application/json': { schema: UploadResult } },
+        },
+        400: { description: 'Missing file or invalid options', content: PROBLEM_CONTENT },
+        401: { description: 'Authentication required', content: PROBLEM_CONTENT },
+        403: { description: 'Forbidden', content: PROBLEM_CONTENT },
+        413: {
+          description: 'The file exceeds the size limit (stated in the problem)',
+          content: PROBLEM_CONTENT,
+        },
+        415: { description: 'Not multipart/form-data', content: PROBLEM_CONTENT },
+        422: {
+          description: 'Unreadable file, a required column missing, or over the row limit',
+          content: PROBLEM_CONTENT,
+        },
+      },
+    },
+  },
+  '/api/orders/uploads/{id}/rejected.csv': {
+    get: {
+      operationId: 'orders-uploadRejectedCsv',
+      tags: ['orders'],
+      summary: "An upload's rejected rows as CSV: row, reason, column, then the file's own columns",
+      security: [{ bearerAuth: [] }],
+      requestParams: { path: z.object({ id: z.uuid().describe('Upload id') }) },
+      responses: {
+        200: { description: 'The rejected rows', content: { 'text/csv': { schema: z.string() } } },
+        400: { description: 'Invalid id', content: PROBLEM_CONTENT },
+        401: { description: 'Authentication required', content: PROBLEM_CONTENT },
+        403: { description: 'Forbidden', content: PROBLEM_CONTENT },
+        404: { description: 'No such upload in your scope', content: PROBLEM_CONTENT },
       },
     },
   },

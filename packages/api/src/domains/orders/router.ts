@@ -11,6 +11,8 @@ import {
   OrderPage,
 } from './schemas';
 import { cancelOrder, createOrder, getOrder, listOrders } from './service';
+import { OrderUpload, OrderUploadIdInput } from './upload/schemas';
+import { getOrderUpload } from './upload/service';
 
 const tags = ['orders'];
 
@@ -41,6 +43,22 @@ export const ordersRouter = router({
         .execute((trx) => createOrder(trx, { actor: ctx.actor, scope: ctx.scope, input }));
       return order;
     }),
+
+  // Before /api/orders/{id}: trpc-to-openapi matches in declaration order.
+  upload: permittedProcedure('orders', 'read')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/api/orders/uploads/{id}',
+        tags,
+        summary: 'An order upload: status, progress and counts',
+        description:
+          'Poll this while a large upload is imported by its job, or follow order_upload.* on the event stream.',
+      },
+    })
+    .input(OrderUploadIdInput)
+    .output(OrderUpload)
+    .query(({ ctx, input }) => getOrderUpload(ctx.db, { actor: ctx.actor, scope: ctx.scope, id: input.id })),
 
   get: permittedProcedure('orders', 'read')
     .meta({ openapi: { method: 'GET', path: '/api/orders/{id}', tags, summary: 'One order' } })

@@ -1,0 +1,335 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestMerchant, createTestPlatform, http, type TestPlatform } from '../../../testing';
+import { mapColumns, normaliseHeader } from './column-mapping';
+import { processQueuedUpload } from './service';
+
+const HEADERS = [
+  'Bestelnummer',
+  'Naam',
+  'E-mailadres',
+  'Straße',
+  'Code postal',
+  'Woonplaats',
+  'Pays',
+  'Währung',
+  'Vervoerder',
+  'Artikelnummer',
+  'Omschrijving',
+  'Aantal',
+  'Prix (en centimes)',
+];
+
+function row(reference: string, overrides: Partial<Record<number, string>> = {}): string[] {
+  const cells = [
+    reference,
+    'Anna de Vries',
+    'anna@example.nl',
+    'Keizersgracht 123',
+    '1015 CJ',
+    'Amsterdam',
+    'NL',
+    'EUR',
+    'POSTNL',
+    'TSHIRT-M',
+    'T-shirt M',
+    '2',
+    '1999',
+  ];
+  for (const [index, value] of Object.entries(overrides)) cells[Number(index)] = value ?? '';
+  return cells;
+}
+
+function csvOf(rows: string[][], headers = HEADERS): string {
+  const quote = (cell: string) => (/[",;\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+  return [headers, ...rows].map((r) => r.map(quote).join(';')).join('\n') + '\n';
+}
+
+async function upload(
+  platform: TestPlatform,
+  token: string,
+  file: { content: string | Buffer; name: string },
+  fields: Record<string, string> = {},
+) {
+  const form = new FormData();
+  form.append('file', new Blob([file.content]), file.name);
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  const response = await fetch(`${platform.baseUrl}/api/orders/upload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe('order upload', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await createTestPlatform({
+      env: { ORDER_UPLOAD_MAX_BYTES: '3000000', ORDER_UPLOAD_MAX_ROWS: '12000' },
+    });
+  });
+  afterAll(() => platform.close());
+
+  const countOrders = async (merchantId: string) =>
+    Number(
+      (
+        await platform.database.db
+          .selectFrom('orders')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('merchant_id', '=', merchantId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('maps messy multilingual headers', () => {
+    expect(normaliseHeader(' Straße ')).toBe('strasse');
+    const mapping = mapColumns([...HEADERS, 'PLZ', 'Vorname/Nachname', 'Notes']);
+    expect(Object.fromEntries(mapping.map((m) => [m.column, m.field]))).toMatchObject({
+      Bestelnummer: 'merchant_reference',
+      Naam: 'customer_name',
+      'E-mailadres': 'customer_email',
+      Straße: 'address_line1',
+      'Code postal': 'postal_code',
+      Woonplaats: 'city',
+      Pays: 'country',
+      Währung: 'currency',
+      Aantal: 'quantity',
+      PLZ: null, // postal_code is already claimed by "Code postal"
+      'Vorname/Nachname': null,
+      Notes: null,
+    });
+  });
+
+  it('dry run returns the mapping, a preview and every row error, writing nothing', async () => {
+    const merchant = await createTestMerchant(platform);
+    const csv = csvOf([
+      row('A-1'),
+      row('A-1', { 9: 'SOCKS', 12: '500' }),
+      row('A-2', { 2: 'not-mail' }),
+      row('A-3', { 11: 'two' }),
+    ]);
+    const res = await upload(
+      platform,
+      merchant.token,
+      { content: csv, name: 'orders.csv' },
+      { dry_run: 'true' },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      dry_run: true,
+      format: 'csv',
+      rows_total: 4,
+      orders_total: 3,
+      upload: null,
+    });
+    expect(res.body.preview).toHaveLength(4);
+    expect(res.body.preview[0]).toMatchObject({
+      row: 2,
+      values: { merchant_reference: 'A-1', quantity: '2' },
+    });
+    expect(res.body.errors).toEqual([
+      { row: 4, column: 'E-mailadres', reason: expect.stringContaining('customer_email') },
+      { row: 5, column: 'Aantal', reason: expect.stringContaining('quantity') },
+    ]);
+    expect(await countOrders(merchant.user.organization.id)).toBe(0);
+  });
+
+  it('creates the valid orders, rejects the bad rows, and does not duplicate on re-upload', async () => {
+    const merchant = await createTestMerchant(platform);
+    const csv = csvOf([
+      row('B-1'),
+      row('B-1', { 9: 'SOCKS', 12: '500' }),
+      row('B-2', { 6: 'XX' }),
+      row('B-3'),
+    ]);
+    const first = await upload(platform, merchant.token, { content: csv, name: 'orders.csv' });
+    expect(first.status).toBe(200);
+    expect(first.body.upload).toMatchObject({
+      status: 'completed',
+      created_count: 2,
+      existing_count: 0,
+      rejected_count: 1,
+      progress: 1,
+    });
+    expect(first.body.errors).toEqual([
+      { row: 4, column: 'Pays', reason: expect.stringContaining('country') },
+    ]);
+    const order = await http(platform.baseUrl, 'GET', '/api/orders?q=B-1', { token: merchant.token });
+    expect(order.body.items[0].items).toHaveLength(2);
+    expect(order.body.items[0].total_minor).toBe(2 * 1999 + 2 * 500);
+
+    const again = await upload(platform, merchant.token, { content: csv, name: 'orders.csv' });
+    expect(again.body.upload).toMatchObject({ created_count: 0, existing_count: 2, rejected_count: 1 });
+    expect(await countOrders(merchant.user.organization.id)).toBe(2);
+
+    const rejected = await http(
+      platform.baseUrl,
+      'GET',
+      `/api/orders/uploads/${first.body.upload.id}/rejected.csv`,
+      {
+        token: merchant.token,
+      },
+    );
+    expect(rejected.status).toBe(200);
+    const lines = String(rejected.body).trim().split('\n');
+    expect(lines[0]).toBe(['row', 'reason', 'column', ...HEADERS].join(','));
+    expect(lines[1]).toMatch(/^4,.*country.*,Pays,B-2,/);
+
+    const status = await http(platform.baseUrl, 'GET', `/api/orders/uploads/${first.body.upload.id}`, {
+      token: merchant.token,
+    });
+    expect(status.body).toMatchObject({ id: first.body.upload.id, status: 'completed', rows_total: 4 });
+
+    const other = await createTestMerchant(platform);
+    const foreign = await http(platform.baseUrl, 'GET', `/api/orders/uploads/${first.body.upload.id}`, {
+      token: other.token,
+    });
+    expect(foreign.status).toBe(404);
+    const foreignCsv = await http(
+      platform.baseUrl,
+      'GET',
+      `/api/orders/uploads/${first.body.upload.id}/rejected.csv`,
+      {
+        token: other.token,
+      },
+    );
+    expect(foreignCsv.status).toBe(404);
+  });
+
+  it('strict creates nothing when one row is bad', async () => {
+    const merchant = await createTestMerchant(platform);
+    const csv = csvOf([row('C-1'), row('C-2'), row('C-3', { 12: '-5' })]);
+    const res = await upload(
+      platform,
+      merchant.token,
+      { content: csv, name: 'orders.csv' },
+      { strict: 'true' },
+    );
+    expect(res.body.upload).toMatchObject({ strict: true, created_count: 0, rejected_count: 1 });
+    expect(res.body.errors).toEqual([expect.objectContaining({ row: 4, column: 'Prix (en centimes)' })]);
+    expect(await countOrders(merchant.user.organization.id)).toBe(0);
+  });
+
+  it('honours a mapping override and names bad options', async () => {
+    const merchant = await createTestMerchant(platform);
+    const headers = HEADERS.map((h) => (h === 'Vervoerder' ? 'Shipper' : h));
+    const csv = csvOf([row('D-1')], headers);
+    const unmapped = await upload(platform, merchant.token, { content: csv, name: 'o.csv' });
+    expect(unmapped.status).toBe(422);
+    expect(unmapped.body.detail).toContain('carrier_code');
+    const mapped = await upload(
+      platform,
+      merchant.token,
+      { content: csv, name: 'o.csv' },
+      { mapping: JSON.stringify({ Shipper: 'carrier_code' }) },
+    );
+    expect(mapped.body.upload).toMatchObject({ created_count: 1 });
+    const bad = await upload(
+      platform,
+      merchant.token,
+      { content: csv, name: 'o.csv' },
+      { mapping: JSON.stringify({ Shipper: 'nope' }) },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('mapping.Shipper');
+  });
+
+  it('imports an XLSX generated with exceljs', async () => {
+    const merchant = await createTestMerchant(platform);
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Bestellungen');
+    sheet.addRow([
+      'Bestellnummer',
+      'Vor- und Nachname',
+      'E-Mail-Adresse',
+      'Anschrift',
+      'PLZ',
+      'Ort',
+      'Land',
+      'Devise',
+      'Transporteur',
+      'Artikelnr',
+      'Bezeichnung',
+      'Menge',
+      'Stückpreis',
+    ]);
+    sheet.addRow([
+      'X-1',
+      'Jürgen Müller',
+      'jm@example.de',
+      'Hauptstraße 1',
+      '10115',
+      'Berlin',
+      'DE',
+      'EUR',
+      'DHL',
+      'MUG',
+      'Tasse',
+      3,
+      899,
+    ]);
+    sheet.addRow([
+      'X-2',
+      'Jürgen Müller',
+      'jm@example.de',
+      'Hauptstraße 1',
+      '10115',
+      'Berlin',
+      'DE',
+      'EUR',
+      'DHL',
+      'MUG',
+      'Tasse',
+      0,
+      899,
+    ]);
+    const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+    const res = await upload(platform, merchant.token, { content: buffer, name: 'bestellungen.bin' });
+    expect(res.status).toBe(200);
+    expect(res.body.format).toBe('xlsx');
+    expect(res.body.upload).toMatchObject({ created_count: 1, rejected_count: 1 });
+    expect(res.body.errors).toEqual([expect.objectContaining({ row: 3, column: 'Menge' })]);
+  });
+
+  it('states the size and row limits', async () => {
+    const merchant = await createTestMerchant(platform);
+    const big = await upload(platform, merchant.token, { content: 'x'.repeat(3_100_000), name: 'big.csv' });
+    expect(big.status).toBe(413);
+    expect(big.body.detail).toContain('3000000 bytes');
+    const rows = Array.from({ length: 12_001 }, (_, i) => row(`R-${i}`));
+    const many = await upload(platform, merchant.token, { content: csvOf(rows), name: 'many.csv' });
+    expect(many.status).toBe(422);
+    expect(many.body.detail).toContain('12000 rows');
+  });
+
+  it('hands a 10,000-row file to the job, which imports it with progress', async () => {
+    const merchant = await createTestMerchant(platform);
+    // 5,000 orders of two lines each; every 1,000th order has a bad e-mail on its first line.
+    const rows = Array.from({ length: 10_000 }, (_, i) => {
+      const order = Math.floor(i / 2);
+      return row(`BIG-${order}`, {
+        2: order % 1000 === 0 ? 'broken' : 'anna@example.nl',
+        9: i % 2 ? 'SOCKS' : 'TSHIRT-M',
+      });
+    });
+    const res = await upload(platform, merchant.token, { content: csvOf(rows), name: 'big.csv' });
+    expect(res.status).toBe(202);
+    expect(res.body.upload).toMatchObject({ status: 'queued', rows_total: 10_000, progress: 0 });
+    const done = await processQueuedUpload(platform.database.db, res.body.upload.id);
+    expect(done).toMatchObject({
+      status: 'completed',
+      created_count: 4995,
+      rejected_count: 10,
+      rows_processed: 10_000,
+    });
+    expect(await countOrders(merchant.user.organization.id)).toBe(4995);
+    const events = await platform.database.db
+      .selectFrom('domain_events')
+      .select('type')
+      .where('resource_id', '=', res.body.upload.id)
+      .execute();
+    expect(events.filter((e) => e.type === 'order_upload.progress').length).toBeGreaterThan(10);
+    expect(events.filter((e) => e.type === 'order_upload.completed')).toHaveLength(1);
+  }, 240_000);
+});
