@@ -171,6 +171,33 @@ export interface IdempotencyKeysTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+export interface IntegrationWebhookDeliveriesTable {
+  id: Generated<string>;
+  integration_id: string;
+  delivery_id: string;
+  topic: string;
+  payload: ColumnType<JsonValue, string, string>;
+  processed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  error: string | null;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface IntegrationsTable {
+  id: Generated<string>;
+  merchant_id: string;
+  provider: string;
+  status: Generated<string>;
+  credentials_sealed: string | null;
+  connected_by: string | null;
+  connected_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_error: string | null;
+  last_sync_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  failure_count: Generated<number>;
+  next_sync_after: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface OrderItemsTable {
   order_id: string;
   position: number;
@@ -297,6 +324,16 @@ export interface PaymentsTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface PlatformOrdersTable {
+  merchant_id: string;
+  provider: string;
+  platform_order_id: string;
+  order_id: string;
+  platform_status: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface PspWebhookEventsTable {
   psp: string;
   event_id: string;
@@ -346,6 +383,20 @@ export interface StreamTicketsTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   expires_at: ColumnType<Date, Date | string, Date | string>;
   used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface SyncRunsTable {
+  id: Generated<string>;
+  integration_id: string;
+  merchant_id: string;
+  provider: string;
+  trigger: string;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  fetched_count: Generated<number>;
+  created_count: Generated<number>;
+  updated_count: Generated<number>;
+  error: string | null;
 }
 
 export interface UserRolesTable {
@@ -421,6 +472,8 @@ export interface Database {
   domain_events: DomainEventsTable;
   email_outbox: EmailOutboxTable;
   idempotency_keys: IdempotencyKeysTable;
+  integration_webhook_deliveries: IntegrationWebhookDeliveriesTable;
+  integrations: IntegrationsTable;
   order_items: OrderItemsTable;
   order_upload_rejections: OrderUploadRejectionsTable;
   order_upload_rows: OrderUploadRowsTable;
@@ -429,12 +482,14 @@ export interface Database {
   organizations: OrganizationsTable;
   payment_sessions: PaymentSessionsTable;
   payments: PaymentsTable;
+  platform_orders: PlatformOrdersTable;
   psp_webhook_events: PspWebhookEventsTable;
   rate_limit_buckets: RateLimitBucketsTable;
   role_permissions: RolePermissionsTable;
   roles: RolesTable;
   sms_outbox: SmsOutboxTable;
   stream_tickets: StreamTicketsTable;
+  sync_runs: SyncRunsTable;
   user_roles: UserRolesTable;
   users: UsersTable;
   webhook_deliveries: WebhookDeliveriesTable;
