@@ -1,0 +1,366 @@
+import { z } from 'zod';
+import { toMinor } from './order-shape';
+import { apiKeyCredentials, clientCredentials, Money, simulateOnlyProvider } from './simple-provider';
+
+const numericSeed = (seed: string) => seed.replace(/\D/g, '').slice(0, 12) || '1';
+
+export const bol = simulateOnlyProvider({
+  id: 'bol',
+  displayName: 'bol.com',
+  credentials: clientCredentials('Retailer API'),
+  setup: {
+    where: 'bol.com Partner Platform → Settings → API settings → Create credentials (client id and secret)',
+    scopes: ['Retailer API v10: orders'],
+    docsUrl: 'https://api.bol.com/retailer/public/Retailer-API/v10/index.html',
+  },
+  shape: z.object({
+    orderId: z.string(),
+    shipmentDetails: z.object({
+      firstName: z.string(),
+      surname: z.string(),
+      streetName: z.string(),
+      houseNumber: z.string(),
+      houseNumberExtension: z.string().nullish(),
+      zipCode: z.string(),
+      city: z.string(),
+      countryCode: z.string(),
+      email: z.string(),
+    }),
+    orderItems: z.array(
+      z.object({
+        offer: z.object({ reference: z.string().nullish() }),
+        product: z.object({ ean: z.string(), title: z.string() }),
+        quantity: z.number().int(),
+        unitPrice: z.number(),
+        cancellationRequest: z.boolean(),
+      }),
+    ),
+  }),
+  toPlain: (o) => {
+    const s = o.shipmentDetails;
+    const cancelled = o.orderItems.every((i) => i.cancellationRequest);
+    return {
+      id: o.orderId,
+      status: cancelled ? 'CANCELLATION_REQUESTED' : 'OPEN',
+      cancelled,
+      reference: o.orderId,
+      name: `${s.firstName} ${s.surname}`,
+      email: s.email,
+      line1: `${s.streetName} ${s.houseNumber}${s.houseNumberExtension ? ` ${s.houseNumberExtension}` : ''}`,
+      postalCode: s.zipCode,
+      city: s.city,
+      country: s.countryCode,
+      currency: 'EUR',
+      shippingMinor: 0,
+      items: o.orderItems.map((i) => ({
+        sku: i.offer.reference || i.product.ean,
+        name: i.product.title,
+        quantity: i.quantity,
+        unitPriceMinor: toMinor(i.unitPrice.toFixed(2)),
+      })),
+    };
+  },
+  sample: (seed) => ({
+    orderId: `A2K8${numericSeed(seed)}`,
+    shipmentDetails: {
+      firstName: 'Finn',
+      surname: 'Meijer',
+      streetName: 'Utrechtseweg',
+      houseNumber: '99',
+      houseNumberExtension: 'A',
+      zipCode: '3702 AA',
+      city: 'Zeist',
+      countryCode: 'NL',
+      email: '2ab3c4d5e6@verkopen.bol.com',
+    },
+    orderItems: [
+      {
+        offer: { reference: 'BOL-LAMP-1' },
+        product: { ean: '8712626055150', title: 'Bureaulamp LED' },
+        quantity: 1,
+        unitPrice: 34.99,
+        cancellationRequest: false,
+      },
+    ],
+  }),
+});
+
+export const picqer = simulateOnlyProvider({
+  id: 'picqer',
+  displayName: 'Picqer',
+  credentials: z.object({
+    subdomain: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9-]+$/),
+    ...apiKeyCredentials('Picqer API key').shape,
+  }),
+  setup: {
+    where: 'Picqer → Settings → API keys → Add API key',
+    scopes: ['orders: read'],
+    docsUrl: 'https://picqer.com/en/api/orders',
+  },
+  webhookSignature: 'picqer-hmac-sha256-base64',
+  shape: z.object({
+    idorder: z.number().int(),
+    orderid: z.string(),
+    reference: z.string().nullish(),
+    status: z.string(),
+    deliveryname: z.string(),
+    deliveryaddress: z.string(),
+    deliveryzipcode: z.string(),
+    deliverycity: z.string(),
+    deliverycountry: z.string(),
+    emailaddress: z.string(),
+    telephone: z.string().nullish(),
+    products: z.array(
+      z.object({ productcode: z.string(), name: z.string(), amount: z.number().int(), price: z.number() }),
+    ),
+  }),
+  toPlain: (o) => ({
+    id: String(o.idorder),
+    status: o.status,
+    cancelled: o.status === 'cancelled',
+    reference: o.reference || o.orderid,
+    name: o.deliveryname,
+    email: o.emailaddress,
+    phone: o.telephone,
+    line1: o.deliveryaddress,
+    postalCode: o.deliveryzipcode,
+    city: o.deliverycity,
+    country: o.deliverycountry,
+    currency: 'EUR',
+    shippingMinor: 0,
+    items: o.products.map((p) => ({
+      sku: p.productcode,
+      name: p.name,
+      quantity: p.amount,
+      unitPriceMinor: toMinor(p.price.toFixed(2)),
+    })),
+  }),
+  sample: (seed) => ({
+    idorder: Number(numericSeed(seed).slice(0, 9)),
+    orderid: `2024${seed}`,
+    reference: null,
+    status: 'processing',
+    deliveryname: 'Tess de Groot',
+    deliveryaddress: 'Breestraat 2',
+    deliveryzipcode: '2311 CS',
+    deliverycity: 'Leiden',
+    deliverycountry: 'NL',
+    emailaddress: 'tess.degroot@example.nl',
+    telephone: null,
+    products: [{ productcode: 'PQ-TEA-50', name: 'Green tea 50 bags', amount: 4, price: 3.49 }],
+  }),
+});
+
+export const sendcloud = simulateOnlyProvider({
+  id: 'sendcloud',
+  displayName: 'Sendcloud',
+  credentials: z.object({ public_key: z.string().trim().min(8), secret_key: z.string().trim().min(8) }),
+  setup: {
+    where: 'Sendcloud panel → Settings → Integrations → Sendcloud API → Connect (public and secret key)',
+    scopes: ['orders'],
+    docsUrl: 'https://api.sendcloud.dev/docs/sendcloud-public-api/orders',
+  },
+  webhookSignature: 'sendcloud-hmac-sha256-hex',
+  shape: z.object({
+    id: z.coerce.string(),
+    order_number: z.string(),
+    order_status: z.object({ code: z.string() }),
+    currency: z.string(),
+    shipping_address: z.object({
+      name: z.string(),
+      address_line_1: z.string(),
+      house_number: z.string().nullish(),
+      postal_code: z.string(),
+      city: z.string(),
+      country_code: z.string(),
+      email: z.string(),
+      phone_number: z.string().nullish(),
+    }),
+    shipping_price: z.object({ value: Money }),
+    order_items: z.array(
+      z.object({
+        sku: z.string(),
+        name: z.string(),
+        quantity: z.number().int(),
+        unit_price: z.object({ value: Money }),
+      }),
+    ),
+  }),
+  toPlain: (o) => {
+    const a = o.shipping_address;
+    return {
+      id: o.id,
+      status: o.order_status.code,
+      cancelled: o.order_status.code === 'cancelled',
+      reference: o.order_number,
+      name: a.name,
+      email: a.email,
+      phone: a.phone_number,
+      line1: [a.address_line_1, a.house_number].filter(Boolean).join(' '),
+      postalCode: a.postal_code,
+      city: a.city,
+      country: a.country_code,
+      currency: o.currency,
+      shippingMinor: toMinor(o.shipping_price.value),
+      items: o.order_items.map((i) => ({
+        sku: i.sku,
+        name: i.name,
+        quantity: i.quantity,
+        unitPriceMinor: toMinor(i.unit_price.value),
+      })),
+    };
+  },
+  sample: (seed) => ({
+    id: numericSeed(seed),
+    order_number: `SC-${seed}`,
+    order_status: { code: 'fulfilled_by_merchant' },
+    currency: 'EUR',
+    shipping_address: {
+      name: 'Milan Vos',
+      address_line_1: 'Hoogstraat',
+      house_number: '21',
+      postal_code: '5611 JR',
+      city: 'Eindhoven',
+      country_code: 'NL',
+      email: 'milan.vos@example.nl',
+      phone_number: '+31401234567',
+    },
+    shipping_price: { value: '5.50' },
+    order_items: [{ sku: 'SC-BOOK-1', name: 'Cookbook', quantity: 1, unit_price: { value: '27.50' } }],
+  }),
+});
+
+const AmazonOrder = z.object({
+  AmazonOrderId: z.string(),
+  OrderStatus: z.string(),
+  BuyerInfo: z.object({ BuyerEmail: z.string() }),
+  ShippingAddress: z.object({
+    Name: z.string(),
+    AddressLine1: z.string(),
+    AddressLine2: z.string().nullish(),
+    PostalCode: z.string(),
+    City: z.string(),
+    CountryCode: z.string(),
+    Phone: z.string().nullish(),
+  }),
+  OrderTotal: z.object({ CurrencyCode: z.string() }),
+  // GET /orders/v0/orders/{id}/orderItems, fetched with the order.
+  OrderItems: z.array(
+    z.object({
+      SellerSKU: z.string(),
+      Title: z.string(),
+      QuantityOrdered: z.number().int(),
+      ItemPrice: z.object({ Amount: Money }),
+      ShippingPrice: z.object({ Amount: Money }).nullish(),
+    }),
+  ),
+});
+
+const AMAZON_MARKETS = [
+  {
+    id: 'amazon_nl',
+    country: 'NL',
+    host: 'amazon.nl',
+    marketplaceId: 'A1805IZSGTT6HS',
+    city: ['Den Haag', '2511 CV', 'Lange Voorhout 9'],
+  },
+  {
+    id: 'amazon_de',
+    country: 'DE',
+    host: 'amazon.de',
+    marketplaceId: 'A1PA6795UKMFR9',
+    city: ['München', '80331', 'Marienplatz 8'],
+  },
+  {
+    id: 'amazon_fr',
+    country: 'FR',
+    host: 'amazon.fr',
+    marketplaceId: 'A13V1IB3VIYZZH',
+    city: ['Paris', '75004', '1 Rue de Rivoli'],
+  },
+  {
+    id: 'amazon_it',
+    country: 'IT',
+    host: 'amazon.it',
+    marketplaceId: 'APJ6JRA9NG5V4',
+    city: ['Milano', '20121', 'Via Dante 7'],
+  },
+  {
+    id: 'amazon_es',
+    country: 'ES',
+    host: 'amazon.es',
+    marketplaceId: 'A1RKKUPIHCS9HS',
+    city: ['Madrid', '28013', 'Calle Mayor 1'],
+  },
+] as const;
+
+export const amazonMarkets = AMAZON_MARKETS.map((market) =>
+  simulateOnlyProvider({
+    id: market.id,
+    displayName: `Amazon ${market.country}`,
+    credentials: z.object({
+      ...clientCredentials('Login with Amazon (LWA)').shape,
+      refresh_token: z.string().trim().startsWith('Atzr|'),
+      seller_id: z.string().trim().min(6),
+    }),
+    setup: {
+      where: `Seller Central (${market.host}) → Apps and Services → Develop Apps → add an SP-API app and authorize it (marketplace ${market.marketplaceId})`,
+      scopes: ['Orders API', 'Direct-to-Consumer Delivery (PII for the shipping address)'],
+      docsUrl: 'https://developer-docs.amazon.com/sp-api/docs/orders-api-v0-reference',
+    },
+    shape: AmazonOrder,
+    toPlain: (o) => {
+      const a = o.ShippingAddress;
+      return {
+        id: o.AmazonOrderId,
+        status: o.OrderStatus,
+        cancelled: o.OrderStatus === 'Canceled',
+        reference: o.AmazonOrderId,
+        name: a.Name,
+        email: o.BuyerInfo.BuyerEmail,
+        phone: a.Phone,
+        line1: a.AddressLine1,
+        line2: a.AddressLine2,
+        postalCode: a.PostalCode,
+        city: a.City,
+        country: a.CountryCode,
+        currency: o.OrderTotal.CurrencyCode,
+        shippingMinor: o.OrderItems.reduce((sum, i) => sum + toMinor(i.ShippingPrice?.Amount ?? 0), 0),
+        // Amazon's ItemPrice is the line total, not the unit price.
+        items: o.OrderItems.map((i) => ({
+          sku: i.SellerSKU,
+          name: i.Title,
+          quantity: i.QuantityOrdered,
+          unitPriceMinor: Math.round(toMinor(i.ItemPrice.Amount) / i.QuantityOrdered),
+        })),
+      };
+    },
+    sample: (seed) => ({
+      AmazonOrderId: `402-${numericSeed(seed).padStart(7, '0').slice(0, 7)}-${numericSeed(seed).padStart(7, '0').slice(-7)}`,
+      OrderStatus: 'Unshipped',
+      BuyerInfo: { BuyerEmail: 'x7k2m9p4q1@marketplace.amazon.de' },
+      ShippingAddress: {
+        Name: 'Alex Weber',
+        AddressLine1: market.city[2],
+        AddressLine2: null,
+        PostalCode: market.city[1],
+        City: market.city[0],
+        CountryCode: market.country,
+        Phone: null,
+      },
+      OrderTotal: { CurrencyCode: 'EUR' },
+      OrderItems: [
+        {
+          SellerSKU: 'AMZ-KETTLE-1',
+          Title: 'Electric kettle 1.7 l',
+          QuantityOrdered: 2,
+          ItemPrice: { Amount: '59.98' },
+          ShippingPrice: { Amount: '0.00' },
+        },
+      ],
+    }),
+  }),
+);

@@ -1,0 +1,54 @@
+import type { CreateOrderInput } from '../../orders/schemas';
+
+/** Decimal money as platforms send it ("19.99", 19.99) in minor units, without floating-point drift. */
+export function toMinor(amount: string | number, fractionDigits = 2): number {
+  const [whole = '0', fraction = ''] = String(amount).trim().split('.');
+  const padded = (fraction + '0'.repeat(fractionDigits)).slice(0, fractionDigits);
+  const sign = whole.startsWith('-') ? -1 : 1;
+  return sign * (Math.abs(Number(whole)) * 10 ** fractionDigits + Number(padded || '0'));
+}
+
+export interface PlainOrder {
+  reference: string;
+  name: string;
+  email: string;
+  phone?: string | null;
+  line1: string;
+  line2?: string | null;
+  postalCode: string;
+  city: string;
+  country: string;
+  currency: string;
+  shippingMinor: number;
+  carrierCode?: string;
+  items: Array<{ sku: string; name: string; quantity: number; unitPriceMinor: number }>;
+}
+
+/** Platform orders become IPAY orders under a reference prefixed by the provider, so shops never collide. */
+export function toCreateOrderInput(provider: string, order: PlainOrder): CreateOrderInput {
+  return {
+    merchant_reference: `${provider}-${order.reference}`.slice(0, 100),
+    customer: {
+      name: order.name,
+      email: order.email,
+      phone: order.phone || null,
+      address: {
+        line1: order.line1,
+        line2: order.line2 || null,
+        postal_code: order.postalCode,
+        city: order.city,
+        country: order.country,
+      },
+    },
+    items: order.items.map((item) => ({
+      sku: item.sku,
+      name: item.name,
+      quantity: item.quantity,
+      unit_price_minor: item.unitPriceMinor,
+    })),
+    currency: order.currency,
+    carrier_code: order.carrierCode ?? 'POSTNL',
+    ipay_flag: true,
+    shipping_minor: order.shippingMinor,
+  };
+}

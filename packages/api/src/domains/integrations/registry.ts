@@ -1,0 +1,66 @@
+import { AppError } from '../../errors/app-error';
+import { amazonMarkets, bol, picqer, sendcloud } from './providers/marketplaces';
+import { flatMarketplaces } from './providers/more-marketplaces';
+import {
+  bigcommerce,
+  lightspeed,
+  magento,
+  nopcommerce,
+  odoo,
+  opencart,
+  prestashop,
+  shopware,
+} from './providers/shop-platforms';
+import { shopify } from './providers/shopify';
+import type { ProviderDefinition } from './providers/types';
+import { woocommerce } from './providers/woocommerce';
+
+/** Every shop platform, marketplace and fulfilment tool merchants connect; adding one is adding an entry. */
+export const PROVIDERS: readonly ProviderDefinition[] = [
+  shopify,
+  woocommerce,
+  prestashop,
+  magento,
+  shopware,
+  bigcommerce,
+  lightspeed,
+  bol,
+  picqer,
+  odoo,
+  ...flatMarketplaces.slice(0, 2),
+  ...amazonMarkets,
+  ...flatMarketplaces.slice(2),
+  opencart,
+  nopcommerce,
+  sendcloud,
+];
+
+const BY_ID = new Map(PROVIDERS.map((provider) => [provider.id, provider]));
+
+export function findProvider(id: string): ProviderDefinition | undefined {
+  return BY_ID.get(id);
+}
+
+export function getProvider(id: string): ProviderDefinition {
+  const provider = BY_ID.get(id);
+  if (!provider) {
+    throw new AppError(
+      'not_found',
+      `Unknown provider ${id}. Valid providers: ${[...BY_ID.keys()].join(', ')}.`,
+      {
+        errors: [
+          {
+            field: 'provider',
+            message: `must be one of ${[...BY_ID.keys()].join(', ')}`,
+            code: 'unknown_provider',
+          },
+        ],
+      },
+    );
+  }
+  return provider;
+}
+
+export function capabilitiesOf(provider: ProviderDefinition) {
+  return { live: Boolean(provider.client), webhook: Boolean(provider.webhookSecret), simulate: true };
+}
