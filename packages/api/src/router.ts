@@ -5,6 +5,7 @@ import { ordersRouter } from './domains/orders/router';
 import { paymentSessionsRouter } from './domains/payment-sessions/router';
 import { notificationsRouter } from './domains/notifications/router';
 import { eventsRouter } from './domains/events/router';
+import { integrationsRouter } from './domains/integrations/router';
 import { rbacRouter } from './domains/rbac/router';
 import { webhooksRouter } from './domains/webhooks/router';
 import { router } from './trpc/init';
@@ -20,6 +21,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   events: eventsRouter,
   benefitCards: benefitCardsRouter,
+  integrations: integrationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,242 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestMerchant,
+  createTestPlatform,
+  http,
+  sendJson,
+  startFakeServer,
+  type FakeServer,
+  type TestPlatform,
+} from '../../testing';
+import { getProvider } from './registry';
+
+const SHOPIFY_TOKEN = 'shpat_test_0123456789abcdef';
+const WOO_KEY = 'ck_0123456789abcdef';
+const WOO_SECRET = 'cs_0123456789abcdef';
+
+let platform: TestPlatform;
+let shopify: FakeServer;
+let woo: FakeServer;
+let shopifyOrders: unknown[];
+
+function shopifyOrder(id: number, overrides: Record<string, unknown> = {}) {
+  return { ...(getProvider('shopify').sampleOrder(String(id)) as object), id, ...overrides };
+}
+
+beforeAll(async () => {
+  platform = await createTestPlatform({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
+  shopifyOrders = [shopifyOrder(1001), shopifyOrder(1002)];
+  // Shopify Admin REST: the token in X-Shopify-Access-Token, errors as { errors }.
+  shopify = await startFakeServer((request, response) => {
+    if (request.headers['x-shopify-access-token'] !== SHOPIFY_TOKEN) {
+      return sendJson(response, 401, {
+        errors: '[API] Invalid API key or access token (unrecognized login or wrong password)',
+      });
+    }
+    if (request.path === '/admin/api/2024-10/shop.json')
+      return sendJson(response, 200, { shop: { id: 1, name: 'Fake' } });
+    if (request.path === '/admin/api/2024-10/orders.json?status=any&limit=50') {
+      return sendJson(response, 200, { orders: shopifyOrders });
+    }
+    sendJson(response, 404, { errors: 'Not Found' });
+  });
+  // WooCommerce REST v3 over Basic auth; errors as { code, message }.
+  woo = await startFakeServer((request, response) => {
+    const expected = `Basic ${Buffer.from(`${WOO_KEY}:${WOO_SECRET}`).toString('base64')}`;
+    if (request.headers.authorization !== expected) {
+      return sendJson(response, 401, {
+        code: 'woocommerce_rest_cannot_view',
+        message: 'Sorry, you cannot list resources.',
+      });
+    }
+    if (request.path === '/wp-json/wc/v3/system_status') return sendJson(response, 200, { environment: {} });
+    if (request.path === '/wp-json/wc/v3/orders?per_page=50') {
+      return sendJson(response, 200, [getProvider('woocommerce').sampleOrder('501')]);
+    }
+    sendJson(response, 404, { code: 'rest_no_route', message: 'No route was found' });
+  });
+});
+
+afterAll(async () => {
+  await shopify.close();
+  await woo.close();
+  await platform.close();
+});
+
+const shopifyCredentials = (token = SHOPIFY_TOKEN) => ({
+  shop: 'fake-shop',
+  access_token: token,
+  api_secret: 'shpss_0123456789abcdef',
+  base_url: shopify.url,
+});
+
+describe('integrations', () => {
+  it('lists every provider with this merchant state, not connected by default', async () => {
+    const merchant = await createTestMerchant(platform);
+    const response = await http(platform.baseUrl, 'GET', '/api/integrations/status', {
+      token: merchant.token,
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.items).toHaveLength(28);
+    expect(response.body.items[0]).toMatchObject({
+      provider: 'shopify',
+      status: 'not_connected',
+      capabilities: { live: true },
+    });
+  });
+
+  it('answers an unknown provider with a 404 problem listing the valid ones', async () => {
+    const merchant = await createTestMerchant(platform);
+    const response = await http(platform.baseUrl, 'GET', '/api/integrations/ebay', { token: merchant.token });
+    expect(response.status).toBe(404);
+    expect(response.body.detail).toContain('shopify, woocommerce');
+  });
+
+  it('shows setup info with the credential fields', async () => {
+    const merchant = await createTestMerchant(platform);
+    const response = await http(platform.baseUrl, 'GET', '/api/integrations/shopify/setup-info', {
+      token: merchant.token,
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.scopes).toEqual(['read_orders']);
+    expect(response.body.credentials_schema.properties).toHaveProperty('access_token');
+  });
+
+  it('refuses Shopify credentials the shop rejects and stores nothing', async () => {
+    const merchant = await createTestMerchant(platform);
+    const response = await http(platform.baseUrl, 'POST', '/api/integrations/shopify/connect', {
+      token: merchant.token,
+      body: { credentials: shopifyCredentials('shpat_wrong_token_value') },
+    });
+    expect(response.status).toBe(422);
+    expect(response.body.detail).toContain('Invalid API key');
+    expect(
+      await platform.database.db
+        .selectFrom('integrations')
+        .selectAll()
+        .where('merchant_id', '=', merchant.user.organization.id)
+        .execute(),
+    ).toEqual([]);
+  });
+
+  it('names the bad credential field', async () => {
+    const merchant = await createTestMerchant(platform);
+    const response = await http(platform.baseUrl, 'POST', '/api/integrations/woocommerce/connect', {
+      token: merchant.token,
+      body: { credentials: { store_url: woo.url, consumer_key: 'nope', consumer_secret: WOO_SECRET } },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0].field).toBe('credentials.consumer_key');
+  });
+
+  it('connects Shopify, seals the credentials, and syncing twice creates no duplicates', async () => {
+    const merchant = await createTestMerchant(platform);
+    const connect = await http(platform.baseUrl, 'POST', '/api/integrations/shopify/connect', {
+      token: merchant.token,
+      body: { credentials: shopifyCredentials() },
+    });
+    expect(connect.status).toBe(200);
+    expect(connect.body.status).toBe('connected');
+    expect(JSON.stringify(connect.body)).not.toContain(SHOPIFY_TOKEN);
+    const row = await platform.database.db
+      .selectFrom('integrations')
+      .select('credentials_sealed')
+      .where('merchant_id', '=', merchant.user.organization.id)
+      .executeTakeFirstOrThrow();
+    expect(row.credentials_sealed).toMatch(/^v1:/);
+    expect(row.credentials_sealed).not.toContain(SHOPIFY_TOKEN);
+
+    const first = await http(platform.baseUrl, 'POST', '/api/integrations/shopify/sync', {
+      token: merchant.token,
+    });
+    expect(first.body).toMatchObject({ fetched: 2, created: 2, updated: 0, rejected: 0 });
+    const second = await http(platform.baseUrl, 'POST', '/api/integrations/shopify/sync', {
+      token: merchant.token,
+    });
+    expect(second.body).toMatchObject({ fetched: 2, created: 0, updated: 0, unchanged: 2 });
+
+    const orders = await http(platform.baseUrl, 'GET', '/api/orders?q=shopify-', { token: merchant.token });
+    expect(orders.body.items.map((o: { merchant_reference: string }) => o.merchant_reference).sort()).toEqual(
+      ['shopify-1001', 'shopify-1002'],
+    );
+    const order = orders.body.items.find(
+      (o: { merchant_reference: string }) => o.merchant_reference === 'shopify-1001',
+    );
+    expect(order).toMatchObject({
+      items_total_minor: 4993,
+      shipping_minor: 495,
+      total_minor: 5488,
+      currency: 'EUR',
+    });
+  });
+
+  it('follows a cancellation in the shop instead of creating a new order', async () => {
+    const merchant = await createTestMerchant(platform);
+    shopifyOrders = [shopifyOrder(2001)];
+    await http(platform.baseUrl, 'POST', '/api/integrations/shopify/connect', {
+      token: merchant.token,
+      body: { credentials: shopifyCredentials() },
+    });
+    await http(platform.baseUrl, 'POST', '/api/integrations/shopify/sync', { token: merchant.token });
+    shopifyOrders = [shopifyOrder(2001, { cancelled_at: '2026-11-25T10:00:00Z' })];
+    const resync = await http(platform.baseUrl, 'POST', '/api/integrations/shopify/sync', {
+      token: merchant.token,
+    });
+    expect(resync.body).toMatchObject({ created: 0, updated: 1 });
+    const orders = await http(platform.baseUrl, 'GET', '/api/orders?q=shopify-2001', {
+      token: merchant.token,
+    });
+    expect(orders.body.items).toHaveLength(1);
+    expect(orders.body.items[0]).toMatchObject({
+      status: 'CANCELLED',
+      cancel_reason: 'Cancelled in Shopify',
+    });
+  });
+
+  it('connects WooCommerce with Basic auth and syncs without duplicates', async () => {
+    const merchant = await createTestMerchant(platform);
+    const credentials = { store_url: woo.url, consumer_key: WOO_KEY, consumer_secret: WOO_SECRET };
+    const bad = await http(platform.baseUrl, 'POST', '/api/integrations/woocommerce/connect', {
+      token: merchant.token,
+      body: { credentials: { ...credentials, consumer_secret: 'cs_wrong' } },
+    });
+    expect(bad.status).toBe(422);
+    const good = await http(platform.baseUrl, 'POST', '/api/integrations/woocommerce/connect', {
+      token: merchant.token,
+      body: { credentials },
+    });
+    expect(good.body.status).toBe('connected');
+    expect(
+      (await http(platform.baseUrl, 'POST', '/api/integrations/woocommerce/sync', { token: merchant.token }))
+        .body,
+    ).toMatchObject({ created: 1 });
+    expect(
+      (await http(platform.baseUrl, 'POST', '/api/integrations/woocommerce/sync', { token: merchant.token }))
+        .body,
+    ).toMatchObject({ created: 0, unchanged: 1 });
+    const disconnected = await http(platform.baseUrl, 'POST', '/api/integrations/woocommerce/disconnect', {
+      token: merchant.token,
+    });
+    expect(disconnected.body.status).toBe('not_connected');
+  });
+
+  it('simulates a sample order through the mapping, without credentials', async () => {
+    const merchant = await createTestMerchant(platform);
+    const response = await http(platform.baseUrl, 'POST', '/api/integrations/amazon_de/simulate', {
+      token: merchant.token,
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.outcome).toBe('created');
+    expect(response.body.order).toMatchObject({ status: 'OPEN', items_total_minor: 5998 });
+    expect(response.body.order.customer.address.country).toBe('DE');
+  });
+
+  it('refuses to connect a simulate-only provider', async () => {
+    const merchant = await createTestMerchant(platform);
+    const response = await http(platform.baseUrl, 'POST', '/api/integrations/temu/connect', {
+      token: merchant.token,
+      body: { credentials: {} },
+    });
+    expect(response.status).toBe(422);
+  });
+});

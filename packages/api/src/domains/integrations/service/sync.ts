@@ -1,0 +1,153 @@
+import type { Db } from '@ipay/db';
+import { sql } from 'kysely';
+import { AppError } from '../../../errors/app-error';
+import type { Actor } from '../../auth/service';
+import { getProvider } from '../registry';
+import type { ProviderDefinition } from '../providers/types';
+import type { SyncResult } from '../schemas';
+import type { ShopApiSettings } from '../shop-api';
+import { findIntegration, openCredentials, shopFailureMessage, type IntegrationRow } from './connection';
+import { importPlatformOrder } from './import-order';
+import { merchantIdOf } from './merchant';
+
+export const SYNC_LIMIT = 50;
+const BASE_BACKOFF_MS = 15 * 60_000;
+const MAX_BACKOFF_MS = 24 * 60 * 60_000;
+
+export type SyncTrigger = 'manual' | 'schedule' | 'run_now';
+
+/** 15 minutes after the first failure, doubling up to a day: a broken shop is not asked every 15 minutes. */
+export function backoffAfter(failureCount: number): number {
+  return Math.min(BASE_BACKOFF_MS * 2 ** Math.max(0, failureCount - 1), MAX_BACKOFF_MS);
+}
+
+export type SyncOutcome = { ok: true; result: SyncResult } | { ok: false; error: string };
+
+async function importAll(db: Db, actor: Actor, provider: ProviderDefinition, rawOrders: unknown[]) {
+  const counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  for (const raw of rawOrders) {
+    let mapped;
+    try {
+      mapped = provider.mapOrder(raw);
+    } catch {
+      counts.rejected += 1;
+      continue;
+    }
+    try {
+      // One transaction per order: one bad order does not undo the others.
+      const { outcome } = await db
+        .transaction()
+        .execute((trx) => importPlatformOrder(trx, { actor, provider, mapped }));
+      counts[outcome] += 1;
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      counts.rejected += 1;
+    }
+  }
+  return counts;
+}
+
+/**
+ * Pulls the latest orders of one connected integration and upserts them, recording the run in sync_runs.
+ * A provider failure marks the integration `error` with the provider's message and backs it off; the next
+ * successful run clears both.
+ */
+export async function runSync(
+  db: Db,
+  request: {
+    integration: IntegrationRow;
+    actor: Actor;
+    trigger: SyncTrigger;
+    settings: ShopApiSettings;
+    encryptionKey: Buffer;
+  },
+): Promise<SyncOutcome> {
+  const { integration, actor } = request;
+  const provider = getProvider(integration.provider);
+  const run = await db
+    .insertInto('sync_runs')
+    .values({
+      integration_id: integration.id,
+      merchant_id: integration.merchant_id,
+      provider: provider.id,
+      trigger: request.trigger,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  let fetched: unknown[];
+  try {
+    const client = provider.client?.(
+      openCredentials(provider, integration, request.encryptionKey),
+      request.settings,
+    );
+    if (!client) throw new AppError('conflict', `${provider.displayName} has no live API client.`);
+    fetched = await client.recentOrders(SYNC_LIMIT);
+  } catch (error) {
+    const message = shopFailureMessage(provider, error);
+    if (!message) throw error;
+    await recordFailure(db, { integration, runId: run.id, message });
+    return { ok: false, error: message };
+  }
+  const counts = await importAll(db, actor, provider, fetched);
+  await db
+    .updateTable('sync_runs')
+    .set({
+      finished_at: sql<Date>`now()`,
+      fetched_count: fetched.length,
+      created_count: counts.created,
+      updated_count: counts.updated,
+    })
+    .where('id', '=', run.id)
+    .execute();
+  await db
+    .updateTable('integrations')
+    .set({
+      status: 'connected',
+      last_error: null,
+      failure_count: 0,
+      next_sync_after: null,
+      last_sync_at: sql<Date>`now()`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', integration.id)
+    .execute();
+  return { ok: true, result: { provider: provider.id, fetched: fetched.length, ...counts } };
+}
+
+async function recordFailure(
+  db: Db,
+  failure: { integration: IntegrationRow; runId: string; message: string },
+) {
+  const failures = failure.integration.failure_count + 1;
+  await db
+    .updateTable('sync_runs')
+    .set({ finished_at: sql<Date>`now()`, error: failure.message })
+    .where('id', '=', failure.runId)
+    .execute();
+  await db
+    .updateTable('integrations')
+    .set({
+      status: 'error',
+      last_error: failure.message,
+      failure_count: failures,
+      next_sync_after: new Date(Date.now() + backoffAfter(failures)),
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', failure.integration.id)
+    .execute();
+}
+
+/** POST …/sync: the merchant's own sync, now; a provider failure is a 503 carrying the provider's message. */
+export async function syncIntegrationNow(
+  db: Db,
+  request: { actor: Actor; provider: string; settings: ShopApiSettings; encryptionKey: Buffer },
+): Promise<SyncResult> {
+  const provider = getProvider(request.provider);
+  const integration = await findIntegration(db, merchantIdOf(request.actor), provider.id);
+  if (!integration?.credentials_sealed) {
+    throw new AppError('conflict', `${provider.displayName} is not connected: POST …/connect first.`);
+  }
+  const outcome = await runSync(db, { ...request, integration, trigger: 'manual' });
+  if (!outcome.ok) throw new AppError('service_unavailable', outcome.error);
+  return outcome.result;
+}
