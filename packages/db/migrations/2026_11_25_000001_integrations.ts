@@ -41,20 +41,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('platform_orders_pkey', ['merchant_id', 'provider', 'platform_order_id'])
     .execute();
 
-  // Inbound shop webhooks by the provider's delivery id: a repeat is acknowledged and not processed again.
-  await db.schema
-    .createTable('integration_webhook_deliveries')
-    .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn('integration_id', 'uuid', (c) => c.notNull().references('integrations.id').onDelete('cascade'))
-    .addColumn('delivery_id', 'text', (c) => c.notNull())
-    .addColumn('topic', 'text', (c) => c.notNull())
-    .addColumn('payload', 'jsonb', (c) => c.notNull())
-    .addColumn('processed_at', 'timestamptz')
-    .addColumn('error', 'text')
-    .addColumn('received_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addUniqueConstraint('integration_webhook_deliveries_key', ['integration_id', 'delivery_id'])
-    .execute();
-
   await db.schema
     .createTable('sync_runs')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
@@ -78,7 +64,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('sync_runs').execute();
-  await db.schema.dropTable('integration_webhook_deliveries').execute();
   await db.schema.dropTable('platform_orders').execute();
   await db.schema.dropTable('integrations').execute();
 }

@@ -171,17 +171,6 @@ export interface IdempotencyKeysTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
-export interface IntegrationWebhookDeliveriesTable {
-  id: Generated<string>;
-  integration_id: string;
-  delivery_id: string;
-  topic: string;
-  payload: ColumnType<JsonValue, string, string>;
-  processed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-  error: string | null;
-  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
-}
-
 export interface IntegrationsTable {
   id: Generated<string>;
   merchant_id: string;
@@ -472,7 +461,6 @@ export interface Database {
   domain_events: DomainEventsTable;
   email_outbox: EmailOutboxTable;
   idempotency_keys: IdempotencyKeysTable;
-  integration_webhook_deliveries: IntegrationWebhookDeliveriesTable;
   integrations: IntegrationsTable;
   order_items: OrderItemsTable;
   order_upload_rejections: OrderUploadRejectionsTable;
