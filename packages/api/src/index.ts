@@ -19,6 +19,8 @@ export { createPlatformAdmin } from './domains/auth/service';
 export { CreateAdminInput } from './domains/auth/schemas';
 export { processQueuedUpload } from './domains/orders/upload/service';
 export { expireOverdueSessions } from './domains/payment-sessions/service/expire-sessions';
+export { enqueueSyncs, runScheduledSync } from './domains/scheduler/service';
+export { getProvider } from './domains/integrations/registry';
 export { purgeExpiredIdempotencyKeys } from './platform/idempotency';
 export { purgeExpiredRateLimitBuckets } from './platform/rate-limit';
 export { addJob, listJobs, retryJob } from './domains/jobs/service';

@@ -7,6 +7,7 @@ import { notificationsRouter } from './domains/notifications/router';
 import { eventsRouter } from './domains/events/router';
 import { integrationsRouter } from './domains/integrations/router';
 import { rbacRouter } from './domains/rbac/router';
+import { schedulerRouter } from './domains/scheduler/router';
 import { webhooksRouter } from './domains/webhooks/router';
 import { router } from './trpc/init';
 
@@ -22,6 +23,7 @@ export const appRouter = router({
   events: eventsRouter,
   benefitCards: benefitCardsRouter,
   integrations: integrationsRouter,
+  scheduler: schedulerRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,7 @@ import * as eventStream from './2026_11_23_100000_event_stream';
 import * as benefitCards from './2026_11_24_000001_benefit_cards';
 import * as orderUploads from './2026_11_24_000002_order_uploads';
 import * as integrations from './2026_11_25_000001_integrations';
+import * as schedulerPasses from './2026_11_25_000002_scheduler_passes';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_24_000001_benefit_cards': benefitCards,
   '2026_11_24_000002_order_uploads': orderUploads,
   '2026_11_25_000001_integrations': integrations,
+  '2026_11_25_000002_scheduler_passes': schedulerPasses,
 };

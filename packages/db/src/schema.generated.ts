@@ -354,6 +354,14 @@ export interface RolesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface SchedulerPassesTable {
+  id: Generated<string>;
+  trigger: string;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  syncs_enqueued: number;
+  backing_off: number;
+}
+
 export interface SmsOutboxTable {
   id: Generated<string>;
   to: string;
@@ -475,6 +483,7 @@ export interface Database {
   rate_limit_buckets: RateLimitBucketsTable;
   role_permissions: RolePermissionsTable;
   roles: RolesTable;
+  scheduler_passes: SchedulerPassesTable;
   sms_outbox: SmsOutboxTable;
   stream_tickets: StreamTicketsTable;
   sync_runs: SyncRunsTable;

@@ -10,6 +10,11 @@ interface Schedule {
 
 const SCHEDULES: Schedule[] = [
   {
+    task: 'integrations.schedule-syncs',
+    match: '*/15 * * * *',
+    identifier: 'integration-syncs-every-15-minutes',
+  },
+  {
     task: 'payment-sessions.expire-overdue',
     match: '*/5 * * * *',
     identifier: 'expire-sessions-every-5-minutes',

@@ -3,6 +3,8 @@ import type { TaskList } from 'graphile-worker';
 import { benefitCardsDeliverCard } from './tasks/benefit-cards-deliver-card';
 import { benefitCardsProcessOrder } from './tasks/benefit-cards-process-order';
 import { eventsDispatch } from './tasks/events-dispatch';
+import { integrationsScheduleSyncs } from './tasks/integrations-schedule-syncs';
+import { integrationsSync } from './tasks/integrations-sync';
 import { maintenancePurgeExpired } from './tasks/maintenance-purge-expired';
 import { notificationsSendEmail } from './tasks/notifications-send-email';
 import { ordersProcessUpload } from './tasks/orders-process-upload';
@@ -14,6 +16,8 @@ import { webhooksDeliver } from './tasks/webhooks-deliver';
 const HANDLERS: { [N in JobName]: TaskHandler<N> } = {
   'events.dispatch': eventsDispatch,
   'payment-sessions.expire-overdue': paymentSessionsExpireOverdue,
+  'integrations.schedule-syncs': integrationsScheduleSyncs,
+  'integrations.sync': integrationsSync,
   'maintenance.purge-expired': maintenancePurgeExpired,
   'webhooks.deliver': webhooksDeliver,
   'notifications.send-email': notificationsSendEmail,

@@ -113,6 +113,7 @@ describe('worker tasks', () => {
 
   it('schedules the hourly purge in the crontab', () => {
     expect(cronItems().map((item) => item.task)).toEqual([
+      'integrations.schedule-syncs',
       'payment-sessions.expire-overdue',
       'maintenance.purge-expired',
     ]);

@@ -18,6 +18,15 @@ export const JOB_CATALOGUE = {
     description: 'Expires pending payment sessions past their expiry and announces session.expired',
     payload: z.object({}).strict(),
   },
+  'integrations.schedule-syncs': {
+    description:
+      'The 15-minute scheduler pass: one integrations.sync job per connected integration that is not backing off',
+    payload: z.object({}).strict(),
+  },
+  'integrations.sync': {
+    description: "Pulls one integration's recent orders and upserts them, recording the run in the sync log",
+    payload: z.object({ integrationId: z.uuid(), trigger: z.enum(['schedule', 'run_now']) }).strict(),
+  },
   'maintenance.purge-expired': {
     description: 'Deletes expired idempotency keys, rate-limit windows and event-stream tickets',
     payload: z.object({}).strict(),

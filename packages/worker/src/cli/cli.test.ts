@@ -62,7 +62,7 @@ describe('the operators’ CLI', () => {
     const unknown = await runCli(['jobs', 'add', 'orders.explode'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(
-      'unknown task; known tasks: events.dispatch, payment-sessions.expire-overdue, maintenance.purge-expired',
+      'unknown task; known tasks: events.dispatch, payment-sessions.expire-overdue, integrations.schedule-syncs',
     );
     const badPayload = await runCli(['jobs', 'add', 'events.dispatch', '{"eventId":"not-a-uuid"}'], env);
     expect(badPayload.code).toBe(2);

@@ -1,0 +1,16 @@
+import { runScheduledSync } from '@ipay/api';
+import type { TaskHandler } from './task-context';
+
+export const integrationsSync: TaskHandler<'integrations.sync'> = async (
+  payload,
+  { db, config, encryptionKey, logger },
+) => {
+  const outcome = await runScheduledSync(db, {
+    ...payload,
+    settings: { allowPrivateUrls: config.webhooks.allowPrivateUrls },
+    encryptionKey,
+  });
+  // A provider failure is recorded on the integration (status, backoff, sync log); the job itself is done.
+  if (outcome !== 'gone' && !outcome.ok)
+    logger.warn(`integration ${payload.integrationId} sync failed: ${outcome.error}`);
+};
