@@ -65,7 +65,7 @@ describe('streamEvents against the real server', () => {
   }
 
   async function until(check: () => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     while (!check()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -68,7 +68,7 @@ export async function openTestEventStream(
     events: [],
     comments: [],
     ended: () => done,
-    until: async (check, what, timeoutMs = 5_000) => {
+    until: async (check, what, timeoutMs = 20_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!check()) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
