@@ -21,6 +21,7 @@ export { processQueuedUpload } from './domains/orders/upload/service';
 export { expireOverdueSessions } from './domains/payment-sessions/service/expire-sessions';
 export { enqueueSyncs, runScheduledSync } from './domains/scheduler/service';
 export { getProvider } from './domains/integrations/registry';
+export { processPlatformWebhook } from './domains/integrations/service/webhooks';
 export { purgeExpiredIdempotencyKeys } from './platform/idempotency';
 export { purgeExpiredRateLimitBuckets } from './platform/rate-limit';
 export { addJob, listJobs, retryJob } from './domains/jobs/service';

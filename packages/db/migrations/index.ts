@@ -8,6 +8,7 @@ import * as benefitCards from './2026_11_24_000001_benefit_cards';
 import * as orderUploads from './2026_11_24_000002_order_uploads';
 import * as integrations from './2026_11_25_000001_integrations';
 import * as schedulerPasses from './2026_11_25_000002_scheduler_passes';
+import * as integrationWebhooks from './2026_11_25_000003_integration_webhooks';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_24_000002_order_uploads': orderUploads,
   '2026_11_25_000001_integrations': integrations,
   '2026_11_25_000002_scheduler_passes': schedulerPasses,
+  '2026_11_25_000003_integration_webhooks': integrationWebhooks,
 };

@@ -171,6 +171,17 @@ export interface IdempotencyKeysTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+export interface IntegrationWebhookDeliveriesTable {
+  provider: string;
+  delivery_id: string;
+  integration_id: string;
+  topic: string;
+  payload: ColumnType<JsonValue, string, string>;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  processed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  outcome: string | null;
+}
+
 export interface IntegrationsTable {
   id: Generated<string>;
   merchant_id: string;
@@ -469,6 +480,7 @@ export interface Database {
   domain_events: DomainEventsTable;
   email_outbox: EmailOutboxTable;
   idempotency_keys: IdempotencyKeysTable;
+  integration_webhook_deliveries: IntegrationWebhookDeliveriesTable;
   integrations: IntegrationsTable;
   order_items: OrderItemsTable;
   order_upload_rejections: OrderUploadRejectionsTable;

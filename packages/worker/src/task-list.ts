@@ -3,6 +3,7 @@ import type { TaskList } from 'graphile-worker';
 import { benefitCardsDeliverCard } from './tasks/benefit-cards-deliver-card';
 import { benefitCardsProcessOrder } from './tasks/benefit-cards-process-order';
 import { eventsDispatch } from './tasks/events-dispatch';
+import { integrationsProcessWebhook } from './tasks/integrations-process-webhook';
 import { integrationsScheduleSyncs } from './tasks/integrations-schedule-syncs';
 import { integrationsSync } from './tasks/integrations-sync';
 import { maintenancePurgeExpired } from './tasks/maintenance-purge-expired';
@@ -18,6 +19,7 @@ const HANDLERS: { [N in JobName]: TaskHandler<N> } = {
   'payment-sessions.expire-overdue': paymentSessionsExpireOverdue,
   'integrations.schedule-syncs': integrationsScheduleSyncs,
   'integrations.sync': integrationsSync,
+  'integrations.process-webhook': integrationsProcessWebhook,
   'maintenance.purge-expired': maintenancePurgeExpired,
   'webhooks.deliver': webhooksDeliver,
   'notifications.send-email': notificationsSendEmail,

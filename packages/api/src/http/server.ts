@@ -19,6 +19,7 @@ import { registerEventStream } from '../domains/events/stream-route';
 import { AppError } from '../errors/app-error';
 import { toProblem } from '../errors/to-problem';
 import { buildOpenApiDocument } from '../openapi/document';
+import { registerIntegrationWebhooks } from '../domains/integrations/webhook-route';
 import { registerOrderFileRoutes } from '../domains/orders/routes';
 import { registerOrderUploadRoutes } from '../domains/orders/upload/routes';
 import { registerPaymentWebhooks } from '../domains/payments/routes';
@@ -153,6 +154,7 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
   });
   registerPaymentWebhooks(app, deps);
   registerOrderFileRoutes(app, deps);
+  registerIntegrationWebhooks(app, deps);
   await registerOrderUploadRoutes(app, deps);
   await registerDocs(app, deps);
   registerEventStream(app, deps, options.eventStream);

@@ -27,6 +27,10 @@ export const JOB_CATALOGUE = {
     description: "Pulls one integration's recent orders and upserts them, recording the run in the sync log",
     payload: z.object({ integrationId: z.uuid(), trigger: z.enum(['schedule', 'run_now']) }).strict(),
   },
+  'integrations.process-webhook': {
+    description: 'Imports the order a shop pushed (a verified, deduplicated webhook delivery)',
+    payload: z.object({ provider: z.string().min(1), deliveryId: z.string().min(1) }).strict(),
+  },
   'maintenance.purge-expired': {
     description: 'Deletes expired idempotency keys, rate-limit windows and event-stream tickets',
     payload: z.object({}).strict(),

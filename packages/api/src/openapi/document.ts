@@ -104,6 +104,36 @@ const PLAIN_ROUTES: ZodOpenApiPathsObject = {
       },
     },
   },
+  '/api/integrations/{provider}/webhook': {
+    post: {
+      operationId: 'integrations-webhook',
+      tags: ['integrations'],
+      summary: "A shop's order push, verified with the provider's own signature scheme on the raw body",
+      description:
+        'Point the shop at the `webhook_path` of GET /api/integrations/{provider}. Shopify (X-Shopify-Hmac-Sha256) and WooCommerce (X-WC-Webhook-Signature; its unsigned ping answers 200) are verified with the connection secret, deduplicated on the delivery id and imported by a job.',
+      requestParams: {
+        path: z.object({ provider: z.string() }),
+        query: z.object({ integration: z.uuid().describe('The connection, from webhook_path') }),
+      },
+      requestBody: RAW_WEBHOOK_BODY,
+      responses: {
+        200: {
+          description: 'Received',
+          content: {
+            'application/json': {
+              schema: z.object({
+                received: z.literal(true),
+                receipt: z.enum(['ping', 'accepted', 'duplicate']),
+              }),
+            },
+          },
+        },
+        401: { description: 'Bad or missing signature; nothing stored', content: PROBLEM_CONTENT },
+        404: { description: 'Unknown provider', content: PROBLEM_CONTENT },
+        409: { description: 'This provider does not push webhooks', content: PROBLEM_CONTENT },
+      },
+    },
+  },
   '/api/payments/webhook': {
     post: {
       operationId: 'payments-stripeWebhook',

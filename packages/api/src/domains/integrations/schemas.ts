@@ -40,6 +40,12 @@ export const IntegrationState = z
     connected_at: Timestamp.nullable(),
     failure_count: z.number().int().describe('Failed syncs in a row'),
     next_sync_after: Timestamp.nullable().describe('After failures the scheduler waits until then'),
+    webhook_path: z
+      .string()
+      .nullable()
+      .describe(
+        'Where the shop pushes orders (append to PUBLIC_URL), once connected, for platforms that push',
+      ),
   })
   .meta({ id: 'IntegrationState' });
 export type IntegrationState = z.infer<typeof IntegrationState>;

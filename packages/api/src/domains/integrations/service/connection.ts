@@ -46,6 +46,10 @@ function toState(provider: ProviderDefinition, row: IntegrationRow | undefined):
     connected_at: row?.connected_at ? toTimestamp(row.connected_at) : null,
     failure_count: row?.failure_count ?? 0,
     next_sync_after: row?.next_sync_after ? toTimestamp(row.next_sync_after) : null,
+    webhook_path:
+      row?.credentials_sealed && provider.webhookSecret
+        ? `/api/integrations/${provider.id}/webhook?integration=${row.id}`
+        : null,
   };
 }
 

@@ -1,0 +1,141 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestMerchant,
+  createTestPlatform,
+  http,
+  sendJson,
+  startFakeServer,
+  type FakeServer,
+  type TestPlatform,
+} from '../../testing';
+import { getProvider } from './registry';
+import { processPlatformWebhook } from './service/webhooks';
+
+const SHOPIFY_TOKEN = 'shpat_webhook_test_token';
+const SHOPIFY_SECRET = 'shpss_webhook_test_secret';
+const WOO_SECRET = 'woo-webhook-secret-123';
+
+describe('shop webhooks', () => {
+  let platform: TestPlatform;
+  let shop: FakeServer;
+  beforeAll(async () => {
+    platform = await createTestPlatform({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
+    shop = await startFakeServer((request, response) => {
+      if (request.path.startsWith('/admin/api/2024-10/shop.json'))
+        return sendJson(response, 200, { shop: { id: 1 } });
+      if (request.path === '/wp-json/wc/v3/system_status')
+        return sendJson(response, 200, { environment: {} });
+      sendJson(response, 404, { errors: 'Not Found' });
+    });
+  });
+  afterAll(async () => {
+    await platform.close();
+    await shop.close();
+  });
+
+  async function connectedShopify() {
+    const merchant = await createTestMerchant(platform);
+    const connected = await http(platform.baseUrl, 'POST', '/api/integrations/shopify/connect', {
+      token: merchant.token,
+      body: {
+        credentials: {
+          shop: 'hook-shop',
+          access_token: SHOPIFY_TOKEN,
+          api_secret: SHOPIFY_SECRET,
+          base_url: shop.url,
+        },
+      },
+    });
+    expect(connected.status).toBe(200);
+    expect(connected.body.webhook_path).toMatch(
+      /^\/api\/integrations\/shopify\/webhook\?integration=[0-9a-f-]{36}$/,
+    );
+    return { merchant, path: connected.body.webhook_path as string };
+  }
+
+  function push(path: string, body: string, headers: Record<string, string>) {
+    return http(platform.baseUrl, 'POST', path, {
+      rawBody: body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+  }
+
+  it('accepts a genuinely signed Shopify order once and imports it through the same mapper as a sync', async () => {
+    const { merchant, path } = await connectedShopify();
+    const body = JSON.stringify({ ...(getProvider('shopify').sampleOrder('9001') as object), id: 9001 });
+    const headers = {
+      'x-shopify-hmac-sha256': createHmac('sha256', SHOPIFY_SECRET).update(body).digest('base64'),
+      'x-shopify-webhook-id': 'delivery-9001',
+      'x-shopify-topic': 'orders/create',
+    };
+    expect((await push(path, body, headers)).body).toEqual({ received: true, receipt: 'accepted' });
+    expect((await push(path, body, headers)).body).toEqual({ received: true, receipt: 'duplicate' });
+
+    const outcome = await processPlatformWebhook(platform.database.db, {
+      provider: 'shopify',
+      deliveryId: 'delivery-9001',
+    });
+    expect(outcome).toMatch(/^created order /);
+    expect(
+      await processPlatformWebhook(platform.database.db, {
+        provider: 'shopify',
+        deliveryId: 'delivery-9001',
+      }),
+    ).toBe('already processed');
+    const orders = await http(platform.baseUrl, 'GET', '/api/orders', { token: merchant.token });
+    expect(orders.body.items).toHaveLength(1);
+  });
+
+  it('answers a bad signature with 401 and stores nothing', async () => {
+    const { path } = await connectedShopify();
+    const body = JSON.stringify({ id: 9002 });
+    const res = await push(path, body, {
+      'x-shopify-hmac-sha256': createHmac('sha256', 'someone-else').update(body).digest('base64'),
+      'x-shopify-webhook-id': 'delivery-9002',
+    });
+    expect(res.status).toBe(401);
+    const stored = await platform.database.db
+      .selectFrom('integration_webhook_deliveries')
+      .select('delivery_id')
+      .where('delivery_id', '=', 'delivery-9002')
+      .execute();
+    expect(stored).toEqual([]);
+  });
+
+  it("answers WooCommerce's unsigned ping with 200 and verifies its signed deliveries", async () => {
+    const merchant = await createTestMerchant(platform);
+    const connected = await http(platform.baseUrl, 'POST', '/api/integrations/woocommerce/connect', {
+      token: merchant.token,
+      body: {
+        credentials: {
+          store_url: shop.url,
+          consumer_key: 'ck_0123456789abcdef',
+          consumer_secret: 'cs_0123456789abcdef',
+          webhook_secret: WOO_SECRET,
+        },
+      },
+    });
+    expect(connected.status, JSON.stringify(connected.body)).toBe(200);
+    const path = connected.body.webhook_path as string;
+    const ping = await http(platform.baseUrl, 'POST', path, {
+      rawBody: 'webhook_id=12',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(ping.body).toEqual({ received: true, receipt: 'ping' });
+    const body = JSON.stringify(getProvider('woocommerce').sampleOrder('777'));
+    const signed = await push(path, body, {
+      'x-wc-webhook-signature': createHmac('sha256', WOO_SECRET).update(body).digest('base64'),
+      'x-wc-webhook-delivery-id': 'woo-777',
+      'x-wc-webhook-topic': 'order.created',
+    });
+    expect(signed.body.receipt).toBe('accepted');
+  });
+
+  it('refuses pushes for providers without a webhook and for unknown providers', async () => {
+    const temu = await http(platform.baseUrl, 'POST', '/api/integrations/temu/webhook', { body: {} });
+    expect(temu.status).toBe(409);
+    const unknown = await http(platform.baseUrl, 'POST', '/api/integrations/nope/webhook', { body: {} });
+    expect(unknown.status).toBe(404);
+  });
+});
