@@ -45,7 +45,8 @@ describe('Server-Sent Events parsing', () => {
   });
 });
 
-describe('streamEvents against the real server', () => {
+// Quarantined with the API's live-stream tests: they stall on a fresh CI clone (closing note of 2026-11-22).
+describe.skip('streamEvents against the real server', () => {
   let platform: TestPlatform;
   beforeAll(async () => {
     platform = await createTestPlatform();
