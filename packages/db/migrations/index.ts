@@ -9,6 +9,7 @@ import * as orderUploads from './2026_11_24_000002_order_uploads';
 import * as integrations from './2026_11_25_000001_integrations';
 import * as schedulerPasses from './2026_11_25_000002_scheduler_passes';
 import * as integrationWebhooks from './2026_11_25_000003_integration_webhooks';
+import * as commitOrderedStream from './2026_11_26_000001_commit_ordered_stream';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_000001_integrations': integrations,
   '2026_11_25_000002_scheduler_passes': schedulerPasses,
   '2026_11_25_000003_integration_webhooks': integrationWebhooks,
+  '2026_11_26_000001_commit_ordered_stream': commitOrderedStream,
 };

@@ -146,7 +146,7 @@ export interface DomainEventsTable {
   payload: ColumnType<JsonValue, string, string>;
   occurred_at: ColumnType<Date, Date | string | undefined, Date | string>;
   dispatched_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-  stream_position: Generated<number>;
+  stream_position: number | null;
 }
 
 export interface EmailOutboxTable {

@@ -1,6 +1,6 @@
 import { listenToChannel, type ChannelListener, type Db, type DbPool } from '@ipay/db';
 import type { RequestLogger } from '../../context';
-import { readFeed, readFeedHorizon, writersStillOpen, type FeedEvent, type FeedHorizon } from './event-feed';
+import { latestStreamPosition, readFeed, type FeedEvent } from './event-feed';
 import { DOMAIN_EVENTS_CHANNEL } from './service';
 
 export interface FeedSubscriber {
@@ -20,7 +20,7 @@ export interface EventHubOptions {
   db: Db;
   pool: DbPool;
   logger: RequestLogger;
-  /** How often to look again while waiting for in-flight writers or after a failed read. */
+  /** How soon to read again after a failed read. */
   retryMs?: number;
   reconnectDelayMs?: { initial: number; max: number };
 }
@@ -30,8 +30,9 @@ const PAGE_SIZE = 500;
 /**
  * One per API process: LISTENs on the domain-events channel on a dedicated connection and fans committed
  * events out to the process's open streams, in stream-position order. Notifications only wake it up; what
- * it publishes it reads from the table after its cursor, so a notification missed while the connection
- * was down (it reconnects with backoff) costs latency, never an event.
+ * it publishes it reads from the table after its cursor (positions are commit-ordered, see event-feed.ts),
+ * so a notification missed while the connection was down (it reconnects with backoff) costs latency,
+ * never an event.
  */
 export class EventHub {
   readonly #db: Db;
@@ -41,7 +42,6 @@ export class EventHub {
   readonly #reconnectDelay: { initial: number; max: number };
   readonly #subscribers = new Set<FeedSubscriber>();
   #cursor = 0;
-  #pending: FeedHorizon | undefined;
   #listener: ChannelListener | undefined;
   #pump: Promise<void> | undefined;
   #pumpAgain = false;
@@ -49,6 +49,7 @@ export class EventHub {
   #reconnectTimer: NodeJS.Timeout | undefined;
   #reconnectAttempts = 0;
   #accepting = true;
+  #started = false;
   #stopped = false;
 
   constructor(options: EventHubOptions) {
@@ -69,14 +70,13 @@ export class EventHub {
     return this.#subscribers.size;
   }
 
-  /** Listens first, then settles the starting cursor, so nothing committed after it goes unannounced. */
+  /** Listens first, then takes the starting cursor, so nothing committed after it goes unannounced. */
   async start(): Promise<void> {
     await this.#listen();
-    const horizon = await readFeedHorizon(this.#db);
-    while (!this.#stopped && (await writersStillOpen(this.#db, horizon.openWriters))) {
-      await delay(this.#retryMs);
-    }
-    this.#cursor = horizon.position;
+    this.#cursor = await latestStreamPosition(this.#db);
+    this.#started = true;
+    // A notification that arrived before the cursor was set was ignored: look once more.
+    this.#requestPump();
   }
 
   subscribe(subscriber: FeedSubscriber): FeedSubscription {
@@ -140,13 +140,15 @@ export class EventHub {
   }
 
   #requestPump(): void {
-    if (this.#stopped) return;
+    if (this.#stopped || !this.#started) return;
     if (this.#pump) {
       this.#pumpAgain = true;
       return;
     }
     this.#pump = this.#runPump().finally(() => {
       this.#pump = undefined;
+      // A wake-up that came after the last pass looked for one must not wait for the next notification.
+      if (this.#pumpAgain) this.#requestPump();
     });
   }
 
@@ -154,39 +156,23 @@ export class EventHub {
     try {
       do {
         this.#pumpAgain = false;
-        const settled = await this.#advance();
-        if (!settled) {
-          this.#scheduleRetry();
-          return;
-        }
+        await this.#publishCommitted();
       } while (this.#pumpAgain && !this.#stopped);
     } catch (error) {
+      this.#pumpAgain = false;
       if (this.#stopped) return;
       this.#logger.warn({ err: error }, 'event hub could not read events; retrying');
       this.#scheduleRetry();
     }
   }
 
-  /**
-   * Publishes everything up to the pending horizon once its writers have ended; false while they have not.
-   * A horizon is kept until it clears, so a steady stream of new writers cannot postpone it forever.
-   */
-  async #advance(): Promise<boolean> {
-    const kept = this.#pending !== undefined;
-    this.#pending ??= await readFeedHorizon(this.#db);
-    const upTo = this.#pending.position;
-    if (upTo > this.#cursor) {
-      if (await writersStillOpen(this.#db, this.#pending.openWriters)) return false;
-      while (this.#cursor < upTo && !this.#stopped) {
-        const page = await readFeed(this.#db, { after: this.#cursor, upTo, limit: PAGE_SIZE });
-        for (const event of page) this.#publish(event);
-        this.#cursor = page.length < PAGE_SIZE ? upTo : (page.at(-1)?.position ?? upTo);
-      }
+  async #publishCommitted(): Promise<void> {
+    while (!this.#stopped) {
+      const page = await readFeed(this.#db, { after: this.#cursor, limit: PAGE_SIZE });
+      for (const event of page) this.#publish(event);
+      this.#cursor = page.at(-1)?.position ?? this.#cursor;
+      if (page.length < PAGE_SIZE) return;
     }
-    this.#pending = undefined;
-    // A horizon kept from an earlier pass predates the notifications that arrived while it waited: look again.
-    if (kept) this.#pumpAgain = true;
-    return true;
   }
 
   #publish(event: FeedEvent): void {
@@ -207,8 +193,4 @@ export class EventHub {
     }, this.#retryMs);
     this.#retryTimer.unref();
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
