@@ -3,17 +3,11 @@ import type { Db, DbTransaction } from '@ipay/db';
 import { enqueueJob } from '../../../jobs/enqueue';
 import { openSecret } from '../../../platform/secret-box';
 import { queueEmail } from '../../notifications/service';
-import { postJson } from '../../webhooks/http-post';
 import { nextAttemptAt, RETRY_WINDOW_MS } from '../../webhooks/retry-schedule';
-import { signatureHeader } from '../../webhooks/signing';
-import { assertPublicUrl, publicOnlyLookup } from '../../webhooks/url-guard';
+import { postSignedWebhook } from '../../webhooks/signed-post';
 import { recordCardEvent } from './card-events';
 import { activationUrl, type DeliverySettings } from './context';
 import { sendSms } from './sms-gateway';
-
-const WEBHOOK_TIMEOUT_MS = 10_000;
-const USER_AGENT = 'IPAY-Webhooks/1';
-const MAX_ERROR_LENGTH = 500;
 
 export type CardDeliveryOutcome =
   'delivered' | 'retry-scheduled' | 'failed' | 'not-pending' | 'not-due' | 'missing';
@@ -86,55 +80,29 @@ function messageText(target: Target, publicUrl: string): string {
   return `Hi ${target.first_name}, your ${target.product_name} benefit card from ${target.program_name} is ready. Activate it: ${activationUrl(publicUrl, target.activation_code)}`;
 }
 
-async function postWebhook(
-  target: Target,
-  settings: DeliverySettings,
-  startedAt: Date,
-): Promise<AttemptResult> {
-  const body = JSON.stringify(webhookPayload(target, settings.publicUrl));
-  const timestamp = Math.floor(startedAt.getTime() / 1000);
-  const secret = openSecret(settings.encryptionKey, target.webhook_secret_encrypted ?? '');
-  const headers = {
-    'content-type': 'application/json',
-    'user-agent': USER_AGENT,
+async function postWebhook(target: Target, settings: DeliverySettings): Promise<AttemptResult> {
+  const url = target.webhook_url ?? '';
+  const sent = await postSignedWebhook({
+    url,
     // The delivery id: the same on every retry, so receivers can dedupe.
-    'webhook-id': target.id,
-    'webhook-timestamp': String(timestamp),
-    'webhook-signature': signatureHeader([secret], { id: target.id, timestamp, body }),
-  };
-  const elapsed = () => Date.now() - startedAt.getTime();
-  try {
-    const url = target.webhook_url ?? '';
-    if (!settings.allowPrivateUrls) await assertPublicUrl(url);
-    const response = await postJson(new URL(url), {
-      body,
-      headers,
-      timeoutMs: WEBHOOK_TIMEOUT_MS,
-      lookup: settings.allowPrivateUrls ? undefined : publicOnlyLookup,
-    });
-    // The iQpay contract: only 200 counts, not any 2xx.
-    const ok = response.statusCode === 200;
-    return {
-      startedAt,
-      durationMs: elapsed(),
-      ok,
-      statusCode: response.statusCode,
-      error: ok ? null : `The receiver answered ${response.statusCode}; only 200 counts as delivered.`,
-      bodyExcerpt: response.bodyExcerpt,
-      detail: `webhook ${url}`,
-    };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      startedAt,
-      durationMs: elapsed(),
-      ok: false,
-      statusCode: null,
-      error: message.slice(0, MAX_ERROR_LENGTH),
-      bodyExcerpt: null,
-      detail: 'webhook',
-    };
+    messageId: target.id,
+    body: JSON.stringify(webhookPayload(target, settings.publicUrl)),
+    secrets: [openSecret(settings.encryptionKey, target.webhook_secret_encrypted ?? '')],
+    allowPrivateUrls: settings.allowPrivateUrls,
+  });
+  const base = { startedAt: sent.startedAt, durationMs: sent.durationMs, statusCode: sent.statusCode };
+  if (sent.statusCode === null) {
+    return { ...base, ok: false, error: sent.transportError, bodyExcerpt: null, detail: 'webhook' };
   }
+  // The iQpay contract: only 200 counts, not any 2xx.
+  const ok = sent.statusCode === 200;
+  return {
+    ...base,
+    ok,
+    error: ok ? null : `The receiver answered ${sent.statusCode}; only 200 counts as delivered.`,
+    bodyExcerpt: sent.bodyExcerpt,
+    detail: `webhook ${url}`,
+  };
 }
 
 /** Always into the outbox (one row per delivery); through the gateway as well when it is configured. */
@@ -346,6 +314,6 @@ export async function deliverCard(
   const result =
     target.channel === 'sms'
       ? await sendCardSms(db, target, options.settings, startedAt)
-      : await postWebhook(target, options.settings, startedAt);
+      : await postWebhook(target, options.settings);
   return recordAttempt(db, target, result, options.random);
 }
