@@ -1,16 +1,18 @@
 import { AppError } from '../../errors/app-error';
-import { amazonMarkets, bol, picqer, sendcloud } from './providers/marketplaces';
+import { bol } from './providers/bol';
+import { amazonMarkets, sendcloud } from './providers/marketplaces';
 import { flatMarketplaces } from './providers/more-marketplaces';
+import { odoo } from './providers/odoo';
+import { picqer } from './providers/picqer';
 import {
   bigcommerce,
   lightspeed,
   magento,
   nopcommerce,
-  odoo,
   opencart,
   prestashop,
-  shopware,
 } from './providers/shop-platforms';
+import { shopware } from './providers/shopware';
 import { shopify } from './providers/shopify';
 import type { ProviderDefinition } from './providers/types';
 import { woocommerce } from './providers/woocommerce';

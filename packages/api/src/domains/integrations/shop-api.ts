@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { z } from 'zod';
 import { assertPublicUrl, publicOnlyLookup } from '../webhooks/url-guard';
 
 const TIMEOUT_MS = 15_000;
@@ -21,29 +22,80 @@ export interface ShopApiSettings {
   allowPrivateUrls: boolean;
 }
 
+/** A JSON document (REST search criteria, JSON-RPC) or an HTML form (OAuth 2 token requests). */
+export type ShopRequestBody = { json: unknown } | { form: Record<string, string> };
+
+export interface ShopRequest {
+  method?: 'GET' | 'POST';
+  url: URL;
+  headers?: Record<string, string>;
+  body?: ShopRequestBody;
+}
+
+const Text = z.string().min(1);
+// The error shapes platforms answer with: JSON:API `errors` (Shopware), RFC 9457 problems (bol.com),
+// OAuth 2 `error_description` (token endpoints), Picqer's `error_message`, and plain `message`/`error`.
+const ErrorBody = z.looseObject({
+  errors: z.unknown().optional(),
+  error: z.unknown().optional(),
+  error_description: Text.optional(),
+  error_message: Text.optional(),
+  message: Text.optional(),
+  title: Text.optional(),
+  detail: Text.optional(),
+});
+const JsonApiErrors = z.array(z.looseObject({ title: Text.optional(), detail: Text.optional() })).min(1);
+
 function providerMessage(body: string): string {
+  let parsed: z.infer<typeof ErrorBody> | undefined;
   try {
-    const parsed = JSON.parse(body) as { errors?: unknown; message?: unknown; error?: unknown };
-    const message = parsed.errors ?? parsed.message ?? parsed.error;
-    if (message !== undefined) return typeof message === 'string' ? message : JSON.stringify(message);
+    parsed = ErrorBody.safeParse(JSON.parse(body)).data;
   } catch {
     // not JSON: fall through to the raw excerpt
   }
+  if (!parsed) return body.slice(0, 200);
+  const jsonApi = JsonApiErrors.safeParse(parsed.errors);
+  if (jsonApi.success) {
+    return jsonApi.data.map((e) => [e.title, e.detail].filter(Boolean).join(': ')).join('; ');
+  }
+  if (parsed.error_description) {
+    return typeof parsed.error === 'string'
+      ? `${parsed.error}: ${parsed.error_description}`
+      : parsed.error_description;
+  }
+  if (parsed.error_message) return parsed.error_message;
+  if (parsed.detail) return parsed.title ? `${parsed.title}: ${parsed.detail}` : parsed.detail;
+  const message = parsed.errors ?? parsed.message ?? parsed.error ?? parsed.title;
+  if (message !== undefined) return typeof message === 'string' ? message : JSON.stringify(message);
   return body.slice(0, 200);
 }
 
+function encodeBody(body: ShopRequestBody | undefined): { bytes: Buffer; type?: string } {
+  if (!body) return { bytes: Buffer.alloc(0) };
+  if ('json' in body) return { bytes: Buffer.from(JSON.stringify(body.json)), type: 'application/json' };
+  return {
+    bytes: Buffer.from(new URLSearchParams(body.form).toString()),
+    type: 'application/x-www-form-urlencoded',
+  };
+}
+
 /**
- * One GET against a merchant's shop: the URL comes from the merchant, so private addresses are refused (also
- * at connect time, against DNS rebinding), redirects are not followed and the answer is bounded.
+ * One call to a merchant's shop or marketplace: the URL comes from the merchant, so private addresses are
+ * refused (also at connect time, against DNS rebinding), redirects are not followed, the call times out and
+ * the answer is bounded. Answers other than 2xx become a ShopApiError carrying the platform's own message.
  */
-export async function getShopJson(
-  url: URL,
-  headers: Record<string, string>,
-  settings: ShopApiSettings,
-): Promise<unknown> {
+export async function requestShopJson(request: ShopRequest, settings: ShopApiSettings): Promise<unknown> {
+  const { url } = request;
   if (!settings.allowPrivateUrls) await assertPublicUrl(url.toString());
   const client = url.protocol === 'https:' ? https : http;
   const signal = AbortSignal.timeout(TIMEOUT_MS);
+  const method = request.method ?? 'GET';
+  const payload = encodeBody(request.body);
+  const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+  if (method !== 'GET') {
+    headers['content-length'] = String(payload.bytes.length);
+    if (payload.type) headers['content-type'] = payload.type;
+  }
   const { statusCode, body } = await new Promise<{ statusCode: number; body: string }>((resolve, reject) => {
     const fail = (error: Error) =>
       reject(
@@ -52,8 +104,8 @@ export async function getShopJson(
     const req = client.request(
       url,
       {
-        method: 'GET',
-        headers: { accept: 'application/json', ...headers },
+        method,
+        headers,
         agent: false,
         lookup: settings.allowPrivateUrls ? undefined : publicOnlyLookup,
         signal,
@@ -78,7 +130,7 @@ export async function getShopJson(
       },
     );
     req.on('error', fail);
-    req.end();
+    req.end(method === 'GET' ? undefined : payload.bytes);
   });
   if (statusCode < 200 || statusCode >= 300) {
     throw new ShopApiError(`answered ${statusCode}: ${providerMessage(body)}`, statusCode);
@@ -88,4 +140,25 @@ export async function getShopJson(
   } catch {
     throw new ShopApiError(`answered ${statusCode} with a body that is not JSON`, statusCode);
   }
+}
+
+/** The common case, a GET with headers: kept as a shorthand so REST clients read as one line per call. */
+export function getShopJson(
+  url: URL,
+  headers: Record<string, string>,
+  settings: ShopApiSettings,
+): Promise<unknown> {
+  return requestShopJson({ url, headers }, settings);
+}
+
+/**
+ * Reads a platform's answer with its schema; an answer of another shape is the platform's fault (a proxy, an
+ * old API version), so it becomes a ShopApiError naming the field rather than a 500.
+ */
+export function parseShopAnswer<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+  throw new ShopApiError(`answered with an unexpected ${what}${where}: ${issue?.message ?? 'invalid'}`, null);
 }

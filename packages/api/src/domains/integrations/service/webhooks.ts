@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '@ipay/db';
+import { z } from 'zod';
 import { AppError } from '../../../errors/app-error';
 import { enqueueJob } from '../../../jobs/enqueue';
 import { getActor } from '../../auth/service';
@@ -11,32 +12,97 @@ import { importPlatformOrder } from './import-order';
 
 type Headers = Record<string, string | string[] | undefined>;
 
-/** Where each push scheme carries its signature, delivery id and topic (spec/webhook-signatures.md). */
-const SCHEMES: Partial<
-  Record<ProviderDefinition['webhookSignature'], { signature: string; deliveryId: string; topic: string }>
-> = {
-  'shopify-hmac-sha256-base64': {
-    signature: 'x-shopify-hmac-sha256',
-    deliveryId: 'x-shopify-webhook-id',
-    topic: 'x-shopify-topic',
-  },
-  'woocommerce-hmac-sha256-base64': {
-    signature: 'x-wc-webhook-signature',
-    deliveryId: 'x-wc-webhook-delivery-id',
-    topic: 'x-wc-webhook-topic',
-  },
-};
-
 function header(headers: Headers, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function signatureMatches(raw: Buffer, given: string | undefined, secret: string): boolean {
-  if (!given || !secret) return false;
-  const expected = createHmac('sha256', secret).update(raw).digest();
-  const actual = Buffer.from(given, 'base64');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+/** Length check, then a constant-time compare of the decoded digests. */
+function digestsMatch(expected: Buffer, given: Buffer): boolean {
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** HMAC-SHA256 of the raw body with the connection's secret, sent in one header as base64 or hex. */
+function hmacSha256Body(signatureHeader: string, encoding: 'base64' | 'hex') {
+  return (raw: Buffer, headers: Headers, secret: string): boolean => {
+    const given = header(headers, signatureHeader)?.trim();
+    if (!given || !secret) return false;
+    // Hex compares case-insensitively; Buffer.from(…, 'hex') stops at the first bad digit, so check the form.
+    if (encoding === 'hex' && !/^[0-9a-fA-F]+$/.test(given)) return false;
+    const expected = createHmac('sha256', secret).update(raw).digest();
+    return digestsMatch(expected, Buffer.from(given, encoding));
+  };
+}
+
+/** A stable id for platforms that send none: the same bytes are the same delivery (retries resend them). */
+function bodyDigest(raw: Buffer): string {
+  return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+}
+
+const fromHeader = (name: string) => (headers: Headers) => header(headers, name);
+
+// Shopware signs no timestamp header but puts one in the body; its retries resend the same signed body, so
+// the window is long enough for them, and the event id dedupes inside it.
+const SHOPWARE_MAX_AGE_S = 60 * 60;
+// Every app webhook carries these; only business events such as checkout.order.placed carry the order.
+const ShopwareEnvelope = z.object({
+  timestamp: z.number(),
+  source: z.object({ eventId: z.string().min(1).optional() }).optional(),
+  data: z.object({ event: z.string() }).optional(),
+});
+const ShopwareOrderEvent = z.object({ data: z.object({ payload: z.object({ order: z.unknown() }) }) });
+const PicqerEnvelope = z.object({ event: z.string(), data: z.unknown() });
+
+interface PushScheme {
+  /** Checks the signature (and any timestamp) on the raw bytes; false stores nothing and answers 401. */
+  verify(raw: Buffer, headers: Headers, secret: string): boolean;
+  /** The platform's id for this delivery, the same on each retry. */
+  deliveryId(headers: Headers, raw: Buffer): string | undefined;
+  topic(headers: Headers, payload: unknown): string | undefined;
+  /** The order inside the pushed body, in the shape the provider's mapper reads; the body itself by default. */
+  order?(payload: unknown): unknown;
+}
+
+/** How each push scheme is verified, deduplicated and unwrapped (spec/webhook-signatures.md). */
+const SCHEMES: Partial<Record<ProviderDefinition['webhookSignature'], PushScheme>> = {
+  'shopify-hmac-sha256-base64': {
+    verify: hmacSha256Body('x-shopify-hmac-sha256', 'base64'),
+    deliveryId: fromHeader('x-shopify-webhook-id'),
+    topic: fromHeader('x-shopify-topic'),
+  },
+  'woocommerce-hmac-sha256-base64': {
+    verify: hmacSha256Body('x-wc-webhook-signature', 'base64'),
+    deliveryId: fromHeader('x-wc-webhook-delivery-id'),
+    topic: fromHeader('x-wc-webhook-topic'),
+  },
+  'shopware-hmac-sha256-hex': {
+    verify: (raw, headers, secret) => {
+      if (!hmacSha256Body('shopware-shop-signature', 'hex')(raw, headers, secret)) return false;
+      const envelope = ShopwareEnvelope.safeParse(parseJson(raw));
+      return envelope.success && Math.abs(Date.now() / 1000 - envelope.data.timestamp) <= SHOPWARE_MAX_AGE_S;
+    },
+    // source.eventId exists since Shopware 6.4.11; older shops send none, so their body digest stands in.
+    deliveryId: (_headers, raw) =>
+      ShopwareEnvelope.safeParse(parseJson(raw)).data?.source?.eventId ?? bodyDigest(raw),
+    topic: (_headers, payload) => ShopwareEnvelope.safeParse(payload).data?.data?.event,
+    order: (payload) => ShopwareOrderEvent.parse(payload).data.payload.order,
+  },
+  'picqer-hmac-sha256-base64': {
+    verify: hmacSha256Body('x-picqer-signature', 'base64'),
+    // Picqer sends no delivery id; its body names the hook, the event and when it fired, so equal bytes are
+    // the same delivery and a different event always differs.
+    deliveryId: (_headers, raw) => bodyDigest(raw),
+    topic: (_headers, payload) => PicqerEnvelope.safeParse(payload).data?.event,
+    order: (payload) => PicqerEnvelope.parse(payload).data,
+  },
+};
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 export type WebhookReceipt = 'ping' | 'accepted' | 'duplicate';
@@ -67,7 +133,7 @@ export async function receivePlatformWebhook(
   // WooCommerce checks a new hook with an unsigned form post; it only activates the hook after a 200.
   if (
     provider.id === 'woocommerce' &&
-    !header(request.headers, scheme.signature) &&
+    !header(request.headers, 'x-wc-webhook-signature') &&
     /^webhook_id=\d+$/.test(request.raw.toString('utf8').trim())
   ) {
     return 'ping';
@@ -81,17 +147,13 @@ export async function receivePlatformWebhook(
   const secret = integration?.credentials_sealed
     ? provider.webhookSecret(openCredentials(provider, integration, request.encryptionKey))
     : '';
-  if (!integration || !signatureMatches(request.raw, header(request.headers, scheme.signature), secret)) {
+  if (!integration || !scheme.verify(request.raw, request.headers, secret)) {
     throw new AppError('unauthenticated', `The ${provider.displayName} webhook signature does not match.`);
   }
-  const deliveryId = header(request.headers, scheme.deliveryId);
-  if (!deliveryId) throw AppError.validation(scheme.deliveryId, 'header is missing', 'required');
-  let payload: unknown;
-  try {
-    payload = JSON.parse(request.raw.toString('utf8'));
-  } catch {
-    throw AppError.validation('body', 'is not JSON', 'invalid_json');
-  }
+  const deliveryId = scheme.deliveryId(request.headers, request.raw);
+  if (!deliveryId) throw AppError.validation('headers', 'carry no delivery id', 'required');
+  const payload = parseJson(request.raw);
+  if (payload === undefined) throw AppError.validation('body', 'is not JSON', 'invalid_json');
   return db.transaction().execute(async (trx) => {
     const stored = await trx
       .insertInto('integration_webhook_deliveries')
@@ -99,7 +161,7 @@ export async function receivePlatformWebhook(
         provider: provider.id,
         delivery_id: deliveryId,
         integration_id: integration.id,
-        topic: header(request.headers, scheme.topic) ?? 'unknown',
+        topic: scheme.topic(request.headers, payload) ?? 'unknown',
         payload: JSON.stringify(payload),
       })
       .onConflict((oc) => oc.columns(['provider', 'delivery_id']).doNothing())
@@ -135,7 +197,8 @@ export async function processPlatformWebhook(
     outcome = 'skipped: the user who connected the shop is no longer active';
   } else {
     try {
-      const mapped = provider.mapOrder(delivery.payload);
+      const order = SCHEMES[provider.webhookSignature]?.order?.(delivery.payload) ?? delivery.payload;
+      const mapped = provider.mapOrder(order);
       const result = await db
         .transaction()
         .execute((trx) => importPlatformOrder(trx, { actor, provider, mapped }));
