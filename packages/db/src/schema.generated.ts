@@ -272,6 +272,7 @@ export interface OrdersTable {
   cancel_reason: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  discount_minor: Generated<number>;
 }
 
 export interface OrganizationsTable {

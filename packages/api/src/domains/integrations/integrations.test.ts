@@ -165,7 +165,9 @@ describe('integrations', () => {
     expect(order).toMatchObject({
       items_total_minor: 4993,
       shipping_minor: 495,
-      total_minor: 5488,
+      // The sample order's coupon: what the consumer pays is net of it.
+      discount_minor: 500,
+      total_minor: 4988,
       currency: 'EUR',
     });
   });

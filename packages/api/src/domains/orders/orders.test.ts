@@ -40,6 +40,50 @@ describe('orders', () => {
     ]);
   });
 
+  it('takes an order-level discount off the total, and refuses one larger than the order', async () => {
+    const merchant = await createTestMerchant(platform);
+    const discounted = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: orderBody({ discount_minor: 1000, total_minor: 3993 }),
+    });
+    expect(discounted.status).toBe(200);
+    expect(discounted.body).toMatchObject({
+      items_total_minor: 4498,
+      shipping_minor: 495,
+      discount_minor: 1000,
+      total_minor: 3993,
+    });
+    const session = await http(platform.baseUrl, 'POST', `/api/orders/${discounted.body.id}/create-session`, {
+      token: merchant.token,
+    });
+    expect(session.body.amount_minor).toBe(3993);
+
+    const mismatched = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: orderBody({ discount_minor: 1000, total_minor: 4993 }),
+    });
+    expect(mismatched.body.errors).toEqual([
+      expect.objectContaining({
+        field: 'total_minor',
+        message: expect.stringContaining('minus the discount (1000) make 3993'),
+      }),
+    ]);
+    const tooLarge = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: orderBody({ discount_minor: 5000 }),
+    });
+    expect(tooLarge.status).toBe(400);
+    expect(tooLarge.body.errors).toEqual([
+      expect.objectContaining({ field: 'discount_minor', code: 'too_big' }),
+    ]);
+    const orders = await platform.database.db
+      .selectFrom('orders')
+      .select('id')
+      .where('merchant_id', '=', merchant.user.organization.id)
+      .execute();
+    expect(orders).toHaveLength(1);
+  });
+
   it('names every invalid field of an order', async () => {
     const merchant = await createTestMerchant(platform);
     const body = orderBody({

@@ -84,7 +84,12 @@ export const CreateOrderInput = z.object({
     .describe('Carrier that delivers the parcel'),
   ipay_flag: z.boolean().default(true).describe('Pay on delivery through IPAY'),
   shipping_minor: MinorAmount.default(0),
-  total_minor: MinorAmount.optional().describe('When sent, must equal the items total plus shipping'),
+  discount_minor: MinorAmount.default(0).describe(
+    'Discount on the whole order (vouchers, promotions) in minor units; at most the items plus shipping',
+  ),
+  total_minor: MinorAmount.optional().describe(
+    'When sent, must equal the items total plus shipping minus the discount',
+  ),
   weight_grams: z.number().int().min(1).max(1_000_000).optional(),
   dimensions_mm: Dimensions.optional(),
 });
@@ -103,7 +108,8 @@ export const Order = z
     currency: z.string(),
     items_total_minor: z.number().int(),
     shipping_minor: z.number().int(),
-    total_minor: z.number().int(),
+    discount_minor: z.number().int(),
+    total_minor: z.number().int().describe('What the consumer pays: items plus shipping minus discount'),
     carrier_code: z.string(),
     ipay_flag: z.boolean(),
     weight_grams: z.number().int().nullable(),

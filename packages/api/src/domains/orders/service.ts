@@ -35,6 +35,7 @@ const orderColumns = [
   'orders.currency',
   'orders.items_total_minor',
   'orders.shipping_minor',
+  'orders.discount_minor',
   'orders.total_minor',
   'orders.carrier_code',
   'orders.ipay_flag',
@@ -89,6 +90,7 @@ function orderRowToOrder(row: OrderRow, items: Order['items']): Order {
     currency: row.currency,
     items_total_minor: row.items_total_minor,
     shipping_minor: row.shipping_minor,
+    discount_minor: row.discount_minor,
     total_minor: row.total_minor,
     carrier_code: row.carrier_code,
     ipay_flag: row.ipay_flag,
@@ -118,11 +120,19 @@ function computeTotals(input: CreateOrderInput) {
     return lineTotal;
   });
   const itemsTotal = lines.reduce((sum, line) => sum + line, 0);
-  const total = itemsTotal + input.shipping_minor;
-  if (input.total_minor !== undefined && input.total_minor !== total) {
+  const beforeDiscount = itemsTotal + input.shipping_minor;
+  const total = beforeDiscount - input.discount_minor;
+  if (input.discount_minor > beforeDiscount) {
+    errors.push({
+      field: 'discount_minor',
+      message: `is ${input.discount_minor}, more than the items (${itemsTotal}) plus shipping (${input.shipping_minor})`,
+      code: 'too_big',
+    });
+  } else if (input.total_minor !== undefined && input.total_minor !== total) {
+    const discount = input.discount_minor ? ` minus the discount (${input.discount_minor})` : '';
     errors.push({
       field: 'total_minor',
-      message: `is ${input.total_minor} but the items (${itemsTotal}) plus shipping (${input.shipping_minor}) make ${total}`,
+      message: `is ${input.total_minor} but the items (${itemsTotal}) plus shipping (${input.shipping_minor})${discount} make ${total}`,
       code: 'inconsistent_total',
     });
   }
@@ -182,6 +192,7 @@ export async function createOrder(
       currency: input.currency,
       items_total_minor: itemsTotal,
       shipping_minor: input.shipping_minor,
+      discount_minor: input.discount_minor,
       total_minor: total,
       carrier_code: input.carrier_code,
       ipay_flag: input.ipay_flag,

@@ -20,6 +20,8 @@ export interface PlainOrder {
   country: string;
   currency: string;
   shippingMinor: number;
+  /** Vouchers and promotions on the whole order: what the consumer pays at the door is net of them. */
+  discountMinor?: number;
   carrierCode?: string;
   items: Array<{ sku: string; name: string; quantity: number; unitPriceMinor: number }>;
 }
@@ -50,5 +52,6 @@ export function toCreateOrderInput(provider: string, order: PlainOrder): CreateO
     carrier_code: order.carrierCode ?? 'POSTNL',
     ipay_flag: true,
     shipping_minor: order.shippingMinor,
+    discount_minor: order.discountMinor ?? 0,
   };
 }

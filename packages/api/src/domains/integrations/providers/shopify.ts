@@ -47,6 +47,7 @@ const ShopifyOrder = z.object({
   financial_status: z.string().nullish(),
   fulfillment_status: z.string().nullish(),
   cancelled_at: z.string().nullish(),
+  total_discounts: Money.nullish(),
   shipping_address: Address,
   shipping_lines: z.array(z.object({ price: Money })).default([]),
   line_items: z.array(
@@ -92,6 +93,7 @@ export const shopify = defineProvider({
         country: address.country_code,
         currency: order.currency,
         shippingMinor: order.shipping_lines.reduce((sum, line) => sum + toMinor(line.price), 0),
+        discountMinor: toMinor(order.total_discounts ?? 0),
         items: order.line_items.map((item) => ({
           sku: item.sku || String(item.id),
           name: item.title,
@@ -110,6 +112,7 @@ export const shopify = defineProvider({
     financial_status: 'pending',
     fulfillment_status: null,
     cancelled_at: null,
+    total_discounts: '5.00',
     shipping_address: {
       first_name: 'Anna',
       last_name: 'de Vries',

@@ -38,6 +38,8 @@ const WooOrder = z.object({
   status: z.string(),
   currency: z.string(),
   shipping_total: z.string(),
+  discount_total: z.string().nullish(),
+  discount_tax: z.string().nullish(),
   billing: Address,
   shipping: Address.partial(),
   line_items: z.array(
@@ -83,6 +85,8 @@ export const woocommerce = defineProvider({
         country: ship.country,
         currency: order.currency,
         shippingMinor: toMinor(order.shipping_total),
+        // Coupons: WooCommerce reports the discount and its tax apart.
+        discountMinor: toMinor(order.discount_total ?? 0) + toMinor(order.discount_tax ?? 0),
         items: order.line_items.map((item) => ({
           sku: item.sku || String(item.product_id),
           name: item.name,
