@@ -1,16 +1,11 @@
 import { AppError } from '../../errors/app-error';
 import { amazonMarkets, bol, picqer, sendcloud } from './providers/marketplaces';
 import { flatMarketplaces } from './providers/more-marketplaces';
-import {
-  bigcommerce,
-  lightspeed,
-  magento,
-  nopcommerce,
-  odoo,
-  opencart,
-  prestashop,
-  shopware,
-} from './providers/shop-platforms';
+import { bigcommerce } from './providers/bigcommerce';
+import { lightspeed } from './providers/lightspeed';
+import { magento } from './providers/magento';
+import { prestashop } from './providers/prestashop';
+import { nopcommerce, odoo, opencart, shopware } from './providers/shop-platforms';
 import { shopify } from './providers/shopify';
 import type { ProviderDefinition } from './providers/types';
 import { woocommerce } from './providers/woocommerce';

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { assertPublicUrl, publicOnlyLookup } from '../webhooks/url-guard';
+import { providerMessage } from './shop-api-message';
 
 const TIMEOUT_MS = 15_000;
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -19,17 +20,6 @@ export class ShopApiError extends Error {
 export interface ShopApiSettings {
   /** Tests and local development only: lets a shop's base URL be a loopback or private address. */
   allowPrivateUrls: boolean;
-}
-
-function providerMessage(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { errors?: unknown; message?: unknown; error?: unknown };
-    const message = parsed.errors ?? parsed.message ?? parsed.error;
-    if (message !== undefined) return typeof message === 'string' ? message : JSON.stringify(message);
-  } catch {
-    // not JSON: fall through to the raw excerpt
-  }
-  return body.slice(0, 200);
 }
 
 /**
