@@ -3,8 +3,13 @@ import type { TaskHandler } from './task-context';
 
 export const integrationsProcessWebhook: TaskHandler<'integrations.process-webhook'> = async (
   payload,
-  { db, logger },
+  { db, config, encryptionKey, logger },
 ) => {
-  const outcome = await processPlatformWebhook(db, payload);
+  // Some platforms push only an order id: the job fetches the order with the connection's credentials.
+  const outcome = await processPlatformWebhook(db, {
+    ...payload,
+    settings: { allowPrivateUrls: config.webhooks.allowPrivateUrls },
+    encryptionKey,
+  });
   logger.info(`${payload.provider} webhook ${payload.deliveryId}: ${outcome}`);
 };

@@ -2,16 +2,13 @@ import { AppError } from '../../errors/app-error';
 import { bol } from './providers/bol';
 import { amazonMarkets, sendcloud } from './providers/marketplaces';
 import { flatMarketplaces } from './providers/more-marketplaces';
+import { bigcommerce } from './providers/bigcommerce';
+import { lightspeed } from './providers/lightspeed';
+import { magento } from './providers/magento';
 import { odoo } from './providers/odoo';
 import { picqer } from './providers/picqer';
-import {
-  bigcommerce,
-  lightspeed,
-  magento,
-  nopcommerce,
-  opencart,
-  prestashop,
-} from './providers/shop-platforms';
+import { prestashop } from './providers/prestashop';
+import { nopcommerce, opencart } from './providers/shop-platforms';
 import { shopware } from './providers/shopware';
 import { shopify } from './providers/shopify';
 import type { ProviderDefinition } from './providers/types';

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { assertPublicUrl, publicOnlyLookup } from '../webhooks/url-guard';
+import { providerMessage } from './shop-api-message';
 
 const TIMEOUT_MS = 15_000;
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -30,44 +31,6 @@ export interface ShopRequest {
   url: URL;
   headers?: Record<string, string>;
   body?: ShopRequestBody;
-}
-
-const Text = z.string().min(1);
-// The error shapes platforms answer with: JSON:API `errors` (Shopware), RFC 9457 problems (bol.com),
-// OAuth 2 `error_description` (token endpoints), Picqer's `error_message`, and plain `message`/`error`.
-const ErrorBody = z.looseObject({
-  errors: z.unknown().optional(),
-  error: z.unknown().optional(),
-  error_description: Text.optional(),
-  error_message: Text.optional(),
-  message: Text.optional(),
-  title: Text.optional(),
-  detail: Text.optional(),
-});
-const JsonApiErrors = z.array(z.looseObject({ title: Text.optional(), detail: Text.optional() })).min(1);
-
-function providerMessage(body: string): string {
-  let parsed: z.infer<typeof ErrorBody> | undefined;
-  try {
-    parsed = ErrorBody.safeParse(JSON.parse(body)).data;
-  } catch {
-    // not JSON: fall through to the raw excerpt
-  }
-  if (!parsed) return body.slice(0, 200);
-  const jsonApi = JsonApiErrors.safeParse(parsed.errors);
-  if (jsonApi.success) {
-    return jsonApi.data.map((e) => [e.title, e.detail].filter(Boolean).join(': ')).join('; ');
-  }
-  if (parsed.error_description) {
-    return typeof parsed.error === 'string'
-      ? `${parsed.error}: ${parsed.error_description}`
-      : parsed.error_description;
-  }
-  if (parsed.error_message) return parsed.error_message;
-  if (parsed.detail) return parsed.title ? `${parsed.title}: ${parsed.detail}` : parsed.detail;
-  const message = parsed.errors ?? parsed.message ?? parsed.error ?? parsed.title;
-  if (message !== undefined) return typeof message === 'string' ? message : JSON.stringify(message);
-  return body.slice(0, 200);
 }
 
 function encodeBody(body: ShopRequestBody | undefined): { bytes: Buffer; type?: string } {

@@ -102,6 +102,8 @@ describe('Shopware 6 pushes', () => {
     const outcome = await processPlatformWebhook(platform.database.db, {
       provider: 'shopware',
       deliveryId: 'a3f5e8c1d2b44f6e9a7b0c1d2e3f4a5b',
+      settings: { allowPrivateUrls: true },
+      encryptionKey: platform.deps.encryptionKey,
     });
     expect(outcome).toMatch(/^created order /);
     expect((await ordersOf(merchant.token)).map((o) => o.merchant_reference)).toEqual(['shopware-8101']);
@@ -160,6 +162,8 @@ describe('Picqer pushes', () => {
     const outcome = await processPlatformWebhook(platform.database.db, {
       provider: 'picqer',
       deliveryId: delivery!.delivery_id,
+      settings: { allowPrivateUrls: true },
+      encryptionKey: platform.deps.encryptionKey,
     });
     expect(outcome).toMatch(/^created order /);
     expect((await ordersOf(merchant.token)).map((o) => o.merchant_reference)).toEqual(['picqer-20249201']);

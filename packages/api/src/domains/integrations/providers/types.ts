@@ -14,6 +14,8 @@ export interface MappedPlatformOrder {
 export interface LiveClient {
   verify(): Promise<void>;
   recentOrders(limit: number): Promise<unknown[]>;
+  /** One order, complete for `mapOrder`: for pushes that only name the order. */
+  orderById?(id: string): Promise<unknown>;
 }
 
 export type WebhookSignatureScheme =
@@ -52,6 +54,11 @@ export interface ProviderDefinition<
   client?: (credentials: z.infer<C>, settings: ShopApiSettings) => LiveClient;
   /** Present for platforms that push orders: the secret in the credentials that signs their webhooks. */
   webhookSecret?: (credentials: z.infer<C>) => string;
+  /**
+   * Present for platforms whose push is not a complete order (an id, or an order without its lines): the id
+   * to fetch through `client.orderById` before mapping. Throws when the payload names no order of this shop.
+   */
+  pushedOrderId?: (payload: unknown, credentials: z.infer<C>) => string;
 }
 
 /** Declares a provider with its credential type carried through to its client. */

@@ -1,4 +1,3 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '@ipay/db';
 import { z } from 'zod';
@@ -7,39 +6,20 @@ import { enqueueJob } from '../../../jobs/enqueue';
 import { getActor } from '../../auth/service';
 import type { ProviderDefinition } from '../providers/types';
 import { getProvider } from '../registry';
-import { openCredentials, selectIntegrations } from './connection';
+import { ShopApiError, type ShopApiSettings } from '../shop-api';
+import { openCredentials, selectIntegrations, type IntegrationRow } from './connection';
 import { importPlatformOrder } from './import-order';
+import {
+  headerValue as header,
+  hmacSha256,
+  md5BodyThenSecretHex,
+  sha256Hex,
+  standardWebhooks,
+  type SignatureVerifier,
+  type WebhookHeaders,
+} from './webhook-verifiers';
 
-type Headers = Record<string, string | string[] | undefined>;
-
-function header(headers: Headers, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Length check, then a constant-time compare of the decoded digests. */
-function digestsMatch(expected: Buffer, given: Buffer): boolean {
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** HMAC-SHA256 of the raw body with the connection's secret, sent in one header as base64 or hex. */
-function hmacSha256Body(signatureHeader: string, encoding: 'base64' | 'hex') {
-  return (raw: Buffer, headers: Headers, secret: string): boolean => {
-    const given = header(headers, signatureHeader)?.trim();
-    if (!given || !secret) return false;
-    // Hex compares case-insensitively; Buffer.from(…, 'hex') stops at the first bad digit, so check the form.
-    if (encoding === 'hex' && !/^[0-9a-fA-F]+$/.test(given)) return false;
-    const expected = createHmac('sha256', secret).update(raw).digest();
-    return digestsMatch(expected, Buffer.from(given, encoding));
-  };
-}
-
-/** A stable id for platforms that send none: the same bytes are the same delivery (retries resend them). */
-function bodyDigest(raw: Buffer): string {
-  return `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-}
-
-const fromHeader = (name: string) => (headers: Headers) => header(headers, name);
+const fromHeader = (name: string) => (headers: WebhookHeaders) => header(headers, name);
 
 // Shopware signs no timestamp header but puts one in the body; its retries resend the same signed body, so
 // the window is long enough for them, and the event id dedupes inside it.
@@ -52,13 +32,19 @@ const ShopwareEnvelope = z.object({
 });
 const ShopwareOrderEvent = z.object({ data: z.object({ payload: z.object({ order: z.unknown() }) }) });
 const PicqerEnvelope = z.object({ event: z.string(), data: z.unknown() });
+// BigCommerce: `store/order/created`, `store/order/statusUpdated`, …
+const BigCommerceEnvelope = z.object({ scope: z.string() });
+const LightspeedEnvelope = z.object({ order: z.unknown() });
+
+/** A stable id for platforms that send none: the same bytes are the same delivery (retries resend them). */
+const bodyDigest = (raw: Buffer) => `sha256:${sha256Hex(raw)}`;
 
 interface PushScheme {
   /** Checks the signature (and any timestamp) on the raw bytes; false stores nothing and answers 401. */
-  verify(raw: Buffer, headers: Headers, secret: string): boolean;
+  verify: SignatureVerifier;
   /** The platform's id for this delivery, the same on each retry. */
-  deliveryId(headers: Headers, raw: Buffer): string | undefined;
-  topic(headers: Headers, payload: unknown): string | undefined;
+  deliveryId(headers: WebhookHeaders, raw: Buffer): string | undefined;
+  topic(headers: WebhookHeaders, payload: unknown): string | undefined;
   /** The order inside the pushed body, in the shape the provider's mapper reads; the body itself by default. */
   order?(payload: unknown): unknown;
 }
@@ -66,18 +52,18 @@ interface PushScheme {
 /** How each push scheme is verified, deduplicated and unwrapped (spec/webhook-signatures.md). */
 const SCHEMES: Partial<Record<ProviderDefinition['webhookSignature'], PushScheme>> = {
   'shopify-hmac-sha256-base64': {
-    verify: hmacSha256Body('x-shopify-hmac-sha256', 'base64'),
+    verify: hmacSha256('x-shopify-hmac-sha256', 'base64'),
     deliveryId: fromHeader('x-shopify-webhook-id'),
     topic: fromHeader('x-shopify-topic'),
   },
   'woocommerce-hmac-sha256-base64': {
-    verify: hmacSha256Body('x-wc-webhook-signature', 'base64'),
+    verify: hmacSha256('x-wc-webhook-signature', 'base64'),
     deliveryId: fromHeader('x-wc-webhook-delivery-id'),
     topic: fromHeader('x-wc-webhook-topic'),
   },
   'shopware-hmac-sha256-hex': {
     verify: (raw, headers, secret) => {
-      if (!hmacSha256Body('shopware-shop-signature', 'hex')(raw, headers, secret)) return false;
+      if (!hmacSha256('shopware-shop-signature', 'hex')(raw, headers, secret)) return false;
       const envelope = ShopwareEnvelope.safeParse(parseJson(raw));
       return envelope.success && Math.abs(Date.now() / 1000 - envelope.data.timestamp) <= SHOPWARE_MAX_AGE_S;
     },
@@ -88,12 +74,24 @@ const SCHEMES: Partial<Record<ProviderDefinition['webhookSignature'], PushScheme
     order: (payload) => ShopwareOrderEvent.parse(payload).data.payload.order,
   },
   'picqer-hmac-sha256-base64': {
-    verify: hmacSha256Body('x-picqer-signature', 'base64'),
+    verify: hmacSha256('x-picqer-signature', 'base64'),
     // Picqer sends no delivery id; its body names the hook, the event and when it fired, so equal bytes are
     // the same delivery and a different event always differs.
     deliveryId: (_headers, raw) => bodyDigest(raw),
     topic: (_headers, payload) => PicqerEnvelope.safeParse(payload).data?.event,
     order: (payload) => PicqerEnvelope.parse(payload).data,
+  },
+  'standard-webhooks': {
+    verify: standardWebhooks,
+    deliveryId: fromHeader('webhook-id'),
+    topic: (_headers, payload) => BigCommerceEnvelope.safeParse(payload).data?.scope,
+  },
+  'lightspeed-md5': {
+    verify: md5BodyThenSecretHex('x-signature'),
+    // Lightspeed sends no delivery id. A retry re-sends the same bytes, so their hash is stable across
+    // retries, while a real change to the order changes the body (its updatedAt at least) and is imported again.
+    deliveryId: (_headers, raw) => bodyDigest(raw),
+    topic: (_headers, payload) => (LightspeedEnvelope.safeParse(payload).success ? 'orders' : undefined),
   },
 };
 
@@ -118,7 +116,7 @@ export async function receivePlatformWebhook(
     provider: string;
     integrationId: string | undefined;
     raw: Buffer;
-    headers: Headers;
+    headers: WebhookHeaders;
     encryptionKey: Buffer;
   },
 ): Promise<WebhookReceipt> {
@@ -173,10 +171,31 @@ export async function receivePlatformWebhook(
   });
 }
 
+/** The pushed order, or for platforms that push only its id, the order fetched through the live client. */
+async function pushedOrder(
+  provider: ProviderDefinition,
+  integration: IntegrationRow,
+  payload: unknown,
+  request: { settings: ShopApiSettings; encryptionKey: Buffer },
+): Promise<unknown> {
+  if (!provider.pushedOrderId) return payload;
+  const credentials = openCredentials(provider, integration, request.encryptionKey);
+  const client = provider.client?.(credentials, request.settings);
+  if (!client?.orderById) {
+    throw new AppError('conflict', `${provider.displayName} pushes need its live client to fetch the order.`);
+  }
+  return client.orderById(provider.pushedOrderId(payload, credentials));
+}
+
+/** The shop did not answer or was busy: worth the job's retry, unlike a refusal. */
+const isTransient = (error: unknown) =>
+  error instanceof ShopApiError &&
+  (error.statusCode === null || error.statusCode === 429 || error.statusCode >= 500);
+
 /** The job: the pushed order goes through the same mapper and import as a sync. */
 export async function processPlatformWebhook(
   db: Db,
-  request: { provider: string; deliveryId: string },
+  request: { provider: string; deliveryId: string; settings: ShopApiSettings; encryptionKey: Buffer },
 ): Promise<string> {
   const delivery = await db
     .selectFrom('integration_webhook_deliveries')
@@ -193,18 +212,18 @@ export async function processPlatformWebhook(
     ? await getActor(db, { userId: integration.connected_by, organizationId: integration.merchant_id })
     : undefined;
   let outcome: string;
-  if (!actor) {
+  if (!integration || !actor) {
     outcome = 'skipped: the user who connected the shop is no longer active';
   } else {
     try {
-      const order = SCHEMES[provider.webhookSignature]?.order?.(delivery.payload) ?? delivery.payload;
-      const mapped = provider.mapOrder(order);
+      const pushed = SCHEMES[provider.webhookSignature]?.order?.(delivery.payload) ?? delivery.payload;
+      const mapped = provider.mapOrder(await pushedOrder(provider, integration, pushed, request));
       const result = await db
         .transaction()
         .execute((trx) => importPlatformOrder(trx, { actor, provider, mapped }));
       outcome = `${result.outcome} order ${result.order.id}`;
     } catch (error) {
-      if (error instanceof AppError && error.status >= 500) throw error;
+      if ((error instanceof AppError && error.status >= 500) || isTransient(error)) throw error;
       outcome = `rejected: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
