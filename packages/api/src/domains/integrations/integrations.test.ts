@@ -195,6 +195,107 @@ describe('integrations', () => {
     });
   });
 
+  it('takes what changed in the shop while the order may change, and says why when it may not', async () => {
+    const merchant = await createTestMerchant(platform);
+    const sample = shopifyOrder(3001) as { shipping_address: object; line_items: object[] };
+    shopifyOrders = [sample];
+    await http(platform.baseUrl, 'POST', '/api/integrations/shopify/connect', {
+      token: merchant.token,
+      body: { credentials: shopifyCredentials() },
+    });
+    const sync = () =>
+      http(platform.baseUrl, 'POST', '/api/integrations/shopify/sync', { token: merchant.token });
+    const importedOrder = async () =>
+      (await http(platform.baseUrl, 'GET', '/api/orders?q=shopify-3001', { token: merchant.token })).body
+        .items[0];
+    await sync();
+    const original = await importedOrder();
+
+    // Before a payment is asked for, everything follows the shop: address, lines, discount.
+    shopifyOrders = [
+      shopifyOrder(3001, {
+        shipping_address: { ...sample.shipping_address, address1: 'Prinsengracht 1' },
+        line_items: [sample.line_items[0]],
+        total_discounts: '0.00',
+      }),
+    ];
+    expect((await sync()).body).toMatchObject({ updated: 1, rejected: 0, rejections: [] });
+    const revised = await importedOrder();
+    expect(revised).toMatchObject({
+      id: original.id,
+      customer: { address: { line1: 'Prinsengracht 1' } },
+      items: [{ sku: 'TSHIRT-M', quantity: 2 }],
+      discount_minor: 0,
+      total_minor: 2 * 1999 + 495,
+    });
+    const updated = await platform.database.db
+      .selectFrom('domain_events')
+      .select('payload')
+      .where('resource_id', '=', original.id)
+      .where('type', '=', 'order.updated')
+      .executeTakeFirstOrThrow();
+    expect(updated.payload).toMatchObject({
+      changed: ['customer.address.line1', 'items', 'discount_minor'],
+      totalMinor: 4493,
+    });
+    expect((await sync()).body).toMatchObject({ updated: 0, unchanged: 1 });
+
+    // While a payment session waits, the amount stays what the consumer was asked for; the address may change.
+    await http(platform.baseUrl, 'POST', `/api/orders/${original.id}/create-session`, {
+      token: merchant.token,
+    });
+    shopifyOrders = [
+      shopifyOrder(3001, {
+        shipping_address: { ...sample.shipping_address, address1: 'Prinsengracht 2' },
+        line_items: [sample.line_items[0]],
+        total_discounts: '10.00',
+      }),
+    ];
+    const refused = await sync();
+    expect(refused.body).toMatchObject({ updated: 0, rejected: 1 });
+    expect(refused.body.rejections).toEqual([
+      {
+        platform_order_id: '3001',
+        reason: expect.stringContaining(
+          'waits for a payment of 4493 EUR; the new total 3493 EUR was not applied',
+        ),
+      },
+    ]);
+    expect(await importedOrder()).toMatchObject({
+      total_minor: 4493,
+      customer: { address: { line1: 'Prinsengracht 1' } },
+    });
+    shopifyOrders = [
+      shopifyOrder(3001, {
+        shipping_address: { ...sample.shipping_address, address1: 'Prinsengracht 2' },
+        line_items: [sample.line_items[0]],
+        total_discounts: '0.00',
+      }),
+    ];
+    expect((await sync()).body).toMatchObject({ updated: 1, rejected: 0 });
+    expect(await importedOrder()).toMatchObject({
+      status: 'PAYMENT_PENDING',
+      total_minor: 4493,
+      customer: { address: { line1: 'Prinsengracht 2' } },
+    });
+  });
+
+  it('names the field of a shop order it cannot map', async () => {
+    const merchant = await createTestMerchant(platform);
+    shopifyOrders = [shopifyOrder(4001, { shipping_address: null })];
+    await http(platform.baseUrl, 'POST', '/api/integrations/shopify/connect', {
+      token: merchant.token,
+      body: { credentials: shopifyCredentials() },
+    });
+    const result = await http(platform.baseUrl, 'POST', '/api/integrations/shopify/sync', {
+      token: merchant.token,
+    });
+    expect(result.body).toMatchObject({ created: 0, rejected: 1 });
+    expect(result.body.rejections).toEqual([
+      { platform_order_id: '4001', reason: expect.stringMatching(/^shipping_address: /) },
+    ]);
+  });
+
   it('connects WooCommerce with Basic auth and syncs without duplicates', async () => {
     const merchant = await createTestMerchant(platform);
     const credentials = { store_url: woo.url, consumer_key: WOO_KEY, consumer_secret: WOO_SECRET };

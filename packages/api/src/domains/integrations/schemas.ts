@@ -63,13 +63,25 @@ export const SetupInfo = z.object({
   webhook_signature: z.string(),
 });
 
+export const SyncRejection = z.object({
+  platform_order_id: z.string().nullable().describe("The platform's order id, when it could be read"),
+  reason: z.string().describe('The field that could not be mapped, or the change IPAY refused'),
+});
+export type SyncRejection = z.infer<typeof SyncRejection>;
+
 export const SyncResult = z.object({
   provider: z.string(),
   fetched: z.number().int(),
   created: z.number().int(),
   updated: z.number().int(),
   unchanged: z.number().int(),
-  rejected: z.number().int().describe('Platform orders that could not be mapped to a valid IPAY order'),
+  rejected: z
+    .number()
+    .int()
+    .describe(
+      'Platform orders not imported: not a valid IPAY order, or a change to an order that may no longer change',
+    ),
+  rejections: z.array(SyncRejection).describe('Why each rejected order was not imported'),
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 

@@ -12,7 +12,7 @@ import { cancelPendingSession } from '../payment-sessions/service/cancel-session
 import type { DataScope } from '../rbac/catalogue';
 import type { CancelOrderInput, CreateOrderInput, ListOrdersInput, Order, OrderStatus } from './schemas';
 
-interface ScopedRequest {
+export interface ScopedRequest {
   actor: Actor;
   scope: DataScope;
 }
@@ -106,7 +106,7 @@ function orderRowToOrder(row: OrderRow, items: Order['items']): Order {
 }
 
 /** Line totals and the order total, or field errors for amounts that are inconsistent or too large. */
-function computeTotals(input: CreateOrderInput) {
+export function computeTotals(input: CreateOrderInput) {
   const errors: FieldError[] = [];
   const lines = input.items.map((item, index) => {
     const lineTotal = item.quantity * item.unit_price_minor;
@@ -144,7 +144,7 @@ function computeTotals(input: CreateOrderInput) {
   return { lines, itemsTotal, total };
 }
 
-function assertMerchant(actor: Actor): void {
+export function assertMerchant(actor: Actor): void {
   if (actor.organizationType !== 'merchant') {
     throw new AppError('forbidden', 'Orders are created by merchant users, for their own organization.');
   }

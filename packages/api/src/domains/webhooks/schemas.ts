@@ -5,6 +5,7 @@ import { Timestamp } from '../../platform/time';
 /** The event types merchants can subscribe to: the public contract of our outbound webhooks. */
 export const WEBHOOK_EVENT_TYPES = [
   'order.created',
+  'order.updated',
   'order.cancelled',
   'session.created',
   'session.payment_started',

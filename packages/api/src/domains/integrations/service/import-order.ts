@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { AppError } from '../../../errors/app-error';
 import type { Actor } from '../../auth/service';
 import type { Order } from '../../orders/schemas';
+import { reviseOrder } from '../../orders/revise-order';
 import { cancelOrder, createOrder, getOrder } from '../../orders/service';
 import type { MappedPlatformOrder, ProviderDefinition } from '../providers/types';
 
@@ -28,7 +29,9 @@ async function followCancellation(
 
 /**
  * Upserts one platform order by (merchant, provider, platform order id): new orders go through the same
- * creation as POST /api/orders; a known order only follows what changed on the platform (its status).
+ * creation as POST /api/orders; a known order follows what changed on the platform: a cancellation, or its
+ * customer, address, lines and amounts while it may still change (see reviseOrder; a refused change is a
+ * 409 the sync counts as rejected).
  */
 export async function importPlatformOrder(
   trx: DbTransaction,
@@ -61,10 +64,22 @@ export async function importPlatformOrder(
     return { outcome: 'created', order: await getOrder(trx, { actor, scope: 'all', id: order.id }) };
   }
 
-  if (link.platform_status === mapped.platformStatus) {
+  const statusChanged = link.platform_status !== mapped.platformStatus;
+  let revised = false;
+  if (mapped.cancelled) {
+    if (statusChanged) await followCancellation(trx, actor, link.order_id, provider);
+  } else {
+    const { changed } = await reviseOrder(trx, {
+      actor,
+      scope: 'organization',
+      id: link.order_id,
+      input: mapped.order,
+    });
+    revised = changed.length > 0;
+  }
+  if (!statusChanged && !revised) {
     return { outcome: 'unchanged', order: await getOrder(trx, { actor, scope: 'all', id: link.order_id }) };
   }
-  if (mapped.cancelled) await followCancellation(trx, actor, link.order_id, provider);
   await trx
     .updateTable('platform_orders')
     .set({ platform_status: mapped.platformStatus, updated_at: sql<Date>`now()` })

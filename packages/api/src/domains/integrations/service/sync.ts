@@ -1,10 +1,11 @@
 import type { Db } from '@ipay/db';
 import { sql } from 'kysely';
+import { ZodError } from 'zod';
 import { AppError } from '../../../errors/app-error';
 import type { Actor } from '../../auth/service';
 import { getProvider } from '../registry';
 import type { ProviderDefinition } from '../providers/types';
-import type { SyncResult } from '../schemas';
+import type { SyncRejection, SyncResult } from '../schemas';
 import type { ShopApiSettings } from '../shop-api';
 import { findIntegration, openCredentials, shopFailureMessage, type IntegrationRow } from './connection';
 import { importPlatformOrder } from './import-order';
@@ -23,14 +24,37 @@ export function backoffAfter(failureCount: number): number {
 
 export type SyncOutcome = { ok: true; result: SyncResult } | { ok: false; error: string };
 
+/** Why an order was not imported, in words the merchant can act on. */
+function rejectionReason(error: unknown): string {
+  if (error instanceof ZodError) {
+    return error.issues.map((issue) => `${issue.path.join('.') || 'order'}: ${issue.message}`).join('; ');
+  }
+  if (error instanceof AppError) {
+    const fields = error.errors?.map((e) => `${e.field} ${e.message}`).join('; ');
+    return fields || error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Reads the platform's id from an order the mapper refused, when it has one where most platforms put it. */
+const rawOrderId = (raw: unknown): string | null => {
+  const id = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).id : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+};
+
 async function importAll(db: Db, actor: Actor, provider: ProviderDefinition, rawOrders: unknown[]) {
   const counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  const rejections: SyncRejection[] = [];
+  const reject = (platformOrderId: string | null, error: unknown) => {
+    counts.rejected += 1;
+    rejections.push({ platform_order_id: platformOrderId, reason: rejectionReason(error) });
+  };
   for (const raw of rawOrders) {
     let mapped;
     try {
       mapped = provider.mapOrder(raw);
-    } catch {
-      counts.rejected += 1;
+    } catch (error) {
+      reject(rawOrderId(raw), error);
       continue;
     }
     try {
@@ -41,10 +65,10 @@ async function importAll(db: Db, actor: Actor, provider: ProviderDefinition, raw
       counts[outcome] += 1;
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
-      counts.rejected += 1;
+      reject(mapped.platformOrderId, error);
     }
   }
-  return counts;
+  return { ...counts, rejections };
 }
 
 /**

@@ -1,0 +1,132 @@
+import { sql } from 'kysely';
+import type { DbTransaction } from '@ipay/db';
+import { AppError } from '../../errors/app-error';
+import { requestFingerprint } from '../../platform/idempotency';
+import { scopeFilter } from '../../platform/data-scope';
+import { recordDomainEvent } from '../events/service';
+import type { CreateOrderInput, Order, OrderStatus } from './schemas';
+import { computeTotals, getOrder, type ScopedRequest } from './service';
+
+/** What the shop may still change: before a payment is asked for, anything; while one waits, not the amount. */
+const REVISABLE: OrderStatus[] = ['OPEN', 'PAYMENT_PENDING'];
+const AMOUNT_FIELDS = ['currency', 'items', 'shipping_minor', 'discount_minor'] as const;
+
+const itemKey = (item: { sku: string; name: string; quantity: number; unit_price_minor: number }) =>
+  [item.sku, item.name, item.quantity, item.unit_price_minor].join('\u0000');
+
+/** The fields of `input` that differ from the order as IPAY has it; empty when the shop changed nothing. */
+export function changedOrderFields(order: Order, input: CreateOrderInput): string[] {
+  const { customer } = order;
+  const wanted = input.customer;
+  const checks: Array<[string, boolean]> = [
+    ['customer.name', customer.name !== wanted.name],
+    ['customer.email', customer.email !== wanted.email.toLowerCase()],
+    ['customer.phone', (customer.phone ?? null) !== (wanted.phone ?? null)],
+    ['customer.address.line1', customer.address.line1 !== wanted.address.line1],
+    ['customer.address.line2', (customer.address.line2 ?? null) !== (wanted.address.line2 ?? null)],
+    ['customer.address.postal_code', customer.address.postal_code !== wanted.address.postal_code],
+    ['customer.address.city', customer.address.city !== wanted.address.city],
+    ['customer.address.country', customer.address.country !== wanted.address.country],
+    ['currency', order.currency !== input.currency],
+    ['items', order.items.map(itemKey).join('\n') !== input.items.map(itemKey).join('\n')],
+    ['shipping_minor', order.shipping_minor !== input.shipping_minor],
+    ['discount_minor', order.discount_minor !== input.discount_minor],
+  ];
+  return checks.filter(([, differs]) => differs).map(([field]) => field);
+}
+
+/**
+ * Takes a changed version of an order from its source (a shop re-synced or pushed it) and announces it as
+ * `order.updated`. An order not asked to be paid yet takes every change; one whose payment session is
+ * waiting keeps its amount (the consumer may be paying it) but takes a corrected address or name; a paid,
+ * delivered or cancelled order changes no more. A refused change is a 409 naming what differs.
+ */
+export async function reviseOrder(
+  trx: DbTransaction,
+  request: ScopedRequest & { id: string; input: CreateOrderInput },
+): Promise<{ order: Order; changed: string[] }> {
+  const { actor, scope, input } = request;
+  const locked = await trx
+    .selectFrom('orders')
+    .select(['id', 'status'])
+    .where('id', '=', request.id)
+    .where(scopeFilter(scope, actor, { organization: 'orders.merchant_id', owner: 'orders.created_by' }))
+    .forUpdate()
+    .executeTakeFirst();
+  if (!locked) throw new AppError('not_found', `Order ${request.id} does not exist.`);
+  const current = await getOrder(trx, { actor, scope: 'all', id: locked.id });
+  const changed = changedOrderFields(current, input);
+  if (!changed.length) return { order: current, changed };
+
+  const { lines, itemsTotal, total } = computeTotals(input);
+  const amountChanged = changed.some((field) => (AMOUNT_FIELDS as readonly string[]).includes(field));
+  if (!REVISABLE.includes(current.status)) {
+    throw new AppError(
+      'conflict',
+      `Order ${current.merchant_reference} is ${current.status}; its change of ${changed.join(', ')} was not applied.`,
+    );
+  }
+  const askedAmount = total !== current.total_minor || input.currency !== current.currency;
+  if (current.status === 'PAYMENT_PENDING' && amountChanged && askedAmount) {
+    throw new AppError(
+      'conflict',
+      `Order ${current.merchant_reference} waits for a payment of ${current.total_minor} ${current.currency}; the new total ${total} ${input.currency} was not applied. Cancel the order to ask again.`,
+    );
+  }
+
+  await trx
+    .updateTable('orders')
+    .set({
+      customer_name: input.customer.name,
+      customer_email: input.customer.email.toLowerCase(),
+      customer_phone: input.customer.phone ?? null,
+      address_line1: input.customer.address.line1,
+      address_line2: input.customer.address.line2 ?? null,
+      postal_code: input.customer.address.postal_code,
+      city: input.customer.address.city,
+      country: input.customer.address.country,
+      currency: input.currency,
+      items_total_minor: itemsTotal,
+      shipping_minor: input.shipping_minor,
+      discount_minor: input.discount_minor,
+      total_minor: total,
+      // A retried create of this version finds it, as it would have found the first.
+      create_fingerprint: requestFingerprint('orders.create', input),
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', current.id)
+    .execute();
+  if (changed.includes('items')) {
+    await trx.deleteFrom('order_items').where('order_id', '=', current.id).execute();
+    await trx
+      .insertInto('order_items')
+      .values(
+        input.items.map((item, position) => ({
+          order_id: current.id,
+          position,
+          sku: item.sku,
+          name: item.name,
+          quantity: item.quantity,
+          unit_price_minor: item.unit_price_minor,
+          line_total_minor: lines[position] ?? 0,
+        })),
+      )
+      .execute();
+  }
+  const order = await getOrder(trx, { actor, scope: 'all', id: current.id });
+  await recordDomainEvent(trx, {
+    type: 'order.updated',
+    resourceType: 'order',
+    resourceId: order.id,
+    organizationId: order.merchant_id,
+    actorUserId: actor.userId,
+    data: {
+      orderId: order.id,
+      merchantReference: order.merchant_reference,
+      changed,
+      totalMinor: order.total_minor,
+      currency: order.currency,
+    },
+  });
+  return { order, changed };
+}
