@@ -17,7 +17,7 @@ export { loadEncryptionKey } from './platform/encryption-key-file';
 export { purgeExpiredStreamTickets } from './domains/events/stream-tickets';
 export { createPlatformAdmin } from './domains/auth/service';
 export { CreateAdminInput } from './domains/auth/schemas';
-export { processQueuedUpload } from './domains/orders/upload/service';
+export { failAbandonedUploads, failQueuedUpload, processQueuedUpload } from './domains/orders/upload/service';
 export { expireOverdueSessions } from './domains/payment-sessions/service/expire-sessions';
 export { enqueueSyncs, runScheduledSync } from './domains/scheduler/service';
 export { getProvider } from './domains/integrations/registry';

@@ -20,6 +20,11 @@ const SCHEDULES: Schedule[] = [
     identifier: 'expire-sessions-every-5-minutes',
   },
   { task: 'maintenance.purge-expired', match: '17 * * * *', identifier: 'purge-expired-hourly' },
+  {
+    task: 'orders.fail-abandoned-uploads',
+    match: '37 * * * *',
+    identifier: 'fail-abandoned-uploads-hourly',
+  },
 ];
 
 export function cronItems(): ParsedCronItem[] {

@@ -8,6 +8,7 @@ import { integrationsScheduleSyncs } from './tasks/integrations-schedule-syncs';
 import { integrationsSync } from './tasks/integrations-sync';
 import { maintenancePurgeExpired } from './tasks/maintenance-purge-expired';
 import { notificationsSendEmail } from './tasks/notifications-send-email';
+import { ordersFailAbandonedUploads } from './tasks/orders-fail-abandoned-uploads';
 import { ordersProcessUpload } from './tasks/orders-process-upload';
 import { paymentSessionsExpireOverdue } from './tasks/payment-sessions-expire-overdue';
 import type { TaskHandler, WorkerDeps } from './tasks/task-context';
@@ -26,6 +27,7 @@ const HANDLERS: { [N in JobName]: TaskHandler<N> } = {
   'benefit-cards.process-order': benefitCardsProcessOrder,
   'benefit-cards.deliver-card': benefitCardsDeliverCard,
   'orders.process-upload': ordersProcessUpload,
+  'orders.fail-abandoned-uploads': ordersFailAbandonedUploads,
 };
 
 function bind<N extends JobName>(name: N, deps: WorkerDeps): TaskList[string] {
@@ -42,6 +44,8 @@ function bind<N extends JobName>(name: N, deps: WorkerDeps): TaskList[string] {
   };
 }
 
-export function createTaskList(deps: WorkerDeps): TaskList {
-  return Object.fromEntries((Object.keys(HANDLERS) as JobName[]).map((name) => [name, bind(name, deps)]));
+/** Every task, or only `only`: a worker that lacks a task leaves its jobs queued for another worker. */
+export function createTaskList(deps: WorkerDeps, only?: readonly JobName[]): TaskList {
+  const names = only ?? (Object.keys(HANDLERS) as JobName[]);
+  return Object.fromEntries(names.map((name) => [name, bind(name, deps)]));
 }

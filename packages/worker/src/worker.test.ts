@@ -111,11 +111,12 @@ describe('worker tasks', () => {
     await sql`delete from graphile_worker._private_jobs`.execute(database.db);
   });
 
-  it('schedules the hourly purge in the crontab', () => {
+  it('schedules the hourly purge and abandoned-upload sweep in the crontab', () => {
     expect(cronItems().map((item) => item.task)).toEqual([
       'integrations.schedule-syncs',
       'payment-sessions.expire-overdue',
       'maintenance.purge-expired',
+      'orders.fail-abandoned-uploads',
     ]);
   });
 });

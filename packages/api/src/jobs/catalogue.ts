@@ -58,6 +58,11 @@ export const JOB_CATALOGUE = {
       'Imports the parked rows of a large order upload, announcing order_upload.progress and .completed',
     payload: z.object({ uploadId: z.uuid() }).strict(),
   },
+  'orders.fail-abandoned-uploads': {
+    description:
+      'Ends as failed the order uploads that no job will finish (runs used up by a worker that died, job gone)',
+    payload: z.object({}).strict(),
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;

@@ -1,7 +1,6 @@
 import type { Db, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import type { Actor } from '../../auth/service';
-import { recordDomainEvent } from '../../events/service';
 import { createOrder } from '../service';
 import type { MappedColumn } from './column-mapping';
 import type { SheetRow } from './read-rows';
@@ -13,6 +12,7 @@ import {
   type UploadCounts,
   type UploadRow,
 } from './repository';
+import { announceUpload } from './upload-events';
 import { groupRows, rowErrorsOfAppError, validateGroup, type RowError, type RowGroup } from './row-groups';
 
 /** Orders per transaction: short enough not to hold the live event stream back for long. */
@@ -63,42 +63,12 @@ function rejectionsOf(group: RowGroup, errors: RowError[]): Rejection[] {
   });
 }
 
-function eventData(upload: UploadRow, counts: UploadCounts) {
-  return {
-    uploadId: upload.id,
-    status: upload.status,
-    rowsTotal: upload.rows_total,
-    rowsProcessed: counts.rowsProcessed,
-    progress: upload.rows_total ? counts.rowsProcessed / upload.rows_total : 1,
-    created: counts.created,
-    existing: counts.existing,
-    rejected: counts.rejected,
-  };
-}
-
-async function announce(
-  trx: DbTransaction,
-  type: string,
-  upload: UploadRow,
-  actor: Actor,
-  counts: UploadCounts,
-) {
-  await recordDomainEvent(trx, {
-    type,
-    resourceType: 'order_upload',
-    resourceId: upload.id,
-    organizationId: upload.merchant_id,
-    actorUserId: actor.userId,
-    data: eventData(upload, counts),
-  });
-}
-
 async function complete(db: Db, request: ImportRequest, counts: UploadCounts, rejections: Rejection[]) {
   return db.transaction().execute(async (trx) => {
     await insertRejections(trx, request.upload.id, rejections);
     await trx.deleteFrom('order_upload_rows').where('upload_id', '=', request.upload.id).execute();
     const done = await updateUploadState(trx, request.upload.id, { status: 'completed', counts });
-    await announce(trx, 'order_upload.completed', done, request.actor, counts);
+    await announceUpload(trx, 'order_upload.completed', done, counts);
     return { upload: uploadRowToUpload(done), errors: rejections };
   });
 }
@@ -152,8 +122,7 @@ export async function importRows(db: Db, request: ImportRequest) {
       }
       counts.rejected = rejections.length;
       const state = await updateUploadState(trx, request.upload.id, { status: 'processing', counts });
-      if (request.announceProgress)
-        await announce(trx, 'order_upload.progress', state, request.actor, counts);
+      if (request.announceProgress) await announceUpload(trx, 'order_upload.progress', state, counts);
     });
   }
   counts.rejected = rejections.length;

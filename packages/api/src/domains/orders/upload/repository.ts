@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbExecutor, JsonValue } from '@ipay/db';
+import type { DbExecutor, DbTransaction, JsonValue } from '@ipay/db';
 import { toTimestamp } from '../../../platform/time';
 import type { MappedColumn } from './column-mapping';
 import type { RowError } from './row-groups';
@@ -168,4 +168,51 @@ export async function updateUploadState(
     .where('id', '=', uploadId)
     .returning(uploadColumns)
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * Moves an upload that has not ended to `failed` with its reason, in one statement so that a completion racing it
+ * wins or loses whole. Undefined when the upload does not exist or had already ended.
+ */
+export function markUploadFailed(
+  trx: DbTransaction,
+  uploadId: string,
+  error: string,
+): Promise<UploadRow | undefined> {
+  return trx
+    .updateTable('order_uploads')
+    .set({ status: 'failed', error, updated_at: sql<Date>`now()`, completed_at: sql<Date>`now()` })
+    .where('id', '=', uploadId)
+    .where('status', 'in', ['queued', 'processing'])
+    .returning(uploadColumns)
+    .executeTakeFirst();
+}
+
+/** graphile-worker's lock lifetime: a job locked longer than this belonged to a worker that died. */
+const STALE_JOB_LOCK = sql`interval '4 hours'`;
+/** An upload without a job whose last change is older than this is not being imported by any request either. */
+const STALE_UPLOAD = sql`interval '1 hour'`;
+
+/**
+ * Uploads that have not ended and never will: their job has used up its runs without a live worker holding it
+ * (the last run died with its process, so nothing could mark the upload), or they have no job at all and have
+ * not moved for an hour (the job was deleted, or the request importing a small file died).
+ */
+export async function findAbandonedUploads(
+  db: DbExecutor,
+): Promise<Array<{ id: string; reason: 'runs_used_up' | 'no_job' }>> {
+  const { rows } = await sql<{ id: string; reason: 'runs_used_up' | 'no_job' }>`
+    select uploads.id, case when jobs.id is null then 'no_job' else 'runs_used_up' end as reason
+    from order_uploads as uploads
+    left join graphile_worker.jobs as jobs on jobs.key = 'order-upload:' || uploads.id::text
+    where uploads.status in ('queued', 'processing')
+      and (
+        (jobs.id is null and uploads.updated_at < now() - ${STALE_UPLOAD})
+        or (
+          jobs.attempts >= jobs.max_attempts
+          and (jobs.locked_at is null or jobs.locked_at < now() - ${STALE_JOB_LOCK})
+        )
+      )
+    order by uploads.created_at`.execute(db);
+  return rows;
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { AppError } from '../../../errors/app-error';
 import { CreateOrderInput } from '../schemas';
-import type { MappedColumn, OrderColumn } from './column-mapping';
+import { ORDER_COLUMN_NAMES, type MappedColumn, type OrderColumn } from './column-mapping';
 import type { SheetRow } from './read-rows';
 
 /** What is wrong with one row: its line in the file, the file's column (when one is to blame), why. */
@@ -46,23 +46,76 @@ function flagOrText(value: string | undefined): boolean | string | undefined {
   return value;
 }
 
-/** The order as POST /api/orders would receive it; the group's first row carries the order's own fields. */
-function orderBodyOf(group: RowGroup, mapping: MappedColumn[]): Record<string, unknown> {
-  const rows = group.rows.map((row) => valuesOf(row, mapping));
-  const first = rows[0] ?? {};
-  const dimensions = [first.length_mm, first.width_mm, first.height_mm];
+/** The columns of one order line; every other column (but the reference) holds one value for the whole order. */
+const ITEM_FIELDS = new Set<OrderColumn>(['sku', 'item_name', 'quantity', 'unit_price_minor']);
+const ORDER_FIELDS = ORDER_COLUMN_NAMES.filter((f) => f !== 'merchant_reference' && !ITEM_FIELDS.has(f));
+const NUMERIC_ORDER_FIELDS = new Set<OrderColumn>([
+  'shipping_minor',
+  'weight_grams',
+  'length_mm',
+  'width_mm',
+  'height_mm',
+]);
+
+/** Two cells mean the same when they parse to the same flag or number, or read the same ignoring case and spacing. */
+function sameValue(field: OrderColumn, a: string, b: string): boolean {
+  if (field === 'ipay_flag') return flagOrText(a) === flagOrText(b);
+  if (NUMERIC_ORDER_FIELDS.has(field)) return numberOrText(a) === numberOrText(b);
+  const plain = (text: string) => text.replace(/\s+/g, ' ').toLowerCase();
+  return plain(a) === plain(b);
+}
+
+interface OrderFields {
+  values: RowValues;
+  /** For each order field, the index in the group of the row its value came from. */
+  sources: Partial<Record<OrderColumn, number>>;
+  conflicts: RowError[];
+}
+
+/**
+ * The order's own fields: each from the first line that fills it (exports often fill them on the first line
+ * only). A later line that fills one differently is an error naming its column: taking either value would
+ * silently ship to, or charge, the wrong customer.
+ */
+function orderFieldsOf(group: RowGroup, rows: RowValues[], mapping: MappedColumn[]): OrderFields {
+  const result: OrderFields = { values: {}, sources: {}, conflicts: [] };
+  for (const field of ORDER_FIELDS) {
+    rows.forEach((values, index) => {
+      const cell = values[field];
+      if (cell === undefined) return;
+      const source = result.sources[field];
+      const kept = result.values[field];
+      if (source === undefined || kept === undefined) {
+        result.values[field] = cell;
+        result.sources[field] = index;
+        return;
+      }
+      if (sameValue(field, kept, cell)) return;
+      result.conflicts.push({
+        row: group.rows[index]?.row ?? 0,
+        column: mapping.find((m) => m.field === field)?.column ?? null,
+        reason: `${field} "${cell}" differs from row ${group.rows[source]?.row ?? 0} of the same order ("${kept}")`,
+      });
+    });
+  }
+  return result;
+}
+
+/** The order as POST /api/orders would receive it: order fields merged over its lines, one item per line. */
+function orderBodyOf(group: RowGroup, rows: RowValues[], order: RowValues): Record<string, unknown> {
+  const dimensions = [order.length_mm, order.width_mm, order.height_mm];
   return {
     merchant_reference: group.reference,
     customer: {
-      name: first.customer_name,
-      email: first.customer_email,
-      phone: first.customer_phone,
+      name: order.customer_name,
+      email: order.customer_email,
+      phone: order.customer_phone,
       address: {
-        line1: first.address_line1,
-        line2: first.address_line2,
-        postal_code: first.postal_code,
-        city: first.city,
-        country: first.country,
+        line1: order.address_line1,
+        line2: order.address_line2,
+        postal_code: order.postal_code,
+        city: order.city,
+        country: order.country,
       },
     },
     items: rows.map((values) => ({
@@ -71,11 +124,11 @@ function orderBodyOf(group: RowGroup, mapping: MappedColumn[]): Record<string, u
       quantity: numberOrText(values.quantity),
       unit_price_minor: numberOrText(values.unit_price_minor),
     })),
-    currency: first.currency,
-    carrier_code: first.carrier_code,
-    ipay_flag: flagOrText(first.ipay_flag),
-    shipping_minor: numberOrText(first.shipping_minor),
-    weight_grams: numberOrText(first.weight_grams),
+    currency: order.currency,
+    carrier_code: order.carrier_code,
+    ipay_flag: flagOrText(order.ipay_flag),
+    shipping_minor: numberOrText(order.shipping_minor),
+    weight_grams: numberOrText(order.weight_grams),
     dimensions_mm: dimensions.some((d) => d !== undefined)
       ? {
           length: numberOrText(dimensions[0]),
@@ -111,7 +164,10 @@ const FIELD_OF_PATH: Record<string, OrderColumn> = {
   'items.unit_price_minor': 'unit_price_minor',
 };
 
-/** Turns a field path of the order into the row and the file's column it came from. */
+/**
+ * Turns a field path of the order into the row and the file's column it came from: an item's own line, or for
+ * an order field the first line that fills it (the first line when none does).
+ */
 export function rowErrorAt(
   group: RowGroup,
   mapping: MappedColumn[],
@@ -121,8 +177,9 @@ export function rowErrorAt(
   const [head, index, ...rest] = path.map(String);
   const isItem = head === 'items' && index !== undefined && /^\d+$/.test(index);
   const key = isItem ? ['items', ...rest].join('.') : path.map(String).join('.');
-  const row = group.rows[isItem ? Number(index) : 0] ?? group.rows[0];
   const field = FIELD_OF_PATH[key];
+  const filled = field ? group.rows.findIndex((r) => valuesOf(r, mapping)[field] !== undefined) : -1;
+  const row = group.rows[isItem ? Number(index) : Math.max(filled, 0)] ?? group.rows[0];
   const column = field ? (mapping.find((m) => m.field === field)?.column ?? null) : null;
   const named = field ?? (key || 'order');
   const missing = field && !column ? ' (no column of the file maps to it)' : '';
@@ -131,15 +188,19 @@ export function rowErrorAt(
 
 export type GroupValidation = { ok: true; input: CreateOrderInput } | { ok: false; errors: RowError[] };
 
-/** The group as a CreateOrderInput, or every zod issue as a row error. */
+/** The group as a CreateOrderInput, or every disagreement between its lines and every zod issue as row errors. */
 export function validateGroup(group: RowGroup, mapping: MappedColumn[]): GroupValidation {
-  const parsed = CreateOrderInput.safeParse(orderBodyOf(group, mapping));
-  if (parsed.success) return { ok: true, input: parsed.data };
+  const rows = group.rows.map((row) => valuesOf(row, mapping));
+  const order = orderFieldsOf(group, rows, mapping);
+  const parsed = CreateOrderInput.safeParse(orderBodyOf(group, rows, order.values));
+  if (parsed.success && !order.conflicts.length) return { ok: true, input: parsed.data };
+  const issues = parsed.success ? [] : parsed.error.issues;
   return {
     ok: false,
-    errors: parsed.error.issues.map((issue: z.core.$ZodIssue) =>
-      rowErrorAt(group, mapping, issue.path, issue.message),
-    ),
+    errors: [
+      ...order.conflicts,
+      ...issues.map((issue: z.core.$ZodIssue) => rowErrorAt(group, mapping, issue.path, issue.message)),
+    ].sort((a, b) => a.row - b.row),
   };
 }
 

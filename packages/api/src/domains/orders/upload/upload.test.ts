@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestMerchant, createTestPlatform, http, type TestPlatform } from '../../../testing';
 import { mapColumns, normaliseHeader } from './column-mapping';
@@ -195,6 +196,74 @@ describe('order upload', () => {
       },
     );
     expect(foreignCsv.status).toBe(404);
+  });
+
+  it('rejects an order whose lines disagree on an order field, naming the column and the line it differs from', async () => {
+    const merchant = await createTestMerchant(platform);
+    const blankOrderFields = { 1: '', 2: '', 3: '', 4: '', 5: '', 6: '', 7: '', 8: '' };
+    const csv = csvOf([
+      row('E-1'), // row 2
+      row('E-1', { 2: 'bob@example.nl', 9: 'SOCKS' }), // row 3: another customer
+      row('E-1', { 5: 'Rotterdam', 9: 'CAP' }), // row 4: another city
+      row('E-2'), // row 5
+      row('E-2', { ...blankOrderFields, 9: 'SOCKS' }), // row 6: order fields left to the first line
+      row('E-3'), // row 7
+      row('E-3', { 2: 'ANNA@example.nl', 5: ' amsterdam', 9: 'SOCKS' }), // row 8: same values, other case
+      row('E-4', { 8: '' }), // row 9: no carrier on the first line…
+      row('E-4', { 8: 'DHL', 9: 'SOCKS' }), // row 10: …it comes from the second
+    ]);
+    const dry = await upload(platform, merchant.token, { content: csv, name: 'o.csv' }, { dry_run: 'true' });
+    expect(dry.body.errors).toEqual([
+      {
+        row: 3,
+        column: 'E-mailadres',
+        reason: 'customer_email "bob@example.nl" differs from row 2 of the same order ("anna@example.nl")',
+      },
+      {
+        row: 4,
+        column: 'Woonplaats',
+        reason: 'city "Rotterdam" differs from row 2 of the same order ("Amsterdam")',
+      },
+    ]);
+
+    const res = await upload(platform, merchant.token, { content: csv, name: 'o.csv' });
+    expect(res.body.upload).toMatchObject({ created_count: 3, rejected_count: 3 });
+    expect(res.body.errors).toEqual([
+      { row: 2, column: null, reason: 'order E-1 is invalid (row 3)' },
+      expect.objectContaining({ row: 3, column: 'E-mailadres' }),
+      expect.objectContaining({ row: 4, column: 'Woonplaats' }),
+    ]);
+    const orders = async (q: string) =>
+      (await http(platform.baseUrl, 'GET', `/api/orders?q=${q}`, { token: merchant.token })).body.items;
+    expect(await orders('E-1')).toHaveLength(0);
+    const [e2] = await orders('E-2');
+    expect(e2.items).toHaveLength(2);
+    expect(e2.customer.address.city).toBe('Amsterdam');
+    expect((await orders('E-4'))[0].carrier_code).toBe('DHL');
+  });
+
+  it('ends a small upload as failed when its import breaks inside the request', async () => {
+    const merchant = await createTestMerchant(platform);
+    const { db } = platform.database;
+    await sql`
+      create function refuse_boom_orders() returns trigger language plpgsql as $$
+      begin
+        if new.merchant_reference like 'BOOM-%' then raise exception 'simulated storage fault'; end if;
+        return new;
+      end $$`.execute(db);
+    await sql`create trigger refuse_boom_orders before insert on orders
+      for each row execute function refuse_boom_orders()`.execute(db);
+    const res = await upload(platform, merchant.token, { content: csvOf([row('BOOM-1')]), name: 'o.csv' });
+    expect(res.status).toBe(500);
+    expect(JSON.stringify(res.body)).not.toContain('simulated storage fault');
+    const uploads = await db
+      .selectFrom('order_uploads')
+      .select(['status', 'error'])
+      .where('merchant_id', '=', merchant.user.organization.id)
+      .execute();
+    expect(uploads).toEqual([
+      { status: 'failed', error: expect.stringContaining('after 1 attempt: an internal error') },
+    ]);
   });
 
   it('strict creates nothing when one row is bad', async () => {

@@ -1,0 +1,28 @@
+/**
+ * `pnpm bench`: runs every `*.bench.ts` beside this file, one after another, each in a process of its own so
+ * that one benchmark's memory figures do not carry another's heap. `--expose-gc` lets a benchmark start each
+ * measurement from a collected heap. Arguments after the script name are passed on to each benchmark.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const files = (await readdir(here)).filter((name) => name.endsWith('.bench.ts')).sort();
+
+let failed = 0;
+for (const name of files) {
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', path.join(here, name), ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) {
+    failed += 1;
+    process.stderr.write(`${name} failed (exit ${code})\n`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
