@@ -334,6 +334,33 @@ describe('integrations', () => {
     expect(response.body.order.customer.address.country).toBe('DE');
   });
 
+  // Each platform's sample order carries its own discount, in that platform's fields and semantics.
+  it.each([
+    [
+      'bigcommerce',
+      { items_total_minor: 10_900, shipping_minor: 750, discount_minor: 1000, total_minor: 10_650 },
+    ],
+    ['magento', { items_total_minor: 4200, shipping_minor: 500, discount_minor: 420, total_minor: 4280 }],
+    ['prestashop', { items_total_minor: 2390, shipping_minor: 605, discount_minor: 239, total_minor: 2756 }],
+    ['lightspeed', { items_total_minor: 4990, shipping_minor: 595, discount_minor: 500, total_minor: 5085 }],
+    ['shopware', { items_total_minor: 3998, shipping_minor: 499, discount_minor: 400, total_minor: 4097 }],
+    ['picqer', { items_total_minor: 1396, shipping_minor: 0, discount_minor: 140, total_minor: 1256 }],
+    ['odoo', { items_total_minor: 54_450, shipping_minor: 995, discount_minor: 5445, total_minor: 50_000 }],
+    ['opencart', { items_total_minor: 10_100, shipping_minor: 500, discount_minor: 1010, total_minor: 9590 }],
+    [
+      'nopcommerce',
+      { items_total_minor: 12_000, shipping_minor: 0, discount_minor: 1200, total_minor: 10_800 },
+    ],
+    ['amazon_de', { items_total_minor: 5998, shipping_minor: 0, discount_minor: 600, total_minor: 5398 }],
+  ])('simulates a %s order with its discount taken off the amount collected', async (provider, amounts) => {
+    const merchant = await createTestMerchant(platform);
+    const response = await http(platform.baseUrl, 'POST', `/api/integrations/${provider}/simulate`, {
+      token: merchant.token,
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.order).toMatchObject(amounts);
+  });
+
   it('refuses to connect a simulate-only provider', async () => {
     const merchant = await createTestMerchant(platform);
     const response = await http(platform.baseUrl, 'POST', '/api/integrations/temu/connect', {

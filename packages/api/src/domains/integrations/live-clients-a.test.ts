@@ -29,7 +29,17 @@ interface LiveCase {
   cancel(id: number): void;
   references: [string, string];
   /** What order 1001 becomes, read through the platform's real wire format. */
-  expected: { items_total_minor: number; shipping_minor: number; currency: string; country: string };
+  expected: {
+    items_total_minor: number;
+    shipping_minor: number;
+    /** The platform's order-level discount, and the total it says the customer owes. */
+    discount_minor: number;
+    total_minor: number;
+    currency: string;
+    country: string;
+  };
+  /** Makes order 1001's platform total disagree with its lines, shipping and discount. */
+  skewTotal(): void;
   /** Requests one sync makes (a bound on calls per sync, not per order, where the platform allows it). */
   requestsPerSync: number;
 }
@@ -77,7 +87,21 @@ const CASES: LiveCase[] = [
       Object.assign(order, { status_id: 5, status: 'Cancelled' });
     },
     references: ['bigcommerce-1001', 'bigcommerce-1002'],
-    expected: { items_total_minor: 10900, shipping_minor: 750, currency: 'EUR', country: 'NL' },
+    // coupon_discount 10.00 off 109.00 + 7.50: total_inc_tax 106.50.
+    expected: {
+      items_total_minor: 10900,
+      shipping_minor: 750,
+      discount_minor: 1000,
+      total_minor: 10650,
+      currency: 'EUR',
+      country: 'NL',
+    },
+    skewTotal: () => {
+      Object.assign(
+        bigcommerce.orders.find((o) => o.id === 1001)!,
+        { total_inc_tax: '116.5000' },
+      );
+    },
     requestsPerSync: 1,
   },
   {
@@ -93,7 +117,21 @@ const CASES: LiveCase[] = [
       magento.orders.find((o) => o.entity_id === id)!.status = 'canceled';
     },
     references: ['magento-000001001', 'magento-000001002'],
-    expected: { items_total_minor: 4200, shipping_minor: 500, currency: 'EUR', country: 'DE' },
+    // discount_amount -4.20 off 42.00 + 5.00: grand_total 42.80.
+    expected: {
+      items_total_minor: 4200,
+      shipping_minor: 500,
+      discount_minor: 420,
+      total_minor: 4280,
+      currency: 'EUR',
+      country: 'DE',
+    },
+    skewTotal: () => {
+      Object.assign(
+        magento.orders.find((o) => o.entity_id === 1001)!,
+        { grand_total: 47 },
+      );
+    },
     requestsPerSync: 1,
   },
   {
@@ -119,7 +157,18 @@ const CASES: LiveCase[] = [
       prestashop.orders.find((r) => r.order.id === id)!.order.current_state = '6';
     },
     references: ['prestashop-XKBKNABJK1001', 'prestashop-XKBKNABJK1002'],
-    expected: { items_total_minor: 2390, shipping_minor: 605, currency: 'EUR', country: 'NL' },
+    // total_discounts_tax_incl 2.39 off 23.90 + 6.05: total_paid_tax_incl 27.56.
+    expected: {
+      items_total_minor: 2390,
+      shipping_minor: 605,
+      discount_minor: 239,
+      total_minor: 2756,
+      currency: 'EUR',
+      country: 'NL',
+    },
+    skewTotal: () => {
+      prestashop.orders.find((r) => r.order.id === 1001)!.order.total_paid_tax_incl = '29.950000';
+    },
     requestsPerSync: 5,
   },
   {
@@ -140,7 +189,18 @@ const CASES: LiveCase[] = [
       lightspeed.orders.find((r) => r.order.id === id)!.order.status = 'cancelled';
     },
     references: ['lightspeed-ORD1001', 'lightspeed-ORD1002'],
-    expected: { items_total_minor: 4990, shipping_minor: 595, currency: 'EUR', country: 'NL' },
+    // discountAmount 5.00 off 49.90 + 5.95: priceIncl 50.85.
+    expected: {
+      items_total_minor: 4990,
+      shipping_minor: 595,
+      discount_minor: 500,
+      total_minor: 5085,
+      currency: 'EUR',
+      country: 'NL',
+    },
+    skewTotal: () => {
+      lightspeed.orders.find((r) => r.order.id === 1001)!.order.priceIncl = 55.85;
+    },
     // The order list, then each order's lines (a sub-resource).
     requestsPerSync: 3,
   },
@@ -206,6 +266,8 @@ describe.each(CASES)('$provider live client', (c) => {
     expect(byReference.get(c.references[0])).toMatchObject({
       items_total_minor: c.expected.items_total_minor,
       shipping_minor: c.expected.shipping_minor,
+      discount_minor: c.expected.discount_minor,
+      total_minor: c.expected.total_minor,
       currency: c.expected.currency,
       customer: { address: { country: c.expected.country } },
     });
@@ -218,6 +280,21 @@ describe.each(CASES)('$provider live client', (c) => {
     });
     expect(after.body.items).toHaveLength(1);
     expect(after.body.items[0].status).toBe('CANCELLED');
+  });
+
+  it('refuses an order whose platform total differs from its lines, shipping and discount', async () => {
+    const merchant = await createTestMerchant(platform);
+    c.seed();
+    c.skewTotal();
+    expect((await connect(merchant.token, c.credentials())).status).toBe(200);
+    const result = await sync(merchant.token);
+    expect(result.body).toMatchObject({ fetched: 2, created: 1, rejected: 1 });
+    const orders = await http(platform.baseUrl, 'GET', `/api/orders?q=${c.provider}-`, {
+      token: merchant.token,
+    });
+    expect(orders.body.items.map((o: { merchant_reference: string }) => o.merchant_reference)).toEqual([
+      c.references[1],
+    ]);
   });
 });
 

@@ -51,6 +51,8 @@ async function ordersOf(merchant: Merchant, prefix: string) {
     status: string;
     items_total_minor: number;
     shipping_minor: number;
+    discount_minor: number;
+    total_minor: number;
     customer: { name: string; email: string; address: { line1: string; country: string } };
   }>;
 }
@@ -168,9 +170,12 @@ describe('Shopware 6 Admin API', () => {
     const imported = await ordersOf(merchant, 'shopware');
     expect(imported.map((o) => o.merchant_reference).sort()).toEqual(['shopware-7001', 'shopware-7002']);
     expect(imported.find((o) => o.merchant_reference === 'shopware-7002')?.status).toBe('CANCELLED');
+    // The promotion line (-4.00) is the discount; amountTotal 40.97 is what the customer owes.
     expect(imported.find((o) => o.merchant_reference === 'shopware-7001')).toMatchObject({
       items_total_minor: 3998,
       shipping_minor: 499,
+      discount_minor: 400,
+      total_minor: 4097,
       customer: { name: 'Max Schmidt', address: { line1: 'Ebbinghoff 10', country: 'DE' } },
     });
   });
@@ -282,6 +287,8 @@ describe('bol.com Retailer API v10', () => {
     expect(imported.find((o) => o.merchant_reference === 'bol-A2K81043')?.status).toBe('CANCELLED');
     expect(imported.find((o) => o.merchant_reference === 'bol-A2K81042')).toMatchObject({
       items_total_minor: 3499,
+      discount_minor: 0,
+      total_minor: 3499,
       customer: { address: { line1: 'Utrechtseweg 99 A' } },
     });
   });
@@ -340,7 +347,13 @@ describe('Picqer', () => {
     const imported = await ordersOf(merchant, 'picqer');
     expect(imported).toHaveLength(3);
     expect(imported.find((o) => o.merchant_reference === 'picqer-20243101')?.status).toBe('CANCELLED');
-    expect(imported[0]).toMatchObject({ items_total_minor: 1396, customer: { address: { country: 'NL' } } });
+    // discount is a percentage: 10% of 13.96 is 1.396, rounded to 1.40.
+    expect(imported[0]).toMatchObject({
+      items_total_minor: 1396,
+      discount_minor: 140,
+      total_minor: 1256,
+      customer: { address: { country: 'NL' } },
+    });
   });
 });
 
@@ -406,6 +419,13 @@ describe('Odoo JSON-RPC', () => {
       is_delivery: false,
     }),
     line(4, 12, [33, 'Lamp'], { name: 'Lamp', product_uom_qty: 1, price_total: 60.5, is_delivery: false }),
+    // A loyalty reward (10% on the order): a line of its own with a negative total.
+    line(5, 11, [60, '10% on your order'], {
+      name: 'Discount: 10% on your order',
+      product_uom_qty: 1,
+      price_total: -108.9,
+      is_delivery: false,
+    }),
   ];
 
   function execute(model: string, method: string, args: unknown[], kwargs: Json): unknown {
@@ -431,6 +451,7 @@ describe('Odoo JSON-RPC', () => {
         { id: 31, default_code: 'FURN_7800' },
         { id: 52, default_code: false },
         { id: 33, default_code: 'LAMP_1' },
+        { id: 60, default_code: false },
       ];
     }
     throw new Error(`unexpected ${model}.${method}`);
@@ -515,10 +536,13 @@ describe('Odoo JSON-RPC', () => {
     const imported = await ordersOf(merchant, 'odoo');
     expect(imported).toHaveLength(2);
     expect(imported.find((o) => o.merchant_reference === 'odoo-S012')?.status).toBe('CANCELLED');
-    // Tax-included line totals; the delivery line becomes shipping, the section line is left out.
+    // Tax-included line totals; the delivery line becomes shipping, the section line is left out and the
+    // reward line is the discount.
     expect(imported.find((o) => o.merchant_reference === 'odoo-S011')).toMatchObject({
       items_total_minor: 108_900,
       shipping_minor: 995,
+      discount_minor: 10_890,
+      total_minor: 99_005,
       customer: { name: 'Sem Mulder', email: 'sem.mulder@example.nl' },
     });
   });

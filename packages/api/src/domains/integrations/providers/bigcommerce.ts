@@ -50,6 +50,12 @@ const BigCommerceOrder = z.object({
   currency_code: z.string(),
   default_currency_code: z.string().nullish(),
   shipping_cost_inc_tax: Money,
+  handling_cost_inc_tax: Money.default(0),
+  wrapping_cost_inc_tax: Money.default(0),
+  // Order-level reductions, absent from the lines' price_inc_tax: promotions and manual discounts, and coupons.
+  discount_amount: Money.default(0),
+  coupon_discount: Money.default(0),
+  total_inc_tax: Money.nullish(),
   billing_address: z.object({ email: z.string(), phone: z.string().nullish() }),
   consignments: z.object({ shipping: z.array(ShippingConsignment).min(1, 'has no shipping consignment') }),
 });
@@ -104,7 +110,15 @@ export const bigcommerce = defineProvider({
         country: ship.country_iso2,
         // Amounts are in the transactional currency; currency_code is only the storefront's display currency.
         currency: order.default_currency_code || order.currency_code,
-        shippingMinor: toMinor(order.shipping_cost_inc_tax),
+        // Handling and gift wrapping are owed at the door too; IPAY has one charge beside the items.
+        shippingMinor:
+          toMinor(order.shipping_cost_inc_tax) +
+          toMinor(order.handling_cost_inc_tax) +
+          toMinor(order.wrapping_cost_inc_tax),
+        discountMinor: toMinor(order.discount_amount) + toMinor(order.coupon_discount),
+        // A store that books discounts before tax (tax-exclusive pricing) makes the sum differ from
+        // total_inc_tax: the order is then refused rather than collected at the wrong amount.
+        totalMinor: order.total_inc_tax == null ? undefined : toMinor(order.total_inc_tax),
         items: consignments
           .flatMap((consignment) => consignment.line_items)
           .filter((item) => item.parent_order_product_id == null)
@@ -125,7 +139,13 @@ export const bigcommerce = defineProvider({
       status: 'Awaiting Fulfillment',
       currency_code: 'EUR',
       default_currency_code: 'EUR',
+      subtotal_inc_tax: '109.0000',
       shipping_cost_inc_tax: '7.5000',
+      handling_cost_inc_tax: '0.0000',
+      wrapping_cost_inc_tax: '0.0000',
+      discount_amount: '0.0000',
+      coupon_discount: '10.0000',
+      total_inc_tax: '106.5000',
       billing_address: {
         first_name: 'Emma',
         last_name: 'Visser',

@@ -98,6 +98,8 @@ export const bol = defineProvider({
         // The Retailer API only sells in euros (bol.com NL and BE) and ships for free to the customer.
         currency: 'EUR',
         shippingMinor: 0,
+        // No discount: a Retailer API order has no discount field, only each item's unitPrice (what the
+        // customer pays per unit) and bol.com's commission, which is the retailer's cost, not the customer's.
         items: items.map((i) => ({
           sku: i.offer?.reference || i.product.ean,
           name: i.product.title || i.product.ean,

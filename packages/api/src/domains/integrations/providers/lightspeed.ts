@@ -46,6 +46,12 @@ const LightspeedOrder = z.object({
     mobile: z.string().nullish(),
     currency: z.string().optional(),
     shipmentPriceIncl: z.number(),
+    // A payment method's surcharge (e.g. for cash on delivery), owed at the door like shipping.
+    paymentPriceIncl: z.number().default(0),
+    // The order's discount (coupon or rule) in money; discountPercentage is only how it was set.
+    discountAmount: z.number().default(0),
+    // The order total including tax, net of the discount.
+    priceIncl: z.number().optional(),
     addressShippingName: z.string().nullish(),
     addressShippingStreet: z.string(),
     addressShippingStreet2: z.string().nullish(),
@@ -94,7 +100,11 @@ export const lightspeed = defineProvider({
         city: o.addressShippingCity,
         country: o.addressShippingCountry.code.toUpperCase(),
         currency: o.currency ?? 'EUR',
-        shippingMinor: toMinor(o.shipmentPriceIncl.toFixed(2)),
+        shippingMinor: toMinor(o.shipmentPriceIncl.toFixed(2)) + toMinor(o.paymentPriceIncl.toFixed(2)),
+        discountMinor: toMinor(o.discountAmount.toFixed(2)),
+        // Lightspeed's documentation does not say whether discountAmount includes tax: checking it against the
+        // order's own total refuses an order whose discount was read wrong instead of collecting a wrong amount.
+        totalMinor: o.priceIncl === undefined ? undefined : toMinor(o.priceIncl.toFixed(2)),
         items: orderProducts.map((p) => ({
           sku: p.articleCode || p.sku || String(p.id),
           name: p.variantTitle ? `${p.productTitle} - ${p.variantTitle}` : p.productTitle,
@@ -118,8 +128,14 @@ export const lightspeed = defineProvider({
         lastname: 'Smit',
         phone: '0201234567',
         mobile: '',
-        priceIncl: 55.85,
+        priceIncl: 50.85,
         shipmentPriceIncl: 5.95,
+        paymentPriceIncl: 0,
+        isDiscounted: true,
+        discountType: 'amount',
+        discountAmount: 5,
+        discountPercentage: 0,
+        discountCouponCode: 'WELKOM5',
         shipmentTitle: 'PostNL',
         addressShippingName: 'Daan Smit',
         addressShippingStreet: 'Damrak',

@@ -32,6 +32,9 @@ const MagentoOrder = z.object({
   customer_email: z.string(),
   shipping_amount: z.number().default(0),
   shipping_incl_tax: z.number().nullish(),
+  // Cart price rules on items and shipping, negative, in the order currency (base_discount_amount is the base).
+  discount_amount: z.number().default(0),
+  grand_total: z.number().nullish(),
   items: z.array(
     z.object({
       sku: z.string(),
@@ -88,6 +91,10 @@ export const magento = defineProvider({
         country: address.country_id,
         currency: order.order_currency_code,
         shippingMinor: toMinor((order.shipping_incl_tax ?? order.shipping_amount).toFixed(2)),
+        discountMinor: Math.abs(toMinor(order.discount_amount.toFixed(2))),
+        // With discounts applied before tax, discount_amount excludes the tax it saved: grand_total then
+        // differs and the order is refused rather than collected at the wrong amount.
+        totalMinor: order.grand_total == null ? undefined : toMinor(order.grand_total.toFixed(2)),
         // Configurable products come as a parent line and a child line: the parent carries the price.
         items: order.items
           .filter((item) => !item.parent_item_id)
@@ -115,7 +122,11 @@ export const magento = defineProvider({
       customer_lastname: 'Müller',
       shipping_amount: 4.2,
       shipping_incl_tax: 5,
-      grand_total: 47,
+      discount_amount: -4.2,
+      base_discount_amount: -4.2,
+      discount_description: 'WELKOM10',
+      grand_total: 42.8,
+      base_grand_total: 42.8,
       items: [
         {
           item_id: entityId * 10,

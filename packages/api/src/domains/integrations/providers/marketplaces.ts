@@ -105,6 +105,9 @@ const AmazonOrder = z.object({
       QuantityOrdered: z.number().int(),
       ItemPrice: z.object({ Amount: Money }),
       ShippingPrice: z.object({ Amount: Money }).nullish(),
+      // Promotions on the item and on its shipping, VAT included in the EU like ItemPrice.
+      PromotionDiscount: z.object({ Amount: Money }).nullish(),
+      ShippingDiscount: z.object({ Amount: Money }).nullish(),
     }),
   ),
 });
@@ -179,6 +182,12 @@ export const amazonMarkets = AMAZON_MARKETS.map((market) =>
         country: a.CountryCode,
         currency: o.OrderTotal.CurrencyCode,
         shippingMinor: o.OrderItems.reduce((sum, i) => sum + toMinor(i.ShippingPrice?.Amount ?? 0), 0),
+        // Not checked against OrderTotal: unit prices are line totals divided by the quantity.
+        discountMinor: o.OrderItems.reduce(
+          (sum, i) =>
+            sum + toMinor(i.PromotionDiscount?.Amount ?? 0) + toMinor(i.ShippingDiscount?.Amount ?? 0),
+          0,
+        ),
         // Amazon's ItemPrice is the line total, not the unit price.
         items: o.OrderItems.map((i) => ({
           sku: i.SellerSKU,
@@ -201,7 +210,7 @@ export const amazonMarkets = AMAZON_MARKETS.map((market) =>
         CountryCode: market.country,
         Phone: null,
       },
-      OrderTotal: { CurrencyCode: 'EUR' },
+      OrderTotal: { CurrencyCode: 'EUR', Amount: '53.98' },
       OrderItems: [
         {
           SellerSKU: 'AMZ-KETTLE-1',
@@ -209,6 +218,8 @@ export const amazonMarkets = AMAZON_MARKETS.map((market) =>
           QuantityOrdered: 2,
           ItemPrice: { Amount: '59.98' },
           ShippingPrice: { Amount: '0.00' },
+          PromotionDiscount: { Amount: '6.00' },
+          ShippingDiscount: { Amount: '0.00' },
         },
       ],
     }),

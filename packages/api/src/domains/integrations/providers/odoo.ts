@@ -34,7 +34,7 @@ const OdooOrder = z.object({
       name: z.string(),
       product_default_code: OdooText,
       product_uom_qty: z.number(),
-      // Tax included: the consumer pays the gross amount at the door.
+      // Tax included and net of the line's own discount (%): the consumer pays the gross amount at the door.
       price_total: z.number(),
       display_type: OdooText.optional(),
       is_delivery: z.boolean().optional(),
@@ -62,6 +62,12 @@ export const odoo = defineProvider({
     const ship = o.partner_shipping;
     // Section and note lines (display_type set) are layout; empty lines carry nothing to ship.
     const goods = o.lines.filter((l) => !l.display_type && l.product_uom_qty > 0);
+    // Line discounts are already inside price_total, so they are not counted again. Order-level rewards
+    // (coupons, promotions, the global discount) are lines of their own with a negative total: IPAY items
+    // cannot be negative, so together they are the order's discount. No check against amount_total: unit
+    // prices are line totals divided by the quantity, which can be a cent off.
+    const rewards = goods.filter((l) => l.price_total < 0);
+    const charged = goods.filter((l) => l.price_total >= 0);
     return {
       platformOrderId: String(o.id),
       platformStatus: o.state,
@@ -79,8 +85,11 @@ export const odoo = defineProvider({
         country: ship.country_code,
         currency: o.currency_id[1],
         // Odoo books shipping as an order line flagged is_delivery.
-        shippingMinor: goods.filter((l) => l.is_delivery).reduce((sum, l) => sum + minorOf(l.price_total), 0),
-        items: goods
+        shippingMinor: charged
+          .filter((l) => l.is_delivery)
+          .reduce((sum, l) => sum + minorOf(l.price_total), 0),
+        discountMinor: rewards.reduce((sum, l) => sum - minorOf(l.price_total), 0),
+        items: charged
           .filter((l) => !l.is_delivery)
           .map((l) => ({
             sku: l.product_default_code || l.name.slice(0, 100),
@@ -110,7 +119,7 @@ export const odoo = defineProvider({
       currency_id: [1, 'EUR'],
       partner_id: [7, 'Sem Mulder'],
       partner_shipping_id: [7, 'Sem Mulder'],
-      order_line: [1, 2],
+      order_line: [1, 2, 3],
       partner: { id: 7, ...address },
       partner_shipping: { id: 7, ...address },
       lines: [
@@ -134,6 +143,17 @@ export const odoo = defineProvider({
           price_total: 9.95,
           display_type: false,
           is_delivery: true,
+          product_default_code: false,
+        },
+        {
+          id: 3,
+          order_id: [id, `S${seed}`],
+          product_id: [60, '10% on your order'],
+          name: 'Discount: 10% on your order',
+          product_uom_qty: 1,
+          price_total: -54.45,
+          display_type: false,
+          is_delivery: false,
           product_default_code: false,
         },
       ],

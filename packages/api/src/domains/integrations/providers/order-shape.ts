@@ -22,6 +22,12 @@ export interface PlainOrder {
   shippingMinor: number;
   /** Vouchers and promotions on the whole order: what the consumer pays at the door is net of them. */
   discountMinor?: number;
+  /**
+   * The platform's own grand total, only where the platform reports a reliable one and the mapper reads every
+   * price as given (no per-unit division). Sent as `total_minor`, so the order service refuses the order when
+   * items + shipping − discount make another amount: better not imported than collected wrong at the door.
+   */
+  totalMinor?: number;
   carrierCode?: string;
   items: Array<{ sku: string; name: string; quantity: number; unitPriceMinor: number }>;
 }
@@ -53,5 +59,6 @@ export function toCreateOrderInput(provider: string, order: PlainOrder): CreateO
     ipay_flag: true,
     shipping_minor: order.shippingMinor,
     discount_minor: order.discountMinor ?? 0,
+    total_minor: order.totalMinor,
   };
 }

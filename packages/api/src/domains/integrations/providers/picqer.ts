@@ -38,6 +38,8 @@ const PicqerOrder = z.object({
   deliverycountry: z.string(),
   emailaddress: z.string(),
   telephone: Text,
+  // A percentage off the products, not an amount (Picqer's own description: "Discount percentage of order").
+  discount: z.number().min(0).max(100).nullish(),
   products: z.array(
     z.object({
       idproduct: z.number().int(),
@@ -63,6 +65,13 @@ export const picqer = defineProvider({
   webhookSecret: (credentials) => credentials.webhook_secret ?? '',
   mapOrder(raw) {
     const o = PicqerOrder.parse(raw);
+    const items = o.products.map((p) => ({
+      sku: p.productcode || String(p.idproduct),
+      name: p.name,
+      quantity: p.amount,
+      unitPriceMinor: toMinor(p.price.toFixed(2)),
+    }));
+    const itemsMinor = items.reduce((sum, i) => sum + i.quantity * i.unitPriceMinor, 0);
     return {
       platformOrderId: String(o.idorder),
       platformStatus: o.status,
@@ -81,12 +90,9 @@ export const picqer = defineProvider({
         // Picqer orders carry no currency: the account's, which Picqer keeps in euros.
         currency: 'EUR',
         shippingMinor: 0,
-        items: o.products.map((p) => ({
-          sku: p.productcode || String(p.idproduct),
-          name: p.name,
-          quantity: p.amount,
-          unitPriceMinor: toMinor(p.price.toFixed(2)),
-        })),
+        // Picqer has no order total to check against; the percentage is taken off the products' total.
+        discountMinor: Math.round((itemsMinor * (o.discount ?? 0)) / 100),
+        items,
       }),
     };
   },
@@ -105,6 +111,7 @@ export const picqer = defineProvider({
     deliverycountry: 'NL',
     emailaddress: 'tess.degroot@example.nl',
     telephone: null,
+    discount: 10,
     created: '2026-11-25 10:15:00',
     products: [
       {

@@ -26,6 +26,10 @@ const PrestaOrder = z.object({
   id_address_delivery: Id,
   id_currency: Id,
   total_shipping_tax_incl: Money,
+  total_wrapping_tax_incl: Money.default(0),
+  // Cart rules (vouchers, free shipping); the rows' unit_price_tax_incl already carry catalog price reductions.
+  total_discounts_tax_incl: Money.default(0),
+  total_paid_tax_incl: Money.nullish(),
   associations: z.object({
     order_rows: z.array(
       z.object({
@@ -135,7 +139,10 @@ export const prestashop = defineProvider({
         city: address.city,
         country: country.iso_code,
         currency: currency.iso_code,
-        shippingMinor: toMinor(order.total_shipping_tax_incl),
+        // Gift wrapping is owed at the door too; IPAY has one charge beside the items.
+        shippingMinor: toMinor(order.total_shipping_tax_incl) + toMinor(order.total_wrapping_tax_incl),
+        discountMinor: toMinor(order.total_discounts_tax_incl),
+        totalMinor: order.total_paid_tax_incl == null ? undefined : toMinor(order.total_paid_tax_incl),
         items: order.associations.order_rows.map((row) => ({
           sku: row.product_reference || row.product_id,
           name: row.product_name,
@@ -159,8 +166,12 @@ export const prestashop = defineProvider({
       module: 'ps_wirepayment',
       payment: 'Bank transfer',
       reference: `XKBKNABJK${seed}`.slice(0, 16),
-      total_paid_tax_incl: '29.950000',
+      total_discounts_tax_incl: '2.390000',
+      total_discounts_tax_excl: '1.980000',
+      total_paid_tax_incl: '27.560000',
+      total_products_wt: '23.900000',
       total_shipping_tax_incl: '6.050000',
+      total_wrapping_tax_incl: '0.000000',
       date_add: '2026-11-24 09:12:45',
       associations: {
         order_rows: [

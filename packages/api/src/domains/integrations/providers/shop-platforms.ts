@@ -3,6 +3,10 @@ import { toMinor } from './order-shape';
 import { clientCredentials, Money, simulateOnlyProvider } from './simple-provider';
 
 const baseUrl = z.url().describe("The shop's address");
+/** OpenCart's order-total extensions that reduce what the customer owes. */
+const OPENCART_DISCOUNT_TOTALS = ['coupon', 'voucher', 'reward'];
+const totalOf = (total: { value: string | number } | undefined) =>
+  total === undefined ? undefined : toMinor(total.value);
 
 export const opencart = simulateOnlyProvider({
   id: 'opencart',
@@ -50,6 +54,13 @@ export const opencart = simulateOnlyProvider({
     country: o.shipping_iso_code_2,
     currency: o.currency_code,
     shippingMinor: toMinor(o.totals.find((t) => t.code === 'shipping')?.value ?? 0),
+    // Coupons, gift vouchers and reward points are order totals with a negative value.
+    discountMinor: o.totals
+      .filter((t) => OPENCART_DISCOUNT_TOTALS.includes(t.code))
+      .reduce((sum, t) => sum - toMinor(t.value), 0),
+    // The order's own total: a shop that adds tax totals (product prices here are before tax) is refused
+    // rather than collected short.
+    totalMinor: totalOf(o.totals.find((t) => t.code === 'total')),
     items: o.products.map((p) => ({
       sku: p.model,
       name: p.name,
@@ -73,6 +84,8 @@ export const opencart = simulateOnlyProvider({
     totals: [
       { code: 'sub_total', value: '101.0000' },
       { code: 'shipping', value: '5.0000' },
+      { code: 'coupon', value: '-10.1000' },
+      { code: 'total', value: '95.9000' },
     ],
     products: [{ model: 'Product 14', name: 'iPod Nano', quantity: '1', price: '101.0000' }],
   }),
@@ -93,6 +106,11 @@ export const nopcommerce = simulateOnlyProvider({
     order_status: z.string(),
     customer_currency_code: z.string(),
     order_shipping_incl_tax: z.number(),
+    payment_method_additional_fee_incl_tax: z.number().default(0),
+    // Discounts on the subtotal (incl. tax) and on the order total (taken off after tax).
+    order_sub_total_discount_incl_tax: z.number().default(0),
+    order_discount: z.number().default(0),
+    order_total: z.number().optional(),
     shipping_address: z.object({
       first_name: z.string(),
       last_name: z.string(),
@@ -128,7 +146,14 @@ export const nopcommerce = simulateOnlyProvider({
       city: a.city,
       country: a.country_two_letter_iso_code,
       currency: o.customer_currency_code,
-      shippingMinor: toMinor(o.order_shipping_incl_tax.toFixed(2)),
+      // A payment method's fee (e.g. for cash on delivery) is owed at the door like shipping.
+      shippingMinor:
+        toMinor(o.order_shipping_incl_tax.toFixed(2)) +
+        toMinor(o.payment_method_additional_fee_incl_tax.toFixed(2)),
+      discountMinor:
+        toMinor(o.order_sub_total_discount_incl_tax.toFixed(2)) + toMinor(o.order_discount.toFixed(2)),
+      // Gift cards and reward points lower order_total without being a discount: such an order is refused.
+      totalMinor: o.order_total === undefined ? undefined : toMinor(o.order_total.toFixed(2)),
       items: o.order_items.map((i) => ({
         sku: i.product.sku,
         name: i.product.name,
@@ -143,6 +168,10 @@ export const nopcommerce = simulateOnlyProvider({
     order_status: 'Pending',
     customer_currency_code: 'EUR',
     order_shipping_incl_tax: 0,
+    payment_method_additional_fee_incl_tax: 0,
+    order_sub_total_discount_incl_tax: 12,
+    order_discount: 0,
+    order_total: 108,
     shipping_address: {
       first_name: 'Julia',
       last_name: 'de Boer',

@@ -28,6 +28,8 @@ const ShopwareOrder = z.object({
   stateMachineState: z.object({ technicalName: z.string() }),
   currency: z.object({ isoCode: z.string() }),
   shippingTotal: z.number(),
+  // What the customer owes: tax included, promotions deducted.
+  amountTotal: z.number().optional(),
   orderCustomer: z.object({ email: z.string(), firstName: z.string(), lastName: z.string() }),
   deliveries: z
     .array(
@@ -52,6 +54,7 @@ const ShopwareOrder = z.object({
       label: z.string(),
       quantity: z.number().int(),
       unitPrice: z.number(),
+      totalPrice: z.number().optional(),
       referencedId: Text,
       // PHP serialises an empty payload as [] rather than {}.
       payload: z
@@ -95,8 +98,12 @@ export const shopware = defineProvider({
     const o = ShopwareOrder.parse(raw);
     const a = o.deliveries[0]!.shippingOrderAddress;
     const state = o.stateMachineState.technicalName;
-    // Promotions are lines with a negative price; IPAY items cannot be negative, so they are left out.
+    // Promotions (type promotion), credits and custom discounts are lines with a negative price: IPAY items
+    // cannot be negative, so together they are the order's discount.
     const lines = o.lineItems.filter((i) => i.unitPrice >= 0);
+    const discountMinor = o.lineItems
+      .filter((i) => i.unitPrice < 0)
+      .reduce((sum, i) => sum - toMinor((i.totalPrice ?? i.unitPrice * i.quantity).toFixed(2)), 0);
     return {
       platformOrderId: o.id,
       platformStatus: state,
@@ -115,6 +122,9 @@ export const shopware = defineProvider({
         country: a.country.iso,
         currency: o.currency.isoCode,
         shippingMinor: toMinor(o.shippingTotal.toFixed(2)),
+        discountMinor,
+        // A net-priced (B2B) order's lines exclude the tax amountTotal includes: refused, not collected short.
+        totalMinor: o.amountTotal === undefined ? undefined : toMinor(o.amountTotal.toFixed(2)),
         items: lines.map((i) => ({
           sku: productNumberOf(i.payload) || i.referencedId || i.id,
           name: i.label,
@@ -130,6 +140,8 @@ export const shopware = defineProvider({
     stateMachineState: { technicalName: 'open' },
     currency: { isoCode: 'EUR' },
     shippingTotal: 4.99,
+    amountTotal: 40.97,
+    taxStatus: 'gross',
     orderCustomer: { email: 'max.schmidt@example.de', firstName: 'Max', lastName: 'Schmidt' },
     deliveries: [
       {
@@ -152,8 +164,19 @@ export const shopware = defineProvider({
         label: 'Main product',
         quantity: 2,
         unitPrice: 19.99,
+        totalPrice: 39.98,
         referencedId: '0191c1f3a4b27c5e9d00000000000a01',
         payload: { productNumber: 'SW10001' },
+      },
+      {
+        id: '0191c1f3a4b27c5e9d00000000000002',
+        type: 'promotion',
+        label: 'Sommeraktion 10%',
+        quantity: 1,
+        unitPrice: -4,
+        totalPrice: -4,
+        referencedId: 'SOMMER10',
+        payload: { code: 'SOMMER10', discountType: 'percentage', value: '10' },
       },
     ],
   }),
