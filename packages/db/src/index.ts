@@ -14,4 +14,5 @@ export {
   type EmbeddedPostgresOptions,
   type RunningPostgres,
 } from './embedded';
+export { freePort } from './free-port';
 export type * from './schema.generated';

@@ -1,27 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createDatabase } from '../database';
 import { startEmbeddedPostgres } from '../embedded';
+import { freePort } from '../free-port';
 import { migrateToLatest } from '../migrate';
 import { runAdminStatement, withDatabase } from './admin';
 import './test-database';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 async function createMigratedTemplate(serverUrl: string, template: string): Promise<void> {
   await runAdminStatement(serverUrl, `create database ${template}`);

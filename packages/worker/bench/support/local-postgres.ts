@@ -1,27 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDatabase, migrateToLatest, startEmbeddedPostgres, type DatabaseHandle } from '@ipay/db';
+import {
+  createDatabase,
+  freePort,
+  migrateToLatest,
+  startEmbeddedPostgres,
+  type DatabaseHandle,
+} from '@ipay/db';
 
 export interface BenchDatabase extends DatabaseHandle {
   connectionString: string;
   /** Closes the pool, stops PostgreSQL and deletes its data folder. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /**

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@ipay/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startCliProcess, waitFor, type PlatformProcess } from '../testing/cli-process';
+import { freePort } from '@ipay/db';
+import { startCliProcess, waitFor, type PlatformProcess } from '../testing/cli-process';
 
 async function ready(baseUrl: string): Promise<true | undefined> {
   const res = await fetch(`${baseUrl}/readyz`);
