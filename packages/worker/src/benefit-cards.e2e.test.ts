@@ -219,6 +219,92 @@ describe('benefit-card delivery, as a sponsor drives it', () => {
     expect(sms).toMatchObject({ status: 'sent', provider_message_id: 'mb-123' });
   });
 
+  it('retries an SMS the gateway could not take, and fails one it refuses at once with its reason', async () => {
+    const gateway = await receiver();
+    const smsConfig = {
+      ...platform.config,
+      sms: { apiUrl: gateway.url(''), apiKey: 'test-key', originator: 'IPAY' },
+    };
+    const sponsor = await createTestSponsor(platform, { channel: 'sms' });
+    const cardOf = async (phone: string) => {
+      const created = await http(platform.baseUrl, 'POST', CREATE, {
+        token: sponsor.adminToken,
+        body: iqpayOrderBody(sponsor, { phone }),
+      });
+      return db()
+        .selectFrom('benefit_card_deliveries')
+        .innerJoin('benefit_cards', 'benefit_cards.id', 'benefit_card_deliveries.card_id')
+        .select(['benefit_card_deliveries.id', 'benefit_cards.id as card_id'])
+        .where('benefit_cards.order_id', '=', created.body.id)
+        .executeTakeFirstOrThrow();
+    };
+    const deliveryState = (id: string) =>
+      db()
+        .selectFrom('benefit_card_deliveries')
+        .innerJoin('benefit_cards', 'benefit_cards.id', 'benefit_card_deliveries.card_id')
+        .select([
+          'benefit_card_deliveries.status',
+          'benefit_card_deliveries.last_error',
+          'benefit_cards.delivery_status',
+        ])
+        .where('benefit_card_deliveries.id', '=', id)
+        .executeTakeFirstOrThrow();
+
+    // Down for a moment: kept in the outbox with the error, retried, then sent once.
+    gateway.respondWith(
+      { status: 503, body: 'upstream unavailable' },
+      { status: 201, headers: { 'content-type': 'application/json' }, body: '{"id":"mb-retried"}' },
+    );
+    const retried = await cardOf('5550003333');
+    await runQueue(smsConfig);
+    expect(await deliveryState(retried.id)).toMatchObject({ status: 'pending', delivery_status: 'pending' });
+    const waiting = await db()
+      .selectFrom('sms_outbox')
+      .select(['status', 'last_error'])
+      .where('id', '=', retried.id)
+      .executeTakeFirstOrThrow();
+    expect(waiting).toEqual({ status: 'queued', last_error: 'The SMS gateway answered 503.' });
+    await moveClockPastRetries();
+    await runQueue(smsConfig);
+    expect(await deliveryState(retried.id)).toMatchObject({
+      status: 'succeeded',
+      delivery_status: 'delivered',
+    });
+    const sent = await db()
+      .selectFrom('sms_outbox')
+      .select(['status', 'provider_message_id'])
+      .where('to', '=', '+15550003333')
+      .execute();
+    expect(sent).toEqual([{ status: 'sent', provider_message_id: 'mb-retried' }]);
+
+    // A number the gateway refuses: failed now, with MessageBird's own words, and not sent again.
+    gateway.respondWith({
+      status: 422,
+      headers: { 'content-type': 'application/json' },
+      body: '{"errors":[{"code":9,"description":"no (correct) recipients found","parameter":"recipient"}]}',
+    });
+    const refused = await cardOf('5550004444');
+    await runQueue(smsConfig);
+    expect(await deliveryState(refused.id)).toEqual({
+      status: 'failed',
+      last_error: 'The SMS gateway answered 422: no (correct) recipients found (recipient)',
+      delivery_status: 'failed',
+    });
+    const requestsSoFar = gateway.received.length;
+    await moveClockPastRetries();
+    await runQueue(smsConfig);
+    expect(gateway.received).toHaveLength(requestsSoFar);
+    const events = await db()
+      .selectFrom('benefit_card_events')
+      .select(['type', 'detail'])
+      .where('card_id', '=', refused.card_id)
+      .execute();
+    expect(events).toContainEqual({
+      type: 'delivery_failed',
+      detail: 'SMS to +15550004444: The SMS gateway answered 422: no (correct) recipients found (recipient)',
+    });
+  });
+
   it('holds a scheduled order until its date, then processes and delivers it', async () => {
     const hooks = await receiver();
     const sponsor = await createTestSponsor(platform, { channel: 'webhook', webhookUrl: hooks.url() });

@@ -55,6 +55,8 @@ interface AttemptResult {
   error: string | null;
   bodyExcerpt: string | null;
   detail: string;
+  /** Retrying cannot help (the SMS gateway refused the message itself): the delivery fails at once. */
+  permanent?: boolean;
 }
 
 /** The documented iQpay webhook body, snake_case. */
@@ -165,6 +167,7 @@ async function sendCardSms(
     error: result.error,
     bodyExcerpt: result.bodyExcerpt,
     detail: `SMS to ${to}`,
+    permanent: result.permanent,
   };
 }
 
@@ -246,7 +249,7 @@ function recordAttempt(
       attemptStartedAt: result.startedAt,
       random,
     });
-    if (next.getTime() > delivery.created_at.getTime() + RETRY_WINDOW_MS) {
+    if (result.permanent || next.getTime() > delivery.created_at.getTime() + RETRY_WINDOW_MS) {
       await settle(trx, target, { status: 'failed', result });
       return 'failed';
     }

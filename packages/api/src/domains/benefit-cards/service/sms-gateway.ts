@@ -10,7 +10,31 @@ export interface SmsGatewaySettings {
 
 export type SmsSendResult =
   | { ok: true; statusCode: number; providerMessageId: string | null }
-  | { ok: false; statusCode: number | null; error: string; bodyExcerpt: string | null };
+  | {
+      ok: false;
+      statusCode: number | null;
+      error: string;
+      bodyExcerpt: string | null;
+      /** The gateway refused this message itself (a bad number, a blocked originator): sending it again cannot help. */
+      permanent: boolean;
+    };
+
+/** MessageBird's error body: `{ errors: [{ code, description, parameter }] }`. */
+function gatewayMessage(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { errors?: Array<{ description?: unknown; parameter?: unknown }> };
+    const described = (body.errors ?? [])
+      .map((e) =>
+        typeof e.description === 'string'
+          ? `${e.description}${typeof e.parameter === 'string' ? ` (${e.parameter})` : ''}`
+          : undefined,
+      )
+      .filter(Boolean);
+    return described.length ? described.join('; ') : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const TIMEOUT_MS = 10_000;
 
@@ -37,11 +61,14 @@ export async function sendSms(
     });
     const text = (await response.text()).slice(0, 1024);
     if (response.status !== 200 && response.status !== 201) {
+      const said = gatewayMessage(text);
       return {
         ok: false,
         statusCode: response.status,
-        error: `The SMS gateway answered ${response.status}.`,
+        error: `The SMS gateway answered ${response.status}${said ? `: ${said}` : '.'}`,
         bodyExcerpt: text,
+        // Busy, throttled or broken on its side is worth retrying; a refusal of the message is not.
+        permanent: response.status >= 400 && response.status < 500 && ![408, 429].includes(response.status),
       };
     }
     let id: string | null = null;
@@ -58,6 +85,7 @@ export async function sendSms(
       statusCode: null,
       error: error instanceof Error ? error.message : String(error),
       bodyExcerpt: null,
+      permanent: false,
     };
   }
 }
