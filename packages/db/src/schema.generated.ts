@@ -65,6 +65,7 @@ export interface BenefitCardsTable {
   activated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  replaces_card_id: string | null;
 }
 
 export interface BenefitMembersTable {

@@ -450,6 +450,77 @@ describe('benefit cards (iQpay Order API)', () => {
       expect((await http(platform.baseUrl, 'POST', `/api/cards/${code}/activate`)).status).toBe(409);
     });
 
+    it('replaces a card not activated yet: new code, same value, the old one dead, the budget untouched', async () => {
+      const { code, cardId, orderId } = await deliveredCode();
+      const budget = async () =>
+        (
+          await platform.database.db
+            .selectFrom('benefit_programs')
+            .select('budget_balance_minor')
+            .where('id', '=', sponsor.programId)
+            .executeTakeFirstOrThrow()
+        ).budget_balance_minor;
+      const before = await budget();
+      const res = await http(platform.baseUrl, 'POST', `/api/benefit-cards/cards/${cardId}/replace`, {
+        token: sponsor.adminToken,
+        body: { reason: 'link forwarded' },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.id).toBe(orderId);
+      const [old, replacement] = res.body.cards;
+      expect(old).toMatchObject({ id: cardId, status: 'replaced', replacesCardId: null });
+      expect(old.events.at(-1)).toMatchObject({
+        type: 'replaced',
+        detail: `by card ${replacement.id}: link forwarded`,
+      });
+      expect(replacement).toMatchObject({
+        status: 'pending_activation',
+        deliveryStatus: 'pending',
+        faceValueMinor: old.faceValueMinor,
+        replacesCardId: cardId,
+        events: [expect.objectContaining({ type: 'issued', detail: `replaces card ${cardId}` })],
+      });
+      expect(await budget()).toBe(before);
+
+      expect((await http(platform.baseUrl, 'POST', `/api/cards/${code}/activate`)).status).toBe(409);
+      const newCode = await platform.database.db
+        .selectFrom('benefit_cards')
+        .select('activation_code')
+        .where('id', '=', replacement.id)
+        .executeTakeFirstOrThrow();
+      expect(newCode.activation_code).not.toBe(code);
+      expect(
+        (await http(platform.baseUrl, 'POST', `/api/cards/${newCode.activation_code}/activate`)).status,
+      ).toBe(200);
+
+      const again = await http(platform.baseUrl, 'POST', `/api/benefit-cards/cards/${cardId}/replace`, {
+        token: sponsor.adminToken,
+        body: {},
+      });
+      expect(again.status).toBe(409);
+      const active = await http(
+        platform.baseUrl,
+        'POST',
+        `/api/benefit-cards/cards/${replacement.id}/replace`,
+        {
+          token: sponsor.adminToken,
+          body: {},
+        },
+      );
+      expect(active.status).toBe(409);
+      expect(active.body.detail).toContain('An activated card can only be deactivated.');
+      const readOnly = await http(
+        platform.baseUrl,
+        'POST',
+        `/api/benefit-cards/cards/${replacement.id}/replace`,
+        {
+          token: sponsor.userToken,
+          body: {},
+        },
+      );
+      expect(readOnly.status).toBe(403);
+    });
+
     it('resends a card to the same member, audited as a card event', async () => {
       const { cardId } = await deliveredCode();
       const res = await http(platform.baseUrl, 'POST', `/api/benefit-cards/cards/${cardId}/resend`, {

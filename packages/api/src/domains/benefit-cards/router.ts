@@ -21,6 +21,7 @@ import {
   CreateSponsorInput,
   CreateSponsorUserInput,
   DeactivateCardInput,
+  ReplaceCardInput,
   ExternalTransactionIdInput,
   ListBenefitOrdersInput,
   ListBudgetTransactionsInput,
@@ -41,7 +42,7 @@ import {
   TopUpBudgetInput,
 } from './schemas';
 import { listBudgetTransactions, topUpBudget } from './service/budget';
-import { activateCard, deactivateCard, resendCard } from './service/cards';
+import { activateCard, deactivateCard, replaceCard, resendCard } from './service/cards';
 import { createOrderWithMember } from './service/create-order';
 import { getBenefitOrder, getBenefitOrderByExternalTransactionId, listBenefitOrders } from './service/orders';
 import { cancelScheduledOrder } from './service/process-order';
@@ -350,6 +351,35 @@ const sponsorProcedures = {
       ctx.db.transaction().execute(async (trx) => {
         const request = { actor: ctx.actor, scope: ctx.scope };
         const { orderId } = await resendCard(trx, { ...request, cardId: input.cardId });
+        return getBenefitOrder(trx, { ...request, id: orderId });
+      }),
+    ),
+
+  replaceCard: permittedProcedure('benefit_cards', 'update')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/api/benefit-cards/cards/{cardId}/replace',
+        tags,
+        summary: 'Replace a card not activated yet with a new card and code',
+        description:
+          'The old card becomes `replaced` and cannot be activated; the new one (same product and value, ' +
+          '`replacesCardId` pointing back) goes to the same member over the program channel. The budget does ' +
+          'not move. An activated card is a 409: deactivate it instead.',
+        errorResponses: [400, 401, 403, 404, 409, 429],
+      },
+    })
+    .use(rateLimitedByUser('benefit-card-replace', RESENDS_PER_HOUR_PER_USER, 3600))
+    .input(ReplaceCardInput)
+    .output(BenefitOrder)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction().execute(async (trx) => {
+        const request = { actor: ctx.actor, scope: ctx.scope };
+        const { orderId } = await replaceCard(trx, {
+          ...request,
+          cardId: input.cardId,
+          reason: input.reason,
+        });
         return getBenefitOrder(trx, { ...request, id: orderId });
       }),
     ),

@@ -256,6 +256,7 @@ export const CARD_EVENT_TYPES = [
   'resent',
   'deactivated',
   'cancelled',
+  'replaced',
 ] as const;
 
 export const Card = z
@@ -267,6 +268,7 @@ export const Card = z
     faceValueMinor: z.number().int(),
     currency: z.string(),
     activatedAt: Timestamp.nullable(),
+    replacesCardId: z.uuid().nullable().describe('The card this one replaced, when it is a replacement'),
     events: z.array(
       z.object({ type: z.enum(CARD_EVENT_TYPES), detail: z.string().nullable(), occurredAt: Timestamp }),
     ),
@@ -331,6 +333,9 @@ export const BenefitOrderPage = pageOf(BenefitOrder);
 
 export const CardIdInput = z.object({ cardId: z.uuid() });
 export const DeactivateCardInput = CardIdInput.extend({ reason: z.string().trim().max(500).optional() });
+export const ReplaceCardInput = CardIdInput.extend({
+  reason: z.string().trim().max(500).optional().describe('Why, for the audit trail (e.g. "link forwarded")'),
+});
 
 export const ActivateCardInput = z.object({
   code: z

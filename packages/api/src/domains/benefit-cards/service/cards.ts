@@ -4,6 +4,7 @@ import { AppError } from '../../../errors/app-error';
 import { scopeFilter } from '../../../platform/data-scope';
 import { toTimestamp } from '../../../platform/time';
 import type { ActivatedCard } from '../schemas';
+import { generateActivationCode } from './activation-code';
 import { recordCardEvent } from './card-events';
 import type { ScopedRequest } from './context';
 import { startCardDelivery } from './process-order';
@@ -17,6 +18,11 @@ async function lockVisibleCard(trx: DbTransaction, request: ScopedRequest & { ca
       'benefit_cards.id',
       'benefit_cards.order_id',
       'benefit_cards.status',
+      'benefit_cards.organization_id',
+      'benefit_cards.member_id',
+      'benefit_cards.product_id',
+      'benefit_cards.face_value_minor',
+      'benefit_cards.currency',
       'benefit_orders.status as order_status',
       'benefit_programs.delivery_channel',
     ])
@@ -51,6 +57,65 @@ export async function resendCard(
     actorUserId: request.actor.userId,
   });
   return { orderId: Number(card.order_id) };
+}
+
+/**
+ * Replaces a card the member has not activated yet (its link was lost or went to the wrong person): the old
+ * card becomes `replaced` and can no longer be activated; a new card of the same product and value, with a new
+ * code, goes to the same member over the program's channel. The budget does not move: the value passes from
+ * one card to the other. An activated card is not replaced (its value may be in use): deactivate it instead.
+ */
+export async function replaceCard(
+  trx: DbTransaction,
+  request: ScopedRequest & { cardId: string; reason?: string },
+): Promise<{ orderId: number; replacementId: string }> {
+  const card = await lockVisibleCard(trx, request);
+  if (card.order_status !== 'processed') {
+    throw new AppError(
+      'conflict',
+      `Card ${card.id} has not been sent yet: its order is ${card.order_status}.`,
+    );
+  }
+  if (card.status !== 'pending_activation') {
+    const instead = card.status === 'active' ? ' An activated card can only be deactivated.' : '';
+    throw new AppError('conflict', `Card ${card.id} is ${card.status}; it cannot be replaced.${instead}`);
+  }
+  const replacement = await trx
+    .insertInto('benefit_cards')
+    .values({
+      order_id: card.order_id,
+      organization_id: card.organization_id,
+      member_id: card.member_id,
+      product_id: card.product_id,
+      activation_code: generateActivationCode(),
+      status: 'pending_activation',
+      face_value_minor: card.face_value_minor,
+      currency: card.currency,
+      replaces_card_id: card.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .updateTable('benefit_cards')
+    .set({ status: 'replaced', updated_at: sql<Date>`now()` })
+    .where('id', '=', card.id)
+    .execute();
+  const actorUserId = request.actor.userId;
+  const why = request.reason ? `: ${request.reason}` : '';
+  await recordCardEvent(trx, {
+    cardId: card.id,
+    type: 'replaced',
+    detail: `by card ${replacement.id}${why}`,
+    actorUserId,
+  });
+  await recordCardEvent(trx, {
+    cardId: replacement.id,
+    type: 'issued',
+    detail: `replaces card ${card.id}`,
+    actorUserId,
+  });
+  await startCardDelivery(trx, { id: replacement.id, channel: card.delivery_channel });
+  return { orderId: Number(card.order_id), replacementId: replacement.id };
 }
 
 /** Deactivates a card for good; deactivating again is a no-op. */
