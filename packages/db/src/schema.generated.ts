@@ -221,6 +221,7 @@ export interface OrderUploadRowsTable {
   upload_id: string;
   row_number: number;
   cells: ColumnType<JsonValue, string, string>;
+  merchant_reference: string | null;
 }
 
 export interface OrderUploadsTable {

@@ -162,6 +162,37 @@ describe('order upload job', () => {
     await sql`update order_uploads set updated_at = now() - interval '2 hours' where id = ${jobGone}`.execute(
       db,
     );
+    // A request that died while the file streamed in left a receiving upload with parked rows; a live one did not.
+    const receiving = async (minutesAgo: number) => {
+      const upload = await db
+        .insertInto('order_uploads')
+        .values({
+          merchant_id: merchant.user.organization.id,
+          created_by: merchant.user.id,
+          file_name: 'half.csv',
+          format: 'csv',
+          size_bytes: 0,
+          status: 'receiving',
+          headers: JSON.stringify(['Ordernummer']),
+          mapping: JSON.stringify([]),
+          rows_total: 0,
+          updated_at: sql<Date>`now() - make_interval(mins => ${minutesAgo})`,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('order_upload_rows')
+        .values({
+          upload_id: upload.id,
+          row_number: 2,
+          merchant_reference: 'H-1',
+          cells: JSON.stringify(['H-1']),
+        })
+        .execute();
+      return upload.id;
+    };
+    const deadRequest = await receiving(90);
+    const liveRequest = await receiving(1);
     // Not a sweep candidate, but the sweep must not start its import either.
     await sql`update graphile_worker._private_jobs set run_at = now() + interval '1 hour'
       where key = ${`order-upload:${waiting}`}`.execute(db);
@@ -194,5 +225,17 @@ describe('order upload job', () => {
       .where('resource_id', 'in', [diedOnLastRun, jobGone, waiting])
       .execute();
     expect(announced.map((e) => e.resource_id).sort()).toEqual([diedOnLastRun, jobGone].sort());
+    const left = await db
+      .selectFrom('order_uploads')
+      .select('id')
+      .where('id', 'in', [deadRequest, liveRequest])
+      .execute();
+    expect(left.map((u) => u.id)).toEqual([liveRequest]);
+    const parked = await db
+      .selectFrom('order_upload_rows')
+      .select('upload_id')
+      .where('upload_id', '=', deadRequest)
+      .execute();
+    expect(parked).toEqual([]);
   }, 120_000);
 });

@@ -35,3 +35,25 @@ export async function enqueueJob<N extends JobName>(
   if (!id) throw new Error(`graphile_worker.add_job returned no job for ${name}`);
   return id;
 }
+
+/**
+ * Adds several jobs of one task in one statement (graphile-worker's `add_jobs`, which `add_job` itself calls),
+ * on the given executor, so they exist only if its transaction commits. Each job's key replaces a pending job
+ * with the same key, as `enqueueJob` does.
+ */
+export async function enqueueJobs<N extends JobName>(
+  db: DbExecutor,
+  name: N,
+  jobs: ReadonlyArray<{ payload: JobPayload<N>; jobKey?: string }>,
+): Promise<void> {
+  if (!jobs.length) return;
+  const specs = jobs.map((job) => ({
+    identifier: name,
+    payload: JOB_CATALOGUE[name].payload.parse(job.payload),
+    job_key: job.jobKey ?? null,
+  }));
+  await sql`
+    select 1 from graphile_worker.add_jobs(
+      array(select json_populate_recordset(null::graphile_worker.job_spec, ${JSON.stringify(specs)}::json))
+    )`.execute(db);
+}

@@ -5,6 +5,7 @@ export const ordersFailAbandonedUploads: TaskHandler<'orders.fail-abandoned-uplo
   _payload,
   { db, logger },
 ) => {
-  const ended = await failAbandonedUploads(db);
-  if (ended) logger.warn(`ended ${ended} abandoned order uploads as failed`);
+  const { failed, discarded } = await failAbandonedUploads(db);
+  if (failed) logger.warn(`ended ${failed} abandoned order uploads as failed`);
+  if (discarded) logger.warn(`deleted ${discarded} order uploads left receiving by a request that died`);
 };

@@ -5,6 +5,7 @@ import {
   dispatchDomainEvent,
   DOMAIN_EVENTS_CHANNEL,
   recordDomainEvent,
+  recordDomainEvents,
   type DomainEventConsumer,
 } from './service';
 
@@ -43,6 +44,33 @@ describe('domain events', () => {
       .execute((trx) => recordDomainEvent(trx, event('r-2')));
     expect([first.sequence, second.sequence, other.sequence]).toEqual([1, 2, 1]);
     expect(await dispatchJobs(first.id)).toHaveLength(1);
+  });
+
+  it('records a batch as one event at a time would: numbered per resource, a job and a notification each', async () => {
+    const client = await platform.database.pool.connect();
+    const heard: string[] = [];
+    client.on('notification', (message) => heard.push(message.payload ?? ''));
+    await client.query(`listen ${DOMAIN_EVENTS_CHANNEL}`);
+    try {
+      const first = await platform.database.db
+        .transaction()
+        .execute((trx) => recordDomainEvent(trx, event('r-9')));
+      const batch = await platform.database.db
+        .transaction()
+        .execute((trx) => recordDomainEvents(trx, [event('r-9'), event('r-10'), event('r-9')]));
+      expect([first, ...batch].map((e) => `${e.resourceId}#${e.sequence}`)).toEqual([
+        'r-9#1',
+        'r-9#2',
+        'r-10#1',
+        'r-9#3',
+      ]);
+      for (const recorded of batch) expect(await dispatchJobs(recorded.id)).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(heard).toEqual([first.id, ...batch.map((e) => e.id)]);
+    } finally {
+      await client.query(`unlisten ${DOMAIN_EVENTS_CHANNEL}`);
+      client.release();
+    }
   });
 
   it('leaves neither event nor job behind when the transaction rolls back', async () => {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, DbExecutor, DbTransaction, JsonValue } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
-import { enqueueJob } from '../../jobs/enqueue';
+import { enqueueJobs } from '../../jobs/enqueue';
 import { scopeFilter, type ScopedActor } from '../../platform/data-scope';
 import type { DataScope } from '../rbac/catalogue';
 import type { DomainEvent } from './schemas';
@@ -23,44 +23,98 @@ export interface NewDomainEvent {
  * its notification: all three exist if and only if the change that caused them commits.
  */
 export async function recordDomainEvent(trx: DbTransaction, event: NewDomainEvent): Promise<DomainEvent> {
-  const { last_sequence: sequence } = await trx
+  const [recorded] = await recordDomainEvents(trx, [event]);
+  if (!recorded) throw new Error(`domain event ${event.type} was not recorded`);
+  return recorded;
+}
+
+/**
+ * recordDomainEvent for many events at once, with the same guarantees and one statement per step: sequence
+ * numbers, events, one dispatch job per event, one notification per event. Events of one resource get
+ * consecutive sequence numbers in the order given.
+ */
+export async function recordDomainEvents(
+  trx: DbTransaction,
+  events: readonly NewDomainEvent[],
+): Promise<DomainEvent[]> {
+  if (!events.length) return [];
+  const resourceKey = (type: string, id: string) => `${type}\u0000${id}`;
+  const perResource = new Map<string, { resourceType: string; resourceId: string; count: number }>();
+  for (const event of events) {
+    const key = resourceKey(event.resourceType, event.resourceId);
+    const entry = perResource.get(key);
+    if (entry) entry.count += 1;
+    else perResource.set(key, { resourceType: event.resourceType, resourceId: event.resourceId, count: 1 });
+  }
+  // One row per resource (an upsert may touch a row once per statement), advanced by its number of events.
+  const sequences = await trx
     .insertInto('domain_event_sequences')
-    .values({ resource_type: event.resourceType, resource_id: event.resourceId, last_sequence: 1 })
+    .values(
+      [...perResource.values()].map((r) => ({
+        resource_type: r.resourceType,
+        resource_id: r.resourceId,
+        last_sequence: r.count,
+      })),
+    )
     .onConflict((oc) =>
       oc.columns(['resource_type', 'resource_id']).doUpdateSet({
-        last_sequence: sql<number>`domain_event_sequences.last_sequence + 1`,
+        last_sequence: sql<number>`domain_event_sequences.last_sequence + excluded.last_sequence`,
       }),
     )
-    .returning('last_sequence')
-    .executeTakeFirstOrThrow();
+    .returning(['resource_type', 'resource_id', 'last_sequence'])
+    .execute();
+  const next = new Map<string, number>();
+  for (const row of sequences) {
+    const count = perResource.get(resourceKey(row.resource_type, row.resource_id))?.count ?? 1;
+    next.set(resourceKey(row.resource_type, row.resource_id), row.last_sequence - count + 1);
+  }
+  const numbered = events.map((event) => {
+    const key = resourceKey(event.resourceType, event.resourceId);
+    const sequence = next.get(key) ?? 1;
+    next.set(key, sequence + 1);
+    return { event, sequence };
+  });
 
-  const row = await trx
+  const rows = await trx
     .insertInto('domain_events')
-    .values({
+    .values(
+      numbered.map(({ event, sequence }) => ({
+        type: event.type,
+        resource_type: event.resourceType,
+        resource_id: event.resourceId,
+        sequence,
+        organization_id: event.organizationId,
+        actor_user_id: event.actorUserId ?? null,
+        payload: JSON.stringify(event.data),
+      })),
+    )
+    .returning(['id', 'occurred_at', 'resource_type', 'resource_id', 'sequence'])
+    .execute();
+  // RETURNING promises no order: rows are matched to events by their unique (resource, sequence).
+  const byKey = new Map(rows.map((r) => [`${resourceKey(r.resource_type, r.resource_id)}#${r.sequence}`, r]));
+  const recorded = numbered.map(({ event, sequence }): DomainEvent => {
+    const row = byKey.get(`${resourceKey(event.resourceType, event.resourceId)}#${sequence}`);
+    if (!row) throw new Error(`domain event ${event.type} for ${event.resourceId} was not inserted`);
+    return {
+      id: row.id,
       type: event.type,
-      resource_type: event.resourceType,
-      resource_id: event.resourceId,
+      resourceType: event.resourceType,
+      resourceId: event.resourceId,
       sequence,
-      organization_id: event.organizationId,
-      actor_user_id: event.actorUserId ?? null,
-      payload: JSON.stringify(event.data),
-    })
-    .returning(['id', 'occurred_at'])
-    .executeTakeFirstOrThrow();
+      organizationId: event.organizationId,
+      occurredAt: row.occurred_at.toISOString(),
+      data: event.data,
+    };
+  });
 
-  await enqueueJob(trx, 'events.dispatch', { eventId: row.id }, { jobKey: `event:${row.id}` });
-  await sql`select pg_notify(${DOMAIN_EVENTS_CHANNEL}, ${row.id})`.execute(trx);
-
-  return {
-    id: row.id,
-    type: event.type,
-    resourceType: event.resourceType,
-    resourceId: event.resourceId,
-    sequence,
-    organizationId: event.organizationId,
-    occurredAt: row.occurred_at.toISOString(),
-    data: event.data,
-  };
+  await enqueueJobs(
+    trx,
+    'events.dispatch',
+    recorded.map((e) => ({ payload: { eventId: e.id }, jobKey: `event:${e.id}` })),
+  );
+  const ids = recorded.map((e) => e.id);
+  await sql`select pg_notify(${DOMAIN_EVENTS_CHANNEL}, id) from unnest(${ids}::text[]) as id`.execute(trx);
+  return recorded;
 }
 
 interface EventRow {

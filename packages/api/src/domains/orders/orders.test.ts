@@ -8,6 +8,9 @@ import {
   orderBody,
   type TestPlatform,
 } from '../../testing';
+import { getActor } from '../auth/service';
+import { CreateOrderInput } from './schemas';
+import { createOrders } from './service';
 
 describe('orders', () => {
   let platform: TestPlatform;
@@ -15,6 +18,47 @@ describe('orders', () => {
     platform = await createTestPlatform();
   });
   afterAll(() => platform.close());
+
+  it('creates a batch as one order at a time would: created, existing, refused, one event per created order', async () => {
+    const merchant = await createTestMerchant(platform);
+    const { db } = platform.database;
+    const actor = await getActor(db, {
+      userId: merchant.user.id,
+      organizationId: merchant.user.organization.id,
+    });
+    if (!actor) throw new Error('the merchant has no actor');
+    const first = CreateOrderInput.parse(orderBody());
+    const inputs = [
+      first,
+      CreateOrderInput.parse(orderBody()),
+      first, // the same order again in the same batch
+      { ...first, shipping_minor: first.shipping_minor + 1 }, // another order under a used reference
+      CreateOrderInput.parse(orderBody({ total_minor: 1 })), // inconsistent total
+    ];
+    const outcomes = await db
+      .transaction()
+      .execute((trx) => createOrders(trx, { actor, scope: 'organization', inputs }));
+    expect(outcomes.map((o) => (o.ok ? (o.created ? 'created' : 'existing') : o.error.kind))).toEqual([
+      'created',
+      'created',
+      'existing',
+      'conflict',
+      'validation_failed',
+    ]);
+    const [created, , again] = outcomes;
+    expect(again?.ok && created?.ok && again.order).toEqual(created?.ok && created.order);
+    const listed = await http(platform.baseUrl, 'GET', `/api/orders/${created?.ok ? created.order.id : ''}`, {
+      token: merchant.token,
+    });
+    expect(listed.body).toEqual(created?.ok && created.order);
+    const events = await db
+      .selectFrom('domain_events')
+      .select('resource_id')
+      .where('type', '=', 'order.created')
+      .where('organization_id', '=', merchant.user.organization.id)
+      .execute();
+    expect(events).toHaveLength(2);
+  });
 
   it('computes totals server-side and names an inconsistent total', async () => {
     const merchant = await createTestMerchant(platform);

@@ -7,7 +7,7 @@ import { fetchPage, type Page } from '../../platform/pagination';
 import { scopeFilter } from '../../platform/data-scope';
 import { toTimestamp } from '../../platform/time';
 import type { Actor } from '../auth/service';
-import { recordDomainEvent } from '../events/service';
+import { recordDomainEvent, recordDomainEvents } from '../events/service';
 import { cancelPendingSession } from '../payment-sessions/service/cancel-session';
 import type { DataScope } from '../rbac/catalogue';
 import type { CancelOrderInput, CreateOrderInput, ListOrdersInput, Order, OrderStatus } from './schemas';
@@ -164,106 +164,203 @@ export async function getOrder(db: DbExecutor, request: ScopedRequest & { id: st
   return orderRowToOrder(row, (await itemsOf(db, [row.id])).get(row.id) ?? []);
 }
 
+/** What became of one input of createOrders: its order (created now or already there), or why it was refused. */
+export type CreateOrderOutcome =
+  { ok: true; order: Order; created: boolean } | { ok: false; error: AppError };
+
+/** One statement per table carries the whole batch, so a batch stays far below PostgreSQL's 65,535 parameters. */
+const MAX_ORDERS_PER_BATCH = 1_000;
+
+interface PreparedOrder {
+  index: number;
+  input: CreateOrderInput;
+  items: Order['items'];
+  itemsTotal: number;
+  total: number;
+  fingerprint: string;
+}
+
+function prepareOrder(input: CreateOrderInput, index: number): PreparedOrder {
+  const { lines, itemsTotal, total } = computeTotals(input);
+  const items = input.items.map((item, position) => ({
+    sku: item.sku,
+    name: item.name,
+    quantity: item.quantity,
+    unit_price_minor: item.unit_price_minor,
+    line_total_minor: lines[position] ?? 0,
+  }));
+  const fingerprint = requestFingerprint('orders.create', input);
+  return { index, input, items, itemsTotal, total, fingerprint };
+}
+
+function referenceTaken(reference: string): AppError {
+  return new AppError('conflict', `Merchant reference ${reference} is already used by another order.`, {
+    errors: [
+      {
+        field: 'merchant_reference',
+        message: 'is already used by a different order',
+        code: 'already_exists',
+      },
+    ],
+  });
+}
+
 /**
- * Creates an order with server-computed totals and announces it. The merchant reference makes creation
- * idempotent: the same order sent again returns the existing one; a different order under a used reference is a 409.
+ * Creates orders with server-computed totals and announces each one created (order.created), in the caller's
+ * transaction, one statement per table for the whole batch. The merchant reference makes creation idempotent:
+ * the same order sent again comes back as existing; a different order under a used reference is refused (409).
+ * Refusals are outcomes, not throws, and are decided before any statement that could fail, so the transaction
+ * stays usable for the rest of the batch; only faults (SQL, a broken invariant) throw.
  */
+export async function createOrders(
+  trx: DbTransaction,
+  request: ScopedRequest & { inputs: readonly CreateOrderInput[] },
+): Promise<CreateOrderOutcome[]> {
+  const { actor, inputs } = request;
+  assertMerchant(actor);
+  if (inputs.length > MAX_ORDERS_PER_BATCH) {
+    throw new Error(`createOrders takes at most ${MAX_ORDERS_PER_BATCH} orders, got ${inputs.length}`);
+  }
+  const outcomes = new Map<number, CreateOrderOutcome>();
+  const prepared: PreparedOrder[] = [];
+  inputs.forEach((input, index) => {
+    try {
+      prepared.push(prepareOrder(input, index));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      outcomes.set(index, { ok: false, error });
+    }
+  });
+  if (prepared.length) {
+    const inserted = await trx
+      .insertInto('orders')
+      .values(
+        prepared.map(({ input, itemsTotal, total, fingerprint }) => ({
+          merchant_id: actor.organizationId,
+          merchant_reference: input.merchant_reference,
+          customer_name: input.customer.name,
+          customer_email: input.customer.email.toLowerCase(),
+          customer_phone: input.customer.phone ?? null,
+          address_line1: input.customer.address.line1,
+          address_line2: input.customer.address.line2 ?? null,
+          postal_code: input.customer.address.postal_code,
+          city: input.customer.address.city,
+          country: input.customer.address.country,
+          currency: input.currency,
+          items_total_minor: itemsTotal,
+          shipping_minor: input.shipping_minor,
+          discount_minor: input.discount_minor,
+          total_minor: total,
+          carrier_code: input.carrier_code,
+          ipay_flag: input.ipay_flag,
+          weight_grams: input.weight_grams ?? null,
+          length_mm: input.dimensions_mm?.length ?? null,
+          width_mm: input.dimensions_mm?.width ?? null,
+          height_mm: input.dimensions_mm?.height ?? null,
+          create_fingerprint: fingerprint,
+          created_by: actor.userId,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['merchant_id', 'merchant_reference']).doNothing())
+      .returning(orderColumns)
+      .execute();
+    // RETURNING promises no order: rows are matched by reference. A reference twice in one batch is inserted
+    // once, for its first input; the second then finds it existing, as it would have one call later.
+    const insertedByReference = new Map(inserted.map((row) => [row.merchant_reference, row]));
+    const created: Array<{ entry: PreparedOrder; row: OrderRow }> = [];
+    const existing: PreparedOrder[] = [];
+    for (const entry of prepared) {
+      const row = insertedByReference.get(entry.input.merchant_reference);
+      insertedByReference.delete(entry.input.merchant_reference);
+      if (row) created.push({ entry, row });
+      else existing.push(entry);
+    }
+    await insertItems(trx, created);
+    for (const { entry, row } of created) {
+      outcomes.set(entry.index, { ok: true, order: orderRowToOrder(row, entry.items), created: true });
+    }
+    for (const [index, outcome] of await existingOutcomes(trx, actor, existing)) outcomes.set(index, outcome);
+    await recordDomainEvents(
+      trx,
+      created.map(({ row }) => ({
+        type: 'order.created',
+        resourceType: 'order',
+        resourceId: row.id,
+        organizationId: row.merchant_id,
+        actorUserId: actor.userId,
+        data: {
+          orderId: row.id,
+          merchantReference: row.merchant_reference,
+          totalMinor: row.total_minor,
+          currency: row.currency,
+          carrierCode: row.carrier_code,
+          ipayFlag: row.ipay_flag,
+        },
+      })),
+    );
+  }
+  return inputs.map((input, index) => {
+    const outcome = outcomes.get(index);
+    if (!outcome) throw new Error(`order ${input.merchant_reference} of the batch has no outcome`);
+    return outcome;
+  });
+}
+
+async function insertItems(trx: DbTransaction, created: Array<{ entry: PreparedOrder; row: OrderRow }>) {
+  if (!created.length) return;
+  await trx
+    .insertInto('order_items')
+    .values(
+      created.flatMap(({ entry, row }) =>
+        entry.items.map((item, position) => ({ order_id: row.id, position, ...item })),
+      ),
+    )
+    .execute();
+}
+
+/** The orders already under the references of `entries`: the same order again, or a conflict. */
+async function existingOutcomes(
+  trx: DbTransaction,
+  actor: Actor,
+  entries: PreparedOrder[],
+): Promise<Map<number, CreateOrderOutcome>> {
+  const outcomes = new Map<number, CreateOrderOutcome>();
+  if (!entries.length) return outcomes;
+  const rows = await selectOrders(trx)
+    .where('merchant_id', '=', actor.organizationId)
+    .where(
+      'merchant_reference',
+      'in',
+      entries.map((e) => e.input.merchant_reference),
+    )
+    .execute();
+  const byReference = new Map(rows.map((row) => [row.merchant_reference, row]));
+  const items = await itemsOf(
+    trx,
+    rows.map((row) => row.id),
+  );
+  for (const entry of entries) {
+    const row = byReference.get(entry.input.merchant_reference);
+    if (!row) throw new Error(`order ${entry.input.merchant_reference} was neither inserted nor found`);
+    outcomes.set(
+      entry.index,
+      row.create_fingerprint === entry.fingerprint
+        ? { ok: true, order: orderRowToOrder(row, items.get(row.id) ?? []), created: false }
+        : { ok: false, error: referenceTaken(entry.input.merchant_reference) },
+    );
+  }
+  return outcomes;
+}
+
+/** One order through createOrders, so there is one way to create orders; a refusal is thrown. */
 export async function createOrder(
   trx: DbTransaction,
   request: ScopedRequest & { input: CreateOrderInput },
 ): Promise<{ order: Order; created: boolean }> {
-  const { actor, input } = request;
-  assertMerchant(actor);
-  const { lines, itemsTotal, total } = computeTotals(input);
-  const fingerprint = requestFingerprint('orders.create', input);
-  const inserted = await trx
-    .insertInto('orders')
-    .values({
-      merchant_id: actor.organizationId,
-      merchant_reference: input.merchant_reference,
-      customer_name: input.customer.name,
-      customer_email: input.customer.email.toLowerCase(),
-      customer_phone: input.customer.phone ?? null,
-      address_line1: input.customer.address.line1,
-      address_line2: input.customer.address.line2 ?? null,
-      postal_code: input.customer.address.postal_code,
-      city: input.customer.address.city,
-      country: input.customer.address.country,
-      currency: input.currency,
-      items_total_minor: itemsTotal,
-      shipping_minor: input.shipping_minor,
-      discount_minor: input.discount_minor,
-      total_minor: total,
-      carrier_code: input.carrier_code,
-      ipay_flag: input.ipay_flag,
-      weight_grams: input.weight_grams ?? null,
-      length_mm: input.dimensions_mm?.length ?? null,
-      width_mm: input.dimensions_mm?.width ?? null,
-      height_mm: input.dimensions_mm?.height ?? null,
-      create_fingerprint: fingerprint,
-      created_by: actor.userId,
-    })
-    .onConflict((oc) => oc.columns(['merchant_id', 'merchant_reference']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-
-  if (!inserted) {
-    const existing = await selectOrders(trx)
-      .where('merchant_id', '=', actor.organizationId)
-      .where('merchant_reference', '=', input.merchant_reference)
-      .executeTakeFirstOrThrow();
-    if (existing.create_fingerprint !== fingerprint) {
-      throw new AppError(
-        'conflict',
-        `Merchant reference ${input.merchant_reference} is already used by another order.`,
-        {
-          errors: [
-            {
-              field: 'merchant_reference',
-              message: 'is already used by a different order',
-              code: 'already_exists',
-            },
-          ],
-        },
-      );
-    }
-    return {
-      order: orderRowToOrder(existing, (await itemsOf(trx, [existing.id])).get(existing.id) ?? []),
-      created: false,
-    };
-  }
-
-  await trx
-    .insertInto('order_items')
-    .values(
-      input.items.map((item, position) => ({
-        order_id: inserted.id,
-        position,
-        sku: item.sku,
-        name: item.name,
-        quantity: item.quantity,
-        unit_price_minor: item.unit_price_minor,
-        line_total_minor: lines[position] ?? 0,
-      })),
-    )
-    .execute();
-  const order = await getOrder(trx, { ...request, scope: 'all', id: inserted.id });
-  await recordDomainEvent(trx, {
-    type: 'order.created',
-    resourceType: 'order',
-    resourceId: order.id,
-    organizationId: order.merchant_id,
-    actorUserId: actor.userId,
-    data: {
-      orderId: order.id,
-      merchantReference: order.merchant_reference,
-      totalMinor: order.total_minor,
-      currency: order.currency,
-      carrierCode: order.carrier_code,
-      ipayFlag: order.ipay_flag,
-    },
-  });
-  return { order, created: true };
+  const [outcome] = await createOrders(trx, { ...request, inputs: [request.input] });
+  if (!outcome) throw new Error(`order ${request.input.merchant_reference} has no outcome`);
+  if (!outcome.ok) throw outcome.error;
+  return { order: outcome.order, created: outcome.created };
 }
 
 export async function listOrders(

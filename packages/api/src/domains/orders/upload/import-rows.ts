@@ -1,9 +1,9 @@
-import type { Db, DbTransaction } from '@ipay/db';
-import { AppError } from '../../../errors/app-error';
+import type { Db, DbExecutor, DbTransaction } from '@ipay/db';
 import type { Actor } from '../../auth/service';
-import { createOrder } from '../service';
+import type { CreateOrderInput } from '../schemas';
+import { createOrders } from '../service';
 import type { MappedColumn } from './column-mapping';
-import type { SheetRow } from './read-rows';
+import { inBatches, parkedGroups, unreferencedRowPages } from './parked-rows';
 import {
   insertRejections,
   updateUploadState,
@@ -13,38 +13,19 @@ import {
   type UploadRow,
 } from './repository';
 import { announceUpload } from './upload-events';
-import { groupRows, rowErrorsOfAppError, validateGroup, type RowError, type RowGroup } from './row-groups';
+import { rowErrorsOfAppError, validateGroup, type RowError, type RowGroup } from './row-groups';
 
-/** Orders per transaction: short enough not to hold the live event stream back for long. */
+/**
+ * Orders per transaction, each transaction one createOrders batch: a handful of statements for all of them, and
+ * short enough not to hold the live event stream back for long.
+ */
 const ORDERS_PER_TRANSACTION = 100;
 
 interface ImportRequest {
   upload: UploadRow;
   actor: Actor;
-  rows: SheetRow[];
   /** Announce order_upload.progress after each batch (uploads run by the job). */
   announceProgress: boolean;
-}
-
-/** One order through the one creation path; its failures become row errors, nothing else is caught. */
-async function importGroup(
-  trx: DbTransaction,
-  actor: Actor,
-  mapping: MappedColumn[],
-  group: RowGroup,
-): Promise<{ created: boolean } | { errors: RowError[] }> {
-  const validated = validateGroup(group, mapping);
-  if (!validated.ok) return { errors: validated.errors };
-  try {
-    const { created } = await createOrder(trx, { actor, scope: 'organization', input: validated.input });
-    return { created };
-  } catch (error) {
-    // createOrder throws its AppErrors before any failing SQL, so the transaction stays usable.
-    if (error instanceof AppError && error.status < 500) {
-      return { errors: rowErrorsOfAppError(group, mapping, error) };
-    }
-    throw error;
-  }
 }
 
 /** Every row of a rejected order is rejected: the order is created whole or not at all. */
@@ -63,68 +44,123 @@ function rejectionsOf(group: RowGroup, errors: RowError[]): Rejection[] {
   });
 }
 
-async function complete(db: Db, request: ImportRequest, counts: UploadCounts, rejections: Rejection[]) {
+interface BatchOutcome {
+  rows: number;
+  created: number;
+  existing: number;
+  rejections: Rejection[];
+}
+
+/**
+ * A batch of orders through the orders domain's one creation path; invalid orders and refusals become
+ * rejected rows, anything else is thrown.
+ */
+async function importBatch(
+  trx: DbTransaction,
+  actor: Actor,
+  mapping: MappedColumn[],
+  groups: RowGroup[],
+): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = { rows: 0, created: 0, existing: 0, rejections: [] };
+  const valid: Array<{ group: RowGroup; input: CreateOrderInput }> = [];
+  for (const group of groups) {
+    outcome.rows += group.rows.length;
+    const validated = validateGroup(group, mapping);
+    if (validated.ok) valid.push({ group, input: validated.input });
+    else outcome.rejections.push(...rejectionsOf(group, validated.errors));
+  }
+  const created = await createOrders(trx, {
+    actor,
+    scope: 'organization',
+    inputs: valid.map((v) => v.input),
+  });
+  created.forEach((result, index) => {
+    const group = valid[index]?.group;
+    if (!group) return;
+    if (!result.ok) {
+      outcome.rejections.push(...rejectionsOf(group, rowErrorsOfAppError(group, mapping, result.error)));
+    } else if (result.created) outcome.created += 1;
+    else outcome.existing += 1;
+  });
+  return outcome;
+}
+
+/** Rows without a merchant reference belong to no order: each is rejected on its own. */
+async function rejectUnreferenced(db: DbExecutor, upload: UploadRow, counts: UploadCounts): Promise<void> {
+  const mapping = upload.mapping as unknown as MappedColumn[];
+  const column = mapping.find((m) => m.field === 'merchant_reference')?.column ?? null;
+  for await (const page of unreferencedRowPages(db, upload.id)) {
+    await insertRejections(
+      db,
+      upload.id,
+      page.map(({ row, cells }) => ({ row, column, reason: 'merchant_reference is required', cells })),
+    );
+    counts.rowsProcessed += page.length;
+    counts.rejected += page.length;
+  }
+}
+
+async function complete(db: Db, request: ImportRequest, counts: UploadCounts) {
   return db.transaction().execute(async (trx) => {
-    await insertRejections(trx, request.upload.id, rejections);
     await trx.deleteFrom('order_upload_rows').where('upload_id', '=', request.upload.id).execute();
     const done = await updateUploadState(trx, request.upload.id, { status: 'completed', counts });
     await announceUpload(trx, 'order_upload.completed', done, counts);
-    return { upload: uploadRowToUpload(done), errors: rejections };
+    return uploadRowToUpload(done);
   });
 }
 
 class StrictRollback extends Error {}
 
-/** Strict: every order in one transaction, rolled back whole when any row is invalid. */
-async function importStrict(db: Db, request: ImportRequest, groups: RowGroup[], rejections: Rejection[]) {
+/**
+ * Strict: every order in one transaction, rolled back whole when any row is invalid. Orders are created a batch
+ * at a time and not kept; the rejected rows are written outside that transaction, since they must outlive its
+ * rollback (a run that fails midway is started over, and starts by clearing them).
+ */
+async function importStrict(db: Db, request: ImportRequest, counts: UploadCounts) {
   const mapping = request.upload.mapping as unknown as MappedColumn[];
-  const counts: UploadCounts = { rowsProcessed: request.rows.length, created: 0, existing: 0, rejected: 0 };
+  const imported = { created: 0, existing: 0 };
   try {
     await db.transaction().execute(async (trx) => {
-      for (const group of groups) {
-        const outcome = await importGroup(trx, request.actor, mapping, group);
-        if ('errors' in outcome) rejections.push(...rejectionsOf(group, outcome.errors));
-        else if (outcome.created) counts.created += 1;
-        else counts.existing += 1;
+      for await (const groups of inBatches(parkedGroups(db, request.upload.id), ORDERS_PER_TRANSACTION)) {
+        const batch = await importBatch(trx, request.actor, mapping, groups);
+        await insertRejections(db, request.upload.id, batch.rejections);
+        counts.rowsProcessed += batch.rows;
+        counts.rejected += batch.rejections.length;
+        imported.created += batch.created;
+        imported.existing += batch.existing;
       }
-      if (rejections.length) throw new StrictRollback();
+      if (counts.rejected) throw new StrictRollback();
     });
+    counts.created = imported.created;
+    counts.existing = imported.existing;
   } catch (error) {
     if (!(error instanceof StrictRollback)) throw error;
-    counts.created = 0;
-    counts.existing = 0;
   }
-  counts.rejected = rejections.length;
-  return complete(db, request, counts, rejections);
+  return complete(db, request, counts);
 }
 
 /**
- * Creates the upload's valid orders and records each rejected row. Safe to run again (a retried job):
- * merchant references make repeated orders come back as existing instead of duplicated.
+ * Creates the upload's valid orders from its parked rows and records each rejected row, a batch of orders per
+ * transaction. Safe to run again (a retried job), after clearing the rejections: merchant references make
+ * repeated orders come back as existing instead of duplicated.
  */
-export async function importRows(db: Db, request: ImportRequest) {
-  const mapping = request.upload.mapping as unknown as MappedColumn[];
-  const { groups, unreferenced } = groupRows(request.rows, mapping);
-  const rowByNumber = new Map(request.rows.map((r) => [r.row, r.cells]));
-  const rejections: Rejection[] = unreferenced.map((e) => ({ ...e, cells: rowByNumber.get(e.row) ?? [] }));
-  if (request.upload.strict) return importStrict(db, request, groups, rejections);
+export async function importParkedRows(db: Db, request: ImportRequest) {
+  const counts: UploadCounts = { rowsProcessed: 0, created: 0, existing: 0, rejected: 0 };
+  await rejectUnreferenced(db, request.upload, counts);
+  if (request.upload.strict) return importStrict(db, request, counts);
 
-  const counts: UploadCounts = { rowsProcessed: unreferenced.length, created: 0, existing: 0, rejected: 0 };
-  for (let start = 0; start < groups.length; start += ORDERS_PER_TRANSACTION) {
-    const batch = groups.slice(start, start + ORDERS_PER_TRANSACTION);
+  const mapping = request.upload.mapping as unknown as MappedColumn[];
+  for await (const groups of inBatches(parkedGroups(db, request.upload.id), ORDERS_PER_TRANSACTION)) {
     await db.transaction().execute(async (trx) => {
-      for (const group of batch) {
-        const outcome = await importGroup(trx, request.actor, mapping, group);
-        counts.rowsProcessed += group.rows.length;
-        if ('errors' in outcome) rejections.push(...rejectionsOf(group, outcome.errors));
-        else if (outcome.created) counts.created += 1;
-        else counts.existing += 1;
-      }
-      counts.rejected = rejections.length;
+      const batch = await importBatch(trx, request.actor, mapping, groups);
+      await insertRejections(trx, request.upload.id, batch.rejections);
+      counts.rowsProcessed += batch.rows;
+      counts.created += batch.created;
+      counts.existing += batch.existing;
+      counts.rejected += batch.rejections.length;
       const state = await updateUploadState(trx, request.upload.id, { status: 'processing', counts });
       if (request.announceProgress) await announceUpload(trx, 'order_upload.progress', state, counts);
     });
   }
-  counts.rejected = rejections.length;
-  return complete(db, request, counts, rejections);
+  return complete(db, request, counts);
 }

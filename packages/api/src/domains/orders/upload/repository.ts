@@ -44,7 +44,8 @@ export function uploadRowToUpload(row: UploadRow): OrderUpload {
     mapping: row.mapping as unknown as MappedColumn[],
     rows_total: row.rows_total,
     rows_processed: row.rows_processed,
-    progress: row.rows_total ? row.rows_processed / row.rows_total : 1,
+    // Until the file has been read to the end nothing is counted; an upload of no data rows is done when it ends.
+    progress: row.rows_total ? row.rows_processed / row.rows_total : row.status === 'completed' ? 1 : 0,
     created_count: row.created_count,
     existing_count: row.existing_count,
     rejected_count: row.rejected_count,
@@ -61,14 +62,12 @@ export interface NewUpload {
   createdBy: string;
   fileName: string;
   format: UploadFormat;
-  sizeBytes: number;
-  strict: boolean;
   headers: string[];
   mapping: MappedColumn[];
-  rowsTotal: number;
 }
 
-export function insertUpload(db: DbExecutor, upload: NewUpload): Promise<UploadRow> {
+/** Records an upload whose rows are still streaming in: `receiving`, nothing counted yet. */
+export function insertReceivingUpload(db: DbExecutor, upload: NewUpload): Promise<UploadRow> {
   return db
     .insertInto('order_uploads')
     .values({
@@ -76,41 +75,153 @@ export function insertUpload(db: DbExecutor, upload: NewUpload): Promise<UploadR
       created_by: upload.createdBy,
       file_name: upload.fileName,
       format: upload.format,
-      size_bytes: upload.sizeBytes,
-      strict: upload.strict,
+      size_bytes: 0,
+      status: 'receiving',
       headers: JSON.stringify(upload.headers),
       mapping: JSON.stringify(upload.mapping),
-      rows_total: upload.rowsTotal,
+      rows_total: 0,
     })
     .returning(uploadColumns)
     .executeTakeFirstOrThrow();
 }
 
-const ROW_BATCH = 1_000;
-
-/** Parks the parsed rows for the job, in batches so one statement stays well under PostgreSQL's parameter limit. */
-export async function insertQueuedRows(db: DbExecutor, uploadId: string, rows: SheetRow[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += ROW_BATCH) {
-    await db
-      .insertInto('order_upload_rows')
-      .values(
-        rows
-          .slice(start, start + ROW_BATCH)
-          .map((r) => ({ upload_id: uploadId, row_number: r.row, cells: JSON.stringify(r.cells) })),
-      )
-      .execute();
-  }
+/** A parsed data row as parked: its merchant reference (null when it has none) read with the column mapping. */
+export interface ParkedRow extends SheetRow {
+  reference: string | null;
 }
 
-export async function findQueuedRows(db: DbExecutor, uploadId: string): Promise<SheetRow[]> {
+/** One multi-row INSERT per batch; the caller keeps batches well under PostgreSQL's 65,535 parameters. */
+export async function insertParkedRows(db: DbExecutor, uploadId: string, rows: ParkedRow[]): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .insertInto('order_upload_rows')
+    .values(
+      rows.map((r) => ({
+        upload_id: uploadId,
+        row_number: r.row,
+        merchant_reference: r.reference,
+        cells: JSON.stringify(r.cells),
+      })),
+    )
+    .execute();
+  // A receiving upload that stops moving belongs to a request that died: see deleteStaleReceivingUploads.
+  await db
+    .updateTable('order_uploads')
+    .set({ updated_at: sql<Date>`now()` })
+    .where('id', '=', uploadId)
+    .execute();
+}
+
+/** The file has been read to the end: what it holds. */
+export function setReceived(
+  db: DbExecutor,
+  uploadId: string,
+  received: { rowsTotal: number; sizeBytes: number },
+): Promise<UploadRow> {
+  return db
+    .updateTable('order_uploads')
+    .set({ rows_total: received.rowsTotal, size_bytes: received.sizeBytes, updated_at: sql<Date>`now()` })
+    .where('id', '=', uploadId)
+    .returning(uploadColumns)
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Re-reads every parked row's reference from another column (a mapping that arrived after the file). The cells
+ * were trimmed by the parser, so `btrim` yields what the mapping would have read.
+ */
+export async function setParkedReferences(db: DbExecutor, uploadId: string, column: number): Promise<void> {
+  await db
+    .updateTable('order_upload_rows')
+    .set({ merchant_reference: sql<string | null>`nullif(btrim(cells ->> ${column}::int), '')` })
+    .where('upload_id', '=', uploadId)
+    .execute();
+}
+
+/** Moves a received upload into its import: mapping and mode as the caller finally sent them. */
+export function startImport(
+  db: DbExecutor,
+  uploadId: string,
+  start: { status: 'queued' | 'processing'; mapping: MappedColumn[]; strict: boolean },
+): Promise<UploadRow> {
+  return db
+    .updateTable('order_uploads')
+    .set({
+      status: start.status,
+      mapping: JSON.stringify(start.mapping),
+      strict: start.strict,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', uploadId)
+    .where('status', '=', 'receiving')
+    .returning(uploadColumns)
+    .executeTakeFirstOrThrow();
+}
+
+/** Deletes an upload with its parked rows (and rejections): a refused file, a dry run. */
+export async function deleteUpload(db: DbExecutor, uploadId: string): Promise<void> {
+  await db.deleteFrom('order_uploads').where('id', '=', uploadId).execute();
+}
+
+/** Distinct merchant references among the parked rows: the orders the file holds. */
+export async function countParkedOrders(db: DbExecutor, uploadId: string): Promise<number> {
+  const row = await db
+    .selectFrom('order_upload_rows')
+    .select((eb) => eb.fn.count<string>('merchant_reference').distinct().as('n'))
+    .where('upload_id', '=', uploadId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A keyset page of parked rows that have a reference, in (reference, row) order, after `after`. */
+export async function findReferencedRowsPage(
+  db: DbExecutor,
+  uploadId: string,
+  after: { reference: string; row: number } | undefined,
+  limit: number,
+): Promise<ParkedRow[]> {
+  let query = db
+    .selectFrom('order_upload_rows')
+    .select(['row_number', 'merchant_reference', 'cells'])
+    .where('upload_id', '=', uploadId)
+    .where('merchant_reference', 'is not', null);
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('merchant_reference', 'row_number'), '>', eb.tuple(after.reference, after.row)),
+    );
+  }
+  const rows = await query.orderBy('merchant_reference').orderBy('row_number').limit(limit).execute();
+  return rows.map(parkedRowOf);
+}
+
+/** A keyset page of parked rows without a reference, in file order, after row `after`. */
+export async function findUnreferencedRowsPage(
+  db: DbExecutor,
+  uploadId: string,
+  after: number,
+  limit: number,
+): Promise<ParkedRow[]> {
   const rows = await db
     .selectFrom('order_upload_rows')
-    .select(['row_number', 'cells'])
+    .select(['row_number', 'merchant_reference', 'cells'])
     .where('upload_id', '=', uploadId)
+    .where('merchant_reference', 'is', null)
+    .where('row_number', '>', after)
     .orderBy('row_number')
+    .limit(limit)
     .execute();
-  return rows.map((r) => ({ row: r.row_number, cells: (r.cells as JsonValue[]).map(String) }));
+  return rows.map(parkedRowOf);
 }
+
+function parkedRowOf(r: {
+  row_number: number;
+  merchant_reference: string | null;
+  cells: JsonValue;
+}): ParkedRow {
+  return { row: r.row_number, reference: r.merchant_reference, cells: (r.cells as JsonValue[]).map(String) };
+}
+
+const ROW_BATCH = 1_000;
 
 export interface Rejection extends RowError {
   cells: string[];
@@ -136,6 +247,15 @@ export async function insertRejections(
       .onConflict((oc) => oc.columns(['upload_id', 'row_number']).doNothing())
       .execute();
   }
+}
+
+export function findRejections(db: DbExecutor, uploadId: string) {
+  return db
+    .selectFrom('order_upload_rejections')
+    .select(['row_number', 'column', 'reason', 'cells'])
+    .where('upload_id', '=', uploadId)
+    .orderBy('row_number')
+    .execute();
 }
 
 export interface UploadCounts {
@@ -215,4 +335,18 @@ export async function findAbandonedUploads(
       )
     order by uploads.created_at`.execute(db);
   return rows;
+}
+
+/**
+ * Deletes, with their parked rows, uploads still `receiving` that have not moved for an hour: the request
+ * streaming their file died without cleaning up (its process stopped). Returns how many.
+ */
+export async function deleteStaleReceivingUploads(db: DbExecutor): Promise<number> {
+  const deleted = await db
+    .deleteFrom('order_uploads')
+    .where('status', '=', 'receiving')
+    .where('updated_at', '<', sql<Date>`now() - ${STALE_UPLOAD}`)
+    .returning('id')
+    .execute();
+  return deleted.length;
 }

@@ -5,9 +5,11 @@ import type { AppDeps } from '../../../context';
 import { AppError } from '../../../errors/app-error';
 import { fieldErrorsFromIssues } from '../../../errors/to-problem';
 import { authorize } from '../../../http/authorize';
-import { detectFormat, readSheet, type SheetRow } from './read-rows';
+import type { Actor } from '../../auth/service';
+import { discardUpload, parkUpload, type ParkedFile } from './park-upload';
+import { detectFormat, readSheet } from './read-rows';
 import { OrderUploadIdInput, UploadOptions } from './schemas';
-import { rejectedRowsCsv, uploadOrders, type ParsedUpload } from './service';
+import { rejectedRowsCsv, uploadOrders } from './service';
 
 interface Limits {
   maxBytes: number;
@@ -20,8 +22,12 @@ function tooLarge(limits: Limits): AppError {
   });
 }
 
-/** Reads the file part as it streams in: bytes counted, rows capped, never the whole file in memory. */
-async function readFilePart(part: MultipartFile, limits: Limits): Promise<ParsedUpload> {
+/**
+ * Parks the file part's rows as it streams in: bytes counted, rows capped, never the whole file in memory. A file
+ * refused on the way leaves nothing behind (see parkUpload).
+ */
+async function readFilePart(deps: AppDeps, actor: Actor, part: MultipartFile): Promise<ParkedFile> {
+  const limits = deps.config.orderUpload;
   let sizeBytes = 0;
   let overLimit = false;
   async function* counted(): AsyncGenerator<Buffer> {
@@ -36,65 +42,56 @@ async function readFilePart(part: MultipartFile, limits: Limits): Promise<Parsed
       throw overLimit ? tooLarge(limits) : error;
     }
   }
-  const { format, stream } = await detectFormat(counted(), part.filename);
-  let headers: string[] | undefined;
-  const rows: SheetRow[] = [];
   try {
-    for await (const row of readSheet(stream, format)) {
-      if (!headers) {
-        headers = row.cells;
-        continue;
-      }
-      if (rows.length >= limits.maxRows) {
-        throw new AppError(
-          'unprocessable',
-          `The file has more than ${limits.maxRows} rows, the upload limit.`,
-          {
-            errors: [
-              { field: 'file', message: `has more than ${limits.maxRows} rows`, code: 'too_many_rows' },
-            ],
-          },
-        );
-      }
-      rows.push(row);
-    }
+    const { format, stream } = await detectFormat(counted(), part.filename);
+    return await parkUpload(deps.db, {
+      actor,
+      fileName: part.filename,
+      format,
+      rows: readSheet(stream, format),
+      maxRows: limits.maxRows,
+      bytesRead: () => sizeBytes,
+    });
   } catch (error) {
     throw overLimit || part.file.truncated ? tooLarge(limits) : error;
   } finally {
     // Whatever was not read still has to leave the socket before the next part (or the answer).
     part.file.resume();
   }
-  if (!headers)
-    throw AppError.validation('file', 'is empty: the first row must name the columns', 'empty_file');
-  return { fileName: part.filename, format, sizeBytes, headers, rows };
 }
 
-async function readUploadForm(request: FastifyRequest, limits: Limits) {
-  let file: ParsedUpload | undefined;
-  const fields: Record<string, string> = {};
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file' || file) {
-        part.file.resume();
-        throw AppError.validation(
-          part.fieldname,
-          'send exactly one file, in the part named "file"',
-          'unexpected_file',
-        );
+/** The form: the file parked, the options beside it. Whatever fails after the file was parked deletes it. */
+async function readUploadForm(deps: AppDeps, actor: Actor, request: FastifyRequest) {
+  let file: ParkedFile | undefined;
+  try {
+    const fields: Record<string, string> = {};
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file' || file) {
+          part.file.resume();
+          throw AppError.validation(
+            part.fieldname,
+            'send exactly one file, in the part named "file"',
+            'unexpected_file',
+          );
+        }
+        file = await readFilePart(deps, actor, part);
+      } else {
+        fields[part.fieldname] = String(part.value);
       }
-      file = await readFilePart(part, limits);
-    } else {
-      fields[part.fieldname] = String(part.value);
     }
+    if (!file) throw AppError.validation('file', 'is required (a CSV or XLSX part named "file")', 'required');
+    const options = UploadOptions.safeParse(fields);
+    if (!options.success) {
+      throw new AppError('validation_failed', 'The upload options are invalid.', {
+        errors: fieldErrorsFromIssues(options.error.issues),
+      });
+    }
+    return { file, options: options.data };
+  } catch (error) {
+    if (file) await discardUpload(deps.db, file.uploadId);
+    throw error;
   }
-  if (!file) throw AppError.validation('file', 'is required (a CSV or XLSX part named "file")', 'required');
-  const options = UploadOptions.safeParse(fields);
-  if (!options.success) {
-    throw new AppError('validation_failed', 'The upload options are invalid.', {
-      errors: fieldErrorsFromIssues(options.error.issues),
-    });
-  }
-  return { file, options: options.data };
 }
 
 /** POST /api/orders/upload: multipart only in this scope, the rest of the API stays JSON. */
@@ -112,7 +109,7 @@ export async function registerOrderUploadRoutes(app: FastifyInstance, deps: AppD
           'Send the file as multipart/form-data with a part named "file".',
         );
       }
-      const { file, options } = await readUploadForm(request, limits).catch((error: unknown) => {
+      const { file, options } = await readUploadForm(deps, actor, request).catch((error: unknown) => {
         // The limit can surface from the parts iterator as well as from the file stream.
         throw (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge(limits) : error;
       });

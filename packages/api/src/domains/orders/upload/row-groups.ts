@@ -11,7 +11,7 @@ export interface RowError {
   reason: string;
 }
 
-/** The rows sharing one merchant reference: one order, one item per row. */
+/** The rows sharing one merchant reference, in file order: one order, one item per row. */
 export interface RowGroup {
   reference: string;
   rows: SheetRow[];
@@ -208,25 +208,4 @@ export function validateGroup(group: RowGroup, mapping: MappedColumn[]): GroupVa
 export function rowErrorsOfAppError(group: RowGroup, mapping: MappedColumn[], error: AppError): RowError[] {
   if (!error.errors?.length) return [rowErrorAt(group, mapping, [], error.detail)];
   return error.errors.map((e) => rowErrorAt(group, mapping, e.field.split('.'), e.message));
-}
-
-/** Groups rows by merchant reference in order of first appearance; rows without one are errors of their own. */
-export function groupRows(
-  rows: Iterable<SheetRow>,
-  mapping: MappedColumn[],
-): { groups: RowGroup[]; unreferenced: RowError[] } {
-  const byReference = new Map<string, RowGroup>();
-  const unreferenced: RowError[] = [];
-  const referenceColumn = mapping.find((m) => m.field === 'merchant_reference')?.column ?? null;
-  for (const row of rows) {
-    const reference = valuesOf(row, mapping).merchant_reference;
-    if (!reference) {
-      unreferenced.push({ row: row.row, column: referenceColumn, reason: 'merchant_reference is required' });
-      continue;
-    }
-    const group = byReference.get(reference) ?? { reference, rows: [] };
-    group.rows.push(row);
-    byReference.set(reference, group);
-  }
-  return { groups: [...byReference.values()], unreferenced };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Timestamp } from '../../../platform/time';
 import { ORDER_CSV_COLUMNS } from '../csv-template';
 
-export const ORDER_UPLOAD_STATUSES = ['queued', 'processing', 'completed', 'failed'] as const;
+export const ORDER_UPLOAD_STATUSES = ['receiving', 'queued', 'processing', 'completed', 'failed'] as const;
 export const OrderUploadStatus = z.enum(ORDER_UPLOAD_STATUSES);
 export type OrderUploadStatus = z.infer<typeof OrderUploadStatus>;
 

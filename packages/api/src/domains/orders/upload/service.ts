@@ -5,24 +5,27 @@ import { enqueueJob } from '../../../jobs/enqueue';
 import { scopeFilter } from '../../../platform/data-scope';
 import { getActor, type Actor } from '../../auth/service';
 import type { DataScope } from '../../rbac/catalogue';
-import { assertRequiredColumns, mapColumns } from './column-mapping';
-import { importRows } from './import-rows';
-import type { SheetRow, UploadFormat } from './read-rows';
+import { assertRequiredColumns, mapColumns, type MappedColumn } from './column-mapping';
+import { importParkedRows } from './import-rows';
+import { assertMerchantUpload, discardUpload, type ParkedFile } from './park-upload';
+import { parkedGroups, unreferencedRowPages } from './parked-rows';
 import {
+  countParkedOrders,
+  deleteStaleReceivingUploads,
   findAbandonedUploads,
-  findQueuedRows,
-  insertQueuedRows,
-  insertUpload,
+  findRejections,
   markUploadFailed,
   selectUploads,
+  setParkedReferences,
+  startImport,
   updateUploadState,
   uploadRowToUpload,
 } from './repository';
-import { groupRows, validateGroup, valuesOf, type RowError } from './row-groups';
+import { validateGroup, valuesOf, type RowError } from './row-groups';
 import { announceUpload } from './upload-events';
 import type { OrderUpload, UploadOptions, UploadResult } from './schemas';
 
-/** Uploads with more data rows than this are parked in order_upload_rows and imported by a job. */
+/** Uploads with more data rows than this are imported by a job; smaller ones in the request. */
 export const UPLOAD_JOB_THRESHOLD_ROWS = 1_000;
 /**
  * Runs of the import job before the upload is given up as failed. graphile-worker waits e^n seconds after the
@@ -30,34 +33,36 @@ export const UPLOAD_JOB_THRESHOLD_ROWS = 1_000;
  * merchant's upload `processing` for days).
  */
 export const UPLOAD_JOB_MAX_ATTEMPTS = 8;
-const PREVIEW_ROWS = 10;
 
 interface ScopedRequest {
   actor: Actor;
   scope: DataScope;
 }
 
-/** A file read to the end: its header and data rows. */
-export interface ParsedUpload {
-  fileName: string;
-  format: UploadFormat;
-  sizeBytes: number;
-  headers: string[];
-  rows: SheetRow[];
-}
-
-function summary(file: ParsedUpload, options: UploadOptions) {
+/**
+ * The final mapping (the caller's overrides may have arrived after the file), checked, with the parked rows'
+ * references re-read when it takes them from another column than the automatic mapping did.
+ */
+async function settleMapping(db: Db, file: ParkedFile, options: UploadOptions): Promise<MappedColumn[]> {
   const mapping = mapColumns(file.headers, options.mapping);
   assertRequiredColumns(mapping);
-  const { groups, unreferenced } = groupRows(file.rows, mapping);
-  return { mapping, groups, unreferenced };
+  const referenceColumn = mapping.findIndex((m) => m.field === 'merchant_reference');
+  if (referenceColumn !== file.referenceColumn) await setParkedReferences(db, file.uploadId, referenceColumn);
+  return mapping;
 }
 
-/** Validates every row as the import would, writing nothing. */
-function dryRun(file: ParsedUpload, options: UploadOptions): UploadResult {
-  const { mapping, groups, unreferenced } = summary(file, options);
-  const errors: RowError[] = [...unreferenced];
-  for (const group of groups) {
+/** Validates every parked row as the import would, creating nothing. */
+async function dryRun(db: Db, file: ParkedFile, mapping: MappedColumn[]): Promise<UploadResult> {
+  const referenceColumn = mapping.find((m) => m.field === 'merchant_reference')?.column ?? null;
+  const errors: RowError[] = [];
+  for await (const page of unreferencedRowPages(db, file.uploadId)) {
+    errors.push(
+      ...page.map(({ row }) => ({ row, column: referenceColumn, reason: 'merchant_reference is required' })),
+    );
+  }
+  let ordersTotal = 0;
+  for await (const group of parkedGroups(db, file.uploadId)) {
+    ordersTotal += 1;
     const validated = validateGroup(group, mapping);
     if (!validated.ok) errors.push(...validated.errors);
   }
@@ -65,65 +70,73 @@ function dryRun(file: ParsedUpload, options: UploadOptions): UploadResult {
   return {
     dry_run: true,
     format: file.format,
-    rows_total: file.rows.length,
-    orders_total: groups.length,
+    rows_total: file.rowsTotal,
+    orders_total: ordersTotal,
     mapping,
-    preview: file.rows
-      .slice(0, PREVIEW_ROWS)
-      .map((row) => ({ row: row.row, values: valuesOf(row, mapping) })),
+    preview: file.preview.map((row) => ({ row: row.row, values: valuesOf(row, mapping) })),
     errors,
     upload: null,
   };
 }
 
+/** Runs `work` on a received upload; should it fail, the upload is deleted with its parked rows. */
+async function discardOnFailure<T>(db: Db, uploadId: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    await discardUpload(db, uploadId);
+    throw error;
+  }
+}
+
 /**
- * Records the upload and imports it: in the request when small, else through the `orders.process-upload`
- * job (the rows are parked in the database, the caller polls the upload or follows the event stream).
+ * Takes a parked file (see parkUpload) on to its end. A dry run validates it and deletes it. A real run imports
+ * it in the request when small, else through the `orders.process-upload` job (the caller polls the upload or
+ * follows the event stream). Until the upload is handed to its import it is deleted on any failure.
  */
 export async function uploadOrders(
   db: Db,
-  request: ScopedRequest & { file: ParsedUpload; options: UploadOptions },
+  request: ScopedRequest & { file: ParkedFile; options: UploadOptions },
 ): Promise<{ result: UploadResult; queued: boolean }> {
   const { actor, file, options } = request;
-  if (actor.organizationType !== 'merchant') {
-    throw new AppError('forbidden', 'Orders are uploaded by merchant users, for their own organization.');
+  assertMerchantUpload(actor);
+  const mapping = await discardOnFailure(db, file.uploadId, () => settleMapping(db, file, options));
+  if (options.dry_run) {
+    const result = await discardOnFailure(db, file.uploadId, () => dryRun(db, file, mapping));
+    await discardUpload(db, file.uploadId);
+    return { result, queued: false };
   }
-  if (options.dry_run) return { result: dryRun(file, options), queued: false };
-  const { mapping, groups } = summary(file, options);
-  const queued = file.rows.length > UPLOAD_JOB_THRESHOLD_ROWS;
-  const upload = await db.transaction().execute(async (trx) => {
-    const row = await insertUpload(trx, {
-      merchantId: actor.organizationId,
-      createdBy: actor.userId,
-      fileName: file.fileName,
-      format: file.format,
-      sizeBytes: file.sizeBytes,
-      strict: options.strict,
-      headers: file.headers,
-      mapping,
-      rowsTotal: file.rows.length,
+  const queued = file.rowsTotal > UPLOAD_JOB_THRESHOLD_ROWS;
+  const { upload, ordersTotal } = await discardOnFailure(db, file.uploadId, async () => {
+    const ordersTotal = await countParkedOrders(db, file.uploadId);
+    const upload = await db.transaction().execute(async (trx) => {
+      const started = await startImport(trx, file.uploadId, {
+        status: queued ? 'queued' : 'processing',
+        mapping,
+        strict: options.strict,
+      });
+      if (queued) {
+        await enqueueJob(
+          trx,
+          'orders.process-upload',
+          { uploadId: started.id },
+          { jobKey: `order-upload:${started.id}`, maxAttempts: UPLOAD_JOB_MAX_ATTEMPTS },
+        );
+      }
+      return started;
     });
-    if (queued) {
-      await insertQueuedRows(trx, row.id, file.rows);
-      await enqueueJob(
-        trx,
-        'orders.process-upload',
-        { uploadId: row.id },
-        { jobKey: `order-upload:${row.id}`, maxAttempts: UPLOAD_JOB_MAX_ATTEMPTS },
-      );
-    }
-    return row;
+    return { upload, ordersTotal };
   });
   const base = {
     dry_run: false,
     format: file.format,
-    rows_total: file.rows.length,
-    orders_total: groups.length,
+    rows_total: file.rowsTotal,
+    orders_total: ordersTotal,
     mapping,
     preview: [],
   };
   if (queued) return { result: { ...base, errors: [], upload: uploadRowToUpload(upload) }, queued };
-  const imported = await importRows(db, { upload, actor, rows: file.rows, announceProgress: false }).catch(
+  const imported = await importParkedRows(db, { upload, actor, announceProgress: false }).catch(
     async (error: unknown) => {
       // The caller gets the 500; the upload must not stay `processing` for whoever polls it. Should this fail as
       // well, the hourly sweep ends the upload.
@@ -131,11 +144,16 @@ export async function uploadOrders(
       throw error;
     },
   );
-  const errors = imported.errors.map(({ row, column, reason }) => ({ row, column, reason }));
-  return { result: { ...base, errors, upload: imported.upload }, queued };
+  // A small upload: at most UPLOAD_JOB_THRESHOLD_ROWS rejections to hand back.
+  const errors = (await findRejections(db, upload.id)).map((r) => ({
+    row: r.row_number,
+    column: r.column,
+    reason: r.reason,
+  }));
+  return { result: { ...base, errors, upload: imported }, queued };
 }
 
-/** The job's work: imports the parked rows of a queued upload; a completed upload is left alone. */
+/** The job's work: imports the parked rows of a queued upload; an upload that has ended is left alone. */
 export async function processQueuedUpload(db: Db, uploadId: string): Promise<OrderUpload> {
   const upload = await selectUploads(db).where('id', '=', uploadId).executeTakeFirst();
   if (!upload) throw new AppError('not_found', `Order upload ${uploadId} does not exist.`);
@@ -148,8 +166,7 @@ export async function processQueuedUpload(db: Db, uploadId: string): Promise<Ord
   // A retried job starts over: rejections are rewritten, orders already created come back as existing.
   await db.deleteFrom('order_upload_rejections').where('upload_id', '=', uploadId).execute();
   const processing = await updateUploadState(db, uploadId, { status: 'processing' });
-  const rows = await findQueuedRows(db, uploadId);
-  return (await importRows(db, { upload: processing, actor, rows, announceProgress: true })).upload;
+  return importParkedRows(db, { upload: processing, actor, announceProgress: true });
 }
 
 /** Ends the upload as failed: reason recorded, parked rows dropped, order_upload.failed announced. */
@@ -199,16 +216,17 @@ const ABANDONED_REASONS = {
 } as const;
 
 /**
- * The hourly sweep for uploads that would otherwise stay `processing` forever (see findAbandonedUploads): each
- * ends `failed` as a failed last run does. Returns how many were ended.
+ * The hourly sweep for uploads that would otherwise never end: those that will stay `processing` forever (see
+ * findAbandonedUploads) end `failed` as a failed last run does; those left `receiving` by a request that died
+ * are deleted with their parked rows, as a refused file is. Returns how many of each.
  */
-export async function failAbandonedUploads(db: Db): Promise<number> {
-  let ended = 0;
+export async function failAbandonedUploads(db: Db): Promise<{ failed: number; discarded: number }> {
+  let failed = 0;
   for (const { id, reason } of await findAbandonedUploads(db)) {
     const upload = await failUpload(db, id, `${ABANDONED_REASONS[reason]} ${UPLOAD_AGAIN}`);
-    if (upload) ended += 1;
+    if (upload) failed += 1;
   }
-  return ended;
+  return { failed, discarded: await deleteStaleReceivingUploads(db) };
 }
 
 async function findScopedUpload(db: DbExecutor, request: ScopedRequest & { id: string }) {
@@ -233,12 +251,7 @@ export async function rejectedRowsCsv(
   request: ScopedRequest & { id: string },
 ): Promise<string> {
   const upload = await findScopedUpload(db, request);
-  const rejections = await db
-    .selectFrom('order_upload_rejections')
-    .select(['row_number', 'column', 'reason', 'cells'])
-    .where('upload_id', '=', upload.id)
-    .orderBy('row_number')
-    .execute();
+  const rejections = await findRejections(db, upload.id);
   const headers = (upload.headers as JsonValue[]).map(String);
   return stringify([
     ['row', 'reason', 'column', ...headers],

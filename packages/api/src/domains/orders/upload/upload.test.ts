@@ -83,6 +83,28 @@ describe('order upload', () => {
       ).n,
     );
 
+  /** What an upload of this merchant left in the database: uploads and parked rows. */
+  const leftovers = async (merchantId: string) => {
+    const { db } = platform.database;
+    const uploads = await db
+      .selectFrom('order_uploads')
+      .select('id')
+      .where('merchant_id', '=', merchantId)
+      .execute();
+    const parked = uploads.length
+      ? await db
+          .selectFrom('order_upload_rows')
+          .select('row_number')
+          .where(
+            'upload_id',
+            'in',
+            uploads.map((u) => u.id),
+          )
+          .execute()
+      : [];
+    return { uploads: uploads.length, parked: parked.length };
+  };
+
   it('maps messy multilingual headers', () => {
     expect(normaliseHeader(' Straße ')).toBe('strasse');
     const mapping = mapColumns([...HEADERS, 'PLZ', 'Vorname/Nachname', 'Notes']);
@@ -134,6 +156,45 @@ describe('order upload', () => {
       { row: 5, column: 'Aantal', reason: expect.stringContaining('quantity') },
     ]);
     expect(await countOrders(merchant.user.organization.id)).toBe(0);
+    expect(await leftovers(merchant.user.organization.id)).toEqual({ uploads: 0, parked: 0 });
+  });
+
+  it('assembles each order from its rows wherever they are in the file', async () => {
+    const merchant = await createTestMerchant(platform);
+    // 2,400 rows, 800 orders of three lines each, a line of every order in each third of the file: an order's
+    // rows lie 800 rows apart and the parked rows are read back across several pages.
+    const rows = Array.from({ length: 2_400 }, (_, i) =>
+      row(`S-${String(i % 800).padStart(3, '0')}`, { 9: `SKU-${Math.floor(i / 800)}`, 12: String(100 + i) }),
+    );
+    rows[1_605] = row('S-005', { 2: 'other@example.nl', 9: 'SKU-2' }); // disagrees with the first line of S-005
+    const csv = csvOf(rows);
+    const dry = await upload(platform, merchant.token, { content: csv, name: 'o.csv' }, { dry_run: 'true' });
+    expect(dry.body).toMatchObject({ rows_total: 2_400, orders_total: 800 });
+    expect(dry.body.errors).toEqual([expect.objectContaining({ row: 1_607, column: 'E-mailadres' })]);
+    expect(await leftovers(merchant.user.organization.id)).toEqual({ uploads: 0, parked: 0 });
+
+    const res = await upload(platform, merchant.token, { content: csv, name: 'o.csv' });
+    expect(res.status).toBe(202);
+    const done = await processQueuedUpload(platform.database.db, res.body.upload.id);
+    expect(done).toMatchObject({ status: 'completed', created_count: 799, rejected_count: 3 });
+    const found = await http(platform.baseUrl, 'GET', '/api/orders?q=S-799', { token: merchant.token });
+    expect(found.body.items[0].items.map((i: { sku: string }) => i.sku)).toEqual(['SKU-0', 'SKU-1', 'SKU-2']);
+    expect(found.body.items[0].items_total_minor).toBe(2 * (899 + 1_699 + 2_499));
+    expect(await leftovers(merchant.user.organization.id)).toEqual({ uploads: 1, parked: 0 });
+  }, 120_000);
+
+  it('reads the merchant reference from the column a mapping sent after the file names', async () => {
+    const merchant = await createTestMerchant(platform);
+    const headers = HEADERS.map((h) => (h === 'Bestelnummer' ? 'Kenmerk' : h));
+    const csv = csvOf([row('M-1'), row('M-1', { 9: 'SOCKS' }), row('M-2')], headers);
+    const res = await upload(
+      platform,
+      merchant.token,
+      { content: csv, name: 'o.csv' },
+      { mapping: JSON.stringify({ Kenmerk: 'merchant_reference' }) },
+    );
+    expect(res.body.upload).toMatchObject({ status: 'completed', created_count: 2, rejected_count: 0 });
+    expect(res.body.orders_total).toBe(2);
   });
 
   it('creates the valid orders, rejects the bad rows, and does not duplicate on re-upload', async () => {
@@ -280,6 +341,50 @@ describe('order upload', () => {
     expect(await countOrders(merchant.user.organization.id)).toBe(0);
   });
 
+  it('strict, through the job, creates nothing when one row of a large file is bad, and everything otherwise', async () => {
+    const merchant = await createTestMerchant(platform);
+    const rows = Array.from({ length: 1_500 }, (_, i) => row(`ST-${i}`));
+    const bad = [...rows];
+    bad[1_234] = row('ST-1234', { 11: 'many' });
+    const refused = await upload(
+      platform,
+      merchant.token,
+      { content: csvOf(bad), name: 'o.csv' },
+      { strict: 'true' },
+    );
+    expect(refused.status).toBe(202);
+    expect(await processQueuedUpload(platform.database.db, refused.body.upload.id)).toMatchObject({
+      status: 'completed',
+      strict: true,
+      rows_processed: 1_500,
+      created_count: 0,
+      rejected_count: 1,
+    });
+    expect(await countOrders(merchant.user.organization.id)).toBe(0);
+    const rejected = await http(
+      platform.baseUrl,
+      'GET',
+      `/api/orders/uploads/${refused.body.upload.id}/rejected.csv`,
+      {
+        token: merchant.token,
+      },
+    );
+    expect(String(rejected.body).trim().split('\n')).toHaveLength(2);
+
+    const good = await upload(
+      platform,
+      merchant.token,
+      { content: csvOf(rows), name: 'o.csv' },
+      { strict: 'true' },
+    );
+    expect(await processQueuedUpload(platform.database.db, good.body.upload.id)).toMatchObject({
+      status: 'completed',
+      created_count: 1_500,
+      rejected_count: 0,
+    });
+    expect(await countOrders(merchant.user.organization.id)).toBe(1_500);
+  }, 120_000);
+
   it('honours a mapping override and names bad options', async () => {
     const merchant = await createTestMerchant(platform);
     const headers = HEADERS.map((h) => (h === 'Vervoerder' ? 'Shipper' : h));
@@ -302,6 +407,8 @@ describe('order upload', () => {
     );
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('mapping.Shipper');
+    // The refused uploads were parked while the file streamed in, and deleted with their rows.
+    expect(await leftovers(merchant.user.organization.id)).toEqual({ uploads: 1, parked: 0 });
   });
 
   it('imports an XLSX generated with exceljs', async () => {
@@ -366,10 +473,22 @@ describe('order upload', () => {
     const big = await upload(platform, merchant.token, { content: 'x'.repeat(3_100_000), name: 'big.csv' });
     expect(big.status).toBe(413);
     expect(big.body.detail).toContain('3000000 bytes');
+    // Too big only after thousands of rows were parked.
+    const long = Array.from({ length: 10_000 }, (_, i) => row(`L-${i}`, { 10: 'x'.repeat(300) }));
+    const bigAfterRows = await upload(platform, merchant.token, { content: csvOf(long), name: 'long.csv' });
+    expect(bigAfterRows.status).toBe(413);
+    expect(bigAfterRows.body.errors[0].field).toBe('file');
     const rows = Array.from({ length: 12_001 }, (_, i) => row(`R-${i}`));
     const many = await upload(platform, merchant.token, { content: csvOf(rows), name: 'many.csv' });
     expect(many.status).toBe(422);
     expect(many.body.detail).toContain('12000 rows');
+    const unreadable = await upload(platform, merchant.token, {
+      content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2]),
+      name: 'x.xlsx',
+    });
+    expect(unreadable.status).toBe(422);
+    // A refused file leaves no upload and no parked rows behind.
+    expect(await leftovers(merchant.user.organization.id)).toEqual({ uploads: 0, parked: 0 });
   });
 
   it('hands a 10,000-row file to the job, which imports it with progress', async () => {

@@ -1,0 +1,117 @@
+import type { Db } from '@ipay/db';
+import { AppError } from '../../../errors/app-error';
+import type { Actor } from '../../auth/service';
+import { mapColumns } from './column-mapping';
+import type { SheetRow, UploadFormat } from './read-rows';
+import {
+  deleteUpload,
+  insertParkedRows,
+  insertReceivingUpload,
+  setReceived,
+  type ParkedRow,
+} from './repository';
+import { valuesOf } from './row-groups';
+
+/** Rows per INSERT while the file streams in: 4 parameters a row, far below PostgreSQL's 65,535. */
+const PARK_BATCH_ROWS = 500;
+/** Rows kept for a dry run's preview. */
+const PREVIEW_ROWS = 10;
+
+/** A file read to the end and parked in order_upload_rows under a `receiving` upload. */
+export interface ParkedFile {
+  uploadId: string;
+  fileName: string;
+  format: UploadFormat;
+  sizeBytes: number;
+  headers: string[];
+  rowsTotal: number;
+  /** The first data rows as read. */
+  preview: SheetRow[];
+  /** The column each parked row's reference was read from (-1: none), by the automatic mapping. */
+  referenceColumn: number;
+}
+
+export function assertMerchantUpload(actor: Actor): void {
+  if (actor.organizationType !== 'merchant') {
+    throw new AppError('forbidden', 'Orders are uploaded by merchant users, for their own organization.');
+  }
+}
+
+function tooManyRows(maxRows: number): AppError {
+  return new AppError('unprocessable', `The file has more than ${maxRows} rows, the upload limit.`, {
+    errors: [{ field: 'file', message: `has more than ${maxRows} rows`, code: 'too_many_rows' }],
+  });
+}
+
+/** Deletes an upload that will not be imported, with its parked rows. */
+export async function discardUpload(db: Db, uploadId: string): Promise<void> {
+  // Should this fail too, the hourly sweep deletes the upload once it has stayed `receiving` for an hour.
+  await deleteUpload(db, uploadId).catch(() => undefined);
+}
+
+/**
+ * Reads the sheet as it streams in and parks its data rows a batch at a time, holding only that batch and the
+ * preview. The upload is recorded when the header row arrives; a file that fails on the way (too many rows,
+ * unreadable, too big, the client gone) deletes it again, parked rows included, and the error goes on.
+ *
+ * The mapping overrides may arrive after the file (form fields follow the file part), so references are read
+ * with the automatic mapping here and re-read by the caller when the final mapping takes another column.
+ */
+export async function parkUpload(
+  db: Db,
+  request: {
+    actor: Actor;
+    fileName: string;
+    format: UploadFormat;
+    rows: AsyncIterable<SheetRow>;
+    maxRows: number;
+    bytesRead: () => number;
+  },
+): Promise<ParkedFile> {
+  const { actor, fileName, format, maxRows } = request;
+  assertMerchantUpload(actor);
+  let uploadId: string | undefined;
+  try {
+    let headers: string[] | undefined;
+    let referenceColumn = -1;
+    let mapping: ReturnType<typeof mapColumns> = [];
+    let rowsTotal = 0;
+    const preview: SheetRow[] = [];
+    let batch: ParkedRow[] = [];
+    for await (const row of request.rows) {
+      if (!headers) {
+        headers = row.cells;
+        mapping = mapColumns(headers);
+        referenceColumn = mapping.findIndex((m) => m.field === 'merchant_reference');
+        const upload = await insertReceivingUpload(db, {
+          merchantId: actor.organizationId,
+          createdBy: actor.userId,
+          fileName,
+          format,
+          headers,
+          mapping,
+        });
+        uploadId = upload.id;
+        continue;
+      }
+      if (rowsTotal >= maxRows) throw tooManyRows(maxRows);
+      rowsTotal += 1;
+      if (preview.length < PREVIEW_ROWS) preview.push(row);
+      batch.push({ ...row, reference: valuesOf(row, mapping).merchant_reference ?? null });
+      if (batch.length >= PARK_BATCH_ROWS && uploadId) {
+        await insertParkedRows(db, uploadId, batch);
+        batch = [];
+      }
+    }
+    if (!headers || !uploadId) {
+      throw AppError.validation('file', 'is empty: the first row must name the columns', 'empty_file');
+    }
+    await insertParkedRows(db, uploadId, batch);
+    const sizeBytes = request.bytesRead();
+    await setReceived(db, uploadId, { rowsTotal, sizeBytes });
+    return { uploadId, fileName, format, sizeBytes, headers, rowsTotal, preview, referenceColumn };
+  } catch (error) {
+    if (uploadId) await discardUpload(db, uploadId);
+    throw error;
+  }
+}
