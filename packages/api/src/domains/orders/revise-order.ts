@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
 import type { DbTransaction } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
-import { requestFingerprint } from '../../platform/idempotency';
 import { scopeFilter } from '../../platform/data-scope';
 import { recordDomainEvent } from '../events/service';
 import type { CreateOrderInput, Order, OrderStatus } from './schemas';
-import { computeTotals, getOrder, type ScopedRequest } from './service';
+import { getOrder, insertOrderItems, orderContent, prepareOrder, type ScopedRequest } from './service';
 
 /** What the shop may still change: before a payment is asked for, anything; while one waits, not the amount. */
 const REVISABLE: OrderStatus[] = ['OPEN', 'PAYMENT_PENDING'];
@@ -58,7 +57,8 @@ export async function reviseOrder(
   const changed = changedOrderFields(current, input);
   if (!changed.length) return { order: current, changed };
 
-  const { lines, itemsTotal, total } = computeTotals(input);
+  const prepared = prepareOrder(input);
+  const { total } = prepared;
   const amountChanged = changed.some((field) => (AMOUNT_FIELDS as readonly string[]).includes(field));
   if (!REVISABLE.includes(current.status)) {
     throw new AppError(
@@ -74,44 +74,15 @@ export async function reviseOrder(
     );
   }
 
+  // The new fingerprint lets a retried create of this version find it, as it would have found the first.
   await trx
     .updateTable('orders')
-    .set({
-      customer_name: input.customer.name,
-      customer_email: input.customer.email.toLowerCase(),
-      customer_phone: input.customer.phone ?? null,
-      address_line1: input.customer.address.line1,
-      address_line2: input.customer.address.line2 ?? null,
-      postal_code: input.customer.address.postal_code,
-      city: input.customer.address.city,
-      country: input.customer.address.country,
-      currency: input.currency,
-      items_total_minor: itemsTotal,
-      shipping_minor: input.shipping_minor,
-      discount_minor: input.discount_minor,
-      total_minor: total,
-      // A retried create of this version finds it, as it would have found the first.
-      create_fingerprint: requestFingerprint('orders.create', input),
-      updated_at: sql<Date>`now()`,
-    })
+    .set({ ...orderContent(prepared), updated_at: sql<Date>`now()` })
     .where('id', '=', current.id)
     .execute();
   if (changed.includes('items')) {
     await trx.deleteFrom('order_items').where('order_id', '=', current.id).execute();
-    await trx
-      .insertInto('order_items')
-      .values(
-        input.items.map((item, position) => ({
-          order_id: current.id,
-          position,
-          sku: item.sku,
-          name: item.name,
-          quantity: item.quantity,
-          unit_price_minor: item.unit_price_minor,
-          line_total_minor: lines[position] ?? 0,
-        })),
-      )
-      .execute();
+    await insertOrderItems(trx, [{ orderId: current.id, items: prepared.items }]);
   }
   const order = await getOrder(trx, { actor, scope: 'all', id: current.id });
   await recordDomainEvent(trx, {

@@ -106,7 +106,7 @@ function orderRowToOrder(row: OrderRow, items: Order['items']): Order {
 }
 
 /** Line totals and the order total, or field errors for amounts that are inconsistent or too large. */
-export function computeTotals(input: CreateOrderInput) {
+function computeTotals(input: CreateOrderInput) {
   const errors: FieldError[] = [];
   const lines = input.items.map((item, index) => {
     const lineTotal = item.quantity * item.unit_price_minor;
@@ -144,7 +144,7 @@ export function computeTotals(input: CreateOrderInput) {
   return { lines, itemsTotal, total };
 }
 
-export function assertMerchant(actor: Actor): void {
+function assertMerchant(actor: Actor): void {
   if (actor.organizationType !== 'merchant') {
     throw new AppError('forbidden', 'Orders are created by merchant users, for their own organization.');
   }
@@ -171,7 +171,7 @@ export type CreateOrderOutcome =
 /** One statement per table carries the whole batch, so a batch stays far below PostgreSQL's 65,535 parameters. */
 const MAX_ORDERS_PER_BATCH = 1_000;
 
-interface PreparedOrder {
+export interface PreparedOrder {
   index: number;
   input: CreateOrderInput;
   items: Order['items'];
@@ -180,7 +180,8 @@ interface PreparedOrder {
   fingerprint: string;
 }
 
-function prepareOrder(input: CreateOrderInput, index: number): PreparedOrder {
+/** An order input with its lines and totals computed and checked; a field error throws. */
+export function prepareOrder(input: CreateOrderInput, index = 0): PreparedOrder {
   const { lines, itemsTotal, total } = computeTotals(input);
   const items = input.items.map((item, position) => ({
     sku: item.sku,
@@ -235,29 +236,16 @@ export async function createOrders(
     const inserted = await trx
       .insertInto('orders')
       .values(
-        prepared.map(({ input, itemsTotal, total, fingerprint }) => ({
+        prepared.map((entry) => ({
           merchant_id: actor.organizationId,
-          merchant_reference: input.merchant_reference,
-          customer_name: input.customer.name,
-          customer_email: input.customer.email.toLowerCase(),
-          customer_phone: input.customer.phone ?? null,
-          address_line1: input.customer.address.line1,
-          address_line2: input.customer.address.line2 ?? null,
-          postal_code: input.customer.address.postal_code,
-          city: input.customer.address.city,
-          country: input.customer.address.country,
-          currency: input.currency,
-          items_total_minor: itemsTotal,
-          shipping_minor: input.shipping_minor,
-          discount_minor: input.discount_minor,
-          total_minor: total,
-          carrier_code: input.carrier_code,
-          ipay_flag: input.ipay_flag,
-          weight_grams: input.weight_grams ?? null,
-          length_mm: input.dimensions_mm?.length ?? null,
-          width_mm: input.dimensions_mm?.width ?? null,
-          height_mm: input.dimensions_mm?.height ?? null,
-          create_fingerprint: fingerprint,
+          merchant_reference: entry.input.merchant_reference,
+          ...orderContent(entry),
+          carrier_code: entry.input.carrier_code,
+          ipay_flag: entry.input.ipay_flag,
+          weight_grams: entry.input.weight_grams ?? null,
+          length_mm: entry.input.dimensions_mm?.length ?? null,
+          width_mm: entry.input.dimensions_mm?.width ?? null,
+          height_mm: entry.input.dimensions_mm?.height ?? null,
           created_by: actor.userId,
         })),
       )
@@ -275,7 +263,10 @@ export async function createOrders(
       if (row) created.push({ entry, row });
       else existing.push(entry);
     }
-    await insertItems(trx, created);
+    await insertOrderItems(
+      trx,
+      created.map(({ entry, row }) => ({ orderId: row.id, items: entry.items })),
+    );
     for (const { entry, row } of created) {
       outcomes.set(entry.index, { ok: true, order: orderRowToOrder(row, entry.items), created: true });
     }
@@ -306,13 +297,36 @@ export async function createOrders(
   });
 }
 
-async function insertItems(trx: DbTransaction, created: Array<{ entry: PreparedOrder; row: OrderRow }>) {
-  if (!created.length) return;
+/** The columns an order's content sets: customer, address, amounts, and the fingerprint of that content. */
+export function orderContent({ input, itemsTotal, total, fingerprint }: PreparedOrder) {
+  return {
+    customer_name: input.customer.name,
+    customer_email: input.customer.email.toLowerCase(),
+    customer_phone: input.customer.phone ?? null,
+    address_line1: input.customer.address.line1,
+    address_line2: input.customer.address.line2 ?? null,
+    postal_code: input.customer.address.postal_code,
+    city: input.customer.address.city,
+    country: input.customer.address.country,
+    currency: input.currency,
+    items_total_minor: itemsTotal,
+    shipping_minor: input.shipping_minor,
+    discount_minor: input.discount_minor,
+    total_minor: total,
+    create_fingerprint: fingerprint,
+  };
+}
+
+export async function insertOrderItems(
+  trx: DbTransaction,
+  orders: Array<{ orderId: string; items: Order['items'] }>,
+): Promise<void> {
+  if (!orders.length) return;
   await trx
     .insertInto('order_items')
     .values(
-      created.flatMap(({ entry, row }) =>
-        entry.items.map((item, position) => ({ order_id: row.id, position, ...item })),
+      orders.flatMap(({ orderId, items }) =>
+        items.map((item, position) => ({ order_id: orderId, position, ...item })),
       ),
     )
     .execute();
