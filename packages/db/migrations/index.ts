@@ -12,6 +12,7 @@ import * as integrationWebhooks from './2026_11_25_000003_integration_webhooks';
 import * as commitOrderedStream from './2026_11_26_000001_commit_ordered_stream';
 import * as orderDiscounts from './2026_11_26_000002_order_discounts';
 import * as cardReplacements from './2026_11_26_000003_card_replacements';
+import * as programSecretRotation from './2026_11_26_000004_program_secret_rotation';
 import * as streamedOrderUploads from './2026_11_26_100001_streamed_order_uploads';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_000001_commit_ordered_stream': commitOrderedStream,
   '2026_11_26_000002_order_discounts': orderDiscounts,
   '2026_11_26_000003_card_replacements': cardReplacements,
+  '2026_11_26_000004_program_secret_rotation': programSecretRotation,
   '2026_11_26_100001_streamed_order_uploads': streamedOrderUploads,
 };

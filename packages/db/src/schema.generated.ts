@@ -128,6 +128,8 @@ export interface BenefitProgramsTable {
   currency: string;
   budget_balance_minor: Generated<number>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  previous_webhook_secret_encrypted: string | null;
+  previous_webhook_secret_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface DomainEventSequencesTable {

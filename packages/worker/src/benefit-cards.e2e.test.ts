@@ -102,6 +102,62 @@ describe('benefit-card delivery, as a sponsor drives it', () => {
     expect(order.body.cards[0].events.map((e: { type: string }) => e.type)).toEqual(['issued', 'delivered']);
   });
 
+  it('signs with the old and the new secret for a day after a rotation, then with the new one only', async () => {
+    const hooks = await receiver();
+    const sponsor = await createTestSponsor(platform, { channel: 'webhook', webhookUrl: hooks.url() });
+    const rotated = await http(
+      platform.baseUrl,
+      'POST',
+      `/api/benefit-cards/programs/${sponsor.programId}/rotate-webhook-secret`,
+      { token: sponsor.operatorToken },
+    );
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.webhookSecret).toMatch(/^whsec_/);
+    expect(rotated.body.webhookSecret).not.toBe(sponsor.webhookSecret);
+    const sealed = await db()
+      .selectFrom('benefit_programs')
+      .select('webhook_secret_encrypted')
+      .where('id', '=', sponsor.programId)
+      .executeTakeFirstOrThrow();
+    expect(sealed.webhook_secret_encrypted).not.toContain(rotated.body.webhookSecret.slice(6));
+
+    await http(platform.baseUrl, 'POST', CREATE, {
+      token: sponsor.adminToken,
+      body: iqpayOrderBody(sponsor),
+    });
+    await runQueue();
+    const during = hooks.received[0]!;
+    expect(() => new Webhook(sponsor.webhookSecret ?? '').verify(during.body, during.headers)).not.toThrow();
+    expect(() => new Webhook(rotated.body.webhookSecret).verify(during.body, during.headers)).not.toThrow();
+
+    await sql`update benefit_programs set previous_webhook_secret_expires_at = now() - interval '1 second'
+              where id = ${sponsor.programId}`.execute(db());
+    await http(platform.baseUrl, 'POST', CREATE, {
+      token: sponsor.adminToken,
+      body: iqpayOrderBody(sponsor),
+    });
+    await runQueue();
+    const after = hooks.received[1]!;
+    expect(() => new Webhook(rotated.body.webhookSecret).verify(after.body, after.headers)).not.toThrow();
+    expect(() => new Webhook(sponsor.webhookSecret ?? '').verify(after.body, after.headers)).toThrow();
+
+    const notWebhook = await createTestSponsor(platform, { channel: 'email' });
+    const refused = await http(
+      platform.baseUrl,
+      'POST',
+      `/api/benefit-cards/programs/${notWebhook.programId}/rotate-webhook-secret`,
+      { token: notWebhook.operatorToken },
+    );
+    expect(refused.status).toBe(409);
+    const bySponsor = await http(
+      platform.baseUrl,
+      'POST',
+      `/api/benefit-cards/programs/${sponsor.programId}/rotate-webhook-secret`,
+      { token: sponsor.adminToken },
+    );
+    expect(bySponsor.status).toBe(403);
+  });
+
   it('retries a webhook answered 500 (and a non-200 2xx) with backoff, logging every attempt', async () => {
     const hooks = await receiver();
     const sponsor = await createTestSponsor(platform, { channel: 'webhook', webhookUrl: hooks.url() });

@@ -54,6 +54,7 @@ import {
   getProgram,
   listProducts,
   listPrograms,
+  rotateProgramWebhookSecret,
 } from './service/setup';
 import { signInSponsorUser } from './service/sign-in';
 import { listSmsOutbox } from './service/sms-outbox';
@@ -204,6 +205,32 @@ const setupProcedures = {
             encryptionKey: ctx.encryptionKey,
             allowPrivateUrls: ctx.config.webhooks.allowPrivateUrls,
           },
+        }),
+      ),
+    ),
+
+  rotateProgramWebhookSecret: permittedProcedure('benefit_cards', 'update')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/api/benefit-cards/programs/{programId}/rotate-webhook-secret',
+        tags,
+        summary: 'Issue a webhook program a new signing secret (operators)',
+        description:
+          'The new secret is in this response only. The previous one keeps signing beside it for 24 hours, ' +
+          'so the receiver can switch without refusing a delivery.',
+        errorResponses: [400, 401, 403, 404, 409],
+      },
+    })
+    .input(ProgramIdInput)
+    .output(ProgramWithSecret)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction().execute((trx) =>
+        rotateProgramWebhookSecret(trx, {
+          actor: ctx.actor,
+          scope: ctx.scope,
+          programId: input.programId,
+          settings: { encryptionKey: ctx.encryptionKey },
         }),
       ),
     ),

@@ -32,6 +32,10 @@ function loadDelivery(db: Db, deliveryId: string) {
       'benefit_programs.name as program_name',
       'benefit_programs.webhook_url',
       'benefit_programs.webhook_secret_encrypted',
+      'benefit_programs.previous_webhook_secret_encrypted',
+      sql<boolean>`coalesce(benefit_programs.previous_webhook_secret_expires_at > now(), false)`.as(
+        'previous_secret_valid',
+      ),
       'benefit_members.first_name',
       'benefit_members.last_name',
       'benefit_members.email',
@@ -82,6 +86,13 @@ function messageText(target: Target, publicUrl: string): string {
   return `Hi ${target.first_name}, your ${target.product_name} benefit card from ${target.program_name} is ready. Activate it: ${activationUrl(publicUrl, target.activation_code)}`;
 }
 
+/** The program's secret, and during the day after a rotation the previous one too (new first). */
+function programSecrets(target: Target, encryptionKey: Buffer): string[] {
+  const current = openSecret(encryptionKey, target.webhook_secret_encrypted ?? '');
+  if (!target.previous_webhook_secret_encrypted || !target.previous_secret_valid) return [current];
+  return [current, openSecret(encryptionKey, target.previous_webhook_secret_encrypted)];
+}
+
 async function postWebhook(target: Target, settings: DeliverySettings): Promise<AttemptResult> {
   const url = target.webhook_url ?? '';
   const sent = await postSignedWebhook({
@@ -89,7 +100,7 @@ async function postWebhook(target: Target, settings: DeliverySettings): Promise<
     // The delivery id: the same on every retry, so receivers can dedupe.
     messageId: target.id,
     body: JSON.stringify(webhookPayload(target, settings.publicUrl)),
-    secrets: [openSecret(settings.encryptionKey, target.webhook_secret_encrypted ?? '')],
+    secrets: programSecrets(target, settings.encryptionKey),
     allowPrivateUrls: settings.allowPrivateUrls,
   });
   const base = { startedAt: sent.startedAt, durationMs: sent.durationMs, statusCode: sent.statusCode };

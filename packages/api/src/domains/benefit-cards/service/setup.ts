@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { exactTimestamp, fetchPage, type Page, type PageInput } from '../../../platform/pagination';
@@ -6,7 +7,7 @@ import { sealSecret } from '../../../platform/secret-box';
 import { toTimestamp } from '../../../platform/time';
 import { hashPassword } from '../../auth/passwords';
 import { assignSystemRole } from '../../rbac/service';
-import { generateSigningSecret } from '../../webhooks/signing';
+import { generateSigningSecret, PREVIOUS_SECRET_VALID_HOURS } from '../../webhooks/signing';
 import { checkEndpointUrl } from '../../webhooks/service/settings';
 import type {
   CreateProductInput,
@@ -301,6 +302,42 @@ export async function createProgram(
     ...programRowToProgram(program, codes.sort()),
     webhookSecret: secret,
   };
+}
+
+/**
+ * Issues a webhook program a new signing secret, returned in this response only. The previous one keeps
+ * signing beside it for 24 hours (a second signature in `webhook-signature`), so the sponsor's receiver can
+ * switch without refusing a card in between; a second rotation within that time drops the oldest at once.
+ */
+export async function rotateProgramWebhookSecret(
+  trx: DbTransaction,
+  request: ScopedRequest & { programId: string; settings: { encryptionKey: Buffer } },
+): Promise<ProgramWithSecret> {
+  assertOperator(request.scope, 'Rotating a program secret');
+  const before = await trx
+    .selectFrom('benefit_programs')
+    .select(['id', 'delivery_channel', 'webhook_secret_encrypted'])
+    .where('id', '=', request.programId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!before) throw new AppError('not_found', `Program ${request.programId} does not exist.`);
+  if (before.delivery_channel !== 'webhook' || !before.webhook_secret_encrypted) {
+    throw new AppError(
+      'conflict',
+      `Program ${before.id} delivers by ${before.delivery_channel}; only webhook programs have a signing secret.`,
+    );
+  }
+  const secret = generateSigningSecret();
+  await trx
+    .updateTable('benefit_programs')
+    .set({
+      webhook_secret_encrypted: sealSecret(request.settings.encryptionKey, secret),
+      previous_webhook_secret_encrypted: before.webhook_secret_encrypted,
+      previous_webhook_secret_expires_at: sql<Date>`now() + make_interval(hours => ${PREVIOUS_SECRET_VALID_HOURS})`,
+    })
+    .where('id', '=', before.id)
+    .execute();
+  return { ...(await getProgram(trx, { ...request, programId: before.id })), webhookSecret: secret };
 }
 
 export async function listPrograms(

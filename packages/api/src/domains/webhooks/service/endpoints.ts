@@ -20,12 +20,9 @@ import type {
   WebhookEndpoint,
   WebhookEndpointWithSecret,
 } from '../schemas';
-import { generateSigningSecret } from '../signing';
+import { generateSigningSecret, PREVIOUS_SECRET_VALID_HOURS } from '../signing';
 import { disableEndpoint } from './disable';
 import { checkEndpointUrl, type WebhookSettings } from './settings';
-
-/** After a rotation the old secret keeps signing this long, so receivers can switch without losing events. */
-const PREVIOUS_SECRET_VALIDITY = sql`interval '24 hours'`;
 
 async function owningOrganization(
   db: DbExecutor,
@@ -193,7 +190,7 @@ export async function rotateEndpointSecret(
     .set({
       secret_encrypted: sealSecret(request.settings.encryptionKey, secret),
       previous_secret_encrypted: before.secret_encrypted,
-      previous_secret_expires_at: sql<Date>`now() + ${PREVIOUS_SECRET_VALIDITY}`,
+      previous_secret_expires_at: sql<Date>`now() + make_interval(hours => ${PREVIOUS_SECRET_VALID_HOURS})`,
       updated_at: sql<Date>`now()`,
     })
     .where('id', '=', before.id)
