@@ -14,6 +14,7 @@ import * as orderDiscounts from './2026_11_26_000002_order_discounts';
 import * as cardReplacements from './2026_11_26_000003_card_replacements';
 import * as programSecretRotation from './2026_11_26_000004_program_secret_rotation';
 import * as streamedOrderUploads from './2026_11_26_100001_streamed_order_uploads';
+import * as programArchive from './2026_11_26_200001_program_archive';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_000003_card_replacements': cardReplacements,
   '2026_11_26_000004_program_secret_rotation': programSecretRotation,
   '2026_11_26_100001_streamed_order_uploads': streamedOrderUploads,
+  '2026_11_26_200001_program_archive': programArchive,
 };

@@ -130,6 +130,7 @@ export interface BenefitProgramsTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   previous_webhook_secret_encrypted: string | null;
   previous_webhook_secret_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  active: Generated<boolean>;
 }
 
 export interface DomainEventSequencesTable {

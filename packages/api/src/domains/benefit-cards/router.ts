@@ -27,7 +27,10 @@ import {
   ListBudgetTransactionsInput,
   ListProgramsInput,
   ListSmsOutboxInput,
+  ListSponsorsInput,
+  ListSponsorUsersInput,
   OrderIdInput,
+  OrganizationIdInput,
   Product,
   ProductPage,
   ProgramIdInput,
@@ -38,8 +41,13 @@ import {
   SignInOutput,
   SmsPage,
   Sponsor,
+  SponsorPage,
   SponsorUser,
+  SponsorUserAccount,
+  SponsorUserIdInput,
+  SponsorUserPage,
   TopUpBudgetInput,
+  UpdateProgramInput,
 } from './schemas';
 import { listBudgetTransactions, topUpBudget } from './service/budget';
 import { activateCard, deactivateCard, replaceCard, resendCard } from './service/cards';
@@ -49,7 +57,6 @@ import { cancelScheduledOrder } from './service/process-order';
 import {
   createProduct,
   createProgram,
-  createSponsor,
   createSponsorUser,
   getProgram,
   listProducts,
@@ -58,6 +65,9 @@ import {
 } from './service/setup';
 import { signInSponsorUser } from './service/sign-in';
 import { listSmsOutbox } from './service/sms-outbox';
+import { listSponsorUsers, setSponsorUserStatus } from './service/sponsor-users';
+import { createSponsor, getSponsor, listSponsors } from './service/sponsors';
+import { updateProgram } from './service/update-program';
 
 const contract = ['iqpay'];
 const tags = ['benefit-cards'];
@@ -293,6 +303,133 @@ const setupProcedures = {
     .query(({ ctx, input }) => listSmsOutbox(ctx.db, { actor: ctx.actor, scope: ctx.scope, input })),
 };
 
+/**
+ * Operators look after sponsors, their users and programs; a sponsor admin manages their own organization's
+ * users. Sponsor users are governed by the `users` permission (what the sponsor roles hold for accounts).
+ */
+const managementProcedures = {
+  listSponsors: permittedProcedure('benefit_cards', 'read')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/api/benefit-cards/sponsors',
+        tags,
+        summary: 'Sponsors, by name (operators)',
+        errorResponses: [400, 401, 403],
+      },
+    })
+    .input(ListSponsorsInput)
+    .output(SponsorPage)
+    .query(({ ctx, input }) => listSponsors(ctx.db, { actor: ctx.actor, scope: ctx.scope, input })),
+
+  getSponsor: permittedProcedure('benefit_cards', 'read')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/api/benefit-cards/sponsors/{organizationId}',
+        tags,
+        summary: 'One sponsor (operators; a sponsor’s users their own)',
+        errorResponses: [400, 401, 403, 404],
+      },
+    })
+    .input(OrganizationIdInput)
+    .output(Sponsor)
+    .query(({ ctx, input }) =>
+      getSponsor(ctx.db, { actor: ctx.actor, scope: ctx.scope, organizationId: input.organizationId }),
+    ),
+
+  listSponsorUsers: permittedProcedure('users', 'read')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/api/benefit-cards/sponsor-users',
+        tags,
+        summary: 'Sponsor users, oldest first (operators: all; sponsor admins: their organization’s)',
+        errorResponses: [400, 401, 403],
+      },
+    })
+    .input(ListSponsorUsersInput)
+    .output(SponsorUserPage)
+    .query(({ ctx, input }) => listSponsorUsers(ctx.db, { actor: ctx.actor, scope: ctx.scope, input })),
+
+  disableSponsorUser: permittedProcedure('users', 'update')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/api/benefit-cards/sponsor-users/{userId}/disable',
+        tags,
+        summary: 'Disable a sponsor user: no sign-in, earlier tokens stop working',
+        description: 'Disabling a disabled user changes nothing. Nobody disables themselves.',
+        errorResponses: [400, 401, 403, 404],
+      },
+    })
+    .input(SponsorUserIdInput)
+    .output(SponsorUserAccount)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction().execute((trx) =>
+        setSponsorUserStatus(trx, {
+          actor: ctx.actor,
+          scope: ctx.scope,
+          userId: input.userId,
+          status: 'disabled',
+        }),
+      ),
+    ),
+
+  enableSponsorUser: permittedProcedure('users', 'update')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/api/benefit-cards/sponsor-users/{userId}/enable',
+        tags,
+        summary: 'Enable a disabled sponsor user again',
+        description: 'Enabling an active user changes nothing.',
+        errorResponses: [400, 401, 403, 404],
+      },
+    })
+    .input(SponsorUserIdInput)
+    .output(SponsorUserAccount)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction().execute((trx) =>
+        setSponsorUserStatus(trx, {
+          actor: ctx.actor,
+          scope: ctx.scope,
+          userId: input.userId,
+          status: 'active',
+        }),
+      ),
+    ),
+
+  updateProgram: permittedProcedure('benefit_cards', 'update')
+    .meta({
+      openapi: {
+        method: 'PATCH',
+        path: '/api/benefit-cards/programs/{programId}',
+        tags,
+        summary: 'Change, archive or restore a program (operators)',
+        description:
+          'Only the fields sent change. `active: false` archives the program: CreateOrderWithMember refuses ' +
+          'it with a 422 naming `programCode`. The delivery channel cannot be changed.',
+        errorResponses: [400, 401, 403, 404],
+      },
+    })
+    .input(UpdateProgramInput)
+    .output(Program)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction().execute((trx) =>
+        updateProgram(trx, {
+          actor: ctx.actor,
+          scope: ctx.scope,
+          input,
+          settings: {
+            encryptionKey: ctx.encryptionKey,
+            allowPrivateUrls: ctx.config.webhooks.allowPrivateUrls,
+          },
+        }),
+      ),
+    ),
+};
+
 /** The sponsor's own orders and cards (beyond iQpay); another sponsor's are a 404. */
 const sponsorProcedures = {
   listOrders: permittedProcedure('benefit_cards', 'read')
@@ -453,4 +590,9 @@ const sponsorProcedures = {
     .mutation(({ ctx, input }) => ctx.db.transaction().execute((trx) => activateCard(trx, input.code))),
 };
 
-export const benefitCardsRouter = router({ ...contractProcedures, ...setupProcedures, ...sponsorProcedures });
+export const benefitCardsRouter = router({
+  ...contractProcedures,
+  ...setupProcedures,
+  ...managementProcedures,
+  ...sponsorProcedures,
+});

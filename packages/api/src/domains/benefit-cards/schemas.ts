@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination';
 import { Timestamp } from '../../platform/time';
-import { NewPassword } from '../auth/schemas';
+import { NewPassword, RoleSummary } from '../auth/schemas';
 
 // ---- The iQpay contract (camelCase, exact field names and limits of spec/iqpay-api.md) ----
 
@@ -133,6 +133,37 @@ export const SponsorUser = z
   .meta({ id: 'SponsorUser' });
 export type SponsorUser = z.infer<typeof SponsorUser>;
 
+export const ListSponsorsInput = PageInput.extend({
+  q: z.string().trim().min(1).max(200).optional().describe('Part of the sponsor name, in any case'),
+});
+export type ListSponsorsInput = z.infer<typeof ListSponsorsInput>;
+export const SponsorPage = pageOf(Sponsor);
+export const OrganizationIdInput = z.object({ organizationId: z.uuid() });
+
+export const USER_STATUSES = ['active', 'disabled'] as const;
+export const SponsorUserAccount = z
+  .object({
+    id: z.uuid(),
+    organizationId: z.uuid(),
+    username: z.string().nullable().describe('Null for a user who signs in by e-mail only'),
+    email: z.string(),
+    name: z.string(),
+    roles: z.array(RoleSummary),
+    status: z
+      .enum(USER_STATUSES)
+      .describe('`disabled`: cannot sign in, and tokens issued before stop working'),
+    createdAt: Timestamp,
+    lastLoginAt: Timestamp.nullable(),
+  })
+  .meta({ id: 'SponsorUserAccount' });
+export type SponsorUserAccount = z.infer<typeof SponsorUserAccount>;
+export const ListSponsorUsersInput = PageInput.extend({
+  organizationId: z.uuid().optional().describe("Only this sponsor's users"),
+});
+export type ListSponsorUsersInput = z.infer<typeof ListSponsorUsersInput>;
+export const SponsorUserPage = pageOf(SponsorUserAccount);
+export const SponsorUserIdInput = z.object({ userId: z.uuid() });
+
 export const CreateProductInput = z.object({
   code: Code.describe('Product code sponsors order by'),
   name: z.string().trim().min(1).max(200),
@@ -157,13 +188,16 @@ export const Product = z
 export type Product = z.infer<typeof Product>;
 export const ProductPage = pageOf(Product);
 
+/** A program's webhook URL, at creation and on change; the service adds the public-address check. */
+const ProgramWebhookUrl = z.url().max(2000);
+
 export const CreateProgramInput = z.object({
   organizationId: z.uuid().describe('The sponsor organization running the program'),
   code: Code.describe('Program code sponsors order with; unique per sponsor'),
   name: z.string().trim().min(1).max(200),
   productCodes: z.array(Code).min(1).max(100).describe('Products that may be ordered in this program'),
   deliveryChannel: DeliveryChannel,
-  webhookUrl: z.url().max(2000).optional().describe('Required for the webhook channel'),
+  webhookUrl: ProgramWebhookUrl.optional().describe('Required for the webhook channel'),
   externalIdRequired: z.boolean().default(false),
   currency: Currency.describe('Currency of the budget; every product must be in it'),
 });
@@ -179,6 +213,7 @@ export const Program = z
     deliveryChannel: DeliveryChannel,
     webhookUrl: z.string().nullable(),
     externalIdRequired: z.boolean(),
+    active: z.boolean().describe('False once archived: the program takes no new orders'),
     budget: z.object({ balanceMinor: z.number().int(), currency: z.string() }),
     createdAt: Timestamp,
   })
@@ -196,6 +231,37 @@ export type ListProgramsInput = z.infer<typeof ListProgramsInput>;
 export const ProgramPage = pageOf(Program);
 
 export const ProgramIdInput = z.object({ programId: z.uuid() });
+
+export const PROGRAM_CHANGES = [
+  'name',
+  'webhookUrl',
+  'externalIdRequired',
+  'productCodes',
+  'active',
+] as const;
+export const UpdateProgramInput = ProgramIdInput.extend({
+  name: z.string().trim().min(1).max(200).optional(),
+  webhookUrl: ProgramWebhookUrl.optional().describe('Webhook programs only; checked as at creation'),
+  externalIdRequired: z.boolean().optional(),
+  productCodes: z
+    .array(Code)
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Replaces the whole list; every product must exist and be in the budget currency'),
+  active: z
+    .boolean()
+    .optional()
+    .describe('`false` archives the program (CreateOrderWithMember refuses it); `true` restores it'),
+  // Declared only to refuse it by name: orders, members and the sponsor's receiver depend on the channel.
+  deliveryChannel: z
+    .never({ error: 'cannot be changed; create a new program for another channel' })
+    .optional()
+    .describe('Cannot be changed: sending it is a 400'),
+}).refine((input) => PROGRAM_CHANGES.some((field) => input[field] !== undefined), {
+  message: `names nothing to change: send at least one of ${PROGRAM_CHANGES.join(', ')}`,
+});
+export type UpdateProgramInput = z.infer<typeof UpdateProgramInput>;
 export const TopUpBudgetInput = ProgramIdInput.extend({
   amountMinor: z.number().int().min(1).max(1e12).describe('Amount added, in minor units'),
   note: z.string().trim().max(500).optional(),

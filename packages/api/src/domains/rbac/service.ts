@@ -269,14 +269,29 @@ export async function setRolePermissions(
   return roleRowToRole(updated, input.permissions);
 }
 
-async function rolesOfUser(db: DbExecutor, userId: string) {
-  return db
+export interface HeldRole {
+  id: string;
+  key: string | null;
+  name: string;
+}
+
+/** The roles each of several users holds, by name; a user without roles maps to an empty list. */
+export async function rolesOfUsers(db: DbExecutor, userIds: string[]): Promise<Map<string, HeldRole[]>> {
+  const byUser = new Map<string, HeldRole[]>(userIds.map((id) => [id, []]));
+  if (!userIds.length) return byUser;
+  const rows = await db
     .selectFrom('user_roles')
     .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-    .select(['roles.id', 'roles.system_key as key', 'roles.name'])
-    .where('user_roles.user_id', '=', userId)
+    .select(['user_roles.user_id', 'roles.id', 'roles.system_key as key', 'roles.name'])
+    .where('user_roles.user_id', 'in', userIds)
     .orderBy('roles.name')
     .execute();
+  for (const { user_id, ...role } of rows) byUser.get(user_id)?.push(role);
+  return byUser;
+}
+
+async function rolesOfUser(db: DbExecutor, userId: string): Promise<HeldRole[]> {
+  return (await rolesOfUsers(db, [userId])).get(userId) ?? [];
 }
 
 async function effectivePermissionsOf(

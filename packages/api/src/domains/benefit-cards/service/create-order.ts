@@ -23,7 +23,7 @@ function invalid(errors: FieldError[]): AppError {
 function findProgram(db: DbExecutor, organizationId: string, code: string) {
   return db
     .selectFrom('benefit_programs')
-    .select(['id', 'delivery_channel', 'external_id_required', 'currency'])
+    .select(['id', 'delivery_channel', 'external_id_required', 'currency', 'active'])
     .where('organization_id', '=', organizationId)
     .where('code', '=', code)
     .executeTakeFirst();
@@ -161,6 +161,14 @@ export async function createOrderWithMember(
   if (input.externalTransactionId) {
     const existing = await existingOrderId(trx, organizationId, input.externalTransactionId);
     if (existing !== undefined) return created(existing);
+  }
+  // After the replay above: an order created before the program was archived is still answered as before.
+  if (!program.active) {
+    throw new AppError(
+      'unprocessable',
+      `Program ${input.programCode} is archived and takes no new orders; nothing was issued.`,
+      { errors: [{ field: 'programCode', message: 'is archived', code: 'program_archived' }] },
+    );
   }
 
   const memberId = await upsertMember(trx, organizationId, input);

@@ -8,7 +8,7 @@ import { toTimestamp } from '../../../platform/time';
 import { hashPassword } from '../../auth/passwords';
 import { assignSystemRole } from '../../rbac/service';
 import { generateSigningSecret, PREVIOUS_SECRET_VALID_HOURS } from '../../webhooks/signing';
-import { checkEndpointUrl } from '../../webhooks/service/settings';
+import { checkEndpointUrl, type WebhookSettings } from '../../webhooks/service/settings';
 import type {
   CreateProductInput,
   CreateProgramInput,
@@ -17,24 +17,10 @@ import type {
   Product,
   Program,
   ProgramWithSecret,
-  Sponsor,
   SponsorUser,
 } from '../schemas';
 import type { DeliveryChannel } from '../schemas';
 import { assertOperator, type ScopedRequest } from './context';
-
-export async function createSponsor(
-  trx: DbTransaction,
-  request: ScopedRequest & { input: { name: string } },
-): Promise<Sponsor> {
-  assertOperator(request.scope, 'Creating a sponsor');
-  const row = await trx
-    .insertInto('organizations')
-    .values({ name: request.input.name, type: 'sponsor' })
-    .returning(['id', 'name', 'created_at'])
-    .executeTakeFirstOrThrow();
-  return { id: row.id, name: row.name, createdAt: toTimestamp(row.created_at) };
-}
 
 async function assertSponsor(db: DbExecutor, organizationId: string): Promise<void> {
   const organization = await db
@@ -154,6 +140,7 @@ type ProgramRow = {
   delivery_channel: string;
   webhook_url: string | null;
   external_id_required: boolean;
+  active: boolean;
   currency: string;
   budget_balance_minor: number;
   created_at: Date;
@@ -183,6 +170,7 @@ function programRowToProgram(row: ProgramRow, productCodes: string[]): Program {
     deliveryChannel: row.delivery_channel as DeliveryChannel,
     webhookUrl: row.webhook_url,
     externalIdRequired: row.external_id_required,
+    active: row.active,
     budget: { balanceMinor: Number(row.budget_balance_minor), currency: row.currency },
     createdAt: toTimestamp(row.created_at),
   };
@@ -196,6 +184,7 @@ const programColumns = [
   'benefit_programs.delivery_channel',
   'benefit_programs.webhook_url',
   'benefit_programs.external_id_required',
+  'benefit_programs.active',
   'benefit_programs.currency',
   'benefit_programs.budget_balance_minor',
   'benefit_programs.created_at',
@@ -216,6 +205,48 @@ export async function getProgram(
   return programRowToProgram(row, (await productCodesOf(db, [row.id])).get(row.id) ?? []);
 }
 
+/** A program's webhook URL must reach the public internet like any webhook endpoint's: a 400 naming `webhookUrl`. */
+export async function checkProgramWebhookUrl(url: string, settings: WebhookSettings): Promise<void> {
+  try {
+    await checkEndpointUrl(url, settings);
+  } catch (error) {
+    if (error instanceof AppError && error.errors?.[0]) {
+      throw AppError.validation('webhookUrl', error.errors[0].message, error.errors[0].code);
+    }
+    throw error;
+  }
+}
+
+/**
+ * The products a program lists: each must exist and be in the program's budget currency, else a 400 naming
+ * `productCodes`. Card providers may differ within a program: one provider per order is checked when ordering.
+ */
+export async function programProducts(
+  db: DbExecutor,
+  productCodes: string[],
+  currency: string,
+): Promise<Array<{ id: string; code: string }>> {
+  const codes = [...new Set(productCodes)];
+  const products = await db
+    .selectFrom('benefit_products')
+    .select(['id', 'code', 'currency'])
+    .where('code', 'in', codes)
+    .execute();
+  const unknown = codes.filter((code) => !products.some((p) => p.code === code));
+  if (unknown.length) {
+    throw AppError.validation('productCodes', `unknown product codes: ${unknown.join(', ')}`, 'not_found');
+  }
+  const otherCurrency = products.find((p) => p.currency !== currency);
+  if (otherCurrency) {
+    throw AppError.validation(
+      'productCodes',
+      `${otherCurrency.code} is in ${otherCurrency.currency}, the program budget in ${currency}`,
+      'currency_mismatch',
+    );
+  }
+  return products;
+}
+
 /**
  * Creates a program with its products. A webhook program gets a signing secret, sealed at rest and shown
  * in this response only; its URL must reach the public internet like any webhook endpoint's.
@@ -233,34 +264,8 @@ export async function createProgram(
   if (input.deliveryChannel === 'webhook' && !input.webhookUrl) {
     throw AppError.validation('webhookUrl', 'is required for the webhook delivery channel', 'required');
   }
-  if (input.webhookUrl) {
-    try {
-      await checkEndpointUrl(input.webhookUrl, settings);
-    } catch (error) {
-      if (error instanceof AppError && error.errors?.[0]) {
-        throw AppError.validation('webhookUrl', error.errors[0].message, error.errors[0].code);
-      }
-      throw error;
-    }
-  }
-  const codes = [...new Set(input.productCodes)];
-  const products = await trx
-    .selectFrom('benefit_products')
-    .select(['id', 'code', 'currency'])
-    .where('code', 'in', codes)
-    .execute();
-  const unknown = codes.filter((code) => !products.some((p) => p.code === code));
-  if (unknown.length) {
-    throw AppError.validation('productCodes', `unknown product codes: ${unknown.join(', ')}`, 'not_found');
-  }
-  const otherCurrency = products.find((p) => p.currency !== input.currency);
-  if (otherCurrency) {
-    throw AppError.validation(
-      'productCodes',
-      `${otherCurrency.code} is in ${otherCurrency.currency}, the program budget in ${input.currency}`,
-      'currency_mismatch',
-    );
-  }
+  if (input.webhookUrl) await checkProgramWebhookUrl(input.webhookUrl, settings);
+  const products = await programProducts(trx, input.productCodes, input.currency);
   const secret = input.deliveryChannel === 'webhook' ? generateSigningSecret() : null;
   const row = await trx
     .insertInto('benefit_programs')
@@ -283,6 +288,7 @@ export async function createProgram(
       'delivery_channel',
       'webhook_url',
       'external_id_required',
+      'active',
       'currency',
       'budget_balance_minor',
       'created_at',
@@ -299,7 +305,7 @@ export async function createProgram(
     .values(products.map((p) => ({ program_id: program.id, product_id: p.id })))
     .execute();
   return {
-    ...programRowToProgram(program, codes.sort()),
+    ...programRowToProgram(program, products.map((p) => p.code).sort()),
     webhookSecret: secret,
   };
 }
