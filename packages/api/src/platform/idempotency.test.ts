@@ -56,6 +56,25 @@ describe('Idempotency-Key', () => {
     expect(b.body.id).toBe(a.body.id);
   });
 
+  it('replays nothing to a caller who is no longer signed in as an active user', async () => {
+    const merchant = await createTestMerchant(platform);
+    const request = {
+      token: merchant.token,
+      headers: { 'idempotency-key': 'disabled-replay' },
+      body: { name: 'Packers', description: 'warehouse' },
+    };
+    const first = await http(platform.baseUrl, 'POST', '/api/rbac/roles', request);
+    expect(first.status).toBe(200);
+    await platform.database.db
+      .updateTable('users')
+      .set({ status: 'disabled' })
+      .where('id', '=', merchant.user.id)
+      .execute();
+    const replay = await http(platform.baseUrl, 'POST', '/api/rbac/roles', request);
+    expect(replay.status).toBe(401);
+    expect(replay.body.detail).toBe('This account no longer exists or is disabled.');
+  });
+
   it('answers 409 when the key is reused with a different body', async () => {
     const merchant = await createTestMerchant(platform);
     const headers = { 'idempotency-key': 'same-key' };

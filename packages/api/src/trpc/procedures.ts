@@ -44,10 +44,13 @@ const appErrorCodes = t.middleware(async ({ next }) => {
   };
 });
 
-export const publicProcedure = t.procedure.use(appErrorCodes).use(idempotency);
+const baseProcedure = t.procedure.use(appErrorCodes);
 
-/** A signed-in, active staff user; their merged permissions are on `ctx.actor`. */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+export const publicProcedure = baseProcedure.use(idempotency);
+
+// Authentication and permission come before a replay, so a disabled user or a revoked permission gets no
+// stored response back either.
+const signedInProcedure = baseProcedure.use(async ({ ctx, next }) => {
   const { credentials } = ctx;
   if (credentials.kind === 'none') {
     throw new AppError('unauthenticated', 'Sign in and send "Authorization: Bearer <token>".');
@@ -58,15 +61,20 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   return next({ ctx: { actor } });
 });
 
+/** A signed-in, active staff user; their merged permissions are on `ctx.actor`. */
+export const authedProcedure = signedInProcedure.use(idempotency);
+
 /**
  * The one-line permission declaration of a procedure: `permittedProcedure('orders', 'read')`. The widest data
  * scope the actor holds for it is on `ctx.scope`, for the service's queries.
  */
 export function permittedProcedure(resource: Resource, action: Action) {
-  return authedProcedure.use(({ ctx, next }) => {
-    const scope: DataScope = requireScope(ctx.actor.permissions, resource, action);
-    return next({ ctx: { scope } });
-  });
+  return signedInProcedure
+    .use(({ ctx, next }) => {
+      const scope: DataScope = requireScope(ctx.actor.permissions, resource, action);
+      return next({ ctx: { scope } });
+    })
+    .use(idempotency);
 }
 
 /** Limits a procedure per client address, e.g. `rateLimitedByIp('register', 20, 3600)`. */

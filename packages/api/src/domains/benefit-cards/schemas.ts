@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination';
 import { Timestamp } from '../../platform/time';
 import { NewPassword, RoleSummary } from '../auth/schemas';
+import { WebhookUrl } from '../webhooks/schemas';
 
 // ---- The iQpay contract (camelCase, exact field names and limits of spec/iqpay-api.md) ----
 
@@ -189,7 +190,6 @@ export type Product = z.infer<typeof Product>;
 export const ProductPage = pageOf(Product);
 
 /** A program's webhook URL, at creation and on change; the service adds the public-address check. */
-const ProgramWebhookUrl = z.url().max(2000);
 
 export const CreateProgramInput = z.object({
   organizationId: z.uuid().describe('The sponsor organization running the program'),
@@ -197,7 +197,7 @@ export const CreateProgramInput = z.object({
   name: z.string().trim().min(1).max(200),
   productCodes: z.array(Code).min(1).max(100).describe('Products that may be ordered in this program'),
   deliveryChannel: DeliveryChannel,
-  webhookUrl: ProgramWebhookUrl.optional().describe('Required for the webhook channel'),
+  webhookUrl: WebhookUrl.optional().describe('Required for the webhook channel'),
   externalIdRequired: z.boolean().default(false),
   currency: Currency.describe('Currency of the budget; every product must be in it'),
 });
@@ -241,7 +241,7 @@ export const PROGRAM_CHANGES = [
 ] as const;
 export const UpdateProgramInput = ProgramIdInput.extend({
   name: z.string().trim().min(1).max(200).optional(),
-  webhookUrl: ProgramWebhookUrl.optional().describe('Webhook programs only; checked as at creation'),
+  webhookUrl: WebhookUrl.optional().describe('Webhook programs only; checked as at creation'),
   externalIdRequired: z.boolean().optional(),
   productCodes: z
     .array(Code)

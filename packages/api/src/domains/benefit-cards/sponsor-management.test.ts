@@ -321,9 +321,11 @@ describe('benefit cards: operators manage sponsors, sponsor users and programs',
       expect(moved.body.webhookUrl).toBe('http://127.0.0.1:9/b');
       expect(moved.body).not.toHaveProperty('webhookSecret');
 
-      const bad = await patchProgram(hooked.programId, { webhookUrl: 'not a url' });
-      expect(bad.status).toBe(400);
-      expect(fieldsOf(bad.body)).toEqual(['webhookUrl']);
+      for (const webhookUrl of ['not a url', 'ftp://hooks.example/b', 'https://user:pw@hooks.example/b']) {
+        const bad = await patchProgram(hooked.programId, { webhookUrl });
+        expect(bad.status).toBe(400);
+        expect(fieldsOf(bad.body)).toEqual(['webhookUrl']);
+      }
       const notWebhook = await patchProgram(a.programId, { webhookUrl: 'http://127.0.0.1:9/c' });
       expect(notWebhook.status).toBe(400);
       expect(notWebhook.body.errors[0]).toMatchObject({ field: 'webhookUrl', code: 'not_webhook_program' });
