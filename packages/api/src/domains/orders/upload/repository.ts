@@ -249,12 +249,15 @@ export async function insertRejections(
   }
 }
 
-export function findRejections(db: DbExecutor, uploadId: string) {
+/** One page of an upload's rejected rows after `afterRow`, in row order. */
+export function findRejections(db: DbExecutor, page: { uploadId: string; afterRow: number; limit: number }) {
   return db
     .selectFrom('order_upload_rejections')
     .select(['row_number', 'column', 'reason', 'cells'])
-    .where('upload_id', '=', uploadId)
+    .where('upload_id', '=', page.uploadId)
+    .where('row_number', '>', page.afterRow)
     .orderBy('row_number')
+    .limit(page.limit)
     .execute();
 }
 

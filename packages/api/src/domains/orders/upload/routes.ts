@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -127,7 +128,7 @@ export async function registerOrderUploadRoutes(app: FastifyInstance, deps: AppD
         errors: fieldErrorsFromIssues(params.error.issues),
       });
     }
-    const csv = await rejectedRowsCsv(deps.db, { actor, scope, id: params.data.id });
+    const csv = Readable.from(await rejectedRowsCsv(deps.db, { actor, scope, id: params.data.id }));
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="order-upload-${params.data.id}-rejected.csv"`)

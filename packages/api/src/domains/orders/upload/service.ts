@@ -145,7 +145,12 @@ export async function uploadOrders(
     },
   );
   // A small upload: at most UPLOAD_JOB_THRESHOLD_ROWS rejections to hand back.
-  const errors = (await findRejections(db, upload.id)).map((r) => ({
+  const rejected = await findRejections(db, {
+    uploadId: upload.id,
+    afterRow: 0,
+    limit: UPLOAD_JOB_THRESHOLD_ROWS,
+  });
+  const errors = rejected.map((r) => ({
     row: r.row_number,
     column: r.column,
     reason: r.reason,
@@ -245,21 +250,35 @@ export async function getOrderUpload(
   return uploadRowToUpload(await findScopedUpload(db, request));
 }
 
-/** The rejected rows under the file's own headers, with row and reason columns in front. */
+const REJECTIONS_PER_PAGE = 1_000;
+
+/**
+ * The rejected rows under the file's own headers, with row and reason columns in front, as CSV text read page
+ * by page: a file whose every row was rejected is never held whole. The upload is looked up first, so an
+ * unknown or foreign one is a 404 before anything is sent.
+ */
 export async function rejectedRowsCsv(
   db: DbExecutor,
   request: ScopedRequest & { id: string },
-): Promise<string> {
+): Promise<AsyncIterable<string>> {
   const upload = await findScopedUpload(db, request);
-  const rejections = await findRejections(db, upload.id);
   const headers = (upload.headers as JsonValue[]).map(String);
-  return stringify([
-    ['row', 'reason', 'column', ...headers],
-    ...rejections.map((r) => [
-      String(r.row_number),
-      r.reason,
-      r.column ?? '',
-      ...(r.cells as JsonValue[]).map(String),
-    ]),
-  ]);
+  async function* pages(): AsyncGenerator<string> {
+    yield stringify([['row', 'reason', 'column', ...headers]]);
+    for (let afterRow = 0; ;) {
+      const page = await findRejections(db, { uploadId: upload.id, afterRow, limit: REJECTIONS_PER_PAGE });
+      if (!page.length) return;
+      yield stringify(
+        page.map((r) => [
+          String(r.row_number),
+          r.reason,
+          r.column ?? '',
+          ...(r.cells as JsonValue[]).map(String),
+        ]),
+      );
+      afterRow = page.at(-1)?.row_number ?? afterRow;
+      if (page.length < REJECTIONS_PER_PAGE) return;
+    }
+  }
+  return pages();
 }

@@ -491,6 +491,33 @@ describe('order upload', () => {
     expect(await leftovers(merchant.user.organization.id)).toEqual({ uploads: 0, parked: 0 });
   });
 
+  it('serves the rejected rows of a large upload page by page, each once and in file order', async () => {
+    const merchant = await createTestMerchant(platform);
+    const rows = Array.from({ length: 2_500 }, (_, i) => row(`BAD-${i}`, { 2: 'not-an-email' }));
+    const res = await upload(platform, merchant.token, { content: csvOf(rows), name: 'bad.csv' });
+    expect(res.status).toBe(202);
+    expect(await processQueuedUpload(platform.database.db, res.body.upload.id)).toMatchObject({
+      status: 'completed',
+      created_count: 0,
+      rejected_count: 2_500,
+    });
+    const rejected = await http(
+      platform.baseUrl,
+      'GET',
+      `/api/orders/uploads/${res.body.upload.id}/rejected.csv`,
+      {
+        token: merchant.token,
+      },
+    );
+    expect(rejected.status).toBe(200);
+    expect(rejected.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const lines = String(rejected.body).trim().split('\n');
+    expect(lines).toHaveLength(2_501);
+    expect(lines.slice(1).map((line) => Number(line.split(',')[0]))).toEqual(
+      Array.from({ length: 2_500 }, (_, i) => i + 2),
+    );
+  }, 120_000);
+
   it('hands a 10,000-row file to the job, which imports it with progress', async () => {
     const merchant = await createTestMerchant(platform);
     // 5,000 orders of two lines each; every 1,000th order has a bad e-mail on its first line.
