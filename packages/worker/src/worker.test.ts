@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { recordDomainEvent, enqueueJob, loadConfig } from '@ipay/api';
+import { recordDomainEvent, enqueueJob, loadConfig, type JobName } from '@ipay/api';
 import { createTestDatabase, type TestDatabase } from '@ipay/db/testing';
 import { sql } from 'kysely';
 import pino from 'pino';
@@ -109,6 +109,21 @@ describe('worker tasks', () => {
     );
     expect(rows[0]?.last_error, JSON.stringify(rows)).toContain('eventId');
     await sql`delete from graphile_worker._private_jobs`.execute(database.db);
+  });
+
+  it('runs every crontab task with the payload graphile-worker gives a scheduled job', async () => {
+    // graphile-worker's cron enqueues `{ ...payload, _cron: { ts, backfilled } }`, ts a Date serialized to JSON.
+    const due = new Date();
+    due.setUTCSeconds(0, 0);
+    for (const item of cronItems()) {
+      await enqueueJob(database.db, item.task as JobName, {
+        _cron: { ts: due.toISOString(), backfilled: false },
+      });
+    }
+    await runQueue();
+    const { rows } = await sql<{ task_identifier: string; last_error: string | null }>`
+      select task_identifier, last_error from graphile_worker.jobs`.execute(database.db);
+    expect(rows).toEqual([]);
   });
 
   it('schedules the hourly purge and abandoned-upload sweep in the crontab', () => {

@@ -6,6 +6,14 @@ interface JobDefinition {
 }
 
 /**
+ * The payload of a task the crontab runs: graphile-worker adds `_cron` (when the run was due, and whether it
+ * is a backfill) to every job it schedules; run by hand (`pnpm ipay jobs add`, run-now) it is empty.
+ */
+const ScheduledPayload = z
+  .object({ _cron: z.object({ ts: z.string(), backfilled: z.boolean() }).strict().optional() })
+  .strict();
+
+/**
  * Every background task with its payload schema, declared once: enqueuing is typed against it, the worker
  * parses payloads with it again at run time (old jobs may carry old shapes), and the CLI validates with it.
  */
@@ -16,12 +24,12 @@ export const JOB_CATALOGUE = {
   },
   'payment-sessions.expire-overdue': {
     description: 'Expires pending payment sessions past their expiry and announces session.expired',
-    payload: z.object({}).strict(),
+    payload: ScheduledPayload,
   },
   'integrations.schedule-syncs': {
     description:
       'The 15-minute scheduler pass: one integrations.sync job per connected integration that is not backing off',
-    payload: z.object({}).strict(),
+    payload: ScheduledPayload,
   },
   'integrations.sync': {
     description: "Pulls one integration's recent orders and upserts them, recording the run in the sync log",
@@ -33,7 +41,7 @@ export const JOB_CATALOGUE = {
   },
   'maintenance.purge-expired': {
     description: 'Deletes expired idempotency keys, rate-limit windows and event-stream tickets',
-    payload: z.object({}).strict(),
+    payload: ScheduledPayload,
   },
   'webhooks.deliver': {
     description: 'Makes one attempt at a webhook delivery and schedules the next one if it fails',
@@ -61,7 +69,7 @@ export const JOB_CATALOGUE = {
   'orders.fail-abandoned-uploads': {
     description:
       'Ends as failed the order uploads that no job will finish (runs used up by a worker that died, job gone)',
-    payload: z.object({}).strict(),
+    payload: ScheduledPayload,
   },
 } as const satisfies Record<string, JobDefinition>;
 
