@@ -9,6 +9,9 @@ import type { Logger } from 'pino';
 import { startWorker } from '../runner';
 import { openPlatformDatabase } from './platform-database';
 
+/** A second signal this soon after the first is the same request delivered twice, not an insistence. */
+const DUPLICATE_SIGNAL_MS = 1_000;
+
 export interface StartOptions {
   api: boolean;
   worker: boolean;
@@ -79,13 +82,15 @@ export async function startPlatform(config: Config, logger: Logger, options: Sta
     throw error;
   }
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const stop = async (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // Ctrl-C reaches both pnpm and this process, and pnpm forwards it: the same keypress arrives twice.
+      if (Date.now() - stoppingSince < DUPLICATE_SIGNAL_MS) return;
       logger.warn(`${signal} again: exiting without waiting`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info(`${signal}: stopping`);
     await Promise.allSettled(stops.reverse().map((s) => s()));
     await database.shutdown();
