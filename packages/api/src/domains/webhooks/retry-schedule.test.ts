@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { nextAttemptAt, parseRetryAfter, retryDelayMs, RETRY_WINDOW_MS } from './retry-schedule';
+import {
+  nextAttemptAt,
+  parseRetryAfter,
+  retryDelayMs,
+  retryWithinWindow,
+  RETRY_WINDOW_MS,
+} from './retry-schedule';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -51,5 +57,18 @@ describe('webhook retry schedule', () => {
       now.getTime();
     expect(at(10 * MINUTE)).toBe(10 * MINUTE);
     expect(at(5_000)).toBe(30_000);
+  });
+
+  it('schedules a retry only while it falls inside the 72-hour window of its delivery', () => {
+    const attemptStartedAt = new Date('2026-11-23T10:00:00Z');
+    const retry = (createdHoursAgo: number) =>
+      retryWithinWindow({
+        failedAttempts: 1,
+        attemptStartedAt,
+        deliveryCreatedAt: new Date(attemptStartedAt.getTime() - createdHoursAgo * HOUR),
+        random: () => 0.5,
+      });
+    expect(retry(1)).toEqual(new Date(attemptStartedAt.getTime() + 30_000));
+    expect(retry(RETRY_WINDOW_MS / HOUR)).toBeUndefined();
   });
 });

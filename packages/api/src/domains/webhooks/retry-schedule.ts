@@ -38,3 +38,15 @@ export function nextAttemptAt(options: {
   const delay = Math.max(retryDelayMs(options.failedAttempts, options.random), options.retryAfterMs ?? 0);
   return new Date(options.attemptStartedAt.getTime() + delay);
 }
+
+/** The next attempt after a failed one, or undefined when it would fall beyond the delivery's retry window. */
+export function retryWithinWindow(options: {
+  failedAttempts: number;
+  attemptStartedAt: Date;
+  deliveryCreatedAt: Date;
+  retryAfterMs?: number;
+  random?: () => number;
+}): Date | undefined {
+  const next = nextAttemptAt(options);
+  return next.getTime() > options.deliveryCreatedAt.getTime() + RETRY_WINDOW_MS ? undefined : next;
+}

@@ -3,7 +3,12 @@ import type { Db, DbTransaction } from '@ipay/db';
 import { enqueueJob } from '../../../jobs/enqueue';
 import { openSecret } from '../../../platform/secret-box';
 import { queueEmail } from '../../notifications/service';
-import { nextAttemptAt, RETRY_WINDOW_MS } from '../../webhooks/retry-schedule';
+import {
+  logDeliveryAttempt,
+  settleDelivery,
+  type DeliveryAttempt,
+} from '../../webhooks/delivery-bookkeeping';
+import { retryWithinWindow } from '../../webhooks/retry-schedule';
 import { postSignedWebhook } from '../../webhooks/signed-post';
 import { recordCardEvent } from './card-events';
 import { activationUrl, type DeliverySettings } from './context';
@@ -51,13 +56,8 @@ function loadDelivery(db: Db, deliveryId: string) {
 }
 type Target = NonNullable<Awaited<ReturnType<typeof loadDelivery>>>;
 
-interface AttemptResult {
-  startedAt: Date;
-  durationMs: number;
+interface AttemptResult extends DeliveryAttempt {
   ok: boolean;
-  statusCode: number | null;
-  error: string | null;
-  bodyExcerpt: string | null;
   detail: string;
   /** Retrying cannot help (the SMS gateway refused the message itself): the delivery fails at once. */
   permanent?: boolean;
@@ -182,43 +182,16 @@ async function sendCardSms(
   };
 }
 
-async function logAttempt(
-  trx: DbTransaction,
-  deliveryId: string,
-  attemptNumber: number,
-  result: AttemptResult,
-) {
-  await trx
-    .insertInto('benefit_card_delivery_attempts')
-    .values({
-      delivery_id: deliveryId,
-      attempt_number: attemptNumber,
-      started_at: result.startedAt,
-      duration_ms: result.durationMs,
-      status_code: result.statusCode,
-      error: result.error,
-      response_body_excerpt: result.bodyExcerpt,
-    })
-    .execute();
-}
-
 async function settle(
   trx: DbTransaction,
   target: Target,
   change: { status: 'succeeded' | 'failed' | 'pending'; result: AttemptResult; nextAttemptAt?: Date },
 ) {
-  await trx
-    .updateTable('benefit_card_deliveries')
-    .set({
-      status: change.status,
-      attempts: sql<number>`attempts + 1`,
-      next_attempt_at: change.nextAttemptAt ?? null,
-      last_status_code: change.result.statusCode,
-      last_error: change.result.error,
-      updated_at: sql<Date>`now()`,
-    })
-    .where('id', '=', target.id)
-    .execute();
+  await settleDelivery(trx, 'benefit_card_deliveries', target.id, {
+    status: change.status,
+    attempt: change.result,
+    nextAttemptAt: change.nextAttemptAt,
+  });
   if (change.status === 'pending') return;
   await trx
     .updateTable('benefit_cards')
@@ -249,18 +222,23 @@ function recordAttempt(
       .where('id', '=', target.id)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    await logAttempt(trx, target.id, delivery.attempts + 1, result);
+    await logDeliveryAttempt(trx, 'benefit_card_delivery_attempts', {
+      deliveryId: target.id,
+      attemptNumber: delivery.attempts + 1,
+      attempt: result,
+    });
     if (delivery.status !== 'pending') return 'not-pending';
     if (result.ok) {
       await settle(trx, target, { status: 'succeeded', result });
       return 'delivered';
     }
-    const next = nextAttemptAt({
+    const next = retryWithinWindow({
       failedAttempts: delivery.attempts + 1,
       attemptStartedAt: result.startedAt,
+      deliveryCreatedAt: delivery.created_at,
       random,
     });
-    if (result.permanent || next.getTime() > delivery.created_at.getTime() + RETRY_WINDOW_MS) {
+    if (result.permanent || !next) {
       await settle(trx, target, { status: 'failed', result });
       return 'failed';
     }
@@ -304,7 +282,11 @@ function queueCardEmail(
       bodyExcerpt: null,
       detail: `e-mail ${emailId} to ${target.email}`,
     };
-    await logAttempt(trx, target.id, delivery.attempts + 1, result);
+    await logDeliveryAttempt(trx, 'benefit_card_delivery_attempts', {
+      deliveryId: target.id,
+      attemptNumber: delivery.attempts + 1,
+      attempt: result,
+    });
     await settle(trx, target, { status: 'succeeded', result });
     return 'delivered';
   });

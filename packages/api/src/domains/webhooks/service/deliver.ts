@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
-import type { Db, DbTransaction, JsonValue } from '@ipay/db';
+import type { Db, JsonValue } from '@ipay/db';
 import { openSecret } from '../../../platform/secret-box';
 import { enqueueDeliveryAttempt } from '../repository';
-import { DISABLE_AFTER_FAILING_MS, nextAttemptAt, parseRetryAfter, RETRY_WINDOW_MS } from '../retry-schedule';
+import { logDeliveryAttempt, settleDelivery, type DeliveryAttempt } from '../delivery-bookkeeping';
+import { DISABLE_AFTER_FAILING_MS, parseRetryAfter, retryWithinWindow } from '../retry-schedule';
 import { postSignedWebhook } from '../signed-post';
 import { disableEndpoint } from './disable';
 import type { WebhookSettings } from './settings';
@@ -17,12 +18,7 @@ export interface DeliverOptions {
   random?: () => number;
 }
 
-interface AttemptResult {
-  startedAt: Date;
-  durationMs: number;
-  statusCode: number | null;
-  error: string | null;
-  bodyExcerpt: string | null;
+interface AttemptResult extends DeliveryAttempt {
   retryAfterMs: number | undefined;
 }
 
@@ -108,25 +104,6 @@ async function attempt(target: Target, settings: WebhookSettings): Promise<Attem
   };
 }
 
-async function settleDelivery(
-  trx: DbTransaction,
-  deliveryId: string,
-  change: { status: 'succeeded' | 'failed' | 'pending'; result: AttemptResult; nextAttemptAt?: Date },
-): Promise<void> {
-  await trx
-    .updateTable('webhook_deliveries')
-    .set({
-      status: change.status,
-      attempts: sql<number>`attempts + 1`,
-      next_attempt_at: change.nextAttemptAt ?? null,
-      last_status_code: change.result.statusCode,
-      last_error: change.result.error,
-      updated_at: sql<Date>`now()`,
-    })
-    .where('id', '=', deliveryId)
-    .execute();
-}
-
 /** What one attempt means for the delivery and its endpoint, written with the attempt in one transaction. */
 async function recordAttempt(
   db: Db,
@@ -143,22 +120,17 @@ async function recordAttempt(
       .executeTakeFirst();
     // Deleted with its endpoint while the request was in flight.
     if (!delivery) return 'missing';
-    await trx
-      .insertInto('webhook_delivery_attempts')
-      .values({
-        delivery_id: delivery.id,
-        attempt_number: delivery.attempts + 1,
-        started_at: result.startedAt,
-        duration_ms: result.durationMs,
-        status_code: result.statusCode,
-        error: result.error,
-        response_body_excerpt: result.bodyExcerpt,
-      })
-      .execute();
+    await logDeliveryAttempt(trx, 'webhook_delivery_attempts', {
+      deliveryId: delivery.id,
+      attemptNumber: delivery.attempts + 1,
+      attempt: result,
+    });
+    const settle = (status: 'succeeded' | 'failed' | 'pending', nextAttemptAt?: Date) =>
+      settleDelivery(trx, 'webhook_deliveries', delivery.id, { status, attempt: result, nextAttemptAt });
 
     const succeeded = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     if (succeeded) {
-      await settleDelivery(trx, delivery.id, { status: 'succeeded', result });
+      await settle('succeeded');
       await trx
         .updateTable('webhook_endpoints')
         .set({ failing_since: null })
@@ -177,7 +149,7 @@ async function recordAttempt(
     }
 
     if (result.statusCode === 410) {
-      await settleDelivery(trx, delivery.id, { status: 'failed', result });
+      await settle('failed');
       await disableEndpoint(trx, {
         endpointId: target.endpoint_id,
         reason: 'The receiver answered 410 Gone.',
@@ -195,7 +167,7 @@ async function recordAttempt(
       .executeTakeFirstOrThrow();
     const failingFor = result.startedAt.getTime() - (endpoint.failing_since ?? result.startedAt).getTime();
     if (failingFor >= DISABLE_AFTER_FAILING_MS) {
-      await settleDelivery(trx, delivery.id, { status: 'failed', result });
+      await settle('failed');
       await disableEndpoint(trx, {
         endpointId: target.endpoint_id,
         reason: 'Every delivery attempt has failed for 3 days.',
@@ -205,17 +177,18 @@ async function recordAttempt(
       return 'endpoint-disabled';
     }
 
-    const next = nextAttemptAt({
+    const next = retryWithinWindow({
       failedAttempts: delivery.attempts + 1,
       attemptStartedAt: result.startedAt,
+      deliveryCreatedAt: delivery.created_at,
       retryAfterMs: result.retryAfterMs,
       random,
     });
-    if (next.getTime() > delivery.created_at.getTime() + RETRY_WINDOW_MS) {
-      await settleDelivery(trx, delivery.id, { status: 'failed', result });
+    if (!next) {
+      await settle('failed');
       return 'failed';
     }
-    await settleDelivery(trx, delivery.id, { status: 'pending', result, nextAttemptAt: next });
+    await settle('pending', next);
     await enqueueDeliveryAttempt(trx, delivery.id, next);
     return 'retry-scheduled';
   });
