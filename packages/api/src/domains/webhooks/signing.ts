@@ -4,9 +4,6 @@ const SECRET_PREFIX = 'whsec_';
 /** Standard Webhooks asks for at least 24 random bytes; 32 matches the HMAC-SHA256 block of security. */
 const SECRET_BYTES = 32;
 
-/** After a rotation the old secret keeps signing this long (hours), so receivers can switch without a gap. */
-export const PREVIOUS_SECRET_VALID_HOURS = 24;
-
 /** A new endpoint signing secret, `whsec_<base64>`, in the format standardwebhooks and Svix libraries read. */
 export function generateSigningSecret(): string {
   return `${SECRET_PREFIX}${randomBytes(SECRET_BYTES).toString('base64')}`;

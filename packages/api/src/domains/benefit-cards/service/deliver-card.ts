@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, DbTransaction } from '@ipay/db';
 import { enqueueJob } from '../../../jobs/enqueue';
-import { openSecret } from '../../../platform/secret-box';
 import { queueEmail } from '../../notifications/service';
 import {
   logDeliveryAttempt,
@@ -9,6 +8,7 @@ import {
   type DeliveryAttempt,
 } from '../../webhooks/delivery-bookkeeping';
 import { retryWithinWindow } from '../../webhooks/retry-schedule';
+import { openSigningSecrets, previousSecretValid } from '../../webhooks/secret-rotation';
 import { postSignedWebhook } from '../../webhooks/signed-post';
 import { recordCardEvent } from './card-events';
 import { activationUrl, type DeliverySettings } from './context';
@@ -38,9 +38,7 @@ function loadDelivery(db: Db, deliveryId: string) {
       'benefit_programs.webhook_url',
       'benefit_programs.webhook_secret_encrypted',
       'benefit_programs.previous_webhook_secret_encrypted',
-      sql<boolean>`coalesce(benefit_programs.previous_webhook_secret_expires_at > now(), false)`.as(
-        'previous_secret_valid',
-      ),
+      previousSecretValid('benefit_programs.previous_webhook_secret_expires_at').as('previous_secret_valid'),
       'benefit_members.first_name',
       'benefit_members.last_name',
       'benefit_members.email',
@@ -86,13 +84,6 @@ function messageText(target: Target, publicUrl: string): string {
   return `Hi ${target.first_name}, your ${target.product_name} benefit card from ${target.program_name} is ready. Activate it: ${activationUrl(publicUrl, target.activation_code)}`;
 }
 
-/** The program's secret, and during the day after a rotation the previous one too (new first). */
-function programSecrets(target: Target, encryptionKey: Buffer): string[] {
-  const current = openSecret(encryptionKey, target.webhook_secret_encrypted ?? '');
-  if (!target.previous_webhook_secret_encrypted || !target.previous_secret_valid) return [current];
-  return [current, openSecret(encryptionKey, target.previous_webhook_secret_encrypted)];
-}
-
 async function postWebhook(target: Target, settings: DeliverySettings): Promise<AttemptResult> {
   const url = target.webhook_url ?? '';
   const sent = await postSignedWebhook({
@@ -100,7 +91,11 @@ async function postWebhook(target: Target, settings: DeliverySettings): Promise<
     // The delivery id: the same on every retry, so receivers can dedupe.
     messageId: target.id,
     body: JSON.stringify(webhookPayload(target, settings.publicUrl)),
-    secrets: programSecrets(target, settings.encryptionKey),
+    secrets: openSigningSecrets(settings.encryptionKey, {
+      current: target.webhook_secret_encrypted ?? '',
+      previous: target.previous_webhook_secret_encrypted,
+      previousValid: target.previous_secret_valid,
+    }),
     allowPrivateUrls: settings.allowPrivateUrls,
   });
   const base = { startedAt: sent.startedAt, durationMs: sent.durationMs, statusCode: sent.statusCode };

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { exactTimestamp, fetchPage, type Page, type PageInput } from '../../../platform/pagination';
@@ -7,7 +6,8 @@ import { sealSecret } from '../../../platform/secret-box';
 import { toTimestamp } from '../../../platform/time';
 import { hashPassword } from '../../auth/passwords';
 import { assignSystemRole } from '../../rbac/service';
-import { generateSigningSecret, PREVIOUS_SECRET_VALID_HOURS } from '../../webhooks/signing';
+import { previousSecretExpiry } from '../../webhooks/secret-rotation';
+import { generateSigningSecret } from '../../webhooks/signing';
 import { checkEndpointUrl, type WebhookSettings } from '../../webhooks/service/settings';
 import type {
   CreateProductInput,
@@ -339,7 +339,7 @@ export async function rotateProgramWebhookSecret(
     .set({
       webhook_secret_encrypted: sealSecret(request.settings.encryptionKey, secret),
       previous_webhook_secret_encrypted: before.webhook_secret_encrypted,
-      previous_webhook_secret_expires_at: sql<Date>`now() + make_interval(hours => ${PREVIOUS_SECRET_VALID_HOURS})`,
+      previous_webhook_secret_expires_at: previousSecretExpiry(),
     })
     .where('id', '=', before.id)
     .execute();

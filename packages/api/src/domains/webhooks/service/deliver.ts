@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Db, JsonValue } from '@ipay/db';
-import { openSecret } from '../../../platform/secret-box';
 import { enqueueDeliveryAttempt } from '../repository';
 import { logDeliveryAttempt, settleDelivery, type DeliveryAttempt } from '../delivery-bookkeeping';
 import { DISABLE_AFTER_FAILING_MS, parseRetryAfter, retryWithinWindow } from '../retry-schedule';
+import { openSigningSecrets, previousSecretValid } from '../secret-rotation';
 import { postSignedWebhook } from '../signed-post';
 import { disableEndpoint } from './disable';
 import type { WebhookSettings } from './settings';
@@ -45,9 +45,7 @@ function loadTarget(db: Db, deliveryId: string) {
       // Judged by the database clock, the one every worker shares.
       sql<boolean>`webhook_deliveries.next_attempt_at is null
         or webhook_deliveries.next_attempt_at <= now() + interval '1 second'`.as('due'),
-      sql<boolean>`coalesce(webhook_endpoints.previous_secret_expires_at > now(), false)`.as(
-        'previous_secret_valid',
-      ),
+      previousSecretValid('webhook_endpoints.previous_secret_expires_at').as('previous_secret_valid'),
     ])
     .where('webhook_deliveries.id', '=', deliveryId)
     .executeTakeFirst();
@@ -73,18 +71,16 @@ function webhookBody(target: Target): string {
   });
 }
 
-function signingSecrets(target: Target, settings: WebhookSettings): string[] {
-  const current = openSecret(settings.encryptionKey, target.secret_encrypted);
-  if (!target.previous_secret_encrypted || !target.previous_secret_valid) return [current];
-  return [current, openSecret(settings.encryptionKey, target.previous_secret_encrypted)];
-}
-
 async function attempt(target: Target, settings: WebhookSettings): Promise<AttemptResult> {
   const sent = await postSignedWebhook({
     url: target.url,
     messageId: target.event_id,
     body: webhookBody(target),
-    secrets: signingSecrets(target, settings),
+    secrets: openSigningSecrets(settings.encryptionKey, {
+      current: target.secret_encrypted,
+      previous: target.previous_secret_encrypted,
+      previousValid: target.previous_secret_valid,
+    }),
     allowPrivateUrls: settings.allowPrivateUrls,
   });
   const { statusCode } = sent;

@@ -20,7 +20,8 @@ import type {
   WebhookEndpoint,
   WebhookEndpointWithSecret,
 } from '../schemas';
-import { generateSigningSecret, PREVIOUS_SECRET_VALID_HOURS } from '../signing';
+import { previousSecretExpiry } from '../secret-rotation';
+import { generateSigningSecret } from '../signing';
 import { disableEndpoint } from './disable';
 import { checkEndpointUrl, type WebhookSettings } from './settings';
 
@@ -190,7 +191,7 @@ export async function rotateEndpointSecret(
     .set({
       secret_encrypted: sealSecret(request.settings.encryptionKey, secret),
       previous_secret_encrypted: before.secret_encrypted,
-      previous_secret_expires_at: sql<Date>`now() + make_interval(hours => ${PREVIOUS_SECRET_VALID_HOURS})`,
+      previous_secret_expires_at: previousSecretExpiry(),
       updated_at: sql<Date>`now()`,
     })
     .where('id', '=', before.id)
