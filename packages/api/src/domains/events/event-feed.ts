@@ -48,7 +48,7 @@ export async function findStreamPosition(db: DbExecutor, eventId: string): Promi
 }
 
 /** Events with `after < position` (and `<= upTo` when given), in stream order; only the viewer's when given. */
-export async function readFeed(
+async function readFeed(
   db: DbExecutor,
   range: { after: number; upTo?: number; limit: number; viewer?: StreamViewer },
 ): Promise<FeedEvent[]> {
@@ -84,6 +84,22 @@ export async function readFeed(
     actorUserId: row.actor_user_id,
     event: eventRowToEvent(row),
   }));
+}
+
+/** `readFeed` page after page until the range is read; leaving the loop early reads no further. */
+export async function* readFeedPages(
+  db: DbExecutor,
+  range: { after: number; upTo?: number; limit: number; viewer?: StreamViewer },
+): AsyncGenerator<FeedEvent[]> {
+  let after = range.after;
+  while (range.upTo === undefined || after < range.upTo) {
+    const page = await readFeed(db, { ...range, after });
+    const last = page.at(-1);
+    if (!last) return;
+    yield page;
+    if (page.length < range.limit) return;
+    after = last.position;
+  }
 }
 
 /** The in-memory twin of the scope filter in `readFeed`, for events fanned out live. */

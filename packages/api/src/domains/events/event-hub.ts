@@ -1,6 +1,6 @@
 import { listenToChannel, type ChannelListener, type Db, type DbPool } from '@ipay/db';
 import type { RequestLogger } from '../../context';
-import { latestStreamPosition, readFeed, type FeedEvent } from './event-feed';
+import { latestStreamPosition, readFeedPages, type FeedEvent } from './event-feed';
 import { DOMAIN_EVENTS_CHANNEL } from './service';
 
 export interface FeedSubscriber {
@@ -167,11 +167,10 @@ export class EventHub {
   }
 
   async #publishCommitted(): Promise<void> {
-    while (!this.#stopped) {
-      const page = await readFeed(this.#db, { after: this.#cursor, limit: PAGE_SIZE });
+    for await (const page of readFeedPages(this.#db, { after: this.#cursor, limit: PAGE_SIZE })) {
+      if (this.#stopped) return;
       for (const event of page) this.#publish(event);
       this.#cursor = page.at(-1)?.position ?? this.#cursor;
-      if (page.length < PAGE_SIZE) return;
     }
   }
 

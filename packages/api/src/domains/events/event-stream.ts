@@ -1,6 +1,6 @@
 import type { DbExecutor } from '@ipay/db';
 import type { RequestLogger } from '../../context';
-import { canSee, readFeed, type FeedEvent, type StreamViewer } from './event-feed';
+import { canSee, readFeedPages, type FeedEvent, type StreamViewer } from './event-feed';
 import type { EventHub } from './event-hub';
 import type { DomainEvent } from './schemas';
 
@@ -121,13 +121,10 @@ export function serveEventStream(
   }
 
   async function replay(after: number, upTo: number): Promise<void> {
-    let cursor = after;
-    while (!stopped && cursor < upTo) {
-      const page = await readFeed(db, { after: cursor, upTo, limit: settings.replayPageSize, viewer });
+    for await (const page of readFeedPages(db, { after, upTo, limit: settings.replayPageSize, viewer })) {
+      if (stopped) return;
       let roomLeft = true;
       for (const feedEvent of page) roomLeft = send(feedEvent);
-      if (page.length < settings.replayPageSize) return;
-      cursor = page.at(-1)?.position ?? upTo;
       if (!roomLeft) await sink.drained();
     }
   }
