@@ -1,4 +1,4 @@
-import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../errors/app-error';
 
@@ -19,51 +19,63 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-type CursorValue = string | number;
-
-function encodeCursor(values: CursorValue[]): string {
+function encodeCursor(values: string[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-function decodeCursor(cursor: string, length: number): CursorValue[] {
+function decodeCursor(cursor: string, length: number): string[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(values) &&
-      values.length === length &&
-      values.every((v) => typeof v === 'string' || typeof v === 'number')
-    ) {
+    if (Array.isArray(values) && values.length === length && values.every((v) => typeof v === 'string')) {
       return values;
     }
   } catch {
     // falls through to the validation error below
   }
-  throw AppError.validation('cursor', 'is not a cursor returned by this list', 'invalid_cursor');
+  throw invalidCursor();
 }
 
-export interface KeysetOptions<Row> {
+function invalidCursor(): AppError {
+  return AppError.validation('cursor', 'is not a cursor returned by this list', 'invalid_cursor');
+}
+
+/** SQLSTATE class 22: a value in a hand-made cursor that its column's type cannot hold. */
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
+export interface KeysetOptions {
   /** Columns that order the list, ending with a unique one (usually the id). */
   orderBy: string[];
   /** `desc` lists newest first (all columns descend together). */
   direction?: 'asc' | 'desc';
-  /** The values of `orderBy` for a row, to build the next cursor. */
-  keyOf: (row: Row) => CursorValue[];
 }
 
 /**
  * Keyset pagination: stable under inserts, no OFFSET scans. Fetches one row more than asked to know
  * whether another page exists.
+ *
+ * The cursor holds each sort column as PostgreSQL prints it, read in the same query: a value that went
+ * through JavaScript (a Date keeps milliseconds, the column microseconds) would skip or repeat the rows
+ * that share a millisecond at a page edge. Compared back as untyped literals, each takes its column's type.
  */
 export async function fetchPage<DB, TB extends keyof DB, Row>(
   query: SelectQueryBuilder<DB, TB, Row>,
   page: PageInput,
-  options: KeysetOptions<Row>,
+  options: KeysetOptions,
 ): Promise<Page<Row>> {
   const direction = options.direction ?? 'asc';
-  let q = query;
+  const columns = sql.join(options.orderBy.map((column) => sql.ref(column)));
+  let q = query
+    .select(
+      sql<string[]>`array[${sql.join(options.orderBy.map((column) => sql`${sql.ref(column)}::text`))}]`.as(
+        'page_key',
+      ),
+    )
+    .$castTo<Row & { page_key: string[] }>();
   if (page.cursor) {
     const after = decodeCursor(page.cursor, options.orderBy.length);
-    const columns = sql.join(options.orderBy.map((column) => sql.ref(column)));
     const values = sql.join(after.map((value) => sql`${value}`));
     q = q.where(
       direction === 'asc'
@@ -72,19 +84,16 @@ export async function fetchPage<DB, TB extends keyof DB, Row>(
     );
   }
   for (const column of options.orderBy) q = q.orderBy(sql.ref(column), direction);
-  const rows = await q.limit(page.limit + 1).execute();
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
+  const rows = await q
+    .limit(page.limit + 1)
+    .execute()
+    .catch((error: unknown) => {
+      throw page.cursor && isDataException(error) ? invalidCursor() : error;
+    });
+  const pageRows = rows.slice(0, page.limit);
+  const last = pageRows.at(-1);
   return {
-    items,
-    nextCursor: rows.length > page.limit && last ? encodeCursor(options.keyOf(last)) : null,
+    items: pageRows.map(({ page_key: _key, ...row }) => row as Row),
+    nextCursor: rows.length > page.limit && last ? encodeCursor(last.page_key) : null,
   };
-}
-
-/**
- * A timestamp column's exact value as text, for cursors that order by time: a JS Date keeps milliseconds
- * while PostgreSQL keeps microseconds, so a cursor built from the Date would repeat the page's last row.
- */
-export function exactTimestamp(column: string): RawBuilder<string> {
-  return sql<string>`${sql.ref(column)}::text`;
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
 import { enqueueJob } from '../../jobs/enqueue';
-import { exactTimestamp, fetchPage, type Page } from '../../platform/pagination';
+import { fetchPage, type Page } from '../../platform/pagination';
 import { toTimestamp } from '../../platform/time';
 import type { DataScope } from '../rbac/catalogue';
 import { EmailSendError, type EmailSender } from './email-sender';
@@ -127,15 +127,11 @@ export async function listEmailOutbox(
     throw new AppError('forbidden', 'The e-mail outbox requires notifications:read on all organizations.');
   }
   const { input } = request;
-  let query = db
-    .selectFrom('email_outbox')
-    .selectAll()
-    .select(exactTimestamp('email_outbox.created_at').as('created_cursor'));
+  let query = db.selectFrom('email_outbox').selectAll();
   if (input.status) query = query.where('status', '=', input.status);
   if (input.to) query = query.where('to', '=', input.to);
   const page = await fetchPage(query, input, {
     orderBy: ['email_outbox.created_at', 'email_outbox.id'],
-    keyOf: (row) => [row.created_cursor, row.id],
   });
   return { ...page, items: page.items.map(outboxRowToEmail) };
 }

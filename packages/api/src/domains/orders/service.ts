@@ -404,7 +404,6 @@ export async function listOrders(
   const page = await fetchPage(query, input, {
     orderBy: ['orders.created_at', 'orders.id'],
     direction: 'desc',
-    keyOf: (row) => [row.created_at.toISOString(), row.id],
   });
   const items = await itemsOf(
     db,

@@ -164,7 +164,6 @@ export async function listRoles(
     request.page,
     {
       orderBy: ['roles.name', 'roles.id'],
-      keyOf: (row) => [row.name, row.id],
     },
   );
   const permissions = await permissionsOfRoles(

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
-import { exactTimestamp, fetchPage, type Page } from '../../../platform/pagination';
+import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
 import type { BudgetTransaction, ListBudgetTransactionsInput, TopUpBudgetInput } from '../schemas';
 import { assertOperator, type ScopedRequest } from './context';
@@ -112,11 +112,9 @@ export async function listBudgetTransactions(
   const query = db
     .selectFrom('benefit_budget_transactions')
     .selectAll()
-    .select(exactTimestamp('benefit_budget_transactions.created_at').as('created_cursor'))
     .where('program_id', '=', input.programId);
   const page = await fetchPage(query, input, {
     orderBy: ['benefit_budget_transactions.created_at', 'benefit_budget_transactions.id'],
-    keyOf: (row) => [row.created_cursor, row.id],
   });
   return {
     ...page,

@@ -1,7 +1,7 @@
 import type { DbExecutor } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { scopeFilter } from '../../../platform/data-scope';
-import { exactTimestamp, fetchPage, type Page } from '../../../platform/pagination';
+import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
 import type { BenefitOrder, Card, DeliveryChannel, ListBenefitOrdersInput, OrderStatus } from '../schemas';
 import type { ScopedRequest } from './context';
@@ -34,7 +34,6 @@ function selectOrders(db: DbExecutor, request: ScopedRequest) {
       'benefit_members.phone',
       'benefit_members.opt_in_notification',
       'benefit_members.opt_in_sms_or_email',
-      exactTimestamp('benefit_orders.created_at').as('created_cursor'),
     ])
     .where(scopeFilter(request.scope, request.actor, { organization: 'benefit_orders.organization_id' }));
 }
@@ -170,7 +169,6 @@ export async function listBenefitOrders(
   const page = await fetchPage(query, input, {
     orderBy: ['benefit_orders.created_at', 'benefit_orders.id'],
     direction: 'desc',
-    keyOf: (row) => [row.created_cursor, Number(row.id)],
   });
   const cards = await cardsOf(
     db,

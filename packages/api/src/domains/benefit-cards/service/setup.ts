@@ -1,6 +1,6 @@
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
-import { exactTimestamp, fetchPage, type Page, type PageInput } from '../../../platform/pagination';
+import { fetchPage, type Page, type PageInput } from '../../../platform/pagination';
 import { scopeFilter } from '../../../platform/data-scope';
 import { sealSecret } from '../../../platform/secret-box';
 import { toTimestamp } from '../../../platform/time';
@@ -127,7 +127,6 @@ export async function createProduct(
 export async function listProducts(db: DbExecutor, page: PageInput): Promise<Page<Product>> {
   const result = await fetchPage(db.selectFrom('benefit_products').selectAll(), page, {
     orderBy: ['benefit_products.code'],
-    keyOf: (row) => [row.code],
   });
   return { ...result, items: result.items.map(productRowToProduct) };
 }
@@ -353,14 +352,12 @@ export async function listPrograms(
   let query = db
     .selectFrom('benefit_programs')
     .select(programColumns)
-    .select(exactTimestamp('benefit_programs.created_at').as('created_cursor'))
     .where(scopeFilter(request.scope, request.actor, { organization: 'benefit_programs.organization_id' }));
   if (request.input.organizationId) {
     query = query.where('benefit_programs.organization_id', '=', request.input.organizationId);
   }
   const page = await fetchPage(query, request.input, {
     orderBy: ['benefit_programs.created_at', 'benefit_programs.id'],
-    keyOf: (row) => [row.created_cursor, row.id],
   });
   const codes = await productCodesOf(
     db,

@@ -1,5 +1,5 @@
 import type { DbExecutor } from '@ipay/db';
-import { exactTimestamp, fetchPage, type Page } from '../../../platform/pagination';
+import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
 import type { ListSmsOutboxInput, SmsMessage } from '../schemas';
 import { assertOperator, type ScopedRequest } from './context';
@@ -10,14 +10,10 @@ export async function listSmsOutbox(
   request: ScopedRequest & { input: ListSmsOutboxInput },
 ): Promise<Page<SmsMessage>> {
   assertOperator(request.scope, 'Reading the SMS outbox');
-  let query = db
-    .selectFrom('sms_outbox')
-    .selectAll()
-    .select(exactTimestamp('sms_outbox.created_at').as('created_cursor'));
+  let query = db.selectFrom('sms_outbox').selectAll();
   if (request.input.to) query = query.where('to', '=', request.input.to);
   const page = await fetchPage(query, request.input, {
     orderBy: ['sms_outbox.created_at', 'sms_outbox.id'],
-    keyOf: (row) => [row.created_cursor, row.id],
   });
   return {
     ...page,

@@ -1,7 +1,7 @@
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { scopeFilter } from '../../../platform/data-scope';
-import { exactTimestamp, fetchPage, type Page } from '../../../platform/pagination';
+import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
 import { recordDomainEvent } from '../../events/service';
 import { rolesOfUsers, type HeldRole } from '../../rbac/service';
@@ -66,13 +66,10 @@ export async function listSponsorUsers(
   request: ScopedRequest & { input: ListSponsorUsersInput },
 ): Promise<Page<SponsorUserAccount>> {
   const { input } = request;
-  let query = visibleSponsorUsers(db, request).select(
-    exactTimestamp('users.created_at').as('created_cursor'),
-  );
+  let query = visibleSponsorUsers(db, request);
   if (input.organizationId) query = query.where('users.organization_id', '=', input.organizationId);
   const page = await fetchPage(query, input, {
     orderBy: ['users.created_at', 'users.id'],
-    keyOf: (row) => [row.created_cursor, row.id],
   });
   const roles = await rolesOfUsers(
     db,

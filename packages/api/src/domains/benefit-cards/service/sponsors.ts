@@ -41,7 +41,6 @@ export async function listSponsors(
   }
   const page = await fetchPage(query, input, {
     orderBy: ['organizations.name', 'organizations.id'],
-    keyOf: (row) => [row.name, row.id],
   });
   return { ...page, items: page.items.map(sponsorRowToSponsor) };
 }

@@ -36,7 +36,6 @@ export async function listPaymentSessions(
   const page = await fetchPage(query, input, {
     orderBy: ['payment_sessions.created_at', 'payment_sessions.id'],
     direction: 'desc',
-    keyOf: (row) => [row.created_at.toISOString(), row.id],
   });
   return { ...page, items: page.items.map((row) => sessionRowToSession(row, request.publicUrl)) };
 }

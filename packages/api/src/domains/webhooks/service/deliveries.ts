@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
-import { exactTimestamp, fetchPage, type Page } from '../../../platform/pagination';
+import { fetchPage, type Page } from '../../../platform/pagination';
 import type { DomainEvent } from '../../events/schemas';
 import { getDomainEvent, recordDomainEvent } from '../../events/service';
 import {
@@ -82,9 +82,7 @@ function pageOfDeliveries(
   db: DbExecutor,
   request: ScopedRequest & { page: { limit: number; cursor?: string }; status?: DeliveryStatus },
 ) {
-  let query = selectDeliveries(db)
-    .select(exactTimestamp('webhook_deliveries.created_at').as('created_cursor'))
-    .where(visibleEndpoints(request));
+  let query = selectDeliveries(db).where(visibleEndpoints(request));
   if (request.status) query = query.where('webhook_deliveries.status', '=', request.status);
   return query;
 }
@@ -108,7 +106,6 @@ export async function listEndpointDeliveries(
   );
   const page = await fetchPage(query, input, {
     orderBy: ['webhook_deliveries.created_at', 'webhook_deliveries.id'],
-    keyOf: (row) => [row.created_cursor, row.id],
   });
   return { ...page, items: page.items.map(deliveryRowToDelivery) };
 }
@@ -127,7 +124,6 @@ export async function listEventDeliveries(
   );
   const page = await fetchPage(query, input, {
     orderBy: ['webhook_deliveries.created_at', 'webhook_deliveries.id'],
-    keyOf: (row) => [row.created_cursor, row.id],
   });
   return { ...page, items: page.items.map(deliveryRowToDelivery) };
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
-import { exactTimestamp, fetchPage, type Page } from '../../../platform/pagination';
+import { fetchPage, type Page } from '../../../platform/pagination';
 import { sealSecret } from '../../../platform/secret-box';
 import { recordDomainEvent } from '../../events/service';
 import {
@@ -97,15 +97,10 @@ export async function listEndpoints(
   db: DbExecutor,
   request: ScopedRequest & { input: ListEndpointsInput },
 ): Promise<Page<WebhookEndpoint>> {
-  let query = db
-    .selectFrom('webhook_endpoints')
-    .selectAll()
-    .select(exactTimestamp('webhook_endpoints.created_at').as('created_cursor'))
-    .where(visibleEndpoints(request));
+  let query = db.selectFrom('webhook_endpoints').selectAll().where(visibleEndpoints(request));
   if (request.input.status) query = query.where('status', '=', request.input.status);
   const page = await fetchPage(query, request.input, {
     orderBy: ['webhook_endpoints.created_at', 'webhook_endpoints.id'],
-    keyOf: (row) => [row.created_cursor, row.id],
   });
   return { ...page, items: page.items.map(endpointRowToEndpoint) };
 }

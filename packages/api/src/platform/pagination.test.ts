@@ -1,0 +1,236 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from '../openapi/document';
+import {
+  createTestMerchant,
+  createTestPlatform,
+  createTestSponsor,
+  http,
+  iqpayOrderBody,
+  orderBody,
+  TEST_PASSWORD,
+  type TestPlatform,
+  type TestSponsorSetup,
+} from '../testing';
+
+/** Rows per list: more than the smallest pages, fewer than one page of 200 (the reference listing). */
+const ROWS = 13;
+const PAGE_SIZES = [1, 4, 6, 13, 50];
+
+interface Listed {
+  items: Array<{ id: string | number }>;
+  nextCursor: string | null;
+}
+
+interface SeededList {
+  /** The list's path with its parameters filled in. */
+  path: string;
+  token: string;
+  /** The table whose `created_at` orders the list; absent for lists ordered by name or code. */
+  table?: string;
+}
+
+/** Every GET in the document that answers a page: a new list fails this test until it has a seeder. */
+function paginatedOperations(): string[] {
+  const document = JSON.stringify(buildOpenApiDocument('http://localhost'));
+  const paths = (JSON.parse(document) as { paths: Record<string, { get?: unknown }> }).paths;
+  return Object.entries(paths)
+    .filter(([, item]) => JSON.stringify(item.get ?? {}).includes('"limit"'))
+    .filter(([, item]) => JSON.stringify(item.get ?? {}).includes('"cursor"'))
+    .map(([path]) => path)
+    .sort();
+}
+
+describe('cursor pagination over every list', () => {
+  let platform: TestPlatform;
+  let sponsor: TestSponsorSetup;
+  let merchantToken: string;
+  const seeded = new Map<string, SeededList>();
+
+  const call = async <T = unknown>(method: string, path: string, token: string, body?: unknown) => {
+    const res = await http<T>(platform.baseUrl, method, path, { token, body });
+    if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  /** One after another: rows created concurrently would hide nothing, but the order of ids would vary. */
+  async function times<T>(count: number, make: (index: number) => Promise<T>): Promise<T[]> {
+    const made: T[] = [];
+    for (const index of indices(count)) made.push(await make(index));
+    return made;
+  }
+
+  async function seedCommerce(): Promise<void> {
+    const merchant = await createTestMerchant(platform);
+    merchantToken = merchant.token;
+    const token = merchant.token;
+    await times(ROWS, (i) => call('POST', '/api/rbac/roles', token, { name: `Role ${i}` }));
+    const orders = await times(ROWS, () => call<{ id: string }>('POST', '/api/orders', token, orderBody()));
+    for (const order of orders) await call('POST', `/api/orders/${order.id}/create-session`, token);
+    const endpoints = await times(ROWS, () =>
+      call<{ id: string }>('POST', '/api/webhook-endpoints', token, { url: 'https://203.0.113.10/hooks' }),
+    );
+    const events = await platform.database.db
+      .selectFrom('domain_events')
+      .select('id')
+      .where('organization_id', '=', merchant.user.organization.id)
+      .limit(ROWS)
+      .execute();
+    await platform.database.db
+      .insertInto('webhook_deliveries')
+      .values(
+        endpoints.flatMap((endpoint) =>
+          events.map((event) => ({ endpoint_id: endpoint.id, event_id: event.id })),
+        ),
+      )
+      .execute();
+    await platform.database.db
+      .insertInto('email_outbox')
+      .values(indices(ROWS).map((i) => ({ to: `person${i}@example.test`, subject: 'Hello', text: 'Hi' })))
+      .execute();
+    seeded.set('/api/rbac/roles', { path: '/api/rbac/roles', token, table: 'roles' });
+    seeded.set('/api/orders', { path: '/api/orders', token, table: 'orders' });
+    seeded.set('/api/payment-sessions', { path: '/api/payment-sessions', token, table: 'payment_sessions' });
+    seeded.set('/api/webhook-endpoints', {
+      path: '/api/webhook-endpoints',
+      token,
+      table: 'webhook_endpoints',
+    });
+    seeded.set('/api/webhook-endpoints/{id}/deliveries', {
+      path: `/api/webhook-endpoints/${endpoints[0]?.id}/deliveries`,
+      token,
+      table: 'webhook_deliveries',
+    });
+    seeded.set('/api/events/{eventId}/deliveries', {
+      path: `/api/events/${events[0]?.id}/deliveries`,
+      token,
+      table: 'webhook_deliveries',
+    });
+  }
+
+  async function seedBenefitCards(): Promise<void> {
+    sponsor = await createTestSponsor(platform, { channel: 'sms' });
+    const operator = sponsor.operatorToken;
+    const tag = randomBytes(3).toString('hex');
+    await times(ROWS, (i) =>
+      call('POST', '/api/benefit-cards/sponsors', operator, { name: `Sponsor ${tag} ${i}` }),
+    );
+    await times(ROWS, (i) =>
+      call('POST', '/api/benefit-cards/sponsor-users', operator, {
+        organizationId: sponsor.organizationId,
+        username: `member-${tag}-${i}`,
+        password: TEST_PASSWORD,
+        name: `Member ${i}`,
+        email: `member-${tag}-${i}@example.test`,
+        role: 'sponsor_user',
+      }),
+    );
+    await times(ROWS, (i) =>
+      call('POST', '/api/benefit-cards/products', operator, {
+        code: `P${i}-${tag}`,
+        name: `Card ${i}`,
+        category: 'food',
+        cardProvider: 'Prepaid Co',
+        faceValueMinor: 500,
+        currency: 'USD',
+      }),
+    );
+    await times(ROWS, (i) =>
+      call('POST', '/api/benefit-cards/programs', operator, {
+        organizationId: sponsor.organizationId,
+        code: `PRG${i}-${tag}`,
+        name: `Program ${i}`,
+        productCodes: sponsor.productCodes,
+        deliveryChannel: 'email',
+        currency: 'USD',
+      }),
+    );
+    await times(ROWS, () =>
+      call('POST', `/api/benefit-cards/programs/${sponsor.programId}/budget/top-ups`, operator, {
+        amountMinor: 100,
+      }),
+    );
+    await times(ROWS, (i) =>
+      call('POST', '/organization/Sponsor/Order/CreateOrderWithMember', sponsor.adminToken, {
+        ...iqpayOrderBody(sponsor),
+        email: `member${i}@example.com`,
+      }),
+    );
+    await platform.database.db
+      .insertInto('sms_outbox')
+      .values(indices(ROWS).map((i) => ({ to: `+3161234567${i % 10}`, text: 'Your card' })))
+      .execute();
+    const lists: Array<[string, string, string | undefined]> = [
+      ['/api/benefit-cards/sponsors', '/api/benefit-cards/sponsors', undefined],
+      ['/api/benefit-cards/sponsor-users', '/api/benefit-cards/sponsor-users', 'users'],
+      ['/api/benefit-cards/products', '/api/benefit-cards/products', undefined],
+      ['/api/benefit-cards/programs', '/api/benefit-cards/programs', 'benefit_programs'],
+      [
+        '/api/benefit-cards/programs/{programId}/budget/transactions',
+        `/api/benefit-cards/programs/${sponsor.programId}/budget/transactions`,
+        'benefit_budget_transactions',
+      ],
+      ['/api/benefit-cards/sms-outbox', '/api/benefit-cards/sms-outbox', 'sms_outbox'],
+      ['/api/benefit-cards/orders', '/api/benefit-cards/orders', 'benefit_orders'],
+      ['/api/admin/email-outbox', '/api/admin/email-outbox', 'email_outbox'],
+    ];
+    for (const [operation, path, table] of lists) seeded.set(operation, { path, token: operator, table });
+  }
+
+  beforeAll(async () => {
+    platform = await createTestPlatform();
+    await seedCommerce();
+    await seedBenefitCards();
+    // Rows written in one transaction share `now()`; a batch spans microseconds of one millisecond. Both at
+    // once: every list's rows tie in groups and differ below the millisecond.
+    for (const table of new Set([...seeded.values()].flatMap((list) => (list.table ? [list.table] : [])))) {
+      await sql`update ${sql.table(table)} set created_at = timestamptz '2026-11-29 10:00:00.123000+00'
+        + (abs(hashtext(id::text)) % 3) * interval '1 microsecond'`.execute(platform.database.db);
+    }
+  }, 240_000);
+  afterAll(() => platform.close());
+
+  it('has a seeded list for every paginated operation in the document', () => {
+    expect([...seeded.keys()].sort()).toEqual(paginatedOperations());
+    expect(merchantToken).toBeTruthy();
+  });
+
+  it('walks every list by its own nextCursor without losing or repeating a row, at several page sizes', async () => {
+    for (const [operation, list] of seeded) {
+      const all = await call<Listed>('GET', `${list.path}?limit=200`, list.token);
+      expect(all.nextCursor, operation).toBeNull();
+      expect(all.items.length, operation).toBeGreaterThanOrEqual(ROWS);
+      for (const limit of PAGE_SIZES) {
+        const walked: Array<string | number> = [];
+        let cursor: string | null = null;
+        do {
+          const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+          const page: Listed = await call<Listed>('GET', `${list.path}?limit=${limit}${query}`, list.token);
+          expect(page.items.length, operation).toBeLessThanOrEqual(limit);
+          walked.push(...page.items.map((item) => item.id));
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(walked, `${operation} with limit=${limit}`).toEqual(all.items.map((item) => item.id));
+      }
+    }
+  });
+
+  it('refuses a hand-made cursor whose values its columns cannot hold with a 400 naming the cursor', async () => {
+    for (const values of [
+      ['not a time', 'x'],
+      ['2026-11-29 10:00:00+00', 'not-a-uuid'],
+      ['\u0000', 'x'],
+    ]) {
+      const cursor = Buffer.from(JSON.stringify(values)).toString('base64url');
+      const res = await http(platform.baseUrl, 'GET', `/api/orders?cursor=${cursor}`, {
+        token: merchantToken,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ errors: [{ field: 'cursor' }] });
+    }
+  });
+});
+
+function indices(count: number): number[] {
+  return Array.from({ length: count }, (_, index) => index);
+}
