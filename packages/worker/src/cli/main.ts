@@ -21,6 +21,7 @@ import type { Logger } from 'pino';
 import { runDueJobsOnce } from '../runner';
 import { openPlatformDatabase, type PlatformDatabase } from './platform-database';
 import { startPlatform } from './start';
+import { startWebhookListener } from './webhook-listener';
 
 const USAGE = `Usage: pnpm ipay <command>
 
@@ -33,6 +34,9 @@ const USAGE = `Usage: pnpm ipay <command>
   jobs retry <id>                       make a job due now with fresh attempts
   jobs run-once                         run every due job, then exit
   jobs tasks                            the task catalogue
+  webhooks listen [--port 4000] [--secret whsec_…]
+                                        receive webhooks on this machine: print each delivery
+                                        and verify its signature (needs WEBHOOK_ALLOW_PRIVATE_URLS=true)
 
 Environment: see .env.example (DATABASE_URL unset = embedded PostgreSQL in .data/).`;
 
@@ -148,9 +152,36 @@ async function jobs(config: Config, logger: Logger, args: string[]): Promise<voi
   }
 }
 
+async function listenForWebhooks(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { port: { type: 'string', default: '4000' }, secret: { type: 'string' } },
+  });
+  if (positionals[0] !== 'listen')
+    throw new UsageError(`unknown webhooks command "${positionals[0] ?? ''}"\n\n${USAGE}`);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new UsageError('--port must be 1 to 65535');
+  if (values.secret !== undefined && !/^whsec_[A-Za-z0-9+/=]+$/.test(values.secret))
+    throw new UsageError('--secret must be the endpoint secret as IPAY showed it: whsec_…');
+  await startWebhookListener({
+    host: '127.0.0.1',
+    port,
+    secret: values.secret,
+    write: (text) => process.stdout.write(text),
+  });
+  process.stdout.write(
+    `Listening for webhooks on http://localhost:${port}/ (${values.secret ? 'verifying signatures' : 'not verifying: pass --secret'}). Ctrl-C stops.\n`,
+  );
+  process.once('SIGINT', () => process.exit(0));
+  process.once('SIGTERM', () => process.exit(0));
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   if (!command || command === 'help' || command === '--help') return void process.stdout.write(`${USAGE}\n`);
+  // Needs no configuration or database: it stands in for a merchant's own server.
+  if (command === 'webhooks') return listenForWebhooks(args);
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const logger = createLogger(config);
