@@ -98,6 +98,7 @@ export interface BenefitOrdersTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   processed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   cancelled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  create_fingerprint: string | null;
 }
 
 export interface BenefitProductsTable {

@@ -37,7 +37,14 @@ export const JOB_CATALOGUE = {
   },
   'integrations.process-webhook': {
     description: 'Imports the order a shop pushed (a verified, deduplicated webhook delivery)',
-    payload: z.object({ provider: z.string().min(1), deliveryId: z.string().min(1) }).strict(),
+    payload: z
+      .object({
+        provider: z.string().min(1),
+        // Optional for jobs queued before deliveries were keyed per connection (integration).
+        integrationId: z.uuid().optional(),
+        deliveryId: z.string().min(1),
+      })
+      .strict(),
   },
   'maintenance.purge-expired': {
     description: 'Deletes expired idempotency keys, rate-limit windows and event-stream tickets',

@@ -181,6 +181,38 @@ describe('auth over REST', () => {
     }
   });
 
+  it('refuses correctly signed tokens without exp or iat, issued in the future, or for another audience', async () => {
+    const merchant = await createTestMerchant(platform);
+    const secret = platform.config.jwtKeys[0]!.secret;
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (payload: object, options: jwt.SignOptions = {}) =>
+      jwt.sign({ org: merchant.user.organization.id, ...payload }, secret, {
+        algorithm: 'HS256',
+        keyid: 'test-key',
+        audience: 'ipay:staff',
+        issuer: 'ipay',
+        subject: merchant.user.id,
+        ...options,
+      });
+    const valid = sign({}, { expiresIn: 60 });
+    expect((await http(platform.baseUrl, 'GET', '/api/auth/me', { token: valid })).status).toBe(200);
+    for (const [token, detail] of [
+      [sign({ iat: now }), 'The access token has no valid exp claim.'],
+      [sign({ exp: now + 60 }, { noTimestamp: true }), 'The access token has no valid iat claim.'],
+      [sign({ iat: now + 3600 }, { expiresIn: 60 }), 'The access token has no valid iat claim.'],
+      [sign({}, { expiresIn: 8 * 24 * 3600 }), 'The access token has no valid exp claim.'],
+      [
+        sign({}, { expiresIn: 60, audience: ['ipay:staff', 'ipay:consumer'] }),
+        'The access token has no valid aud claim.',
+      ],
+      [sign({}, { expiresIn: 60, audience: 'ipay:consumer' }), 'The access token is invalid.'],
+    ] as const) {
+      const res = await http(platform.baseUrl, 'GET', '/api/auth/me', { token });
+      expect([res.status, res.body.detail]).toEqual([401, detail]);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+  });
+
   it('accepts tokens signed by an older key that is still configured (key rotation)', async () => {
     const oldKey = { kid: 'old', secret: 'o'.repeat(40) };
     const rotated = await createTestPlatform({

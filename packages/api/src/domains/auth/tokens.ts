@@ -4,9 +4,16 @@ import { AppError } from '../../errors/app-error';
 
 const ALGORITHM = 'HS256';
 const ISSUER = 'ipay';
-/** Staff tokens; consumer (magic-link) tokens use another audience so neither is accepted for the other. */
+/**
+ * The one kind of JWT the platform signs: an organisation user's access token, issued by the e-mail login and
+ * by the iQpay sign-in alike (a sponsor user holds the same permissions on both APIs). Stream tickets are
+ * opaque random strings stored hashed, not JWTs. A later kind (consumer magic-link tokens) gets its own
+ * audience, and a token is accepted only where its audience is exactly the one expected.
+ */
 export const STAFF_AUDIENCE = 'ipay:staff';
 export const ACCESS_TOKEN_TTL_SECONDS = 7 * 24 * 60 * 60;
+// Servers' clocks differ by a little: an `iat` this far ahead of ours is still accepted.
+const CLOCK_TOLERANCE_SECONDS = 30;
 
 export interface Keyring {
   signingKey: JwtKey;
@@ -40,7 +47,23 @@ export function signAccessToken(
   return { token, expiresAt: new Date((issuedAt + ACCESS_TOKEN_TTL_SECONDS) * 1000) };
 }
 
-/** Verifies signature (HS256 only, by `kid`), issuer, audience and expiry; any failure is a 401. */
+/**
+ * What jsonwebtoken leaves optional and we do not: a token without `exp` would never expire, and one living
+ * longer than the TTL after its `iat` was not issued by us, so both claims are required. An audience list
+ * that holds ours among others is a token meant for someone else too, so the audience must be exactly ours.
+ */
+function refusedClaim(payload: jwt.JwtPayload): string | undefined {
+  const { exp, iat } = payload;
+  if (typeof iat !== 'number' || iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) return 'iat';
+  if (typeof exp !== 'number' || exp - iat > ACCESS_TOKEN_TTL_SECONDS) return 'exp';
+  if (payload.aud !== STAFF_AUDIENCE) return 'aud';
+  return undefined;
+}
+
+/**
+ * Verifies signature (HS256 only, by `kid`), issuer, audience, `iat` and expiry (at most the TTL after `iat`);
+ * any failure is a 401.
+ */
 export function verifyAccessToken(keyring: Keyring, token: string): AccessTokenClaims {
   const decoded = jwt.decode(token, { complete: true });
   const key = decoded?.header.kid ? keyring.keysById.get(decoded.header.kid) : undefined;
@@ -52,7 +75,10 @@ export function verifyAccessToken(keyring: Keyring, token: string): AccessTokenC
       audience: STAFF_AUDIENCE,
       issuer: ISSUER,
     });
-    if (typeof payload === 'string' || !payload.sub || typeof payload.org !== 'string') {
+    if (typeof payload === 'string') throw new AppError('unauthenticated', 'The access token is invalid.');
+    const refused = refusedClaim(payload);
+    if (refused) throw new AppError('unauthenticated', `The access token has no valid ${refused} claim.`);
+    if (!payload.sub || typeof payload.org !== 'string') {
       throw new AppError('unauthenticated', 'The access token does not carry a user.');
     }
     return { userId: payload.sub, organizationId: payload.org };

@@ -116,6 +116,42 @@ describe('benefit cards (iQpay Order API)', () => {
       expect(read.body.cards).toHaveLength(1);
     });
 
+    it('refuses a different request under a used externalTransactionId with a 409 naming it and the order', async () => {
+      const body = iqpayOrderBody(sponsor);
+      const first = await order(body);
+      const budget = async () =>
+        (
+          await http(platform.baseUrl, 'GET', `/api/benefit-cards/programs/${sponsor.programId}`, {
+            token: sponsor.adminToken,
+          })
+        ).body.budget.balanceMinor as number;
+      const before = await budget();
+      // The same request with its keys in another order is the same request.
+      const reordered = Object.fromEntries(Object.entries(body).reverse());
+      expect((await order(reordered)).body.id).toBe(first.body.id);
+      for (const different of [
+        { ...body, email: 'someone.else@example.com', externalId: 'EXT-MBR-OTHER', firstName: 'Kim' },
+        { ...body, productCode: sponsor.productCodes[1] },
+        { ...body, optInNotification: false },
+      ]) {
+        const res = await order(different);
+        expect(res.status).toBe(409);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+        expect(fieldsOf(res.body)).toEqual(['externalTransactionId']);
+        expect(res.body.detail).toContain(`order ${first.body.id}`);
+        expect(res.body.detail).toContain(body.externalTransactionId);
+      }
+      expect(await budget()).toBe(before);
+      const read = await http(
+        platform.baseUrl,
+        'GET',
+        `/api/benefit-cards/orders/by-external-transaction-id/${body.externalTransactionId}`,
+        { token: sponsor.userToken },
+      );
+      expect(read.body.cards).toHaveLength(1);
+      expect(read.body.member).toMatchObject({ firstName: 'Jane', externalId: 'EXT-MBR-12345' });
+    });
+
     it('defaults phoneCountryCode to "1" and upserts the member by externalId, keeping opt-ins current', async () => {
       // Omitted fields are left out of the JSON body, as a sponsor leaving phoneCountryCode out would.
       const body = iqpayOrderBody(sponsor, { externalId: 'EXT-UPSERT', phoneCountryCode: undefined });

@@ -342,12 +342,19 @@ describe('benefit cards: operators manage sponsors, sponsor users and programs',
           channel: 'webhook',
           webhookUrl: 'https://93.184.215.14/hooks',
         });
-        const res = await http(strict.baseUrl, 'PATCH', `/api/benefit-cards/programs/${s.programId}`, {
-          token: s.operatorToken,
-          body: { webhookUrl: 'http://127.0.0.1:9/hooks' },
-        });
-        expect(res.status).toBe(400);
-        expect(fieldsOf(res.body)).toEqual(['webhookUrl']);
+        // Loopback written plainly, as an IPv4-embedding IPv6 address, and as NAT64.
+        for (const webhookUrl of [
+          'http://127.0.0.1:9/hooks',
+          'http://[::127.0.0.1]:9/hooks',
+          'http://[64:ff9b::7f00:1]:9/hooks',
+        ]) {
+          const res = await http(strict.baseUrl, 'PATCH', `/api/benefit-cards/programs/${s.programId}`, {
+            token: s.operatorToken,
+            body: { webhookUrl },
+          });
+          expect(res.status).toBe(400);
+          expect(fieldsOf(res.body)).toEqual(['webhookUrl']);
+        }
       } finally {
         await strict.close();
       }

@@ -70,7 +70,7 @@ export async function requestShopJson(request: ShopRequest, settings: ShopApiSet
         method,
         headers,
         agent: false,
-        lookup: settings.allowPrivateUrls ? undefined : publicOnlyLookup,
+        lookup: settings.allowPrivateUrls ? undefined : publicOnlyLookup(),
         signal,
       },
       (res) => {

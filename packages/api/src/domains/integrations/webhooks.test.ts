@@ -92,6 +92,35 @@ describe('shop webhooks', () => {
     expect(orders.body.items).toHaveLength(1);
   });
 
+  it("keeps merchants' pushes apart: one delivery id from two shops is two deliveries, a replay on one a duplicate", async () => {
+    const shops = [await connectedShopify(), await connectedShopify()];
+    const pushOrder = (path: string, id: number) => {
+      const body = JSON.stringify({ ...(getProvider('shopify').sampleOrder(String(id)) as object), id });
+      return push(path, body, {
+        'x-shopify-hmac-sha256': getHmac(body, SHOPIFY_SECRET),
+        'x-shopify-webhook-id': 'delivery-shared-9100',
+        'x-shopify-topic': 'orders/create',
+      });
+    };
+    expect((await pushOrder(shops[0]!.path, 9101)).body.receipt).toBe('accepted');
+    expect((await pushOrder(shops[1]!.path, 9102)).body.receipt).toBe('accepted');
+    expect((await pushOrder(shops[0]!.path, 9101)).body.receipt).toBe('duplicate');
+
+    for (const { merchant, path } of shops) {
+      const integrationId = new URL(path, platform.baseUrl).searchParams.get('integration') ?? '';
+      const outcome = await processPlatformWebhook(platform.database.db, {
+        provider: 'shopify',
+        integrationId,
+        deliveryId: 'delivery-shared-9100',
+        settings: { allowPrivateUrls: true },
+        encryptionKey: platform.deps.encryptionKey,
+      });
+      expect(outcome).toMatch(/^created order /);
+      const orders = await http(platform.baseUrl, 'GET', '/api/orders', { token: merchant.token });
+      expect(orders.body.items).toHaveLength(1);
+    }
+  });
+
   it('answers a bad signature with 401 and stores nothing', async () => {
     const { path } = await connectedShopify();
     const body = JSON.stringify({ id: 9002 });

@@ -65,6 +65,8 @@ function refundReasonFor(session: SessionRow, notice: PaymentNotice): string | n
  * cancelled, already paid, wrong amount) is recorded and flagged for refund, never lost.
  */
 export async function recordPayment(trx: DbTransaction, notice: PaymentNotice): Promise<PaymentOutcome> {
+  // Deduplicated per PSP, not per merchant: every Stripe and MultiSafepay event is for IPAY's own account,
+  // whose event ids are unique across it, unlike shop pushes (deduplicated per connection).
   const fresh = await trx
     .insertInto('psp_webhook_events')
     .values({ psp: notice.psp, event_id: notice.eventId, event_type: notice.eventType })

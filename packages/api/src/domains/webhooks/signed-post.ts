@@ -51,7 +51,7 @@ export async function postSignedWebhook(request: {
         }),
       },
       timeoutMs: DELIVERY_TIMEOUT_MS,
-      lookup: request.allowPrivateUrls ? undefined : publicOnlyLookup,
+      lookup: request.allowPrivateUrls ? undefined : publicOnlyLookup(),
     });
     return {
       startedAt,

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { embeddedIpv4 } from './embedded-ipv4';
 
 interface AddressRule {
   label: string;
@@ -49,6 +50,8 @@ const RULES: AddressRule[] = [
     ],
   },
   { label: 'a unique-local address', ranges: [['fc00::', 7, 'ipv6']] },
+  // RFC 8215's local-use NAT64 prefix: where the IPv4 address sits depends on the local setup, so all of it.
+  { label: 'a local-use NAT64 address', ranges: [['64:ff9b:1::', 48, 'ipv6']] },
   {
     label: 'a multicast or reserved address',
     ranges: [
@@ -59,19 +62,31 @@ const RULES: AddressRule[] = [
   },
 ];
 
-// BlockList also matches IPv4-mapped IPv6 (::ffff:10.0.0.1) against the IPv4 ranges.
 const BLOCK_LISTS = RULES.map((rule) => {
   const list = new BlockList();
   for (const [network, prefix, family] of rule.ranges) list.addSubnet(network, prefix, family);
   return { label: rule.label, list };
 });
 
-/** Why an address must not receive webhooks, or undefined when it is a public address. */
+const matchingRule = (address: string, type: 'ipv4' | 'ipv6') =>
+  BLOCK_LISTS.find(({ list }) => list.check(address, type))?.label;
+
+/**
+ * Why an address must not receive webhooks, or undefined when it is a public address. An IPv6 address that
+ * wraps an IPv4 one (`::ffff:127.0.0.1`, `64:ff9b::7f00:1`, `2002:7f00:1::`) is judged by the IPv4 address
+ * it reaches. Numeric IPv4 spellings (`2130706433`, `0x7f.1`, `127.1`) never get here: the WHATWG URL parser
+ * rewrites them to dotted quads, and a resolver answers in dotted quads.
+ */
 export function forbiddenAddressReason(address: string): string | undefined {
   const family = isIP(address);
   if (!family) return 'not an IP address';
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  return BLOCK_LISTS.find(({ list }) => list.check(address, type))?.label;
+  if (family === 4) return matchingRule(address, 'ipv4');
+  const own = matchingRule(address, 'ipv6');
+  if (own) return own;
+  const embedded = embeddedIpv4(address);
+  if (!embedded) return undefined;
+  const reached = matchingRule(embedded.ipv4, 'ipv4');
+  return reached && `${reached} (${embedded.ipv4} in ${embedded.form} form)`;
 }
 
 export class UrlRefusedError extends Error {
@@ -126,16 +141,25 @@ export async function assertPublicUrl(url: string, resolve: ResolveHost = resolv
 
 /**
  * A socket `lookup` that checks the addresses it connects to, so a host that resolved to a public address
- * when checked cannot switch to a private one for the connection itself (DNS rebinding).
+ * when checked cannot switch to a private one for the connection itself (DNS rebinding). Every answer is
+ * checked, not only those of the family asked for, as `assertPublicUrl` does.
  */
-export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, '', 0);
-    const refused = refusedAddresses(hostname, addresses);
-    if (refused) return callback(Object.assign(refused, { code: 'EADDRNOTAVAIL' }), '', 0);
-    if (options.all) return callback(null, addresses);
-    const [first] = addresses;
-    if (!first) return callback(new UrlRefusedError(`${hostname} has no addresses`, 'unresolvable'), '', 0);
-    callback(null, first.address, first.family);
-  });
-};
+export function publicOnlyLookup(resolve: ResolveHost = resolveAll): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (answers) => {
+        const refused = refusedAddresses(hostname, answers);
+        if (refused) return callback(Object.assign(refused, { code: 'EADDRNOTAVAIL' }), '', 0);
+        const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+        const addresses = family ? answers.filter((answer) => answer.family === family) : answers;
+        const [first] = addresses;
+        if (!first) {
+          return callback(new UrlRefusedError(`${hostname} has no addresses`, 'unresolvable'), '', 0);
+        }
+        if (options.all) return callback(null, addresses);
+        callback(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  };
+}

@@ -135,6 +135,12 @@ describe('webhook endpoints API', () => {
     ['http://100.64.1.1/hook', 'carrier-grade NAT'],
     ['http://[fd00::1]/hook', 'unique-local'],
     ['http://[::]/hook', 'unspecified'],
+    ['http://[::127.0.0.1]/hook', 'loopback'],
+    ['http://[::ffff:127.0.0.1]/hook', 'loopback'],
+    ['http://[64:ff9b::7f00:1]/hook', 'loopback'],
+    ['http://[2002:a9fe:a9fe::1]/hook', 'metadata'],
+    ['http://0x7f.1/hook', 'loopback'],
+    ['http://2130706433/hook', 'loopback'],
     ['https://does-not-exist.invalid/hook', 'does not resolve'],
   ])('refuses %s with a 400 naming url (%s)', async (url, reason) => {
     const merchant = await createTestMerchant(platform);

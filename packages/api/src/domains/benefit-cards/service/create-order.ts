@@ -3,6 +3,7 @@ import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import type { FieldError } from '../../../errors/problem';
 import { enqueueJob } from '../../../jobs/enqueue';
+import { requestFingerprint } from '../../../platform/idempotency';
 import type { CreateOrderWithMemberInput, CreateOrderWithMemberOutput } from '../schemas';
 import { generateActivationCode } from './activation-code';
 import { moveBudget } from './budget';
@@ -85,14 +86,46 @@ async function orderedProducts(db: DbExecutor, programId: string, productCode: s
   return codes.map((code) => products.find((p) => p.code === code)!);
 }
 
-async function existingOrderId(db: DbExecutor, organizationId: string, externalTransactionId: string) {
-  const row = await db
+async function findByExternalTransactionId(
+  db: DbExecutor,
+  organizationId: string,
+  externalTransactionId: string,
+) {
+  return db
     .selectFrom('benefit_orders')
-    .select('id')
+    .select(['id', 'create_fingerprint'])
     .where('organization_id', '=', organizationId)
     .where('external_transaction_id', '=', externalTransactionId)
     .executeTakeFirst();
-  return row ? Number(row.id) : undefined;
+}
+
+/**
+ * The answer to a request whose externalTransactionId already has an order: the same request again is a
+ * replay and gets that order; a different one (another member, product, date…) is refused, since answering
+ * success would tell the sponsor a card was issued that never was. Orders from before fingerprints were kept
+ * have none to compare with and replay as they always did.
+ */
+function replayOrConflict(
+  existing: { id: number; create_fingerprint: string | null },
+  request: { externalTransactionId: string; fingerprint: string },
+): CreateOrderWithMemberOutput {
+  const orderId = existing.id;
+  if (existing.create_fingerprint === null || existing.create_fingerprint === request.fingerprint) {
+    return created(orderId);
+  }
+  throw new AppError(
+    'conflict',
+    `externalTransactionId ${request.externalTransactionId} already belongs to order ${orderId}, created from a different request; nothing was issued. Send a new externalTransactionId for a new order.`,
+    {
+      errors: [
+        {
+          field: 'externalTransactionId',
+          message: `is already used by order ${orderId} with a different request`,
+          code: 'already_exists',
+        },
+      ],
+    },
+  );
 }
 
 /** Members are the same person by (organization, externalId) when given, else by e-mail; opt-ins are kept current. */
@@ -127,7 +160,8 @@ async function upsertMember(trx: DbTransaction, organizationId: string, input: C
 /**
  * The iQpay CreateOrderWithMember: validates against the program, upserts the member, issues one card per
  * product (debiting the program budget per card, all or nothing), and delivers now or at `processingDate`.
- * The same `externalTransactionId` again returns the first order and issues nothing.
+ * The same request again under its `externalTransactionId` returns the first order and issues nothing; a
+ * different request under it is a 409.
  */
 export async function createOrderWithMember(
   trx: DbTransaction,
@@ -158,9 +192,12 @@ export async function createOrderWithMember(
   if (errors.length) throw invalid(errors);
   const products = await orderedProducts(trx, program.id, input.productCode);
 
-  if (input.externalTransactionId) {
-    const existing = await existingOrderId(trx, organizationId, input.externalTransactionId);
-    if (existing !== undefined) return created(existing);
+  // Key order and defaults do not matter: the parsed input is digested in a canonical form.
+  const fingerprint = requestFingerprint('benefit-cards.create-order', input);
+  const { externalTransactionId } = input;
+  if (externalTransactionId) {
+    const existing = await findByExternalTransactionId(trx, organizationId, externalTransactionId);
+    if (existing) return replayOrConflict(existing, { externalTransactionId, fingerprint });
   }
   // After the replay above: an order created before the program was archived is still answered as before.
   if (!program.active) {
@@ -186,6 +223,7 @@ export async function createOrderWithMember(
       total_minor: products.reduce((sum, p) => sum + Number(p.face_value_minor), 0),
       currency: program.currency,
       created_by: actor.userId,
+      create_fingerprint: fingerprint,
     })
     .onConflict((oc) =>
       oc
@@ -195,9 +233,12 @@ export async function createOrderWithMember(
     )
     .returning('id')
     .executeTakeFirst();
-  // A concurrent request with the same externalTransactionId committed first: answer with its order.
-  if (!order)
-    return created((await existingOrderId(trx, organizationId, input.externalTransactionId ?? ''))!);
+  // A concurrent request with the same externalTransactionId committed first: answer as if it had been first.
+  if (!order) {
+    const existing = await findByExternalTransactionId(trx, organizationId, externalTransactionId ?? '');
+    if (!existing) throw new Error('an order conflicted on externalTransactionId but none holds it');
+    return replayOrConflict(existing, { externalTransactionId: externalTransactionId ?? '', fingerprint });
+  }
   const orderId = Number(order.id);
 
   for (const product of products) {

@@ -107,8 +107,9 @@ export type WebhookReceipt = 'ping' | 'accepted' | 'duplicate';
 
 /**
  * A shop's push: verified on the raw bytes with the connection's own secret (a bad signature stores nothing
- * and is a 401), deduplicated on the platform's delivery id, and handed to a job so the shop gets its answer
- * at once.
+ * and is a 401), deduplicated on the platform's delivery id within this connection (delivery ids and body
+ * digests are only unique per shop, so another merchant's push with the same id is not a replay), and handed
+ * to a job so the shop gets its answer at once.
  */
 export async function receivePlatformWebhook(
   db: Db,
@@ -162,11 +163,15 @@ export async function receivePlatformWebhook(
         topic: scheme.topic(request.headers, payload) ?? 'unknown',
         payload: JSON.stringify(payload),
       })
-      .onConflict((oc) => oc.columns(['provider', 'delivery_id']).doNothing())
+      .onConflict((oc) => oc.columns(['integration_id', 'delivery_id']).doNothing())
       .returning('delivery_id')
       .executeTakeFirst();
     if (!stored) return 'duplicate';
-    await enqueueJob(trx, 'integrations.process-webhook', { provider: provider.id, deliveryId });
+    await enqueueJob(trx, 'integrations.process-webhook', {
+      provider: provider.id,
+      integrationId: integration.id,
+      deliveryId,
+    });
     return 'accepted';
   });
 }
@@ -195,14 +200,24 @@ const isTransient = (error: unknown) =>
 /** The job: the pushed order goes through the same mapper and import as a sync. */
 export async function processPlatformWebhook(
   db: Db,
-  request: { provider: string; deliveryId: string; settings: ShopApiSettings; encryptionKey: Buffer },
+  request: {
+    provider: string;
+    /** Absent only in jobs queued before deliveries were keyed per connection. */
+    integrationId?: string;
+    deliveryId: string;
+    settings: ShopApiSettings;
+    encryptionKey: Buffer;
+  },
 ): Promise<string> {
-  const delivery = await db
+  let query = db
     .selectFrom('integration_webhook_deliveries')
     .selectAll()
     .where('provider', '=', request.provider)
-    .where('delivery_id', '=', request.deliveryId)
-    .executeTakeFirst();
+    .where('delivery_id', '=', request.deliveryId);
+  if (request.integrationId) query = query.where('integration_id', '=', request.integrationId);
+  // Without an integration id the job's delivery is the oldest one under that id: when the job was queued,
+  // (provider, delivery id) was still unique.
+  const delivery = await query.orderBy('received_at').limit(1).executeTakeFirst();
   if (!delivery || delivery.processed_at) return 'already processed';
   const provider = getProvider(delivery.provider);
   const integration = await selectIntegrations(db)
@@ -230,7 +245,7 @@ export async function processPlatformWebhook(
   await db
     .updateTable('integration_webhook_deliveries')
     .set({ processed_at: sql<Date>`now()`, outcome })
-    .where('provider', '=', delivery.provider)
+    .where('integration_id', '=', delivery.integration_id)
     .where('delivery_id', '=', delivery.delivery_id)
     .execute();
   return outcome;
