@@ -37,7 +37,7 @@ const PLAIN_ROUTES: ZodOpenApiPathsObject = {
   },
   '/api/orders/upload': {
     post: {
-      operationId: 'orders-upload',
+      operationId: 'orders-uploadFile',
       tags: ['orders'],
       summary: 'Upload orders as CSV or XLSX (multipart/form-data)',
       description:
