@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -251,5 +252,58 @@ describe('a 500', () => {
       expect(JSON.stringify(problem)).not.toMatch(/secret_table|key store/);
       expect(lines.filter((line) => line.traceId === traceId && line.level === 50)).toHaveLength(1);
     }
+  });
+});
+
+describe('typed bodies and parameters', () => {
+  it.each([
+    ['ipay_flag', { ipay_flag: 'no' }],
+    ['shipping_minor', { shipping_minor: '3' }],
+    ['items.0.quantity', { items: [{ sku: 'A', name: 'A', quantity: '3', unit_price_minor: 100 }] }],
+  ])(
+    'refuses a string where the body declares a number or boolean (%s), over REST and then tRPC',
+    async (field, overrides) => {
+      const before = await orderCount();
+      const rest = await http(platform.baseUrl, 'POST', '/api/orders', {
+        token,
+        body: { ...orderBody(), ...overrides },
+      });
+      expectProblem(rest, 400, field);
+      const trpc = await http(platform.baseUrl, 'POST', '/trpc/orders.create', {
+        token,
+        body: { ...orderBody(), ...overrides },
+      });
+      expect(trpcProblem(trpc.body).errors).toEqual([expect.objectContaining({ field })]);
+      expect(await orderCount()).toBe(before);
+    },
+  );
+
+  it('reads integer query parameters in their literal decimal form only', async () => {
+    expect((await http(platform.baseUrl, 'GET', '/api/orders?limit=2', { token })).status).toBe(200);
+    for (const junk of ['1e1', '%205', '0x5', '-1', '2&limit=3']) {
+      const res = await http(platform.baseUrl, 'GET', `/api/orders?limit=${junk}`, { token });
+      expectProblem(res, 400, 'limit');
+    }
+  });
+
+  it('validates plain route parameters by their schema before they reach a query', async () => {
+    for (const junk of ['abc', '-1', '[]', `${randomUUID()}&integration=${randomUUID()}`]) {
+      const res = await http(
+        platform.baseUrl,
+        'POST',
+        `/api/integrations/shopify/webhook?integration=${junk}`,
+        {
+          rawBody: '{}',
+          headers: { 'content-type': 'application/json' },
+        },
+      );
+      expectProblem(res, 400, 'query.integration');
+    }
+    const upload = await http(platform.baseUrl, 'GET', '/api/orders/uploads/not-a-uuid/rejected.csv', {
+      token,
+    });
+    expectProblem(upload, 400, 'path.id');
+    const stream = await http(platform.baseUrl, 'GET', '/api/events/stream?token=a&token=b');
+    expectProblem(stream, 400, 'query.token');
   });
 });

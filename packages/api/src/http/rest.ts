@@ -7,6 +7,7 @@ import { Problem } from '../errors/problem';
 import { withTraceId } from '../errors/to-problem';
 import { PROBLEM_CONTENT_TYPE } from './problem-reply';
 import type { PathParameterResolver } from './request-guard';
+import { keepDeclaredCoercion } from './no-implicit-coercion';
 import { logServerError } from './server-errors';
 
 /** trpc-to-openapi wraps our error shape in its own body; callers get only the problem details. */
@@ -52,6 +53,7 @@ export function restPathParameters(procedures: AnyRouter): PathParameterResolver
  * /api (the iQpay contract) work too; unknown paths answer a 404 problem.
  */
 export function registerRestRoutes(app: FastifyInstance, deps: AppDeps, procedures: AnyRouter): void {
+  keepDeclaredCoercion(procedures);
   void app.register((scope, _options, done) => {
     // A bodiless POST (create-session, cancel, run-now) needs no Content-Type; trpc-to-openapi insists on one.
     scope.addHook('onRequest', (request, _reply, next) => {

@@ -257,6 +257,12 @@ function applyConventions(document: OpenApiDocument): OpenApiDocument {
         };
       }
       responses.default = { description: 'Any other error, as problem details', content: PROBLEM_CONTENT };
+      // OpenAPI requires it of every path parameter; a parameter read by a preprocess looks optional to the
+      // generator.
+      for (const parameter of (operation as { parameters?: Array<{ in?: string; required?: boolean }> })
+        .parameters ?? []) {
+        if (parameter.in === 'path') parameter.required = true;
+      }
       const operationId = (operation as { operationId?: string }).operationId ?? '';
       if (['post', 'put', 'patch', 'delete'].includes(method) && !skipIdempotency.has(operationId)) {
         const parameters = ((operation as { parameters?: unknown[] }).parameters ??= []);
