@@ -18,6 +18,8 @@ export const ERROR_KINDS = {
   forbidden: { status: 403, title: 'Forbidden', trpc: 'FORBIDDEN' },
   // The resource does not exist or is outside the caller's data scope.
   not_found: { status: 404, title: 'Not found', trpc: 'NOT_FOUND' },
+  // The client did not send its whole request in time (answered before any route is reached).
+  request_timeout: { status: 408, title: 'Request timeout', trpc: 'TIMEOUT' },
   // The request conflicts with the current state (duplicate, illegal transition, reused idempotency key).
   conflict: { status: 409, title: 'Conflict', trpc: 'CONFLICT' },
   // The body exceeds the configured limit.
@@ -30,6 +32,8 @@ export const ERROR_KINDS = {
   locked: { status: 423, title: 'Locked', trpc: 'PRECONDITION_FAILED' },
   // A rate limit was hit; `Retry-After` says when to try again.
   rate_limited: { status: 429, title: 'Too many requests', trpc: 'TOO_MANY_REQUESTS' },
+  // The request's headers exceed the server's limit (answered before any route is reached).
+  headers_too_large: { status: 431, title: 'Request header fields too large', trpc: 'BAD_REQUEST' },
   // A bug or an unexpected failure; details are only in the logs, under the traceId.
   internal: { status: 500, title: 'Internal server error', trpc: 'INTERNAL_SERVER_ERROR' },
   // An outside service is not configured or not answering.

@@ -90,5 +90,18 @@ export function toProblem(error: unknown, traceId: string): ProblemWithHeaders {
     const kind = KIND_BY_TRPC_CODE[error.code];
     if (kind) return build(kind, error.message, traceId);
   }
-  return build('internal', `An unexpected error occurred. Quote trace id ${traceId} to support.`, traceId);
+  return build('internal', internalDetail(traceId), traceId);
+}
+
+function internalDetail(traceId: string): string {
+  return `An unexpected error occurred. Quote trace id ${traceId} to support.`;
+}
+
+/**
+ * A problem built before its request's trace id was known (tRPC formats errors that precede its context, such
+ * as unreadable input, without one), completed by the transport that knows the request.
+ */
+export function withTraceId(problem: Problem, traceId: string): Problem {
+  const internal = problem.type === `${PROBLEM_TYPE_BASE}internal`;
+  return { ...problem, traceId, ...(internal ? { detail: internalDetail(traceId) } : {}) };
 }

@@ -1,10 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AnyRouter } from '@trpc/server';
-import { fastifyTRPCOpenApiPlugin, type OpenApiRouter } from 'trpc-to-openapi';
+import type { AnyRouter, TRPCError } from '@trpc/server';
+import { fastifyTRPCOpenApiPlugin, type OpenApiMeta, type OpenApiRouter } from 'trpc-to-openapi';
 import type { AppDeps } from '../context';
 import { createRequestContext } from '../context';
 import { Problem } from '../errors/problem';
+import { withTraceId } from '../errors/to-problem';
 import { PROBLEM_CONTENT_TYPE } from './problem-reply';
+import type { PathParameterResolver } from './request-guard';
+import { keepDeclaredCoercion } from './no-implicit-coercion';
+import { logServerError } from './server-errors';
 
 /** trpc-to-openapi wraps our error shape in its own body; callers get only the problem details. */
 function problemFromBody(
@@ -17,7 +21,7 @@ function problemFromBody(
     const problem = Problem.safeParse(body.data?.problem);
     if (!problem.success) return undefined;
     return {
-      problem: JSON.stringify({ ...problem.data, traceId }),
+      problem: JSON.stringify(withTraceId(problem.data, traceId)),
       status: problem.data.status,
       retryAfter: body.data?.retryAfterSeconds,
     };
@@ -27,10 +31,29 @@ function problemFromBody(
 }
 
 /**
+ * The named path parameters of the REST procedure a request reaches, matched as trpc-to-openapi matches them
+ * (first declared path wins, on the still percent-encoded path).
+ */
+export function restPathParameters(procedures: AnyRouter): PathParameterResolver {
+  const routes = Object.values(procedures._def.procedures as Record<string, unknown>).flatMap((procedure) => {
+    const openapi = (procedure as { _def: { meta?: OpenApiMeta } })._def.meta?.openapi;
+    if (!openapi) return [];
+    const pattern = openapi.path.replace(/\/$/, '').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
+    return [{ method: openapi.method, pattern: new RegExp(`^${pattern}$`, 'i') }];
+  });
+  return (method, path) => {
+    const normalized = path.length > 1 ? path.replace(/\/$/, '') : path;
+    const route = routes.find((r) => r.method === method && r.pattern.test(normalized));
+    return route ? { ...route.pattern.exec(normalized)?.groups } : undefined;
+  };
+}
+
+/**
  * The tRPC procedures as REST, at the paths of their `openapi` meta. Mounted at the root so paths outside
  * /api (the iQpay contract) work too; unknown paths answer a 404 problem.
  */
 export function registerRestRoutes(app: FastifyInstance, deps: AppDeps, procedures: AnyRouter): void {
+  keepDeclaredCoercion(procedures);
   void app.register((scope, _options, done) => {
     // A bodiless POST (create-session, cancel, run-now) needs no Content-Type; trpc-to-openapi insists on one.
     scope.addHook('onRequest', (request, _reply, next) => {
@@ -51,6 +74,7 @@ export function registerRestRoutes(app: FastifyInstance, deps: AppDeps, procedur
     void scope.register(fastifyTRPCOpenApiPlugin, {
       basePath: '/',
       router: procedures as OpenApiRouter,
+      onError: ({ error, req }: { error: TRPCError; req: FastifyRequest }) => logServerError(req, error),
       createContext: ({ req }: { req: FastifyRequest }) =>
         createRequestContext(deps, { traceId: req.id, ip: req.ip, headers: req.headers, logger: req.log }),
     });

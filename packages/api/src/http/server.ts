@@ -5,15 +5,16 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { getMigrationStatus } from '@ipay/db';
 import type { AnyRouter } from '@trpc/server';
-import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { sql } from 'kysely';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
+  type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { createRequestContext, type AppDeps } from '../context';
+import type { AppDeps } from '../context';
 import type { EventStreamSettings } from '../domains/events/event-stream';
 import { registerEventStream } from '../domains/events/stream-route';
 import { AppError } from '../errors/app-error';
@@ -24,9 +25,13 @@ import { registerOrderFileRoutes } from '../domains/orders/routes';
 import { registerOrderUploadRoutes } from '../domains/orders/upload/routes';
 import { registerPaymentWebhooks } from '../domains/payments/routes';
 import { appRouter } from '../router';
-import { fromFastifyError } from './fastify-errors';
+import { answerClientError } from './client-errors';
+import { fromFastifyError, MAX_PARAM_LENGTH } from './fastify-errors';
+import { exceedsJsonDepth, tooDeep } from './json-depth';
 import { sendProblem } from './problem-reply';
-import { registerRestRoutes } from './rest';
+import { guardRequestText } from './request-guard';
+import { registerRestRoutes, restPathParameters } from './rest';
+import { registerTrpcRoutes, TRPC_PREFIX } from './trpc';
 import { closeUnusedConnectionsOnClose } from './unused-connections';
 
 const TRACE_ID_HEADER = 'x-trace-id';
@@ -38,15 +43,34 @@ function traceIdFor(request: { headers: Record<string, string | string[] | undef
   return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID();
 }
 
+/** The API reads JSON only (uploads and webhooks register their own parsers in their scopes). */
 function registerJsonParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'remove');
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   // Bodiless POSTs (run-now, approve…) are common; an empty JSON body means "no input", not an error.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
+    if (exceedsJsonDepth(text)) return done(tooDeep('body'), undefined);
     void parseJson(request, text, done);
   });
+}
+
+const READABLE_TYPES = ['application/json', 'multipart/form-data'];
+
+/** Any error Fastify or a handler raises, as problem details; only the unexpected ones are logged. */
+function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, deps: AppDeps) {
+  const known =
+    error instanceof AppError
+      ? error
+      : fromFastifyError(error, {
+          bodyLimitBytes: deps.config.bodyLimitBytes,
+          contentType: request.headers['content-type'],
+          acceptedTypes: READABLE_TYPES.filter((type) => request.server.hasContentTypeParser(type)),
+        });
+  if (!known) request.log.error({ err: error }, 'unhandled error');
+  void reply.header(TRACE_ID_HEADER, request.id);
+  return sendProblem(reply, toProblem(known ?? error, request.id));
 }
 
 function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -98,24 +122,19 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
     logController: new LogController({ requestIdLogLabel: 'traceId' }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // Failures before routing (a malformed percent-encoding, an over-long parameter) get problems too.
+    frameworkErrors: (error, request, reply) => {
+      void answerError(error, request, reply, deps);
+    },
+    clientErrorHandler: answerClientError(loggerInstance),
   });
 
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header(TRACE_ID_HEADER, request.id);
     done();
   });
-  app.setErrorHandler((error, request, reply) => {
-    const known =
-      error instanceof AppError
-        ? error
-        : fromFastifyError(
-            error as { code?: string; statusCode?: number; message: string },
-            config.bodyLimitBytes,
-          );
-    if (!known) request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(reply, toProblem(known ?? error, request.id));
-  });
+  app.setErrorHandler((error: FastifyError, request, reply) => answerError(error, request, reply, deps));
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
@@ -123,6 +142,10 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
     ),
   );
   registerJsonParser(app);
+  guardRequestText(app, {
+    trpcPrefix: TRPC_PREFIX,
+    resolvePathParameters: restPathParameters(procedures),
+  });
   closeUnusedConnectionsOnClose(app);
 
   if (config.securityHeaders) {
@@ -144,14 +167,7 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
   });
 
   registerHealthRoutes(app, deps);
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: procedures,
-      createContext: ({ req }: { req: FastifyRequest }) =>
-        createRequestContext(deps, { traceId: req.id, ip: req.ip, headers: req.headers, logger: req.log }),
-    },
-  });
+  await registerTrpcRoutes(app, deps, procedures);
   registerPaymentWebhooks(app, deps);
   registerOrderFileRoutes(app, deps);
   registerIntegrationWebhooks(app, deps);

@@ -37,7 +37,7 @@ const PLAIN_ROUTES: ZodOpenApiPathsObject = {
   },
   '/api/orders/upload': {
     post: {
-      operationId: 'orders-upload',
+      operationId: 'orders-uploadFile',
       tags: ['orders'],
       summary: 'Upload orders as CSV or XLSX (multipart/form-data)',
       description:
@@ -257,6 +257,12 @@ function applyConventions(document: OpenApiDocument): OpenApiDocument {
         };
       }
       responses.default = { description: 'Any other error, as problem details', content: PROBLEM_CONTENT };
+      // OpenAPI requires it of every path parameter; a parameter read by a preprocess looks optional to the
+      // generator.
+      for (const parameter of (operation as { parameters?: Array<{ in?: string; required?: boolean }> })
+        .parameters ?? []) {
+        if (parameter.in === 'path') parameter.required = true;
+      }
       const operationId = (operation as { operationId?: string }).operationId ?? '';
       if (['post', 'put', 'patch', 'delete'].includes(method) && !skipIdempotency.has(operationId)) {
         const parameters = ((operation as { parameters?: unknown[] }).parameters ??= []);

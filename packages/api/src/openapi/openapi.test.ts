@@ -1,3 +1,4 @@
+import { validate as validateWithReadme } from '@readme/openapi-parser';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +38,14 @@ describe('OpenAPI document', () => {
     const result = await new Validator().validate(res.body);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
+  });
+
+  it("passes @readme/openapi-parser's validation, which also requires unique operationIds", async () => {
+    const res = await http(platform.baseUrl, 'GET', '/api/openapi.json');
+    // The parser dereferences in place: it gets its own copy.
+    const result = await validateWithReadme(structuredClone(res.body));
+    expect(result.valid ? [] : result.errors).toEqual([]);
+    expect(result.warnings).toEqual([]);
   });
 
   it('describes every error as problem details and every retryable mutation with Idempotency-Key', () => {

@@ -1,9 +1,10 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../errors/app-error';
+import { integerParameter } from './parameters';
 
 export const PageInput = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Page size, 1 to 200'),
+  limit: integerParameter(z.int().min(1).max(200).default(50)).describe('Page size, 1 to 200'),
   cursor: z.string().max(500).optional().describe('`nextCursor` of the previous page'),
 });
 export type PageInput = z.infer<typeof PageInput>;

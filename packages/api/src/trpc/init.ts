@@ -14,10 +14,10 @@ export const t = initTRPC
   .context<RequestContext>()
   .meta<OpenApiMeta<ProcedureMeta>>()
   .create({
-    // The problem details travel in `data.problem` on both surfaces; the REST layer unwraps them.
+    // The problem details travel in `data.problem` on both surfaces; the REST layer unwraps them. Without a
+    // context (the failure came before it) the trace id is filled in, and 5xx logged, by the transport.
     errorFormatter({ shape, error, ctx }) {
       const { kind, problem, retryAfterSeconds } = toProblem(error, ctx?.traceId ?? 'unknown');
-      if (problem.status >= 500) ctx?.logger.error({ err: error.cause ?? error }, 'request failed');
       const code = ERROR_KINDS[kind].trpc;
       return {
         code: TRPC_ERROR_CODES_BY_KEY[code],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination';
+import { integerParameter } from '../../platform/parameters';
 import { Timestamp } from '../../platform/time';
 import { NewPassword, RoleSummary } from '../auth/schemas';
 import { WebhookUrl } from '../webhooks/schemas';
@@ -377,7 +378,7 @@ export const BenefitOrder = z
   .meta({ id: 'BenefitOrder' });
 export type BenefitOrder = z.infer<typeof BenefitOrder>;
 
-export const OrderIdInput = z.object({ id: z.coerce.number().int().min(1).describe('Order id') });
+export const OrderIdInput = z.object({ id: integerParameter(z.int().min(1)).describe('Order id') });
 export const ExternalTransactionIdInput = z.object({
   externalTransactionId: z.string().trim().min(1).max(50),
 });

@@ -1,8 +1,10 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../../context';
 import { AppError } from '../../errors/app-error';
 import { toProblem } from '../../errors/to-problem';
+import { parseParameters } from '../../http/parameters';
 import { sendProblem } from '../../http/problem-reply';
 import { EventHub } from './event-hub';
 import {
@@ -26,20 +28,23 @@ function firstString(value: unknown): string | undefined {
   return typeof first === 'string' ? first : undefined;
 }
 
+// Each parameter once, as text; what the text must be (a live ticket, a known event id) is checked on use.
+const StreamParameters = z.object({ token: z.string().optional(), lastEventId: z.string().optional() });
+
 /** The header wins over the parameter: EventSource sends the newer id in the header when it reconnects. */
-function lastEventIdOf(request: FastifyRequest): { field: string; value: string } | undefined {
+function lastEventIdOf(
+  request: FastifyRequest,
+  parameter: string | undefined,
+): { field: string; value: string } | undefined {
   const header = firstString(request.headers['last-event-id']);
   if (header !== undefined) return { field: 'Last-Event-ID', value: header };
-  const parameter = firstString((request.query as Record<string, unknown>).lastEventId);
   return parameter === undefined ? undefined : { field: 'lastEventId', value: parameter };
 }
 
 async function admit(deps: AppDeps, request: FastifyRequest): Promise<EventStreamRequest> {
-  const viewer = await redeemStreamTicket(
-    deps.db,
-    firstString((request.query as Record<string, unknown>).token),
-  );
-  const lastEventId = lastEventIdOf(request);
+  const query = parseParameters(StreamParameters, request.query, 'query');
+  const viewer = await redeemStreamTicket(deps.db, query.token);
+  const lastEventId = lastEventIdOf(request, query.lastEventId);
   return { viewer, resumeAfter: lastEventId ? await resumePosition(deps.db, lastEventId) : undefined };
 }
 

@@ -6,6 +6,7 @@ import type { AppDeps } from '../../../context';
 import { AppError } from '../../../errors/app-error';
 import { fieldErrorsFromIssues } from '../../../errors/to-problem';
 import { authorize } from '../../../http/authorize';
+import { parseParameters } from '../../../http/parameters';
 import type { Actor } from '../../auth/service';
 import { discardUpload, parkUpload, type ParkedFile } from './park-upload';
 import { detectFormat, readSheet } from './read-rows';
@@ -122,16 +123,11 @@ export async function registerOrderUploadRoutes(app: FastifyInstance, deps: AppD
 
   app.get('/api/orders/uploads/:id/rejected.csv', async (request, reply) => {
     const { actor, scope } = await authorize(deps, request, 'orders', 'read');
-    const params = OrderUploadIdInput.safeParse(request.params);
-    if (!params.success) {
-      throw new AppError('validation_failed', 'The upload id is invalid.', {
-        errors: fieldErrorsFromIssues(params.error.issues),
-      });
-    }
-    const csv = Readable.from(await rejectedRowsCsv(deps.db, { actor, scope, id: params.data.id }));
+    const { id } = parseParameters(OrderUploadIdInput, request.params, 'path');
+    const csv = Readable.from(await rejectedRowsCsv(deps.db, { actor, scope, id }));
     return reply
       .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="order-upload-${params.data.id}-rejected.csv"`)
+      .header('content-disposition', `attachment; filename="order-upload-${id}-rejected.csv"`)
       .send(csv);
   });
 }
