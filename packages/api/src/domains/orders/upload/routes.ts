@@ -8,7 +8,7 @@ import { fieldErrorsFromIssues } from '../../../errors/to-problem';
 import { authorize } from '../../../http/authorize';
 import type { Actor } from '../../auth/service';
 import { discardUpload, parkUpload, type ParkedFile } from './park-upload';
-import { detectFormat, readSheet } from './read-rows';
+import { detectFormat, readSheet, storableText } from './read-rows';
 import { OrderUploadIdInput, UploadOptions } from './schemas';
 import { rejectedRowsCsv, uploadOrders } from './service';
 
@@ -44,12 +44,14 @@ async function readFilePart(deps: AppDeps, actor: Actor, part: MultipartFile): P
     }
   }
   try {
-    const { format, stream } = await detectFormat(counted(), part.filename);
+    // The name is stored with the upload: a NUL in it must not reach PostgreSQL.
+    const fileName = storableText(part.filename);
+    const { format, stream } = await detectFormat(counted(), fileName);
     return await parkUpload(deps.db, {
       actor,
-      fileName: part.filename,
+      fileName,
       format,
-      rows: readSheet(stream, format),
+      rows: readSheet(stream, { name: fileName, format }),
       maxRows: limits.maxRows,
       bytesRead: () => sizeBytes,
     });

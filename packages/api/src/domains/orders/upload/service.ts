@@ -21,7 +21,7 @@ import {
   updateUploadState,
   uploadRowToUpload,
 } from './repository';
-import { validateGroup, valuesOf, type RowError } from './row-groups';
+import { rejectedRows, unreferencedRowError, validateGroup, valuesOf, type RowError } from './row-groups';
 import { announceUpload } from './upload-events';
 import type { OrderUpload, UploadOptions, UploadResult } from './schemas';
 
@@ -53,18 +53,16 @@ async function settleMapping(db: Db, file: ParkedFile, options: UploadOptions): 
 
 /** Validates every parked row as the import would, creating nothing. */
 async function dryRun(db: Db, file: ParkedFile, mapping: MappedColumn[]): Promise<UploadResult> {
-  const referenceColumn = mapping.find((m) => m.field === 'merchant_reference')?.column ?? null;
   const errors: RowError[] = [];
   for await (const page of unreferencedRowPages(db, file.uploadId)) {
-    errors.push(
-      ...page.map(({ row }) => ({ row, column: referenceColumn, reason: 'merchant_reference is required' })),
-    );
+    errors.push(...page.map(({ row }) => unreferencedRowError(row, mapping)));
   }
   let ordersTotal = 0;
   for await (const group of parkedGroups(db, file.uploadId)) {
     ordersTotal += 1;
     const validated = validateGroup(group, mapping);
-    if (!validated.ok) errors.push(...validated.errors);
+    // Reported as the real run records them: every row of the order, each with all its failing columns.
+    if (!validated.ok) errors.push(...rejectedRows(group, validated.errors));
   }
   errors.sort((a, b) => a.row - b.row);
   return {
@@ -269,7 +267,12 @@ export async function rejectedRowsCsv(
     for (let afterRow = 0; ;) {
       const page = await findRejections(db, { uploadId: upload.id, afterRow, limit: REJECTIONS_PER_PAGE });
       if (!page.length) return;
-      yield page.map((r) => [r.row_number, r.reason, r.column ?? '', ...(r.cells as JsonValue[]).map(String)]);
+      yield page.map((r) => [
+        r.row_number,
+        r.reason,
+        r.column ?? '',
+        ...(r.cells as JsonValue[]).map(String),
+      ]);
       afterRow = page.at(-1)?.row_number ?? afterRow;
       if (page.length < REJECTIONS_PER_PAGE) return;
     }
