@@ -145,7 +145,10 @@ function checkHeader(row: SheetRow, fileName: string): void {
 }
 
 function unreadableCsv(fileName: string, cause: unknown): AppError {
-  const problem = 'it is not a readable CSV file (check the quotes around cells)';
+  // csv-parse counts the line it stopped on; its own message is for developers.
+  const line = (cause as { lines?: unknown } | null)?.lines;
+  const where = typeof line === 'number' ? ` near line ${line}` : '';
+  const problem = `it is not a readable CSV file${where} (check the quotes around cells)`;
   return new AppError('unprocessable', `${fileName} is refused: ${problem}.`, {
     errors: [{ field: 'file', message: problem, code: 'unreadable_file' }],
     cause,

@@ -705,6 +705,12 @@ describe('order upload', () => {
         'kapot.xlsx is refused: it is not a readable XLSX workbook (the file is damaged, or not an Excel file). Save the sheet again from your spreadsheet program, or upload it as CSV.',
       );
     }
+    const badQuotes = `${HEADERS.join(';')}\nQ-1;"Anna" de Vries;anna@example.nl\n`;
+    const csv = await upload(platform, merchant.token, { content: badQuotes, name: 'quotes.csv' });
+    expect(csv.status).toBe(422);
+    expect(csv.body.detail).toBe(
+      'quotes.csv is refused: it is not a readable CSV file near line 2 (check the quotes around cells).',
+    );
     expect(await leftovers(merchant.user.organization.id)).toEqual({ uploads: 0, parked: 0 });
   });
 });
