@@ -17,12 +17,13 @@ export function packPart(name: string, content: string | Buffer): PackedPart {
 }
 
 /**
- * A part of `bytes` unpacked bytes, `head` then `unit` repeated then `tail`, deflated as it is generated: the
- * bomb is never held unpacked, so a benchmark can build one without growing its own memory.
+ * A part of about `bytes` unpacked bytes, `head`, then `unit` over and over, then `tail`, deflated as it is
+ * generated: the bomb is never held unpacked, so a benchmark can build one without growing its own memory. A
+ * `unit` function makes each repetition differ (text that compresses like real data, not like a bomb).
  */
 export async function packRepeated(
   name: string,
-  content: { head: string; unit: string; tail: string; bytes: number },
+  content: { head: string; unit: string | ((index: number) => string); tail: string; bytes: number },
 ): Promise<PackedPart> {
   const deflate = createDeflateRaw({ level: 9 });
   const chunks: Buffer[] = [];
@@ -30,22 +31,28 @@ export async function packRepeated(
   const done = new Promise((resolve, reject) => deflate.on('end', resolve).on('error', reject));
   let crc = 0;
   let size = 0;
-  const write = async (data: Buffer) => {
-    crc = crc32(data, crc);
-    size += data.length;
-    if (!deflate.write(data)) await new Promise((resolve) => deflate.once('drain', resolve));
+  const write = async (data: string) => {
+    const bytes = Buffer.from(data);
+    crc = crc32(bytes, crc);
+    size += bytes.length;
+    if (!deflate.write(bytes)) await new Promise((resolve) => deflate.once('drain', resolve));
   };
-  await write(Buffer.from(content.head));
-  const units = Math.max(
-    0,
-    Math.floor((content.bytes - content.head.length - content.tail.length) / content.unit.length),
-  );
-  const block = Buffer.from(content.unit.repeat(Math.max(1, Math.floor(65_536 / content.unit.length))));
-  const perBlock = block.length / content.unit.length;
-  for (let left = units; left > 0; left -= perBlock) {
-    await write(left >= perBlock ? block : Buffer.from(content.unit.repeat(left)));
+  const { unit: repeated } = content;
+  const unitOf = typeof repeated === 'string' ? () => repeated : repeated;
+  await write(content.head);
+  const body = content.bytes - content.head.length - content.tail.length;
+  let block = '';
+  for (let index = 0, written = 0; ; index += 1) {
+    const unit = unitOf(index);
+    written += unit.length;
+    if (written > body) break;
+    block += unit;
+    if (block.length >= 65_536) {
+      await write(block);
+      block = '';
+    }
   }
-  await write(Buffer.from(content.tail));
+  await write(block + content.tail);
   deflate.end();
   await done;
   return { name, packed: Buffer.concat(chunks), crc, size };

@@ -665,7 +665,7 @@ describe('order upload', () => {
 
   it('refuses a zip-bomb XLSX and a damaged one with a problem naming the file and the limit, keeping nothing', async () => {
     const merchant = await createTestMerchant(platform);
-    const bomb = await hostileXlsx({ sharedStringsBytes: 100 * 1_048_576 });
+    const bomb = await hostileXlsx({ sharedStringsBytes: 40 * 1_048_576 });
     expect(bomb.length).toBeLessThan(1_048_576);
     const res = await fetch(`${platform.baseUrl}/api/orders/upload`, {
       method: 'POST',
@@ -680,7 +680,7 @@ describe('order upload', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await res.json()) as { detail: string; errors: unknown[] };
     expect(problem.detail).toBe(
-      'bomb.xlsx is refused: its part xl/sharedStrings.xml unpacks to more than 64 MiB, the limit for the shared text of an XLSX upload. Save the sheet again from your spreadsheet program, or upload it as CSV.',
+      'bomb.xlsx is refused: its part xl/sharedStrings.xml unpacks to more than 32 MiB, the limit for the shared text of an XLSX upload. Save the sheet again from your spreadsheet program, or upload it as CSV.',
     );
     expect(problem.errors).toEqual([
       expect.objectContaining({ field: 'file', code: 'xlsx_unpacks_too_large' }),

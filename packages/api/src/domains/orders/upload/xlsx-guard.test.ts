@@ -48,12 +48,12 @@ describe('XLSX guard', () => {
   });
 
   it('refuses shared text declared beyond its limit before unpacking it, naming the file, part and limit', async () => {
-    const bomb = await hostileXlsx({ sharedStringsBytes: 100 * MiB });
+    const bomb = await hostileXlsx({ sharedStringsBytes: 40 * MiB });
     expect(bomb.length).toBeLessThan(MiB);
     const error = await refusal(bomb);
     expect(error).toMatchObject({ status: 422, errors: [{ field: 'file', code: 'xlsx_unpacks_too_large' }] });
     expect(error?.detail).toBe(
-      'orders.xlsx is refused: its part xl/sharedStrings.xml unpacks to more than 64 MiB, the limit for the shared text of an XLSX upload. Save the sheet again from your spreadsheet program, or upload it as CSV.',
+      'orders.xlsx is refused: its part xl/sharedStrings.xml unpacks to more than 32 MiB, the limit for the shared text of an XLSX upload. Save the sheet again from your spreadsheet program, or upload it as CSV.',
     );
   });
 
