@@ -98,7 +98,8 @@ async function sampleHeaders(baseUrl: string, token: string): Promise<string[]> 
     headers: { authorization: `Bearer ${token}` },
   });
   const first = (await response.text()).split(/\r?\n/)[0] ?? '';
-  return first.split(',');
+  // The template quotes every text field; the column names hold no comma or quote of their own.
+  return first.split(',').map((header) => header.replace(/^"|"$/g, ''));
 }
 
 async function postUpload(baseUrl: string, token: string, file: string): Promise<string> {

@@ -81,6 +81,57 @@ describe('order upload job', () => {
     });
   }, 120_000);
 
+  it('records, through the job, the same row errors as the dry run: every failing column, in words for the merchant', async () => {
+    const merchant = await createTestMerchant(platform);
+    // Row 2: quantity and price wrong; rows 501 and 502: one order, its e-mail wrong on the first line.
+    const lines = csvOf('JOB', 1_100).split('\n');
+    lines[1] = lines[1]?.replace(';1;899', ';0;-5') ?? '';
+    lines[500] = lines[500]?.replace('anna@example.nl', 'anna(at)example') ?? '';
+    lines[501] = lines[500]?.replace(';MUG;', ';CUP;') ?? '';
+    const csv = lines.join('\n');
+    const form = new FormData();
+    form.append('file', new Blob([csv]), 'bestellingen.csv');
+    form.append('dry_run', 'true');
+    const dry = await fetch(`${platform.baseUrl}/api/orders/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${merchant.token}` },
+      body: form,
+    });
+    const { errors } = (await dry.json()) as {
+      errors: Array<{ row: number; column: string | null; reason: string }>;
+    };
+    expect(errors).toEqual([
+      {
+        row: 2,
+        column: 'Aantal, Prijs',
+        reason:
+          'quantity must be a whole number of at least 1 and at most 100,000, not "0"; ' +
+          'unit_price_minor must be a whole number of cents, 0 or more (1999 for 19.99), not "-5"',
+      },
+      {
+        row: 501,
+        column: 'E-mailadres',
+        reason: 'customer_email must be an e-mail address such as anna@example.nl, not "anna(at)example"',
+      },
+      { row: 502, column: null, reason: 'order JOB-0499 is invalid (row 501)' },
+    ]);
+
+    const uploadId = await postUpload(platform, merchant.token, csv);
+    await runQueue();
+    const recorded = await platform.database.db
+      .selectFrom('order_upload_rejections')
+      .select(['row_number as row', 'column', 'reason'])
+      .where('upload_id', '=', uploadId)
+      .orderBy('row_number')
+      .execute();
+    expect(recorded).toEqual(errors);
+    const rejected = await http(platform.baseUrl, 'GET', `/api/orders/uploads/${uploadId}/rejected.csv`, {
+      token: merchant.token,
+    });
+    for (const { reason } of errors)
+      expect(String(rejected.body)).toContain(`"${reason.replaceAll('"', '""')}"`);
+  }, 120_000);
+
   it('ends an upload as failed, with the reason, when the last run of its job fails', async () => {
     const merchant = await createTestMerchant(platform);
     const { db } = platform.database;

@@ -21,3 +21,4 @@ export {
   type TestEventStream,
 } from './event-stream';
 export { createTestSponsor, iqpayOrderBody, type TestSponsorSetup } from './benefit-cards';
+export { hostileXlsx, packPart, packRepeated, workbookParts, zipOf, type PackedPart } from './hostile-xlsx';

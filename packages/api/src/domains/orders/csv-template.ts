@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { csvText } from '../../platform/table-writer';
 
 /**
  * The columns a bulk order upload accepts, in template order, with one example row. One row is one order
@@ -252,5 +252,5 @@ export const ORDER_CSV_COLUMNS = [
 ] as const;
 
 export function orderCsvTemplate(): string {
-  return stringify([ORDER_CSV_COLUMNS.map((c) => c.name), ORDER_CSV_COLUMNS.map((c) => c.example)]);
+  return csvText([ORDER_CSV_COLUMNS.map((c) => c.name), ORDER_CSV_COLUMNS.map((c) => c.example)]);
 }

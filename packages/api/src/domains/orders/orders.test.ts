@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestMerchant,
@@ -339,10 +340,10 @@ describe('orders', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="ipay-orders-sample.csv"');
-    const [header, example, trailing] = (await res.text()).split('\n');
-    expect(header?.split(',')).toContain('merchant_reference');
-    expect(example?.split(',')).toHaveLength(header!.split(',').length);
-    expect(trailing).toBe('');
+    const [header, example, ...rest] = parse(await res.text(), {}) satisfies string[][];
+    expect(header).toContain('merchant_reference');
+    expect(example).toHaveLength(header!.length);
+    expect(rest).toEqual([]);
     expect((await fetch(`${platform.baseUrl}/api/orders/sample.csv`)).status).toBe(401);
   });
 });

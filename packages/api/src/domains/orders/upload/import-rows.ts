@@ -13,7 +13,14 @@ import {
   type UploadRow,
 } from './repository';
 import { announceUpload } from './upload-events';
-import { rowErrorsOfAppError, validateGroup, type RowError, type RowGroup } from './row-groups';
+import {
+  rejectedRows,
+  rowErrorsOfAppError,
+  unreferencedRowError,
+  validateGroup,
+  type RowError,
+  type RowGroup,
+} from './row-groups';
 
 /**
  * Orders per transaction, each transaction one createOrders batch: a handful of statements for all of them, and
@@ -28,20 +35,12 @@ interface ImportRequest {
   announceProgress: boolean;
 }
 
-/** Every row of a rejected order is rejected: the order is created whole or not at all. */
+/** Every row of a rejected order is rejected, with the row errors the dry run reports for it. */
 function rejectionsOf(group: RowGroup, errors: RowError[]): Rejection[] {
-  return group.rows.map((row) => {
-    const own = errors.filter((e) => e.row === row.row);
-    const first = own[0] ?? errors[0];
-    return {
-      row: row.row,
-      column: own[0]?.column ?? null,
-      reason: own.length
-        ? own.map((e) => e.reason).join('; ')
-        : `order ${group.reference} is invalid (row ${first?.row ?? row.row})`,
-      cells: row.cells,
-    };
-  });
+  return rejectedRows(group, errors).map((error, index) => ({
+    ...error,
+    cells: group.rows[index]?.cells ?? [],
+  }));
 }
 
 interface BatchOutcome {
@@ -88,12 +87,11 @@ async function importBatch(
 /** Rows without a merchant reference belong to no order: each is rejected on its own. */
 async function rejectUnreferenced(db: DbExecutor, upload: UploadRow, counts: UploadCounts): Promise<void> {
   const mapping = upload.mapping as unknown as MappedColumn[];
-  const column = mapping.find((m) => m.field === 'merchant_reference')?.column ?? null;
   for await (const page of unreferencedRowPages(db, upload.id)) {
     await insertRejections(
       db,
       upload.id,
-      page.map(({ row, cells }) => ({ row, column, reason: 'merchant_reference is required', cells })),
+      page.map(({ row, cells }) => ({ ...unreferencedRowError(row, mapping), cells })),
     );
     counts.rowsProcessed += page.length;
     counts.rejected += page.length;

@@ -1,7 +1,14 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../../errors/app-error';
+import { isFormulaLike } from '../../../platform/table-writer';
+import { inspectXlsx, unreadableXlsx, XLSX_LIMITS, type XlsxLimits } from './xlsx-guard';
 
 export type UploadFormat = 'csv' | 'xlsx';
 
@@ -9,6 +16,26 @@ export type UploadFormat = 'csv' | 'xlsx';
 export interface SheetRow {
   row: number;
   cells: string[];
+}
+
+/**
+ * What a cell that cannot be text turns into: PostgreSQL stores no NUL, and bytes that are not UTF-8 are read as
+ * this character already. Validation reports a mapped cell holding it as a row error naming the column.
+ */
+export const UNREADABLE = '\uFFFD';
+
+/** Text PostgreSQL can store: a NUL becomes UNREADABLE. */
+export function storableText(text: string): string {
+  return text.replaceAll('\u0000', UNREADABLE);
+}
+
+/**
+ * A cell as it is parked. A leading quote before a formula trigger is the one our table writer adds to
+ * rejected.csv: dropped, so a fixed rejected.csv uploads the merchant's own text again.
+ */
+export function cellOf(text: string): string {
+  const storable = storableText(text);
+  return storable.startsWith("'") && isFormulaLike(storable.slice(1)) ? storable.slice(1) : storable;
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -47,8 +74,12 @@ async function* csvRows(stream: Readable): AsyncGenerator<SheetRow> {
   );
   stream.on('error', (error) => parser.destroy(error));
   for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    yield { row: record.info.lines, cells: record.record };
+    yield { row: record.info.lines, cells: record.record.map(cellOf) };
   }
+}
+
+function xlsxCellText(value: ExcelJS.CellValue): string {
+  return cellOf(cellText(value));
 }
 
 function cellText(value: ExcelJS.CellValue): string {
@@ -65,36 +96,85 @@ function cellText(value: ExcelJS.CellValue): string {
   return '';
 }
 
-async function* xlsxRows(stream: Readable): AsyncGenerator<SheetRow> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    worksheets: 'emit',
-  });
-  // Only the first sheet holds orders; later sheets (notes, lookups) are skipped.
-  for await (const sheet of workbook) {
-    for await (const row of sheet) {
-      const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-      const cells = Array.from(values, (value) => cellText(value));
-      if (cells.some((cell) => cell !== '')) yield { row: row.number, cells };
-    }
-    return;
+/** The upload on disk: an XLSX is a zip whose directory comes last, so it is checked whole before it is read. */
+async function spool(stream: Readable): Promise<{ file: string; remove: () => Promise<void> }> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'ipay-upload-'));
+  const remove = () => rm(folder, { recursive: true, force: true });
+  const file = path.join(folder, 'upload.xlsx');
+  try {
+    await pipeline(stream, createWriteStream(file));
+    return { file, remove };
+  } catch (error) {
+    await remove();
+    throw error;
   }
 }
 
-/** The sheet's rows, header first, read as they stream in. A file that cannot be parsed is a 422. */
-export async function* readSheet(stream: Readable, format: UploadFormat): AsyncGenerator<SheetRow> {
+async function* xlsxRows(stream: Readable, fileName: string, limits: XlsxLimits): AsyncGenerator<SheetRow> {
+  const spooled = await spool(stream);
   try {
-    yield* format === 'xlsx' ? xlsxRows(stream) : csvRows(stream);
+    await inspectXlsx(spooled.file, fileName, limits);
+    const workbook = new ExcelJS.stream.xlsx.WorkbookReader(spooled.file, {
+      sharedStrings: 'cache',
+      hyperlinks: 'ignore',
+      styles: 'ignore',
+      worksheets: 'emit',
+    });
+    // Only the first sheet holds orders; later sheets (notes, lookups) are skipped.
+    for await (const sheet of workbook) {
+      for await (const row of sheet) {
+        const values = Array.isArray(row.values) ? row.values.slice(1) : [];
+        const cells = Array.from(values, (value) => xlsxCellText(value));
+        if (cells.some((cell) => cell !== '')) yield { row: row.number, cells };
+      }
+      return;
+    }
+  } finally {
+    await spooled.remove();
+  }
+}
+
+/** A file whose header cannot be read as text is not UTF-8 (or not text) throughout: refused whole. */
+function checkHeader(row: SheetRow, fileName: string): void {
+  if (!row.cells.some((cell) => cell.includes(UNREADABLE))) return;
+  const problem =
+    'its first row holds characters that are not text (NUL bytes or bytes that are not UTF-8): save it as CSV UTF-8 or XLSX';
+  throw new AppError('unprocessable', `${fileName} is refused: ${problem}.`, {
+    errors: [{ field: 'file', message: problem, code: 'not_utf8' }],
+  });
+}
+
+function unreadableCsv(fileName: string, cause: unknown): AppError {
+  // csv-parse counts the line it stopped on; its own message is for developers.
+  const line = (cause as { lines?: unknown } | null)?.lines;
+  const where = typeof line === 'number' ? ` near line ${line}` : '';
+  const problem = `it is not a readable CSV file${where} (check the quotes around cells)`;
+  return new AppError('unprocessable', `${fileName} is refused: ${problem}.`, {
+    errors: [{ field: 'file', message: problem, code: 'unreadable_file' }],
+    cause,
+  });
+}
+
+/**
+ * The sheet's rows, header first, read as they stream in (an XLSX from disk once checked, see xlsx-guard). A file
+ * that cannot be read is a 422 naming the file and what is wrong, in words for the merchant: a library's own
+ * message ("Cannot read properties of undefined") stays in the error's cause.
+ */
+export async function* readSheet(
+  stream: Readable,
+  file: { name: string; format: UploadFormat; xlsxLimits?: XlsxLimits },
+): AsyncGenerator<SheetRow> {
+  try {
+    const rows =
+      file.format === 'xlsx' ? xlsxRows(stream, file.name, file.xlsxLimits ?? XLSX_LIMITS) : csvRows(stream);
+    let header = true;
+    for await (const row of rows) {
+      if (header) checkHeader(row, file.name);
+      header = false;
+      yield row;
+    }
   } catch (error) {
     if (error instanceof AppError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new AppError('unprocessable', `The file is not a readable ${format.toUpperCase()}: ${reason}`, {
-      errors: [
-        { field: 'file', message: `is not a readable ${format.toUpperCase()}`, code: 'unreadable_file' },
-      ],
-      cause: error,
-    });
+    throw file.format === 'xlsx' ? unreadableXlsx(file.name, error) : unreadableCsv(file.name, error);
   }
 }

@@ -9,7 +9,7 @@ import { authorize } from '../../../http/authorize';
 import { parseParameters } from '../../../http/parameters';
 import type { Actor } from '../../auth/service';
 import { discardUpload, parkUpload, type ParkedFile } from './park-upload';
-import { detectFormat, readSheet } from './read-rows';
+import { detectFormat, readSheet, storableText } from './read-rows';
 import { OrderUploadIdInput, UploadOptions } from './schemas';
 import { rejectedRowsCsv, uploadOrders } from './service';
 
@@ -45,12 +45,14 @@ async function readFilePart(deps: AppDeps, actor: Actor, part: MultipartFile): P
     }
   }
   try {
-    const { format, stream } = await detectFormat(counted(), part.filename);
+    // The name is stored with the upload: a NUL in it must not reach PostgreSQL.
+    const fileName = storableText(part.filename);
+    const { format, stream } = await detectFormat(counted(), fileName);
     return await parkUpload(deps.db, {
       actor,
-      fileName: part.filename,
+      fileName,
       format,
-      rows: readSheet(stream, format),
+      rows: readSheet(stream, { name: fileName, format }),
       maxRows: limits.maxRows,
       bytesRead: () => sizeBytes,
     });

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { AppError } from '../../../errors/app-error';
 import { CreateOrderInput } from '../schemas';
 import { ORDER_COLUMN_NAMES, type MappedColumn, type OrderColumn } from './column-mapping';
-import type { SheetRow } from './read-rows';
+import { UNREADABLE, type SheetRow } from './read-rows';
+import { columnReason, orderReason, unreadableReason } from './row-messages';
 
 /** What is wrong with one row: its line in the file, the file's column (when one is to blame), why. */
 export interface RowError {
@@ -164,16 +165,21 @@ const FIELD_OF_PATH: Record<string, OrderColumn> = {
   'items.unit_price_minor': 'unit_price_minor',
 };
 
+interface Location {
+  /** The line to blame. */
+  row: SheetRow | undefined;
+  field: OrderColumn | undefined;
+  /** The file's header for the field; null when no column maps to it. */
+  column: string | null;
+  /** The order's field path without item indexes (`items.quantity`). */
+  key: string;
+}
+
 /**
  * Turns a field path of the order into the row and the file's column it came from: an item's own line, or for
  * an order field the first line that fills it (the first line when none does).
  */
-export function rowErrorAt(
-  group: RowGroup,
-  mapping: MappedColumn[],
-  path: ReadonlyArray<PropertyKey>,
-  message: string,
-): RowError {
+function locate(group: RowGroup, mapping: MappedColumn[], path: ReadonlyArray<PropertyKey>): Location {
   const [head, index, ...rest] = path.map(String);
   const isItem = head === 'items' && index !== undefined && /^\d+$/.test(index);
   const key = isItem ? ['items', ...rest].join('.') : path.map(String).join('.');
@@ -181,31 +187,96 @@ export function rowErrorAt(
   const filled = field ? group.rows.findIndex((r) => valuesOf(r, mapping)[field] !== undefined) : -1;
   const row = group.rows[isItem ? Number(index) : Math.max(filled, 0)] ?? group.rows[0];
   const column = field ? (mapping.find((m) => m.field === field)?.column ?? null) : null;
-  const named = field ?? (key || 'order');
-  const missing = field && !column ? ' (no column of the file maps to it)' : '';
-  return { row: row?.row ?? 0, column, reason: `${named} ${message}${missing}` };
+  return { row, field, column, key };
+}
+
+const NO_COLUMN = ' (no column of the file maps to it)';
+
+/** A zod issue on the order as a row error, worded for the merchant from the column (see row-messages). */
+function rowErrorOfIssue(group: RowGroup, mapping: MappedColumn[], issue: z.core.$ZodIssue): RowError {
+  const { row, field, column, key } = locate(group, mapping, issue.path);
+  if (!field) return { row: row?.row ?? 0, column, reason: orderReason(key, issue) };
+  const cell = row ? valuesOf(row, mapping)[field] : undefined;
+  return { row: row?.row ?? 0, column, reason: columnReason(field, cell) + (column ? '' : NO_COLUMN) };
+}
+
+/** A message of the orders domain's own (totals, a reference taken) as a row error on the field's column. */
+function rowErrorAt(
+  group: RowGroup,
+  mapping: MappedColumn[],
+  path: ReadonlyArray<PropertyKey>,
+  message: string,
+): RowError {
+  const { row, field, column, key } = locate(group, mapping, path);
+  const missing = field && !column ? NO_COLUMN : '';
+  return { row: row?.row ?? 0, column, reason: `${field ?? (key || 'order')} ${message}${missing}` };
+}
+
+/** Mapped cells holding what cannot be text (read as U+FFFD, see read-rows): an error on each, by column. */
+function unreadableCells(group: RowGroup, mapping: MappedColumn[]): RowError[] {
+  return group.rows.flatMap((row) =>
+    mapping.flatMap(({ column, field }, index) =>
+      field && row.cells[index]?.includes(UNREADABLE)
+        ? [{ row: row.row, column, reason: unreadableReason(field) }]
+        : [],
+    ),
+  );
 }
 
 export type GroupValidation = { ok: true; input: CreateOrderInput } | { ok: false; errors: RowError[] };
 
-/** The group as a CreateOrderInput, or every disagreement between its lines and every zod issue as row errors. */
+/**
+ * The group as a CreateOrderInput, or every problem with it as row errors: unreadable cells, disagreements
+ * between its lines and every zod issue.
+ */
 export function validateGroup(group: RowGroup, mapping: MappedColumn[]): GroupValidation {
   const rows = group.rows.map((row) => valuesOf(row, mapping));
   const order = orderFieldsOf(group, rows, mapping);
+  const unreadable = unreadableCells(group, mapping);
   const parsed = CreateOrderInput.safeParse(orderBodyOf(group, rows, order.values));
-  if (parsed.success && !order.conflicts.length) return { ok: true, input: parsed.data };
+  if (parsed.success && !order.conflicts.length && !unreadable.length)
+    return { ok: true, input: parsed.data };
   const issues = parsed.success ? [] : parsed.error.issues;
-  return {
-    ok: false,
-    errors: [
-      ...order.conflicts,
-      ...issues.map((issue: z.core.$ZodIssue) => rowErrorAt(group, mapping, issue.path, issue.message)),
-    ].sort((a, b) => a.row - b.row),
-  };
+  // An unreadable cell fails the validator too; one reason per cell is enough.
+  const invalid = issues
+    .map((issue) => rowErrorOfIssue(group, mapping, issue))
+    .filter((e) => !unreadable.some((u) => u.row === e.row && u.column === e.column));
+  return { ok: false, errors: [...unreadable, ...order.conflicts, ...invalid] };
 }
 
 /** An AppError from createOrder (totals, a reference used by another order) as row errors. */
 export function rowErrorsOfAppError(group: RowGroup, mapping: MappedColumn[], error: AppError): RowError[] {
   if (!error.errors?.length) return [rowErrorAt(group, mapping, [], error.detail)];
   return error.errors.map((e) => rowErrorAt(group, mapping, e.field.split('.'), e.message));
+}
+
+/** The one error of a row without a merchant reference (it belongs to no order). */
+export function unreferencedRowError(row: number, mapping: MappedColumn[]): RowError {
+  const column = mapping.find((m) => m.field === 'merchant_reference')?.column ?? null;
+  return { row, column, reason: columnReason('merchant_reference', undefined) };
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/**
+ * The rows of a rejected order, one error each, as the dry run, the real run and rejected.csv all report them:
+ * a row with problems of its own names every failing column (comma-separated) and every reason; the order's
+ * other rows say which row made the order fail, since an order is created whole or not at all.
+ */
+export function rejectedRows(group: RowGroup, errors: RowError[]): RowError[] {
+  const first = errors.reduce<RowError | undefined>((a, e) => (a && a.row <= e.row ? a : e), undefined);
+  return group.rows.map(({ row }) => {
+    const own = errors.filter((e) => e.row === row);
+    if (!own.length) {
+      return { row, column: null, reason: `order ${group.reference} is invalid (row ${first?.row ?? row})` };
+    }
+    const columns = unique(own.flatMap((e) => (e.column === null ? [] : [e.column])));
+    return {
+      row,
+      column: columns.length ? columns.join(', ') : null,
+      reason: unique(own.map((e) => e.reason)).join('; '),
+    };
+  });
 }

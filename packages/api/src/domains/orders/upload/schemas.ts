@@ -42,8 +42,17 @@ export const MappedColumn = z.object({
 export const RowError = z
   .object({
     row: z.number().int().describe('Line in the file; the header is row 1'),
-    column: z.string().nullable().describe("The file's column to blame, when there is one"),
-    reason: z.string(),
+    column: z
+      .string()
+      .nullable()
+      .describe(
+        "The file's columns to blame, comma-separated (every failing column of the row), when there are any",
+      ),
+    reason: z
+      .string()
+      .describe(
+        "What is wrong with each failing column, ';'-separated; on a row with nothing wrong of its own, the row that made its order fail",
+      ),
   })
   .meta({ id: 'OrderUploadRowError' });
 

