@@ -402,7 +402,10 @@ export async function listOrders(
     );
   }
   const page = await fetchPage(query, input, {
-    orderBy: ['orders.created_at', 'orders.id'],
+    orderBy: [
+      ['orders.created_at', 'timestamp'],
+      ['orders.id', 'uuid'],
+    ],
     direction: 'desc',
     keyOf: (row) => [row.created_at.toISOString(), row.id],
   });

@@ -163,7 +163,10 @@ export async function listRoles(
     db.selectFrom('roles').selectAll().where(visibleRoles(request)),
     request.page,
     {
-      orderBy: ['roles.name', 'roles.id'],
+      orderBy: [
+        ['roles.name', 'text'],
+        ['roles.id', 'uuid'],
+      ],
       keyOf: (row) => [row.name, row.id],
     },
   );

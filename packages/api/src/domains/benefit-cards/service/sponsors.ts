@@ -40,7 +40,10 @@ export async function listSponsors(
     query = query.where('organizations.name', 'ilike', pattern);
   }
   const page = await fetchPage(query, input, {
-    orderBy: ['organizations.name', 'organizations.id'],
+    orderBy: [
+      ['organizations.name', 'text'],
+      ['organizations.id', 'uuid'],
+    ],
     keyOf: (row) => [row.name, row.id],
   });
   return { ...page, items: page.items.map(sponsorRowToSponsor) };

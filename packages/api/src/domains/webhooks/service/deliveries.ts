@@ -107,7 +107,10 @@ export async function listEndpointDeliveries(
     endpoint.id,
   );
   const page = await fetchPage(query, input, {
-    orderBy: ['webhook_deliveries.created_at', 'webhook_deliveries.id'],
+    orderBy: [
+      ['webhook_deliveries.created_at', 'timestamp'],
+      ['webhook_deliveries.id', 'uuid'],
+    ],
     keyOf: (row) => [row.created_cursor, row.id],
   });
   return { ...page, items: page.items.map(deliveryRowToDelivery) };
@@ -126,7 +129,10 @@ export async function listEventDeliveries(
     event.id,
   );
   const page = await fetchPage(query, input, {
-    orderBy: ['webhook_deliveries.created_at', 'webhook_deliveries.id'],
+    orderBy: [
+      ['webhook_deliveries.created_at', 'timestamp'],
+      ['webhook_deliveries.id', 'uuid'],
+    ],
     keyOf: (row) => [row.created_cursor, row.id],
   });
   return { ...page, items: page.items.map(deliveryRowToDelivery) };
