@@ -219,13 +219,17 @@ describe('hostile input, generated from the OpenAPI document', () => {
     const fixtures = fixturesOf(world);
     const failures: HostileFailure[] = [];
     let sent = 0;
+    const millisByKind = new Map<string, number>();
     for (const operation of operations) {
       for (const [role, count] of rolesFor(operation, world)) {
         const random = seededRandom(deriveSeed(SEED, `${operation.operationId}/${role.name}`));
         const base = baseRequest(operation, role, fixtures, resolve);
         for (const hostile of planCases(operation, base, resolve, random, count)) {
           const request = hostile.build();
+          const started = performance.now();
           const response = await sendRaw(platform.baseUrl, agent, request);
+          const kindTime = millisByKind.get(hostile.kind) ?? 0;
+          millisByKind.set(hostile.kind, kindTime + performance.now() - started);
           sent++;
           const classes = verdict(response);
           if (classes.length === 0) continue;
@@ -242,9 +246,11 @@ describe('hostile input, generated from the OpenAPI document', () => {
         }
       }
     }
+    const slowest = [...millisByKind].sort((a, b) => b[1] - a[1]).slice(0, 5);
     console.info(
-      `hostile input: ${sent} requests over ${operations.length} operations (HOSTILE_SEED=${SEED})`,
+      `hostile input: ${sent} requests over ${operations.length} operations (HOSTILE_SEED=${SEED}); ` +
+        `slowest kinds: ${slowest.map(([kind, ms]) => `${kind} ${Math.round(ms)} ms`).join(', ')}`,
     );
     expect(failures.length, formatReport(failures, SEED, sent)).toBe(0);
-  });
+  }, 300_000);
 });
