@@ -22,6 +22,7 @@ import {
   formatReport,
   listOperations,
   planCases,
+  render,
   resolveSchema,
   seededRandom,
   sendRaw,
@@ -35,7 +36,9 @@ import {
 // Fixed so CI is reproducible; HOSTILE_SEED=<n> explores other cases, HOSTILE_ONLY=<operationId part> narrows.
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261129);
 const ONLY = process.env.HOSTILE_ONLY;
-const CASES_AS_USER = Number(process.env.HOSTILE_CASES ?? 16);
+const CASES_AS_USER = Number(process.env.HOSTILE_CASES ?? 10);
+// HOSTILE_BASELINE=1 prints the status of each operation's valid request: how deep the cases get.
+const BASELINE = process.env.HOSTILE_BASELINE === '1';
 const CASES_ANONYMOUS_ON_SECURED = Math.ceil(CASES_AS_USER / 3);
 const PUBLIC_URL = 'https://203.0.113.10/ipay/webhooks';
 
@@ -48,6 +51,7 @@ interface World {
   sponsor: TestSponsorSetup;
   merchantEmail: string;
   sampleCsv: string;
+  roleId: string;
   paths: Array<[RegExp, string]>;
 }
 
@@ -149,6 +153,7 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
     sponsor,
     merchantEmail: merchant.user.email,
     sampleCsv,
+    roleId: String(role.body.id),
     paths,
   };
 }
@@ -161,6 +166,24 @@ function fixturesOf(world: World): Fixtures {
     'auth-login': () => ({ email: world.merchantEmail, password: 'not the password' }),
     'webhooks-createEndpoint': () => ({ url: PUBLIC_URL }),
     'orders-upload': () => ({ file: world.sampleCsv, dry_run: 'true' }),
+    'rbac-createRole': () => ({ name: 'Hostile role' }),
+    'rbac-assignRole': () => ({ roleId: world.roleId }),
+    'benefitCards-createSponsorUser': () => ({
+      organizationId: world.sponsor.organizationId,
+      username: 'hostile-user',
+      password: TEST_PASSWORD,
+      name: 'Hostile User',
+      email: 'hostile-user@example.test',
+      role: 'sponsor_user',
+    }),
+    'benefitCards-createProgram': () => ({
+      organizationId: world.sponsor.organizationId,
+      code: 'PRG-HOSTILE',
+      name: 'Hostile program',
+      productCodes: world.sponsor.productCodes,
+      deliveryChannel: 'sms',
+      currency: 'USD',
+    }),
   };
   return {
     pathValue: (operation, name) =>
@@ -218,12 +241,17 @@ describe('hostile input, generated from the OpenAPI document', () => {
     expect(operations.length).toBeGreaterThan(ONLY ? 0 : 50);
     const fixtures = fixturesOf(world);
     const failures: HostileFailure[] = [];
+    const baselines: string[] = [];
     let sent = 0;
     const millisByKind = new Map<string, number>();
-    for (const operation of operations) {
+    const attack = async (operation: Operation) => {
       for (const [role, count] of rolesFor(operation, world)) {
         const random = seededRandom(deriveSeed(SEED, `${operation.operationId}/${role.name}`));
         const base = baseRequest(operation, role, fixtures, resolve);
+        if (BASELINE) {
+          const { status } = await sendRaw(platform.baseUrl, agent, render(base));
+          baselines.push(`${status} ${role.name} ${operation.operationId}`);
+        }
         for (const hostile of planCases(operation, base, resolve, random, count)) {
           const request = hostile.build();
           const started = performance.now();
@@ -245,7 +273,17 @@ describe('hostile input, generated from the OpenAPI document', () => {
           });
         }
       }
-    }
+    };
+    // Reads change nothing, so they run side by side; writes run one at a time in a fixed order.
+    const reads = operations.filter((operation) => operation.method === 'GET');
+    const queue = [...reads];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await attack(next);
+      }),
+    );
+    for (const operation of operations.filter((o) => o.method !== 'GET')) await attack(operation);
+    if (BASELINE) console.info(baselines.sort().join('\n'));
     const slowest = [...millisByKind].sort((a, b) => b[1] - a[1]).slice(0, 5);
     console.info(
       `hostile input: ${sent} requests over ${operations.length} operations (HOSTILE_SEED=${SEED}); ` +

@@ -23,9 +23,13 @@ function isFileField(name: string, schema: unknown): boolean {
 
 function multipartParts(operation: Operation, resolve: Resolve, given: unknown): MultipartPart[] {
   const properties = (operation.body?.schema.properties ?? {}) as Record<string, unknown>;
-  const values = (given ?? {}) as Record<string, string>;
-  return Object.entries(properties).map(([name, schema]) => {
-    const value = values[name] ?? String(sampleValue(schema, resolve));
+  const values = given as Record<string, string> | undefined;
+  // Known-good values when given (optional fields left out), the schema's samples otherwise.
+  const fields = values
+    ? Object.entries(properties).filter(([name]) => name in values)
+    : Object.entries(properties);
+  return fields.map(([name, schema]) => {
+    const value = values?.[name] ?? String(sampleValue(schema, resolve));
     return isFileField(name, resolve(schema)) ? { name, value, filename: 'orders.csv' } : { name, value };
   });
 }

@@ -5,3 +5,4 @@ export { deriveSeed, seededRandom } from './prng';
 export { formatReport, type HostileFailure } from './report';
 export { sendRaw } from './send';
 export { verdict } from './verdict';
+export { render } from './render';

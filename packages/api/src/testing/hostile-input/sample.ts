@@ -156,3 +156,33 @@ export function withValueAt(value: unknown, path: Leaf['path'], replacement: unk
   }
   return copy;
 }
+
+/**
+ * Every leaf at the edge its schema allows: numbers at their maximum, strings at their maximum length, arrays
+ * at their maximum count (bounded, to keep requests small). Accepted values whose sum, product or byte size may
+ * still not fit the database.
+ */
+export function extremeValue(input: unknown, resolve: Resolve, depth = 0): unknown {
+  const schema = resolve(input);
+  if (depth > 12) return null;
+  const [first] = branches(schema, resolve);
+  if (first && first !== schema) return extremeValue(first, resolve, depth + 1);
+  const type = typeOf(schema);
+  if (type === 'object' || schema.properties) {
+    const properties = (schema.properties ?? {}) as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(properties).map(([key, value]) => [key, extremeValue(value, resolve, depth + 1)]),
+    );
+  }
+  if (type === 'array') {
+    const count = Math.min(typeof schema.maxItems === 'number' ? schema.maxItems : 3, 500);
+    const item = extremeValue(schema.items, resolve, depth + 1);
+    return Array.from({ length: count }, () => structuredClone(item));
+  }
+  if ((type === 'integer' || type === 'number') && typeof schema.maximum === 'number') return schema.maximum;
+  if (type === 'string' && typeof schema.maxLength === 'number' && !schema.pattern && !schema.format) {
+    // Multi-byte characters: the length a validator counts, several times the bytes a column stores.
+    return '\u00e9'.repeat(Math.min(schema.maxLength, 10_000));
+  }
+  return sampleValue(schema, resolve, depth);
+}
