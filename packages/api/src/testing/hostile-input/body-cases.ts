@@ -1,7 +1,7 @@
 import type { Operation } from './operations';
 import { BOUNDARY, render, type MultipartPart } from './render';
 import { jsonWithRaw, multipartBody, type BaseRequest, type HostileCase } from './request';
-import { extremeValue, leavesOf, REMOVE, withValueAt, type Leaf, type Resolve } from './sample';
+import { extremeValue, leavesOf, overlay, REMOVE, withValueAt, type Leaf, type Resolve } from './sample';
 
 type Case = HostileCase & { family: string };
 
@@ -156,22 +156,8 @@ function jsonCases(base: BaseRequest, resolve: Resolve, schema: unknown): Case[]
   }
   // Each field at its documented maximum over the valid body: sums and byte sizes the columns must hold.
   const extreme = extremeValue(schema, resolve);
-  const merged = (into: unknown, from: unknown): unknown =>
-    into && from && typeof into === 'object' && typeof from === 'object' && !Array.isArray(into)
-      ? Object.fromEntries(
-          Object.keys({ ...(into as object), ...(from as object) }).map((key) => [
-            key,
-            merged((into as Record<string, unknown>)[key], (from as Record<string, unknown>)[key]),
-          ]),
-        )
-      : Array.isArray(into) && Array.isArray(from) && from.length > 0
-        ? from.map((item, index) => merged(into[index % Math.max(into.length, 1)] ?? item, item))
-        : typeof from === 'number' ||
-            (typeof from === 'string' && typeof into === 'string' && from.startsWith('\u00e9'))
-          ? from
-          : (into ?? from);
   add('body.all-max', 'every number, length and count at its maximum', () =>
-    JSON.stringify(merged(valid, extreme)),
+    JSON.stringify(overlay(valid, extreme)),
   );
   for (const root of [[], [valid], 'x', 1, true, null, {}]) {
     add('body.root-type', `body = ${JSON.stringify(root).slice(0, 40)}`, () => JSON.stringify(root));

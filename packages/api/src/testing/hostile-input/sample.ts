@@ -186,3 +186,26 @@ export function extremeValue(input: unknown, resolve: Resolve, depth = 0): unkno
   }
   return sampleValue(schema, resolve, depth);
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The valid value with the extremes laid over it: numbers and long free-text strings from `extreme`, arrays at
+ * the extreme's count (items taken from the valid ones in turn), everything else (codes, ids) kept valid.
+ */
+export function overlay(valid: unknown, extreme: unknown): unknown {
+  if (isRecord(valid) && isRecord(extreme)) {
+    const keys = new Set([...Object.keys(valid), ...Object.keys(extreme)]);
+    return Object.fromEntries([...keys].map((key) => [key, overlay(valid[key], extreme[key])]));
+  }
+  if (Array.isArray(valid) && Array.isArray(extreme) && extreme.length > 0) {
+    return extreme.map((item: unknown, index) =>
+      overlay(valid[index % Math.max(valid.length, 1)] ?? item, item),
+    );
+  }
+  if (typeof extreme === 'number') return extreme;
+  if (typeof extreme === 'string' && typeof valid === 'string' && extreme.startsWith('\u00e9'))
+    return extreme;
+  return valid ?? extreme;
+}
