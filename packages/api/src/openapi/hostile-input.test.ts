@@ -159,16 +159,17 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
 }
 
 function fixturesOf(world: World): Fixtures {
+  // By route, not operationId: a route is what a client calls, and it outlives a renamed operation.
   const bodies: Record<string, () => unknown> = {
-    'orders-create': () => orderBody(),
-    'benefitCards-createOrderWithMember': () => iqpayOrderBody(world.sponsor),
-    'benefitCards-signIn': () => ({ username: world.sponsor.userUsername, password: TEST_PASSWORD }),
-    'auth-login': () => ({ email: world.merchantEmail, password: 'not the password' }),
-    'webhooks-createEndpoint': () => ({ url: PUBLIC_URL }),
-    'orders-upload': () => ({ file: world.sampleCsv, dry_run: 'true' }),
-    'rbac-createRole': () => ({ name: 'Hostile role' }),
-    'rbac-assignRole': () => ({ roleId: world.roleId }),
-    'benefitCards-createSponsorUser': () => ({
+    'POST /api/orders': () => orderBody(),
+    'POST /organization/Sponsor/Order/CreateOrderWithMember': () => iqpayOrderBody(world.sponsor),
+    'POST /identity/Auth/SignIn': () => ({ username: world.sponsor.userUsername, password: TEST_PASSWORD }),
+    'POST /api/auth/login': () => ({ email: world.merchantEmail, password: 'not the password' }),
+    'POST /api/webhook-endpoints': () => ({ url: PUBLIC_URL }),
+    'POST /api/orders/upload': () => ({ file: world.sampleCsv, dry_run: 'true' }),
+    'POST /api/rbac/roles': () => ({ name: 'Hostile role' }),
+    'POST /api/rbac/users/{id}/assign-role': () => ({ roleId: world.roleId }),
+    'POST /api/benefit-cards/sponsor-users': () => ({
       organizationId: world.sponsor.organizationId,
       username: 'hostile-user',
       password: TEST_PASSWORD,
@@ -176,7 +177,7 @@ function fixturesOf(world: World): Fixtures {
       email: 'hostile-user@example.test',
       role: 'sponsor_user',
     }),
-    'benefitCards-createProgram': () => ({
+    'POST /api/benefit-cards/programs': () => ({
       organizationId: world.sponsor.organizationId,
       code: 'PRG-HOSTILE',
       name: 'Hostile program',
@@ -190,7 +191,7 @@ function fixturesOf(world: World): Fixtures {
       world.paths.find(
         ([pattern]) => pattern.test(operation.path) && operation.path.includes(`{${name}}`),
       )?.[1],
-    body: (operation) => bodies[operation.operationId]?.(),
+    body: (operation) => bodies[`${operation.method} ${operation.path}`]?.(),
   };
 }
 
