@@ -177,6 +177,10 @@ function fixturesOf(world: World): Fixtures {
       email: 'hostile-user@example.test',
       role: 'sponsor_user',
     }),
+    'PATCH /api/benefit-cards/programs/{programId}': () => ({
+      name: 'Renamed program',
+      productCodes: world.sponsor.productCodes.slice(0, 2),
+    }),
     'POST /api/benefit-cards/programs': () => ({
       organizationId: world.sponsor.organizationId,
       code: 'PRG-HOSTILE',

@@ -87,7 +87,10 @@ export function sampleValue(input: unknown, resolve: Resolve, depth = 0): unknow
     case 'object': {
       const properties = (schema.properties ?? {}) as Record<string, unknown>;
       return Object.fromEntries(
-        Object.entries(properties).map(([key, value]) => [key, sampleValue(value, resolve, depth + 1)]),
+        Object.entries(properties)
+          // `not` marks a field declared only to be refused by name: a valid body leaves it out.
+          .filter(([, value]) => !('not' in resolve(value)))
+          .map(([key, value]) => [key, sampleValue(value, resolve, depth + 1)]),
       );
     }
     case 'array': {
