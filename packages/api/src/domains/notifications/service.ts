@@ -134,10 +134,7 @@ export async function listEmailOutbox(
   if (input.status) query = query.where('status', '=', input.status);
   if (input.to) query = query.where('to', '=', input.to);
   const page = await fetchPage(query, input, {
-    orderBy: [
-      ['email_outbox.created_at', 'timestamp'],
-      ['email_outbox.id', 'uuid'],
-    ],
+    orderBy: ['email_outbox.created_at', 'email_outbox.id'],
     keyOf: (row) => [row.created_cursor, row.id],
   });
   return { ...page, items: page.items.map(outboxRowToEmail) };

@@ -402,10 +402,7 @@ export async function listOrders(
     );
   }
   const page = await fetchPage(query, input, {
-    orderBy: [
-      ['orders.created_at', 'timestamp'],
-      ['orders.id', 'uuid'],
-    ],
+    orderBy: ['orders.created_at', 'orders.id'],
     direction: 'desc',
     keyOf: (row) => [row.created_at.toISOString(), row.id],
   });

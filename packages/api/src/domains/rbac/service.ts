@@ -163,10 +163,7 @@ export async function listRoles(
     db.selectFrom('roles').selectAll().where(visibleRoles(request)),
     request.page,
     {
-      orderBy: [
-        ['roles.name', 'text'],
-        ['roles.id', 'uuid'],
-      ],
+      orderBy: ['roles.name', 'roles.id'],
       keyOf: (row) => [row.name, row.id],
     },
   );

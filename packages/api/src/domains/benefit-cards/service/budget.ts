@@ -115,10 +115,7 @@ export async function listBudgetTransactions(
     .select(exactTimestamp('benefit_budget_transactions.created_at').as('created_cursor'))
     .where('program_id', '=', input.programId);
   const page = await fetchPage(query, input, {
-    orderBy: [
-      ['benefit_budget_transactions.created_at', 'timestamp'],
-      ['benefit_budget_transactions.id', 'uuid'],
-    ],
+    orderBy: ['benefit_budget_transactions.created_at', 'benefit_budget_transactions.id'],
     keyOf: (row) => [row.created_cursor, row.id],
   });
   return {

@@ -168,10 +168,7 @@ export async function listBenefitOrders(
   if (input.createdFrom) query = query.where('benefit_orders.created_at', '>=', new Date(input.createdFrom));
   if (input.createdTo) query = query.where('benefit_orders.created_at', '<', new Date(input.createdTo));
   const page = await fetchPage(query, input, {
-    orderBy: [
-      ['benefit_orders.created_at', 'timestamp'],
-      ['benefit_orders.id', 'integer'],
-    ],
+    orderBy: ['benefit_orders.created_at', 'benefit_orders.id'],
     direction: 'desc',
     keyOf: (row) => [row.created_cursor, Number(row.id)],
   });

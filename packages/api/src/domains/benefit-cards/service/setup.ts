@@ -126,7 +126,7 @@ export async function createProduct(
 
 export async function listProducts(db: DbExecutor, page: PageInput): Promise<Page<Product>> {
   const result = await fetchPage(db.selectFrom('benefit_products').selectAll(), page, {
-    orderBy: [['benefit_products.code', 'text']],
+    orderBy: ['benefit_products.code'],
     keyOf: (row) => [row.code],
   });
   return { ...result, items: result.items.map(productRowToProduct) };
@@ -359,10 +359,7 @@ export async function listPrograms(
     query = query.where('benefit_programs.organization_id', '=', request.input.organizationId);
   }
   const page = await fetchPage(query, request.input, {
-    orderBy: [
-      ['benefit_programs.created_at', 'timestamp'],
-      ['benefit_programs.id', 'uuid'],
-    ],
+    orderBy: ['benefit_programs.created_at', 'benefit_programs.id'],
     keyOf: (row) => [row.created_cursor, row.id],
   });
   const codes = await productCodesOf(

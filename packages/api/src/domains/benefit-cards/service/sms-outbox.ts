@@ -16,10 +16,7 @@ export async function listSmsOutbox(
     .select(exactTimestamp('sms_outbox.created_at').as('created_cursor'));
   if (request.input.to) query = query.where('to', '=', request.input.to);
   const page = await fetchPage(query, request.input, {
-    orderBy: [
-      ['sms_outbox.created_at', 'timestamp'],
-      ['sms_outbox.id', 'uuid'],
-    ],
+    orderBy: ['sms_outbox.created_at', 'sms_outbox.id'],
     keyOf: (row) => [row.created_cursor, row.id],
   });
   return {

@@ -71,10 +71,7 @@ export async function listSponsorUsers(
   );
   if (input.organizationId) query = query.where('users.organization_id', '=', input.organizationId);
   const page = await fetchPage(query, input, {
-    orderBy: [
-      ['users.created_at', 'timestamp'],
-      ['users.id', 'uuid'],
-    ],
+    orderBy: ['users.created_at', 'users.id'],
     keyOf: (row) => [row.created_cursor, row.id],
   });
   const roles = await rolesOfUsers(

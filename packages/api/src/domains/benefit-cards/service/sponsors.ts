@@ -40,10 +40,7 @@ export async function listSponsors(
     query = query.where('organizations.name', 'ilike', pattern);
   }
   const page = await fetchPage(query, input, {
-    orderBy: [
-      ['organizations.name', 'text'],
-      ['organizations.id', 'uuid'],
-    ],
+    orderBy: ['organizations.name', 'organizations.id'],
     keyOf: (row) => [row.name, row.id],
   });
   return { ...page, items: page.items.map(sponsorRowToSponsor) };

@@ -34,10 +34,7 @@ export async function listPaymentSessions(
     query = query.where('payment_sessions.created_at', '>=', new Date(input.created_from));
   if (input.created_to) query = query.where('payment_sessions.created_at', '<', new Date(input.created_to));
   const page = await fetchPage(query, input, {
-    orderBy: [
-      ['payment_sessions.created_at', 'timestamp'],
-      ['payment_sessions.id', 'uuid'],
-    ],
+    orderBy: ['payment_sessions.created_at', 'payment_sessions.id'],
     direction: 'desc',
     keyOf: (row) => [row.created_at.toISOString(), row.id],
   });

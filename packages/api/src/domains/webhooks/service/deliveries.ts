@@ -107,10 +107,7 @@ export async function listEndpointDeliveries(
     endpoint.id,
   );
   const page = await fetchPage(query, input, {
-    orderBy: [
-      ['webhook_deliveries.created_at', 'timestamp'],
-      ['webhook_deliveries.id', 'uuid'],
-    ],
+    orderBy: ['webhook_deliveries.created_at', 'webhook_deliveries.id'],
     keyOf: (row) => [row.created_cursor, row.id],
   });
   return { ...page, items: page.items.map(deliveryRowToDelivery) };
@@ -129,10 +126,7 @@ export async function listEventDeliveries(
     event.id,
   );
   const page = await fetchPage(query, input, {
-    orderBy: [
-      ['webhook_deliveries.created_at', 'timestamp'],
-      ['webhook_deliveries.id', 'uuid'],
-    ],
+    orderBy: ['webhook_deliveries.created_at', 'webhook_deliveries.id'],
     keyOf: (row) => [row.created_cursor, row.id],
   });
   return { ...page, items: page.items.map(deliveryRowToDelivery) };

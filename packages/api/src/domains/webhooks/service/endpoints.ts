@@ -104,10 +104,7 @@ export async function listEndpoints(
     .where(visibleEndpoints(request));
   if (request.input.status) query = query.where('status', '=', request.input.status);
   const page = await fetchPage(query, request.input, {
-    orderBy: [
-      ['webhook_endpoints.created_at', 'timestamp'],
-      ['webhook_endpoints.id', 'uuid'],
-    ],
+    orderBy: ['webhook_endpoints.created_at', 'webhook_endpoints.id'],
     keyOf: (row) => [row.created_cursor, row.id],
   });
   return { ...page, items: page.items.map(endpointRowToEndpoint) };
