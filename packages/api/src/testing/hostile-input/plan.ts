@@ -5,9 +5,12 @@ import type { Random } from './prng';
 import type { BaseRequest, HostileCase } from './request';
 import type { Resolve } from './sample';
 
+// Drawn for every operation that has them: values the schema accepts but a column may not hold.
+const ALWAYS = ['body.all-max', 'query.cursor-forged'];
+
 /**
  * `count` cases for the operation, drawn so the kinds of input are spread: families (body.nul, path.long…) are
- * visited round-robin in a seeded order, one random case of the family each time.
+ * visited round-robin in a seeded order (those in ALWAYS first), one random case of the family each time.
  */
 export function planCases(
   operation: Operation,
@@ -22,7 +25,11 @@ export function planCases(
     list.push(candidate);
     byFamily.set(candidate.family, list);
   }
-  const families = random.shuffle([...byFamily.keys()].sort());
+  const shuffled = random.shuffle([...byFamily.keys()].sort());
+  const families = [
+    ...shuffled.filter((family) => ALWAYS.includes(family)),
+    ...shuffled.filter((family) => !ALWAYS.includes(family)),
+  ];
   const chosen: HostileCase[] = [];
   for (let round = 0; chosen.length < count && families.some((f) => byFamily.get(f)?.length); round++) {
     const family = families[round % families.length] as string;
