@@ -1,0 +1,299 @@
+import { Agent } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestMerchant,
+  createTestPaymentSession,
+  createTestPlatform,
+  createTestPlatformAdmin,
+  createTestSponsor,
+  createTestUser,
+  http,
+  startFakeStripe,
+  type FakeServer,
+  iqpayOrderBody,
+  orderBody,
+  TEST_PASSWORD,
+  type TestPlatform,
+  type TestSponsorSetup,
+} from '../testing';
+import {
+  baseRequest,
+  deriveSeed,
+  formatReport,
+  listOperations,
+  planCases,
+  render,
+  resolveSchema,
+  seededRandom,
+  sendRaw,
+  verdict,
+  type Fixtures,
+  type HostileFailure,
+  type Operation,
+  type Role,
+} from '../testing/hostile-input';
+
+// Fixed so CI is reproducible; HOSTILE_SEED=<n> explores other cases, HOSTILE_ONLY=<operationId part> narrows.
+const SEED = Number(process.env.HOSTILE_SEED ?? 20261129);
+const ONLY = process.env.HOSTILE_ONLY;
+const CASES_AS_USER = Number(process.env.HOSTILE_CASES ?? 10);
+// HOSTILE_BASELINE=1 prints the status of each operation's valid request: how deep the cases get.
+const BASELINE = process.env.HOSTILE_BASELINE === '1';
+const CASES_ANONYMOUS_ON_SECURED = Math.ceil(CASES_AS_USER / 3);
+const PUBLIC_URL = 'https://203.0.113.10/ipay/webhooks';
+
+// Reads before writes, deletes last: a case that succeeds in deleting a fixture row should not hide the rest.
+const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const SPONSOR_PATHS = /^\/(?:api\/benefit-cards|organization|identity|api\/cards)\//;
+
+interface World {
+  roles: { anonymous: Role; merchant: Role; operator: Role; sponsor: Role };
+  sponsor: TestSponsorSetup;
+  merchantEmail: string;
+  sampleCsv: string;
+  roleId: string;
+  paths: Array<[RegExp, string]>;
+}
+
+async function idOf(promise: Promise<{ id: string | number } | undefined>, what: string): Promise<string> {
+  const row = await promise;
+  if (!row) throw new Error(`fixture missing: ${what}`);
+  return String(row.id);
+}
+
+/** One of each row the routes address, owned by the merchant or the sponsor, created as a client would. */
+async function buildWorld(platform: TestPlatform): Promise<World> {
+  const { db } = platform.database;
+  const base = platform.baseUrl;
+  const merchant = await createTestMerchant(platform);
+  const operator = await createTestPlatformAdmin(platform);
+  const sponsor = await createTestSponsor(platform, { channel: 'sms' });
+  const organizationId = merchant.user.organization.id;
+  const member = await createTestUser(platform, organizationId, ['merchant_user']);
+  const paid = await createTestPaymentSession(platform, merchant);
+  const endpoint = await http(base, 'POST', '/api/webhook-endpoints', {
+    token: merchant.token,
+    body: { url: PUBLIC_URL },
+  });
+  await http(base, 'POST', `/api/webhook-endpoints/${endpoint.body.id}/test`, { token: merchant.token });
+  const role = await http(base, 'POST', '/api/rbac/roles', {
+    token: merchant.token,
+    body: { name: 'Hostile role' },
+  });
+  const sampleCsv = (await http<string>(base, 'GET', '/api/orders/sample.csv', { token: merchant.token }))
+    .body;
+  const card = await http(base, 'POST', '/organization/Sponsor/Order/CreateOrderWithMember', {
+    token: sponsor.adminToken,
+    body: iqpayOrderBody(sponsor),
+  });
+  if (card.status !== 200) throw new Error(`iQpay order: ${card.status} ${JSON.stringify(card.body)}`);
+  const upload = new FormData();
+  upload.append('file', new Blob([sampleCsv], { type: 'text/csv' }), 'orders.csv');
+  await fetch(`${base}/api/orders/upload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${merchant.token}` },
+    body: upload,
+  });
+
+  const benefitOrder = await db
+    .selectFrom('benefit_orders')
+    .select(['id', 'external_transaction_id'])
+    .executeTakeFirstOrThrow();
+  const benefitCard = await db
+    .selectFrom('benefit_cards')
+    .select(['id', 'activation_code'])
+    .executeTakeFirstOrThrow();
+  const sponsorUser = await idOf(
+    db.selectFrom('users').select('id').where('username', '=', sponsor.userUsername).executeTakeFirst(),
+    'sponsor user',
+  );
+  const paths: Array<[RegExp, string]> = [
+    [/^\/api\/rbac\/roles\/\{id\}/, String(role.body.id)],
+    [/^\/api\/rbac\/users\/\{id\}/, member.userId],
+    [
+      /^\/api\/orders\/uploads\/\{id\}/,
+      await idOf(db.selectFrom('order_uploads').select('id').executeTakeFirst(), 'upload'),
+    ],
+    [/^\/api\/orders\/\{id\}/, String(paid.order.id)],
+    [/^\/api\/payment-sessions\/\{id\}/, String(paid.session.id)],
+    [/^\/api\/session\/\{token\}/, paid.token],
+    [/^\/api\/webhook-endpoints\/\{id\}/, String(endpoint.body.id)],
+    [
+      /^\/api\/events\/\{eventId\}/,
+      await idOf(
+        db
+          .selectFrom('domain_events')
+          .select('id')
+          .where('organization_id', '=', organizationId)
+          .executeTakeFirst(),
+        'event',
+      ),
+    ],
+    [
+      /^\/api\/webhook-deliveries\/\{id\}/,
+      await idOf(db.selectFrom('webhook_deliveries').select('id').executeTakeFirst(), 'webhook delivery'),
+    ],
+    [/\{programId\}/, sponsor.programId],
+    [/\{organizationId\}/, sponsor.organizationId],
+    // The sponsor user, not the sponsor admin whose token plays the sponsor role: disabling it blinds no one.
+    [/\{userId\}/, sponsorUser],
+    [/\{externalTransactionId\}/, String(benefitOrder.external_transaction_id)],
+    [/^\/api\/benefit-cards\/orders\/\{id\}/, String(benefitOrder.id)],
+    [/\{cardId\}/, String(benefitCard.id)],
+    [/\{code\}/, String(benefitCard.activation_code)],
+    [/\{provider\}/, 'shopify'],
+  ];
+  return {
+    roles: {
+      anonymous: { name: 'anonymous' },
+      merchant: { name: 'merchant', token: merchant.token },
+      operator: { name: 'operator', token: operator.token },
+      sponsor: { name: 'sponsor', token: sponsor.adminToken },
+    },
+    sponsor,
+    merchantEmail: merchant.user.email,
+    sampleCsv,
+    roleId: String(role.body.id),
+    paths,
+  };
+}
+
+function fixturesOf(world: World): Fixtures {
+  // By route, not operationId: a route is what a client calls, and it outlives a renamed operation.
+  const bodies: Record<string, () => unknown> = {
+    'POST /api/orders': () => orderBody(),
+    'POST /organization/Sponsor/Order/CreateOrderWithMember': () => iqpayOrderBody(world.sponsor),
+    'POST /identity/Auth/SignIn': () => ({ username: world.sponsor.userUsername, password: TEST_PASSWORD }),
+    'POST /api/auth/login': () => ({ email: world.merchantEmail, password: 'not the password' }),
+    'POST /api/webhook-endpoints': () => ({ url: PUBLIC_URL }),
+    'POST /api/orders/upload': () => ({ file: world.sampleCsv, dry_run: 'true' }),
+    'POST /api/rbac/roles': () => ({ name: 'Hostile role' }),
+    'POST /api/rbac/users/{id}/assign-role': () => ({ roleId: world.roleId }),
+    'POST /api/benefit-cards/sponsor-users': () => ({
+      organizationId: world.sponsor.organizationId,
+      username: 'hostile-user',
+      password: TEST_PASSWORD,
+      name: 'Hostile User',
+      email: 'hostile-user@example.test',
+      role: 'sponsor_user',
+    }),
+    'PATCH /api/benefit-cards/programs/{programId}': () => ({
+      name: 'Renamed program',
+      productCodes: world.sponsor.productCodes.slice(0, 2),
+    }),
+    'POST /api/benefit-cards/programs': () => ({
+      organizationId: world.sponsor.organizationId,
+      code: 'PRG-HOSTILE',
+      name: 'Hostile program',
+      productCodes: world.sponsor.productCodes,
+      deliveryChannel: 'sms',
+      currency: 'USD',
+    }),
+  };
+  return {
+    pathValue: (operation, name) =>
+      world.paths.find(
+        ([pattern]) => pattern.test(operation.path) && operation.path.includes(`{${name}}`),
+      )?.[1],
+    body: (operation) => bodies[`${operation.method} ${operation.path}`]?.(),
+  };
+}
+
+function rolesFor(operation: Operation, world: World): Array<[Role, number]> {
+  const { anonymous, merchant, operator, sponsor } = world.roles;
+  if (!operation.secured) return [[anonymous, CASES_AS_USER]];
+  const roles: Array<[Role, number]> = [
+    [anonymous, CASES_ANONYMOUS_ON_SECURED],
+    [merchant, CASES_AS_USER],
+    [operator, CASES_AS_USER],
+  ];
+  if (SPONSOR_PATHS.test(operation.path)) roles.push([sponsor, CASES_AS_USER]);
+  return roles;
+}
+
+describe('hostile input, generated from the OpenAPI document', () => {
+  let platform: TestPlatform;
+  let fakeStripe: FakeServer;
+  let world: World;
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  beforeAll(async () => {
+    fakeStripe = await startFakeStripe();
+    // Payment providers configured, so their webhooks verify signatures instead of answering "not configured".
+    platform = await createTestPlatform({
+      env: {
+        WEBHOOK_ALLOW_PRIVATE_URLS: 'false',
+        STRIPE_SECRET_KEY: 'sk_test_hostile',
+        STRIPE_WEBHOOK_SECRET: 'whsec_hostile',
+        STRIPE_API_URL: fakeStripe.url,
+        MULTISAFEPAY_API_KEY: 'hostile-msp-key',
+        MULTISAFEPAY_API_URL: fakeStripe.url,
+      },
+    });
+    world = await buildWorld(platform);
+  });
+  afterAll(async () => {
+    agent.destroy();
+    await platform.close();
+    await fakeStripe.close();
+  });
+
+  it('answers every operation, as every role, without a 5xx, with problem details and without leaking internals', async () => {
+    const document = (await http(platform.baseUrl, 'GET', '/api/openapi.json')).body;
+    const resolve = (schema: unknown) => resolveSchema(document, schema);
+    const operations = listOperations(document)
+      .filter((operation) => !ONLY || operation.operationId.includes(ONLY))
+      .sort((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method));
+    expect(operations.length).toBeGreaterThan(ONLY ? 0 : 50);
+    const fixtures = fixturesOf(world);
+    const failures: HostileFailure[] = [];
+    const baselines: string[] = [];
+    let sent = 0;
+    const millisByKind = new Map<string, number>();
+    const attack = async (operation: Operation) => {
+      for (const [role, count] of rolesFor(operation, world)) {
+        const random = seededRandom(deriveSeed(SEED, `${operation.operationId}/${role.name}`));
+        const base = baseRequest(operation, role, fixtures, resolve);
+        if (BASELINE) {
+          const { status } = await sendRaw(platform.baseUrl, agent, render(base));
+          baselines.push(`${status} ${role.name} ${operation.operationId}`);
+        }
+        for (const hostile of planCases(operation, base, resolve, random, count)) {
+          const request = hostile.build();
+          const started = performance.now();
+          const response = await sendRaw(platform.baseUrl, agent, request);
+          const kindTime = millisByKind.get(hostile.kind) ?? 0;
+          millisByKind.set(hostile.kind, kindTime + performance.now() - started);
+          sent++;
+          const classes = verdict(response);
+          if (classes.length === 0) continue;
+          failures.push({
+            classes,
+            role: role.name,
+            operationId: operation.operationId,
+            route: `${operation.method} ${operation.path}`,
+            kind: hostile.kind,
+            target: hostile.target,
+            request,
+            response,
+          });
+        }
+      }
+    };
+    // Reads change nothing, so they run side by side; writes run one at a time in a fixed order.
+    const reads = operations.filter((operation) => operation.method === 'GET');
+    const queue = [...reads];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await attack(next);
+      }),
+    );
+    for (const operation of operations.filter((o) => o.method !== 'GET')) await attack(operation);
+    if (BASELINE) console.info(baselines.sort().join('\n'));
+    const slowest = [...millisByKind].sort((a, b) => b[1] - a[1]).slice(0, 5);
+    console.info(
+      `hostile input: ${sent} requests over ${operations.length} operations (HOSTILE_SEED=${SEED}); ` +
+        `slowest kinds: ${slowest.map(([kind, ms]) => `${kind} ${Math.round(ms)} ms`).join(', ')}`,
+    );
+    expect(failures.length, formatReport(failures, SEED, sent)).toBe(0);
+  }, 300_000);
+});
