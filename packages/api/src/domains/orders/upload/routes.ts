@@ -24,6 +24,40 @@ function tooLarge(limits: Limits): AppError {
   });
 }
 
+const FORM_LIMIT_FIELDS = 10;
+const FORM_LIMIT_PARTS = 12;
+
+const FORM_REFUSALS: Record<string, string> = {
+  FST_FILES_LIMIT: 'holds more than one file: send exactly one, in the part named "file"',
+  FST_FIELDS_LIMIT: `holds more than ${FORM_LIMIT_FIELDS} option fields`,
+  FST_PARTS_LIMIT: `holds more than ${FORM_LIMIT_PARTS} parts`,
+  FST_PROTO_VIOLATION: 'names a field "__proto__", "constructor" or "prototype"',
+};
+
+/**
+ * A form that is not what its Content-Type claims (no boundary, a broken part header, a body cut short) or that
+ * breaks the form limits is the caller's fault: @fastify/multipart and busboy throw their own errors for it.
+ */
+function formRefusal(error: unknown, limits: Limits): unknown {
+  if (error instanceof AppError) return error;
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge(limits);
+  const refusal = code ? FORM_REFUSALS[code] : undefined;
+  if (refusal) return AppError.validation('body', refusal, 'invalid_form');
+  // A form cut short ends the file part's stream before its closing boundary.
+  const malformed =
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    /^(Multipart|Malformed|Unexpected end of form|Part terminated early)/.test(message ?? '');
+  if (malformed) {
+    return AppError.validation(
+      'body',
+      'is not a well-formed multipart/form-data body (boundary, part headers, end of form)',
+      'invalid_form',
+    );
+  }
+  return error;
+}
+
 /**
  * Parks the file part's rows as it streams in: bytes counted, rows capped, never the whole file in memory. A file
  * refused on the way leaves nothing behind (see parkUpload).
@@ -103,7 +137,13 @@ export async function registerOrderUploadRoutes(app: FastifyInstance, deps: AppD
   const limits = deps.config.orderUpload;
   await app.register(async (scope) => {
     await scope.register(multipart, {
-      limits: { fileSize: limits.maxBytes, files: 1, fields: 10, fieldSize: 65_536, parts: 12 },
+      limits: {
+        fileSize: limits.maxBytes,
+        files: 1,
+        fields: FORM_LIMIT_FIELDS,
+        fieldSize: 65_536,
+        parts: FORM_LIMIT_PARTS,
+      },
     });
     scope.post('/api/orders/upload', { bodyLimit: limits.maxBytes + 1_048_576 }, async (request, reply) => {
       const { actor, scope: dataScope } = await authorize(deps, request, 'orders', 'create');
@@ -113,9 +153,9 @@ export async function registerOrderUploadRoutes(app: FastifyInstance, deps: AppD
           'Send the file as multipart/form-data with a part named "file".',
         );
       }
+      // Form errors can surface from the parts iterator as well as from the file stream.
       const { file, options } = await readUploadForm(deps, actor, request).catch((error: unknown) => {
-        // The limit can surface from the parts iterator as well as from the file stream.
-        throw (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge(limits) : error;
+        throw formRefusal(error, limits);
       });
       const { result, queued } = await uploadOrders(deps.db, { actor, scope: dataScope, file, options });
       if (result.upload) void reply.header('location', `/api/orders/uploads/${result.upload.id}`);

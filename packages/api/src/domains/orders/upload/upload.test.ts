@@ -481,6 +481,41 @@ describe('order upload', () => {
     expect(res.body.errors).toEqual([expect.objectContaining({ row: 3, column: 'Menge' })]);
   });
 
+  it('refuses a form that is not what its Content-Type claims, or breaks the form limits, with a 400 on body', async () => {
+    const merchant = await createTestMerchant(platform);
+    const post = async (contentType: string, body: string | FormData) => {
+      const response = await fetch(`${platform.baseUrl}/api/orders/upload`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${merchant.token}`,
+          ...(contentType ? { 'content-type': contentType } : {}),
+        },
+        body,
+      });
+      return {
+        status: response.status,
+        type: response.headers.get('content-type'),
+        body: (await response.json()) as any,
+      };
+    };
+    const noBoundary = await post('multipart/form-data', 'whatever');
+    const cutShort = await post(
+      'multipart/form-data; boundary=X',
+      '--X\r\ncontent-disposition: form-data; name="file"; filename="a.csv"\r\n\r\nBestelnummer;Naam',
+    );
+    const twoFiles = new FormData();
+    twoFiles.append('file', new Blob([csvOf([row('F-1')])]), 'a.csv');
+    twoFiles.append('file', new Blob([csvOf([row('F-2')])]), 'b.csv');
+    const tooManyFields = new FormData();
+    for (let i = 0; i < 11; i++) tooManyFields.append(`option${i}`, 'x');
+    for (const refused of [noBoundary, cutShort, await post('', twoFiles), await post('', tooManyFields)]) {
+      expect(refused.status).toBe(400);
+      expect(refused.type).toContain('application/problem+json');
+      expect(refused.body.errors[0]).toMatchObject({ field: 'body', code: 'invalid_form' });
+    }
+    expect(await leftovers(merchant.user.organization.id)).toEqual({ uploads: 0, parked: 0 });
+  });
+
   it('states the size and row limits', async () => {
     const merchant = await createTestMerchant(platform);
     const big = await upload(platform, merchant.token, { content: 'x'.repeat(3_100_000), name: 'big.csv' });
