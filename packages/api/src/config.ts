@@ -14,53 +14,211 @@ const commaList = z
       .filter(Boolean),
   );
 
-const EnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  HOST: z.string().default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_URL: z.url().optional(),
-  DATABASE_URL: z.string().min(1).optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  IPAY_DATA_DIR: z.string().default(path.join(projectRoot, '.data')),
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-  JWT_KEYS: z.string().optional(),
+/** Every environment variable the platform reads; `.describe()` is its line in docs/configuration.md. */
+export const EnvSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'])
+    .default('development')
+    .describe(
+      '`production` requires `JWT_KEYS` and `IPAY_ENCRYPTION_KEY` and forbids `PAYMENT_SIMULATION=on`',
+    ),
+  HOST: z.string().default('127.0.0.1').describe('interface the API listens on (`0.0.0.0` in containers)'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('port the API listens on'),
+  PUBLIC_URL: z
+    .url()
+    .optional()
+    .describe('public base URL: the OpenAPI document, pay links, card links and the start banner'),
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'PostgreSQL to use; unset starts the embedded one (or joins the one another local process started)',
+    ),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(10)
+    .describe('database connections per process'),
+  IPAY_DATA_DIR: z
+    .string()
+    .default(path.join(projectRoot, '.data'))
+    .describe(
+      'the embedded cluster, its generated password, the development JWT key (`jwt-keys.json`) and encryption key (`encryption-key`)',
+    ),
+  EMBEDDED_PG_PORT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .default(54329)
+    .describe('port of the embedded PostgreSQL (127.0.0.1 only)'),
+  JWT_KEYS: z
+    .string()
+    .optional()
+    .describe(
+      '`kid:secret[,kid:secret…]`, secrets of at least 32 characters; the first signs, all verify (rotate by putting the new key first and dropping the old one after 7 days)',
+    ),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
     .min(1)
     .max(24 * 90)
-    .default(168),
-  PAYMENT_SIMULATION: z.enum(['on', 'off']).optional(),
-  STRIPE_SECRET_KEY: z.string().optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().optional(),
-  STRIPE_API_URL: z.url().optional(),
-  MULTISAFEPAY_API_KEY: z.string().optional(),
-  MULTISAFEPAY_API_URL: z.url().default('https://api.multisafepay.com/v1/json'),
-  CORS_ORIGINS: commaList,
-  SECURITY_HEADERS: z.enum(['on', 'off']).default('on'),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    .default(168)
+    .describe('hours a payment session can be paid (at most 90 days)'),
+  PAYMENT_SIMULATION: z
+    .enum(['on', 'off'])
+    .optional()
+    .describe('`on` or `off`: the payment simulator outside production; it is never available in production'),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .optional()
+    .describe('pay with Stripe Checkout; set together with `STRIPE_WEBHOOK_SECRET`'),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .describe(
+      'the signing secret (`whsec_…`) of the Stripe webhook endpoint `POST <PUBLIC_URL>/api/payments/webhook`',
+    ),
+  STRIPE_API_URL: z.url().optional().describe('another Stripe API base URL (tests point it at a local fake)'),
+  MULTISAFEPAY_API_KEY: z
+    .string()
+    .optional()
+    .describe(
+      'pay with MultiSafepay: the site API key, which also verifies its notifications at `POST <PUBLIC_URL>/api/webhooks/multisafepay`',
+    ),
+  MULTISAFEPAY_API_URL: z
+    .url()
+    .default('https://api.multisafepay.com/v1/json')
+    .describe(
+      'MultiSafepay API base URL; `https://testapi.multisafepay.com/v1/json` for its test environment',
+    ),
+  CORS_ORIGINS: commaList.describe(
+    'comma-separated origins allowed by CORS, or `*` for any; empty allows no cross-origin access',
+  ),
+  SECURITY_HEADERS: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe(
+      '`on` or `off`: Helmet headers (CSP, nosniff, frame-ancestors; HSTS when `PUBLIC_URL` is https)',
+    ),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe(
+      '`true` trusts `X-Forwarded-For` behind a load balancer (the client address feeds rate limits)',
+    ),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1_048_576)
+    .describe('largest accepted request body in bytes; larger bodies are a 413 problem'),
   ORDER_UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
-    .default(20 * 1_048_576),
-  ORDER_UPLOAD_MAX_ROWS: z.coerce.number().int().min(1).default(50_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
-  LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
-  IPAY_ADMIN_EMAIL: z.email().optional(),
-  IPAY_ADMIN_PASSWORD: z.string().optional(),
-  IPAY_ENCRYPTION_KEY: z.string().optional(),
-  WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false'),
-  RESEND_API_KEY: z.string().optional(),
-  RESEND_BASE_URL: z.url().default('https://api.resend.com'),
-  EMAIL_FROM: z.string().optional(),
-  SMS_API_URL: z.url().default('https://rest.messagebird.com'),
-  SMS_API_KEY: z.string().optional(),
-  SMS_FROM: z.string().max(17).default('IPAY'),
+    .default(20 * 1_048_576)
+    .describe(
+      'largest order upload file (`POST /api/orders/upload`) in bytes (20 MiB); larger is a 413 stating the limit',
+    ),
+  ORDER_UPLOAD_MAX_ROWS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(50_000)
+    .describe('most data rows in one order upload; more is a 422 stating the limit'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe(
+      'pino level (`fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`); logs are JSON lines carrying the request `traceId`',
+    ),
+  LOGIN_RATE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('login attempts per client address per window (twice that per account)'),
+  LOGIN_RATE_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(900)
+    .describe('the login rate-limit window in seconds'),
+  WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(5)
+    .describe('jobs one worker process runs at once'),
+  IPAY_ADMIN_EMAIL: z
+    .email()
+    .optional()
+    .describe('platform admin created on start when none exists; set together with `IPAY_ADMIN_PASSWORD`'),
+  IPAY_ADMIN_PASSWORD: z.string().optional().describe('password of that first platform admin'),
+  IPAY_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .describe(
+      '32 random bytes, base64 (`openssl rand -base64 32`): the AES-256-GCM key for secrets at rest and the OTP key; the same in every API and worker process',
+    ),
+  WEBHOOK_ALLOW_PRIVATE_URLS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe(
+      '`true` lets webhook, program and shop URLs point at loopback and private networks: tests and local development only, never production',
+    ),
+  RESEND_API_KEY: z
+    .string()
+    .optional()
+    .describe(
+      'send e-mail through Resend; unset keeps e-mails in the outbox (`GET /api/admin/email-outbox`)',
+    ),
+  RESEND_BASE_URL: z
+    .url()
+    .default('https://api.resend.com')
+    .describe('Resend API base URL (tests point it at a local fake)'),
+  EMAIL_FROM: z
+    .string()
+    .optional()
+    .describe('sender address; required with `RESEND_API_KEY` (an address on a domain verified at Resend)'),
+  SMS_API_URL: z
+    .url()
+    .default('https://rest.messagebird.com')
+    .describe('MessageBird REST base URL (tests point it at a local fake)'),
+  SMS_API_KEY: z
+    .string()
+    .optional()
+    .describe(
+      'send benefit-card SMS through MessageBird; unset keeps them in `GET /api/benefit-cards/sms-outbox`',
+    ),
+  SMS_FROM: z
+    .string()
+    .max(17)
+    .default('IPAY')
+    .describe('SMS originator: a sender name (at most 11 characters) or number'),
 });
+
+const DEFAULT_EMAIL_FROM = 'IPAY <no-reply@ipay.invalid>';
+
+/**
+ * How docs/configuration.md shows a default that is computed at start or lives outside the schema
+ * (variables not listed here show the schema's default, or "unset").
+ */
+export const DOCUMENTED_DEFAULTS: Partial<Record<keyof typeof EnvSchema.shape, string>> = {
+  PUBLIC_URL: '`http://localhost:PORT`',
+  IPAY_DATA_DIR: '`.data` in the repository root',
+  JWT_KEYS: 'generated in development (`IPAY_DATA_DIR/jwt-keys.json`)',
+  IPAY_ENCRYPTION_KEY: 'generated in development (`IPAY_DATA_DIR/encryption-key`)',
+  PAYMENT_SIMULATION: '`on` (never in production)',
+  STRIPE_API_URL: "Stripe's",
+  CORS_ORIGINS: 'empty (none)',
+  EMAIL_FROM: `\`${DEFAULT_EMAIL_FROM}\``,
+};
 
 export interface JwtKey {
   kid: string;
@@ -142,8 +300,6 @@ function parseEncryptionKey(value: string | undefined): Buffer | undefined {
   }
   return key;
 }
-
-const DEFAULT_EMAIL_FROM = 'IPAY <no-reply@ipay.invalid>';
 
 /** The only place that reads the environment: everything else receives a Config. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
