@@ -150,6 +150,11 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
       router: procedures,
       createContext: ({ req }: { req: FastifyRequest }) =>
         createRequestContext(deps, { traceId: req.id, ip: req.ip, headers: req.headers, logger: req.log }),
+      // The problem travels in tRPC's body; the wait it asks for (a rate limit, an outage) belongs in the header too.
+      responseMeta: ({ errors }: { errors: readonly unknown[] }) => {
+        const retryAfter = errors.map((error) => toProblem(error, '').retryAfterSeconds).find(Boolean);
+        return retryAfter ? { headers: { 'retry-after': String(retryAfter) } } : {};
+      },
     },
   });
   registerPaymentWebhooks(app, deps);
