@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { orderBody } from '@ipay/api/testing';
+import { getStreamTicket, openTestEventStream, orderBody } from '@ipay/api/testing';
 import { freePort } from '@ipay/db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,7 +53,7 @@ describe('the embedded PostgreSQL killed under load', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('answers 503 with Retry-After while it is down, restarts it, and keeps every acknowledged order', async () => {
+  it('answers 503 with Retry-After while it is down, restarts it, and keeps and announces every acknowledged order', async () => {
     const [apiPort, pgPort] = [await freePort(), await freePort()];
     platform = startCliProcess(['start'], {
       IPAY_DATA_DIR: dataDir,
@@ -81,6 +81,9 @@ describe('the embedded PostgreSQL killed under load', () => {
     expect(registered.status, registered.body).toBe(200);
     const { token } = JSON.parse(registered.body) as { token: string };
     const authorization = `Bearer ${token}`;
+
+    // A live event stream held open across the outage: its hub must listen again and catch up.
+    const stream = await openTestEventStream(baseUrl, { token: await getStreamTicket(baseUrl, token) });
 
     // Order creations over REST, and reads over tRPC and a plain route, until told to stop.
     const answers: Answer[] = [];
@@ -137,7 +140,6 @@ describe('the embedded PostgreSQL killed under load', () => {
       other: failures.filter((f) => f.status !== 503).length,
     });
     expect(failures.length, summary).toBeGreaterThan(0);
-    console.log('SUMMARY', summary);
     for (const failure of failures) {
       expect(failure.status, `${summary} ${failure.route}: ${failure.body}`).toBe(503);
       expect(failure.retryAfter).toBe('5');
@@ -176,6 +178,16 @@ describe('the embedded PostgreSQL killed under load', () => {
     } finally {
       await client.end();
     }
+
+    const streamed = () => new Set(stream.events.map((e) => (e.data as { resourceId: string }).resourceId));
+    const acknowledgedIds = acknowledged().map((a) => (JSON.parse(a.body) as { id: string }).id);
+    await stream.until(
+      () => acknowledgedIds.every((id) => streamed().has(id)),
+      'every acknowledged order on the live stream',
+      30_000,
+    );
+    expect(stream.ended()).toBe(false);
+    stream.close();
 
     expect(await started.interrupt(), started.output()).toBe(0);
   }, 120_000);
