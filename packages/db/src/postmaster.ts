@@ -75,11 +75,11 @@ export async function startPostmaster(command: PostmasterCommand): Promise<Postm
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`));
   });
+  // Failing to spawn or to signal it is reported as an 'error' event, which must not go unheard.
+  const failed = new Promise<Error>((resolve) => child.on('error', resolve));
+  void failed.then((error) => command.log(`postgres process: ${error.message}`));
   const pid = child.pid;
-  if (pid === undefined) {
-    const error = await new Promise<Error>((resolve) => child.once('error', resolve));
-    throw new Error(`could not run ${binary}: ${error.message}`);
-  }
+  if (pid === undefined) throw new Error(`could not run ${binary}: ${(await failed).message}`);
 
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
