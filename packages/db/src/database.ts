@@ -14,8 +14,25 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/**
+ * close() resolves once every connection is really gone, not when the pool has only asked them to end: the
+ * server may be stopped next, and a session it ends first reports an error (57P01) to a closing client.
+ */
 export function createDatabase(options: PoolOptions): DatabaseHandle {
   const pool = createPool(options);
+  const open = new Set<Promise<void>>();
+  pool.on('connect', (client) => {
+    const ended = new Promise<void>((resolve) => client.once('end', resolve));
+    open.add(ended);
+    void ended.then(() => open.delete(ended));
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, pool, close: () => db.destroy() };
+  return {
+    db,
+    pool,
+    close: async () => {
+      await db.destroy();
+      await Promise.all(open);
+    },
+  };
 }

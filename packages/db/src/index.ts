@@ -12,6 +12,7 @@ export {
   openLocalPostgres,
   startEmbeddedPostgres,
   type EmbeddedPostgresOptions,
+  type RestartPolicy,
   type RunningPostgres,
 } from './embedded';
 export { freePort } from './free-port';

@@ -17,6 +17,11 @@ export interface PoolOptions {
   connectionString: string;
   max?: number;
   applicationName?: string;
+  /**
+   * How long a query waits for a connection (a new one, or a free one from a full pool). Without a bound, a
+   * server that accepts TCP but never answers (stopped, overloaded, half-open network) holds requests forever.
+   */
+  connectionTimeoutMillis?: number;
   /** Idle clients can fail (server restart, network); without a listener that would crash the process. */
   onError?: (error: Error) => void;
 }
@@ -25,9 +30,15 @@ export function createPool({
   connectionString,
   max = 10,
   applicationName = 'ipay',
+  connectionTimeoutMillis = 10_000,
   onError = (error) => process.stderr.write(`postgres pool: ${error.message}\n`),
 }: PoolOptions): DbPool {
-  const pool = new pg.Pool({ connectionString, max, application_name: applicationName });
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: applicationName,
+    connectionTimeoutMillis,
+  });
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));
   return pool;

@@ -1,4 +1,4 @@
-import { run, runOnce, type Logger as WorkerLogger, type Runner } from 'graphile-worker';
+import { run, runOnce, type Logger as WorkerLogger, type Runner, type WorkerEvents } from 'graphile-worker';
 import { Logger as GraphileLogger } from 'graphile-worker';
 import type { JobName } from '@ipay/api';
 import type pg from 'pg';
@@ -45,9 +45,10 @@ function workerDeps({ db, config, encryptionKey }: WorkerDeps): WorkerDeps {
 }
 
 /** Runs jobs and the crontab until stopped; signals are the caller's to handle. */
-export function startWorker(options: WorkerOptions): Promise<Runner> {
+export function startWorker(options: WorkerOptions, events?: WorkerEvents): Promise<Runner> {
   return run({
     pgPool: options.pool,
+    events,
     preset,
     concurrency: options.concurrency,
     noHandleSignals: true,

@@ -1,5 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import { AppError, ERROR_KINDS, type ErrorKindName } from './app-error';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE_DETAIL,
+  isDatabaseUnavailable,
+} from './database-unavailable';
 import type { FieldError, Problem } from './problem';
 
 const PROBLEM_TYPE_BASE = 'https://api.ipay.global/problems/';
@@ -78,6 +83,12 @@ export function toProblem(error: unknown, traceId: string): ProblemWithHeaders {
     return build(cause.kind, cause.detail, traceId, {
       errors: cause.errors,
       retryAfterSeconds: cause.retryAfterSeconds,
+    });
+  }
+  // Not a bug but an outage (the database is down or restarting): the same request can succeed later.
+  if (isDatabaseUnavailable(cause)) {
+    return build('service_unavailable', DATABASE_UNAVAILABLE_DETAIL, traceId, {
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
     });
   }
   // Only input validation is the caller's fault: a ZodError anywhere else (output, stored data) is a bug.

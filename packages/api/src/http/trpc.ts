@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createRequestContext, type AppDeps } from '../context';
 import { ERROR_KINDS, type ErrorKindName } from '../errors/app-error';
 import { Problem } from '../errors/problem';
-import { withTraceId } from '../errors/to-problem';
+import { toProblem, withTraceId } from '../errors/to-problem';
 import { PROBLEM_CONTENT_TYPE } from './problem-reply';
 import { logServerError } from './server-errors';
 
@@ -96,6 +96,11 @@ export async function registerTrpcRoutes(
         createContext: ({ req }: { req: FastifyRequest }) =>
           createRequestContext(deps, { traceId: req.id, ip: req.ip, headers: req.headers, logger: req.log }),
         onError: ({ error, req }: { error: unknown; req: FastifyRequest }) => logServerError(req, error),
+        // The problem travels in tRPC's body; the wait it asks for (a rate limit, an outage) belongs in the header too.
+        responseMeta: ({ errors }: { errors: readonly unknown[] }) => {
+          const retryAfter = errors.map((error) => toProblem(error, '').retryAfterSeconds).find(Boolean);
+          return retryAfter ? { headers: { 'retry-after': String(retryAfter) } } : {};
+        },
       },
     });
   });

@@ -23,6 +23,7 @@ export async function openPlatformDatabase(config: Config, logger: Logger): Prom
       folder: config.dataDir,
       port: config.embeddedPostgresPort,
       log: (line) => logger.debug({ postgres: line }),
+      onSupervision: (level, message) => logger[level]({ component: 'embedded-postgres' }, message),
     });
     connectionString = local.connectionString('postgres');
     stopServer = () => local.stop();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@ipay/db/testing';
@@ -87,4 +87,59 @@ describe('several processes on one DATABASE_URL', () => {
       expect(code, p.output()).toBe(0);
     }
   });
+});
+
+/** Log lines at pino's warn level (40) or above. */
+function warningsIn(output: string): string[] {
+  return output.split('\n').filter((line) => {
+    if (!line.startsWith('{')) return false;
+    return ((JSON.parse(line) as { level?: number }).level ?? 0) >= 40;
+  });
+}
+
+describe('the platform on its embedded PostgreSQL', () => {
+  let dataDir: string;
+  const processes: PlatformProcess[] = [];
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'ipay-local-'));
+  });
+  afterAll(async () => {
+    for (const p of processes.reverse()) if (p.child.exitCode === null) await p.interrupt();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('stops on Ctrl-C without a warning or error, PostgreSQL last, after a second process left it running', async () => {
+    const [apiPort, pgPort] = [await freePort(), await freePort()];
+    const env = { IPAY_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' };
+    const first = startCliProcess(['start'], { ...env, PORT: String(apiPort) });
+    processes.push(first);
+    const baseUrl = `http://127.0.0.1:${apiPort}`;
+    await waitFor(() => ready(baseUrl), 'the platform', 60_000);
+    // Connections in the pool, on the event hub's LISTEN and the worker's: what a stop used to cut.
+    const registered = await post(baseUrl, '/api/auth/register', {
+      organizationName: 'Local BV',
+      name: 'L',
+      email: `local-${randomBytes(4).toString('hex')}@example.test`,
+      password: 'local database pw',
+    });
+    expect(registered.status).toBe(200);
+
+    const second = startCliProcess(['start', '--worker-only'], env);
+    processes.push(second);
+    await waitFor(
+      () => Promise.resolve(second.output().includes('IPAY platform is running') || undefined),
+      'a second process on the same cluster',
+    );
+    expect(second.output()).toContain('(already running)');
+    expect(await second.interrupt(), second.output()).toBe(0);
+    expect(warningsIn(second.output())).toEqual([]);
+    // It connected to the first process's cluster, so stopping left the cluster to that process.
+    expect(await ready(baseUrl)).toBe(true);
+
+    expect(await first.interrupt(), first.output()).toBe(0);
+    expect(warningsIn(first.output())).toEqual([]);
+    expect(first.output()).toContain('"msg":"stopped"');
+    // PostgreSQL removes its lock file when it has shut down cleanly.
+    await expect(access(path.join(dataDir, 'postgres', 'postmaster.pid'))).rejects.toThrow();
+  }, 120_000);
 });

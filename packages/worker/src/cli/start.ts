@@ -6,7 +6,7 @@ import {
   type InitialAdminOutcome,
 } from '@ipay/api';
 import type { Logger } from 'pino';
-import { startWorker } from '../runner';
+import { startSupervisedWorker } from '../supervised-worker';
 import { openPlatformDatabase } from './platform-database';
 
 /** A second signal this soon after the first is the same request delivered twice, not an insistence. */
@@ -65,7 +65,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Sta
       stops.push(() => server.close());
     }
     if (options.worker) {
-      const runner = await startWorker({
+      const worker = await startSupervisedWorker({
         db: database.db,
         config,
         encryptionKey: deps.encryptionKey,
@@ -73,7 +73,7 @@ export async function startPlatform(config: Config, logger: Logger, options: Sta
         logger,
         concurrency: config.workerConcurrency,
       });
-      stops.push(() => runner.stop());
+      stops.push(() => worker.stop());
     }
     process.stdout.write(banner(config, options, database.location, admin));
   } catch (error) {

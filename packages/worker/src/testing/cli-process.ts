@@ -34,14 +34,16 @@ export function runCli(args: string[], env: Record<string, string>, stdin?: stri
 export interface PlatformProcess {
   child: ChildProcess;
   output(): string;
-  /** Sends SIGINT, as Ctrl-C does, and resolves with the exit code. */
+  /** Sends SIGINT to its process group, as Ctrl-C in a terminal does, and resolves with the exit code. */
   interrupt(): Promise<number | null>;
 }
 
 export function startCliProcess(args: string[], env: Record<string, string>): PlatformProcess {
+  // A group of its own, like a command started from a shell, so that interrupt() reaches whatever it spawned.
   const child = spawn(process.execPath, ['--import', 'tsx', cliMain, ...args], {
     cwd: repoRoot,
     env: baseEnv(env),
+    detached: true,
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -51,7 +53,7 @@ export function startCliProcess(args: string[], env: Record<string, string>): Pl
     child,
     output: () => output,
     interrupt: () => {
-      child.kill('SIGINT');
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGINT');
       return exited;
     },
   };
