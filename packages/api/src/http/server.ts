@@ -29,6 +29,7 @@ import { answerClientError } from './client-errors';
 import { fromFastifyError, MAX_PARAM_LENGTH } from './fastify-errors';
 import { exceedsJsonDepth, tooDeep } from './json-depth';
 import { sendProblem } from './problem-reply';
+import { logServerError } from './server-errors';
 import { guardRequestText } from './request-guard';
 import { registerRestRoutes, restPathParameters } from './rest';
 import { registerTrpcRoutes, TRPC_PREFIX } from './trpc';
@@ -68,7 +69,7 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
           contentType: request.headers['content-type'],
           acceptedTypes: READABLE_TYPES.filter((type) => request.server.hasContentTypeParser(type)),
         });
-  if (!known) request.log.error({ err: error }, 'unhandled error');
+  if (!known) logServerError(request, error);
   void reply.header(TRACE_ID_HEADER, request.id);
   return sendProblem(reply, toProblem(known ?? error, request.id));
 }

@@ -116,6 +116,20 @@ describe('benefit cards (iQpay Order API)', () => {
       expect(read.body.cards).toHaveLength(1);
     });
 
+    it('reads an order by an externalTransactionId holding characters a path must encode', async () => {
+      const externalTransactionId = `TX 2026/11 #${Math.floor(Math.random() * 1e6)}`;
+      const first = await order(iqpayOrderBody(sponsor, { externalTransactionId }));
+      expect(first.status).toBe(200);
+      const read = await http(
+        platform.baseUrl,
+        'GET',
+        `/api/benefit-cards/orders/by-external-transaction-id/${encodeURIComponent(externalTransactionId)}`,
+        { token: sponsor.userToken },
+      );
+      expect(read.status).toBe(200);
+      expect(read.body.id).toBe(first.body.id);
+    });
+
     it('refuses a different request under a used externalTransactionId with a 409 naming it and the order', async () => {
       const body = iqpayOrderBody(sponsor);
       const first = await order(body);

@@ -63,7 +63,7 @@ export const CreateOrderWithMemberInput = z.object({
     .max(50)
     .optional()
     .describe(
-      'Echoed in the webhook; required for webhook programs. Sent twice, the first order is returned',
+      'Echoed in the webhook; required for webhook programs. The same request sent again returns the first order; a different request under the same id is a 409',
     ),
   processingDate: z.iso
     .datetime({ offset: true })
