@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { startBenchPlatform, type BenchPlatform } from './support/bench-platform';
 import { startBenchDatabase, type BenchDatabase } from './support/local-postgres';
 import { mebibytes, sampleMemory } from './support/memory';
+import { runBenchmark } from './support/report';
 
 const MiB = 1_048_576;
 /** Issue #9: a hostile XLSX of about 1 MB may raise the server's resident memory by less than this. */
@@ -170,7 +171,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+await runBenchmark(main);

@@ -20,7 +20,7 @@ import { startBenchPlatform, type BenchPlatform } from './support/bench-platform
 import { startBenchDatabase, type BenchDatabase } from './support/local-postgres';
 import { mebibytes, sampleMemory, type MemoryPeak } from './support/memory';
 import { writeOrdersCsv } from './support/orders-csv';
-import { formatTable, type BenchLine } from './support/report';
+import { formatTable, runBenchmark, type BenchLine } from './support/report';
 
 const Settings = z.object({
   BENCH_ROWS: z.coerce.number().int().min(10).max(1_000_000).default(100_000),
@@ -232,7 +232,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+await runBenchmark(main);

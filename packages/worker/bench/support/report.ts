@@ -26,3 +26,11 @@ export function formatTable(lines: BenchLine[]): string {
     row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(format)].join('\n');
 }
+
+/** Runs a benchmark's main: a failure prints its stack and fails the run, as `pnpm bench` reports it. */
+export async function runBenchmark(main: () => Promise<void>): Promise<void> {
+  await main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
