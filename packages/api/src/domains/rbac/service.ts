@@ -1,7 +1,8 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db, DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
-import { fetchPage, type Page, type PageInput } from '../../platform/pagination';
+import { fetchPage, type Page } from '../../platform/pagination';
+import type { PageInput } from '../../platform/pagination-schemas';
 import { toTimestamp } from '../../platform/time';
 import type { Actor } from '../auth/service';
 import type { OrganizationType } from '../auth/schemas';

@@ -2,7 +2,7 @@ import type { DbExecutor } from '@ipay/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error';
-import { fieldErrorsFromIssues } from '../../../errors/to-problem';
+import { fieldErrorsFromIssues } from '../../../errors/problem';
 import { openSecret, sealSecret } from '../../../platform/secret-box';
 import { toTimestamp } from '../../../platform/time';
 import type { Actor } from '../../auth/service';
