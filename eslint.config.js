@@ -1,4 +1,6 @@
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 const noProcessEnv = {
@@ -44,6 +46,24 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       ...noProcessEnv,
     },
+  },
+  {
+    // Import cycles are errors: a cycle makes module order decide whether a value is still undefined when read.
+    // Packages outside the workspace are not followed (ignoreExternal), which keeps the graph to our own files.
+    files: ['packages/*/src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Without the TypeScript extensions and parser import-x reads only .js files and sees no cycle at all.
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: 'packages/*/tsconfig.json',
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     // Transports stay at the edge: in a domain only router.ts and the route files (routes.ts, *-route.ts) and the
