@@ -95,6 +95,28 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: schemaPatterns }] },
   },
   {
+    // The SDK ships without the server: it takes AppRouter, Problem and the event types from @ipay/api as types
+    // only (erased at build), never a value. Its tests drive a real server and may import anything.
+    files: ['packages/sdk/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@ipay/api', '@ipay/api/*'],
+              allowTypeImports: true,
+              message: '@ipay/sdk imports @ipay/api for types only (import type …).',
+            },
+          ],
+        },
+      ],
+      // Under verbatimModuleSyntax `import { type X }` still leaves `import '@ipay/api/…'` in the output.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+    },
+  },
+  {
     // Benchmarks run by hand outside the platform's config; BENCH_ROWS is their one knob.
     files: ['packages/api/src/config.ts', 'packages/db/src/testing/**', '**/vitest.config.ts', '**/bench/**'],
     rules: { 'no-restricted-properties': 'off' },
