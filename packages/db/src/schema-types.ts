@@ -34,9 +34,32 @@ function pascalCase(name: string): string {
   return name.replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 }
 
-function columnType(column: ColumnInfo): string {
+interface CheckInfo {
+  table_name: string;
+  column_name: string;
+  definition: string;
+}
+
+/**
+ * The values a one-column CHECK allows when it is exactly `column in ('a', 'b')`, which PostgreSQL keeps as
+ * `CHECK ((column = ANY (ARRAY['a'::text, 'b'::text])))`. Anything else (ranges, patterns, several columns) is
+ * left to the column's plain type.
+ */
+function allowedValues(check: CheckInfo): string[] | undefined {
+  const match = /^CHECK \(\((\w+) = ANY \(ARRAY\[(.*)\]\)\)\)$/.exec(check.definition);
+  if (!match || match[1] !== check.column_name) return undefined;
+  const items = match[2]?.split(', ') ?? [];
+  const values = items
+    .map((item) => /^'([^']*)'::text$/.exec(item)?.[1])
+    .filter((value) => value !== undefined);
+  // A value the pattern cannot read (a quote inside it, another type) leaves the column a plain string.
+  return values.length && values.length === items.length ? values : undefined;
+}
+
+function columnType(column: ColumnInfo, values: string[] | undefined): string {
   const element = column.udt_name.startsWith('_') ? column.udt_name.slice(1) : column.udt_name;
-  const base = TS_TYPES[element];
+  const base =
+    values && element === 'text' ? values.map((value) => `'${value}'`).join(' | ') : TS_TYPES[element];
   if (!base)
     throw new Error(`no TypeScript type for ${column.table_name}.${column.column_name} (${column.udt_name})`);
   const isArray = column.udt_name.startsWith('_');
@@ -56,6 +79,21 @@ export async function renderSchemaTypes<DB>(db: Kysely<DB>): Promise<string> {
     where table_schema = 'public' and table_name not like 'kysely_migration%'
     order by table_name, ordinal_position`.execute(db);
 
+  // One-column CHECK constraints, so `status in (...)` columns are typed as the union of their values.
+  const { rows: checks } = await sql<CheckInfo>`
+    select c.conrelid::regclass::text as table_name, a.attname as column_name,
+      pg_get_constraintdef(c.oid) as definition
+    from pg_constraint c
+    join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+    where c.contype = 'c' and c.connamespace = 'public'::regnamespace and cardinality(c.conkey) = 1`.execute(
+    db,
+  );
+  const unions = new Map<string, string[]>();
+  for (const check of checks) {
+    const values = allowedValues(check);
+    if (values) unions.set(`${check.table_name}.${check.column_name}`, values);
+  }
+
   const tables = new Map<string, ColumnInfo[]>();
   for (const row of rows) tables.set(row.table_name, [...(tables.get(row.table_name) ?? []), row]);
 
@@ -70,7 +108,10 @@ export async function renderSchemaTypes<DB>(db: Kysely<DB>): Promise<string> {
   ];
   for (const [table, columns] of tables) {
     lines.push(`export interface ${pascalCase(table)}Table {`);
-    for (const column of columns) lines.push(`  ${column.column_name}: ${columnType(column)};`);
+    for (const column of columns)
+      lines.push(
+        `  ${column.column_name}: ${columnType(column, unions.get(`${table}.${column.column_name}`))};`,
+      );
     lines.push('}', '');
   }
   lines.push('export interface Database {');

@@ -8,7 +8,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export interface BenefitBudgetTransactionsTable {
   id: Generated<string>;
   program_id: string;
-  kind: string;
+  kind: 'top_up' | 'card_issued' | 'refund';
   amount_minor: number;
   balance_after_minor: number;
   order_id: number | null;
@@ -21,8 +21,8 @@ export interface BenefitBudgetTransactionsTable {
 export interface BenefitCardDeliveriesTable {
   id: Generated<string>;
   card_id: string;
-  channel: string;
-  status: Generated<string>;
+  channel: 'sms' | 'email' | 'webhook';
+  status: Generated<'pending' | 'succeeded' | 'failed'>;
   attempts: Generated<number>;
   next_attempt_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   last_status_code: number | null;
@@ -45,7 +45,7 @@ export interface BenefitCardDeliveryAttemptsTable {
 export interface BenefitCardEventsTable {
   id: Generated<string>;
   card_id: string;
-  type: string;
+  type: 'issued' | 'delivered' | 'delivery_failed' | 'activated' | 'resent' | 'deactivated' | 'cancelled' | 'replaced';
   detail: string | null;
   actor_user_id: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
@@ -58,8 +58,8 @@ export interface BenefitCardsTable {
   member_id: string;
   product_id: string;
   activation_code: string;
-  status: string;
-  delivery_status: Generated<string>;
+  status: 'pending_activation' | 'active' | 'deactivated' | 'replaced';
+  delivery_status: Generated<'not_sent' | 'pending' | 'delivered' | 'failed'>;
   face_value_minor: number;
   currency: string;
   activated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -90,7 +90,7 @@ export interface BenefitOrdersTable {
   member_id: string;
   product_codes: string[];
   external_transaction_id: string | null;
-  status: string;
+  status: 'scheduled' | 'processed' | 'cancelled';
   processing_date: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   total_minor: number;
   currency: string;
@@ -122,7 +122,7 @@ export interface BenefitProgramsTable {
   organization_id: string;
   code: string;
   name: string;
-  delivery_channel: string;
+  delivery_channel: 'sms' | 'email' | 'webhook';
   webhook_url: string | null;
   webhook_secret_encrypted: string | null;
   external_id_required: Generated<boolean>;
@@ -159,7 +159,7 @@ export interface EmailOutboxTable {
   to: string;
   subject: string;
   text: string;
-  status: Generated<string>;
+  status: Generated<'queued' | 'sent' | 'failed'>;
   provider_message_id: string | null;
   last_error: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
@@ -191,7 +191,7 @@ export interface IntegrationsTable {
   id: Generated<string>;
   merchant_id: string;
   provider: string;
-  status: Generated<string>;
+  status: Generated<'not_connected' | 'connected' | 'error'>;
   credentials_sealed: string | null;
   connected_by: string | null;
   connected_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -233,10 +233,10 @@ export interface OrderUploadsTable {
   merchant_id: string;
   created_by: string;
   file_name: string;
-  format: string;
+  format: 'csv' | 'xlsx';
   size_bytes: number;
   strict: Generated<boolean>;
-  status: Generated<string>;
+  status: Generated<'receiving' | 'queued' | 'processing' | 'completed' | 'failed'>;
   headers: ColumnType<JsonValue, string, string>;
   mapping: ColumnType<JsonValue, string, string>;
   rows_total: number;
@@ -254,7 +254,7 @@ export interface OrdersTable {
   id: Generated<string>;
   merchant_id: string;
   merchant_reference: string;
-  status: Generated<string>;
+  status: Generated<'OPEN' | 'PAYMENT_PENDING' | 'PAID' | 'RELEASED' | 'DELIVERED' | 'CANCELLED' | 'RETURNED'>;
   customer_name: string;
   customer_email: string;
   customer_phone: string | null;
@@ -284,7 +284,7 @@ export interface OrdersTable {
 export interface OrganizationsTable {
   id: Generated<string>;
   name: string;
-  type: string;
+  type: 'operator' | 'merchant' | 'partner' | 'sponsor';
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
@@ -294,14 +294,14 @@ export interface PaymentSessionsTable {
   merchant_id: string;
   reference: string;
   pay_token: string;
-  status: Generated<string>;
-  parcel_status: string | null;
+  status: Generated<'PENDING_PAYMENT' | 'PAID' | 'RELEASED' | 'DELIVERED' | 'EXPIRED' | 'CANCELLED' | 'REFUNDED'>;
+  parcel_status: 'PICKED_UP' | 'IN_DELIVERY' | 'DELIVERED' | 'DELIVERY_FAILED' | 'RETURNED_TO_SENDER' | null;
   parcel_status_reason: string | null;
   amount_minor: number;
   currency: string;
   country: string;
   carrier_code: string;
-  psp: string | null;
+  psp: 'stripe' | 'multisafepay' | 'simulate' | null;
   payment_method: string | null;
   psp_checkout_id: string | null;
   otp_failed_attempts: Generated<number>;
@@ -319,7 +319,7 @@ export interface PaymentsTable {
   session_id: string;
   psp: string;
   psp_payment_id: string;
-  status: string;
+  status: 'succeeded' | 'failed';
   amount_minor: number;
   currency: string;
   payment_method: string | null;
@@ -358,8 +358,8 @@ export interface RateLimitBucketsTable {
 export interface RolePermissionsTable {
   role_id: string;
   resource: string;
-  action: string;
-  scope: string;
+  action: 'read' | 'create' | 'update' | 'delete' | 'approve' | 'export';
+  scope: 'own' | 'organization' | 'all';
 }
 
 export interface RolesTable {
@@ -374,7 +374,7 @@ export interface RolesTable {
 
 export interface SchedulerPassesTable {
   id: Generated<string>;
-  trigger: string;
+  trigger: 'schedule' | 'run_now';
   started_at: ColumnType<Date, Date | string | undefined, Date | string>;
   syncs_enqueued: number;
   backing_off: number;
@@ -384,7 +384,7 @@ export interface SmsOutboxTable {
   id: Generated<string>;
   to: string;
   text: string;
-  status: Generated<string>;
+  status: Generated<'queued' | 'sent' | 'failed'>;
   provider_message_id: string | null;
   last_error: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
@@ -405,7 +405,7 @@ export interface SyncRunsTable {
   integration_id: string;
   merchant_id: string;
   provider: string;
-  trigger: string;
+  trigger: 'manual' | 'schedule' | 'run_now';
   started_at: ColumnType<Date, Date | string | undefined, Date | string>;
   finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   fetched_count: Generated<number>;
@@ -427,7 +427,7 @@ export interface UsersTable {
   email: string;
   name: string;
   password_hash: string;
-  status: Generated<string>;
+  status: Generated<'active' | 'disabled'>;
   last_login_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   username: string | null;
@@ -437,7 +437,7 @@ export interface WebhookDeliveriesTable {
   id: Generated<string>;
   endpoint_id: string;
   event_id: string;
-  status: Generated<string>;
+  status: Generated<'pending' | 'succeeded' | 'failed'>;
   attempts: Generated<number>;
   next_attempt_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   last_status_code: number | null;
@@ -462,7 +462,7 @@ export interface WebhookEndpointsTable {
   url: string;
   description: Generated<string>;
   event_types: Generated<string[]>;
-  status: Generated<string>;
+  status: Generated<'active' | 'disabled'>;
   disabled_reason: string | null;
   secret_encrypted: string;
   previous_secret_encrypted: string | null;

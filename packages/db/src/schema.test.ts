@@ -18,6 +18,15 @@ describe('database schema', () => {
     await expect(await renderSchemaTypes(database.db)).toMatchFileSnapshot('./schema.generated.ts');
   });
 
+  it('types a column checked by `in (...)` as the union of its values, and leaves other checks alone', async () => {
+    const rendered = await renderSchemaTypes(database.db);
+    expect(rendered).toContain("status: Generated<'active' | 'disabled'>;");
+    expect(rendered).toContain(
+      "parcel_status: 'PICKED_UP' | 'IN_DELIVERY' | 'DELIVERED' | 'DELIVERY_FAILED' | 'RETURNED_TO_SENDER' | null;",
+    );
+    expect(rendered).toContain('  country: string;');
+  });
+
   it('has the job queue schema installed', async () => {
     const { rows } = await database.pool.query<{ exists: boolean }>(
       "select exists (select 1 from pg_namespace where nspname = 'graphile_worker') as exists",

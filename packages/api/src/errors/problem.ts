@@ -23,3 +23,19 @@ export const Problem = z
   })
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof Problem>;
+
+/** The part of a zod issue a field error needs (zod 3 and 4 both fit). */
+export interface ZodLikeIssue {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+}
+
+/** Field errors of a failed parse; lives here, not in to-problem.ts, so services can use it without tRPC. */
+export function fieldErrorsFromIssues(issues: ZodLikeIssue[]): FieldError[] {
+  return issues.map((issue) => ({
+    field: issue.path.length ? issue.path.map(String).join('.') : 'body',
+    message: issue.message,
+    code: issue.code,
+  }));
+}

@@ -5,7 +5,10 @@ import {
   DATABASE_UNAVAILABLE_DETAIL,
   isDatabaseUnavailable,
 } from './database-unavailable';
-import type { FieldError, Problem } from './problem';
+import { fieldErrorsFromIssues, type FieldError, type Problem, type ZodLikeIssue } from './problem';
+
+// Kept importable from here for the transports; services import it from problem.ts, which has no tRPC in it.
+export { fieldErrorsFromIssues };
 
 const PROBLEM_TYPE_BASE = 'https://api.ipay.global/problems/';
 
@@ -29,26 +32,12 @@ export interface ProblemWithHeaders {
   retryAfterSeconds: number | undefined;
 }
 
-interface ZodLikeIssue {
-  path: PropertyKey[];
-  message: string;
-  code?: string;
-}
-
 function isZodError(value: unknown): value is { issues: ZodLikeIssue[] } {
   return (
     value instanceof Error &&
     Array.isArray((value as { issues?: unknown }).issues) &&
     (value.name === 'ZodError' || value.name === '$ZodError')
   );
-}
-
-export function fieldErrorsFromIssues(issues: ZodLikeIssue[]): FieldError[] {
-  return issues.map((issue) => ({
-    field: issue.path.length ? issue.path.map(String).join('.') : 'body',
-    message: issue.message,
-    code: issue.code,
-  }));
 }
 
 function build(

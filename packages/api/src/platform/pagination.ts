@@ -1,20 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
-import { z } from 'zod';
 import { AppError } from '../errors/app-error';
-import { integerParameter } from './parameters';
+import type { PageInput } from './pagination-schemas';
 
-export const PageInput = z.object({
-  limit: integerParameter(z.int().min(1).max(200).default(50)).describe('Page size, 1 to 200'),
-  cursor: z.string().max(500).optional().describe('`nextCursor` of the previous page'),
-});
-export type PageInput = z.infer<typeof PageInput>;
-
-export function pageOf<T extends z.ZodType>(item: T) {
-  return z.object({
-    items: z.array(item),
-    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
-  });
-}
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

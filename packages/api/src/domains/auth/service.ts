@@ -58,11 +58,11 @@ export async function getUser(db: DbExecutor, userId: string): Promise<User> {
     id: row.id,
     email: row.email,
     name: row.name,
-    status: row.status as User['status'],
+    status: row.status,
     organization: {
       id: row.organization_id,
       name: row.organization_name,
-      type: row.organization_type as OrganizationType,
+      type: row.organization_type,
     },
     roles,
     createdAt: toTimestamp(row.created_at),
@@ -84,7 +84,7 @@ export async function getActor(db: DbExecutor, claims: AccessTokenClaims): Promi
     userId: row.id,
     email: row.email,
     organizationId: row.organization_id,
-    organizationType: row.type as OrganizationType,
+    organizationType: row.type,
     permissions: await getEffectivePermissions(db, row.id),
   };
 }

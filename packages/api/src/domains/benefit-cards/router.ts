@@ -5,7 +5,7 @@ import {
   rateLimitedByIp,
   rateLimitedByUser,
 } from '../../trpc/procedures';
-import { PageInput } from '../../platform/pagination';
+import { PageInput } from '../../platform/pagination-schemas';
 import {
   ActivateCardInput,
   ActivatedCard,

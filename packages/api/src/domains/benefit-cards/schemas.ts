@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageInput, pageOf } from '../../platform/pagination';
+import { PageInput, pageOf } from '../../platform/pagination-schemas';
 import { integerParameter } from '../../platform/parameters';
 import { Timestamp } from '../../platform/time';
 import { NewPassword, RoleSummary } from '../auth/schemas';

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbExecutor } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
-import { fieldErrorsFromIssues } from '../../errors/to-problem';
+import { fieldErrorsFromIssues } from '../../errors/problem';
 import { isJobName, JOB_CATALOGUE, JOB_NAMES, type JobName } from '../../jobs/catalogue';
 import { enqueueJob, type EnqueueOptions } from '../../jobs/enqueue';
 import type { Job, ListJobsInput } from './schemas';

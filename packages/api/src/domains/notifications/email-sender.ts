@@ -1,32 +1,8 @@
 import type { Config } from '../../config';
+import type { EmailSender } from './email-contract';
 import { createResendSender } from './resend-client';
 
-export interface OutgoingEmail {
-  /** Our outbox id; also the provider's idempotency key, so a retried send is not a second e-mail. */
-  id: string;
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-}
-
-export type SendOutcome = { kind: 'sent'; providerMessageId: string } | { kind: 'kept-in-outbox' };
-
-/** Thrown by a sender; `retryable` failures are tried again later, the others fail the e-mail for good. */
-export class EmailSendError extends Error {
-  override name = 'EmailSendError';
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-  }
-}
-
-export interface EmailSender {
-  readonly provider: 'resend' | 'outbox';
-  send(email: OutgoingEmail): Promise<SendOutcome>;
-}
+export { EmailSendError, type EmailSender, type OutgoingEmail, type SendOutcome } from './email-contract';
 
 /** Without a provider the outbox table is the destination: operators read it through the admin API. */
 const outboxOnly: EmailSender = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EmailSendError, type EmailSender, type OutgoingEmail, type SendOutcome } from './email-sender';
+import { EmailSendError, type EmailSender, type OutgoingEmail, type SendOutcome } from './email-contract';
 
 const TIMEOUT_MS = 10_000;
 

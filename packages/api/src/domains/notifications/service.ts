@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { DbExecutor, DbTransaction } from '@ipay/db';
+import { sql, type Selectable } from 'kysely';
+import type { DbExecutor, DbTransaction, EmailOutboxTable } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
 import { enqueueJob } from '../../jobs/enqueue';
 import { fetchPage, type Page } from '../../platform/pagination';
@@ -11,17 +11,7 @@ import { NewEmail, type EmailStatus, type ListEmailOutboxInput, type OutboxEmail
 /** Sends are retried by the job queue with its exponential backoff: about a day and a half in all. */
 export const SEND_EMAIL_MAX_ATTEMPTS = 12;
 
-interface OutboxRow {
-  id: string;
-  to: string;
-  subject: string;
-  text: string;
-  status: string;
-  provider_message_id: string | null;
-  last_error: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
+type OutboxRow = Selectable<EmailOutboxTable>;
 
 function outboxRowToEmail(row: OutboxRow): OutboxEmail {
   return {
@@ -29,7 +19,7 @@ function outboxRowToEmail(row: OutboxRow): OutboxEmail {
     to: row.to,
     subject: row.subject,
     text: row.text,
-    status: row.status as EmailStatus,
+    status: row.status,
     providerMessageId: row.provider_message_id,
     lastError: row.last_error,
     createdAt: toTimestamp(row.created_at),

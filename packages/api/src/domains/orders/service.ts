@@ -73,7 +73,7 @@ function orderRowToOrder(row: OrderRow, items: Order['items']): Order {
     id: row.id,
     merchant_id: row.merchant_id,
     merchant_reference: row.merchant_reference,
-    status: row.status as OrderStatus,
+    status: row.status,
     customer: {
       name: row.customer_name,
       email: row.customer_email,
@@ -442,7 +442,7 @@ export async function cancelOrder(
     .executeTakeFirst();
   if (!order) throw new AppError('not_found', `Order ${input.id} does not exist.`);
   if (order.status === 'CANCELLED') return getOrder(trx, { ...request, id: order.id });
-  if (!CANCELLABLE.includes(order.status as OrderStatus)) {
+  if (!CANCELLABLE.includes(order.status)) {
     throw new AppError(
       'conflict',
       `Order ${order.id} is ${order.status}; only orders not paid yet can be cancelled.`,

@@ -1,6 +1,6 @@
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { toTimestamp } from '../../platform/time';
-import type { ParcelStatus, PaymentSession, Psp, SessionStatus } from './schemas';
+import type { PaymentSession } from './schemas';
 
 const sessionColumns = [
   'payment_sessions.id',
@@ -55,14 +55,14 @@ export function sessionRowToSession(row: SessionRow, publicUrl: string): Payment
     order_id: row.order_id,
     merchant_id: row.merchant_id,
     ipay_reference_18: row.reference,
-    status: row.status as SessionStatus,
-    parcel_status: row.parcel_status as ParcelStatus | null,
+    status: row.status,
+    parcel_status: row.parcel_status,
     parcel_status_reason: row.parcel_status_reason,
     amount_minor: row.amount_minor,
     currency: row.currency,
     country: row.country,
     carrier_code: row.carrier_code,
-    psp: row.psp as Psp | null,
+    psp: row.psp,
     payment_method: row.payment_method,
     pay_url: payUrl(publicUrl, row.pay_token),
     otp_locked: row.otp_locked_at !== null,

@@ -95,7 +95,7 @@ export async function refundSession(
         .where('refunded_at', 'is', null)
         .execute();
       const refundsTheSale = !payment.needs_refund && locked.status === 'PAID';
-      const after = refundsTheSale ? { ...locked, status: 'REFUNDED' } : locked;
+      const after: typeof locked = refundsTheSale ? { ...locked, status: 'REFUNDED' } : locked;
       if (refundsTheSale) {
         await trx
           .updateTable('payment_sessions')

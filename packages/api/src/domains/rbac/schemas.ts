@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageInput, pageOf } from '../../platform/pagination';
+import { PageInput, pageOf } from '../../platform/pagination-schemas';
 import { Timestamp } from '../../platform/time';
 import { RoleSummary } from '../auth/schemas';
 import { ACTIONS, DATA_SCOPES, RESOURCE_NAMES, type Permission as PermissionShape } from './catalogue';

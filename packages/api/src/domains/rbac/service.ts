@@ -1,10 +1,10 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db, DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
-import { fetchPage, type Page, type PageInput } from '../../platform/pagination';
+import { fetchPage, type Page } from '../../platform/pagination';
+import type { PageInput } from '../../platform/pagination-schemas';
 import { toTimestamp } from '../../platform/time';
 import type { Actor } from '../auth/service';
-import type { OrganizationType } from '../auth/schemas';
 import { recordDomainEvent } from '../events/service';
 import type { DataScope, Permission } from './catalogue';
 import { assertCanGrant, mergePermissions } from './permissions';
@@ -331,7 +331,7 @@ export async function assignRole(
     throw new AppError('conflict', 'This role belongs to another organization than the user.');
   }
   const systemRole = role.system_key ? SYSTEM_ROLES[role.system_key as SystemRoleKey] : undefined;
-  if (systemRole && systemRole.organizationType !== (user.type as OrganizationType)) {
+  if (systemRole && systemRole.organizationType !== user.type) {
     throw new AppError(
       'conflict',
       `The ${systemRole.name} role is for ${systemRole.organizationType} users; this user belongs to a ${user.type} organization.`,

@@ -127,7 +127,7 @@ export async function getSchedulerStatus(db: DbExecutor, now = new Date()): Prom
     next_run_at: toTimestamp(nextQuarterHour(now)),
     last_run: last
       ? {
-          trigger: last.trigger as 'schedule' | 'run_now',
+          trigger: last.trigger,
           started_at: toTimestamp(last.started_at),
           syncs_enqueued: last.syncs_enqueued,
           backing_off: last.backing_off,
@@ -161,7 +161,7 @@ export async function getSyncLog(db: DbExecutor, input: SyncLogInput): Promise<S
       id: row.id,
       merchant_id: row.merchant_id,
       provider: row.provider,
-      trigger: row.trigger as SyncLog['items'][number]['trigger'],
+      trigger: row.trigger,
       started_at: toTimestamp(row.started_at),
       finished_at: row.finished_at ? toTimestamp(row.finished_at) : null,
       fetched: row.fetched_count,

@@ -1,53 +1,21 @@
-import type { Expression, SqlBool } from 'kysely';
-import type { DbExecutor, DbTransaction } from '@ipay/db';
+import type { Expression, Selectable, SqlBool } from 'kysely';
+import type { DbExecutor, DbTransaction, WebhookDeliveriesTable, WebhookEndpointsTable } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
 import { enqueueJob } from '../../jobs/enqueue';
 import { scopeFilter } from '../../platform/data-scope';
 import { toTimestamp } from '../../platform/time';
 import type { DataScope } from '../rbac/catalogue';
-import type {
-  DeliveryAttempt,
-  DeliveryStatus,
-  EndpointStatus,
-  WebhookDelivery,
-  WebhookEndpoint,
-  WebhookEventType,
-} from './schemas';
+import type { DeliveryAttempt, WebhookDelivery, WebhookEndpoint, WebhookEventType } from './schemas';
 
 export interface ScopedRequest {
   actor: { userId: string; organizationId: string };
   scope: DataScope;
 }
 
-export interface EndpointRow {
-  id: string;
-  organization_id: string;
-  url: string;
-  description: string;
-  event_types: string[];
-  status: string;
-  disabled_reason: string | null;
-  secret_encrypted: string;
-  previous_secret_encrypted: string | null;
-  previous_secret_expires_at: Date | null;
-  failing_since: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
+// Row types come from the generated Database interface, so status columns carry their CHECK values.
+export type EndpointRow = Selectable<WebhookEndpointsTable>;
 
-export interface DeliveryRow {
-  id: string;
-  endpoint_id: string;
-  event_id: string;
-  event_type: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: Date | null;
-  last_status_code: number | null;
-  last_error: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
+export type DeliveryRow = Selectable<WebhookDeliveriesTable> & { event_type: string };
 
 export function endpointRowToEndpoint(row: EndpointRow): WebhookEndpoint {
   return {
@@ -56,7 +24,7 @@ export function endpointRowToEndpoint(row: EndpointRow): WebhookEndpoint {
     url: row.url,
     description: row.description,
     eventTypes: row.event_types as WebhookEventType[],
-    status: row.status as EndpointStatus,
+    status: row.status,
     disabledReason: row.disabled_reason,
     failingSince: row.failing_since ? toTimestamp(row.failing_since) : null,
     previousSecretExpiresAt: row.previous_secret_expires_at
@@ -73,7 +41,7 @@ export function deliveryRowToDelivery(row: DeliveryRow): WebhookDelivery {
     endpointId: row.endpoint_id,
     eventId: row.event_id,
     eventType: row.event_type,
-    status: row.status as DeliveryStatus,
+    status: row.status,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at ? toTimestamp(row.next_attempt_at) : null,
     lastStatusCode: row.last_status_code,

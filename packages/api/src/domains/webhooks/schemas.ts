@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageInput, pageOf } from '../../platform/pagination';
+import { PageInput, pageOf } from '../../platform/pagination-schemas';
 import { Timestamp } from '../../platform/time';
 
 /** The event types merchants can subscribe to: the public contract of our outbound webhooks. */

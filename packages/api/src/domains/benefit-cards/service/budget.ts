@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { DbExecutor, DbTransaction } from '@ipay/db';
+import { sql, type Selectable } from 'kysely';
+import type { BenefitBudgetTransactionsTable, DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
@@ -61,23 +61,13 @@ export async function moveBudget(trx: DbTransaction, movement: BudgetMovement): 
   return budgetRowToTransaction(row);
 }
 
-interface BudgetRow {
-  id: string;
-  program_id: string;
-  kind: string;
-  amount_minor: number;
-  balance_after_minor: number;
-  order_id: number | null;
-  card_id: string | null;
-  note: string | null;
-  created_at: Date;
-}
+type BudgetRow = Omit<Selectable<BenefitBudgetTransactionsTable>, 'created_by'>;
 
 function budgetRowToTransaction(row: BudgetRow): BudgetTransaction {
   return {
     id: row.id,
     programId: row.program_id,
-    kind: row.kind as BudgetKind,
+    kind: row.kind,
     amountMinor: Number(row.amount_minor),
     balanceAfterMinor: Number(row.balance_after_minor),
     orderId: row.order_id === null ? null : Number(row.order_id),

@@ -3,7 +3,7 @@ import { AppError } from '../../../errors/app-error';
 import { scopeFilter } from '../../../platform/data-scope';
 import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
-import type { BenefitOrder, Card, DeliveryChannel, ListBenefitOrdersInput, OrderStatus } from '../schemas';
+import type { BenefitOrder, Card, ListBenefitOrdersInput } from '../schemas';
 import type { ScopedRequest } from './context';
 
 function selectOrders(db: DbExecutor, request: ScopedRequest) {
@@ -76,8 +76,8 @@ async function cardsOf(db: DbExecutor, orderIds: number[]): Promise<Map<number, 
     byOrder.get(Number(card.order_id))?.push({
       id: card.id,
       productCode: card.code,
-      status: card.status as Card['status'],
-      deliveryStatus: card.delivery_status as Card['deliveryStatus'],
+      status: card.status,
+      deliveryStatus: card.delivery_status,
       faceValueMinor: Number(card.face_value_minor),
       currency: card.currency,
       activatedAt: card.activated_at ? toTimestamp(card.activated_at) : null,
@@ -85,7 +85,7 @@ async function cardsOf(db: DbExecutor, orderIds: number[]): Promise<Map<number, 
       events: events
         .filter((e) => e.card_id === card.id)
         .map((e) => ({
-          type: e.type as Card['events'][number]['type'],
+          type: e.type,
           detail: e.detail,
           occurredAt: toTimestamp(e.created_at),
         })),
@@ -99,10 +99,10 @@ function orderRowToOrder(row: OrderRow, cards: Card[]): BenefitOrder {
     id: Number(row.id),
     organizationId: row.organization_id,
     programCode: row.program_code,
-    deliveryChannel: row.delivery_channel as DeliveryChannel,
+    deliveryChannel: row.delivery_channel,
     productCodes: row.product_codes,
     externalTransactionId: row.external_transaction_id,
-    status: row.status as OrderStatus,
+    status: row.status,
     processingDate: row.processing_date ? toTimestamp(row.processing_date) : null,
     total: { amountMinor: Number(row.total_minor), currency: row.currency },
     member: {

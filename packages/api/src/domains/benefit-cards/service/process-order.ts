@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbTransaction } from '@ipay/db';
+import type { BenefitCardDeliveriesTable, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { enqueueJob } from '../../../jobs/enqueue';
 import { scopeFilter } from '../../../platform/data-scope';
@@ -10,7 +10,7 @@ import type { ScopedRequest } from './context';
 /** Starts one delivery of a card over its program's channel; the job makes the attempts. */
 export async function startCardDelivery(
   trx: DbTransaction,
-  card: { id: string; channel: string },
+  card: { id: string; channel: BenefitCardDeliveriesTable['channel'] },
 ): Promise<string> {
   const delivery = await trx
     .insertInto('benefit_card_deliveries')

@@ -1,6 +1,7 @@
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
-import { fetchPage, type Page, type PageInput } from '../../../platform/pagination';
+import { fetchPage, type Page } from '../../../platform/pagination';
+import type { PageInput } from '../../../platform/pagination-schemas';
 import { scopeFilter } from '../../../platform/data-scope';
 import { sealSecret } from '../../../platform/secret-box';
 import { toTimestamp } from '../../../platform/time';

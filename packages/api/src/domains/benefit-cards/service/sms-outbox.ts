@@ -21,7 +21,7 @@ export async function listSmsOutbox(
       id: row.id,
       to: row.to,
       text: row.text,
-      status: row.status as SmsMessage['status'],
+      status: row.status,
       providerMessageId: row.provider_message_id,
       lastError: row.last_error,
       createdAt: toTimestamp(row.created_at),

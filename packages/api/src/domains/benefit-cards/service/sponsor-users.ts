@@ -1,4 +1,5 @@
-import type { DbExecutor, DbTransaction } from '@ipay/db';
+import type { Selectable } from 'kysely';
+import type { DbExecutor, DbTransaction, UsersTable } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { scopeFilter } from '../../../platform/data-scope';
 import { fetchPage, type Page } from '../../../platform/pagination';
@@ -35,16 +36,10 @@ function visibleSponsorUsers(db: DbExecutor, request: ScopedRequest) {
     );
 }
 
-interface SponsorUserRow {
-  id: string;
-  organization_id: string;
-  username: string | null;
-  email: string;
-  name: string;
-  status: string;
-  created_at: Date;
-  last_login_at: Date | null;
-}
+type SponsorUserRow = Pick<
+  Selectable<UsersTable>,
+  'id' | 'organization_id' | 'username' | 'email' | 'name' | 'status' | 'created_at' | 'last_login_at'
+>;
 
 function sponsorUserRowToAccount(row: SponsorUserRow, roles: HeldRole[]): SponsorUserAccount {
   return {
@@ -54,7 +49,7 @@ function sponsorUserRowToAccount(row: SponsorUserRow, roles: HeldRole[]): Sponso
     email: row.email,
     name: row.name,
     roles,
-    status: row.status as UserStatus,
+    status: row.status,
     createdAt: toTimestamp(row.created_at),
     lastLoginAt: row.last_login_at ? toTimestamp(row.last_login_at) : null,
   };

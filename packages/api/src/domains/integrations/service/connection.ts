@@ -2,7 +2,7 @@ import type { DbExecutor } from '@ipay/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error';
-import { fieldErrorsFromIssues } from '../../../errors/to-problem';
+import { fieldErrorsFromIssues } from '../../../errors/problem';
 import { openSecret, sealSecret } from '../../../platform/secret-box';
 import { toTimestamp } from '../../../platform/time';
 import type { Actor } from '../../auth/service';
@@ -38,7 +38,7 @@ function toState(provider: ProviderDefinition, row: IntegrationRow | undefined):
   return {
     provider: provider.id,
     display_name: provider.displayName,
-    status: (row?.status ?? 'not_connected') as IntegrationState['status'],
+    status: row?.status ?? 'not_connected',
     capabilities: capabilitiesOf(provider),
     webhook_signature: provider.webhookSignature,
     last_error: row?.last_error ?? null,
@@ -148,7 +148,7 @@ export async function connectIntegration(
   }
   const sealed = sealSecret(request.encryptionKey, JSON.stringify(parsed.data));
   const connected = {
-    status: 'connected',
+    status: 'connected' as const,
     credentials_sealed: sealed,
     connected_by: request.actor.userId,
     connected_at: sql<Date>`now()`,

@@ -1,5 +1,5 @@
 import { AppError } from '../../../errors/app-error';
-import { ORDER_CSV_COLUMNS } from '../csv-template';
+import { ORDER_CSV_COLUMNS } from './schemas';
 
 export type OrderColumn = (typeof ORDER_CSV_COLUMNS)[number]['name'];
 export const ORDER_COLUMN_NAMES: OrderColumn[] = ORDER_CSV_COLUMNS.map((c) => c.name);

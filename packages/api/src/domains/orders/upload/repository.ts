@@ -37,10 +37,10 @@ export function uploadRowToUpload(row: UploadRow): OrderUpload {
   return {
     id: row.id,
     file_name: row.file_name,
-    format: row.format as UploadFormat,
+    format: row.format,
     size_bytes: row.size_bytes,
     strict: row.strict,
-    status: row.status as OrderUploadStatus,
+    status: row.status,
     mapping: row.mapping as unknown as MappedColumn[],
     rows_total: row.rows_total,
     rows_processed: row.rows_processed,

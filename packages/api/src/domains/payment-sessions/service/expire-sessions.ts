@@ -7,7 +7,7 @@ import { recordSessionEvent } from './session-events';
 /** A locked pending session past its expiry becomes EXPIRED (and its order payable again with a new session). */
 export async function expireIfOverdue(trx: DbTransaction, session: SessionRow): Promise<SessionRow> {
   if (session.status !== 'PENDING_PAYMENT' || session.expires_at > new Date()) return session;
-  const expired = { ...session, status: 'EXPIRED', updated_at: new Date() };
+  const expired: SessionRow = { ...session, status: 'EXPIRED', updated_at: new Date() };
   await trx
     .updateTable('payment_sessions')
     .set({ status: 'EXPIRED', updated_at: sql<Date>`now()` })

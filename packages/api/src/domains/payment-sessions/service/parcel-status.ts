@@ -34,7 +34,7 @@ export async function updateParcelStatus(
   if (!session || !visible) throw new AppError('not_found', `Payment session ${input.id} does not exist.`);
   if (session.parcel_status === input.status) return sessionRowToSession(session, request.publicUrl);
 
-  const from = (session.parcel_status ?? 'NONE') as ParcelStatus | 'NONE';
+  const from: ParcelStatus | 'NONE' = session.parcel_status ?? 'NONE';
   if (!NEXT_PARCEL_STATUSES[from].includes(input.status)) {
     const allowed = NEXT_PARCEL_STATUSES[from].join(', ') || 'nothing (final)';
     throw new AppError('conflict', `A parcel that is ${from} can move to ${allowed}, not ${input.status}.`);

@@ -47,7 +47,7 @@ export async function getPublicSession(
     amount_minor: session.amount_minor,
     currency: session.currency,
     items,
-    status: session.status as PublicSession['status'],
+    status: session.status,
     expires_at: toTimestamp(session.expires_at),
     otp_4: session.status === 'PAID' ? sessionOtp(request.rootKey, session.id) : null,
     payment_options: session.status === 'PENDING_PAYMENT' ? availablePsps(request.payments) : [],

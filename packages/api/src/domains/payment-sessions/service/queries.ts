@@ -76,7 +76,7 @@ export async function getPaymentSession(
       id: p.id,
       psp: p.psp,
       psp_payment_id: p.psp_payment_id,
-      status: p.status as 'succeeded' | 'failed',
+      status: p.status,
       amount_minor: p.amount_minor,
       currency: p.currency,
       payment_method: p.payment_method,
