@@ -29,6 +29,7 @@ export interface TestPlatformOptions {
   env?: Record<string, string>;
   router?: AnyRouter;
   eventStream?: ServerOptions['eventStream'];
+  onRoute?: ServerOptions['onRoute'];
 }
 
 /** A fresh database, the system roles, and the real HTTP server on a loopback port. */
@@ -45,7 +46,11 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     ...options.env,
   });
   const deps = await createAppDeps(config, database, createLogger(config));
-  const server = await buildServer(deps, { router: options.router, eventStream: options.eventStream });
+  const server = await buildServer(deps, {
+    router: options.router,
+    eventStream: options.eventStream,
+    onRoute: options.onRoute,
+  });
   const address = await server.listen({ host: '127.0.0.1', port: 0 });
 
   const contextFor = (
