@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodOpenApiOperationObject } from 'zod-openapi';
 import type { AppDeps } from '../context';
 import type { EventStreamSettings } from '../domains/events/event-stream';
-import type { Permission } from '../domains/rbac/catalogue';
-import type { SystemRoleKey } from '../domains/rbac/system-roles';
+import type { RoleGrants } from '../domains/rbac/system-roles';
 import type { DomainTask } from '../jobs/task';
 
 export type PlainRouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -60,7 +59,7 @@ export interface DomainDescriptor {
   /** The event types the domain records. */
   events?: Record<string, DeclaredEvent>;
   /** Permissions the domain's resources give the system roles by default (reconciled on every start). */
-  grants?: Partial<Record<SystemRoleKey, readonly Permission[]>>;
+  grants?: RoleGrants;
 }
 
 /** Declares a domain; `const` keeps the routers' types, so the app router stays typed for the SDK. */

@@ -1,4 +1,5 @@
 import type { AnyRouter } from '@trpc/server';
+import { systemRoleDefaults, type SystemRoleDefaults } from '../domains/rbac/system-roles';
 import type { DomainTask } from '../jobs/task';
 import type { CronEntry, DomainDescriptor, PlainRoute } from './domain';
 
@@ -51,4 +52,9 @@ export function subscribableEventTypes(domains: readonly DomainDescriptor[]): st
       .filter(([, event]) => event.subscribable)
       .map(([type]) => type),
   );
+}
+
+/** The system roles' defaults: rbac's own grants plus every domain's. */
+export function domainRoleDefaults(domains: readonly DomainDescriptor[]): SystemRoleDefaults {
+  return systemRoleDefaults(domains.map((domain) => domain.grants ?? {}));
 }

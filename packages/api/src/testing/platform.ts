@@ -5,7 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { createAppDeps } from '../bootstrap';
 import { loadConfig, type Config } from '../config';
 import { createRequestContext, type AppDeps, type RequestContext } from '../context';
+import { DOMAINS } from '../domains';
 import { ensureSystemRoles } from '../domains/rbac/service';
+import { domainRoleDefaults } from '../platform/registry';
 import { buildServer, type ServerOptions } from '../http/server';
 import { createLogger } from '../logging';
 import { appRouter } from '../router';
@@ -35,7 +37,7 @@ export interface TestPlatformOptions {
 /** A fresh database, the system roles, and the real HTTP server on a loopback port. */
 export async function createTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const database = await createTestDatabase();
-  await ensureSystemRoles(database.db);
+  await ensureSystemRoles(database.db, domainRoleDefaults(DOMAINS));
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',

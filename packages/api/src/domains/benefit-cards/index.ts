@@ -1,5 +1,6 @@
 import { withHandlers } from '../../jobs/task';
 import { defineDomain } from '../../platform/domain';
+import { ALL_ACTIONS, grant, READ } from '../rbac/system-roles';
 import { BENEFIT_CARDS_JOBS } from './jobs';
 import { benefitCardsRouter } from './router';
 import { benefitCardsDeliverCard } from './tasks/deliver-card';
@@ -12,6 +13,10 @@ export const benefitCardsDomain = defineDomain({
     'benefit-cards.process-order': benefitCardsProcessOrder,
     'benefit-cards.deliver-card': benefitCardsDeliverCard,
   }),
+  grants: {
+    sponsor_admin: grant(['benefit_cards'], ALL_ACTIONS, 'organization'),
+    sponsor_user: grant(['benefit_cards'], READ, 'organization'),
+  },
   events: {
     'benefit_program.updated': { subscribable: false },
     'sponsor_user.disabled': { subscribable: false },
