@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOMAINS } from './domains';
+import { domainRoleDefaults } from './platform/registry';
 import { preparePlatform } from './bootstrap';
 import { createTestPlatform, http, type TestPlatform } from './testing';
 
@@ -39,7 +41,7 @@ describe('first start', () => {
     }
   });
 
-  it('resets platform admin to every permission on each start, keeping other roles’ edits', async () => {
+  it('resets every system role to its declared defaults on each start (issue #10: changed defaults reach existing installations)', async () => {
     const { db } = platform.database;
     const adminRole = await db
       .selectFrom('roles')
@@ -57,6 +59,6 @@ describe('first start', () => {
       (await db.selectFrom('role_permissions').select('resource').where('role_id', '=', roleId).execute())
         .length;
     expect(await count(adminRole.id)).toBe(32 * 6);
-    expect(await count(clerkRole.id)).toBe(0);
+    expect(await count(clerkRole.id)).toBe(domainRoleDefaults(DOMAINS).merchant_user.length);
   });
 });

@@ -6,9 +6,11 @@ import { createPlatformAdmin, hasPlatformAdmin } from './domains/auth/service';
 import { CreateAdminInput } from './domains/auth/schemas';
 import { loadJwtKeys } from './domains/auth/keyring-file';
 import { createKeyring } from './domains/auth/tokens';
+import { DOMAINS } from './domains';
 import { ensureSystemRoles } from './domains/rbac/service';
 import { fieldErrorsFromIssues } from './errors/to-problem';
 import { loadEncryptionKey } from './platform/encryption-key-file';
+import { domainRoleDefaults } from './platform/registry';
 
 export async function createAppDeps(
   config: Config,
@@ -29,11 +31,11 @@ export async function createAppDeps(
 export type InitialAdminOutcome = 'created' | 'exists' | 'not-configured';
 
 /**
- * Brings a migrated database to a usable state: system roles seeded, and on first start the platform admin
- * from IPAY_ADMIN_EMAIL / IPAY_ADMIN_PASSWORD. Idempotent; every process may run it.
+ * Brings a migrated database to a usable state: system roles reconciled with their defaults, and on first
+ * start the platform admin from IPAY_ADMIN_EMAIL / IPAY_ADMIN_PASSWORD. Idempotent; every process may run it.
  */
 export async function preparePlatform(db: Db, config: Config): Promise<InitialAdminOutcome> {
-  await ensureSystemRoles(db);
+  await ensureSystemRoles(db, domainRoleDefaults(DOMAINS));
   if (await hasPlatformAdmin(db)) return 'exists';
   if (!config.initialAdmin) return 'not-configured';
   const parsed = CreateAdminInput.safeParse({ ...config.initialAdmin, name: 'Platform admin' });

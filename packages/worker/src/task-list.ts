@@ -1,40 +1,21 @@
-import { JOB_CATALOGUE, type JobName } from '@ipay/api';
+import {
+  DOMAINS,
+  domainTasks,
+  JOB_CATALOGUE,
+  type DomainTask,
+  type JobName,
+  type WorkerDeps,
+} from '@ipay/api';
 import type { TaskList } from 'graphile-worker';
-import { benefitCardsDeliverCard } from './tasks/benefit-cards-deliver-card';
-import { benefitCardsProcessOrder } from './tasks/benefit-cards-process-order';
-import { eventsDispatch } from './tasks/events-dispatch';
-import { integrationsProcessWebhook } from './tasks/integrations-process-webhook';
-import { integrationsScheduleSyncs } from './tasks/integrations-schedule-syncs';
-import { integrationsSync } from './tasks/integrations-sync';
-import { maintenancePurgeExpired } from './tasks/maintenance-purge-expired';
-import { notificationsSendEmail } from './tasks/notifications-send-email';
-import { ordersFailAbandonedUploads } from './tasks/orders-fail-abandoned-uploads';
-import { ordersProcessUpload } from './tasks/orders-process-upload';
-import { paymentSessionsExpireOverdue } from './tasks/payment-sessions-expire-overdue';
-import type { TaskHandler, WorkerDeps } from './tasks/task-context';
-import { webhooksDeliver } from './tasks/webhooks-deliver';
 
-/** One handler per catalogue entry; the compiler rejects a missing or extra task. */
-const HANDLERS: { [N in JobName]: TaskHandler<N> } = {
-  'events.dispatch': eventsDispatch,
-  'payment-sessions.expire-overdue': paymentSessionsExpireOverdue,
-  'integrations.schedule-syncs': integrationsScheduleSyncs,
-  'integrations.sync': integrationsSync,
-  'integrations.process-webhook': integrationsProcessWebhook,
-  'maintenance.purge-expired': maintenancePurgeExpired,
-  'webhooks.deliver': webhooksDeliver,
-  'notifications.send-email': notificationsSendEmail,
-  'benefit-cards.process-order': benefitCardsProcessOrder,
-  'benefit-cards.deliver-card': benefitCardsDeliverCard,
-  'orders.process-upload': ordersProcessUpload,
-  'orders.fail-abandoned-uploads': ordersFailAbandonedUploads,
-};
+/** Every declared job's handler, from the domain descriptors. */
+const TASKS = domainTasks(DOMAINS);
 
-function bind<N extends JobName>(name: N, deps: WorkerDeps): TaskList[string] {
+function bind(name: JobName, task: DomainTask, deps: WorkerDeps): TaskList[string] {
   return async (payload, helpers) => {
     // Parsed again at run time: a job enqueued by an older release may carry an older shape.
-    const parsed = JOB_CATALOGUE[name].payload.parse(payload) as Parameters<TaskHandler<N>>[0];
-    await HANDLERS[name](parsed, {
+    const parsed: unknown = JOB_CATALOGUE[name].payload.parse(payload);
+    await task.handler(parsed as never, {
       ...deps,
       logger: helpers.logger,
       jobId: helpers.job.id,
@@ -44,8 +25,15 @@ function bind<N extends JobName>(name: N, deps: WorkerDeps): TaskList[string] {
   };
 }
 
+function taskFor(name: JobName): DomainTask {
+  const task = TASKS.get(name);
+  // registry.test.ts keeps the catalogue and the descriptors equal; this guards a release that skipped it.
+  if (!task) throw new Error(`no domain declares a handler for job ${name}`);
+  return task;
+}
+
 /** Every task, or only `only`: a worker that lacks a task leaves its jobs queued for another worker. */
 export function createTaskList(deps: WorkerDeps, only?: readonly JobName[]): TaskList {
-  const names = only ?? (Object.keys(HANDLERS) as JobName[]);
-  return Object.fromEntries(names.map((name) => [name, bind(name, deps)]));
+  const names = only ?? [...TASKS.keys()].filter((name): name is JobName => name in JOB_CATALOGUE);
+  return Object.fromEntries(names.map((name) => [name, bind(name, taskFor(name), deps)]));
 }

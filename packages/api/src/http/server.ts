@@ -3,9 +3,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { getMigrationStatus } from '@ipay/db';
 import type { AnyRouter } from '@trpc/server';
-import { sql } from 'kysely';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -13,17 +11,15 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  type RouteOptions,
 } from 'fastify';
 import type { AppDeps } from '../context';
-import type { EventStreamSettings } from '../domains/events/event-stream';
-import { registerEventStream } from '../domains/events/stream-route';
 import { AppError } from '../errors/app-error';
 import { toProblem } from '../errors/to-problem';
+import { DOMAINS } from '../domains';
 import { buildOpenApiDocument } from '../openapi/document';
-import { registerIntegrationWebhooks } from '../domains/integrations/webhook-route';
-import { registerOrderFileRoutes } from '../domains/orders/routes';
-import { registerOrderUploadRoutes } from '../domains/orders/upload/routes';
-import { registerPaymentWebhooks } from '../domains/payments/routes';
+import { fastifyUrl, type RouteContext } from '../platform/domain';
+import { plainRoutes } from '../platform/registry';
 import { appRouter } from '../router';
 import { answerClientError } from './client-errors';
 import { fromFastifyError, MAX_PARAM_LENGTH } from './fastify-errors';
@@ -74,25 +70,16 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
   return sendProblem(reply, toProblem(known ?? error, request.id));
 }
 
-function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get('/healthz', () => ({ status: 'ok' }));
-  app.get('/readyz', async (request, reply) => {
-    try {
-      await sql`select 1`.execute(deps.db);
-      const migrations = await getMigrationStatus(deps.db);
-      if (!migrations.current) {
-        const detail = `Pending migrations: ${migrations.pending.join(', ')}.`;
-        return sendProblem(reply, toProblem(new AppError('service_unavailable', detail), request.id));
-      }
-      return { status: 'ready', migrations: 'current' };
-    } catch (error) {
-      request.log.warn({ err: error }, 'readiness check failed');
-      return sendProblem(
-        reply,
-        toProblem(new AppError('service_unavailable', 'The database is not reachable.'), request.id),
-      );
-    }
-  });
+/** Every domain's plain routes, each at the URL derived from its documented path. */
+async function registerPlainRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  options: ServerOptions,
+): Promise<void> {
+  const routeOptions: RouteContext['options'] = { eventStream: options.eventStream };
+  for (const route of plainRoutes(DOMAINS)) {
+    await route.register(app, { deps, url: fastifyUrl(route.path), options: routeOptions });
+  }
 }
 
 async function registerDocs(app: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -110,7 +97,9 @@ export interface ServerOptions {
   /** The procedures to serve; tests add their own next to the product's. */
   router?: AnyRouter;
   /** Live event stream tuning; tests shorten the heartbeat. */
-  eventStream?: Partial<EventStreamSettings>;
+  eventStream?: RouteContext['options']['eventStream'];
+  /** Sees every route as it is added (the served-routes test compares them with the OpenAPI document). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildServer(deps: AppDeps, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -131,6 +120,7 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
     clientErrorHandler: answerClientError(loggerInstance),
   });
 
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header(TRACE_ID_HEADER, request.id);
     done();
@@ -167,14 +157,9 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
     exposedHeaders: [TRACE_ID_HEADER, 'retry-after'],
   });
 
-  registerHealthRoutes(app, deps);
   await registerTrpcRoutes(app, deps, procedures);
-  registerPaymentWebhooks(app, deps);
-  registerOrderFileRoutes(app, deps);
-  registerIntegrationWebhooks(app, deps);
-  await registerOrderUploadRoutes(app, deps);
+  await registerPlainRoutes(app, deps, options);
   await registerDocs(app, deps);
-  registerEventStream(app, deps, options.eventStream);
   registerRestRoutes(app, deps, procedures);
   return app;
 }

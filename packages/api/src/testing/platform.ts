@@ -5,7 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { createAppDeps } from '../bootstrap';
 import { loadConfig, type Config } from '../config';
 import { createRequestContext, type AppDeps, type RequestContext } from '../context';
+import { DOMAINS } from '../domains';
 import { ensureSystemRoles } from '../domains/rbac/service';
+import { domainRoleDefaults } from '../platform/registry';
 import { buildServer, type ServerOptions } from '../http/server';
 import { createLogger } from '../logging';
 import { appRouter } from '../router';
@@ -29,12 +31,13 @@ export interface TestPlatformOptions {
   env?: Record<string, string>;
   router?: AnyRouter;
   eventStream?: ServerOptions['eventStream'];
+  onRoute?: ServerOptions['onRoute'];
 }
 
 /** A fresh database, the system roles, and the real HTTP server on a loopback port. */
 export async function createTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const database = await createTestDatabase();
-  await ensureSystemRoles(database.db);
+  await ensureSystemRoles(database.db, domainRoleDefaults(DOMAINS));
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -45,7 +48,11 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     ...options.env,
   });
   const deps = await createAppDeps(config, database, createLogger(config));
-  const server = await buildServer(deps, { router: options.router, eventStream: options.eventStream });
+  const server = await buildServer(deps, {
+    router: options.router,
+    eventStream: options.eventStream,
+    onRoute: options.onRoute,
+  });
   const address = await server.listen({ host: '127.0.0.1', port: 0 });
 
   const contextFor = (

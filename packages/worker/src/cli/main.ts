@@ -21,6 +21,7 @@ import type { Logger } from 'pino';
 import { runDueJobsOnce } from '../runner';
 import { openPlatformDatabase, type PlatformDatabase } from './platform-database';
 import { startPlatform } from './start';
+import { scaffoldDomain } from './new-domain';
 import { startWebhookListener } from './webhook-listener';
 
 const USAGE = `Usage: pnpm ipay <command>
@@ -37,6 +38,8 @@ const USAGE = `Usage: pnpm ipay <command>
   webhooks listen [--port 4000] [--secret whsec_…]
                                         receive webhooks on this machine: print each delivery
                                         and verify its signature (needs WEBHOOK_ALLOW_PRIVATE_URLS=true)
+  new-domain <name>                     scaffold packages/api/src/domains/<name>, its docs page and its
+                                        line in DOMAINS (see docs/adding-a-domain.md)
 
 Environment: see .env.example (DATABASE_URL unset = embedded PostgreSQL in .data/).`;
 
@@ -177,11 +180,24 @@ async function listenForWebhooks(args: string[]): Promise<void> {
   process.once('SIGTERM', () => process.exit(0));
 }
 
+/** Run from the repository root (`pnpm ipay` is). */
+async function newDomain(args: string[]): Promise<void> {
+  const [name] = args;
+  if (!name) throw new UsageError(`new-domain needs a name\n\n${USAGE}`);
+  const written = await scaffoldDomain(process.cwd(), name).catch((error: unknown) => {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  });
+  process.stdout.write(
+    `${written.map((file) => `wrote ${file}`).join('\n')}\nNext: give its procedures permissions, then pnpm openapi (docs/adding-a-domain.md).\n`,
+  );
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   if (!command || command === 'help' || command === '--help') return void process.stdout.write(`${USAGE}\n`);
   // Needs no configuration or database: it stands in for a merchant's own server.
   if (command === 'webhooks') return listenForWebhooks(args);
+  if (command === 'new-domain') return newDomain(args);
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const logger = createLogger(config);

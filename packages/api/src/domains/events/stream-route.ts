@@ -1,12 +1,15 @@
 import { PassThrough } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../context';
 import { AppError } from '../../errors/app-error';
 import { toProblem } from '../../errors/to-problem';
 import { parseParameters } from '../../http/parameters';
 import { sendProblem } from '../../http/problem-reply';
+import { PROBLEM_CONTENT } from '../../openapi/operation-parts';
+import type { PlainRoute } from '../../platform/domain';
 import { EventHub } from './event-hub';
+import { EventStreamHeaders, EventStreamQuery } from './schemas';
 import {
   DEFAULT_EVENT_STREAM_SETTINGS,
   serveEventStream,
@@ -103,23 +106,52 @@ async function openStream(
  * hub starts with the server and, before the server closes, ends the open streams (an open response would
  * otherwise keep it from closing); its listening connection is closed with the server.
  */
-export function registerEventStream(
-  app: FastifyInstance,
-  deps: AppDeps,
-  settings: Partial<EventStreamSettings> = {},
-): void {
-  const hub = new EventHub({
-    db: deps.db,
-    pool: deps.pool,
-    logger: deps.logger.child({ component: 'event-hub' }),
-  });
-  const resolved = { ...DEFAULT_EVENT_STREAM_SETTINGS, ...settings };
-  app.decorate('eventHub', hub);
-  app.addHook('onReady', () => hub.start());
-  app.addHook('preClose', (done) => {
-    hub.endStreams();
-    done();
-  });
-  app.addHook('onClose', () => hub.stop());
-  app.get(EVENT_STREAM_PATH, (request, reply) => openStream(deps, hub, resolved, request, reply));
-}
+export const eventStreamRoute: PlainRoute = {
+  method: 'GET',
+  path: EVENT_STREAM_PATH,
+  operation: {
+    operationId: 'events-stream',
+    tags: ['events'],
+    summary: 'Live event stream (Server-Sent Events)',
+    description:
+      'Committed domain events of your `events:read` scope as they happen, as `text/event-stream`. ' +
+      'Authenticate with a ticket from `POST /api/events/stream-tickets` (single use, 60 seconds). Each ' +
+      'event is `id: <event id>`, `event: <type>` and `data: <DomainEvent JSON>`; a `: heartbeat` comment ' +
+      'comes every 15 seconds. To resume without gaps, reconnect with a new ticket and `Last-Event-ID` (or ' +
+      '`lastEventId`): every later event of your scope is replayed in stream order, then the stream goes live.',
+    requestParams: { query: EventStreamQuery, header: EventStreamHeaders },
+    responses: {
+      200: {
+        description: 'The stream; it stays open until the client disconnects or the server shuts down',
+        content: {
+          'text/event-stream': {
+            schema: z
+              .string()
+              .describe('SSE frames whose `data` is a DomainEvent (see components.schemas.DomainEvent)'),
+            example:
+              'id: 5b0c…\nevent: order.created\ndata: {"id":"5b0c…","type":"order.created",…}\n\n: heartbeat\n\n',
+          },
+        },
+      },
+      400: { description: 'Invalid Last-Event-ID or lastEventId', content: PROBLEM_CONTENT },
+      401: { description: 'Missing, unknown, expired or used ticket', content: PROBLEM_CONTENT },
+      403: { description: 'The ticket holder no longer has events:read', content: PROBLEM_CONTENT },
+    },
+  },
+  register(app, { deps, url, options }) {
+    const hub = new EventHub({
+      db: deps.db,
+      pool: deps.pool,
+      logger: deps.logger.child({ component: 'event-hub' }),
+    });
+    const resolved = { ...DEFAULT_EVENT_STREAM_SETTINGS, ...options.eventStream };
+    app.decorate('eventHub', hub);
+    app.addHook('onReady', () => hub.start());
+    app.addHook('preClose', (done) => {
+      hub.endStreams();
+      done();
+    });
+    app.addHook('onClose', () => hub.stop());
+    app.get(url, (request, reply) => openStream(deps, hub, resolved, request, reply));
+  },
+};

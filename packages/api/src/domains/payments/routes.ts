@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import { z } from 'zod';
-import type { AppDeps } from '../../context';
 import { AppError } from '../../errors/app-error';
+import { PROBLEM_CONTENT, RAW_WEBHOOK_BODY } from '../../openapi/operation-parts';
+import type { PlainRoute } from '../../platform/domain';
 import {
   MultiSafepayClient,
   paymentNoticeFromMultiSafepay,
@@ -25,17 +26,44 @@ function header(value: string | string[] | undefined): string | undefined {
 }
 
 /**
- * PSP webhooks: plain routes because signatures are computed over the exact bytes received. A bad signature
- * stores nothing and answers 401; a repeated notification is acknowledged and changes nothing.
+ * Registers a PSP webhook in its own scope that reads the raw body: signatures are computed over the exact
+ * bytes received.
  */
-export function registerPaymentWebhooks(app: FastifyInstance, deps: AppDeps): void {
+function rawBodyRoute(app: FastifyInstance, url: string, handler: RouteHandlerMethod): void {
   void app.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1_048_576 }, (_request, body, next) =>
       next(null, body),
     );
+    scope.post(url, handler);
+    done();
+  });
+}
 
-    scope.post('/api/payments/webhook', async (request) => {
+/* PSP webhooks: a bad signature stores nothing and answers 401; a repeated notification is acknowledged and
+ * changes nothing. */
+
+export const stripeWebhookRoute: PlainRoute = {
+  method: 'POST',
+  path: '/api/payments/webhook',
+  operation: {
+    operationId: 'payments-stripeWebhook',
+    tags: ['payments'],
+    summary: 'Stripe webhook (Stripe-Signature verified on the raw body)',
+    description:
+      'checkout.session.completed and payment_intent.succeeded mark the session paid; payment_intent.payment_failed is recorded. Each Stripe event id is processed once.',
+    requestBody: RAW_WEBHOOK_BODY,
+    responses: {
+      200: {
+        description: 'Received',
+        content: { 'application/json': { schema: z.object({ received: z.literal(true) }) } },
+      },
+      401: { description: 'Bad or missing signature; nothing stored', content: PROBLEM_CONTENT },
+      503: { description: 'Stripe is not configured', content: PROBLEM_CONTENT },
+    },
+  },
+  register(app, { deps, url }) {
+    rawBodyRoute(app, url, async (request) => {
       const settings = deps.config.payments.stripe;
       if (!settings) throw new AppError('service_unavailable', 'Stripe is not configured on this platform.');
       const stripe = createStripeClient(settings);
@@ -52,8 +80,25 @@ export function registerPaymentWebhooks(app: FastifyInstance, deps: AppDeps): vo
         request.log.warn({ reference: notice.reference }, 'Stripe payment for an unknown session');
       return { received: true, handled: true, outcome };
     });
+  },
+};
 
-    scope.post('/api/webhooks/multisafepay', async (request, reply) => {
+export const multisafepayWebhookRoute: PlainRoute = {
+  method: 'POST',
+  path: '/api/webhooks/multisafepay',
+  operation: {
+    operationId: 'payments-multisafepayWebhook',
+    tags: ['payments'],
+    summary: 'MultiSafepay notification (Auth header verified; the order is then fetched from MultiSafepay)',
+    requestBody: RAW_WEBHOOK_BODY,
+    responses: {
+      200: { description: 'OK', content: { 'text/plain': { schema: z.literal('OK') } } },
+      401: { description: 'Bad or missing Auth header; nothing stored', content: PROBLEM_CONTENT },
+      503: { description: 'MultiSafepay is not configured', content: PROBLEM_CONTENT },
+    },
+  },
+  register(app, { deps, url }) {
+    rawBodyRoute(app, url, async (request, reply) => {
       const settings = deps.config.payments.multisafepay;
       if (!settings)
         throw new AppError('service_unavailable', 'MultiSafepay is not configured on this platform.');
@@ -72,6 +117,5 @@ export function registerPaymentWebhooks(app: FastifyInstance, deps: AppDeps): vo
       }
       return reply.type('text/plain').send('OK');
     });
-    done();
-  });
-}
+  },
+};

@@ -15,7 +15,14 @@ import type {
   Role,
   SetRolePermissionsInput,
 } from './schemas';
-import { SYSTEM_ROLE_KEYS, SYSTEM_ROLES, systemRoleKeysFor, type SystemRoleKey } from './system-roles';
+import {
+  samePermissions,
+  SYSTEM_ROLE_KEYS,
+  SYSTEM_ROLES,
+  systemRoleKeysFor,
+  type SystemRoleDefaults,
+  type SystemRoleKey,
+} from './system-roles';
 
 interface ScopedRequest {
   actor: Actor;
@@ -112,28 +119,29 @@ async function replacePermissions(
 }
 
 /**
- * Seeds the system roles: missing ones are created with their default permissions, edited ones keep their
- * edits, and platform admin is always reset to every permission. Safe to run from every process at start-up.
+ * Reconciles the system roles with their declared defaults: a missing role is created, and every role whose
+ * permissions differ from its defaults (a default changed in a release, or an edit in this installation) is
+ * set to them, so a changed default reaches existing installations. Custom roles are not touched. Run by every
+ * process at start-up; the advisory lock keeps concurrent starts from interleaving.
  */
-export async function ensureSystemRoles(db: Db): Promise<void> {
+export async function ensureSystemRoles(db: Db, defaults: SystemRoleDefaults): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('ipay.ensure_system_roles'))`.execute(trx);
     for (const key of SYSTEM_ROLE_KEYS) {
       const definition = SYSTEM_ROLES[key];
-      const inserted = await trx
+      await trx
         .insertInto('roles')
         .values({ system_key: key, name: definition.name, description: definition.description })
         .onConflict((oc) => oc.column('system_key').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (inserted || key === 'platform_admin') {
-        const role = await trx
-          .selectFrom('roles')
-          .select('id')
-          .where('system_key', '=', key)
-          .executeTakeFirstOrThrow();
-        await replacePermissions(trx, role.id, definition.permissions);
-      }
+        .execute();
+      const role = await trx
+        .selectFrom('roles')
+        .select('id')
+        .where('system_key', '=', key)
+        .executeTakeFirstOrThrow();
+      const current = (await permissionsOfRoles(trx, [role.id])).get(role.id) ?? [];
+      // Unchanged roles are left as they are, so a start writes nothing on an up-to-date installation.
+      if (!samePermissions(current, defaults[key])) await replacePermissions(trx, role.id, defaults[key]);
     }
   });
 }

@@ -29,11 +29,17 @@ interface SystemRoleDefinition {
   permissions: Permission[];
 }
 
-function grant(resources: readonly Resource[], actions: readonly Action[], scope: DataScope): Permission[] {
+export function grant(
+  resources: readonly Resource[],
+  actions: readonly Action[],
+  scope: DataScope,
+): Permission[] {
   return resources.flatMap((resource) => actions.map((action) => ({ resource, action, scope })));
 }
 
 const ALL_ACTIONS = ACTIONS;
+// Descriptors use `grant` with these when they declare their grants.
+export { ALL_ACTIONS, READ };
 const READ = ['read'] as const;
 const READ_EXPORT = ['read', 'export'] as const;
 const MANAGE = ['read', 'create', 'update', 'delete'] as const;
@@ -52,8 +58,10 @@ const MERCHANT_RESOURCES = [
 ] as const satisfies readonly Resource[];
 
 /**
- * The roles every installation has. Their permissions are seeded on start-up; `platform_admin` is reset to
- * everything on every start and cannot be edited, so the platform can never lock itself out.
+ * The roles every installation has, with the grants of resources that no domain descriptor declares yet (a
+ * domain adds its own with `grants` in its descriptor; see `systemRoleDefaults`). Every start makes each
+ * system role's permissions equal to its defaults (`ensureSystemRoles`); `platform_admin` has everything and
+ * cannot be edited, so the platform can never lock itself out.
  */
 export const SYSTEM_ROLES: Record<SystemRoleKey, SystemRoleDefinition> = {
   platform_admin: {
@@ -141,8 +149,8 @@ export const SYSTEM_ROLES: Record<SystemRoleKey, SystemRoleDefinition> = {
     organizationType: 'sponsor',
     name: 'Sponsor admin',
     description: "Administers one sponsor's benefit-card programs, orders and users",
+    // benefit_cards: in the benefit-cards descriptor.
     permissions: [
-      ...grant(['benefit_cards'], ALL_ACTIONS, 'organization'),
       ...grant(['users'], MANAGE, 'organization'),
       ...grant(['roles', 'organizations'], READ, 'organization'),
     ],
@@ -151,10 +159,42 @@ export const SYSTEM_ROLES: Record<SystemRoleKey, SystemRoleDefinition> = {
     organizationType: 'sponsor',
     name: 'Sponsor user',
     description: "Reads one sponsor's benefit-card orders and cards",
-    permissions: [...grant(['benefit_cards'], READ, 'organization'), ...grant(['users'], READ, 'own')],
+    // benefit_cards: in the benefit-cards descriptor.
+    permissions: grant(['users'], READ, 'own'),
   },
 };
 
 export function systemRoleKeysFor(organizationType: OrganizationType): SystemRoleKey[] {
   return SYSTEM_ROLE_KEYS.filter((key) => SYSTEM_ROLES[key].organizationType === organizationType);
+}
+
+/** Default grants for the system roles, as a domain descriptor declares them. */
+export type RoleGrants = Partial<Record<SystemRoleKey, readonly Permission[]>>;
+export type SystemRoleDefaults = Record<SystemRoleKey, Permission[]>;
+
+function permissionKey(permission: Permission): string {
+  return `${permission.resource}:${permission.action}:${permission.scope}`;
+}
+
+/** Each system role's default permissions: its own above plus every domain's grants, without duplicates. */
+export function systemRoleDefaults(domainGrants: readonly RoleGrants[]): SystemRoleDefaults {
+  const defaults = {} as SystemRoleDefaults;
+  for (const key of SYSTEM_ROLE_KEYS) {
+    const byKey = new Map<string, Permission>();
+    for (const permission of [
+      ...SYSTEM_ROLES[key].permissions,
+      ...domainGrants.flatMap((grants) => grants[key] ?? []),
+    ]) {
+      byKey.set(permissionKey(permission), permission);
+    }
+    defaults[key] = [...byKey.values()];
+  }
+  return defaults;
+}
+
+/** Whether two permission lists grant the same, whatever their order. */
+export function samePermissions(a: readonly Permission[], b: readonly Permission[]): boolean {
+  const left = new Set(a.map(permissionKey));
+  const right = new Set(b.map(permissionKey));
+  return left.size === right.size && [...left].every((key) => right.has(key));
 }

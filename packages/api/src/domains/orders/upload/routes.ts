@@ -1,16 +1,19 @@
 import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { MultipartFile } from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppDeps } from '../../../context';
 import { AppError } from '../../../errors/app-error';
 import { fieldErrorsFromIssues } from '../../../errors/to-problem';
 import { authorize } from '../../../http/authorize';
 import { parseParameters } from '../../../http/parameters';
+import { PROBLEM_CONTENT } from '../../../openapi/operation-parts';
+import type { PlainRoute } from '../../../platform/domain';
 import type { Actor } from '../../auth/service';
 import { discardUpload, parkUpload, type ParkedFile } from './park-upload';
 import { detectFormat, readSheet, storableText } from './read-rows';
-import { OrderUploadIdInput, UploadOptions } from './schemas';
+import { OrderUploadIdInput, UploadOptions, UploadResult } from './schemas';
 import { rejectedRowsCsv, uploadOrders } from './service';
 
 interface Limits {
@@ -133,43 +136,119 @@ async function readUploadForm(deps: AppDeps, actor: Actor, request: FastifyReque
 }
 
 /** POST /api/orders/upload: multipart only in this scope, the rest of the API stays JSON. */
-export async function registerOrderUploadRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const limits = deps.config.orderUpload;
-  await app.register(async (scope) => {
-    await scope.register(multipart, {
-      limits: {
-        fileSize: limits.maxBytes,
-        files: 1,
-        fields: FORM_LIMIT_FIELDS,
-        fieldSize: 65_536,
-        parts: FORM_LIMIT_PARTS,
+export const uploadRoute: PlainRoute = {
+  method: 'POST',
+  path: '/api/orders/upload',
+  operation: {
+    operationId: 'orders-uploadFile',
+    tags: ['orders'],
+    summary: 'Upload orders as CSV or XLSX (multipart/form-data)',
+    description:
+      'Columns are mapped from their headers (case, accents, spaces and punctuation ignored; English, Dutch, German and French synonyms). Rows sharing merchant_reference form one order. Every order goes through the same creation as POST /api/orders, so uploading a file again creates no duplicates. Files above 1,000 rows are imported by a job: the answer is 202 with the upload to poll at GET /api/orders/uploads/{id}.',
+    security: [{ bearerAuth: [] }],
+    requestBody: {
+      required: true,
+      content: {
+        'multipart/form-data': {
+          schema: z.object({
+            file: z
+              .string()
+              .describe('The CSV (comma, semicolon or tab separated) or XLSX file (first sheet)'),
+            mapping: z
+              .string()
+              .optional()
+              .describe('JSON object: column header → field name, or null to ignore'),
+            dry_run: z
+              .enum(['true', 'false'])
+              .optional()
+              .describe('Validate and preview only; write nothing'),
+            strict: z.enum(['true', 'false']).optional().describe('Create nothing if any row is invalid'),
+          }),
+        },
       },
-    });
-    scope.post('/api/orders/upload', { bodyLimit: limits.maxBytes + 1_048_576 }, async (request, reply) => {
-      const { actor, scope: dataScope } = await authorize(deps, request, 'orders', 'create');
-      if (!request.isMultipart()) {
-        throw new AppError(
-          'unsupported_media_type',
-          'Send the file as multipart/form-data with a part named "file".',
-        );
-      }
-      // Form errors can surface from the parts iterator as well as from the file stream.
-      const { file, options } = await readUploadForm(deps, actor, request).catch((error: unknown) => {
-        throw formRefusal(error, limits);
+    },
+    responses: {
+      200: {
+        description: 'Dry run, or imported in the request',
+        content: { 'application/json': { schema: UploadResult } },
+      },
+      202: {
+        description: 'Queued for the import job',
+        content: { 'application/json': { schema: UploadResult } },
+      },
+      400: { description: 'Missing file or invalid options', content: PROBLEM_CONTENT },
+      401: { description: 'Authentication required', content: PROBLEM_CONTENT },
+      403: { description: 'Forbidden', content: PROBLEM_CONTENT },
+      413: {
+        description: 'The file exceeds the size limit (stated in the problem)',
+        content: PROBLEM_CONTENT,
+      },
+      415: { description: 'Not multipart/form-data', content: PROBLEM_CONTENT },
+      422: {
+        description: 'Unreadable file, a required column missing, or over the row limit',
+        content: PROBLEM_CONTENT,
+      },
+    },
+  },
+  // Multipart is read in this route's own scope only: the rest of the API reads JSON.
+  async register(app, { deps, url }) {
+    const limits = deps.config.orderUpload;
+    await app.register(async (scope) => {
+      await scope.register(multipart, {
+        limits: {
+          fileSize: limits.maxBytes,
+          files: 1,
+          fields: FORM_LIMIT_FIELDS,
+          fieldSize: 65_536,
+          parts: FORM_LIMIT_PARTS,
+        },
       });
-      const { result, queued } = await uploadOrders(deps.db, { actor, scope: dataScope, file, options });
-      if (result.upload) void reply.header('location', `/api/orders/uploads/${result.upload.id}`);
-      return reply.code(queued ? 202 : 200).send(result);
+      scope.post(url, { bodyLimit: limits.maxBytes + 1_048_576 }, async (request, reply) => {
+        const { actor, scope: dataScope } = await authorize(deps, request, 'orders', 'create');
+        if (!request.isMultipart()) {
+          throw new AppError(
+            'unsupported_media_type',
+            'Send the file as multipart/form-data with a part named "file".',
+          );
+        }
+        // Form errors can surface from the parts iterator as well as from the file stream.
+        const { file, options } = await readUploadForm(deps, actor, request).catch((error: unknown) => {
+          throw formRefusal(error, limits);
+        });
+        const { result, queued } = await uploadOrders(deps.db, { actor, scope: dataScope, file, options });
+        if (result.upload) void reply.header('location', `/api/orders/uploads/${result.upload.id}`);
+        return reply.code(queued ? 202 : 200).send(result);
+      });
     });
-  });
+  },
+};
 
-  app.get('/api/orders/uploads/:id/rejected.csv', async (request, reply) => {
-    const { actor, scope } = await authorize(deps, request, 'orders', 'read');
-    const { id } = parseParameters(OrderUploadIdInput, request.params, 'path');
-    const csv = Readable.from(await rejectedRowsCsv(deps.db, { actor, scope, id }));
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="order-upload-${id}-rejected.csv"`)
-      .send(csv);
-  });
-}
+export const rejectedRowsRoute: PlainRoute = {
+  method: 'GET',
+  path: '/api/orders/uploads/{id}/rejected.csv',
+  operation: {
+    operationId: 'orders-uploadRejectedCsv',
+    tags: ['orders'],
+    summary: "An upload's rejected rows as CSV: row, reason, column, then the file's own columns",
+    security: [{ bearerAuth: [] }],
+    requestParams: { path: z.object({ id: z.uuid().describe('Upload id') }) },
+    responses: {
+      200: { description: 'The rejected rows', content: { 'text/csv': { schema: z.string() } } },
+      400: { description: 'Invalid id', content: PROBLEM_CONTENT },
+      401: { description: 'Authentication required', content: PROBLEM_CONTENT },
+      403: { description: 'Forbidden', content: PROBLEM_CONTENT },
+      404: { description: 'No such upload in your scope', content: PROBLEM_CONTENT },
+    },
+  },
+  register(app, { deps, url }) {
+    app.get(url, async (request, reply) => {
+      const { actor, scope } = await authorize(deps, request, 'orders', 'read');
+      const { id } = parseParameters(OrderUploadIdInput, request.params, 'path');
+      const csv = Readable.from(await rejectedRowsCsv(deps.db, { actor, scope, id }));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="order-upload-${id}-rejected.csv"`)
+        .send(csv);
+    });
+  },
+};

@@ -1,5 +1,6 @@
-import { dispatchDomainEvent, DOMAIN_EVENT_CONSUMERS } from '@ipay/api';
-import type { TaskHandler } from './task-context';
+import { DOMAIN_EVENT_CONSUMERS } from '../consumers';
+import { dispatchDomainEvent } from '../service';
+import type { TaskHandler } from '../../../jobs/task';
 
 export const eventsDispatch: TaskHandler<'events.dispatch'> = async ({ eventId }, { db, logger }) => {
   const outcome = await dispatchDomainEvent(db, eventId, DOMAIN_EVENT_CONSUMERS);

@@ -1,5 +1,6 @@
-import { createEmailSender, sendQueuedEmail } from '@ipay/api';
-import type { TaskHandler } from './task-context';
+import { createEmailSender } from '../email-sender';
+import { sendQueuedEmail } from '../service';
+import type { TaskHandler } from '../../../jobs/task';
 
 export const notificationsSendEmail: TaskHandler<'notifications.send-email'> = async (
   { emailId },

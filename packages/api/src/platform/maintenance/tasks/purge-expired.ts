@@ -1,9 +1,7 @@
-import {
-  purgeExpiredIdempotencyKeys,
-  purgeExpiredRateLimitBuckets,
-  purgeExpiredStreamTickets,
-} from '@ipay/api';
-import type { TaskHandler } from './task-context';
+import { purgeExpiredStreamTickets } from '../../../domains/events/stream-tickets';
+import { purgeExpiredIdempotencyKeys } from '../../idempotency';
+import { purgeExpiredRateLimitBuckets } from '../../rate-limit';
+import type { TaskHandler } from '../../../jobs/task';
 
 export const maintenancePurgeExpired: TaskHandler<'maintenance.purge-expired'> = async (
   _payload,

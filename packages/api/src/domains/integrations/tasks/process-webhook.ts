@@ -1,5 +1,5 @@
-import { processPlatformWebhook } from '@ipay/api';
-import type { TaskHandler } from './task-context';
+import { processPlatformWebhook } from '../service/webhooks';
+import type { TaskHandler } from '../../../jobs/task';
 
 export const integrationsProcessWebhook: TaskHandler<'integrations.process-webhook'> = async (
   payload,

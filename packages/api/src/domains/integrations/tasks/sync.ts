@@ -1,5 +1,5 @@
-import { runScheduledSync } from '@ipay/api';
-import type { TaskHandler } from './task-context';
+import { runScheduledSync } from '../../scheduler/service';
+import type { TaskHandler } from '../../../jobs/task';
 
 export const integrationsSync: TaskHandler<'integrations.sync'> = async (
   payload,

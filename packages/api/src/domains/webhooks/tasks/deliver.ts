@@ -1,5 +1,5 @@
-import { deliverWebhook } from '@ipay/api';
-import type { TaskHandler } from './task-context';
+import { deliverWebhook } from '../service/deliver';
+import type { TaskHandler } from '../../../jobs/task';
 
 /**
  * One attempt at a webhook delivery. Retries of failed attempts are scheduled by the domain as new runs of

@@ -1,5 +1,5 @@
-import { processBenefitOrder } from '@ipay/api';
-import type { TaskHandler } from './task-context';
+import { processOrder as processBenefitOrder } from '../service/process-order';
+import type { TaskHandler } from '../../../jobs/task';
 
 /** Runs at the order's processingDate (job `run_at`); a cancelled or already processed order is left alone. */
 export const benefitCardsProcessOrder: TaskHandler<'benefit-cards.process-order'> = async (

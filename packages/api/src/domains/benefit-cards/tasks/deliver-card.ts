@@ -1,5 +1,5 @@
-import { deliverCard } from '@ipay/api';
-import type { TaskHandler } from './task-context';
+import { deliverCard } from '../service/deliver-card';
+import type { TaskHandler } from '../../../jobs/task';
 
 /**
  * One attempt at a card delivery. Retries of failed attempts are scheduled by the domain as new runs of

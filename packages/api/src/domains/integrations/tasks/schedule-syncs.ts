@@ -1,5 +1,5 @@
-import { enqueueSyncs } from '@ipay/api';
-import type { TaskHandler } from './task-context';
+import { enqueueSyncs } from '../../scheduler/service';
+import type { TaskHandler } from '../../../jobs/task';
 
 export const integrationsScheduleSyncs: TaskHandler<'integrations.schedule-syncs'> = async (
   _payload,

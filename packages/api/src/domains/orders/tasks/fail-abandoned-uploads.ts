@@ -1,5 +1,5 @@
-import { failAbandonedUploads } from '@ipay/api';
-import type { TaskHandler } from './task-context';
+import { failAbandonedUploads } from '../upload/service';
+import type { TaskHandler } from '../../../jobs/task';
 
 export const ordersFailAbandonedUploads: TaskHandler<'orders.fail-abandoned-uploads'> = async (
   _payload,

@@ -1,5 +1,5 @@
-import { expireOverdueSessions } from '@ipay/api';
-import type { TaskHandler } from './task-context';
+import { expireOverdueSessions } from '../service/expire-sessions';
+import type { TaskHandler } from '../../../jobs/task';
 
 export const paymentSessionsExpireOverdue: TaskHandler<'payment-sessions.expire-overdue'> = async (
   _payload,

@@ -1,5 +1,5 @@
-import { failQueuedUpload, processQueuedUpload } from '@ipay/api';
-import type { TaskHandler } from './task-context';
+import { failQueuedUpload, processQueuedUpload } from '../upload/service';
+import type { TaskHandler } from '../../../jobs/task';
 
 /**
  * Imports a large upload. A failed run is retried by the queue; when the last run fails the upload is ended as

@@ -1,0 +1,25 @@
+import { withHandlers } from '../../jobs/task';
+import { defineDomain } from '../../platform/domain';
+import { ALL_ACTIONS, grant, READ } from '../rbac/system-roles';
+import { BENEFIT_CARDS_JOBS } from './jobs';
+import { benefitCardsRouter } from './router';
+import { benefitCardsDeliverCard } from './tasks/deliver-card';
+import { benefitCardsProcessOrder } from './tasks/process-order';
+
+export const benefitCardsDomain = defineDomain({
+  name: 'benefit-cards',
+  trpc: { benefitCards: benefitCardsRouter },
+  jobs: withHandlers(BENEFIT_CARDS_JOBS, {
+    'benefit-cards.process-order': benefitCardsProcessOrder,
+    'benefit-cards.deliver-card': benefitCardsDeliverCard,
+  }),
+  grants: {
+    sponsor_admin: grant(['benefit_cards'], ALL_ACTIONS, 'organization'),
+    sponsor_user: grant(['benefit_cards'], READ, 'organization'),
+  },
+  events: {
+    'benefit_program.updated': { subscribable: false },
+    'sponsor_user.disabled': { subscribable: false },
+    'sponsor_user.enabled': { subscribable: false },
+  },
+});

@@ -1,0 +1,36 @@
+import { maintenanceModule } from '../platform/maintenance';
+import { authDomain } from './auth';
+import { benefitCardsDomain } from './benefit-cards';
+import { driverDomain } from './driver';
+import { eventsDomain } from './events';
+import { integrationsDomain } from './integrations';
+import { notificationsDomain } from './notifications';
+import { ordersDomain } from './orders';
+import { paymentSessionsDomain } from './payment-sessions';
+import { paymentsDomain } from './payments';
+import { rbacDomain } from './rbac';
+import { schedulerDomain } from './scheduler';
+import { webhooksDomain } from './webhooks';
+
+/**
+ * Every domain, in a fixed order: the app router, the server's plain routes, the OpenAPI document, the
+ * worker's tasks, the crontab and the system roles' grants are built from this list. REST routes match in this
+ * order: a domain whose literal paths another's templated paths would shadow comes first.
+ */
+export const DOMAINS = [
+  authDomain,
+  rbacDomain,
+  ordersDomain,
+  paymentSessionsDomain,
+  driverDomain,
+  webhooksDomain,
+  notificationsDomain,
+  eventsDomain,
+  benefitCardsDomain,
+  integrationsDomain,
+  schedulerDomain,
+  paymentsDomain,
+  maintenanceModule,
+] as const;
+
+export type Domain = (typeof DOMAINS)[number];

@@ -1,0 +1,11 @@
+import { withHandlers } from '../../jobs/task';
+import { defineDomain } from '../../platform/domain';
+import { NOTIFICATIONS_JOBS } from './jobs';
+import { notificationsRouter } from './router';
+import { notificationsSendEmail } from './tasks/send-email';
+
+export const notificationsDomain = defineDomain({
+  name: 'notifications',
+  trpc: { notifications: notificationsRouter },
+  jobs: withHandlers(NOTIFICATIONS_JOBS, { 'notifications.send-email': notificationsSendEmail }),
+});

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { defineJobs } from '../../jobs/define';
+
+export const NOTIFICATIONS_JOBS = defineJobs({
+  'notifications.send-email': {
+    description:
+      'Sends one queued e-mail through the configured provider (Resend), or keeps it in the outbox',
+    payload: z.object({ emailId: z.uuid() }).strict(),
+  },
+});

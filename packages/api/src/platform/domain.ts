@@ -1,0 +1,73 @@
+import type { AnyRouter } from '@trpc/server';
+import type { FastifyInstance } from 'fastify';
+import type { ZodOpenApiOperationObject } from 'zod-openapi';
+import type { AppDeps } from '../context';
+import type { EventStreamSettings } from '../domains/events/event-stream';
+import type { RoleGrants } from '../domains/rbac/system-roles';
+import type { DomainTask } from '../jobs/task';
+
+export type PlainRouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What the server passes every plain route when registering it. */
+export interface RouteContext {
+  deps: AppDeps;
+  /** The route's Fastify URL, derived from its documented path: register exactly this. */
+  url: string;
+  /** Server options meant for one route (tests shorten the event stream's heartbeat). */
+  options: { eventStream?: Partial<EventStreamSettings> };
+}
+
+/**
+ * A route Fastify serves directly (no tRPC procedure): inbound webhooks, files, uploads, streams. Its OpenAPI
+ * operation travels with it, so a route cannot be served undocumented or documented unserved.
+ */
+export interface PlainRoute {
+  method: PlainRouteMethod;
+  /** The OpenAPI path (`/api/orders/uploads/{id}/rejected.csv`); Fastify serves it as `…/:id/…`. */
+  path: string;
+  operation: ZodOpenApiOperationObject;
+  /** Registers this one route (in its own scope when it needs its own body parser). */
+  register: (app: FastifyInstance, context: RouteContext) => void | Promise<void>;
+}
+
+/** A periodic task: graphile-worker's crontab entry. */
+export interface CronEntry {
+  task: string;
+  /** Standard five-field cron, UTC. */
+  match: string;
+  /** Stable: graphile-worker keeps each identifier's last run to avoid double runs. */
+  identifier: string;
+}
+
+/** A domain event type as far as the platform needs it (a typed catalogue entry fits this shape). */
+export interface DeclaredEvent {
+  /** Whether merchants may subscribe to it with a webhook endpoint. */
+  subscribable: boolean;
+}
+
+/** Everything the platform needs to know about one domain; see docs/adding-a-domain.md. */
+export interface DomainDescriptor {
+  /** The folder name: `orders`, `payment-sessions`. Job names start with it. */
+  name: string;
+  /** Routers merged into the app router under these keys (`{ paymentSessions: … }`): the tRPC and REST paths. */
+  trpc?: Record<string, AnyRouter>;
+  /** Plain Fastify routes with their OpenAPI operations. */
+  routes?: readonly PlainRoute[];
+  /** The domain's jobs (its `jobs.ts`) with the worker's handlers for them. */
+  jobs?: Record<string, DomainTask>;
+  cron?: readonly CronEntry[];
+  /** The event types the domain records. */
+  events?: Record<string, DeclaredEvent>;
+  /** Permissions the domain's resources give the system roles by default (reconciled on every start). */
+  grants?: RoleGrants;
+}
+
+/** Declares a domain; `const` keeps the routers' types, so the app router stays typed for the SDK. */
+export function defineDomain<const D extends DomainDescriptor>(descriptor: D): D {
+  return descriptor;
+}
+
+/** `/api/orders/uploads/{id}/rejected.csv` → `/api/orders/uploads/:id/rejected.csv`. */
+export function fastifyUrl(path: string): string {
+  return path.replace(/\{([^}]+)\}/g, ':$1');
+}
