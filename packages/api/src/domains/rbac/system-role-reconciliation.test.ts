@@ -38,7 +38,12 @@ describe('system-role reconciliation on start', () => {
       .values({ name: 'Night shift', description: 'A custom role' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const customGrant = { role_id: custom.id, resource: 'orders', action: 'read', scope: 'organization' };
+    const customGrant = {
+      role_id: custom.id,
+      resource: 'orders',
+      action: 'read' as const,
+      scope: 'organization' as const,
+    };
     await database.db.insertInto('role_permissions').values(customGrant).execute();
     // An installation whose merchant_user lost a default and gained a permission it should not have.
     await database.db.deleteFrom('role_permissions').where('role_id', '=', merchantUser).execute();
