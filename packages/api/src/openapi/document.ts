@@ -7,6 +7,7 @@ import { Problem } from '../errors/problem';
 import { UploadResult } from '../domains/orders/upload/schemas';
 import { appRouter } from '../router';
 import type { ProcedureMeta } from '../trpc/init';
+import { webhookOperations } from './webhooks';
 
 type OpenApiDocument = ReturnType<typeof generateOpenApiDocument>;
 
@@ -281,7 +282,7 @@ function applyConventions(document: OpenApiDocument): OpenApiDocument {
 }
 
 export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
-  return applyConventions(
+  const document = applyConventions(
     generateOpenApiDocument(appRouter, {
       title: 'IPAY platform API',
       version: '0.1.0',
@@ -295,4 +296,6 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
       defs: { Problem, DomainEvent },
     }),
   );
+  // Outside the paths: what we POST to merchants (OpenAPI 3.1 `webhooks`), from the event catalogue.
+  return { ...document, webhooks: webhookOperations() };
 }
