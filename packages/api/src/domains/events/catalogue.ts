@@ -42,6 +42,10 @@ export const SUBSCRIBABLE_EVENT_TYPES = EVENT_TYPES.filter(
   (type): type is SubscribableEventType => EVENT_CATALOGUE[type].subscribable,
 ) as [SubscribableEventType, ...SubscribableEventType[]];
 
+export function isSubscribableEventType(type: string): type is SubscribableEventType {
+  return isEventType(type) && EVENT_CATALOGUE[type].subscribable;
+}
+
 /** Fields deliveries add beside the payload (see webhooks/service/deliver.ts). */
 const DeliveredFields = {
   id: z.uuid().describe('The event id, also the `webhook-id` header: dedupe on it'),
