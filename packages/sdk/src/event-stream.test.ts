@@ -5,6 +5,7 @@ import {
   createTestOrganization,
   createTestPlatform,
   createTestUser,
+  sampleEvent,
   type TestPlatform,
 } from '@ipay/api/testing';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
@@ -52,16 +53,13 @@ describe('streamEvents against the real server', () => {
   });
   afterAll(() => platform.close());
 
-  function recordOrderEvent(organizationId: string, type: string) {
-    return platform.database.db.transaction().execute((trx) =>
-      recordDomainEvent(trx, {
-        type,
-        resourceType: 'order',
-        resourceId: randomUUID(),
-        organizationId,
-        data: { step: type },
-      }),
-    );
+  function recordOrderEvent(
+    organizationId: string,
+    type: 'order.created' | 'order.updated' | 'order.cancelled',
+  ) {
+    return platform.database.db
+      .transaction()
+      .execute((trx) => recordDomainEvent(trx, sampleEvent(type, { organizationId })));
   }
 
   async function until(check: () => boolean, what: string): Promise<void> {
@@ -97,12 +95,12 @@ describe('streamEvents against the real server', () => {
 
     platform.server.server.closeAllConnections();
     const whileAway = [
-      await recordOrderEvent(organizationId, 'order.paid'),
-      await recordOrderEvent(organizationId, 'order.shipped'),
+      await recordOrderEvent(organizationId, 'order.updated'),
+      await recordOrderEvent(organizationId, 'order.cancelled'),
     ];
     await until(() => received.length === 3, 'the events committed while disconnected');
     await until(() => platform.server.eventHub.streamCount === 1, 'the stream to reopen');
-    const afterwards = await recordOrderEvent(organizationId, 'order.delivered');
+    const afterwards = await recordOrderEvent(organizationId, 'order.updated');
     await until(() => received.length === 4, 'the live event after reconnecting');
 
     controller.abort();
@@ -123,7 +121,7 @@ describe('streamEvents against the real server', () => {
     const merchant = await createTestMerchant(platform);
     const organizationId = merchant.user.organization.id;
     const seen = await recordOrderEvent(organizationId, 'order.created');
-    const missed = await recordOrderEvent(organizationId, 'order.paid');
+    const missed = await recordOrderEvent(organizationId, 'order.updated');
     for await (const event of streamEvents({
       baseUrl: platform.baseUrl,
       token: () => merchant.token,

@@ -2,4 +2,12 @@ export { createIpayClient, type IpayClient, type IpayClientOptions } from './cli
 export { IpayApiError } from './errors';
 export type { FieldError, Problem } from '@ipay/api/problem';
 export { streamEvents, type DomainEvent, type StreamEventsOptions } from './event-stream';
-export { verifyWebhook, IpayWebhookError, type IpayWebhook, type VerifyWebhookOptions } from './webhooks';
+export {
+  verifyWebhook,
+  IpayWebhookError,
+  type IpayWebhook,
+  type IpayWebhookEvent,
+  type IpayWebhookEventType,
+  type VerifiedWebhook,
+  type VerifyWebhookOptions,
+} from './webhooks';

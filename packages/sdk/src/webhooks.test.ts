@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { describe, expect, it } from 'vitest';
-import { IpayWebhookError, verifyWebhook } from './webhooks';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  IpayWebhookError,
+  verifyWebhook,
+  type IpayWebhook,
+  type IpayWebhookEvent,
+  type IpayWebhookEventType,
+} from './index';
 
 const secret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
@@ -47,5 +53,65 @@ describe('verifyWebhook', () => {
     expect(() => verifyWebhook({ secret: key, body, headers: { 'webhook-id': 'x' } })).toThrow(
       'missing webhook-timestamp header',
     );
+  });
+
+  describe('typed by event type', () => {
+    /** What a merchant's handler does with a delivery: narrow on `type`, then read that event's data. */
+    function handle(event: IpayWebhookEvent): string {
+      switch (event.type) {
+        case 'session.paid':
+          expectTypeOf(event.data.amountMinor).toBeNumber();
+          expectTypeOf(event.data.paymentMethod).toEqualTypeOf<string | null>();
+          return `paid ${event.data.amountMinor} ${event.data.currency} for ${event.data.orderId}`;
+        case 'parcel.delivered':
+          expectTypeOf(event.data.previousParcelStatus).toEqualTypeOf<string | null>();
+          return `delivered ${event.data.sessionId}`;
+        case 'order.cancelled':
+          // @ts-expect-error an order.cancelled event carries no amount
+          return `cancelled ${event.data.totalMinor}`;
+        default:
+          expectTypeOf(event.data.sequence).toBeNumber();
+          return `${event.type} #${event.data.sequence}`;
+      }
+    }
+
+    it('returns a body narrowed by its type when asked for IpayWebhookEvent', () => {
+      const delivered = JSON.stringify({
+        type: 'session.paid',
+        timestamp: '2026-11-22T10:00:00.000Z',
+        data: {
+          sessionId: 's1',
+          orderId: 'o1',
+          ipayReference: '123456789012345678',
+          status: 'PAID',
+          psp: 'stripe',
+          pspPaymentId: 'pi_1',
+          amountMinor: 1999,
+          currency: 'EUR',
+          paymentMethod: 'card',
+          id: 'e1',
+          sequence: 3,
+          resourceType: 'payment_session',
+          resourceId: 's1',
+        },
+      });
+      const key = secret();
+      const event = verifyWebhook<IpayWebhookEvent>({
+        secret: key,
+        body: delivered,
+        headers: signed([key], delivered),
+      });
+      expectTypeOf(event).toEqualTypeOf<IpayWebhookEvent>();
+      expect(handle(event)).toBe('paid 1999 EUR for o1');
+    });
+
+    it('keeps the untyped default and data-shaped type arguments working', () => {
+      const key = secret();
+      const headers = signed([key], body);
+      expectTypeOf(verifyWebhook({ secret: key, body, headers })).toEqualTypeOf<IpayWebhook>();
+      expectTypeOf(verifyWebhook<{ note: string }>({ secret: key, body, headers }).data.note).toBeString();
+      expectTypeOf<IpayWebhookEventType>().toExtend<string>();
+      expectTypeOf<'role.created'>().not.toExtend<IpayWebhookEventType>();
+    });
   });
 });

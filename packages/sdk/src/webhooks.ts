@@ -1,6 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { WebhookEvent } from '@ipay/api/event-catalogue';
 
-/** The body of every IPAY webhook. */
+/**
+ * A verified IPAY webhook, typed by its `type`: narrow on it (`switch (event.type)`) and `data` is that
+ * event's payload. Generated from the platform's event catalogue, the same one the OpenAPI document's
+ * `webhooks` section describes. A type added later arrives as a type this union does not list yet: keep a
+ * `default` branch.
+ */
+export type IpayWebhookEvent = WebhookEvent;
+export type IpayWebhookEventType = IpayWebhookEvent['type'];
+
+/** The body of every IPAY webhook, untyped (see IpayWebhookEvent for the typed one). */
 export interface IpayWebhook<TData = Record<string, unknown>> {
   type: string;
   timestamp: string;
@@ -30,13 +40,18 @@ function header(headers: VerifyWebhookOptions['headers'], name: string): string 
   return single;
 }
 
+/** `verifyWebhook<IpayWebhookEvent>` (or a part of it) returns that; any other type argument is the data's shape. */
+export type VerifiedWebhook<T> = [T] extends [IpayWebhookEvent] ? T : IpayWebhook<T>;
+
 /**
  * Verifies a Standard Webhooks delivery from IPAY (any `v1` signature in the header may match, so deliveries
- * signed during a secret rotation verify with either secret) and returns its parsed body.
+ * signed during a secret rotation verify with either secret) and returns its parsed body:
+ * `verifyWebhook<IpayWebhookEvent>(…)` for a body typed by its `type`. The body is not validated against the
+ * types: the signature proves IPAY sent it.
  */
 export function verifyWebhook<TData = Record<string, unknown>>(
   options: VerifyWebhookOptions,
-): IpayWebhook<TData> {
+): VerifiedWebhook<TData> {
   const id = header(options.headers, 'webhook-id');
   const timestamp = header(options.headers, 'webhook-timestamp');
   const signatures = header(options.headers, 'webhook-signature');
@@ -55,5 +70,5 @@ export function verifyWebhook<TData = Record<string, unknown>>(
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
   if (!matches) throw new IpayWebhookError('no webhook-signature matches this body and secret');
-  return JSON.parse(body.toString('utf8')) as IpayWebhook<TData>;
+  return JSON.parse(body.toString('utf8')) as VerifiedWebhook<TData>;
 }

@@ -12,6 +12,12 @@ import {
   type TestEventStream,
   type TestPlatform,
 } from '@ipay/api/testing';
+import {
+  EVENT_CATALOGUE,
+  isEventType,
+  isSubscribableEventType,
+  webhookEnvelope,
+} from '@ipay/api/event-catalogue';
 import pino from 'pino';
 import Stripe from 'stripe';
 import { Webhook } from 'standardwebhooks';
@@ -212,5 +218,61 @@ describe('pay on delivery, the whole way, as merchant, consumer and driver see i
     } finally {
       stream.close();
     }
+  });
+
+  // After the flows above: their events, and those of a cancellation and an endpoint's own life, are checked
+  // against the catalogue the SDK types and the OpenAPI document describe.
+  it('records and delivers only catalogued events, each matching its schema exactly', async () => {
+    const { token, endpoint, stream } = await merchantWithEndpointAndStream();
+    stream.close();
+    const [endpointRow] = (await http(platform.baseUrl, 'GET', '/api/webhook-endpoints', { token })).body
+      .items as Array<{ id: string }>;
+    const { order } = await orderWithSession(token);
+    expect(
+      (await post(`/api/orders/${order.id}/cancel`, token, { reason: 'customer changed their mind' })).status,
+    ).toBe(200);
+    expect((await post(`/api/webhook-endpoints/${endpointRow!.id}/test`, token)).status).toBe(200);
+    await deliveredWebhook(endpoint, 'order.cancelled', order.id);
+    await deliveredWebhook(endpoint, 'webhook.test', endpointRow!.id);
+
+    const rows = await platform.database.db.selectFrom('domain_events').select(['type', 'payload']).execute();
+    const recorded = new Set<string>();
+    for (const row of rows) {
+      if (!isEventType(row.type))
+        throw new Error(`${row.type} was recorded but is not in the event catalogue`);
+      const checked = EVENT_CATALOGUE[row.type].payload.strict().safeParse(row.payload);
+      expect(checked.error, `${row.type}: ${JSON.stringify(row.payload)}`).toBeUndefined();
+      recorded.add(row.type);
+    }
+    const delivered = new Set<string>();
+    for (const request of receiver.received) {
+      const body = JSON.parse(request.body) as { type: string };
+      if (!isSubscribableEventType(body.type))
+        throw new Error(`${body.type} was delivered but is not subscribable`);
+      const envelope = webhookEnvelope(body.type);
+      const exact = envelope.extend({ data: envelope.shape.data.strict() }).strict();
+      expect(exact.safeParse(body).error, request.body).toBeUndefined();
+      delivered.add(body.type);
+    }
+    // The flows reached far enough for the checks to mean something.
+    expect([...recorded]).toEqual(
+      expect.arrayContaining([
+        'organization.registered',
+        'webhook.endpoint_created',
+        'order.created',
+        'order.cancelled',
+        'session.created',
+        'session.payment_started',
+        'session.paid',
+        'session.otp_verified',
+        'session.cancelled',
+        'parcel.status_changed',
+        'parcel.delivered',
+        'webhook.test',
+      ]),
+    );
+    expect([...delivered]).toEqual(
+      expect.arrayContaining(['session.paid', 'parcel.delivered', 'order.cancelled', 'webhook.test']),
+    );
   });
 });

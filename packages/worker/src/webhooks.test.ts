@@ -1,6 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { dispatchDomainEvent, DOMAIN_EVENT_CONSUMERS, recordDomainEvent, type Config } from '@ipay/api';
-import { createTestMerchant, createTestPlatform, type TestPlatform } from '@ipay/api/testing';
+import {
+  createTestMerchant,
+  createTestPlatform,
+  sampleEvent,
+  type SampledEventType,
+  type TestPlatform,
+} from '@ipay/api/testing';
 import { Logger as GraphileLogger, run } from 'graphile-worker';
 import { sql } from 'kysely';
 import pino from 'pino';
@@ -65,18 +70,10 @@ describe('outbound webhooks through the job queue', () => {
     return { merchant, hooks, api, endpoint, organizationId: merchant.user.organization.id };
   }
 
-  function emit(organizationId: string | null, type = 'order.created', data = { orderId: 'ord-1' }) {
+  function emit(organizationId: string | null, type: SampledEventType = 'order.created') {
     return db()
       .transaction()
-      .execute((trx) =>
-        recordDomainEvent(trx, {
-          type,
-          resourceType: 'order',
-          resourceId: randomUUID(),
-          organizationId,
-          data,
-        }),
-      );
+      .execute((trx) => recordDomainEvent(trx, sampleEvent(type, { organizationId })));
   }
 
   async function deliveriesOf(eventId: string) {
@@ -119,7 +116,7 @@ describe('outbound webhooks through the job queue', () => {
 
   it('delivers a committed event as a Standard Webhooks request that standardwebhooks verifies', async () => {
     const { hooks, endpoint, organizationId } = await merchantWithEndpoint();
-    const event = await emit(organizationId, 'order.created', { orderId: 'ord-42' });
+    const event = await emit(organizationId, 'order.created');
     await runQueue();
 
     expect(hooks.received).toHaveLength(1);
@@ -135,7 +132,7 @@ describe('outbound webhooks through the job queue', () => {
       type: 'order.created',
       timestamp: event.occurredAt,
       data: {
-        orderId: 'ord-42',
+        ...event.data,
         id: event.id,
         sequence: 1,
         resourceType: 'order',

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { recordDomainEvent, enqueueJob, loadConfig, type JobName } from '@ipay/api';
+import { sampleEvent } from '@ipay/api/testing';
 import { createTestDatabase, type TestDatabase } from '@ipay/db/testing';
 import { sql } from 'kysely';
 import pino from 'pino';
@@ -26,15 +27,9 @@ describe('worker tasks', () => {
     });
 
   it('dispatches a committed domain event through its job', async () => {
-    const event = await database.db.transaction().execute((trx) =>
-      recordDomainEvent(trx, {
-        type: 'test.happened',
-        resourceType: 'test',
-        resourceId: 't-1',
-        organizationId: null,
-        data: {},
-      }),
-    );
+    const event = await database.db
+      .transaction()
+      .execute((trx) => recordDomainEvent(trx, sampleEvent('role.created', { organizationId: null })));
     await runQueue();
     const row = await database.db
       .selectFrom('domain_events')

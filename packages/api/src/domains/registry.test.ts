@@ -1,13 +1,15 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { JOB_CATALOGUE } from '../jobs/catalogue';
+import { EVENT_CATALOGUE } from './events/catalogue';
 import { defineDomain } from '../platform/domain';
 import { registryProblems } from '../platform/registry-check';
 import { WEBHOOK_EVENT_TYPES } from './webhooks/schemas';
 import { DOMAINS } from '.';
 
-const CATALOGUES = { jobs: JOB_CATALOGUE, webhookEventTypes: WEBHOOK_EVENT_TYPES };
+const CATALOGUES = { jobs: JOB_CATALOGUE, events: EVENT_CATALOGUE, webhookEventTypes: WEBHOOK_EVENT_TYPES };
 const DOMAINS_DIR = path.dirname(new URL(import.meta.url).pathname);
 const DOCS_DIR = path.resolve(DOMAINS_DIR, '../../../../docs/domains');
 /** Declared like a domain but not a folder of domains/ (platform/maintenance): health routes and housekeeping. */
@@ -51,12 +53,19 @@ describe('the domain registry', () => {
         },
       },
       cron: [{ task: 'lockers.close', match: '*/5 * * * *', identifier: 'close-lockers' }],
-      events: { 'locker.opened': { subscribable: true } },
+      events: {
+        'locker.opened': {
+          description: 'Not in the event catalogue',
+          subscribable: true,
+          payload: z.object({ lockerId: z.string() }),
+        },
+      },
       grants: { driver: [{ resource: 'locker_doors' as never, action: 'read', scope: 'all' }] },
     });
     expect(registryProblems([...DOMAINS, broken], CATALOGUES)).toEqual([
       'job lockers.open of lockers is not in the job catalogue (jobs/catalogue.ts)',
       'cron entry close-lockers of lockers names unknown task lockers.close',
+      'event locker.opened of lockers is not in the event catalogue (events/catalogue.ts)',
       'event locker.opened of lockers is subscribable but missing from the webhook event types',
       'lockers grants unknown resource locker_doors',
     ]);
@@ -69,5 +78,6 @@ describe('the domain registry', () => {
       'job orders.process-upload is catalogued but no domain declares it with a handler',
     );
     expect(problems).toContain('webhook event type order.created is not declared subscribable by any domain');
+    expect(problems).toContain('event order_upload.completed is catalogued but no domain declares it');
   });
 });

@@ -8,6 +8,7 @@ import { plainRoutes } from '../platform/registry';
 import { appRouter } from '../router';
 import { PROBLEM_CONTENT } from './operation-parts';
 import type { ProcedureMeta } from '../trpc/init';
+import { webhookOperations } from './webhooks';
 
 type OpenApiDocument = ReturnType<typeof generateOpenApiDocument>;
 
@@ -76,7 +77,7 @@ function applyConventions(document: OpenApiDocument): OpenApiDocument {
 }
 
 export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
-  return applyConventions(
+  const document = applyConventions(
     generateOpenApiDocument(appRouter, {
       title: 'IPAY platform API',
       version: '0.1.0',
@@ -90,4 +91,6 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
       defs: { Problem, DomainEvent },
     }),
   );
+  // Outside the paths: what we POST to merchants (OpenAPI 3.1 `webhooks`), from the event catalogue.
+  return { ...document, webhooks: webhookOperations() };
 }

@@ -2,6 +2,7 @@ import type { AnyRouter } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import type { ZodOpenApiOperationObject } from 'zod-openapi';
 import type { AppDeps } from '../context';
+import type { EventDefinitions } from '../domains/events/definitions';
 import type { EventStreamSettings } from '../domains/events/event-stream';
 import type { RoleGrants } from '../domains/rbac/system-roles';
 import type { DomainTask } from '../jobs/task';
@@ -39,12 +40,6 @@ export interface CronEntry {
   identifier: string;
 }
 
-/** A domain event type as far as the platform needs it (a typed catalogue entry fits this shape). */
-export interface DeclaredEvent {
-  /** Whether merchants may subscribe to it with a webhook endpoint. */
-  subscribable: boolean;
-}
-
 /** Everything the platform needs to know about one domain; see docs/adding-a-domain.md. */
 export interface DomainDescriptor {
   /** The folder name: `orders`, `payment-sessions`. Job names start with it. */
@@ -56,8 +51,8 @@ export interface DomainDescriptor {
   /** The domain's jobs (its `jobs.ts`) with the worker's handlers for them. */
   jobs?: Record<string, DomainTask>;
   cron?: readonly CronEntry[];
-  /** The event types the domain records. */
-  events?: Record<string, DeclaredEvent>;
+  /** The event types the domain records: its `events.ts` catalogue (payload schemas, subscribable or not). */
+  events?: EventDefinitions;
   /** Permissions the domain's resources give the system roles by default (reconciled on every start). */
   grants?: RoleGrants;
 }

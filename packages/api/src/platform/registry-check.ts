@@ -1,12 +1,15 @@
 import { parseCronItems } from 'graphile-worker';
 import { ACTIONS, DATA_SCOPES, RESOURCES } from '../domains/rbac/catalogue';
 import { SYSTEM_ROLE_KEYS } from '../domains/rbac/system-roles';
+import type { EventDefinitions } from '../domains/events/definitions';
 import type { JobDefinition } from '../jobs/define';
 import type { DomainDescriptor } from './domain';
 
 export interface RegistryCatalogues {
   /** The merged job catalogue services enqueue against (`jobs/catalogue.ts`). */
   jobs: Record<string, JobDefinition>;
+  /** The merged event catalogue recording is checked against (`domains/events/catalogue.ts`). */
+  events: EventDefinitions;
   /** The event types merchants may subscribe to (`WEBHOOK_EVENT_TYPES`). */
   webhookEventTypes: readonly string[];
 }
@@ -55,6 +58,19 @@ export function registryProblems(
   }
   for (const id of duplicates(cron.map((c) => c.entry.identifier)))
     problems.push(`cron identifier ${id} is used twice`);
+
+  const declaredEvents = new Set<string>();
+  for (const domain of domains) {
+    for (const [type, event] of Object.entries(domain.events ?? {})) {
+      if (declaredEvents.has(type)) problems.push(`event ${type} is declared twice`);
+      declaredEvents.add(type);
+      if (catalogues.events[type] !== event)
+        problems.push(`event ${type} of ${domain.name} is not in the event catalogue (events/catalogue.ts)`);
+    }
+  }
+  for (const type of Object.keys(catalogues.events)) {
+    if (!declaredEvents.has(type)) problems.push(`event ${type} is catalogued but no domain declares it`);
+  }
 
   const subscribable = domains.flatMap((d) =>
     Object.entries(d.events ?? {}).flatMap(([type, event]) =>

@@ -22,3 +22,4 @@ export {
 } from './event-stream';
 export { createTestSponsor, iqpayOrderBody, type TestSponsorSetup } from './benefit-cards';
 export { hostileXlsx, packPart, packRepeated, workbookParts, zipOf, type PackedPart } from './hostile-xlsx';
+export { sampleEvent, type SampledEventType } from './events';

@@ -1,11 +1,9 @@
 import { defineDomain } from '../../platform/domain';
 import { authRouter } from './router';
+import { AUTH_EVENTS } from './events';
 
 export const authDomain = defineDomain({
   name: 'auth',
   trpc: { auth: authRouter },
-  events: {
-    'user.created': { subscribable: false },
-    'organization.registered': { subscribable: false },
-  },
+  events: AUTH_EVENTS,
 });

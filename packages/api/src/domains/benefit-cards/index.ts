@@ -5,6 +5,7 @@ import { BENEFIT_CARDS_JOBS } from './jobs';
 import { benefitCardsRouter } from './router';
 import { benefitCardsDeliverCard } from './tasks/deliver-card';
 import { benefitCardsProcessOrder } from './tasks/process-order';
+import { BENEFIT_CARD_EVENTS } from './events';
 
 export const benefitCardsDomain = defineDomain({
   name: 'benefit-cards',
@@ -17,9 +18,5 @@ export const benefitCardsDomain = defineDomain({
     sponsor_admin: grant(['benefit_cards'], ALL_ACTIONS, 'organization'),
     sponsor_user: grant(['benefit_cards'], READ, 'organization'),
   },
-  events: {
-    'benefit_program.updated': { subscribable: false },
-    'sponsor_user.disabled': { subscribable: false },
-    'sponsor_user.enabled': { subscribable: false },
-  },
+  events: BENEFIT_CARD_EVENTS,
 });

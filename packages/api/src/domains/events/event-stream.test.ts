@@ -16,6 +16,7 @@ import {
   http,
   openTestEventStream,
   requestStreamTicket,
+  sampleEvent,
   type TestEventStream,
   type TestPlatform,
 } from '../../testing';
@@ -43,16 +44,14 @@ describe('live event stream', () => {
     return stream;
   }
 
-  function recordOrderEvent(organizationId: string, type = 'order.created', resourceId = randomUUID()) {
-    return platform.database.db.transaction().execute((trx) =>
-      recordDomainEvent(trx, {
-        type,
-        resourceType: 'order',
-        resourceId,
-        organizationId,
-        data: { reference: resourceId.slice(0, 8) },
-      }),
-    );
+  function recordOrderEvent(
+    organizationId: string,
+    type: 'order.created' | 'order.updated' | 'order.cancelled' = 'order.created',
+    resourceId = randomUUID(),
+  ) {
+    return platform.database.db
+      .transaction()
+      .execute((trx) => recordDomainEvent(trx, sampleEvent(type, { organizationId, resourceId })));
   }
 
   const ids = (stream: TestEventStream) => stream.events.map((e) => e.id);
@@ -204,7 +203,7 @@ describe('live event stream', () => {
       first.close();
 
       const missed = [];
-      for (const type of ['order.created', 'order.paid', 'order.shipped']) {
+      for (const type of ['order.created', 'order.updated', 'order.cancelled'] as const) {
         missed.push(await recordOrderEvent(organizationId, type));
         await recordOrderEvent(other.user.organization.id);
       }
@@ -212,7 +211,11 @@ describe('live event stream', () => {
       const resumed = await open(merchant.token, { headers: { 'last-event-id': seen.id } });
       await resumed.until(() => resumed.events.length === 3, 'the missed events');
       expect(ids(resumed)).toEqual(missed.map((e) => e.id));
-      expect(resumed.events.map((e) => e.event)).toEqual(['order.created', 'order.paid', 'order.shipped']);
+      expect(resumed.events.map((e) => e.event)).toEqual([
+        'order.created',
+        'order.updated',
+        'order.cancelled',
+      ]);
 
       const later = await recordOrderEvent(organizationId);
       await resumed.until(() => resumed.events.length === 4, 'the live event');
@@ -227,15 +230,7 @@ describe('live event stream', () => {
       const backlog = await platform.database.db.transaction().execute(async (trx) => {
         const recorded = [];
         for (let n = 0; n < 120; n++) {
-          recorded.push(
-            await recordDomainEvent(trx, {
-              type: 'order.created',
-              resourceType: 'order',
-              resourceId: randomUUID(),
-              organizationId,
-              data: { n },
-            }),
-          );
+          recorded.push(await recordDomainEvent(trx, sampleEvent('order.created', { organizationId })));
         }
         return recorded;
       });
@@ -299,19 +294,13 @@ describe('live event stream', () => {
     const slowId = new Promise<string>((resolve) => (slowRecorded = resolve));
     // Records its event first, then stays open while a later transaction records and commits another.
     const slow = platform.database.db.transaction().execute(async (trx) => {
-      const event = await recordDomainEvent(trx, {
-        type: 'order.created',
-        resourceType: 'order',
-        resourceId: randomUUID(),
-        organizationId,
-        data: {},
-      });
+      const event = await recordDomainEvent(trx, sampleEvent('order.created', { organizationId }));
       slowRecorded(event.id);
       await slowMayCommit;
       return event;
     });
     await slowId;
-    const fast = await recordOrderEvent(organizationId, 'order.paid');
+    const fast = await recordOrderEvent(organizationId, 'order.updated');
     await stream.until(() => stream.events.length === 1, 'the committed event, not held back');
     expect(ids(stream)).toEqual([fast.id]);
 
@@ -338,13 +327,7 @@ describe('live event stream', () => {
     const recorded = await Promise.all(
       Array.from({ length: 24 }, (_, n) =>
         platform.database.db.transaction().execute(async (trx) => {
-          const event = await recordDomainEvent(trx, {
-            type: 'order.created',
-            resourceType: 'order',
-            resourceId: randomUUID(),
-            organizationId,
-            data: { n },
-          });
+          const event = await recordDomainEvent(trx, sampleEvent('order.created', { organizationId }));
           // Commit in a different order than the events were recorded.
           await pause((n * 7) % 40);
           return event.id;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPlatform, type TestPlatform } from '../../testing';
+import { createTestPlatform, sampleEvent, type TestPlatform } from '../../testing';
 import {
   dispatchDomainEvent,
   DOMAIN_EVENTS_CHANNEL,
@@ -16,13 +16,7 @@ describe('domain events', () => {
   });
   afterAll(() => platform.close());
 
-  const event = (resourceId: string) => ({
-    type: 'thing.happened',
-    resourceType: 'thing',
-    resourceId,
-    organizationId: null,
-    data: { answer: 42 },
-  });
+  const event = (resourceId: string) => sampleEvent('role.created', { organizationId: null, resourceId });
 
   async function dispatchJobs(eventId: string) {
     const { rows } = await sql<{ id: string }>`
@@ -44,6 +38,40 @@ describe('domain events', () => {
       .execute((trx) => recordDomainEvent(trx, event('r-2')));
     expect([first.sequence, second.sequence, other.sequence]).toEqual([1, 2, 1]);
     expect(await dispatchJobs(first.id)).toHaveLength(1);
+  });
+
+  it('refuses an uncatalogued type or a payload off its schema, at compile time and at run time', async () => {
+    const countRows = async () =>
+      (
+        await platform.database.db
+          .selectFrom('domain_events')
+          .select('id')
+          .where('resource_id', '=', 'r-bad')
+          .execute()
+      ).length;
+    const good = event('r-bad');
+    await expect(
+      platform.database.db.transaction().execute((trx) =>
+        // @ts-expect-error a typo in the type is a compile error
+        recordDomainEvent(trx, { ...good, type: 'role.craeted' }),
+      ),
+    ).rejects.toThrow(/role\.craeted is not in the catalogue/);
+    await expect(
+      platform.database.db.transaction().execute((trx) =>
+        // @ts-expect-error a payload of the wrong shape is a compile error
+        recordDomainEvent(trx, { ...good, data: { name: 'Packers' } }),
+      ),
+    ).rejects.toThrow(/role\.created has a malformed payload/);
+    // A key the schema does not declare is refused too, though the compiler lets a spread through.
+    const extra: Record<string, unknown> = { surprise: true };
+    await expect(
+      platform.database.db
+        .transaction()
+        .execute((trx) =>
+          recordDomainEvents(trx, [event('r-bad'), { ...good, data: { ...good.data, ...extra } }]),
+        ),
+    ).rejects.toThrow(/surprise/);
+    expect(await countRows()).toBe(0);
   });
 
   it('records a batch as one event at a time would: numbered per resource, a job and a notification each', async () => {
@@ -132,7 +160,7 @@ describe('domain events', () => {
     };
     expect(await dispatchDomainEvent(platform.database.db, recorded.id, [consumer])).toBe('dispatched');
     expect(await dispatchDomainEvent(platform.database.db, recorded.id, [consumer])).toBe('already');
-    expect(seen).toEqual(['thing.happened:r-7:{"answer":42}']);
+    expect(seen).toEqual(['role.created:r-7:{"name":"Packers","permissions":["orders:read:organization"]}']);
   });
 
   it('leaves the event undispatched when a consumer fails, so the job retries it', async () => {

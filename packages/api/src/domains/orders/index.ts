@@ -6,6 +6,7 @@ import { sampleCsvRoute } from './routes';
 import { ordersFailAbandonedUploads } from './tasks/fail-abandoned-uploads';
 import { ordersProcessUpload } from './tasks/process-upload';
 import { rejectedRowsRoute, uploadRoute } from './upload/routes';
+import { ORDER_EVENTS } from './events';
 
 export const ordersDomain = defineDomain({
   name: 'orders',
@@ -22,12 +23,5 @@ export const ordersDomain = defineDomain({
       identifier: 'fail-abandoned-uploads-hourly',
     },
   ],
-  events: {
-    'order.created': { subscribable: true },
-    'order.updated': { subscribable: true },
-    'order.cancelled': { subscribable: true },
-    'order_upload.progress': { subscribable: false },
-    'order_upload.completed': { subscribable: false },
-    'order_upload.failed': { subscribable: false },
-  },
+  events: ORDER_EVENTS,
 });

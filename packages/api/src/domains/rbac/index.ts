@@ -1,12 +1,9 @@
 import { defineDomain } from '../../platform/domain';
 import { rbacRouter } from './router';
+import { RBAC_EVENTS } from './events';
 
 export const rbacDomain = defineDomain({
   name: 'rbac',
   trpc: { rbac: rbacRouter },
-  events: {
-    'role.created': { subscribable: false },
-    'role.permissions_changed': { subscribable: false },
-    'user.role_assigned': { subscribable: false },
-  },
+  events: RBAC_EVENTS,
 });

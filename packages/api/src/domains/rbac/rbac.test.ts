@@ -155,7 +155,7 @@ describe('RBAC', () => {
     ]);
   });
 
-  it('never lets the platform admin role be edited, and keeps other system roles for operators', async () => {
+  it('never lets a system role be edited: the platform admin role, and the others for merchants or operators', async () => {
     const roles = await allRoles(admin.token);
     const platformAdmin = roles.find((r) => r.key === 'platform_admin')!;
     const res = await http(platform.baseUrl, 'PUT', `/api/rbac/roles/${platformAdmin.id}/permissions`, {
@@ -170,6 +170,13 @@ describe('RBAC', () => {
       body: { permissions: [] },
     });
     expect(byMerchant.status).toBe(403);
+    // Every start restores system roles to their defaults: an edit would be undone, so it is refused.
+    const byOperator = await http(platform.baseUrl, 'PUT', `/api/rbac/roles/${merchantUser.id}/permissions`, {
+      token: admin.token,
+      body: { permissions: [] },
+    });
+    expect(byOperator.status).toBe(409);
+    expect(byOperator.body.detail).toContain('create a custom role');
   });
 
   it('merges permissions across several roles, widest scope winning', async () => {

@@ -234,7 +234,10 @@ export async function createRole(
   return roleRowToRole(row, input.permissions);
 }
 
-/** Replaces a role's whole permission matrix. Platform admin is immutable; other system roles need scope `all`. */
+/**
+ * Replaces a custom role's whole permission matrix. System roles are not edited here: every start makes them
+ * equal to the platform's declared defaults, which would silently undo an edit.
+ */
 export async function setRolePermissions(
   trx: DbTransaction,
   request: ScopedRequest & { input: SetRolePermissionsInput },
@@ -251,6 +254,12 @@ export async function setRolePermissions(
     throw new AppError(
       'forbidden',
       'Only operators can edit system roles; you can edit your organization’s own roles.',
+    );
+  }
+  if (role.system_key !== null) {
+    throw new AppError(
+      'conflict',
+      `The system role ${role.name} keeps the platform's defaults, restored on every start; create a custom role with the permissions you need and assign it instead.`,
     );
   }
   assertCanGrant(actor.permissions, input.permissions);

@@ -1,28 +1,13 @@
 import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination-schemas';
 import { Timestamp } from '../../platform/time';
+import { SUBSCRIBABLE_EVENT_TYPES } from '../events/catalogue';
 
-/** The event types merchants can subscribe to: the public contract of our outbound webhooks. */
-export const WEBHOOK_EVENT_TYPES = [
-  'order.created',
-  'order.updated',
-  'order.cancelled',
-  'session.created',
-  'session.payment_started',
-  'session.paid',
-  'session.payment_failed',
-  'session.payment_needs_refund',
-  'session.otp_verified',
-  'session.otp_locked',
-  'session.expired',
-  'session.cancelled',
-  'session.refunded',
-  'session.payment_refunded',
-  'parcel.status_changed',
-  'parcel.delivered',
-  'webhook.endpoint_disabled',
-  'webhook.test',
-] as const;
+/**
+ * The event types merchants can subscribe to: the public contract of our outbound webhooks. Derived from the
+ * event catalogue (the types declared `subscribable`, in catalogue order), never listed by hand.
+ */
+export const WEBHOOK_EVENT_TYPES = SUBSCRIBABLE_EVENT_TYPES;
 export const WebhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 

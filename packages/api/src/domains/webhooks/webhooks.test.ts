@@ -7,6 +7,7 @@ import {
   createTestUser,
   http,
   type TestPlatform,
+  sampleEvent,
 } from '../../testing';
 import { DOMAIN_EVENT_CONSUMERS } from '../events/consumers';
 import { dispatchDomainEvent, recordDomainEvent } from '../events/service';
@@ -39,11 +40,8 @@ describe('webhook endpoints API', () => {
   async function eventWithDeliveries(organizationId: string) {
     const event = await platform.database.db.transaction().execute((trx) =>
       recordDomainEvent(trx, {
-        type: 'session.paid',
+        ...sampleEvent('session.paid', { organizationId }),
         resourceType: 'payment_session',
-        resourceId: randomUUID(),
-        organizationId,
-        data: { amountMinor: 1999, currency: 'EUR' },
       }),
     );
     await dispatchDomainEvent(platform.database.db, event.id, DOMAIN_EVENT_CONSUMERS);

@@ -59,7 +59,7 @@ export async function updateProgram(
   }
 
   const after = await getProgram(trx, { ...request, programId: before.id });
-  const changes: Record<string, JsonValue> = {};
+  const changes: Record<string, { from: JsonValue; to: JsonValue }> = {};
   for (const field of PROGRAM_CHANGES) {
     if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) {
       changes[field] = { from: before[field], to: after[field] };

@@ -1,16 +1,22 @@
-import type { DbTransaction, JsonValue } from '@ipay/db';
-import { recordDomainEvent } from '../../events/service';
+import type { DbTransaction } from '@ipay/db';
+import type { EventPayload } from '../../events/catalogue';
+import { recordDomainEvent, type NewDomainEvent } from '../../events/service';
+import type { PAYMENT_SESSION_EVENTS } from '../events';
 import type { SessionRow } from '../repository';
 
+type SessionEventType = keyof typeof PAYMENT_SESSION_EVENTS;
+/** The fields recordSessionEvent fills in from the session itself. */
+type SessionFields = 'sessionId' | 'orderId' | 'ipayReference' | 'status';
+
 /** Every session event carries what a merchant needs to match it to their order without another call. */
-export function recordSessionEvent(
+export function recordSessionEvent<T extends SessionEventType>(
   trx: DbTransaction,
   session: Pick<SessionRow, 'id' | 'order_id' | 'merchant_id' | 'reference' | 'status'>,
-  type: string,
-  data: Record<string, JsonValue> = {},
+  type: T,
+  data: Omit<EventPayload<T>, SessionFields>,
   actorUserId: string | null = null,
 ) {
-  return recordDomainEvent(trx, {
+  const event = {
     type,
     resourceType: 'payment_session',
     resourceId: session.id,
@@ -23,5 +29,8 @@ export function recordSessionEvent(
       status: session.status,
       ...data,
     },
-  });
+  };
+  // The compiler cannot see that the session fields plus the rest make the payload of a generic `T`; the
+  // parameter types above hold callers to it, and recordDomainEvent checks the result at run time.
+  return recordDomainEvent(trx, event as NewDomainEvent<T>);
 }

@@ -3,7 +3,8 @@ import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { fetchPage, type Page } from '../../../platform/pagination';
 import { sealSecret } from '../../../platform/secret-box';
-import { recordDomainEvent } from '../../events/service';
+import type { EventPayload } from '../../events/catalogue';
+import { recordDomainEvent, type NewDomainEvent } from '../../events/service';
 import {
   endpointNotFound,
   endpointRowToEndpoint,
@@ -51,22 +52,31 @@ async function owningOrganization(
   return input.organizationId;
 }
 
-function recordEndpointChange(
+type EndpointChangeType =
+  | 'webhook.endpoint_created'
+  | 'webhook.endpoint_updated'
+  | 'webhook.endpoint_deleted'
+  | 'webhook.secret_rotated';
+
+function recordEndpointChange<T extends EndpointChangeType>(
   trx: DbTransaction,
   request: ScopedRequest,
   row: EndpointRow,
-  type: string,
-  data: Record<string, string | string[]> = {},
+  type: T,
+  data: Omit<EventPayload<T>, 'endpointId' | 'url'>,
 ) {
   // Audit only: these types are not in the webhook contract, so no endpoint receives them.
-  return recordDomainEvent(trx, {
+  const event = {
     type,
     resourceType: 'webhook_endpoint',
     resourceId: row.id,
     organizationId: row.organization_id,
     actorUserId: request.actor.userId,
     data: { endpointId: row.id, url: row.url, ...data },
-  });
+  };
+  // The compiler cannot join the two halves of a generic payload; the parameters hold callers to it and
+  // recordDomainEvent checks the result at run time.
+  return recordDomainEvent(trx, event as NewDomainEvent<T>);
 }
 
 /** Creates an endpoint with a new signing secret, stored sealed and returned in this response only. */
@@ -166,7 +176,7 @@ export async function deleteEndpoint(
 ): Promise<DeletedEndpoint> {
   const row = await lockVisibleEndpoint(trx, request, request.id);
   await trx.deleteFrom('webhook_endpoints').where('id', '=', row.id).execute();
-  await recordEndpointChange(trx, request, row, 'webhook.endpoint_deleted');
+  await recordEndpointChange(trx, request, row, 'webhook.endpoint_deleted', {});
   return { id: row.id, deleted: true };
 }
 
@@ -192,6 +202,6 @@ export async function rotateEndpointSecret(
     .where('id', '=', before.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordEndpointChange(trx, request, row, 'webhook.secret_rotated');
+  await recordEndpointChange(trx, request, row, 'webhook.secret_rotated', {});
   return { ...endpointRowToEndpoint(row), secret };
 }
