@@ -28,8 +28,8 @@ const transportPatterns = [
 
 const schemaPatterns = [
   {
-    // Anything but zod, a schema file (schemas, *-schemas, events) or one of the zod-only helpers named below.
-    regex: String.raw`^(?!zod$)(?!.*(^|/)([\w-]+-)?schemas$)(?!\.\.?/(\.\./)*[\w-]+/events$)(?!\./events$)(?!(\.\./)+platform/(time|parameters)$)(?!\./(time|parameters|catalogue)$)(?!(\.\./)+errors/problem$)`,
+    // Anything but zod, a schema file (schemas, *-schemas, events, the event catalogue) or a zod-only helper below.
+    regex: String.raw`^(?!zod$)(?!.*(^|/)([\w-]+-)?schemas$)(?!\.\.?/(\.\./)*[\w-]+/events$)(?!\./events$)(?!(\.\./)+platform/(time|parameters)$)(?!\./(time|parameters|catalogue)$)(?!(\.\./)+errors/problem$)(?!(\.\./)+events/(definitions|catalogue)$)(?!\./definitions$)`,
     message: 'Schema files import only zod and other schema files: the SDK and browser code import them.',
   },
 ];
@@ -86,6 +86,8 @@ export default tseslint.config(
     files: [
       'packages/api/src/domains/**/schemas.ts',
       'packages/api/src/domains/*/events.ts',
+      'packages/api/src/domains/events/definitions.ts',
+      'packages/api/src/domains/events/catalogue.ts',
       'packages/api/src/domains/rbac/catalogue.ts',
       'packages/api/src/platform/pagination-schemas.ts',
       'packages/api/src/platform/parameters.ts',
