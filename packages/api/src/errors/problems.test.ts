@@ -96,6 +96,11 @@ describe('problem details on every error', () => {
     expectProblem(await http(platform.baseUrl, 'GET', '/api/auth/me'), 401, 'unauthenticated');
   });
 
+  it('401 with a domain code for a token that is not ours', async () => {
+    const res = await http(platform.baseUrl, 'GET', '/api/auth/me', { token: 'not.a.jwt' });
+    expectProblem(res, 401, 'invalid_token');
+  });
+
   it('403 without the permission', async () => {
     const merchant = await createTestMerchant(platform);
     const clerk = await createTestUser(platform, merchant.user.organization.id, ['merchant_user']);
@@ -117,7 +122,7 @@ describe('problem details on every error', () => {
   it('409 for a conflict', async () => {
     const body = { organizationName: 'A', name: 'B', email: uniqueEmail(), password: 'long enough pw' };
     await http(platform.baseUrl, 'POST', '/api/auth/register', { body });
-    expectProblem(await http(platform.baseUrl, 'POST', '/api/auth/register', { body }), 409, 'conflict');
+    expectProblem(await http(platform.baseUrl, 'POST', '/api/auth/register', { body }), 409, 'email_taken');
   });
 
   it('413 when the body exceeds the configured limit', async () => {
