@@ -11,6 +11,10 @@ export const INTEGRATION_ERRORS = defineErrorCodes({
     kind: 'conflict',
     description: 'The provider has no live API client (its orders come in through simulate).',
   },
+  simulate_only_provider: {
+    kind: 'unprocessable',
+    description: 'Connecting a provider that has no live API client: its orders come in through simulate.',
+  },
   provider_not_configured: {
     kind: 'conflict',
     description: 'The provider does not push orders by webhook here, or has no webhook secret configured.',

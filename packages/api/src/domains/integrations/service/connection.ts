@@ -131,7 +131,7 @@ export async function connectIntegration(
   if (!provider.client) {
     throw domainError(
       INTEGRATION_ERRORS,
-      'provider_has_no_client',
+      'simulate_only_provider',
       `${provider.displayName} has no live API client yet: its orders come in through POST /api/integrations/${provider.id}/simulate.`,
     );
   }
