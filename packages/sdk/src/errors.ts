@@ -6,6 +6,8 @@ export class IpayApiError extends Error implements Problem {
   readonly type: string;
   readonly title: string;
   readonly status: number;
+  /** Stable machine-readable code (`reference_taken`, `not_found`, …): branch on this, not on `detail`. */
+  readonly code: string;
   readonly detail: string;
   readonly traceId: string;
   readonly errors: FieldError[] | undefined;
@@ -15,6 +17,7 @@ export class IpayApiError extends Error implements Problem {
     this.type = problem.type;
     this.title = problem.title;
     this.status = problem.status;
+    this.code = problem.code;
     this.detail = problem.detail;
     this.traceId = problem.traceId;
     this.errors = problem.errors;

@@ -41,6 +41,7 @@ describe('SDK against the real server', () => {
     const problem = error as IpayApiError;
     expect(problem.status).toBe(400);
     expect(problem.type).toBe('https://api.ipay.global/problems/validation-failed');
+    expect(problem.code).toBe('validation_failed');
     expect(problem.traceId).toMatch(/^[0-9a-f-]{36}$/);
     expect(problem.fieldError('email')).toBe('must be a valid e-mail address');
     expect(problem.errors?.map((e) => e.field)).toEqual(['organizationName', 'email', 'password']);

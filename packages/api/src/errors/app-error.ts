@@ -43,6 +43,8 @@ export const ERROR_KINDS = {
 export type ErrorKindName = keyof typeof ERROR_KINDS;
 
 export interface AppErrorOptions {
+  /** The stable machine-readable code of this failure; a domain's own from its `errors.ts`, else the kind's name. */
+  code?: string;
   errors?: FieldError[];
   retryAfterSeconds?: number;
   cause?: unknown;
@@ -51,6 +53,8 @@ export interface AppErrorOptions {
 /** The product's one error type: services throw it, transports turn it into problem details. */
 export class AppError extends Error {
   override name = 'AppError';
+  /** What clients branch on: a domain code (`reference_taken`) or, by default, the kind (`not_found`). */
+  readonly code: string;
   readonly errors: FieldError[] | undefined;
   readonly retryAfterSeconds: number | undefined;
 
@@ -60,6 +64,7 @@ export class AppError extends Error {
     options: AppErrorOptions = {},
   ) {
     super(detail, { cause: options.cause });
+    this.code = options.code ?? kind;
     this.errors = options.errors;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }

@@ -17,6 +17,12 @@ export const Problem = z
     type: z.string().describe('URI identifying the problem type'),
     title: z.string().describe('Short summary of the problem type'),
     status: z.number().int().describe('HTTP status code'),
+    code: z
+      .string()
+      .describe(
+        'Stable machine-readable code of the failure: branch on it, never on `detail`. A domain-specific code ' +
+          '(e.g. `reference_taken`) or else the kind of problem (e.g. `not_found`); new codes may be added.',
+      ),
     detail: z.string().describe('What went wrong with this request'),
     traceId: z.string().describe('Request id: quote it to support; also sent as the `x-trace-id` header'),
     errors: z.array(FieldError).optional().describe('Each invalid field, for validation problems'),

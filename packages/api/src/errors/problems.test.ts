@@ -38,10 +38,15 @@ const failingRouter = t.router({
     .query(() => ({ amountMinor: 'SELECT * FROM users' as unknown as number })),
 });
 
-const PROBLEM_KEYS = ['type', 'title', 'status', 'detail', 'traceId'];
+const PROBLEM_KEYS = ['type', 'title', 'status', 'code', 'detail', 'traceId'];
 
-function expectProblem(res: { status: number; headers: Headers; body: any }, status: number): void {
+function expectProblem(
+  res: { status: number; headers: Headers; body: any },
+  status: number,
+  code: string,
+): void {
   expect(res.status).toBe(status);
+  expect(res.body.code).toBe(code);
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(Object.keys(res.body)).toEqual(expect.arrayContaining(PROBLEM_KEYS));
   expect(res.body.status).toBe(status);
@@ -63,7 +68,7 @@ describe('problem details on every error', () => {
     const res = await http(platform.baseUrl, 'POST', '/api/auth/register', {
       body: { email: 'nope', password: 'short' },
     });
-    expectProblem(res, 400);
+    expectProblem(res, 400, 'validation_failed');
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([
       'organizationName',
       'name',
@@ -77,55 +82,60 @@ describe('problem details on every error', () => {
       rawBody: '{"email":',
       headers: { 'content-type': 'application/json' },
     });
-    expectProblem(res, 400);
+    expectProblem(res, 400, 'validation_failed');
     expect(res.body.errors).toEqual([{ field: 'body', message: 'is not valid JSON', code: 'invalid_json' }]);
     const key = await http(platform.baseUrl, 'POST', '/api/auth/register', {
       body: {},
       headers: { 'idempotency-key': 'has spaces' },
     });
-    expectProblem(key, 400);
+    expectProblem(key, 400, 'validation_failed');
     expect(key.body.errors[0].field).toBe('Idempotency-Key');
   });
 
   it('401 without a token', async () => {
-    expectProblem(await http(platform.baseUrl, 'GET', '/api/auth/me'), 401);
+    expectProblem(await http(platform.baseUrl, 'GET', '/api/auth/me'), 401, 'unauthenticated');
+  });
+
+  it('401 with a domain code for a token that is not ours', async () => {
+    const res = await http(platform.baseUrl, 'GET', '/api/auth/me', { token: 'not.a.jwt' });
+    expectProblem(res, 401, 'invalid_token');
   });
 
   it('403 without the permission', async () => {
     const merchant = await createTestMerchant(platform);
     const clerk = await createTestUser(platform, merchant.user.organization.id, ['merchant_user']);
     const res = await http(platform.baseUrl, 'GET', '/api/rbac/roles', { token: clerk.token });
-    expectProblem(res, 403);
+    expectProblem(res, 403, 'forbidden');
     expect(res.body.detail).toBe('This requires the permission roles:read.');
   });
 
   it('404 for an unknown route and for a row outside the caller’s scope', async () => {
-    expectProblem(await http(platform.baseUrl, 'GET', '/api/does-not-exist'), 404);
+    expectProblem(await http(platform.baseUrl, 'GET', '/api/does-not-exist'), 404, 'not_found');
     const merchant = await createTestMerchant(platform);
     const res = await http(platform.baseUrl, 'PUT', `/api/rbac/roles/${crypto.randomUUID()}/permissions`, {
       token: merchant.token,
       body: { permissions: [] },
     });
-    expectProblem(res, 404);
+    expectProblem(res, 404, 'not_found');
   });
 
   it('409 for a conflict', async () => {
     const body = { organizationName: 'A', name: 'B', email: uniqueEmail(), password: 'long enough pw' };
     await http(platform.baseUrl, 'POST', '/api/auth/register', { body });
-    expectProblem(await http(platform.baseUrl, 'POST', '/api/auth/register', { body }), 409);
+    expectProblem(await http(platform.baseUrl, 'POST', '/api/auth/register', { body }), 409, 'email_taken');
   });
 
   it('413 when the body exceeds the configured limit', async () => {
     const res = await http(platform.baseUrl, 'POST', '/api/auth/login', {
       body: { email: 'a@b.co', password: 'x'.repeat(5000) },
     });
-    expectProblem(res, 413);
+    expectProblem(res, 413, 'payload_too_large');
     expect(res.body.detail).toContain('2048 bytes');
   });
 
   it('422 for well-formed but unprocessable input', async () => {
     const res = await http(platform.baseUrl, 'POST', '/test/unprocessable', { body: {} });
-    expectProblem(res, 422);
+    expectProblem(res, 422, 'unprocessable');
     expect(res.body.errors).toEqual([{ field: 'rows.3.postalCode', message: 'is required' }]);
   });
 
@@ -133,14 +143,14 @@ describe('problem details on every error', () => {
     const body = { email: uniqueEmail(), password: 'whatever' };
     await http(platform.baseUrl, 'POST', '/api/auth/login', { body });
     const res = await http(platform.baseUrl, 'POST', '/api/auth/login', { body });
-    expectProblem(res, 429);
+    expectProblem(res, 429, 'rate_limited');
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('500 hides the internal message, for thrown errors and invalid output alike', async () => {
     for (const path of ['/test/crash', '/test/bad-output']) {
       const res = await http(platform.baseUrl, 'GET', path);
-      expectProblem(res, 500);
+      expectProblem(res, 500, 'internal');
       expect(res.body.detail).toBe(
         `An unexpected error occurred. Quote trace id ${res.body.traceId} to support.`,
       );
@@ -154,6 +164,7 @@ describe('problem details on every error', () => {
     expect(res.body.error.data.code).toBe('UNAUTHORIZED');
     expect(res.body.error.data.problem).toMatchObject({
       status: 401,
+      code: 'unauthenticated',
       title: 'Authentication required',
       traceId: res.headers.get('x-trace-id'),
     });

@@ -44,16 +44,19 @@ function build(
   kind: ErrorKindName,
   detail: string,
   traceId: string,
-  options: { errors?: FieldError[]; retryAfterSeconds?: number } = {},
+  options: { code?: string; errors?: FieldError[]; retryAfterSeconds?: number } = {},
 ): ProblemWithHeaders {
   const { status, title } = ERROR_KINDS[kind];
   const { errors, retryAfterSeconds } = options;
+  // Problems made here rather than from an AppError (tRPC, zod, 500, 503) carry their kind as the code.
+  const code = options.code ?? kind;
   return {
     kind,
     problem: {
       type: `${PROBLEM_TYPE_BASE}${kind.replace(/_/g, '-')}`,
       title,
       status,
+      code,
       detail,
       traceId,
       ...(errors?.length ? { errors } : {}),
@@ -70,6 +73,7 @@ export function toProblem(error: unknown, traceId: string): ProblemWithHeaders {
   const cause = error instanceof TRPCError && error.cause ? error.cause : error;
   if (cause instanceof AppError) {
     return build(cause.kind, cause.detail, traceId, {
+      code: cause.code,
       errors: cause.errors,
       retryAfterSeconds: cause.retryAfterSeconds,
     });

@@ -6,6 +6,7 @@ import { ERROR_KINDS } from '../errors/app-error';
 import { Problem } from '../errors/problem';
 import { plainRoutes } from '../platform/registry';
 import { appRouter } from '../router';
+import { problemCodeDescription, responseCodesNote } from './error-codes';
 import { PROBLEM_CONTENT } from './operation-parts';
 import type { ProcedureMeta } from '../trpc/init';
 import { webhookOperations } from './webhooks';
@@ -45,14 +46,20 @@ function applyConventions(document: OpenApiDocument): OpenApiDocument {
         string,
         { description: string; content?: unknown }
       >;
-      for (const status of Object.keys(responses)) {
-        if (Number(status) < 400) continue;
+      const tags = (operation as { tags?: string[] }).tags ?? [];
+      const errorStatuses = Object.keys(responses)
+        .map(Number)
+        .filter((status) => status >= 400);
+      for (const status of errorStatuses) {
         responses[status] = {
-          description: STATUS_TITLES.get(Number(status)) ?? 'Error',
+          description: `${STATUS_TITLES.get(status) ?? 'Error'}${responseCodesNote(tags, status, errorStatuses)}`,
           content: PROBLEM_CONTENT,
         };
       }
-      responses.default = { description: 'Any other error, as problem details', content: PROBLEM_CONTENT };
+      responses.default = {
+        description: `Any other error, as problem details${responseCodesNote(tags, 'default', errorStatuses)}`,
+        content: PROBLEM_CONTENT,
+      };
       // OpenAPI requires it of every path parameter; a parameter read by a preprocess looks optional to the
       // generator.
       for (const parameter of (operation as { parameters?: Array<{ in?: string; required?: boolean }> })
@@ -91,6 +98,11 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
       defs: { Problem, DomainEvent },
     }),
   );
+  // The codes are declared by the domains, which problem.ts (zod only, shared with the SDK) cannot import.
+  const code = (
+    document.components?.schemas?.Problem as { properties?: Record<string, { description?: string }> }
+  )?.properties?.code;
+  if (code) code.description = problemCodeDescription(code.description ?? '');
   // Outside the paths: what we POST to merchants (OpenAPI 3.1 `webhooks`), from the event catalogue.
   return { ...document, webhooks: webhookOperations() };
 }

@@ -2,6 +2,7 @@ import { validate as validateWithReadme } from '@readme/openapi-parser';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOMAIN_ERROR_CODES } from '../domains/error-codes';
 import { appRouter } from '../router';
 import { createTestPlatform, http, type TestPlatform } from '../testing';
 import { buildOpenApiDocument } from './document';
@@ -61,6 +62,18 @@ describe('OpenAPI document', () => {
     expect(login?.parameters ?? []).not.toContainEqual(expect.objectContaining({ name: 'Idempotency-Key' }));
     expect(login?.security).toBeUndefined();
     expect(document.paths?.['/api/auth/me']?.get?.security).toEqual([{ bearerAuth: [] }]);
+  });
+
+  it("documents every domain error code on Problem.code and on its domain's error responses", () => {
+    const document = buildOpenApiDocument('https://ipay.example');
+    const code = (document.components?.schemas?.Problem as { properties: { code: { description: string } } })
+      .properties.code;
+    for (const codes of Object.values(DOMAIN_ERROR_CODES)) {
+      for (const name of Object.keys(codes)) expect(code.description).toContain(`\`${name}\``);
+    }
+    const register = document.paths?.['/api/auth/register']?.post?.responses;
+    expect(register?.['409']?.description).toContain('`email_taken`');
+    expect(register?.['409']?.description).not.toContain('`reference_taken`');
   });
 
   it('lists routes so that no templated path shadows a later literal one', () => {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
+import { domainError } from '../../errors/domain-codes';
+import { AUTH_ERRORS } from './errors';
 import { consumeRateLimit } from '../../platform/rate-limit';
 import { toTimestamp } from '../../platform/time';
 import { recordDomainEvent } from '../events/service';
@@ -90,7 +92,7 @@ export async function getActor(db: DbExecutor, claims: AccessTokenClaims): Promi
 }
 
 function emailTaken(): AppError {
-  return new AppError('conflict', 'An account with this e-mail address already exists.', {
+  return domainError(AUTH_ERRORS, 'email_taken', 'An account with this e-mail address already exists.', {
     errors: [{ field: 'email', message: 'is already registered', code: 'already_exists' }],
   });
 }
@@ -174,7 +176,7 @@ export async function login(
     user?.password_hash ?? (await hashForUnknownUser()),
   );
   if (!user || !passwordMatches || user.status !== 'active') {
-    throw new AppError('unauthenticated', 'The e-mail address or password is incorrect.');
+    throw domainError(AUTH_ERRORS, 'invalid_credentials', 'The e-mail address or password is incorrect.');
   }
   await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', user.id).execute();
   return sessionFor(options.keyring, await getUser(db, user.id));

@@ -1,6 +1,8 @@
 import jwt from 'jsonwebtoken';
 import type { JwtKey } from '../../config';
 import { AppError } from '../../errors/app-error';
+import { domainError } from '../../errors/domain-codes';
+import { AUTH_ERRORS } from './errors';
 
 const ALGORITHM = 'HS256';
 const ISSUER = 'ipay';
@@ -68,25 +70,32 @@ export function verifyAccessToken(keyring: Keyring, token: string): AccessTokenC
   const decoded = jwt.decode(token, { complete: true });
   const key = decoded?.header.kid ? keyring.keysById.get(decoded.header.kid) : undefined;
   if (!key)
-    throw new AppError('unauthenticated', 'The access token is malformed or signed with an unknown key.');
+    throw domainError(
+      AUTH_ERRORS,
+      'invalid_token',
+      'The access token is malformed or signed with an unknown key.',
+    );
   try {
     const payload = jwt.verify(token, key.secret, {
       algorithms: [ALGORITHM],
       audience: STAFF_AUDIENCE,
       issuer: ISSUER,
     });
-    if (typeof payload === 'string') throw new AppError('unauthenticated', 'The access token is invalid.');
+    if (typeof payload === 'string')
+      throw domainError(AUTH_ERRORS, 'invalid_token', 'The access token is invalid.');
     const refused = refusedClaim(payload);
-    if (refused) throw new AppError('unauthenticated', `The access token has no valid ${refused} claim.`);
+    if (refused)
+      throw domainError(AUTH_ERRORS, 'invalid_token', `The access token has no valid ${refused} claim.`);
     if (!payload.sub || typeof payload.org !== 'string') {
-      throw new AppError('unauthenticated', 'The access token does not carry a user.');
+      throw domainError(AUTH_ERRORS, 'invalid_token', 'The access token does not carry a user.');
     }
     return { userId: payload.sub, organizationId: payload.org };
   } catch (error) {
     if (error instanceof AppError) throw error;
     const expired = error instanceof jwt.TokenExpiredError;
-    throw new AppError(
-      'unauthenticated',
+    throw domainError(
+      AUTH_ERRORS,
+      'invalid_token',
       expired ? 'The access token has expired; sign in again.' : 'The access token is invalid.',
     );
   }

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
+import { domainError } from '../../errors/domain-codes';
+import { DRIVER_ERRORS } from './errors';
 import { toTimestamp } from '../../platform/time';
 import type { Actor } from '../auth/service';
 import { setOrderStatus } from '../orders/service';
@@ -35,8 +37,9 @@ export async function verifyOtp(
       throw new AppError('not_found', `No payment session has reference ${input.ipay_reference_18}.`);
     if (session.otp_locked_at) return { kind: 'locked' };
     if (session.status !== 'PAID') {
-      throw new AppError(
-        'conflict',
+      throw domainError(
+        DRIVER_ERRORS,
+        'session_not_paid',
         `The session is ${session.status}; the OTP can only be verified on a paid session.`,
       );
     }
@@ -81,21 +84,27 @@ export async function verifyOtp(
   });
 
   if (verification.kind === 'locked') {
-    throw new AppError(
-      'locked',
+    throw domainError(
+      DRIVER_ERRORS,
+      'otp_locked',
       'Too many wrong codes: this session is locked until an operator unlocks it.',
     );
   }
   if (verification.kind === 'wrong') {
-    throw new AppError('unprocessable', `Wrong code; ${verification.attemptsLeft} attempt(s) left.`, {
-      errors: [
-        {
-          field: 'otp_4',
-          message: `is wrong; ${verification.attemptsLeft} attempt(s) left`,
-          code: 'wrong_otp',
-        },
-      ],
-    });
+    throw domainError(
+      DRIVER_ERRORS,
+      'otp_wrong',
+      `Wrong code; ${verification.attemptsLeft} attempt(s) left.`,
+      {
+        errors: [
+          {
+            field: 'otp_4',
+            message: `is wrong; ${verification.attemptsLeft} attempt(s) left`,
+            code: 'wrong_otp',
+          },
+        ],
+      },
+    );
   }
   return verification.result;
 }

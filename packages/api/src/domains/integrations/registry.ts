@@ -1,4 +1,5 @@
-import { AppError } from '../../errors/app-error';
+import { domainError } from '../../errors/domain-codes';
+import { INTEGRATION_ERRORS } from './errors';
 import { bol } from './providers/bol';
 import { amazonMarkets, sendcloud } from './providers/marketplaces';
 import { flatMarketplaces } from './providers/more-marketplaces';
@@ -43,8 +44,9 @@ export function findProvider(id: string): ProviderDefinition | undefined {
 export function getProvider(id: string): ProviderDefinition {
   const provider = BY_ID.get(id);
   if (!provider) {
-    throw new AppError(
-      'not_found',
+    throw domainError(
+      INTEGRATION_ERRORS,
+      'unknown_provider',
       `Unknown provider ${id}. Valid providers: ${[...BY_ID.keys()].join(', ')}.`,
       {
         errors: [

@@ -174,6 +174,7 @@ describe('orders', () => {
       body: { ...body, shipping_minor: 0 },
     });
     expect(different.status).toBe(409);
+    expect(different.body.code).toBe('reference_taken');
     expect(different.body.errors[0].field).toBe('merchant_reference');
     const other = await createTestMerchant(platform);
     const sameReferenceElsewhere = await http(platform.baseUrl, 'POST', '/api/orders', {
@@ -300,6 +301,7 @@ describe('orders', () => {
       token: merchant.token,
     });
     expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('order_not_cancellable');
   });
 
   it('cancels the pending payment session with its order, so the pay link stops working', async () => {

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { DbTransaction } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
+import { domainError } from '../../errors/domain-codes';
+import { ORDER_ERRORS } from './errors';
 import { scopeFilter } from '../../platform/data-scope';
 import { recordDomainEvent } from '../events/service';
 import type { CreateOrderInput, Order, OrderStatus } from './schemas';
@@ -61,15 +63,17 @@ export async function reviseOrder(
   const { total } = prepared;
   const amountChanged = changed.some((field) => (AMOUNT_FIELDS as readonly string[]).includes(field));
   if (!REVISABLE.includes(current.status)) {
-    throw new AppError(
-      'conflict',
+    throw domainError(
+      ORDER_ERRORS,
+      'order_not_open',
       `Order ${current.merchant_reference} is ${current.status}; its change of ${changed.join(', ')} was not applied.`,
     );
   }
   const askedAmount = total !== current.total_minor || input.currency !== current.currency;
   if (current.status === 'PAYMENT_PENDING' && amountChanged && askedAmount) {
-    throw new AppError(
-      'conflict',
+    throw domainError(
+      ORDER_ERRORS,
+      'payment_amount_pending',
       `Order ${current.merchant_reference} waits for a payment of ${current.total_minor} ${current.currency}; the new total ${total} ${input.currency} was not applied. Cancel the order to ask again.`,
     );
   }

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
+import { domainError } from '../../errors/domain-codes';
+import { ORDER_ERRORS } from './errors';
 import type { FieldError } from '../../errors/problem';
 import { requestFingerprint } from '../../platform/idempotency';
 import { fetchPage, type Page } from '../../platform/pagination';
@@ -195,15 +197,20 @@ export function prepareOrder(input: CreateOrderInput, index = 0): PreparedOrder 
 }
 
 function referenceTaken(reference: string): AppError {
-  return new AppError('conflict', `Merchant reference ${reference} is already used by another order.`, {
-    errors: [
-      {
-        field: 'merchant_reference',
-        message: 'is already used by a different order',
-        code: 'already_exists',
-      },
-    ],
-  });
+  return domainError(
+    ORDER_ERRORS,
+    'reference_taken',
+    `Merchant reference ${reference} is already used by another order.`,
+    {
+      errors: [
+        {
+          field: 'merchant_reference',
+          message: 'is already used by a different order',
+          code: 'already_exists',
+        },
+      ],
+    },
+  );
 }
 
 /**
@@ -443,8 +450,9 @@ export async function cancelOrder(
   if (!order) throw new AppError('not_found', `Order ${input.id} does not exist.`);
   if (order.status === 'CANCELLED') return getOrder(trx, { ...request, id: order.id });
   if (!CANCELLABLE.includes(order.status)) {
-    throw new AppError(
-      'conflict',
+    throw domainError(
+      ORDER_ERRORS,
+      'order_not_cancellable',
       `Order ${order.id} is ${order.status}; only orders not paid yet can be cancelled.`,
     );
   }

@@ -158,10 +158,14 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
     for (const left of [4, 3, 2, 1]) {
       const res = await attempt(wrong);
       expect(res.status).toBe(422);
+      expect(res.body.code).toBe('otp_wrong');
       expect(res.body.detail).toBe(`Wrong code; ${left} attempt(s) left.`);
     }
-    expect((await attempt(wrong)).status).toBe(423);
-    expect((await attempt(otp)).status).toBe(423);
+    for (const code of [wrong, otp]) {
+      const locked = await attempt(code);
+      expect(locked.status).toBe(423);
+      expect(locked.body.code).toBe('otp_locked');
+    }
 
     const admin = await createTestPlatformAdmin(platform);
     const unlocked = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/unlock-otp`, {

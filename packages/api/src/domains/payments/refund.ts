@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { Db } from '@ipay/db';
 import type { Config } from '../../config';
 import { AppError } from '../../errors/app-error';
+import { domainError } from '../../errors/domain-codes';
+import { PAYMENT_ERRORS } from './errors';
 import { scopeFilter } from '../../platform/data-scope';
 import type { Actor } from '../auth/service';
 import { setOrderStatus } from '../orders/service';
@@ -38,8 +40,9 @@ async function refundAtPsp(config: Config, payment: RefundablePayment, reference
       description: `IPAY refund ${reference}`,
     });
   }
-  throw new AppError(
-    'service_unavailable',
+  throw domainError(
+    PAYMENT_ERRORS,
+    'psp_not_configured',
     `Payments through ${payment.psp} cannot be refunded here: it is not configured.`,
   );
 }
@@ -73,8 +76,9 @@ export async function refundSession(
   const flagged = unrefunded.filter((payment) => payment.needs_refund);
   const refundable = flagged.length ? flagged : session.status === 'PAID' ? unrefunded : [];
   if (!refundable.length) {
-    throw new AppError(
-      'conflict',
+    throw domainError(
+      PAYMENT_ERRORS,
+      'nothing_to_refund',
       `Nothing to refund: the session is ${session.status} and holds no payment flagged for refund.`,
     );
   }

@@ -1,6 +1,8 @@
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error';
+import { domainError } from '../../errors/domain-codes';
+import { PAYMENT_ERRORS } from './errors';
 import { PROBLEM_CONTENT, RAW_WEBHOOK_BODY } from '../../openapi/operation-parts';
 import type { PlainRoute } from '../../platform/domain';
 import {
@@ -65,7 +67,8 @@ export const stripeWebhookRoute: PlainRoute = {
   register(app, { deps, url }) {
     rawBodyRoute(app, url, async (request) => {
       const settings = deps.config.payments.stripe;
-      if (!settings) throw new AppError('service_unavailable', 'Stripe is not configured on this platform.');
+      if (!settings)
+        throw domainError(PAYMENT_ERRORS, 'psp_not_configured', 'Stripe is not configured on this platform.');
       const stripe = createStripeClient(settings);
       const event = verifyStripeEvent(
         stripe,
@@ -101,7 +104,11 @@ export const multisafepayWebhookRoute: PlainRoute = {
     rawBodyRoute(app, url, async (request, reply) => {
       const settings = deps.config.payments.multisafepay;
       if (!settings)
-        throw new AppError('service_unavailable', 'MultiSafepay is not configured on this platform.');
+        throw domainError(
+          PAYMENT_ERRORS,
+          'psp_not_configured',
+          'MultiSafepay is not configured on this platform.',
+        );
       const raw = request.body as Buffer;
       const timestamp = verifyMultiSafepayNotification(raw, header(request.headers.auth), settings.apiKey);
       const parsed = MultiSafepayNotification.safeParse(parseJson(raw));

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { Db } from '@ipay/db';
 import type { Config } from '../../config';
 import { AppError } from '../../errors/app-error';
+import { domainError } from '../../errors/domain-codes';
+import { PAYMENT_ERRORS } from './errors';
 import { lockSession } from '../payment-sessions/repository';
 import {
   SessionStatus,
@@ -21,8 +23,9 @@ function choosePsp(config: Config, requested: Psp | undefined): Psp {
   const available = availablePsps(config.payments);
   const psp = requested ?? available[0];
   if (!psp)
-    throw new AppError(
-      'service_unavailable',
+    throw domainError(
+      PAYMENT_ERRORS,
+      'psp_not_configured',
       'No payment provider is configured (set STRIPE_SECRET_KEY or MULTISAFEPAY_API_KEY).',
     );
   if (!available.includes(psp)) {
@@ -59,7 +62,11 @@ export async function startPayment(
 ): Promise<StartedPayment> {
   const session = await sessionForPayToken(db, input.token);
   if (session.status !== 'PENDING_PAYMENT') {
-    throw new AppError('conflict', `This session is ${session.status}; there is nothing left to pay.`);
+    throw domainError(
+      PAYMENT_ERRORS,
+      'session_not_payable',
+      `This session is ${session.status}; there is nothing left to pay.`,
+    );
   }
   const psp = choosePsp(config, input.psp);
   const payPage = `${config.publicUrl}/pay/${input.token}`;

@@ -1,6 +1,8 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db, DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
+import { domainError } from '../../errors/domain-codes';
+import { RBAC_ERRORS } from './errors';
 import { fetchPage, type Page } from '../../platform/pagination';
 import type { PageInput } from '../../platform/pagination-schemas';
 import { toTimestamp } from '../../platform/time';
@@ -215,7 +217,7 @@ export async function createRole(
     .returningAll()
     .executeTakeFirst();
   if (!row) {
-    throw new AppError('conflict', `A role named "${input.name}" already exists there.`, {
+    throw domainError(RBAC_ERRORS, 'role_name_taken', `A role named "${input.name}" already exists there.`, {
       errors: [{ field: 'name', message: 'is already used by another role', code: 'already_exists' }],
     });
   }
@@ -245,8 +247,9 @@ export async function setRolePermissions(
   const { actor, scope, input } = request;
   const role = await getVisibleRole(trx, request, input.id);
   if (role.system_key === 'platform_admin') {
-    throw new AppError(
-      'conflict',
+    throw domainError(
+      RBAC_ERRORS,
+      'system_role_immutable',
       'The platform admin role always holds every permission; it cannot be edited.',
     );
   }
@@ -257,8 +260,9 @@ export async function setRolePermissions(
     );
   }
   if (role.system_key !== null) {
-    throw new AppError(
-      'conflict',
+    throw domainError(
+      RBAC_ERRORS,
+      'system_role_immutable',
       `The system role ${role.name} keeps the platform's defaults, restored on every start; create a custom role with the permissions you need and assign it instead.`,
     );
   }

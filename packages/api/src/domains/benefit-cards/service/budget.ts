@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { BenefitBudgetTransactionsTable, DbExecutor, DbTransaction } from '@ipay/db';
-import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { BENEFIT_CARD_ERRORS } from '../errors';
 import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
 import type { BudgetTransaction, ListBudgetTransactionsInput, TopUpBudgetInput } from '../schemas';
@@ -38,8 +39,9 @@ export async function moveBudget(trx: DbTransaction, movement: BudgetMovement): 
       .select(['budget_balance_minor', 'currency'])
       .where('id', '=', movement.programId)
       .executeTakeFirstOrThrow();
-    throw new AppError(
-      'unprocessable',
+    throw domainError(
+      BENEFIT_CARD_ERRORS,
+      'budget_exhausted',
       `The program's budget is ${current.budget_balance_minor} ${current.currency} (minor units) and this order needs ${-movement.amountMinor}; nothing was issued.`,
       { errors: [{ field: 'programCode', message: 'has insufficient budget', code: 'insufficient_budget' }] },
     );

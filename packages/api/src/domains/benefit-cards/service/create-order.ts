@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { BENEFIT_CARD_ERRORS } from '../errors';
 import type { FieldError } from '../../../errors/problem';
 import { enqueueJob } from '../../../jobs/enqueue';
 import { requestFingerprint } from '../../../platform/idempotency';
@@ -113,8 +115,9 @@ function replayOrConflict(
   if (existing.create_fingerprint === null || existing.create_fingerprint === request.fingerprint) {
     return created(orderId);
   }
-  throw new AppError(
-    'conflict',
+  throw domainError(
+    BENEFIT_CARD_ERRORS,
+    'external_transaction_id_conflict',
     `externalTransactionId ${request.externalTransactionId} already belongs to order ${orderId}, created from a different request; nothing was issued. Send a new externalTransactionId for a new order.`,
     {
       errors: [
@@ -201,8 +204,9 @@ export async function createOrderWithMember(
   }
   // After the replay above: an order created before the program was archived is still answered as before.
   if (!program.active) {
-    throw new AppError(
-      'unprocessable',
+    throw domainError(
+      BENEFIT_CARD_ERRORS,
+      'program_archived',
       `Program ${input.programCode} is archived and takes no new orders; nothing was issued.`,
       { errors: [{ field: 'programCode', message: 'is archived', code: 'program_archived' }] },
     );

@@ -2,6 +2,8 @@ import type { DbExecutor } from '@ipay/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { INTEGRATION_ERRORS } from '../errors';
 import { fieldErrorsFromIssues } from '../../../errors/problem';
 import { openSecret, sealSecret } from '../../../platform/secret-box';
 import { toTimestamp } from '../../../platform/time';
@@ -94,7 +96,12 @@ export function openCredentials(
   row: IntegrationRow,
   encryptionKey: Buffer,
 ): Record<string, unknown> {
-  if (!row.credentials_sealed) throw new AppError('conflict', `${provider.displayName} is not connected.`);
+  if (!row.credentials_sealed)
+    throw domainError(
+      INTEGRATION_ERRORS,
+      'provider_not_connected',
+      `${provider.displayName} is not connected.`,
+    );
   return provider.credentials.parse(JSON.parse(openSecret(encryptionKey, row.credentials_sealed)));
 }
 
@@ -122,8 +129,9 @@ export async function connectIntegration(
   const merchantId = merchantIdOf(request.actor);
   const provider = getProvider(request.provider);
   if (!provider.client) {
-    throw new AppError(
-      'unprocessable',
+    throw domainError(
+      INTEGRATION_ERRORS,
+      'simulate_only_provider',
       `${provider.displayName} has no live API client yet: its orders come in through POST /api/integrations/${provider.id}/simulate.`,
     );
   }
@@ -142,9 +150,14 @@ export async function connectIntegration(
   } catch (error) {
     const message = shopFailureMessage(provider, error);
     if (!message) throw error;
-    throw new AppError('unprocessable', `The credentials were not accepted: ${message}`, {
-      errors: [{ field: 'credentials', message, code: 'rejected_by_provider' }],
-    });
+    throw domainError(
+      INTEGRATION_ERRORS,
+      'credentials_refused',
+      `The credentials were not accepted: ${message}`,
+      {
+        errors: [{ field: 'credentials', message, code: 'rejected_by_provider' }],
+      },
+    );
   }
   const sealed = sealSecret(request.encryptionKey, JSON.stringify(parsed.data));
   const connected = {

@@ -2,6 +2,8 @@ import type { Db } from '@ipay/db';
 import { sql } from 'kysely';
 import { ZodError } from 'zod';
 import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { INTEGRATION_ERRORS } from '../errors';
 import type { Actor } from '../../auth/service';
 import { getProvider } from '../registry';
 import type { ProviderDefinition } from '../providers/types';
@@ -104,7 +106,12 @@ export async function runSync(
       openCredentials(provider, integration, request.encryptionKey),
       request.settings,
     );
-    if (!client) throw new AppError('conflict', `${provider.displayName} has no live API client.`);
+    if (!client)
+      throw domainError(
+        INTEGRATION_ERRORS,
+        'provider_has_no_client',
+        `${provider.displayName} has no live API client.`,
+      );
     fetched = await client.recentOrders(SYNC_LIMIT);
   } catch (error) {
     const message = shopFailureMessage(provider, error);
@@ -169,7 +176,11 @@ export async function syncIntegrationNow(
   const provider = getProvider(request.provider);
   const integration = await findIntegration(db, merchantIdOf(request.actor), provider.id);
   if (!integration?.credentials_sealed) {
-    throw new AppError('conflict', `${provider.displayName} is not connected: POST …/connect first.`);
+    throw domainError(
+      INTEGRATION_ERRORS,
+      'provider_not_connected',
+      `${provider.displayName} is not connected: POST …/connect first.`,
+    );
   }
   const outcome = await runSync(db, { ...request, integration, trigger: 'manual' });
   if (!outcome.ok) throw new AppError('service_unavailable', outcome.error);

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { Db } from '@ipay/db';
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { INTEGRATION_ERRORS } from '../errors';
 import { enqueueJob } from '../../../jobs/enqueue';
 import { getActor } from '../../auth/service';
 import type { ProviderDefinition } from '../providers/types';
@@ -124,8 +126,9 @@ export async function receivePlatformWebhook(
   const provider = getProvider(request.provider);
   const scheme = SCHEMES[provider.webhookSignature];
   if (!scheme || !provider.webhookSecret) {
-    throw new AppError(
-      'conflict',
+    throw domainError(
+      INTEGRATION_ERRORS,
+      'provider_not_configured',
       `${provider.displayName} orders arrive by sync or simulate here, not by webhook.`,
     );
   }
@@ -187,7 +190,11 @@ async function pushedOrder(
   const credentials = openCredentials(provider, integration, request.encryptionKey);
   const client = provider.client?.(credentials, request.settings);
   if (!client?.orderById) {
-    throw new AppError('conflict', `${provider.displayName} pushes need its live client to fetch the order.`);
+    throw domainError(
+      INTEGRATION_ERRORS,
+      'provider_has_no_client',
+      `${provider.displayName} pushes need its live client to fetch the order.`,
+    );
   }
   return client.orderById(provider.pushedOrderId(payload, credentials));
 }

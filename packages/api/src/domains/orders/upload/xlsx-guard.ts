@@ -79,7 +79,7 @@ export function unreadableXlsx(fileName: string, cause?: unknown): AppError {
   const error = refuse(fileName, problem, 'unreadable_file');
   return cause === undefined
     ? error
-    : new AppError(error.kind, error.detail, { errors: error.errors, cause });
+    : new AppError(error.kind, error.detail, { code: error.code, errors: error.errors, cause });
 }
 
 async function readAt(file: FileHandle, position: number, length: number): Promise<Buffer> {

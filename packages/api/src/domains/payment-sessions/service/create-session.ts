@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { DbTransaction } from '@ipay/db';
 import QRCode from 'qrcode';
 import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { PAYMENT_SESSION_ERRORS } from '../errors';
 import { scopeFilter } from '../../../platform/data-scope';
 import type { Actor } from '../../auth/service';
 import { setOrderStatus } from '../../orders/service';
@@ -85,8 +87,13 @@ export async function createPaymentSession(
     .executeTakeFirst();
   if (!order) throw new AppError('not_found', `Order ${request.orderId} does not exist.`);
   if (!order.ipay_flag)
-    throw new AppError('conflict', 'This order is not paid on delivery through IPAY (ipay_flag is false).');
-  if (order.status === 'CANCELLED') throw new AppError('conflict', 'This order is cancelled.');
+    throw domainError(
+      PAYMENT_SESSION_ERRORS,
+      'order_not_ipay',
+      'This order is not paid on delivery through IPAY (ipay_flag is false).',
+    );
+  if (order.status === 'CANCELLED')
+    throw domainError(PAYMENT_SESSION_ERRORS, 'order_cancelled', 'This order is cancelled.');
 
   const live = await selectSessions(trx)
     .where('payment_sessions.order_id', '=', order.id)

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { PAYMENT_SESSION_ERRORS } from '../errors';
 import type { Actor } from '../../auth/service';
 import { setOrderStatus } from '../../orders/service';
 import type { DataScope } from '../../rbac/catalogue';
@@ -37,11 +39,16 @@ export async function updateParcelStatus(
   const from: ParcelStatus | 'NONE' = session.parcel_status ?? 'NONE';
   if (!NEXT_PARCEL_STATUSES[from].includes(input.status)) {
     const allowed = NEXT_PARCEL_STATUSES[from].join(', ') || 'nothing (final)';
-    throw new AppError('conflict', `A parcel that is ${from} can move to ${allowed}, not ${input.status}.`);
+    throw domainError(
+      PAYMENT_SESSION_ERRORS,
+      'illegal_parcel_transition',
+      `A parcel that is ${from} can move to ${allowed}, not ${input.status}.`,
+    );
   }
   if (input.status === 'DELIVERED' && session.status !== 'RELEASED') {
-    throw new AppError(
-      'conflict',
+    throw domainError(
+      PAYMENT_SESSION_ERRORS,
+      'otp_not_verified',
       `The session is ${session.status}: the driver must verify the consumer's OTP before delivery.`,
     );
   }

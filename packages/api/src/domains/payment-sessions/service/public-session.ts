@@ -1,6 +1,8 @@
 import type { Db } from '@ipay/db';
 import type { PaymentConfig } from '../../../config';
-import { AppError } from '../../../errors/app-error';
+import type { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { PAYMENT_SESSION_ERRORS } from '../errors';
 import { toTimestamp } from '../../../platform/time';
 import { availablePsps } from '../../payments/available-psps';
 import { sessionOtp } from '../otp';
@@ -11,7 +13,11 @@ import { expireIfOverdue } from './expire-sessions';
 const PAYABLE_STATUSES = new Set(['PENDING_PAYMENT', 'PAID', 'RELEASED', 'DELIVERED', 'REFUNDED']);
 
 function notFound(): AppError {
-  return new AppError('not_found', 'This payment link is unknown or has expired.');
+  return domainError(
+    PAYMENT_SESSION_ERRORS,
+    'pay_link_unknown',
+    'This payment link is unknown or has expired.',
+  );
 }
 
 /** The session behind a pay link, expired on the spot when overdue; expired and cancelled links are 404. */

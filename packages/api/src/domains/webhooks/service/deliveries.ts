@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { WEBHOOK_ERRORS } from '../errors';
 import { fetchPage, type Page } from '../../../platform/pagination';
 import type { DomainEvent } from '../../events/schemas';
 import { getDomainEvent, recordDomainEvent } from '../../events/service';
@@ -163,7 +165,11 @@ export async function redeliver(
     .executeTakeFirst();
   if (!delivery) throw deliveryNotFound(request.id);
   if (delivery.endpoint_status !== 'active') {
-    throw new AppError('conflict', 'The endpoint is disabled; re-enable it before redelivering.');
+    throw domainError(
+      WEBHOOK_ERRORS,
+      'endpoint_disabled',
+      'The endpoint is disabled; re-enable it before redelivering.',
+    );
   }
   const row = await trx
     .updateTable('webhook_deliveries')

@@ -1,4 +1,5 @@
-import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { WEBHOOK_ERRORS } from '../errors';
 import { assertPublicUrl, UrlRefusedError } from '../url-guard';
 
 /** What the webhook services need from the process: the key for secrets at rest and the URL policy. */
@@ -14,7 +15,10 @@ export async function checkEndpointUrl(url: string, settings: WebhookSettings): 
   try {
     await assertPublicUrl(url);
   } catch (error) {
-    if (error instanceof UrlRefusedError) throw AppError.validation('url', error.message, error.code);
+    if (error instanceof UrlRefusedError)
+      throw domainError(WEBHOOK_ERRORS, 'url_refused', `url: ${error.message}`, {
+        errors: [{ field: 'url', message: error.message, code: error.code }],
+      });
     throw error;
   }
 }

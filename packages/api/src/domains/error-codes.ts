@@ -1,0 +1,26 @@
+import type { DomainErrorCodes } from '../errors/domain-codes';
+import { AUTH_ERRORS } from './auth/errors';
+import { BENEFIT_CARD_ERRORS } from './benefit-cards/errors';
+import { DRIVER_ERRORS } from './driver/errors';
+import { INTEGRATION_ERRORS } from './integrations/errors';
+import { ORDER_ERRORS } from './orders/errors';
+import { PAYMENT_SESSION_ERRORS } from './payment-sessions/errors';
+import { PAYMENT_ERRORS } from './payments/errors';
+import { RBAC_ERRORS } from './rbac/errors';
+import { WEBHOOK_ERRORS } from './webhooks/errors';
+
+/**
+ * Every domain's declared error codes, by domain: documented in the OpenAPI `Problem` schema and checked for
+ * uniqueness by `error-codes.test.ts`. Kept by domain (not spread) so a code declared twice is seen, not merged.
+ */
+export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
+  auth: AUTH_ERRORS,
+  'benefit-cards': BENEFIT_CARD_ERRORS,
+  driver: DRIVER_ERRORS,
+  integrations: INTEGRATION_ERRORS,
+  orders: ORDER_ERRORS,
+  'payment-sessions': PAYMENT_SESSION_ERRORS,
+  payments: PAYMENT_ERRORS,
+  rbac: RBAC_ERRORS,
+  webhooks: WEBHOOK_ERRORS,
+};
