@@ -8,6 +8,7 @@ import { toTimestamp } from '../../platform/time';
 import { recordDomainEvent } from '../events/service';
 import type { Permission } from '../rbac/catalogue';
 import { assignSystemRole, getEffectivePermissions } from '../rbac/service';
+import type { SystemRoleKey } from '../rbac/system-roles';
 import type { OrganizationType } from './schemas';
 import type { AuthSession, CreateAdminInput, LoginInput, RegisterInput, User } from './schemas';
 import { hashPassword, verifyPassword } from './passwords';
@@ -97,22 +98,69 @@ function emailTaken(): AppError {
   });
 }
 
-async function insertUser(
+function usernameTaken(): AppError {
+  return domainError(AUTH_ERRORS, 'username_taken', 'This username is already in use.', {
+    errors: [{ field: 'username', message: 'is already in use', code: 'already_exists' }],
+  });
+}
+
+/** Organizations of every kind are created here, and only here. */
+export async function createOrganization(
   trx: DbTransaction,
-  user: { organizationId: string; email: string; name: string; password: string },
-): Promise<string> {
+  organization: { name: string; type: OrganizationType },
+): Promise<{ id: string; name: string; created_at: Date }> {
+  return trx
+    .insertInto('organizations')
+    .values(organization)
+    .returning(['id', 'name', 'created_at'])
+    .executeTakeFirstOrThrow();
+}
+
+export interface NewUser {
+  organizationId: string;
+  email: string;
+  /** Sponsor users also sign in by username (the iQpay sign-in). */
+  username?: string;
+  name: string;
+  password: string;
+  roleKey: SystemRoleKey;
+  /** Who created the user; null for self-registration and the CLI. */
+  createdBy: string | null;
+}
+
+/**
+ * The one way a user comes to exist: e-mail and username are each unique across the platform, decided by the
+ * database so two concurrent creations cannot both win; the user gets their system role, and `user.created`
+ * is recorded in the same transaction.
+ */
+export async function createUser(trx: DbTransaction, user: NewUser): Promise<string> {
   const row = await trx
     .insertInto('users')
     .values({
       organization_id: user.organizationId,
       email: user.email,
+      username: user.username ?? null,
       name: user.name,
       password_hash: await hashPassword(user.password),
     })
-    .onConflict((oc) => oc.column('email').doNothing())
+    .onConflict((oc) => oc.doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (!row) throw emailTaken();
+  if (!row) {
+    const taken = user.username
+      ? await trx.selectFrom('users').select('id').where('username', '=', user.username).executeTakeFirst()
+      : undefined;
+    throw taken ? usernameTaken() : emailTaken();
+  }
+  await assignSystemRole(trx, { userId: row.id, roleKey: user.roleKey, assignedBy: user.createdBy });
+  await recordDomainEvent(trx, {
+    type: 'user.created',
+    resourceType: 'user',
+    resourceId: row.id,
+    organizationId: user.organizationId,
+    actorUserId: user.createdBy,
+    data: { email: user.email, systemRole: user.roleKey },
+  });
   return row.id;
 }
 
@@ -130,13 +178,13 @@ export async function registerMerchant(
   keyring: Keyring,
   input: RegisterInput,
 ): Promise<AuthSession> {
-  const organization = await trx
-    .insertInto('organizations')
-    .values({ name: input.organizationName, type: 'merchant' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const userId = await insertUser(trx, { ...input, organizationId: organization.id });
-  await assignSystemRole(trx, { userId, roleKey: 'merchant_admin', assignedBy: null });
+  const organization = await createOrganization(trx, { name: input.organizationName, type: 'merchant' });
+  const userId = await createUser(trx, {
+    ...input,
+    organizationId: organization.id,
+    roleKey: 'merchant_admin',
+    createdBy: null,
+  });
   await recordDomainEvent(trx, {
     type: 'organization.registered',
     resourceType: 'organization',
@@ -154,6 +202,37 @@ export interface LoginLimits {
 }
 
 /**
+ * The one password check behind every sign-in (the e-mail login and the iQpay username sign-in): attempts
+ * limited per client address and per account, the same time spent whether or not the account exists, and the
+ * same 401 for every failure so the answer never tells whether an account exists. Returns the user id.
+ */
+export async function checkPassword(
+  db: Db,
+  options: { limits: LoginLimits; clientIp: string },
+  account: { email: string } | { username: string },
+  password: string,
+): Promise<string> {
+  const { limit, windowSeconds } = options.limits;
+  const [column, value, bucket, wording] =
+    'email' in account
+      ? (['email', account.email, 'account', 'e-mail address'] as const)
+      : (['username', account.username, 'username', 'username'] as const);
+  await consumeRateLimit(db, { key: `login:ip:${options.clientIp}`, limit, windowSeconds });
+  await consumeRateLimit(db, { key: `login:${bucket}:${value}`, limit: limit * 2, windowSeconds });
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'password_hash', 'status'])
+    .where(column, '=', value)
+    .executeTakeFirst();
+  const passwordMatches = await verifyPassword(password, user?.password_hash ?? (await hashForUnknownUser()));
+  if (!user || !passwordMatches || user.status !== 'active') {
+    throw domainError(AUTH_ERRORS, 'invalid_credentials', `The ${wording} or password is incorrect.`);
+  }
+  await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', user.id).execute();
+  return user.id;
+}
+
+/**
  * Signs a user in. Attempts are limited per client address and per account; every failure, whatever its
  * cause, is the same 401 so the answer never tells whether an e-mail address has an account.
  */
@@ -162,24 +241,8 @@ export async function login(
   options: { keyring: Keyring; limits: LoginLimits; clientIp: string },
   input: LoginInput,
 ): Promise<AuthSession> {
-  const { limit, windowSeconds } = options.limits;
-  await consumeRateLimit(db, { key: `login:ip:${options.clientIp}`, limit, windowSeconds });
-  await consumeRateLimit(db, { key: `login:account:${input.email}`, limit: limit * 2, windowSeconds });
-
-  const user = await db
-    .selectFrom('users')
-    .select(['id', 'password_hash', 'status'])
-    .where('email', '=', input.email)
-    .executeTakeFirst();
-  const passwordMatches = await verifyPassword(
-    input.password,
-    user?.password_hash ?? (await hashForUnknownUser()),
-  );
-  if (!user || !passwordMatches || user.status !== 'active') {
-    throw domainError(AUTH_ERRORS, 'invalid_credentials', 'The e-mail address or password is incorrect.');
-  }
-  await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', user.id).execute();
-  return sessionFor(options.keyring, await getUser(db, user.id));
+  const userId = await checkPassword(db, options, { email: input.email }, input.password);
+  return sessionFor(options.keyring, await getUser(db, userId));
 }
 
 async function operatorOrganizationId(trx: DbTransaction): Promise<string> {
@@ -190,25 +253,18 @@ async function operatorOrganizationId(trx: DbTransaction): Promise<string> {
     .orderBy('created_at')
     .executeTakeFirst();
   if (existing) return existing.id;
-  const created = await trx
-    .insertInto('organizations')
-    .values({ name: OPERATOR_ORGANIZATION_NAME, type: 'operator' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const created = await createOrganization(trx, { name: OPERATOR_ORGANIZATION_NAME, type: 'operator' });
   return created.id;
 }
 
 /** Creates a platform admin in the operator organization (created on first use). */
 export async function createPlatformAdmin(trx: DbTransaction, input: CreateAdminInput): Promise<User> {
   const organizationId = await operatorOrganizationId(trx);
-  const userId = await insertUser(trx, { ...input, organizationId });
-  await assignSystemRole(trx, { userId, roleKey: 'platform_admin', assignedBy: null });
-  await recordDomainEvent(trx, {
-    type: 'user.created',
-    resourceType: 'user',
-    resourceId: userId,
+  const userId = await createUser(trx, {
+    ...input,
     organizationId,
-    data: { email: input.email, systemRole: 'platform_admin' },
+    roleKey: 'platform_admin',
+    createdBy: null,
   });
   return getUser(trx, userId);
 }

@@ -124,6 +124,43 @@ describe('benefit cards: operators manage sponsors, sponsor users and programs',
   });
 
   describe('sponsor users', () => {
+    it('creates sponsor users through the one user-creation path: a taken username or e-mail is a 409 naming it, nothing written', async () => {
+      // A sponsor of its own: the other tests count a's and b's users.
+      const s = await createTestSponsor(platform, { channel: 'email' });
+      const merchant = await createTestMerchant(platform);
+      const user = (username: string, email: string) =>
+        post('/api/benefit-cards/sponsor-users', s.operatorToken, {
+          organizationId: s.organizationId,
+          username,
+          password: TEST_PASSWORD,
+          name: 'Sam',
+          email,
+          role: 'sponsor_user',
+        });
+      const sameUsername = await user(s.userUsername, 'someone-new@example.test');
+      expect(sameUsername.status).toBe(409);
+      expect(sameUsername.body).toMatchObject({ code: 'username_taken', errors: [{ field: 'username' }] });
+      // A merchant's e-mail address counts too: one uniqueness rule for every account.
+      const merchantEmail = await user('fresh-username', merchant.user.email);
+      expect(merchantEmail.status).toBe(409);
+      expect(merchantEmail.body).toMatchObject({ code: 'email_taken', errors: [{ field: 'email' }] });
+      const written = await platform.database.db
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', 'fresh-username')
+        .execute();
+      expect(written).toEqual([]);
+      const created = await user('fresh-username', 'fresh@example.test');
+      expect(created.status).toBe(200);
+      expect(await eventsOf(created.body.id)).toEqual([
+        expect.objectContaining({
+          type: 'user.created',
+          actor_user_id: expect.any(String),
+          payload: { email: 'fresh@example.test', systemRole: 'sponsor_user' },
+        }),
+      ]);
+    });
+
     it('lists a sponsor’s users with roles and status for operators, a page at a time, never a password hash', async () => {
       const first = await get(
         `/api/benefit-cards/sponsor-users?organizationId=${a.organizationId}&limit=1`,
@@ -201,8 +238,13 @@ describe('benefit cards: operators manage sponsors, sponsor users and programs',
       expect((await signIn(s.userUsername)).status).toBe(200);
 
       const events = await eventsOf(userId);
-      expect(events.map((e) => e.type)).toEqual(['sponsor_user.disabled', 'sponsor_user.enabled']);
-      expect(events[0]?.payload).toEqual({ username: s.userUsername, from: 'active', to: 'disabled' });
+      expect(events.map((e) => e.type)).toEqual([
+        'user.created',
+        'sponsor_user.disabled',
+        'sponsor_user.enabled',
+      ]);
+      expect(events[0]?.payload).toMatchObject({ systemRole: 'sponsor_user' });
+      expect(events[1]?.payload).toEqual({ username: s.userUsername, from: 'active', to: 'disabled' });
     });
 
     it('does not let a sponsor admin disable themselves', async () => {
@@ -212,7 +254,8 @@ describe('benefit cards: operators manage sponsors, sponsor users and programs',
       expect(res.status).toBe(403);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
       expect((await get('/api/benefit-cards/orders', s.adminToken)).status).toBe(200);
-      expect(await eventsOf(adminId)).toEqual([]);
+      // Only its creation: the refused disable recorded nothing.
+      expect((await eventsOf(adminId)).map((e) => e.type)).toEqual(['user.created']);
     });
 
     it("hides another sponsor's users: disabling, enabling or listing them is not found", async () => {

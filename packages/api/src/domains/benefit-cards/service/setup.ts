@@ -5,8 +5,7 @@ import type { PageInput } from '../../../platform/pagination-schemas';
 import { scopeFilter } from '../../../platform/data-scope';
 import { sealSecret } from '../../../platform/secret-box';
 import { toTimestamp } from '../../../platform/time';
-import { hashPassword } from '../../auth/passwords';
-import { assignSystemRole } from '../../rbac/service';
+import { createUser } from '../../auth/service';
 import { previousSecretExpiry } from '../../webhooks/secret-rotation';
 import { generateSigningSecret } from '../../webhooks/signing';
 import { checkEndpointUrl, type WebhookSettings } from '../../webhooks/service/settings';
@@ -41,31 +40,17 @@ export async function createSponsorUser(
   assertOperator(request.scope, 'Creating sponsor users');
   const { input } = request;
   await assertSponsor(trx, input.organizationId);
-  const taken = await trx
-    .selectFrom('users')
-    .select(['username', 'email'])
-    .where((eb) => eb.or([eb('username', '=', input.username), eb('email', '=', input.email)]))
-    .executeTakeFirst();
-  if (taken) {
-    const field = taken.username === input.username ? 'username' : 'email';
-    throw new AppError('conflict', `This ${field} is already in use.`, {
-      errors: [{ field, message: 'is already in use', code: 'already_exists' }],
-    });
-  }
-  const user = await trx
-    .insertInto('users')
-    .values({
-      organization_id: input.organizationId,
-      username: input.username,
-      email: input.email,
-      name: input.name,
-      password_hash: await hashPassword(input.password),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await assignSystemRole(trx, { userId: user.id, roleKey: input.role, assignedBy: request.actor.userId });
+  const userId = await createUser(trx, {
+    organizationId: input.organizationId,
+    username: input.username,
+    email: input.email,
+    name: input.name,
+    password: input.password,
+    roleKey: input.role,
+    createdBy: request.actor.userId,
+  });
   return {
-    id: user.id,
+    id: userId,
     organizationId: input.organizationId,
     username: input.username,
     email: input.email,

@@ -1,8 +1,5 @@
 import type { Db } from '@ipay/db';
-import { AppError } from '../../../errors/app-error';
-import { consumeRateLimit } from '../../../platform/rate-limit';
-import { verifyPassword } from '../../auth/passwords';
-import { hashForUnknownUser, type LoginLimits } from '../../auth/service';
+import { checkPassword, type LoginLimits } from '../../auth/service';
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type Keyring } from '../../auth/tokens';
 import type { SignInInput, SignInOutput } from '../schemas';
 
@@ -15,27 +12,12 @@ export async function signInSponsorUser(
   options: { keyring: Keyring; limits: LoginLimits; clientIp: string },
   input: SignInInput,
 ): Promise<SignInOutput> {
-  const { limit, windowSeconds } = options.limits;
-  const username = input.username.toLowerCase();
-  await consumeRateLimit(db, { key: `login:ip:${options.clientIp}`, limit, windowSeconds });
-  await consumeRateLimit(db, { key: `login:username:${username}`, limit: limit * 2, windowSeconds });
-
+  const userId = await checkPassword(db, options, { username: input.username.toLowerCase() }, input.password);
   const user = await db
     .selectFrom('users')
-    .select(['id', 'organization_id', 'password_hash', 'status'])
-    .where('username', '=', username)
-    .executeTakeFirst();
-  const passwordMatches = await verifyPassword(
-    input.password,
-    user?.password_hash ?? (await hashForUnknownUser()),
-  );
-  if (!user || !passwordMatches || user.status !== 'active') {
-    throw new AppError('unauthenticated', 'The username or password is incorrect.');
-  }
-  await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', user.id).execute();
-  const { token } = signAccessToken(options.keyring, {
-    userId: user.id,
-    organizationId: user.organization_id,
-  });
+    .select('organization_id')
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
+  const { token } = signAccessToken(options.keyring, { userId, organizationId: user.organization_id });
   return { token, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS };
 }

@@ -3,6 +3,7 @@ import { AppError } from '../../../errors/app-error';
 import { scopeFilter } from '../../../platform/data-scope';
 import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
+import { createOrganization } from '../../auth/service';
 import type { ListSponsorsInput, Sponsor } from '../schemas';
 import { assertOperator, type ScopedRequest } from './context';
 
@@ -15,12 +16,7 @@ export async function createSponsor(
   request: ScopedRequest & { input: { name: string } },
 ): Promise<Sponsor> {
   assertOperator(request.scope, 'Creating a sponsor');
-  const row = await trx
-    .insertInto('organizations')
-    .values({ name: request.input.name, type: 'sponsor' })
-    .returning(['id', 'name', 'created_at'])
-    .executeTakeFirstOrThrow();
-  return sponsorRowToSponsor(row);
+  return sponsorRowToSponsor(await createOrganization(trx, { name: request.input.name, type: 'sponsor' }));
 }
 
 /** Every sponsor, by name; `q` matches part of the name in any case. Operators only. */
