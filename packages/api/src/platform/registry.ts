@@ -45,15 +45,6 @@ export function cronEntries(domains: readonly DomainDescriptor[]): CronEntry[] {
   return domains.flatMap((domain) => domain.cron ?? []);
 }
 
-/** The event types merchants may subscribe to, in the domains' order. */
-export function subscribableEventTypes(domains: readonly DomainDescriptor[]): string[] {
-  return domains.flatMap((domain) =>
-    Object.entries(domain.events ?? {})
-      .filter(([, event]) => event.subscribable)
-      .map(([type]) => type),
-  );
-}
-
 /** The system roles' defaults: rbac's own grants plus every domain's. */
 export function domainRoleDefaults(domains: readonly DomainDescriptor[]): SystemRoleDefaults {
   return systemRoleDefaults(domains.map((domain) => domain.grants ?? {}));
