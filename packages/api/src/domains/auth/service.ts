@@ -27,7 +27,7 @@ const OPERATOR_ORGANIZATION_NAME = 'IPAY';
 
 // Compared against when the account is unknown, so "no such user" costs the same time as "wrong password".
 let unknownUserHash: Promise<string> | undefined;
-export function hashForUnknownUser(): Promise<string> {
+function hashForUnknownUser(): Promise<string> {
   unknownUserHash ??= hashPassword(randomBytes(16).toString('hex'));
   return unknownUserHash;
 }
@@ -204,14 +204,14 @@ export interface LoginLimits {
 /**
  * The one password check behind every sign-in (the e-mail login and the iQpay username sign-in): attempts
  * limited per client address and per account, the same time spent whether or not the account exists, and the
- * same 401 for every failure so the answer never tells whether an account exists. Returns the user id.
+ * same 401 for every failure so the answer never tells whether an account exists. Returns who signed in.
  */
 export async function checkPassword(
   db: Db,
   options: { limits: LoginLimits; clientIp: string },
   account: { email: string } | { username: string },
   password: string,
-): Promise<string> {
+): Promise<AccessTokenClaims> {
   const { limit, windowSeconds } = options.limits;
   const [column, value, bucket, wording] =
     'email' in account
@@ -221,7 +221,7 @@ export async function checkPassword(
   await consumeRateLimit(db, { key: `login:${bucket}:${value}`, limit: limit * 2, windowSeconds });
   const user = await db
     .selectFrom('users')
-    .select(['id', 'password_hash', 'status'])
+    .select(['id', 'organization_id', 'password_hash', 'status'])
     .where(column, '=', value)
     .executeTakeFirst();
   const passwordMatches = await verifyPassword(password, user?.password_hash ?? (await hashForUnknownUser()));
@@ -229,7 +229,7 @@ export async function checkPassword(
     throw domainError(AUTH_ERRORS, 'invalid_credentials', `The ${wording} or password is incorrect.`);
   }
   await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', user.id).execute();
-  return user.id;
+  return { userId: user.id, organizationId: user.organization_id };
 }
 
 /**
@@ -241,7 +241,7 @@ export async function login(
   options: { keyring: Keyring; limits: LoginLimits; clientIp: string },
   input: LoginInput,
 ): Promise<AuthSession> {
-  const userId = await checkPassword(db, options, { email: input.email }, input.password);
+  const { userId } = await checkPassword(db, options, { email: input.email }, input.password);
   return sessionFor(options.keyring, await getUser(db, userId));
 }
 

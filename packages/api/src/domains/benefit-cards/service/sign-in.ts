@@ -12,12 +12,7 @@ export async function signInSponsorUser(
   options: { keyring: Keyring; limits: LoginLimits; clientIp: string },
   input: SignInInput,
 ): Promise<SignInOutput> {
-  const userId = await checkPassword(db, options, { username: input.username.toLowerCase() }, input.password);
-  const user = await db
-    .selectFrom('users')
-    .select('organization_id')
-    .where('id', '=', userId)
-    .executeTakeFirstOrThrow();
-  const { token } = signAccessToken(options.keyring, { userId, organizationId: user.organization_id });
+  const claims = await checkPassword(db, options, { username: input.username.toLowerCase() }, input.password);
+  const { token } = signAccessToken(options.keyring, claims);
   return { token, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS };
 }
