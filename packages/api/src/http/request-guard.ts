@@ -28,13 +28,16 @@ function trpcInputProblem(text: string): FieldError | undefined {
 function pathProblem(request: FastifyRequest, options: RequestGuardOptions): FieldError | undefined {
   const params = request.params as Record<string, string>;
   if (!('*' in params)) return findUnstorableText(params, 'path');
+  const problem = findUnstorableText(params['*'], 'path');
+  if (!problem) return undefined;
+  // Naming the parameter matches the path against every REST path: done only for a path refused anyway.
   const path = request.url.split('?', 1)[0] ?? '';
   const named = options.resolvePathParameters(request.method, path);
-  if (!named) return findUnstorableText(params['*'], 'path');
+  if (!named) return problem;
   const decoded = Object.fromEntries(
     Object.entries(named).map(([name, value]) => [name, decodeURIComponent(value)]),
   );
-  return findUnstorableText(decoded, 'path');
+  return findUnstorableText(decoded, 'path') ?? problem;
 }
 
 function requestProblem(request: FastifyRequest, options: RequestGuardOptions): FieldError | undefined {
