@@ -2,7 +2,7 @@ import type { AnyRouter } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
 import type { ZodOpenApiOperationObject } from 'zod-openapi';
 import type { AppDeps } from '../context';
-import type { EventDefinitions } from '../domains/events/definitions';
+import type { EventDefinitions } from './event-definitions';
 import type { EventStreamSettings } from '../domains/events/event-stream';
 import type { RoleGrants } from '../domains/rbac/system-roles';
 import type { DomainTask } from '../jobs/task';

@@ -1,7 +1,7 @@
 import { parseCronItems } from 'graphile-worker';
 import { ACTIONS, DATA_SCOPES, RESOURCES } from '../domains/rbac/catalogue';
 import { SYSTEM_ROLE_KEYS } from '../domains/rbac/system-roles';
-import type { EventDefinitions } from '../domains/events/definitions';
+import type { EventDefinitions } from './event-definitions';
 import type { JobDefinition } from '../jobs/define';
 import type { DomainDescriptor } from './domain';
 

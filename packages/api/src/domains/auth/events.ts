@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EventDefinitions } from '../events/definitions';
+import type { EventDefinitions } from '../../platform/event-definitions';
 
 /** Account events. Schemas only (zod): the SDK and browser code import them. */
 export const AUTH_EVENTS = {

@@ -8,11 +8,14 @@ import { toTimestamp } from '../../platform/time';
 import { recordDomainEvent } from '../events/service';
 import type { Permission } from '../rbac/catalogue';
 import { assignSystemRole, getEffectivePermissions } from '../rbac/service';
-import type { SystemRoleKey } from '../rbac/system-roles';
+import type { SystemRoleKey } from '../rbac/service';
 import type { OrganizationType } from './schemas';
 import type { AuthSession, CreateAdminInput, LoginInput, RegisterInput, User } from './schemas';
 import { hashPassword, verifyPassword } from './passwords';
 import { signAccessToken, type AccessTokenClaims, type Keyring } from './tokens';
+
+// The iQpay sign-in answers in its own shape, with a token signed the one way every sign-in signs it.
+export { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type Keyring } from './tokens';
 
 /** The signed-in user a request acts as, with permissions merged across all their roles. */
 export interface Actor {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EventDefinitions } from '../events/definitions';
+import type { EventDefinitions } from '../../platform/event-definitions';
 
 const SponsorUserStatusChange = z.object({
   username: z.string().nullable(),

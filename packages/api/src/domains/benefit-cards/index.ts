@@ -1,6 +1,6 @@
 import { withHandlers } from '../../jobs/task';
 import { defineDomain } from '../../platform/domain';
-import { ALL_ACTIONS, grant, READ } from '../rbac/system-roles';
+import { ALL_ACTIONS, grant, READ } from '../rbac/service';
 import { BENEFIT_CARDS_JOBS } from './jobs';
 import { benefitCardsRouter } from './router';
 import { benefitCardsDeliverCard } from './tasks/deliver-card';

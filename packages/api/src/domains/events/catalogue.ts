@@ -5,7 +5,7 @@ import { ORDER_EVENTS } from '../orders/events';
 import { PAYMENT_SESSION_EVENTS } from '../payment-sessions/events';
 import { RBAC_EVENTS } from '../rbac/events';
 import { WEBHOOK_EVENTS } from '../webhooks/events';
-import type { EventDefinitions } from './definitions';
+import type { EventDefinitions } from '../../platform/event-definitions';
 
 /**
  * Every domain event type with its payload schema, merged from the domains' `events.ts`. Recording is typed

@@ -4,7 +4,7 @@ import type { DbExecutor } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
 import { toTimestamp } from '../../platform/time';
 import { getActor, type Actor } from '../auth/service';
-import { requireScope } from '../rbac/permissions';
+import { requireScope } from '../rbac/service';
 import { findStreamPosition, type StreamViewer } from './event-feed';
 import { DomainEvent, STREAM_TICKET_TTL_SECONDS, type StreamTicket } from './schemas';
 

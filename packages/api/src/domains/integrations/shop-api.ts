@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { z } from 'zod';
-import { assertPublicUrl, publicOnlyLookup } from '../webhooks/url-guard';
+import { assertPublicUrl, publicOnlyLookup } from '../webhooks/service/outbound';
 import { providerMessage } from './shop-api-message';
 
 const TIMEOUT_MS = 15_000;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EventDefinitions } from '../events/definitions';
+import type { EventDefinitions } from '../../platform/event-definitions';
 
 /** What every session event carries, so a merchant can match it to their order without another call. */
 const Session = z.object({

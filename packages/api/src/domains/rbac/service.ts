@@ -26,6 +26,11 @@ import {
   type SystemRoleKey,
 } from './system-roles';
 
+// What other domains use of the role model: the system role keys, the grant helpers their descriptors declare
+// default grants with, and the scope check of a permission.
+export { ALL_ACTIONS, grant, READ, type SystemRoleKey } from './system-roles';
+export { requireScope } from './permissions';
+
 interface ScopedRequest {
   actor: Actor;
   scope: DataScope;

@@ -5,8 +5,7 @@ import { enqueueJob } from '../../jobs/enqueue';
 import { toTimestamp } from '../../platform/time';
 import { getActor } from '../auth/service';
 import { selectIntegrations } from '../integrations/service/connection';
-import { runSync, type SyncOutcome } from '../integrations/service/sync';
-import type { ShopApiSettings } from '../integrations/shop-api';
+import { runSync, type ShopApiSettings, type SyncOutcome } from '../integrations/service/sync';
 import {
   SCHEDULE_CRON,
   type RunNowResult,

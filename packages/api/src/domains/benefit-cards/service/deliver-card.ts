@@ -4,12 +4,13 @@ import { enqueueJob } from '../../../jobs/enqueue';
 import { queueEmail } from '../../notifications/service';
 import {
   logDeliveryAttempt,
+  openSigningSecrets,
+  postSignedWebhook,
+  previousSecretValid,
+  retryWithinWindow,
   settleDelivery,
   type DeliveryAttempt,
-} from '../../webhooks/delivery-bookkeeping';
-import { retryWithinWindow } from '../../webhooks/retry-schedule';
-import { openSigningSecrets, previousSecretValid } from '../../webhooks/secret-rotation';
-import { postSignedWebhook } from '../../webhooks/signed-post';
+} from '../../webhooks/service/outbound';
 import { recordCardEvent } from './card-events';
 import { activationUrl, type DeliverySettings } from './context';
 import { sendSms } from './sms-gateway';

@@ -6,8 +6,7 @@ import { scopeFilter } from '../../../platform/data-scope';
 import { sealSecret } from '../../../platform/secret-box';
 import { toTimestamp } from '../../../platform/time';
 import { createUser } from '../../auth/service';
-import { previousSecretExpiry } from '../../webhooks/secret-rotation';
-import { generateSigningSecret } from '../../webhooks/signing';
+import { generateSigningSecret, previousSecretExpiry } from '../../webhooks/service/outbound';
 import { checkEndpointUrl, type WebhookSettings } from '../../webhooks/service/settings';
 import type {
   CreateProductInput,

@@ -1,6 +1,6 @@
 import type { Db } from '@ipay/db';
 import { checkPassword, type LoginLimits } from '../../auth/service';
-import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type Keyring } from '../../auth/tokens';
+import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type Keyring } from '../../auth/service';
 import type { SignInInput, SignInOutput } from '../schemas';
 
 /**

@@ -8,7 +8,7 @@ import { fieldErrorsFromIssues } from '../../../errors/problem';
 import { openSecret, sealSecret } from '../../../platform/secret-box';
 import { toTimestamp } from '../../../platform/time';
 import type { Actor } from '../../auth/service';
-import { UrlRefusedError } from '../../webhooks/url-guard';
+import { UrlRefusedError } from '../../webhooks/service/outbound';
 import { capabilitiesOf, getProvider, PROVIDERS } from '../registry';
 import type { ProviderDefinition } from '../providers/types';
 import type { IntegrationState } from '../schemas';

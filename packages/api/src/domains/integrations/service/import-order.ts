@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { AppError } from '../../../errors/app-error';
 import type { Actor } from '../../auth/service';
 import type { Order } from '../../orders/schemas';
-import { reviseOrder } from '../../orders/revise-order';
+import { reviseOrder } from '../../orders/service/revise-order';
 import { cancelOrder, createOrder, getOrder } from '../../orders/service';
 import type { MappedPlatformOrder, ProviderDefinition } from '../providers/types';
 

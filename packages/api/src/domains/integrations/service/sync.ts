@@ -9,6 +9,9 @@ import { getProvider } from '../registry';
 import type { ProviderDefinition } from '../providers/types';
 import type { SyncRejection, SyncResult } from '../schemas';
 import type { ShopApiSettings } from '../shop-api';
+
+// The scheduler hands a connection's settings to runSync.
+export type { ShopApiSettings };
 import { findIntegration, openCredentials, shopFailureMessage, type IntegrationRow } from './connection';
 import { importPlatformOrder } from './import-order';
 import { merchantIdOf } from './merchant';

@@ -1,18 +1,18 @@
 import { sql } from 'kysely';
 import type { DbExecutor, DbTransaction } from '@ipay/db';
-import { AppError } from '../../errors/app-error';
-import { domainError } from '../../errors/domain-codes';
-import { ORDER_ERRORS } from './errors';
-import type { FieldError } from '../../errors/problem';
-import { requestFingerprint } from '../../platform/idempotency';
-import { fetchPage, type Page } from '../../platform/pagination';
-import { scopeFilter } from '../../platform/data-scope';
-import { toTimestamp } from '../../platform/time';
-import type { Actor } from '../auth/service';
-import { recordDomainEvent, recordDomainEvents } from '../events/service';
-import { cancelPendingSession } from '../payment-sessions/service/cancel-session';
-import type { DataScope } from '../rbac/catalogue';
-import type { CancelOrderInput, CreateOrderInput, ListOrdersInput, Order, OrderStatus } from './schemas';
+import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { ORDER_ERRORS } from '../errors';
+import type { FieldError } from '../../../errors/problem';
+import { requestFingerprint } from '../../../platform/idempotency';
+import { fetchPage, type Page } from '../../../platform/pagination';
+import { scopeFilter } from '../../../platform/data-scope';
+import { toTimestamp } from '../../../platform/time';
+import type { Actor } from '../../auth/service';
+import { recordDomainEvent, recordDomainEvents } from '../../events/service';
+import { cancelPendingSession } from '../../payment-sessions/service/cancel-session';
+import type { DataScope } from '../../rbac/catalogue';
+import type { CancelOrderInput, CreateOrderInput, ListOrdersInput, Order, OrderStatus } from '../schemas';
 
 export interface ScopedRequest {
   actor: Actor;

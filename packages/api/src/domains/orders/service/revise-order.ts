@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { DbTransaction } from '@ipay/db';
-import { AppError } from '../../errors/app-error';
-import { domainError } from '../../errors/domain-codes';
-import { ORDER_ERRORS } from './errors';
-import { scopeFilter } from '../../platform/data-scope';
-import { recordDomainEvent } from '../events/service';
-import type { CreateOrderInput, Order, OrderStatus } from './schemas';
-import { getOrder, insertOrderItems, orderContent, prepareOrder, type ScopedRequest } from './service';
+import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { ORDER_ERRORS } from '../errors';
+import { scopeFilter } from '../../../platform/data-scope';
+import { recordDomainEvent } from '../../events/service';
+import type { CreateOrderInput, Order, OrderStatus } from '../schemas';
+import { getOrder, insertOrderItems, orderContent, prepareOrder, type ScopedRequest } from './index';
 
 /** What the shop may still change: before a payment is asked for, anything; while one waits, not the amount. */
 const REVISABLE: OrderStatus[] = ['OPEN', 'PAYMENT_PENDING'];
