@@ -1,19 +1,17 @@
-import { sql } from 'kysely';
 import type { Db } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
 import { domainError } from '../../errors/domain-codes';
 import { DRIVER_ERRORS } from './errors';
 import { toTimestamp } from '../../platform/time';
 import type { Actor } from '../auth/service';
-import { setOrderStatus } from '../orders/service';
-import { OTP_MAX_ATTEMPTS, otpMatches, sessionOtp } from '../payment-sessions/otp';
-import { isValidPaymentReference } from '../payment-sessions/reference';
-import { lockSession } from '../payment-sessions/repository';
-import { recordSessionEvent } from '../payment-sessions/service/session-events';
+import {
+  checkDoorCode,
+  isValidPaymentReference,
+  lockSession,
+  unlockDoorCode,
+  type DoorCodeCheck,
+} from '../payment-sessions/service/transitions';
 import type { OtpVerified, VerifyOtpInput } from './schemas';
-
-type Verification =
-  { kind: 'released'; result: OtpVerified } | { kind: 'wrong'; attemptsLeft: number } | { kind: 'locked' };
 
 /**
  * The driver's check at the door. A wrong code is counted in its own committed transaction, so the count
@@ -31,7 +29,7 @@ export async function verifyOtp(
       'invalid_reference',
     );
   }
-  const verification = await db.transaction().execute(async (trx): Promise<Verification> => {
+  const verification = await db.transaction().execute(async (trx): Promise<DoorCodeCheck> => {
     const session = await lockSession(trx, { reference: input.ipay_reference_18 });
     if (!session)
       throw new AppError('not_found', `No payment session has reference ${input.ipay_reference_18}.`);
@@ -43,44 +41,12 @@ export async function verifyOtp(
         `The session is ${session.status}; the OTP can only be verified on a paid session.`,
       );
     }
-    if (!otpMatches(sessionOtp(request.rootKey, session.id), input.otp_4)) {
-      const attempts = session.otp_failed_attempts + 1;
-      const locking = attempts >= OTP_MAX_ATTEMPTS;
-      await trx
-        .updateTable('payment_sessions')
-        .set({
-          otp_failed_attempts: attempts,
-          otp_locked_at: locking ? sql<Date>`now()` : null,
-          updated_at: sql<Date>`now()`,
-        })
-        .where('id', '=', session.id)
-        .execute();
-      await recordSessionEvent(
-        trx,
-        session,
-        locking ? 'session.otp_locked' : 'session.otp_failed',
-        { attempts },
-        request.actor.userId,
-      );
-      return locking ? { kind: 'locked' } : { kind: 'wrong', attemptsLeft: OTP_MAX_ATTEMPTS - attempts };
-    }
-    const released = await trx
-      .updateTable('payment_sessions')
-      .set({ status: 'RELEASED', released_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
-      .where('id', '=', session.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await setOrderStatus(trx, session.order_id, 'RELEASED');
-    await recordSessionEvent(trx, released, 'session.otp_verified', {}, request.actor.userId);
-    return {
-      kind: 'released',
-      result: {
-        session_id: released.id,
-        ipay_reference_18: released.reference,
-        status: 'RELEASED',
-        released_at: toTimestamp(released.released_at ?? new Date()),
-      },
-    };
+    return checkDoorCode(trx, {
+      session,
+      rootKey: request.rootKey,
+      otp: input.otp_4,
+      actorUserId: request.actor.userId,
+    });
   });
 
   if (verification.kind === 'locked') {
@@ -106,7 +72,13 @@ export async function verifyOtp(
       },
     );
   }
-  return verification.result;
+  const released = verification.session;
+  return {
+    session_id: released.id,
+    ipay_reference_18: released.reference,
+    status: 'RELEASED',
+    released_at: toTimestamp(released.released_at ?? new Date()),
+  };
 }
 
 /** An operator reopens a locked session for OTP entry with a fresh attempt budget. */
@@ -114,12 +86,6 @@ export async function unlockOtp(db: Db, request: { actor: Actor; sessionId: stri
   await db.transaction().execute(async (trx) => {
     const session = await lockSession(trx, { id: request.sessionId });
     if (!session) throw new AppError('not_found', `Payment session ${request.sessionId} does not exist.`);
-    if (!session.otp_locked_at && session.otp_failed_attempts === 0) return;
-    await trx
-      .updateTable('payment_sessions')
-      .set({ otp_locked_at: null, otp_failed_attempts: 0, updated_at: sql<Date>`now()` })
-      .where('id', '=', session.id)
-      .execute();
-    await recordSessionEvent(trx, session, 'session.otp_unlocked', {}, request.actor.userId);
+    await unlockDoorCode(trx, session, request.actor.userId);
   });
 }

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { router } from '../../trpc/init';
 import { permittedProcedure, publicProcedure, rateLimitedByIp } from '../../trpc/procedures';
 import { unlockOtp } from '../driver/service';
-import { refundSession } from '../payments/refund';
-import { startPayment } from '../payments/start-payment';
+import { refundSession } from '../payments/service/refund';
+import { startPayment } from '../payments/service/start-payment';
 import {
   ListPaymentSessionsInput,
   ParcelStatusInput,

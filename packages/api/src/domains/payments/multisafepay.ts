@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { PaymentConfig } from '../../config';
 import { AppError } from '../../errors/app-error';
-import type { PaymentNotice } from './record-payment';
+import type { PaymentNotice } from './service/record-payment';
 
 type MultiSafepaySettings = NonNullable<PaymentConfig['multisafepay']>;
 

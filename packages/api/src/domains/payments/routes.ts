@@ -10,7 +10,7 @@ import {
   paymentNoticeFromMultiSafepay,
   verifyMultiSafepayNotification,
 } from './multisafepay';
-import { recordPayment } from './record-payment';
+import { recordPayment } from './service/record-payment';
 import { createStripeClient, paymentNoticeFromStripe, verifyStripeEvent } from './stripe';
 
 const MultiSafepayNotification = z.object({ order_id: z.string().min(1) });

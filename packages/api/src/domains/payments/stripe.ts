@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import type { PaymentConfig } from '../../config';
 import { AppError } from '../../errors/app-error';
-import type { PaymentNotice } from './record-payment';
+import type { PaymentNotice } from './service/record-payment';
 
 type StripeSettings = NonNullable<PaymentConfig['stripe']>;
 

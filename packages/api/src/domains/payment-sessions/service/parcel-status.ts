@@ -8,6 +8,7 @@ import { setOrderStatus } from '../../orders/service';
 import type { DataScope } from '../../rbac/catalogue';
 import { lockSession, sessionRowToSession } from '../repository';
 import type { ParcelStatus, ParcelStatusInput, PaymentSession } from '../schemas';
+import { flagSessionPaymentsForRefund } from '../../payments/service/session-payments';
 import { recordSessionEvent } from './session-events';
 
 /** Where a parcel may go next; anything else is a 409 that changes nothing. */
@@ -69,12 +70,7 @@ export async function updateParcelStatus(
   if (delivered) await setOrderStatus(trx, session.order_id, 'DELIVERED');
   if (input.status === 'RETURNED_TO_SENDER') {
     await setOrderStatus(trx, session.order_id, 'RETURNED');
-    await trx
-      .updateTable('payments')
-      .set({ needs_refund: true, refund_reason: 'parcel returned to sender' })
-      .where('session_id', '=', session.id)
-      .where('status', '=', 'succeeded')
-      .execute();
+    await flagSessionPaymentsForRefund(trx, { sessionId: session.id, reason: 'parcel returned to sender' });
   }
   const change = {
     parcelStatus: input.status,

@@ -4,7 +4,7 @@ import type { AppError } from '../../../errors/app-error';
 import { domainError } from '../../../errors/domain-codes';
 import { PAYMENT_SESSION_ERRORS } from '../errors';
 import { toTimestamp } from '../../../platform/time';
-import { availablePsps } from '../../payments/available-psps';
+import { availablePsps } from '../../payments/service/available-psps';
 import { sessionOtp } from '../otp';
 import { lockSession, type SessionRow } from '../repository';
 import type { PublicSession } from '../schemas';

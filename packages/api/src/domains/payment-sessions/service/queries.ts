@@ -5,8 +5,9 @@ import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
 import type { Actor } from '../../auth/service';
 import type { DataScope } from '../../rbac/catalogue';
-import { payUrl, selectSessions, sessionRowToSession } from '../repository';
+import { payUrl, selectSessions, sessionRowToSession, type SessionRow } from '../repository';
 import type { ListPaymentSessionsInput, PaymentSession, PaymentSessionDetail } from '../schemas';
+import { listSessionPayments } from '../../payments/service/session-payments';
 import { qrPngDataUrl } from './create-session';
 
 interface ScopedRequest {
@@ -40,6 +41,19 @@ export async function listPaymentSessions(
   return { ...page, items: page.items.map((row) => sessionRowToSession(row, request.publicUrl)) };
 }
 
+/** The session the actor may see, as its row, or a 404 as if it did not exist. */
+export async function findSessionInScope(
+  db: DbExecutor,
+  request: Omit<ScopedRequest, 'publicUrl'> & { id: string },
+): Promise<SessionRow> {
+  const row = await selectSessions(db)
+    .where('payment_sessions.id', '=', request.id)
+    .where(scoped({ ...request, publicUrl: '' }))
+    .executeTakeFirst();
+  if (!row) throw new AppError('not_found', `Payment session ${request.id} does not exist.`);
+  return row;
+}
+
 export async function getPaymentSession(
   db: DbExecutor,
   request: ScopedRequest & { id: string },
@@ -56,12 +70,7 @@ export async function getPaymentSession(
     .where('resource_id', '=', row.id)
     .orderBy('sequence')
     .execute();
-  const payments = await db
-    .selectFrom('payments')
-    .selectAll()
-    .where('session_id', '=', row.id)
-    .orderBy('created_at')
-    .execute();
+  const payments = await listSessionPayments(db, row.id);
   return {
     ...sessionRowToSession(row, request.publicUrl),
     qr_png_data_url: await qrPngDataUrl(payUrl(request.publicUrl, row.pay_token)),

@@ -1,23 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '@ipay/db';
-import type { Config } from '../../config';
-import { AppError } from '../../errors/app-error';
-import { domainError } from '../../errors/domain-codes';
-import { PAYMENT_ERRORS } from './errors';
-import { lockSession } from '../payment-sessions/repository';
-import {
-  SessionStatus,
-  type Psp,
-  type StartedPayment,
-  type StartPaymentInput,
-} from '../payment-sessions/schemas';
-import { sessionForPayToken } from '../payment-sessions/service/public-session';
-import { recordSessionEvent } from '../payment-sessions/service/session-events';
+import type { Config } from '../../../config';
+import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { PAYMENT_ERRORS } from '../errors';
+import { type Psp, type StartedPayment, type StartPaymentInput } from '../../payment-sessions/schemas';
+import { sessionForPayToken } from '../../payment-sessions/service/public-session';
+import { lockSession, markPaymentStarted, sessionStatusOf } from '../../payment-sessions/service/transitions';
 import { availablePsps } from './available-psps';
-import { MultiSafepayClient } from './multisafepay';
+import { MultiSafepayClient } from '../multisafepay';
 import { recordPayment } from './record-payment';
-import { createCheckoutSession, createStripeClient } from './stripe';
+import { createCheckoutSession, createStripeClient } from '../stripe';
 
 function choosePsp(config: Config, requested: Psp | undefined): Psp {
   const available = availablePsps(config.payments);
@@ -42,12 +35,7 @@ async function recordStart(db: Db, sessionId: string, psp: Psp, checkoutId: stri
   await db.transaction().execute(async (trx) => {
     const session = await lockSession(trx, { id: sessionId });
     if (!session || session.status !== 'PENDING_PAYMENT') return;
-    await trx
-      .updateTable('payment_sessions')
-      .set({ psp, psp_checkout_id: checkoutId, updated_at: sql<Date>`now()` })
-      .where('id', '=', session.id)
-      .execute();
-    await recordSessionEvent(trx, session, 'session.payment_started', { psp, checkoutId });
+    await markPaymentStarted(trx, session, { psp, checkoutId });
   });
 }
 
@@ -114,10 +102,5 @@ export async function startPayment(
       paymentMethod: 'simulated',
     }),
   );
-  const after = await db
-    .selectFrom('payment_sessions')
-    .select('status')
-    .where('id', '=', session.id)
-    .executeTakeFirstOrThrow();
-  return { psp, status: SessionStatus.parse(after.status), redirect_url: null };
+  return { psp, status: await sessionStatusOf(db, session.id), redirect_url: null };
 }

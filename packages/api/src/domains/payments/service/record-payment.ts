@@ -1,10 +1,8 @@
-import { sql } from 'kysely';
 import type { DbTransaction } from '@ipay/db';
-import { setOrderStatus } from '../orders/service';
-import { lockSession, type SessionRow } from '../payment-sessions/repository';
-import type { Psp } from '../payment-sessions/schemas';
-import { expireIfOverdue } from '../payment-sessions/service/expire-sessions';
-import { recordSessionEvent } from '../payment-sessions/service/session-events';
+import type { Psp } from '../../payment-sessions/schemas';
+import { expireIfOverdue } from '../../payment-sessions/service/expire-sessions';
+import { recordSessionEvent } from '../../payment-sessions/service/session-events';
+import { lockSession, markSessionPaid, type SessionRow } from '../../payment-sessions/service/transitions';
 
 /** What a PSP (or the simulator) tells us about one payment, already verified and normalised. */
 export interface PaymentNotice {
@@ -106,22 +104,6 @@ export async function recordPayment(trx: DbTransaction, notice: PaymentNotice): 
     return 'needs_refund';
   }
 
-  const paid = await trx
-    .updateTable('payment_sessions')
-    .set({
-      status: 'PAID',
-      paid_at: sql<Date>`now()`,
-      psp: notice.psp,
-      payment_method: notice.paymentMethod ?? null,
-      updated_at: sql<Date>`now()`,
-    })
-    .where('id', '=', session.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await setOrderStatus(trx, session.order_id, 'PAID');
-  await recordSessionEvent(trx, paid, 'session.paid', {
-    ...details,
-    paymentMethod: notice.paymentMethod ?? null,
-  });
+  await markSessionPaid(trx, session, { ...details, paymentMethod: notice.paymentMethod ?? null });
   return 'paid';
 }

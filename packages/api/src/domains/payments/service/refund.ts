@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '@ipay/db';
-import type { Config } from '../../config';
-import { AppError } from '../../errors/app-error';
-import { domainError } from '../../errors/domain-codes';
-import { PAYMENT_ERRORS } from './errors';
-import { scopeFilter } from '../../platform/data-scope';
-import type { Actor } from '../auth/service';
-import { setOrderStatus } from '../orders/service';
-import { lockSession } from '../payment-sessions/repository';
-import { recordSessionEvent } from '../payment-sessions/service/session-events';
-import type { DataScope } from '../rbac/catalogue';
-import { MultiSafepayClient } from './multisafepay';
-import { createStripeClient, refundPaymentIntent } from './stripe';
+import type { Config } from '../../../config';
+import { domainError } from '../../../errors/domain-codes';
+import { PAYMENT_ERRORS } from '../errors';
+import type { Actor } from '../../auth/service';
+import { findSessionInScope } from '../../payment-sessions/service/queries';
+import { lockSession, markSaleRefunded } from '../../payment-sessions/service/transitions';
+import { recordSessionEvent } from '../../payment-sessions/service/session-events';
+import type { DataScope } from '../../rbac/catalogue';
+import { MultiSafepayClient } from '../multisafepay';
+import { createStripeClient, refundPaymentIntent } from '../stripe';
 
 interface RefundablePayment {
   id: string;
@@ -58,13 +56,7 @@ export async function refundSession(
   config: Config,
   request: { actor: Actor; scope: DataScope; sessionId: string; reason: string | undefined },
 ): Promise<void> {
-  const session = await db
-    .selectFrom('payment_sessions')
-    .select(['id', 'reference', 'status'])
-    .where('id', '=', request.sessionId)
-    .where(scopeFilter(request.scope, request.actor, { organization: 'payment_sessions.merchant_id' }))
-    .executeTakeFirst();
-  if (!session) throw new AppError('not_found', `Payment session ${request.sessionId} does not exist.`);
+  const session = await findSessionInScope(db, { ...request, id: request.sessionId });
   const unrefunded = await db
     .selectFrom('payments')
     .select(['id', 'psp', 'psp_payment_id', 'amount_minor', 'currency', 'needs_refund'])
@@ -99,15 +91,7 @@ export async function refundSession(
         .where('refunded_at', 'is', null)
         .execute();
       const refundsTheSale = !payment.needs_refund && locked.status === 'PAID';
-      const after: typeof locked = refundsTheSale ? { ...locked, status: 'REFUNDED' } : locked;
-      if (refundsTheSale) {
-        await trx
-          .updateTable('payment_sessions')
-          .set({ status: 'REFUNDED', updated_at: sql<Date>`now()` })
-          .where('id', '=', locked.id)
-          .execute();
-        await setOrderStatus(trx, locked.order_id, 'CANCELLED');
-      }
+      const after = refundsTheSale ? await markSaleRefunded(trx, locked) : locked;
       await recordSessionEvent(
         trx,
         after,

@@ -1,5 +1,5 @@
-import type { PaymentConfig } from '../../config';
-import type { Psp } from '../payment-sessions/schemas';
+import type { PaymentConfig } from '../../../config';
+import type { Psp } from '../../payment-sessions/schemas';
 
 /** The ways to pay, in order of preference: real PSPs first, the simulator only where it is allowed. */
 export function availablePsps(payments: PaymentConfig): Psp[] {

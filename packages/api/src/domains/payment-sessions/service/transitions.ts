@@ -1,0 +1,139 @@
+import { sql } from 'kysely';
+import type { DbExecutor, DbTransaction } from '@ipay/db';
+import { setOrderStatus } from '../../orders/service';
+import { OTP_MAX_ATTEMPTS, otpMatches, sessionOtp } from '../otp';
+import { isValidPaymentReference } from '../reference';
+import { type SessionRow } from '../repository';
+import type { Psp, SessionStatus } from '../schemas';
+import { recordSessionEvent } from './session-events';
+
+/**
+ * The session's state machine as the other pay-on-delivery domains drive it: payments (a PSP starts, pays or
+ * refunds) and the driver (the door code). payment-sessions owns the row: callers lock it here, decide, and
+ * move it only through these functions, each of which writes the row, the order status and the session event
+ * in the caller's transaction.
+ */
+export { lockSession, type SessionRow } from '../repository';
+export { isValidPaymentReference };
+
+/** The session's status as committed, outside any lock (a read after the caller's own transaction). */
+export async function sessionStatusOf(db: DbExecutor, sessionId: string): Promise<SessionStatus> {
+  const row = await db
+    .selectFrom('payment_sessions')
+    .select('status')
+    .where('id', '=', sessionId)
+    .executeTakeFirstOrThrow();
+  return row.status;
+}
+
+export async function markPaymentStarted(
+  trx: DbTransaction,
+  session: SessionRow,
+  start: { psp: Psp; checkoutId: string | null },
+): Promise<void> {
+  await trx
+    .updateTable('payment_sessions')
+    .set({ psp: start.psp, psp_checkout_id: start.checkoutId, updated_at: sql<Date>`now()` })
+    .where('id', '=', session.id)
+    .execute();
+  await recordSessionEvent(trx, session, 'session.payment_started', start);
+}
+
+export async function markSessionPaid(
+  trx: DbTransaction,
+  session: SessionRow,
+  payment: {
+    psp: Psp;
+    pspPaymentId: string;
+    amountMinor: number;
+    currency: string;
+    paymentMethod: string | null;
+  },
+): Promise<SessionRow> {
+  const paid = await trx
+    .updateTable('payment_sessions')
+    .set({
+      status: 'PAID',
+      paid_at: sql<Date>`now()`,
+      psp: payment.psp,
+      payment_method: payment.paymentMethod,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', session.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await setOrderStatus(trx, session.order_id, 'PAID');
+  await recordSessionEvent(trx, paid, 'session.paid', payment);
+  return paid;
+}
+
+/** The sale itself was refunded before release: the session is REFUNDED and its order cancelled. */
+export async function markSaleRefunded(trx: DbTransaction, session: SessionRow): Promise<SessionRow> {
+  await trx
+    .updateTable('payment_sessions')
+    .set({ status: 'REFUNDED', updated_at: sql<Date>`now()` })
+    .where('id', '=', session.id)
+    .execute();
+  await setOrderStatus(trx, session.order_id, 'CANCELLED');
+  return { ...session, status: 'REFUNDED' };
+}
+
+export type DoorCodeCheck =
+  { kind: 'released'; session: SessionRow } | { kind: 'wrong'; attemptsLeft: number } | { kind: 'locked' };
+
+/**
+ * The door code against a locked, paid session: the right code releases it; a wrong one is counted, and the
+ * last allowed wrong one locks the session until an operator unlocks it. The caller commits a wrong count
+ * before answering, so it survives the error.
+ */
+export async function checkDoorCode(
+  trx: DbTransaction,
+  check: { session: SessionRow; rootKey: Buffer; otp: string; actorUserId: string },
+): Promise<DoorCodeCheck> {
+  const { session } = check;
+  if (!otpMatches(sessionOtp(check.rootKey, session.id), check.otp)) {
+    const attempts = session.otp_failed_attempts + 1;
+    const locking = attempts >= OTP_MAX_ATTEMPTS;
+    await trx
+      .updateTable('payment_sessions')
+      .set({
+        otp_failed_attempts: attempts,
+        otp_locked_at: locking ? sql<Date>`now()` : null,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', session.id)
+      .execute();
+    await recordSessionEvent(
+      trx,
+      session,
+      locking ? 'session.otp_locked' : 'session.otp_failed',
+      { attempts },
+      check.actorUserId,
+    );
+    return locking ? { kind: 'locked' } : { kind: 'wrong', attemptsLeft: OTP_MAX_ATTEMPTS - attempts };
+  }
+  const released = await trx
+    .updateTable('payment_sessions')
+    .set({ status: 'RELEASED', released_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .where('id', '=', session.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await setOrderStatus(trx, session.order_id, 'RELEASED');
+  await recordSessionEvent(trx, released, 'session.otp_verified', {}, check.actorUserId);
+  return { kind: 'released', session: released };
+}
+
+/** Reopens a locked session for door-code entry with a fresh attempt budget; a session not locked is left as is. */
+export async function unlockDoorCode(
+  trx: DbTransaction,
+  session: SessionRow,
+  actorUserId: string,
+): Promise<void> {
+  if (!session.otp_locked_at && session.otp_failed_attempts === 0) return;
+  await trx
+    .updateTable('payment_sessions')
+    .set({ otp_locked_at: null, otp_failed_attempts: 0, updated_at: sql<Date>`now()` })
+    .where('id', '=', session.id)
+    .execute();
+  await recordSessionEvent(trx, session, 'session.otp_unlocked', {}, actorUserId);
+}
