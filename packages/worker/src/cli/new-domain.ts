@@ -13,11 +13,32 @@ function pascal(name: string): string {
   return c.charAt(0).toUpperCase() + c.slice(1);
 }
 
-/** The starting files of a domain: a descriptor, a schema, a service, a router with one procedure, a test. */
+function constant(name: string): string {
+  return name.replace(/-/g, '_').toUpperCase();
+}
+
+/**
+ * The starting files of a domain: a descriptor, a schema, a service, a router with one procedure, its (empty)
+ * events and error codes, a test.
+ */
 function files(name: string): Record<string, string> {
   const c = camel(name);
   const P = pascal(name);
+  const K = constant(name);
   return {
+    'events.ts': `import type { EventDefinitions } from '../../platform/event-definitions';
+
+/**
+ * ${name} events by type (\`<resource>.<what happened>\`): the payload's zod schema, whether merchants may subscribe
+ * to it by webhook, and what it means. Schemas only (zod): the SDK and browser code import them.
+ */
+export const ${K}_EVENTS = {} satisfies EventDefinitions;
+`,
+    'errors.ts': `import { defineErrorCodes } from '../../errors/domain-codes';
+
+/** The ${name} domain's own failure codes (\`code: { kind, description }\`), thrown with \`domainError\`. */
+export const ${K}_ERRORS = defineErrorCodes({});
+`,
     'schemas.ts': `import { z } from 'zod';
 
 export const ${P}Status = z.object({ domain: z.literal('${name}'), ready: z.boolean() });
@@ -52,11 +73,13 @@ export const ${c}Router = router({
 });
 `,
     'index.ts': `import { defineDomain } from '../../platform/domain';
+import { ${K}_EVENTS } from './events';
 import { ${c}Router } from './router';
 
 export const ${c}Domain = defineDomain({
   name: '${name}',
   trpc: { ${c}: ${c}Router },
+  events: ${K}_EVENTS,
 });
 `,
     [`${name}.test.ts`]: `import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +123,27 @@ function register(list: string, name: string): string {
   return withEntry;
 }
 
+/** Adds an import after the last import of a list file and an entry before the list's closing line. */
+function addToList(
+  text: string,
+  list: { file: string; importLine: string; entry: string; closing: string },
+): string {
+  const lastImport = text.lastIndexOf('\nimport ');
+  const endOfImport = text.indexOf(';\n', lastImport);
+  const closing = text.lastIndexOf(list.closing);
+  if (lastImport < 0 || endOfImport < 0 || closing < 0)
+    throw new Error(`the list was not found in ${list.file}`);
+  return (
+    text.slice(0, endOfImport + 2) +
+    list.importLine +
+    '\n' +
+    text.slice(endOfImport + 2, closing) +
+    list.entry +
+    '\n' +
+    text.slice(closing)
+  );
+}
+
 /** `pnpm ipay new-domain <name>`: the folder, its descriptor and docs page, and its line in DOMAINS. */
 export async function scaffoldDomain(root: string, name: string): Promise<string[]> {
   if (!NAME.test(name)) throw new Error(`a domain name is lower-case words joined by dashes, not "${name}"`);
@@ -118,5 +162,24 @@ export async function scaffoldDomain(root: string, name: string): Promise<string
   const list = path.join(domains, 'index.ts');
   await writeFile(list, register(await readFile(list, 'utf8'), name));
   written.push(path.relative(root, list));
+  const K = constant(name);
+  const merged = [
+    {
+      file: path.join(domains, 'events/catalogue.ts'),
+      importLine: `import { ${K}_EVENTS } from '../${name}/events';`,
+      entry: `  ...${K}_EVENTS,`,
+      closing: '} satisfies EventDefinitions;',
+    },
+    {
+      file: path.join(domains, 'error-codes.ts'),
+      importLine: `import { ${K}_ERRORS } from './${name}/errors';`,
+      entry: `  '${name}': ${K}_ERRORS,`,
+      closing: '};',
+    },
+  ];
+  for (const mergedList of merged) {
+    await writeFile(mergedList.file, addToList(await readFile(mergedList.file, 'utf8'), mergedList));
+    written.push(path.relative(root, mergedList.file));
+  }
   return written;
 }
