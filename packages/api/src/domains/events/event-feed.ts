@@ -108,6 +108,8 @@ export function canSee(viewer: StreamViewer, feedEvent: FeedEvent): boolean {
     case 'all':
       return true;
     case 'organization':
+    // Events carry no carrier code: `carrier` sees the organization's, as scopeFilter does without one.
+    case 'carrier':
       return feedEvent.event.organizationId === viewer.actor.organizationId;
     case 'own':
       return feedEvent.actorUserId === viewer.actor.userId;

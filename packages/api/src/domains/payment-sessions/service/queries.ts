@@ -1,11 +1,10 @@
 import type { DbExecutor } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
-import { scopeFilter } from '../../../platform/data-scope';
 import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
 import type { Actor } from '../../auth/service';
 import type { DataScope } from '../../rbac/catalogue';
-import { payUrl, selectSessions, sessionRowToSession } from '../repository';
+import { payUrl, selectSessions, sessionRowToSession, sessionScope } from '../repository';
 import type { ListPaymentSessionsInput, PaymentSession, PaymentSessionDetail } from '../schemas';
 import { qrPngDataUrl } from './create-session';
 
@@ -16,7 +15,7 @@ interface ScopedRequest {
 }
 
 function scoped(request: ScopedRequest) {
-  return scopeFilter(request.scope, request.actor, { organization: 'payment_sessions.merchant_id' });
+  return sessionScope(request.scope, request.actor);
 }
 
 export async function listPaymentSessions(
@@ -56,6 +55,12 @@ export async function getPaymentSession(
     .where('resource_id', '=', row.id)
     .orderBy('sequence')
     .execute();
+  const handler = await db
+    .selectFrom('payment_sessions')
+    .innerJoin('organizations', 'organizations.id', 'payment_sessions.handled_by_partner_id')
+    .select(['organizations.id', 'organizations.name', 'payment_sessions.handled_at'])
+    .where('payment_sessions.id', '=', row.id)
+    .executeTakeFirst();
   const payments = await db
     .selectFrom('payments')
     .selectAll()
@@ -65,6 +70,10 @@ export async function getPaymentSession(
   return {
     ...sessionRowToSession(row, request.publicUrl),
     qr_png_data_url: await qrPngDataUrl(payUrl(request.publicUrl, row.pay_token)),
+    handled_by_partner:
+      handler?.handled_at != null
+        ? { id: handler.id, name: handler.name, handled_at: toTimestamp(handler.handled_at) }
+        : null,
     events: events.map((e) => ({
       id: e.id,
       type: e.type,

@@ -1,27 +1,32 @@
 import { sql } from 'kysely';
 import type { Db } from '@ipay/db';
-import { AppError } from '../../errors/app-error';
-import { domainError } from '../../errors/domain-codes';
-import { DRIVER_ERRORS } from './errors';
-import { toTimestamp } from '../../platform/time';
-import type { Actor } from '../auth/service';
-import { setOrderStatus } from '../orders/service';
-import { OTP_MAX_ATTEMPTS, otpMatches, sessionOtp } from '../payment-sessions/otp';
-import { isValidPaymentReference } from '../payment-sessions/reference';
-import { lockSession } from '../payment-sessions/repository';
-import { recordSessionEvent } from '../payment-sessions/service/session-events';
-import type { OtpVerified, VerifyOtpInput } from './schemas';
+import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { DRIVER_ERRORS } from '../errors';
+import { toTimestamp } from '../../../platform/time';
+import type { Actor } from '../../auth/service';
+import { actingPartner } from '../../partners/service';
+import type { DataScope } from '../../rbac/catalogue';
+import { setOrderStatus } from '../../orders/service';
+import { OTP_MAX_ATTEMPTS, otpMatches, sessionOtp } from '../../payment-sessions/otp';
+import { isValidPaymentReference } from '../../payment-sessions/reference';
+import { lockSession } from '../../payment-sessions/repository';
+import { actingPartnerFields, handledBy } from '../../payment-sessions/service/handled-by';
+import { recordSessionEvent } from '../../payment-sessions/service/session-events';
+import type { OtpVerified, VerifyOtpInput } from '../schemas';
 
 type Verification =
   { kind: 'released'; result: OtpVerified } | { kind: 'wrong'; attemptsLeft: number } | { kind: 'locked' };
 
 /**
  * The driver's check at the door. A wrong code is counted in its own committed transaction, so the count
- * survives the error answer; the fifth wrong code locks the session until an operator unlocks it.
+ * survives the error answer; the fifth wrong code locks the session until an operator unlocks it. A driver
+ * reaches only the sessions of their partner's carrier codes (the `carrier` scope): another carrier's
+ * reference is a 404 worded exactly as for a reference that does not exist, and counts no attempt.
  */
 export async function verifyOtp(
   db: Db,
-  request: { actor: Actor; rootKey: Buffer; input: VerifyOtpInput },
+  request: { actor: Actor; scope: DataScope; rootKey: Buffer; input: VerifyOtpInput },
 ): Promise<OtpVerified> {
   const { input } = request;
   if (!isValidPaymentReference(input.ipay_reference_18)) {
@@ -31,8 +36,13 @@ export async function verifyOtp(
       'invalid_reference',
     );
   }
+  const partner = await actingPartner(db, request.actor);
   const verification = await db.transaction().execute(async (trx): Promise<Verification> => {
-    const session = await lockSession(trx, { reference: input.ipay_reference_18 });
+    const session = await lockSession(
+      trx,
+      { reference: input.ipay_reference_18 },
+      { scope: request.scope, actor: request.actor },
+    );
     if (!session)
       throw new AppError('not_found', `No payment session has reference ${input.ipay_reference_18}.`);
     if (session.otp_locked_at) return { kind: 'locked' };
@@ -59,19 +69,30 @@ export async function verifyOtp(
         trx,
         session,
         locking ? 'session.otp_locked' : 'session.otp_failed',
-        { attempts },
+        { attempts, ...actingPartnerFields(partner) },
         request.actor.userId,
       );
       return locking ? { kind: 'locked' } : { kind: 'wrong', attemptsLeft: OTP_MAX_ATTEMPTS - attempts };
     }
     const released = await trx
       .updateTable('payment_sessions')
-      .set({ status: 'RELEASED', released_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+      .set({
+        status: 'RELEASED',
+        released_at: sql<Date>`now()`,
+        ...(partner ? handledBy(request.actor, partner) : {}),
+        updated_at: sql<Date>`now()`,
+      })
       .where('id', '=', session.id)
       .returningAll()
       .executeTakeFirstOrThrow();
     await setOrderStatus(trx, session.order_id, 'RELEASED');
-    await recordSessionEvent(trx, released, 'session.otp_verified', {}, request.actor.userId);
+    await recordSessionEvent(
+      trx,
+      released,
+      'session.otp_verified',
+      actingPartnerFields(partner),
+      request.actor.userId,
+    );
     return {
       kind: 'released',
       result: {
