@@ -90,7 +90,10 @@ export async function createTestParcel(
       carrier_code: options.carrierCode ?? 'POSTNL',
       customer: {
         ...base.customer,
-        address: { ...base.customer.address, postal_code: options.postalCode ?? base.customer.address.postal_code },
+        address: {
+          ...base.customer.address,
+          postal_code: options.postalCode ?? base.customer.address.postal_code,
+        },
       },
     }),
   });

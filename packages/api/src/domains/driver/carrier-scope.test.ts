@@ -137,7 +137,9 @@ describe('drivers reach only the parcels of their partner’s carrier codes', ()
     );
     expect(before.kind).toBe('not_found');
     const admin = await createTestPlatformAdmin(platform);
-    await platform.caller({ token: admin.token }).partners.update({ id: ups.id, carrierCodes: ['DPD', 'UPS'] });
+    await platform
+      .caller({ token: admin.token })
+      .partners.update({ id: ups.id, carrierCodes: ['DPD', 'UPS'] });
     const moved = await driverCaller(driver).paymentSessions.parcelStatus({
       id: parcel.session.id,
       status: 'PICKED_UP',
@@ -173,11 +175,16 @@ describe('drivers reach only the parcels of their partner’s carrier codes', ()
   it('shows the merchant which partner’s driver released and moved the parcel, on the session and its events', async () => {
     const parcel = await createTestParcel(platform, { carrierCode: 'POSTNL' });
     const driver = driverCaller(postnlDriver);
+    await driver.driver
+      .verifyOtp({
+        ipay_reference_18: parcel.session.ipay_reference_18,
+        otp_4: parcel.otp === '0000' ? '1111' : '0000',
+      })
+      .catch(() => undefined);
     await driver.driver.verifyOtp({
       ipay_reference_18: parcel.session.ipay_reference_18,
-      otp_4: parcel.otp === '0000' ? '1111' : '0000',
-    }).catch(() => undefined);
-    await driver.driver.verifyOtp({ ipay_reference_18: parcel.session.ipay_reference_18, otp_4: parcel.otp! });
+      otp_4: parcel.otp!,
+    });
     for (const status of ['PICKED_UP', 'IN_DELIVERY', 'DELIVERED'] as const) {
       await driver.paymentSessions.parcelStatus({ id: parcel.session.id, status });
     }

@@ -222,7 +222,9 @@ describe('GET /api/driver/parcels: the parcels of the partner’s carriers', () 
       ['status=LOST', 'status'],
       ['view=everything', 'view'],
     ]) {
-      const bad = await http(platform.baseUrl, 'GET', `/api/driver/parcels?${query}`, { token: driver.token });
+      const bad = await http(platform.baseUrl, 'GET', `/api/driver/parcels?${query}`, {
+        token: driver.token,
+      });
       expect(bad.status, query).toBe(400);
       expect(bad.body.errors[0].field, query).toBe(field);
     }

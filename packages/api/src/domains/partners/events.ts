@@ -13,7 +13,9 @@ export const PARTNER_EVENTS = {
     subscribable: false,
     payload: z.object({
       partnerId: z.string(),
-      changed: z.array(z.string()).describe('`carrierCodes`, `contact.name`, `contact.email`, `contact.phone`'),
+      changed: z
+        .array(z.string())
+        .describe('`carrierCodes`, `contact.name`, `contact.email`, `contact.phone`'),
       carrierCodes: z.array(z.string()).describe('The codes after the change'),
     }),
   },

@@ -88,9 +88,7 @@ describe('carrier partners: operators create, list, read and change them', () =>
     const listed = await operator().partners.list({ limit: 200, carrier: 'gls' });
     expect(listed.items.map((p) => p.id).sort()).toEqual([first.id, subcontractor.id].sort());
 
-    const taken = await failure(
-      operator().partners.create(partnerInput({ name: first.name.toUpperCase() })),
-    );
+    const taken = await failure(operator().partners.create(partnerInput({ name: first.name.toUpperCase() })));
     expect(taken).toMatchObject({
       kind: 'conflict',
       code: 'partner_name_taken',
@@ -147,9 +145,9 @@ describe('carrier partners: operators create, list, read and change them', () =>
     const asMerchant = platform.caller({ token: merchant.token });
     expect((await failure(asMerchant.partners.create(partnerInput()))).kind).toBe('forbidden');
     expect((await failure(asMerchant.partners.get({ id: partner.id }))).kind).toBe('not_found');
-    expect(
-      (await failure(asMerchant.partners.update({ id: partner.id, carrierCodes: ['DHL'] }))).kind,
-    ).toBe('not_found');
+    expect((await failure(asMerchant.partners.update({ id: partner.id, carrierCodes: ['DHL'] }))).kind).toBe(
+      'not_found',
+    );
     expect((await asMerchant.partners.list({ limit: 200 })).items).toEqual([]);
 
     const admin = await createTestPartnerUser(platform, partner.id, 'partner_admin');
@@ -181,13 +179,18 @@ describe('carrier partners: operators create, list, read and change them', () =>
       });
       expect(created.status).toBe(200);
       const id = created.body.id as string;
-      const listed = await http(platform.baseUrl, 'GET', `/api/admin/partners?q=${encodeURIComponent(name)}`, {
-        token: operatorToken,
-      });
-      expect(listed.body).toEqual({ items: [created.body], nextCursor: null });
-      expect((await http(platform.baseUrl, 'GET', `/api/admin/partners/${id}`, { token: operatorToken })).body).toEqual(
-        created.body,
+      const listed = await http(
+        platform.baseUrl,
+        'GET',
+        `/api/admin/partners?q=${encodeURIComponent(name)}`,
+        {
+          token: operatorToken,
+        },
       );
+      expect(listed.body).toEqual({ items: [created.body], nextCursor: null });
+      expect(
+        (await http(platform.baseUrl, 'GET', `/api/admin/partners/${id}`, { token: operatorToken })).body,
+      ).toEqual(created.body);
       const patched = await http(platform.baseUrl, 'PATCH', `/api/admin/partners/${id}`, {
         token: operatorToken,
         body: { carrierCodes: ['BPOST', 'BPOST_EXPRESS'] },

@@ -9,7 +9,7 @@ export const CarrierCode = z
   .trim()
   .toUpperCase()
   .regex(/^[A-Z0-9_-]{2,32}$/, 'must be a carrier code such as POSTNL or DHL (2 to 32 of A-Z, 0-9, _ and -)')
-  .describe("A carrier code as orders carry it in `carrier_code`, e.g. POSTNL; matched in upper case");
+  .describe('A carrier code as orders carry it in `carrier_code`, e.g. POSTNL; matched in upper case');
 
 const CarrierCodes = z
   .array(CarrierCode)
@@ -23,7 +23,7 @@ const CarrierCodes = z
     });
   })
   .describe(
-    "The carrier codes the partner delivers for: its drivers and dispatchers reach exactly the parcels of orders with one of these `carrier_code`s. A code may belong to several partners (a carrier and its subcontractors).",
+    'The carrier codes the partner delivers for: its drivers and dispatchers reach exactly the parcels of orders with one of these `carrier_code`s. A code may belong to several partners (a carrier and its subcontractors).',
   );
 
 const ContactName = z.string().trim().min(1).max(200).describe("The partner's contact person");

@@ -9,12 +9,7 @@ import { createOrganization, type Actor } from '../auth/service';
 import { recordDomainEvent } from '../events/service';
 import type { DataScope } from '../rbac/catalogue';
 import { PARTNER_ERRORS } from './errors';
-import {
-  findCarrierCodes,
-  replaceCarrierCodes,
-  selectPartners,
-  type PartnerRow,
-} from './repository';
+import { findCarrierCodes, replaceCarrierCodes, selectPartners, type PartnerRow } from './repository';
 import type { CreatePartnerInput, ListPartnersInput, Partner, UpdatePartnerInput } from './schemas';
 
 export interface ScopedRequest {
@@ -36,7 +31,10 @@ function partnerRowToPartner(row: PartnerRow, carrierCodes: string[]): Partner {
 /** Creating partners and changing their carrier codes is the operator's job: the codes decide what drivers reach. */
 function assertOperator(scope: DataScope, what: string): void {
   if (scope !== 'all') {
-    throw new AppError('forbidden', `${what} is done by IPAY operators (organizations on all organizations).`);
+    throw new AppError(
+      'forbidden',
+      `${what} is done by IPAY operators (organizations on all organizations).`,
+    );
   }
 }
 
@@ -70,9 +68,14 @@ export async function insertPartner(
   const organization = await createOrganization(trx, { name: input.name, type: 'partner' }).catch(
     (error: unknown) => {
       if (!isPartnerNameTaken(error)) throw error;
-      throw domainError(PARTNER_ERRORS, 'partner_name_taken', `A partner named ${input.name} exists already.`, {
-        errors: [{ field: 'name', message: 'is the name of another partner', code: 'already_exists' }],
-      });
+      throw domainError(
+        PARTNER_ERRORS,
+        'partner_name_taken',
+        `A partner named ${input.name} exists already.`,
+        {
+          errors: [{ field: 'name', message: 'is the name of another partner', code: 'already_exists' }],
+        },
+      );
     },
   );
   await trx
@@ -92,9 +95,15 @@ export async function insertPartner(
     resourceId: organization.id,
     organizationId: organization.id,
     actorUserId: createdBy,
-    data: { partnerId: organization.id, name: organization.name, carrierCodes: codes.get(organization.id) ?? [] },
+    data: {
+      partnerId: organization.id,
+      name: organization.name,
+      carrierCodes: codes.get(organization.id) ?? [],
+    },
   });
-  const row = await selectPartners(trx).where('partners.organization_id', '=', organization.id).executeTakeFirstOrThrow();
+  const row = await selectPartners(trx)
+    .where('partners.organization_id', '=', organization.id)
+    .executeTakeFirstOrThrow();
   return partnerRowToPartner(row, codes.get(organization.id) ?? []);
 }
 
@@ -164,7 +173,8 @@ export async function updatePartner(
   if (contact.phone !== undefined && contact.phone !== current.contact.phone) changed.push('contact.phone');
   const codes = input.carrierCodes ?? current.carrierCodes;
   const sameCodes =
-    codes.length === current.carrierCodes.length && codes.every((code) => current.carrierCodes.includes(code));
+    codes.length === current.carrierCodes.length &&
+    codes.every((code) => current.carrierCodes.includes(code));
   if (!sameCodes) changed.push('carrierCodes');
   if (!changed.length) return current;
 
