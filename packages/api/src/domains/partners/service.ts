@@ -116,9 +116,10 @@ export async function listPartners(
   let query = selectPartners(db).where(visible(request));
   if (input.carrier) {
     const carrier = input.carrier;
-    query = query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('partner_carrier_codes')
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('partner_carrier_codes')
           .select(sql`1`.as('one'))
           .whereRef('partner_carrier_codes.organization_id', '=', 'partners.organization_id')
           .where('partner_carrier_codes.carrier_code', '=', carrier),
