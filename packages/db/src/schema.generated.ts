@@ -288,6 +288,21 @@ export interface OrganizationsTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface PartnerCarrierCodesTable {
+  organization_id: string;
+  carrier_code: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PartnersTable {
+  organization_id: string;
+  contact_name: string;
+  contact_email: string;
+  contact_phone: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface PaymentSessionsTable {
   id: Generated<string>;
   order_id: string;
@@ -312,6 +327,9 @@ export interface PaymentSessionsTable {
   delivered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  handled_by_user_id: string | null;
+  handled_by_partner_id: string | null;
+  handled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface PaymentsTable {
@@ -359,7 +377,7 @@ export interface RolePermissionsTable {
   role_id: string;
   resource: string;
   action: 'read' | 'create' | 'update' | 'delete' | 'approve' | 'export';
-  scope: 'own' | 'organization' | 'all';
+  scope: 'own' | 'organization' | 'carrier' | 'all';
 }
 
 export interface RolesTable {
@@ -495,6 +513,8 @@ export interface Database {
   order_uploads: OrderUploadsTable;
   orders: OrdersTable;
   organizations: OrganizationsTable;
+  partner_carrier_codes: PartnerCarrierCodesTable;
+  partners: PartnersTable;
   payment_sessions: PaymentSessionsTable;
   payments: PaymentsTable;
   platform_orders: PlatformOrdersTable;

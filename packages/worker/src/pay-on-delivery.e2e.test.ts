@@ -1,7 +1,7 @@
 import {
-  createTestOrganization,
   createTestPlatform,
-  createTestUser,
+  createTestPartner,
+  createTestPartnerUser,
   getStreamTicket,
   http,
   openTestEventStream,
@@ -45,8 +45,8 @@ describe('pay on delivery, the whole way, as merchant, consumer and driver see i
         STRIPE_API_URL: fakeStripe.url,
       },
     });
-    const carrier = await createTestOrganization(platform, 'partner');
-    driverToken = (await createTestUser(platform, carrier, ['driver'])).token;
+    const carrier = await createTestPartner(platform, ['POSTNL']);
+    driverToken = (await createTestPartnerUser(platform, carrier.id, 'driver')).token;
   });
   afterAll(async () => {
     await platform.close();

@@ -4,6 +4,7 @@ import { BENEFIT_CARD_ERRORS } from './benefit-cards/errors';
 import { DRIVER_ERRORS } from './driver/errors';
 import { INTEGRATION_ERRORS } from './integrations/errors';
 import { ORDER_ERRORS } from './orders/errors';
+import { PARTNER_ERRORS } from './partners/errors';
 import { PAYMENT_SESSION_ERRORS } from './payment-sessions/errors';
 import { PAYMENT_ERRORS } from './payments/errors';
 import { RBAC_ERRORS } from './rbac/errors';
@@ -19,6 +20,7 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   driver: DRIVER_ERRORS,
   integrations: INTEGRATION_ERRORS,
   orders: ORDER_ERRORS,
+  partners: PARTNER_ERRORS,
   'payment-sessions': PAYMENT_SESSION_ERRORS,
   payments: PAYMENT_ERRORS,
   rbac: RBAC_ERRORS,

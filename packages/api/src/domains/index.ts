@@ -6,6 +6,7 @@ import { eventsDomain } from './events';
 import { integrationsDomain } from './integrations';
 import { notificationsDomain } from './notifications';
 import { ordersDomain } from './orders';
+import { partnersDomain } from './partners';
 import { paymentSessionsDomain } from './payment-sessions';
 import { paymentsDomain } from './payments';
 import { rbacDomain } from './rbac';
@@ -23,6 +24,7 @@ export const DOMAINS = [
   ordersDomain,
   paymentSessionsDomain,
   driverDomain,
+  partnersDomain,
   webhooksDomain,
   notificationsDomain,
   eventsDomain,

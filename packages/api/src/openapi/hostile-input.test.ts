@@ -2,6 +2,7 @@ import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestMerchant,
+  createTestPartner,
   createTestPaymentSession,
   createTestPlatform,
   createTestPlatformAdmin,
@@ -71,6 +72,7 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
   const organizationId = merchant.user.organization.id;
   const member = await createTestUser(platform, organizationId, ['merchant_user']);
   const paid = await createTestPaymentSession(platform, merchant);
+  const partner = await createTestPartner(platform, ['POSTNL']);
   const endpoint = await http(base, 'POST', '/api/webhook-endpoints', {
     token: merchant.token,
     body: { url: PUBLIC_URL },
@@ -116,6 +118,7 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
     ],
     [/^\/api\/orders\/\{id\}/, String(paid.order.id)],
     [/^\/api\/payment-sessions\/\{id\}/, String(paid.session.id)],
+    [/^\/api\/admin\/partners\/\{id\}/, partner.id],
     [/^\/api\/session\/\{token\}/, paid.token],
     [/^\/api\/webhook-endpoints\/\{id\}/, String(endpoint.body.id)],
     [
@@ -168,6 +171,12 @@ function fixturesOf(world: World): Fixtures {
     'POST /api/webhook-endpoints': () => ({ url: PUBLIC_URL }),
     'POST /api/orders/upload': () => ({ file: world.sampleCsv, dry_run: 'true' }),
     'POST /api/rbac/roles': () => ({ name: 'Hostile role' }),
+    'POST /api/admin/partners': () => ({
+      name: 'Hostile Carrier',
+      carrierCodes: ['POSTNL', 'DHL'],
+      contact: { name: 'Hostile Contact', email: 'hostile-carrier@example.test', phone: '+31 88 1234567' },
+    }),
+    'PATCH /api/admin/partners/{id}': () => ({ carrierCodes: ['POSTNL', 'GLS'] }),
     'POST /api/rbac/users/{id}/assign-role': () => ({ roleId: world.roleId }),
     'POST /api/benefit-cards/sponsor-users': () => ({
       organizationId: world.sponsor.organizationId,

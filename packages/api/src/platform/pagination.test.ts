@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../openapi/document';
 import {
   createTestMerchant,
+  createTestParcel,
+  createTestPartner,
+  createTestPartnerUser,
   createTestPlatform,
+  createTestPlatformAdmin,
   createTestSponsor,
   http,
   iqpayOrderBody,
@@ -177,9 +181,33 @@ describe('cursor pagination over every list', () => {
     for (const [operation, path, table] of lists) seeded.set(operation, { path, token: operator, table });
   }
 
+  async function seedCarriers(): Promise<void> {
+    const operator = (await createTestPlatformAdmin(platform)).token;
+    const tag = randomBytes(3).toString('hex').toUpperCase();
+    await times(ROWS, (i) =>
+      call('POST', '/api/admin/partners', operator, {
+        name: `Carrier ${tag} ${i}`,
+        carrierCodes: [`C${i}-${tag}`],
+        contact: { name: `Contact ${i}`, email: `carrier${i}@example.test` },
+      }),
+    );
+    seeded.set('/api/admin/partners', { path: '/api/admin/partners', token: operator });
+    const carrierCode = `PARCELS-${tag}`;
+    const partner = await createTestPartner(platform, [carrierCode]);
+    const driver = await createTestPartnerUser(platform, partner.id, 'driver');
+    const merchant = await createTestMerchant(platform);
+    await times(ROWS, () => createTestParcel(platform, { merchant, carrierCode }));
+    seeded.set('/api/driver/parcels', {
+      path: '/api/driver/parcels',
+      token: driver.token,
+      table: 'payment_sessions',
+    });
+  }
+
   beforeAll(async () => {
     platform = await createTestPlatform();
     await seedCommerce();
+    await seedCarriers();
     await seedBenefitCards();
     // Rows written in one transaction share `now()`; a batch spans microseconds of one millisecond. Both at
     // once: every list's rows tie in groups and differ below the millisecond.

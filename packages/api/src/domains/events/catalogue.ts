@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AUTH_EVENTS } from '../auth/events';
 import { BENEFIT_CARD_EVENTS } from '../benefit-cards/events';
 import { ORDER_EVENTS } from '../orders/events';
+import { PARTNER_EVENTS } from '../partners/events';
 import { PAYMENT_SESSION_EVENTS } from '../payment-sessions/events';
 import { RBAC_EVENTS } from '../rbac/events';
 import { WEBHOOK_EVENTS } from '../webhooks/events';
@@ -19,6 +20,7 @@ export const EVENT_CATALOGUE = {
   ...AUTH_EVENTS,
   ...RBAC_EVENTS,
   ...BENEFIT_CARD_EVENTS,
+  ...PARTNER_EVENTS,
 } satisfies EventDefinitions;
 type Catalogue = typeof EVENT_CATALOGUE;
 

@@ -107,7 +107,9 @@ export function canSee(viewer: StreamViewer, feedEvent: FeedEvent): boolean {
   switch (viewer.scope) {
     case 'all':
       return true;
+    // Events carry no carrier code: `carrier` sees the organization's, as scopeFilter does without one.
     case 'organization':
+    case 'carrier':
       return feedEvent.event.organizationId === viewer.actor.organizationId;
     case 'own':
       return feedEvent.actorUserId === viewer.actor.userId;

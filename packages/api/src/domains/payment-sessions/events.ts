@@ -25,13 +25,23 @@ const Refund = Session.extend({
   reason: z.string().nullable(),
 });
 
+/**
+ * The carrier partner whose user (a driver) acted, so the merchant sees who has the parcel. Null when IPAY staff
+ * or the merchant acted; absent on events recorded before partners existed.
+ */
+const ActingPartner = {
+  partnerId: z.string().nullable().optional().describe("The acting driver's partner organization id"),
+  partnerName: z.string().nullable().optional().describe("The acting driver's partner organization name"),
+};
+
 const ParcelChange = Session.extend({
   parcelStatus: z.string(),
   previousParcelStatus: z.string().nullable(),
   reason: z.string().nullable(),
+  ...ActingPartner,
 });
 
-const OtpAttempts = Session.extend({ attempts: z.number().int() });
+const OtpAttempts = Session.extend({ attempts: z.number().int(), ...ActingPartner });
 
 /**
  * Payment-session events, whoever records them (payments, the driver app, the carrier): they are about the
@@ -66,7 +76,7 @@ export const PAYMENT_SESSION_EVENTS = {
   'session.otp_verified': {
     description: "The driver entered the consumer's OTP: the parcel may be handed over",
     subscribable: true,
-    payload: Session,
+    payload: Session.extend(ActingPartner),
   },
   'session.otp_locked': {
     description: 'Too many wrong OTPs: the session is locked until an operator unlocks it',

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestMerchant,
-  createTestOrganization,
   createTestPaymentSession,
   createTestPlatform,
   createTestPlatformAdmin,
-  createTestUser,
+  createTestPartner,
+  createTestPartnerUser,
   http,
   orderBody,
   payTokenOf,
@@ -17,8 +17,8 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
   let driverToken: string;
   beforeAll(async () => {
     platform = await createTestPlatform();
-    const carrier = await createTestOrganization(platform, 'partner');
-    driverToken = (await createTestUser(platform, carrier, ['driver'])).token;
+    const carrier = await createTestPartner(platform, ['POSTNL']);
+    driverToken = (await createTestPartnerUser(platform, carrier.id, 'driver')).token;
   });
   afterAll(() => platform.close());
 

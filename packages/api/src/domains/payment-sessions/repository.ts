@@ -1,5 +1,7 @@
 import type { DbExecutor, DbTransaction } from '@ipay/db';
+import { scopeFilter, type ScopedActor } from '../../platform/data-scope';
 import { toTimestamp } from '../../platform/time';
+import type { DataScope } from '../rbac/catalogue';
 import type { PaymentSession } from './schemas';
 
 const sessionColumns = [
@@ -33,12 +35,25 @@ export function selectSessions(db: DbExecutor) {
 }
 export type SessionRow = Awaited<ReturnType<ReturnType<typeof selectSessions>['executeTakeFirstOrThrow']>>;
 
-/** Locks the session row for the rest of the transaction: every state change goes through here. */
+/** Who may see a session: the merchant's own (`payment_sessions.merchant_id`), a carrier's by its code. */
+export function sessionScope(scope: DataScope, actor: ScopedActor) {
+  return scopeFilter(scope, actor, {
+    organization: 'payment_sessions.merchant_id',
+    carrier: 'payment_sessions.carrier_code',
+  });
+}
+
+/**
+ * Locks the session row for the rest of the transaction: every state change goes through here. With
+ * `visibleTo`, a session outside the caller's data scope is not found, exactly like one that does not exist.
+ */
 export function lockSession(
   trx: DbTransaction,
   where: { id: string } | { reference: string } | { payToken: string },
+  visibleTo?: { scope: DataScope; actor: ScopedActor },
 ) {
   let query = selectSessions(trx);
+  if (visibleTo) query = query.where(sessionScope(visibleTo.scope, visibleTo.actor));
   if ('id' in where) query = query.where('payment_sessions.id', '=', where.id);
   else if ('reference' in where) query = query.where('payment_sessions.reference', '=', where.reference);
   else query = query.where('payment_sessions.pay_token', '=', where.payToken);

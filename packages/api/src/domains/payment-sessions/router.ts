@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { router } from '../../trpc/init';
 import { permittedProcedure, publicProcedure, rateLimitedByIp } from '../../trpc/procedures';
-import { unlockOtp } from '../driver/service';
+import { unlockOtp } from '../driver/service/otp';
 import { refundSession } from '../payments/service/refund';
 import { startPayment } from '../payments/service/start-payment';
 import {

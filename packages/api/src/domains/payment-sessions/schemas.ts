@@ -93,8 +93,19 @@ export const SessionPayment = z.object({
   created_at: Timestamp,
 });
 
+export const HandlingPartner = z
+  .object({
+    id: z.uuid().describe('The partner organization id'),
+    name: z.string(),
+    handled_at: Timestamp.describe('When its driver last released or moved the parcel'),
+  })
+  .describe(
+    'The carrier partner whose driver last released or moved the parcel; null while no partner user has',
+  );
+
 export const PaymentSessionDetail = PaymentSession.extend({
   qr_png_data_url: z.string(),
+  handled_by_partner: HandlingPartner.nullable(),
   events: z.array(SessionEvent).describe('Everything that happened to the session, in order'),
   payments: z.array(SessionPayment),
 }).meta({ id: 'PaymentSessionDetail' });

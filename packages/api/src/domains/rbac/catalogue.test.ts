@@ -17,13 +17,22 @@ describe('permission catalogue', () => {
     expect(Object.keys(RESOURCES)).toHaveLength(32);
   });
 
-  it('gives organization-bound system roles no access to other organizations, except the driver’s door checks', () => {
+  it('gives organization-bound system roles no access to other organizations, except partners’ parcels by carrier', () => {
+    const byCarrier: Record<string, string[]> = {
+      partner_admin: ['parcels:read'],
+      dispatcher: ['parcels:read'],
+      driver: ['driver_otp:create', 'parcels:read', 'parcels:update', 'lockers:create'],
+    };
     for (const [key, role] of Object.entries(SYSTEM_ROLES)) {
       if (role.organizationType === 'operator') continue;
       const wide = defaultsOf(key)
         .filter((p) => p.scope === 'all')
         .map((p) => p.resource);
-      expect(wide, key).toEqual(key === 'driver' ? ['driver_otp', 'parcels', 'parcels', 'lockers'] : []);
+      expect(wide, key).toEqual([]);
+      const carrier = defaultsOf(key)
+        .filter((p) => p.scope === 'carrier')
+        .map((p) => `${p.resource}:${p.action}`);
+      expect(carrier, key).toEqual(byCarrier[key] ?? []);
     }
   });
 

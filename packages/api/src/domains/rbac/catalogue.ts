@@ -5,8 +5,11 @@
 export const ACTIONS = ['read', 'create', 'update', 'delete', 'approve', 'export'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-/** Ordered from narrowest to widest. */
-export const DATA_SCOPES = ['own', 'organization', 'all'] as const;
+/**
+ * Ordered from narrowest to widest. `carrier` is a partner's (a carrier's or delivery company's) reach: its own
+ * organization's rows plus the parcels whose carrier code is one of the partner's (`platform/data-scope.ts`).
+ */
+export const DATA_SCOPES = ['own', 'organization', 'carrier', 'all'] as const;
 export type DataScope = (typeof DATA_SCOPES)[number];
 
 export function scopeCovers(held: DataScope, wanted: DataScope): boolean {

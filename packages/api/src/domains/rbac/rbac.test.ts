@@ -261,7 +261,11 @@ describe('RBAC', () => {
       body: { roleId: driver.id },
     });
     expect(ok.status).toBe(200);
-    expect(ok.body.permissions).toContainEqual({ resource: 'driver_otp', action: 'create', scope: 'all' });
+    expect(ok.body.permissions).toContainEqual({
+      resource: 'driver_otp',
+      action: 'create',
+      scope: 'carrier',
+    });
   });
 
   it('pages through roles with a cursor and rejects a forged cursor', async () => {

@@ -8,7 +8,11 @@ export const Permission = z
   .object({
     resource: z.enum(RESOURCE_NAMES).describe('What the permission is about'),
     action: z.enum(ACTIONS),
-    scope: z.enum(DATA_SCOPES).describe('`own` rows, the `organization`, or `all` organizations'),
+    scope: z
+      .enum(DATA_SCOPES)
+      .describe(
+        "`own` rows, the `organization`, the `carrier`'s parcels (a partner's carrier codes) besides its organization, or `all` organizations",
+      ),
   })
   .meta({ id: 'Permission' });
 

@@ -15,6 +15,8 @@ export const SYSTEM_ROLE_KEYS = [
   'sales',
   'merchant_admin',
   'merchant_user',
+  'partner_admin',
+  'dispatcher',
   'driver',
   'sponsor_admin',
   'sponsor_user',
@@ -134,14 +136,36 @@ export const SYSTEM_ROLES: Record<SystemRoleKey, SystemRoleDefinition> = {
       ...grant(['users'], READ, 'own'),
     ],
   },
+  // Partner roles reach parcels by the `carrier` scope: those of orders whose carrier code is one of their
+  // partner's, never another carrier's.
+  partner_admin: {
+    organizationType: 'partner',
+    name: 'Partner admin',
+    description: "Administers one carrier partner: its users, members and roles; reads its carriers' parcels",
+    permissions: [
+      ...grant(['users', 'roles'], MANAGE, 'organization'),
+      ...grant(['organizations'], READ, 'organization'),
+      ...grant(['parcels'], READ, 'carrier'),
+    ],
+  },
+  dispatcher: {
+    organizationType: 'partner',
+    name: 'Dispatcher',
+    description: "Plans a carrier partner's deliveries: sees its parcels and which driver handled each",
+    permissions: [
+      ...grant(['parcels'], READ, 'carrier'),
+      ...grant(['users', 'organizations'], READ, 'organization'),
+    ],
+  },
   driver: {
     organizationType: 'partner',
     name: 'Driver',
-    description: 'Carrier driver: verifies the consumer OTP at the door and moves parcel status',
+    description:
+      "Carrier driver: verifies the consumer OTP at the door and moves parcel status, for its partner's carriers",
     permissions: [
-      ...grant(['driver_otp'], ['create'], 'all'),
-      ...grant(['parcels'], ['read', 'update'], 'all'),
-      ...grant(['lockers'], ['create'], 'all'),
+      ...grant(['driver_otp'], ['create'], 'carrier'),
+      ...grant(['parcels'], ['read', 'update'], 'carrier'),
+      ...grant(['lockers'], ['create'], 'carrier'),
       ...grant(['users'], READ, 'own'),
     ],
   },

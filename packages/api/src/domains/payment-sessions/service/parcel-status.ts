@@ -6,7 +6,9 @@ import { PAYMENT_SESSION_ERRORS } from '../errors';
 import type { Actor } from '../../auth/service';
 import { setOrderStatus } from '../../orders/service';
 import type { DataScope } from '../../rbac/catalogue';
+import { actingPartner } from '../../partners/service';
 import { lockSession, sessionRowToSession } from '../repository';
+import { actingPartnerFields, handledBy } from './handled-by';
 import type { ParcelStatus, ParcelStatusInput, PaymentSession } from '../schemas';
 import { flagSessionPaymentsForRefund } from '../../payments/service/session-payments';
 import { recordSessionEvent } from './session-events';
@@ -24,17 +26,17 @@ const NEXT_PARCEL_STATUSES: Record<ParcelStatus | 'NONE', ParcelStatus[]> = {
 /**
  * Advances the parcel. Delivery completes a released session (OTP verified at the door); a parcel sent back
  * after payment leaves its payment flagged for refund. Repeating the current status is a harmless no-op.
+ * Drivers reach only their partner's carriers' parcels (the `carrier` scope): another carrier's parcel is a
+ * 404 worded as for a session that does not exist. A partner user's move is kept on the session as who
+ * handled the parcel, and its events name the partner.
  */
 export async function updateParcelStatus(
   trx: DbTransaction,
   request: { actor: Actor; scope: DataScope; input: ParcelStatusInput; publicUrl: string },
 ): Promise<PaymentSession> {
   const { actor, scope, input } = request;
-  const session = await lockSession(trx, { id: input.id });
-  const visible =
-    session &&
-    (scope === 'all' || (scope === 'organization' && session.merchant_id === actor.organizationId));
-  if (!session || !visible) throw new AppError('not_found', `Payment session ${input.id} does not exist.`);
+  const session = await lockSession(trx, { id: input.id }, { scope, actor });
+  if (!session) throw new AppError('not_found', `Payment session ${input.id} does not exist.`);
   if (session.parcel_status === input.status) return sessionRowToSession(session, request.publicUrl);
 
   const from: ParcelStatus | 'NONE' = session.parcel_status ?? 'NONE';
@@ -55,12 +57,14 @@ export async function updateParcelStatus(
   }
 
   const delivered = input.status === 'DELIVERED';
+  const partner = await actingPartner(trx, actor);
   const updated = await trx
     .updateTable('payment_sessions')
     .set({
       parcel_status: input.status,
       parcel_status_reason: input.reason ?? null,
       ...(delivered ? { status: 'DELIVERED', delivered_at: sql<Date>`now()` } : {}),
+      ...(partner ? handledBy(actor, partner) : {}),
       updated_at: sql<Date>`now()`,
     })
     .where('id', '=', session.id)
@@ -76,6 +80,7 @@ export async function updateParcelStatus(
     parcelStatus: input.status,
     previousParcelStatus: session.parcel_status,
     reason: input.reason ?? null,
+    ...actingPartnerFields(partner),
   };
   await recordSessionEvent(trx, updated, 'parcel.status_changed', change, actor.userId);
   if (delivered) await recordSessionEvent(trx, updated, 'parcel.delivered', change, actor.userId);

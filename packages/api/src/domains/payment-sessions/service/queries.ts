@@ -1,11 +1,10 @@
 import type { DbExecutor } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
-import { scopeFilter } from '../../../platform/data-scope';
 import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
 import type { Actor } from '../../auth/service';
 import type { DataScope } from '../../rbac/catalogue';
-import { payUrl, selectSessions, sessionRowToSession, type SessionRow } from '../repository';
+import { payUrl, selectSessions, sessionRowToSession, sessionScope, type SessionRow } from '../repository';
 import type { ListPaymentSessionsInput, PaymentSession, PaymentSessionDetail } from '../schemas';
 import { listSessionPayments } from '../../payments/service/session-payments';
 import { qrPngDataUrl } from './create-session';
@@ -17,7 +16,7 @@ interface ScopedRequest {
 }
 
 function scoped(request: ScopedRequest) {
-  return scopeFilter(request.scope, request.actor, { organization: 'payment_sessions.merchant_id' });
+  return sessionScope(request.scope, request.actor);
 }
 
 export async function listPaymentSessions(
@@ -70,10 +69,20 @@ export async function getPaymentSession(
     .where('resource_id', '=', row.id)
     .orderBy('sequence')
     .execute();
+  const handler = await db
+    .selectFrom('payment_sessions')
+    .innerJoin('organizations', 'organizations.id', 'payment_sessions.handled_by_partner_id')
+    .select(['organizations.id', 'organizations.name', 'payment_sessions.handled_at'])
+    .where('payment_sessions.id', '=', row.id)
+    .executeTakeFirst();
   const payments = await listSessionPayments(db, row.id);
   return {
     ...sessionRowToSession(row, request.publicUrl),
     qr_png_data_url: await qrPngDataUrl(payUrl(request.publicUrl, row.pay_token)),
+    handled_by_partner:
+      handler?.handled_at != null
+        ? { id: handler.id, name: handler.name, handled_at: toTimestamp(handler.handled_at) }
+        : null,
     events: events.map((e) => ({
       id: e.id,
       type: e.type,

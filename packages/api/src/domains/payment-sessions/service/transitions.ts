@@ -5,6 +5,7 @@ import { OTP_MAX_ATTEMPTS, otpMatches, sessionOtp } from '../otp';
 import { isValidPaymentReference } from '../reference';
 import { type SessionRow } from '../repository';
 import type { Psp, SessionStatus } from '../schemas';
+import { actingPartnerFields, handledBy, type ActingPartner } from './handled-by';
 import { recordSessionEvent } from './session-events';
 
 /**
@@ -84,13 +85,20 @@ export type DoorCodeCheck =
 /**
  * The door code against a locked, paid session: the right code releases it; a wrong one is counted, and the
  * last allowed wrong one locks the session until an operator unlocks it. The caller commits a wrong count
- * before answering, so it survives the error.
+ * before answering, so it survives the error. A carrier partner's user who acts is recorded on the events,
+ * and on the session as the one who handled the parcel.
  */
 export async function checkDoorCode(
   trx: DbTransaction,
-  check: { session: SessionRow; rootKey: Buffer; otp: string; actorUserId: string },
+  check: {
+    session: SessionRow;
+    rootKey: Buffer;
+    otp: string;
+    actor: { userId: string };
+    partner: ActingPartner | null;
+  },
 ): Promise<DoorCodeCheck> {
-  const { session } = check;
+  const { session, actor, partner } = check;
   if (!otpMatches(sessionOtp(check.rootKey, session.id), check.otp)) {
     const attempts = session.otp_failed_attempts + 1;
     const locking = attempts >= OTP_MAX_ATTEMPTS;
@@ -107,19 +115,24 @@ export async function checkDoorCode(
       trx,
       session,
       locking ? 'session.otp_locked' : 'session.otp_failed',
-      { attempts },
-      check.actorUserId,
+      { attempts, ...actingPartnerFields(partner) },
+      actor.userId,
     );
     return locking ? { kind: 'locked' } : { kind: 'wrong', attemptsLeft: OTP_MAX_ATTEMPTS - attempts };
   }
   const released = await trx
     .updateTable('payment_sessions')
-    .set({ status: 'RELEASED', released_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .set({
+      status: 'RELEASED',
+      released_at: sql<Date>`now()`,
+      ...(partner ? handledBy(actor, partner) : {}),
+      updated_at: sql<Date>`now()`,
+    })
     .where('id', '=', session.id)
     .returningAll()
     .executeTakeFirstOrThrow();
   await setOrderStatus(trx, session.order_id, 'RELEASED');
-  await recordSessionEvent(trx, released, 'session.otp_verified', {}, check.actorUserId);
+  await recordSessionEvent(trx, released, 'session.otp_verified', actingPartnerFields(partner), actor.userId);
   return { kind: 'released', session: released };
 }
 

@@ -1,25 +1,29 @@
 import type { Db } from '@ipay/db';
-import { AppError } from '../../errors/app-error';
-import { domainError } from '../../errors/domain-codes';
-import { DRIVER_ERRORS } from './errors';
-import { toTimestamp } from '../../platform/time';
-import type { Actor } from '../auth/service';
+import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { DRIVER_ERRORS } from '../errors';
+import { toTimestamp } from '../../../platform/time';
+import type { Actor } from '../../auth/service';
+import { actingPartner } from '../../partners/service';
+import type { DataScope } from '../../rbac/catalogue';
 import {
   checkDoorCode,
   isValidPaymentReference,
   lockSession,
   unlockDoorCode,
   type DoorCodeCheck,
-} from '../payment-sessions/service/transitions';
-import type { OtpVerified, VerifyOtpInput } from './schemas';
+} from '../../payment-sessions/service/transitions';
+import type { OtpVerified, VerifyOtpInput } from '../schemas';
 
 /**
  * The driver's check at the door. A wrong code is counted in its own committed transaction, so the count
- * survives the error answer; the fifth wrong code locks the session until an operator unlocks it.
+ * survives the error answer; the fifth wrong code locks the session until an operator unlocks it. A driver
+ * reaches only the sessions of their partner's carrier codes (the `carrier` scope): another carrier's
+ * reference is a 404 worded exactly as for a reference that does not exist, and counts no attempt.
  */
 export async function verifyOtp(
   db: Db,
-  request: { actor: Actor; rootKey: Buffer; input: VerifyOtpInput },
+  request: { actor: Actor; scope: DataScope; rootKey: Buffer; input: VerifyOtpInput },
 ): Promise<OtpVerified> {
   const { input } = request;
   if (!isValidPaymentReference(input.ipay_reference_18)) {
@@ -29,8 +33,13 @@ export async function verifyOtp(
       'invalid_reference',
     );
   }
+  const partner = await actingPartner(db, request.actor);
   const verification = await db.transaction().execute(async (trx): Promise<DoorCodeCheck> => {
-    const session = await lockSession(trx, { reference: input.ipay_reference_18 });
+    const session = await lockSession(
+      trx,
+      { reference: input.ipay_reference_18 },
+      { scope: request.scope, actor: request.actor },
+    );
     if (!session)
       throw new AppError('not_found', `No payment session has reference ${input.ipay_reference_18}.`);
     if (session.otp_locked_at) return { kind: 'locked' };
@@ -45,7 +54,8 @@ export async function verifyOtp(
       session,
       rootKey: request.rootKey,
       otp: input.otp_4,
-      actorUserId: request.actor.userId,
+      actor: request.actor,
+      partner,
     });
   });
 
