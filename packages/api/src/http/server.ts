@@ -19,7 +19,8 @@ import { toProblem } from '../errors/to-problem';
 import { DOMAINS } from '../domains';
 import { buildOpenApiDocument } from '../openapi/document';
 import { fastifyUrl, type RouteContext } from '../platform/domain';
-import { plainRoutes } from '../platform/registry';
+import { pageRoutes, plainRoutes } from '../platform/registry';
+import { registerPages } from '../pages/http';
 import { appRouter } from '../router';
 import { answerClientError } from './client-errors';
 import { fromFastifyError, MAX_PARAM_LENGTH } from './fastify-errors';
@@ -159,6 +160,7 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
 
   await registerTrpcRoutes(app, deps, procedures);
   await registerPlainRoutes(app, deps, options);
+  await registerPages(app, deps, pageRoutes(DOMAINS));
   await registerDocs(app, deps);
   registerRestRoutes(app, deps, procedures);
   return app;

@@ -23,3 +23,4 @@ export {
 export { createTestSponsor, iqpayOrderBody, type TestSponsorSetup } from './benefit-cards';
 export { hostileXlsx, packPart, packRepeated, workbookParts, zipOf, type PackedPart } from './hostile-xlsx';
 export { sampleEvent, type SampledEventType } from './events';
+export { payOnPayPage, runDoorCodeJob } from './pages';

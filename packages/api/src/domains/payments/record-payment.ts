@@ -3,6 +3,7 @@ import type { DbTransaction } from '@ipay/db';
 import { setOrderStatus } from '../orders/service';
 import { lockSession, type SessionRow } from '../payment-sessions/repository';
 import type { Psp } from '../payment-sessions/schemas';
+import { enqueueDoorCode } from '../payment-sessions/service/door-code';
 import { expireIfOverdue } from '../payment-sessions/service/expire-sessions';
 import { recordSessionEvent } from '../payment-sessions/service/session-events';
 
@@ -123,5 +124,6 @@ export async function recordPayment(trx: DbTransaction, notice: PaymentNotice): 
     ...details,
     paymentMethod: notice.paymentMethod ?? null,
   });
+  await enqueueDoorCode(trx, paid.id);
   return 'paid';
 }

@@ -12,7 +12,7 @@ import { openSigningSecrets, previousSecretValid } from '../../webhooks/secret-r
 import { postSignedWebhook } from '../../webhooks/signed-post';
 import { recordCardEvent } from './card-events';
 import { activationUrl, type DeliverySettings } from './context';
-import { sendSms } from './sms-gateway';
+import { sendSms } from '../../notifications/sms-gateway';
 
 export type CardDeliveryOutcome =
   'delivered' | 'retry-scheduled' | 'failed' | 'not-pending' | 'not-due' | 'missing';
