@@ -53,10 +53,9 @@ export function cookieHeader(
   });
 }
 
+/** Adds a Set-Cookie header (Fastify keeps every Set-Cookie of a reply, one header each). */
 export function appendCookie(reply: FastifyReply, cookie: string): void {
-  const existing = reply.getHeader('set-cookie');
-  const list = existing === undefined ? [] : [existing].flat().map(String);
-  void reply.header('set-cookie', [...list, cookie]);
+  void reply.header('set-cookie', cookie);
 }
 
 export function readCookie(request: FastifyRequest, name: string): string | undefined {

@@ -90,7 +90,8 @@ export function payPageView(
     merchant: session.merchant_name,
     amount: formatMoney(language, session.amount_minor, session.currency),
     items: session.items,
-    reference: session.ipay_reference_18,
+    // Grouped by three, as people read it out and type it.
+    reference: session.ipay_reference_18.replace(/(\d{3})(?=\d)/g, '$1 '),
     statusText: t(`pay.status.${session.status}` as MessageKey),
     payBefore: formatDate(language, session.expires_at),
     notice: noticeOf(t, session, options.query, destinations),
