@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskEmail, maskPhone, smsNumber } from '../domains/payment-sessions/service/door-code';
 import { recordPayment } from '../domains/payments/record-payment';
 import {
   createTestMerchant,
@@ -40,6 +41,19 @@ describe('the message catalogue', () => {
     expect(languageFromHeader('fr, de')).toBe('en');
     expect(languageFromHeader('nl;q=0, en')).toBe('en');
     expect(languageFromHeader(undefined)).toBe('en');
+  });
+});
+
+describe('where the door code went, as the page shows it', () => {
+  it('masks the e-mail address and phone number', () => {
+    expect(maskEmail('jane.doe@example.com')).toBe('j***@example.com');
+    expect(maskEmail('@odd')).toBe('***');
+    expect(smsNumber('+31 6 12345678')).toBe('+31612345678');
+    expect(smsNumber('06-1234 5678')).toBe('0612345678');
+    expect(smsNumber('call me')).toBeUndefined();
+    expect(smsNumber(null)).toBeUndefined();
+    expect(maskPhone('+31612345678')).toBe('+31 **** 78');
+    expect(maskPhone('0612345678')).toBe('06 **** 78');
   });
 });
 
@@ -239,6 +253,20 @@ describe('the pay page over HTTP', () => {
       .where('to', '=', 'anna@example.nl')
       .execute();
     expect(after.length - before.length).toBe(3);
+  });
+
+  it('says a refunded payment was refunded', async () => {
+    const { token, session } = await createTestPaymentSession(platform);
+    await platform.database.db
+      .updateTable('payment_sessions')
+      .set({ status: 'REFUNDED' })
+      .where('id', '=', session.id)
+      .execute();
+    const page = await fetch(`${platform.baseUrl}/pay/${token}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Payment refunded');
+    expect(html).not.toContain('name="psp"');
   });
 
   it('shows a cancelled order as gone (410), and answers the JSON view with 404 as before', async () => {
