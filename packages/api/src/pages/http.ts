@@ -136,7 +136,7 @@ const ERROR_PAGES: Record<number, { title: MessageKey; text: MessageKey }> = {
 };
 
 /** Any failure on a page is a page: a clear message in the reader's language, never JSON, never a stack. */
-function answerPageError(
+export function answerPageError(
   error: FastifyError | AppError,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -160,6 +160,15 @@ function answerPageError(
     back: request.method === 'POST' ? path : undefined,
   });
   return sendPage(reply, status, html);
+}
+
+/**
+ * Whether a URL belongs to the pages (`/pay/…`, `/card/…`, the first segments of the declared pages): a failure
+ * before routing there (a malformed percent-encoding) is answered with a page too, not problem details.
+ */
+export function pageUrlMatcher(pages: readonly PageRoute[]): (url: string) => boolean {
+  const prefixes = [...new Set(pages.map((page) => `/${page.path.split('/')[1] ?? ''}/`))];
+  return (url) => prefixes.some((prefix) => url.startsWith(prefix));
 }
 
 /**

@@ -183,6 +183,7 @@ describe('the pay page over HTTP', () => {
       [await postForm(platform, `/pay/${'x'.repeat(43)}/start`, { psp: 'simulate' }), 404],
       [await postForm(platform, '/pay/short/resend', {}), 404],
       [await postForm(platform, `/pay/${token}/start`, { psp: 'simulate\u0000' }), 400],
+      [await fetch(`${platform.baseUrl}/pay/${'%E0%A4%A'.repeat(3)}`), 400],
       [await fetch(`${platform.baseUrl}/pay/${token}?payment=%3Cb%3E&lang=xx`), 200],
       [await fetch(`${platform.baseUrl}/card/not-a-code`), 404],
       [await postForm(platform, '/card/AAAA-AAAA-AAAA-AAAA-AAAA/activate', {}), 404],
