@@ -194,7 +194,7 @@ export const EnvSchema = z.object({
     .string()
     .optional()
     .describe(
-      'send benefit-card SMS through MessageBird; unset keeps them in `GET /api/benefit-cards/sms-outbox`',
+      'send SMS (benefit cards, door codes of paid parcels) through MessageBird; unset keeps them in `GET /api/benefit-cards/sms-outbox` and sends door codes by e-mail only',
     ),
   SMS_FROM: z
     .string()

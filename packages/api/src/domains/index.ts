@@ -1,4 +1,5 @@
 import { maintenanceModule } from '../platform/maintenance';
+import { pagesModule } from '../pages';
 import { authDomain } from './auth';
 import { benefitCardsDomain } from './benefit-cards';
 import { driverDomain } from './driver';
@@ -33,6 +34,7 @@ export const DOMAINS = [
   schedulerDomain,
   paymentsDomain,
   maintenanceModule,
+  pagesModule,
 ] as const;
 
 export type Domain = (typeof DOMAINS)[number];

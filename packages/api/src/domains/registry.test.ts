@@ -12,8 +12,11 @@ import { DOMAINS } from '.';
 const CATALOGUES = { jobs: JOB_CATALOGUE, events: EVENT_CATALOGUE, webhookEventTypes: WEBHOOK_EVENT_TYPES };
 const DOMAINS_DIR = path.dirname(new URL(import.meta.url).pathname);
 const DOCS_DIR = path.resolve(DOMAINS_DIR, '../../../../docs/domains');
-/** Declared like a domain but not a folder of domains/ (platform/maintenance): health routes and housekeeping. */
-const NOT_A_DOMAIN_FOLDER = new Set(['maintenance']);
+/**
+ * Declared like a domain but not a folder of domains/: platform/maintenance (health routes and housekeeping) and
+ * pages/ (the consumer pages' shared stylesheet).
+ */
+const NOT_A_DOMAIN_FOLDER = new Set(['maintenance', 'pages']);
 
 describe('the domain registry', () => {
   it('wires every declared route, job, cron entry, event and grant', () => {

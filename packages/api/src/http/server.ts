@@ -19,7 +19,8 @@ import { toProblem } from '../errors/to-problem';
 import { DOMAINS } from '../domains';
 import { buildOpenApiDocument } from '../openapi/document';
 import { fastifyUrl, type RouteContext } from '../platform/domain';
-import { plainRoutes } from '../platform/registry';
+import { pageRoutes, plainRoutes } from '../platform/registry';
+import { answerPageError, pageUrlMatcher, registerPages } from '../pages/http';
 import { appRouter } from '../router';
 import { answerClientError } from './client-errors';
 import { fromFastifyError, MAX_PARAM_LENGTH } from './fastify-errors';
@@ -105,6 +106,7 @@ export interface ServerOptions {
 export async function buildServer(deps: AppDeps, options: ServerOptions = {}): Promise<FastifyInstance> {
   const procedures = options.router ?? appRouter;
   const { config } = deps;
+  const isPageUrl = pageUrlMatcher(pageRoutes(DOMAINS));
   const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({
     loggerInstance,
@@ -115,7 +117,8 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // Failures before routing (a malformed percent-encoding, an over-long parameter) get problems too.
     frameworkErrors: (error, request, reply) => {
-      void answerError(error, request, reply, deps);
+      if (isPageUrl(request.url)) void answerPageError(error, request, reply, deps);
+      else void answerError(error, request, reply, deps);
     },
     clientErrorHandler: answerClientError(loggerInstance),
   });
@@ -159,6 +162,7 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
 
   await registerTrpcRoutes(app, deps, procedures);
   await registerPlainRoutes(app, deps, options);
+  await registerPages(app, deps, pageRoutes(DOMAINS));
   await registerDocs(app, deps);
   registerRestRoutes(app, deps, procedures);
   return app;

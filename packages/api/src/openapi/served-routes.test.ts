@@ -2,7 +2,7 @@ import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAINS } from '../domains';
 import { fastifyUrl } from '../platform/domain';
-import { plainRoutes } from '../platform/registry';
+import { pageRoutes, plainRoutes } from '../platform/registry';
 import { createTestPlatform, http, type TestPlatform } from '../testing';
 import { buildOpenApiDocument } from './document';
 
@@ -16,6 +16,8 @@ const OPERATION_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
  * - `/docs…`: the interactive reference (swagger-ui's HTML and assets).
  * - `/api/openapi.json`: the document itself.
  * HEAD and OPTIONS (Fastify's automatic HEAD for every GET, CORS preflight) are never documented.
+ * Pages for people (`/pay/{token}`, `/card/{code}`, their form POSTs, their stylesheet) are HTML, not API
+ * operations: they are not in the document, but each is declared in its domain's `pages` and checked below.
  */
 const UNDOCUMENTED = [/^\/trpc\//, /^\/\*$/, /^\/docs(\/|$)/, /^\/api\/openapi\.json$/];
 const UNDOCUMENTED_METHODS = new Set(['HEAD', 'OPTIONS']);
@@ -46,8 +48,11 @@ describe('the routes Fastify serves and the OpenAPI document', () => {
   });
   afterAll(() => platform.close());
 
-  it('documents every route it serves (apart from the commented allow-list)', () => {
-    const documented = new Set(documentedOperations().map((op) => `${op.method} ${fastifyUrl(op.path)}`));
+  it('documents every route it serves (apart from the commented allow-list and the declared pages)', () => {
+    const documented = new Set([
+      ...documentedOperations().map((op) => `${op.method} ${fastifyUrl(op.path)}`),
+      ...pageRoutes(DOMAINS).map((page) => `${page.method} ${fastifyUrl(page.path)}`),
+    ]);
     const undocumented = [...served(routes)].filter((key) => {
       const [method = '', url = ''] = key.split(' ');
       if (UNDOCUMENTED_METHODS.has(method) || UNDOCUMENTED.some((pattern) => pattern.test(url))) return false;
@@ -62,6 +67,30 @@ describe('the routes Fastify serves and the OpenAPI document', () => {
       .map((route) => `${route.method} ${fastifyUrl(route.path)}`)
       .filter((key) => !keys.has(key));
     expect(missing).toEqual([]);
+  });
+
+  it("serves every domain's page at its declared method and path, outside the API's paths", () => {
+    const keys = served(routes);
+    const pages = pageRoutes(DOMAINS).map((page) => `${page.method} ${fastifyUrl(page.path)}`);
+    expect(pages.filter((key) => !keys.has(key))).toEqual([]);
+    expect(pages.filter((key) => /^\S+ \/(api|trpc|docs|identity|organization)(\/|$)/.test(key))).toEqual([]);
+    const documented = new Set(documentedOperations().map((op) => `${op.method} ${fastifyUrl(op.path)}`));
+    expect(pages.filter((key) => documented.has(key))).toEqual([]);
+  });
+
+  it('answers every declared page with HTML (or its stylesheet), never "no route"', async () => {
+    for (const page of pageRoutes(DOMAINS)) {
+      const url = page.path.replace(/\{[^}]+\}/g, 'unknown-but-well-formed-0000000000');
+      const response = await fetch(`${platform.baseUrl}${url}`, {
+        method: page.method,
+        headers: { 'sec-fetch-site': 'same-origin', 'content-type': 'application/x-www-form-urlencoded' },
+        body: page.method === 'POST' ? 'psp=simulate' : undefined,
+        redirect: 'manual',
+      });
+      expect(response.headers.get('content-type'), `${page.method} ${page.path}`).toMatch(
+        /^text\/(html|css)/,
+      );
+    }
   });
 
   it('answers every documented operation with something other than "no route"', async () => {

@@ -31,6 +31,21 @@ export interface PlainRoute {
   register: (app: FastifyInstance, context: RouteContext) => void | Promise<void>;
 }
 
+/**
+ * A page for people (HTML, not API): the consumer's pay page, the benefit card page and their form POSTs. Pages
+ * are not operations of the OpenAPI document; they are declared here so the server registers exactly these and
+ * `served-routes.test.ts` can tell a declared page from a route slipped in undocumented. The server registers
+ * every page in one scope that reads HTML form bodies and answers with the pages' security headers.
+ */
+export interface PageRoute {
+  method: 'GET' | 'POST';
+  /** The page's path in the OpenAPI style (`/pay/{token}`); Fastify serves it as `/pay/:token`. */
+  path: string;
+  /** What a person finds there, one line. */
+  summary: string;
+  register: (app: FastifyInstance, context: Omit<RouteContext, 'options'>) => void | Promise<void>;
+}
+
 /** A periodic task: graphile-worker's crontab entry. */
 export interface CronEntry {
   task: string;
@@ -48,6 +63,8 @@ export interface DomainDescriptor {
   trpc?: Record<string, AnyRouter>;
   /** Plain Fastify routes with their OpenAPI operations. */
   routes?: readonly PlainRoute[];
+  /** Pages for people (server-rendered HTML and their form POSTs); not in the OpenAPI document. */
+  pages?: readonly PageRoute[];
   /** The domain's jobs (its `jobs.ts`) with the worker's handlers for them. */
   jobs?: Record<string, DomainTask>;
   cron?: readonly CronEntry[];

@@ -1,7 +1,7 @@
 import type { AnyRouter } from '@trpc/server';
 import { systemRoleDefaults, type SystemRoleDefaults } from '../domains/rbac/system-roles';
 import type { DomainTask } from '../jobs/task';
-import type { CronEntry, DomainDescriptor, PlainRoute } from './domain';
+import type { CronEntry, DomainDescriptor, PageRoute, PlainRoute } from './domain';
 
 type UnionToIntersection<U> = (U extends unknown ? (value: U) => void : never) extends (
   value: infer I,
@@ -27,6 +27,10 @@ export function mergeRouters<const Ds extends readonly DomainDescriptor[]>(domai
 
 export function plainRoutes(domains: readonly DomainDescriptor[]): PlainRoute[] {
   return domains.flatMap((domain) => domain.routes ?? []);
+}
+
+export function pageRoutes(domains: readonly DomainDescriptor[]): PageRoute[] {
+  return domains.flatMap((domain) => domain.pages ?? []);
 }
 
 /** Every declared job with its handler, by name; a name declared twice is an error. */

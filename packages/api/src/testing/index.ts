@@ -30,3 +30,4 @@ export {
   type TestParcel,
   type TestPartnerUser,
 } from './partners';
+export { payOnPayPage, runDoorCodeJob } from './pages';

@@ -3,6 +3,7 @@ import type { AuthSession } from '../domains/auth/schemas';
 import { createUser } from '../domains/auth/service';
 import { signAccessToken } from '../domains/auth/tokens';
 import { insertPartner } from '../domains/partners/service';
+import { sessionOtp } from '../domains/payment-sessions/otp';
 import type { Partner } from '../domains/partners/schemas';
 import { createTestMerchant, orderBody, payTokenOf, TEST_PASSWORD, uniqueEmail } from './factories';
 import { http } from './http';
@@ -107,7 +108,8 @@ export async function createTestParcel(
   if (options.paid ?? true) {
     const consumer = platform.caller({ ip: someClientIp() });
     await consumer.paymentSessions.startPayment({ token: payToken, psp: 'simulate' });
-    otp = (await consumer.paymentSessions.publicSession({ token: payToken })).otp_4;
+    // The code the consumer is sent (by e-mail and SMS) once paid.
+    otp = sessionOtp(platform.deps.encryptionKey, session.body.id);
   }
   return { merchant, order: order.body, session: session.body, payToken, otp };
 }

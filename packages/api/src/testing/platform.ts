@@ -32,6 +32,8 @@ export interface TestPlatformOptions {
   router?: AnyRouter;
   eventStream?: ServerOptions['eventStream'];
   onRoute?: ServerOptions['onRoute'];
+  /** Listen on this port instead of any free one (a browser test whose PUBLIC_URL must be the real address). */
+  port?: number;
 }
 
 /** A fresh database, the system roles, and the real HTTP server on a loopback port. */
@@ -53,7 +55,7 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     eventStream: options.eventStream,
     onRoute: options.onRoute,
   });
-  const address = await server.listen({ host: '127.0.0.1', port: 0 });
+  const address = await server.listen({ host: '127.0.0.1', port: options.port ?? 0 });
 
   const contextFor = (
     opts: { token?: string; ip?: string; headers?: Record<string, string> } = {},

@@ -1,6 +1,7 @@
 import { withHandlers } from '../../jobs/task';
 import { defineDomain } from '../../platform/domain';
 import { ALL_ACTIONS, grant, READ } from '../rbac/service';
+import { cardActivatePage, cardPage } from './card-page-route';
 import { BENEFIT_CARDS_JOBS } from './jobs';
 import { benefitCardsRouter } from './router';
 import { benefitCardsDeliverCard } from './tasks/deliver-card';
@@ -19,4 +20,5 @@ export const benefitCardsDomain = defineDomain({
     sponsor_user: grant(['benefit_cards'], READ, 'organization'),
   },
   events: BENEFIT_CARD_EVENTS,
+  pages: [cardPage, cardActivatePage],
 });

@@ -3,9 +3,13 @@ import { defineDomain } from '../../platform/domain';
 import { NOTIFICATIONS_JOBS } from './jobs';
 import { notificationsRouter } from './router';
 import { notificationsSendEmail } from './tasks/send-email';
+import { notificationsSendSms } from './tasks/send-sms';
 
 export const notificationsDomain = defineDomain({
   name: 'notifications',
   trpc: { notifications: notificationsRouter },
-  jobs: withHandlers(NOTIFICATIONS_JOBS, { 'notifications.send-email': notificationsSendEmail }),
+  jobs: withHandlers(NOTIFICATIONS_JOBS, {
+    'notifications.send-email': notificationsSendEmail,
+    'notifications.send-sms': notificationsSendSms,
+  }),
 });

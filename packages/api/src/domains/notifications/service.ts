@@ -8,6 +8,11 @@ import type { DataScope } from '../rbac/catalogue';
 import { EmailSendError, type EmailSender } from './email-sender';
 import { NewEmail, type EmailStatus, type ListEmailOutboxInput, type OutboxEmail } from './schemas';
 
+// Other domains send text messages through the outbox (queueSms) or, for their own retried deliveries, the
+// gateway directly (sendSms).
+export { queueSms } from './sms-outbox';
+export { sendSms, type SmsGatewaySettings, type SmsSendResult } from './sms-gateway';
+
 /** Sends are retried by the job queue with its exponential backoff: about a day and a half in all. */
 export const SEND_EMAIL_MAX_ATTEMPTS = 12;
 

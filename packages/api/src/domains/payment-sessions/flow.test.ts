@@ -8,6 +8,8 @@ import {
   createTestPartnerUser,
   http,
   orderBody,
+  payOnPayPage,
+  runDoorCodeJob,
   payTokenOf,
   type TestPlatform,
 } from '../../testing';
@@ -22,12 +24,13 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
   });
   afterAll(() => platform.close());
 
+  /** Pays as the consumer's browser does (the pay page's form), then reads the code with that browser's cookie. */
   async function paidSession() {
     const created = await createTestPaymentSession(platform);
-    await http(platform.baseUrl, 'POST', `/api/session/${created.token}/start-payment`, {
-      body: { psp: 'simulate' },
+    const { cookie } = await payOnPayPage(platform, created.token);
+    const view = await http(platform.baseUrl, 'GET', `/api/session/${created.token}`, {
+      headers: { cookie },
     });
-    const view = await http(platform.baseUrl, 'GET', `/api/session/${created.token}`);
     return { ...created, otp: view.body.otp_4 as string };
   }
 
@@ -80,29 +83,48 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
         { name: 'Socks', quantity: 1 },
       ],
       status: 'PENDING_PAYMENT',
+      parcel_status: null,
       expires_at: session.body.expires_at,
+      delivered_at: null,
       otp_4: null,
+      otp_sent_to: null,
+      last_payment_failed: false,
       payment_options: ['simulate'],
     });
 
     const paid = await http(platform.baseUrl, 'POST', `/api/session/${token}/start-payment`, { body: {} });
     expect(paid.body).toEqual({ psp: 'simulate', status: 'PAID', redirect_url: null });
+    // Holding the link is not enough to see the door code: it went to the consumer's e-mail instead.
     const after = await http(platform.baseUrl, 'GET', `/api/session/${token}`);
-    expect(after.body.status).toBe('PAID');
-    expect(after.body.otp_4).toMatch(/^[0-9]{4}$/);
+    expect(after.body).toMatchObject({
+      status: 'PAID',
+      otp_4: null,
+      otp_sent_to: { email: 'a***@example.nl', phone: null },
+    });
+    expect(await runDoorCodeJob(platform, session.body.id)).toBe(true);
+    const admin = await createTestPlatformAdmin(platform);
+    const outbox = await http(platform.baseUrl, 'GET', '/api/admin/email-outbox?to=anna@example.nl', {
+      token: admin.token,
+    });
+    const mail = (outbox.body.items as Array<{ subject: string; text: string }>).find((m) =>
+      m.text.includes(session.body.ipay_reference_18),
+    );
+    expect(mail?.subject).toBe(`Je deurcode voor je pakket van ${merchant.user.organization.name}`);
+    const otp = /deurcode is ([0-9]{4})\./.exec(mail?.text ?? '')?.[1] ?? '';
+    expect(otp).toMatch(/^[0-9]{4}$/);
 
     const merchantView = await http(platform.baseUrl, 'GET', `/api/payment-sessions/${session.body.id}`, {
       token: merchant.token,
     });
-    expect(JSON.stringify(merchantView.body)).not.toContain(`"${after.body.otp_4}"`);
+    expect(JSON.stringify(merchantView.body)).not.toContain(`"${otp}"`);
 
     const released = await http(platform.baseUrl, 'POST', '/api/driver/verify-otp', {
       token: driverToken,
-      body: { ipay_reference_18: session.body.ipay_reference_18, otp_4: after.body.otp_4 },
+      body: { ipay_reference_18: session.body.ipay_reference_18, otp_4: otp },
     });
     expect(released.status).toBe(200);
     expect(released.body).toMatchObject({ session_id: session.body.id, status: 'RELEASED' });
-    expect(JSON.stringify(released.body)).not.toContain(after.body.otp_4);
+    expect(JSON.stringify(released.body)).not.toContain(otp);
 
     for (const status of ['PICKED_UP', 'IN_DELIVERY', 'DELIVERED']) {
       const moved = await http(

@@ -2,7 +2,9 @@ import { withHandlers } from '../../jobs/task';
 import { defineDomain } from '../../platform/domain';
 import { PAYMENT_SESSIONS_JOBS } from './jobs';
 import { paymentSessionsRouter } from './router';
+import { payPage, payResendPage, payStartPage } from './pay-page-route';
 import { paymentSessionsExpireOverdue } from './tasks/expire-overdue';
+import { paymentSessionsSendDoorCode } from './tasks/send-door-code';
 import { PAYMENT_SESSION_EVENTS } from './events';
 
 export const paymentSessionsDomain = defineDomain({
@@ -10,7 +12,9 @@ export const paymentSessionsDomain = defineDomain({
   trpc: { paymentSessions: paymentSessionsRouter },
   jobs: withHandlers(PAYMENT_SESSIONS_JOBS, {
     'payment-sessions.expire-overdue': paymentSessionsExpireOverdue,
+    'payment-sessions.send-door-code': paymentSessionsSendDoorCode,
   }),
+  pages: [payPage, payStartPage, payResendPage],
   cron: [
     {
       task: 'payment-sessions.expire-overdue',

@@ -144,7 +144,7 @@ export const paymentSessionsRouter = router({
         protect: false,
         summary: "The consumer's pay page data",
         description:
-          'Public, by the token of the pay link. After payment it includes the OTP to show the driver.',
+          'Public, by the token of the pay link (which merchants and operators hold too). Once paid it says where the door code was sent; the code itself (`otp_4`) only to the browser that paid, which the pay page marked with a cookie when it pressed Pay.',
         errorResponses: [400, 404, 429],
       },
     })
@@ -155,7 +155,8 @@ export const paymentSessionsRouter = router({
       getPublicSession(ctx.db, {
         token: input.token,
         rootKey: ctx.encryptionKey,
-        payments: ctx.config.payments,
+        config: ctx.config,
+        cookieHeader: ctx.headers.cookie,
       }),
     ),
 

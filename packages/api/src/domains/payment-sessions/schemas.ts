@@ -143,6 +143,16 @@ export const PayTokenInput = z.object({
   token: z.string().min(20).max(100).describe('The token of the pay link'),
 });
 
+export const CodeDestinations = z
+  .object({
+    email: z.string().describe("The order's e-mail address, masked: `j***@example.com`"),
+    phone: z
+      .string()
+      .nullable()
+      .describe("The order's phone, masked (`+31 **** 78`), when an SMS gateway is configured; else null"),
+  })
+  .meta({ id: 'CodeDestinations' });
+
 export const PublicSession = z
   .object({
     merchant_name: z.string(),
@@ -151,11 +161,23 @@ export const PublicSession = z
     currency: z.string(),
     items: z.array(z.object({ name: z.string(), quantity: z.number().int() })),
     status: SessionStatus,
+    parcel_status: ParcelStatus.nullable(),
     expires_at: Timestamp,
+    delivered_at: Timestamp.nullable(),
     otp_4: z
       .string()
       .nullable()
-      .describe('Shown once the session is paid: the consumer gives it to the driver at the door'),
+      .describe(
+        'The door code to show the driver, only while PAID and only to the browser that paid: the request must carry the `ipay_payer` cookie that the pay page (`/pay/{token}`) set when that browser pressed Pay. Null for everyone else: the code is sent to the consumer (`otp_sent_to`) instead.',
+      ),
+    otp_sent_to: CodeDestinations.nullable().describe(
+      'While PAID: where the door code was sent (masked), for anyone holding the link',
+    ),
+    last_payment_failed: z
+      .boolean()
+      .describe(
+        'The latest payment attempt failed at the PSP (nothing was charged); the consumer may try again',
+      ),
     payment_options: z.array(Psp).describe('Ways to pay this session now'),
   })
   .meta({ id: 'PublicSession' });

@@ -13,7 +13,7 @@ import {
 } from '../../webhooks/service/outbound';
 import { recordCardEvent } from './card-events';
 import { activationUrl, type DeliverySettings } from './context';
-import { sendSms } from './sms-gateway';
+import { sendSms } from '../../notifications/service';
 
 export type CardDeliveryOutcome =
   'delivered' | 'retry-scheduled' | 'failed' | 'not-pending' | 'not-due' | 'missing';

@@ -5,6 +5,7 @@ import { OTP_MAX_ATTEMPTS, otpMatches, sessionOtp } from '../otp';
 import { isValidPaymentReference } from '../reference';
 import { type SessionRow } from '../repository';
 import type { Psp, SessionStatus } from '../schemas';
+import { enqueueDoorCode } from './door-code';
 import { actingPartnerFields, handledBy, type ActingPartner } from './handled-by';
 import { recordSessionEvent } from './session-events';
 
@@ -40,6 +41,7 @@ export async function markPaymentStarted(
   await recordSessionEvent(trx, session, 'session.payment_started', start);
 }
 
+/** The session is paid: the order follows, and the door code is sent to the consumer by a job. */
 export async function markSessionPaid(
   trx: DbTransaction,
   session: SessionRow,
@@ -65,6 +67,7 @@ export async function markSessionPaid(
     .executeTakeFirstOrThrow();
   await setOrderStatus(trx, session.order_id, 'PAID');
   await recordSessionEvent(trx, paid, 'session.paid', payment);
+  await enqueueDoorCode(trx, paid.id);
   return paid;
 }
 

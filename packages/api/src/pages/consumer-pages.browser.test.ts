@@ -1,0 +1,311 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@ipay/db';
+import {
+  createTestMerchant,
+  createTestPartner,
+  createTestPartnerUser,
+  createTestPlatform,
+  createTestSponsor,
+  http,
+  iqpayOrderBody,
+  orderBody,
+  runDoorCodeJob,
+  sendJson,
+  startFakeServer,
+  type FakeServer,
+  type TestPlatform,
+} from '../testing';
+
+/**
+ * The consumer pages in a real Chromium (the system's, never a downloaded one): the QR code's link, paying with
+ * the simulator, the door code only in the browser that paid, the driver's release and delivery, a benefit
+ * card's activation; axe-core on every state, and screenshots for docs/consumer-pages.md.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+// The docs show the committed screenshots; a run refreshes them only when asked, since each run's data differs.
+const SCREENSHOTS = fileURLToPath(
+  new URL(
+    process.env.IPAY_UPDATE_SCREENSHOTS === '1'
+      ? '../../../../docs/screenshots/'
+      : '../../test-output/screenshots/',
+    import.meta.url,
+  ),
+);
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const MOBILE = { width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
+
+/** The link inside the QR code PNG the API returned, read as a phone's camera would. */
+function decodeQr(dataUrl: string): string | undefined {
+  const png = PNG.sync.read(Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
+  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown }>;
+}
+
+/** axe-core's WCAG 2.1 A/AA rules and best practices; serious and critical findings fail the test. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated through DevTools, not a <script>: the pages' CSP allows no script at all.
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate(`axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }).then((result) => result.violations)`)) as AxeViolation[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+}
+
+describe('the consumer pages in Chromium', () => {
+  let platform: TestPlatform;
+  let sms: FakeServer;
+  let browser: Browser;
+  let consumer: BrowserContext;
+  let stranger: BrowserContext;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (the CI script does).`);
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    sms = await startFakeServer((_request, response) => sendJson(response, 201, { id: 'sms-1' }));
+    const port = await freePort();
+    platform = await createTestPlatform({
+      port,
+      env: {
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        SMS_API_URL: sms.url,
+        SMS_API_KEY: 'test-access-key',
+        SMS_FROM: 'IPAY',
+      },
+    });
+    browser = await puppeteer.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--font-render-hinting=none'],
+    });
+    consumer = await browser.createBrowserContext();
+    stranger = await browser.createBrowserContext();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close();
+    await sms?.close();
+  });
+
+  async function open(context: BrowserContext, language = 'en'): Promise<Page> {
+    const page = await context.newPage();
+    await page.setViewport(MOBILE);
+    await page.setExtraHTTPHeaders({ 'accept-language': language });
+    // A CSP violation (an inline style or script slipping in) or a failed load is a console error.
+    page.on('console', (message) => {
+      // The unknown, expired and cancelled links answer 404 and 410 on purpose.
+      const expected = /^Failed to load resource: .* status of (404|410)/.test(message.text());
+      if (message.type() === 'error' && !expected) problems.push(`${page.url()}: ${message.text()}`);
+    });
+    return page;
+  }
+
+  async function check(page: Page, screenshot?: string): Promise<void> {
+    expect(await seriousViolations(page), page.url()).toEqual([]);
+    if (screenshot) await page.screenshot({ path: `${SCREENSHOTS}${screenshot}.png`, fullPage: true });
+  }
+
+  async function text(page: Page): Promise<string> {
+    return page.$eval('main', (main) => (main as unknown as { innerText: string }).innerText);
+  }
+
+  async function submit(page: Page, selector: string): Promise<void> {
+    await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  }
+
+  it('pays from the QR code, shows the code only to the paying browser, and follows the parcel to the door', async () => {
+    const merchant = await createTestMerchant(platform, 'Fietsen BV');
+    const order = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: orderBody(),
+    });
+    const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
+      token: merchant.token,
+    });
+    const link = decodeQr(session.body.qr_png_data_url as string);
+    expect(link).toBe(session.body.pay_url);
+    expect(link).toMatch(new RegExp(`^${platform.baseUrl}/pay/`));
+
+    const payer = await open(consumer);
+    const first = await payer.goto(link!);
+    expect(first?.status()).toBe(200);
+    expect(first?.headers()['content-security-policy']).toContain("default-src 'none'");
+    expect(await payer.$eval('html', (html) => html.lang)).toBe('en');
+    expect(await text(payer)).toContain('€49.93');
+    expect(await text(payer)).toContain('2 × T-shirt M');
+    await check(payer, 'pay-pending-en');
+
+    await payer.goto(`${link}?lang=nl`);
+    expect(await payer.$eval('html', (html) => html.lang)).toBe('nl');
+    expect(await text(payer)).toContain('Kies hoe je betaalt');
+    await check(payer, 'pay-pending-nl');
+    // The choice is remembered: the bare link stays Dutch in this browser.
+    await payer.goto(link!);
+    expect(await payer.$eval('html', (html) => html.lang)).toBe('nl');
+    await payer.goto(`${link}?lang=en`);
+
+    await submit(payer, 'form[action$="/start"] button');
+    const paidText = await text(payer);
+    expect(paidText).toContain('Your door code');
+    const code = await payer.$eval('.code [aria-hidden]', (el) => el.textContent ?? '');
+    expect(code).toMatch(/^[0-9]{4}$/);
+    expect(await payer.$eval('.code .visually-hidden', (el) => el.textContent)).toBe(
+      `Door code: ${code.split('').join(' ')}`,
+    );
+    expect(paidText).toContain('a***@example.nl and +31 **** 78');
+    await check(payer, 'pay-paid-code-en');
+    await payer.goto(`${link}?lang=nl`);
+    expect(await text(payer)).toContain('Je deurcode');
+    await check(payer, 'pay-paid-code-nl');
+    await payer.goto(`${link}?lang=en`);
+
+    // Another browser with the same link (the merchant's, a forwarded message): paid, but no code.
+    const other = await open(stranger);
+    await other.goto(link!);
+    const otherText = await text(other);
+    expect(otherText).toContain('This parcel has been paid');
+    expect(otherText).toContain('a***@example.nl and +31 **** 78');
+    expect(otherText).not.toContain(code);
+    expect(await other.$('.code')).toBeNull();
+    await check(other, 'pay-paid-elsewhere');
+
+    // The code went out by e-mail and SMS (the worker's job); "send it again" goes to the same addresses.
+    expect(await runDoorCodeJob(platform, session.body.id as string)).toBe(true);
+    const outbox = () =>
+      platform.database.db
+        .selectFrom('email_outbox')
+        .selectAll()
+        .where('to', '=', 'anna@example.nl')
+        .execute();
+    expect((await outbox()).filter((m) => m.text.includes(`Je deurcode is ${code}.`))).toHaveLength(1);
+    await submit(other, 'form[action$="/resend"] button');
+    expect(await text(other)).toContain('We sent the code again to a***@example.nl and +31 **** 78');
+    expect(new URL(other.url()).pathname).toBe(new URL(link!).pathname);
+    await check(other, 'pay-code-resent');
+    expect((await outbox()).filter((m) => m.text.includes(code))).toHaveLength(2);
+    const smsOutbox = await platform.database.db
+      .selectFrom('sms_outbox')
+      .selectAll()
+      .where('to', '=', '+31612345678')
+      .execute();
+    expect(smsOutbox.filter((m) => m.text.includes(code))).toHaveLength(2);
+
+    // The driver of a partner organization releases the parcel with the code the consumer shows.
+    const partner = await createTestPartner(platform, ['POSTNL'], 'Snel Bezorgd');
+    const driver = await createTestPartnerUser(platform, partner.id, 'driver');
+    const released = await http(platform.baseUrl, 'POST', '/api/driver/verify-otp', {
+      token: driver.token,
+      body: { ipay_reference_18: session.body.ipay_reference_18, otp_4: code },
+    });
+    expect(released.body.status).toBe('RELEASED');
+    await payer.reload();
+    expect(await text(payer)).toContain('The driver has confirmed your door code.');
+    expect(await payer.$('.code')).toBeNull();
+    await check(payer, 'pay-released');
+
+    for (const status of ['PICKED_UP', 'IN_DELIVERY', 'DELIVERED']) {
+      const moved = await http(
+        platform.baseUrl,
+        'POST',
+        `/api/payment-sessions/${session.body.id}/parcel-status`,
+        { token: driver.token, body: { status } },
+      );
+      expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    }
+    await payer.reload();
+    expect(await text(payer)).toContain('Your parcel was delivered on');
+    await check(payer, 'pay-delivered');
+  });
+
+  it('gives expired, cancelled and unknown links their own pages', async () => {
+    const merchant = await createTestMerchant(platform, 'Boekhandel De Hoek');
+    const links: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const order = await http(platform.baseUrl, 'POST', '/api/orders', {
+        token: merchant.token,
+        body: orderBody(),
+      });
+      const session = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
+        token: merchant.token,
+      });
+      links.push(session.body.pay_url as string);
+      if (i === 0) {
+        await platform.database.db
+          .updateTable('payment_sessions')
+          .set({ expires_at: new Date(Date.now() - 60_000) })
+          .where('id', '=', session.body.id)
+          .execute();
+      } else {
+        const cancelled = await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/cancel`, {
+          token: merchant.token,
+          body: { reason: 'out of stock' },
+        });
+        expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+      }
+    }
+    const page = await open(consumer);
+    const expired = await page.goto(links[0]!);
+    expect(expired?.status()).toBe(410);
+    expect(await text(page)).toContain('This payment link has expired');
+    expect(await text(page)).toContain('Boekhandel De Hoek');
+    await check(page, 'pay-expired');
+    const cancelled = await page.goto(links[1]!);
+    expect(cancelled?.status()).toBe(410);
+    expect(await text(page)).toContain('This order was cancelled');
+    await check(page);
+    const unknown = await page.goto(`${platform.baseUrl}/pay/${'x'.repeat(43)}`);
+    expect(unknown?.status()).toBe(404);
+    expect(await text(page)).toContain('We do not know this payment link');
+    await check(page, 'pay-unknown');
+  });
+
+  it('shows a benefit card from its link and activates it', async () => {
+    const sponsor = await createTestSponsor(platform, { channel: 'email' });
+    const ordered = await http(
+      platform.baseUrl,
+      'POST',
+      '/organization/Sponsor/Order/CreateOrderWithMember',
+      { token: sponsor.adminToken, body: iqpayOrderBody(sponsor) },
+    );
+    expect(ordered.status, JSON.stringify(ordered.body)).toBe(200);
+    const card = await platform.database.db
+      .selectFrom('benefit_cards')
+      .select('activation_code')
+      .where('order_id', '=', ordered.body.id)
+      .executeTakeFirstOrThrow();
+    const page = await open(consumer);
+    const shown = await page.goto(`${platform.baseUrl}/card/${card.activation_code}`);
+    expect(shown?.status()).toBe(200);
+    expect(await text(page)).toContain('Ready to activate');
+    await check(page, 'card-pending');
+    await submit(page, 'form[action$="/activate"] button');
+    expect(await text(page)).toContain('Your card is active.');
+    await check(page, 'card-active');
+    await page.goto(`${platform.baseUrl}/card/${card.activation_code}?lang=nl`);
+    expect(await text(page)).toContain('Actief');
+    await check(page, 'card-active-nl');
+    const unknown = await page.goto(`${platform.baseUrl}/card/AAAA-AAAA-AAAA-AAAA-AAAA`);
+    expect(unknown?.status()).toBe(404);
+    await check(page);
+  });
+
+  it('saw no console errors (CSP violations, failed loads) on any page', () => {
+    expect(problems).toEqual([]);
+  });
+});
