@@ -164,6 +164,7 @@ export interface EmailOutboxTable {
   last_error: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  html: string | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -285,6 +286,15 @@ export interface OrganizationsTable {
   id: Generated<string>;
   name: string;
   type: 'operator' | 'merchant' | 'partner' | 'sponsor';
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PasswordResetTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
@@ -414,6 +424,24 @@ export interface SyncRunsTable {
   error: string | null;
 }
 
+export interface UserInvitationRolesTable {
+  invitation_id: string;
+  role_id: string;
+}
+
+export interface UserInvitationsTable {
+  id: Generated<string>;
+  organization_id: string;
+  email: string;
+  token_hash: string;
+  status: Generated<'pending' | 'accepted' | 'revoked'>;
+  invited_by: string | null;
+  accepted_user_id: string | null;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  settled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface UserRolesTable {
   user_id: string;
   role_id: string;
@@ -431,6 +459,8 @@ export interface UsersTable {
   last_login_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   username: string | null;
+  tokens_valid_after: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  removed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface WebhookDeliveriesTable {
@@ -495,6 +525,7 @@ export interface Database {
   order_uploads: OrderUploadsTable;
   orders: OrdersTable;
   organizations: OrganizationsTable;
+  password_reset_tokens: PasswordResetTokensTable;
   payment_sessions: PaymentSessionsTable;
   payments: PaymentsTable;
   platform_orders: PlatformOrdersTable;
@@ -506,6 +537,8 @@ export interface Database {
   sms_outbox: SmsOutboxTable;
   stream_tickets: StreamTicketsTable;
   sync_runs: SyncRunsTable;
+  user_invitation_roles: UserInvitationRolesTable;
+  user_invitations: UserInvitationsTable;
   user_roles: UserRolesTable;
   users: UsersTable;
   webhook_deliveries: WebhookDeliveriesTable;
