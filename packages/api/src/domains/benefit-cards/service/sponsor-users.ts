@@ -31,6 +31,8 @@ function visibleSponsorUsers(db: DbExecutor, request: ScopedRequest) {
       'users.last_login_at',
     ])
     .where('organizations.type', '=', 'sponsor')
+    // Removed members (auth's soft delete) are gone from every list.
+    .where('users.removed_at', 'is', null)
     .where(
       scopeFilter(request.scope, request.actor, { organization: 'users.organization_id', owner: 'users.id' }),
     );
