@@ -20,7 +20,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('user_invitations')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn('organization_id', 'uuid', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+    .addColumn('organization_id', 'uuid', (c) =>
+      c.notNull().references('organizations.id').onDelete('cascade'),
+    )
     .addColumn('email', 'text', (c) => c.notNull().check(sql`email = lower(email)`))
     // SHA-256 of the 32 random bytes mailed to the invitee; the token itself is never stored.
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
@@ -48,7 +50,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('user_invitation_roles')
-    .addColumn('invitation_id', 'uuid', (c) => c.notNull().references('user_invitations.id').onDelete('cascade'))
+    .addColumn('invitation_id', 'uuid', (c) =>
+      c.notNull().references('user_invitations.id').onDelete('cascade'),
+    )
     .addColumn('role_id', 'uuid', (c) => c.notNull().references('roles.id').onDelete('cascade'))
     .addPrimaryKeyConstraint('user_invitation_roles_pkey', ['invitation_id', 'role_id'])
     .execute();

@@ -74,13 +74,11 @@ describe('members and invitations', () => {
       roleIds: [await roleId(roleKey)],
       organizationId,
     });
-    const session = await platform
-      .caller()
-      .auth.invitations.accept({
-        token: await mailedToken(email, 'invitations'),
-        name: 'Ines Invited',
-        password: TEST_PASSWORD,
-      });
+    const session = await platform.caller().auth.invitations.accept({
+      token: await mailedToken(email, 'invitations'),
+      name: 'Ines Invited',
+      password: TEST_PASSWORD,
+    });
     return { email, invitation, session };
   }
 
