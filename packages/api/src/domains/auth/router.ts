@@ -91,6 +91,7 @@ export const authRouter = router({
 
   requestPasswordReset: publicProcedure
     .meta({
+      successStatus: 202,
       openapi: {
         method: 'POST',
         path: '/api/auth/password-reset/request',
