@@ -337,6 +337,7 @@ export async function assignRole(
     .innerJoin('organizations', 'organizations.id', 'users.organization_id')
     .select(['users.id', 'users.organization_id', 'organizations.type'])
     .where('users.id', '=', input.id)
+    .where('users.removed_at', 'is', null)
     .executeTakeFirst();
   const inScope =
     user && (scope === 'all' || (scope === 'organization' && user.organization_id === actor.organizationId));
