@@ -40,6 +40,11 @@ export const AUTH_ERRORS = defineErrorCodes({
     kind: 'forbidden',
     description: 'A role holding a permission the granter does not hold themselves.',
   },
+  member_outranks_you: {
+    kind: 'forbidden',
+    description:
+      'The member holds permissions you do not hold; only someone holding them can disable, enable or remove them.',
+  },
   last_admin: {
     kind: 'conflict',
     description:

@@ -304,6 +304,17 @@ describe('members and invitations', () => {
         caller(teamLead.token).auth.members.setRoles({ id: admin.user.id, roleIds: [teamLeadRole.id] }),
       ),
     ).toMatchObject({ status: 403, code: 'role_exceeds_granter' });
+    // …nor disable them (removing needs users:delete, which a team lead lacks anyway).
+    expect(await problemOf(caller(teamLead.token).auth.members.disable({ id: admin.user.id }))).toMatchObject(
+      {
+        status: 403,
+        code: 'member_outranks_you',
+      },
+    );
+    expect(await problemOf(caller(teamLead.token).auth.members.remove({ id: admin.user.id }))).toMatchObject({
+      status: 403,
+      code: 'forbidden',
+    });
     const invited = await caller(teamLead.token).auth.members.invite({
       email: uniqueEmail(),
       roleIds: [teamLeadRole.id],

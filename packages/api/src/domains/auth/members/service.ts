@@ -357,6 +357,24 @@ export async function setMemberRoles(
   return withRoles(trx, member);
 }
 
+/** Nobody disables, enables or removes a member holding permissions beyond their own. */
+async function assertDoesNotOutrank(trx: DbTransaction, actor: Actor, member: MemberRow): Promise<void> {
+  const held = await rolesOfUsers(trx, [member.id]);
+  const roleIds = (held.get(member.id) ?? []).map((role) => role.id);
+  const permissions = [...(await permissionsOfRoles(trx, roleIds)).values()].flat();
+  const beyond = permissions.filter((p) => {
+    const mine = findScope(actor.permissions, p.resource, p.action);
+    return !mine || !scopeCovers(mine, p.scope);
+  });
+  if (beyond.length) {
+    throw domainError(
+      AUTH_ERRORS,
+      'member_outranks_you',
+      'This member holds permissions you do not hold; ask someone who holds them.',
+    );
+  }
+}
+
 function refuseOwnAccount(request: ScopedRequest, id: string, what: string): void {
   if (request.actor.userId === id) {
     throw domainError(
@@ -375,6 +393,7 @@ export async function disableMember(
   refuseOwnAccount(request, request.id, 'disable');
   const member = await lockMember(trx, request, request.id);
   if (member.status === 'disabled') return withRoles(trx, member);
+  await assertDoesNotOutrank(trx, request.actor, member);
   await assertAnotherAdminRemains(trx, member, false);
   const tokensValidAfter = signOutCutoff(member.tokens_valid_after);
   await trx
@@ -400,6 +419,7 @@ export async function enableMember(
 ): Promise<Member> {
   const member = await lockMember(trx, request, request.id);
   if (member.status === 'active') return withRoles(trx, member);
+  await assertDoesNotOutrank(trx, request.actor, member);
   await trx.updateTable('users').set({ status: 'active' }).where('id', '=', member.id).execute();
   await recordDomainEvent(trx, {
     type: 'user.enabled',
@@ -423,6 +443,7 @@ export async function removeMember(
 ): Promise<RemovedMember> {
   refuseOwnAccount(request, request.id, 'remove');
   const member = await lockMember(trx, request, request.id);
+  await assertDoesNotOutrank(trx, request.actor, member);
   await assertAnotherAdminRemains(trx, member, false);
   const removedAt = new Date();
   await trx
