@@ -21,7 +21,13 @@ import type {
   InviteMemberInput,
   ListInvitationsInput,
 } from './schemas';
-import { grantableRoles, requireManageScope, targetOrganization, type ScopedRequest } from './service';
+import {
+  grantableRoles,
+  lockOrganization,
+  requireManageScope,
+  targetOrganization,
+  type ScopedRequest,
+} from './service';
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_DAYS = 7;
@@ -73,6 +79,8 @@ export async function inviteMember(
   const { actor, input } = request;
   requireManageScope(request.scope);
   const organization = await targetOrganization(trx, request, input.organizationId);
+  // Two invitations of one address at once would both find no pending one to replace.
+  await lockOrganization(trx, organization.id);
   if (await emailInUse(trx, input.email)) throw emailTaken();
   const roles = await grantableRoles(trx, { actor, organization, roleIds: input.roleIds, field: 'roleIds' });
 

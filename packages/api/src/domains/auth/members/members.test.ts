@@ -371,6 +371,38 @@ describe('members and invitations', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('lets only one of two admins disabling each other at once succeed', async () => {
+    const shop = await createTestMerchant(platform, 'Twin Shop');
+    const { session: twin } = await inviteAndAccept(shop, 'merchant_admin');
+    const outcomes = await Promise.allSettled([
+      caller(shop.token).auth.members.disable({ id: twin.user.id }),
+      caller(twin.token).auth.members.disable({ id: shop.user.id }),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const refused = outcomes.find((o) => o.status === 'rejected');
+    expect((refused?.reason as { cause?: { code: string } }).cause?.code).toBe('last_admin');
+    const active = await caller(shop.token)
+      .auth.members.list({ limit: 10, status: 'active' })
+      .catch(() => caller(twin.token).auth.members.list({ limit: 10, status: 'active' }));
+    expect(active.items).toHaveLength(1);
+  });
+
+  it('keeps one pending invitation when the same address is invited twice at once', async () => {
+    const email = uniqueEmail('race');
+    const roleIds = [await roleId('merchant_user')];
+    await Promise.all([
+      caller(admin.token).auth.members.invite({ email, roleIds }),
+      caller(admin.token).auth.members.invite({ email, roleIds }),
+    ]);
+    const pending = await platform.database.db
+      .selectFrom('user_invitations')
+      .select('id')
+      .where('email', '=', email)
+      .where('status', '=', 'pending')
+      .execute();
+    expect(pending).toHaveLength(1);
+  });
+
   it('disabling refuses the member’s tokens, also after re-enabling; a new sign-in works', async () => {
     const { email, session } = await inviteAndAccept(admin);
     await caller(admin.token).auth.members.disable({ id: session.user.id });

@@ -131,6 +131,19 @@ export async function getMember(db: DbExecutor, request: ScopedRequest & { id: s
 }
 
 /**
+ * Serialises member changes per organization. `for no key update` does not block rows of other tables that merely
+ * refer to the organization (orders, users), only other member changes of the same organization.
+ */
+export async function lockOrganization(trx: DbTransaction, organizationId: string): Promise<void> {
+  await trx
+    .selectFrom('organizations')
+    .select('id')
+    .where('id', '=', organizationId)
+    .forNoKeyUpdate()
+    .execute();
+}
+
+/**
  * Locks the member's organization, then the member: every change that could remove an organization's last
  * admin runs one at a time per organization, so two admins disabling each other cannot both succeed.
  */
@@ -138,12 +151,7 @@ async function lockMember(trx: DbTransaction, request: ScopedRequest, id: string
   requireManageScope(request.scope);
   const found = await visibleMembers(trx, request).where('users.id', '=', id).executeTakeFirst();
   if (!found) throw new AppError('not_found', `Member ${id} does not exist.`);
-  await trx
-    .selectFrom('organizations')
-    .select('id')
-    .where('id', '=', found.organization_id)
-    .forUpdate()
-    .execute();
+  await lockOrganization(trx, found.organization_id);
   const row = await visibleMembers(trx, request).where('users.id', '=', id).forUpdate().executeTakeFirst();
   if (!row) throw new AppError('not_found', `Member ${id} does not exist.`);
   return row;
