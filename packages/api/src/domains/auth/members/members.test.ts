@@ -12,6 +12,8 @@ import {
 } from '../../../testing';
 import { createTestPlatform } from '../../../testing';
 import type { AuthSession } from '../schemas';
+import { getActor } from '../service';
+import { disableMember } from './service';
 
 /** The problem a failed in-process call carries: its status, domain code and field errors. */
 async function problemOf(promise: Promise<unknown>) {
@@ -374,17 +376,27 @@ describe('members and invitations', () => {
   it('lets only one of two admins disabling each other at once succeed', async () => {
     const shop = await createTestMerchant(platform, 'Twin Shop');
     const { session: twin } = await inviteAndAccept(shop, 'merchant_admin');
-    const outcomes = await Promise.allSettled([
-      caller(shop.token).auth.members.disable({ id: twin.user.id }),
-      caller(twin.token).auth.members.disable({ id: shop.user.id }),
+    // Both actors are loaded (both active) before either change runs, as two requests arriving together.
+    const claims = (s: AuthSession) => ({ userId: s.user.id, organizationId: s.user.organization.id });
+    const [first, second] = await Promise.all([
+      getActor(platform.database.db, claims(shop)),
+      getActor(platform.database.db, claims(twin)),
     ]);
+    const disable = (actor: typeof first, id: string) =>
+      platform.database.db
+        .transaction()
+        .execute((trx) => disableMember(trx, { actor: actor!, scope: 'organization', id }));
+    const outcomes = await Promise.allSettled([disable(first, twin.user.id), disable(second, shop.user.id)]);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const refused = outcomes.find((o) => o.status === 'rejected');
-    expect((refused?.reason as { cause?: { code: string } }).cause?.code).toBe('last_admin');
-    const active = await caller(shop.token)
-      .auth.members.list({ limit: 10, status: 'active' })
-      .catch(() => caller(twin.token).auth.members.list({ limit: 10, status: 'active' }));
-    expect(active.items).toHaveLength(1);
+    expect((refused?.reason as { code: string }).code).toBe('last_admin');
+    const active = await platform.database.db
+      .selectFrom('users')
+      .select('id')
+      .where('organization_id', '=', shop.user.organization.id)
+      .where('status', '=', 'active')
+      .execute();
+    expect(active).toHaveLength(1);
   });
 
   it('keeps one pending invitation when the same address is invited twice at once', async () => {
