@@ -269,10 +269,7 @@ export async function grantableRoles(
       );
     }
     const granted = permissions.get(roleId) ?? [];
-    const beyond = granted.filter((p) => {
-      const held = findScope(actor.permissions, p.resource, p.action);
-      return !held || !scopeCovers(held, p.scope);
-    });
+    const beyond = beyondActor(actor, granted);
     if (beyond.length) {
       const list = beyond.map((p) => `${p.resource}:${p.action}:${p.scope}`).join(', ');
       throw domainError(
@@ -309,29 +306,24 @@ export async function setMemberRoles(
   const after = await grantableRoles(trx, { actor, organization, roleIds: input.roleIds, field: 'roleIds' });
   const afterIds = after.map((role) => role.id);
   const takenAway = before.filter((id) => !afterIds.includes(id));
-  // Taking a role away is as strong as giving it: nobody strips a role they could not have given.
-  await grantableRoles(trx, { actor, organization, roleIds: takenAway, field: 'roleIds' }).catch(
-    (error: unknown) => {
-      if (error instanceof AppError && error.code === 'role_exceeds_granter') {
-        throw domainError(
-          AUTH_ERRORS,
-          'role_exceeds_granter',
-          'You cannot take away a role stronger than yours.',
+  // Taking a role away is as strong as giving it: nobody strips a role holding more than they hold.
+  const strippedPermissions = [...(await permissionsOfRoles(trx, takenAway)).values()].flat();
+  if (beyondActor(actor, strippedPermissions).length) {
+    throw domainError(
+      AUTH_ERRORS,
+      'role_exceeds_granter',
+      'You cannot take away a role stronger than yours.',
+      {
+        errors: [
           {
-            errors: [
-              {
-                field: 'roleIds',
-                message: 'would take away a role you cannot grant',
-                code: 'beyond_your_permissions',
-              },
-            ],
+            field: 'roleIds',
+            message: 'would take away a role you cannot grant',
+            code: 'beyond_your_permissions',
           },
-        );
-      }
-      if (error instanceof AppError && error.code === 'role_not_grantable') return;
-      throw error;
-    },
-  );
+        ],
+      },
+    );
+  }
   await assertAnotherAdminRemains(
     trx,
     member,
@@ -365,16 +357,20 @@ export async function setMemberRoles(
   return withRoles(trx, member);
 }
 
+/** The permissions of `permissions` the actor does not hold at least as widely. */
+function beyondActor(actor: Actor, permissions: Permission[]): Permission[] {
+  return permissions.filter((p) => {
+    const held = findScope(actor.permissions, p.resource, p.action);
+    return !held || !scopeCovers(held, p.scope);
+  });
+}
+
 /** Nobody disables, enables or removes a member holding permissions beyond their own. */
 async function assertDoesNotOutrank(trx: DbTransaction, actor: Actor, member: MemberRow): Promise<void> {
   const held = await rolesOfUsers(trx, [member.id]);
   const roleIds = (held.get(member.id) ?? []).map((role) => role.id);
   const permissions = [...(await permissionsOfRoles(trx, roleIds)).values()].flat();
-  const beyond = permissions.filter((p) => {
-    const mine = findScope(actor.permissions, p.resource, p.action);
-    return !mine || !scopeCovers(mine, p.scope);
-  });
-  if (beyond.length) {
+  if (beyondActor(actor, permissions).length) {
     throw domainError(
       AUTH_ERRORS,
       'member_outranks_you',
