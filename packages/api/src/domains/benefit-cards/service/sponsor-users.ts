@@ -14,33 +14,28 @@ type UserStatus = (typeof USER_STATUSES)[number];
 /**
  * Users of sponsor organizations within the caller's `users` scope: operators all, a sponsor admin their
  * organization's, `own` only the caller. Users of other kinds of organization are never here, so a merchant
- * admin's `users` scope reaches nobody through these endpoints. Never selects the password hash.
+ * admin's `users` scope reaches nobody through these endpoints. Removed users (auth's soft delete) are not here.
+ * Never selects the password hash.
  */
 function visibleSponsorUsers(db: DbExecutor, request: ScopedRequest) {
-  return (
-    db
-      .selectFrom('users')
-      .innerJoin('organizations', 'organizations.id', 'users.organization_id')
-      .select([
-        'users.id',
-        'users.organization_id',
-        'users.username',
-        'users.email',
-        'users.name',
-        'users.status',
-        'users.created_at',
-        'users.last_login_at',
-      ])
-      .where('organizations.type', '=', 'sponsor')
-      // Removed members (auth's soft delete) are gone from every list.
-      .where('users.removed_at', 'is', null)
-      .where(
-        scopeFilter(request.scope, request.actor, {
-          organization: 'users.organization_id',
-          owner: 'users.id',
-        }),
-      )
-  );
+  return db
+    .selectFrom('users')
+    .innerJoin('organizations', 'organizations.id', 'users.organization_id')
+    .select([
+      'users.id',
+      'users.organization_id',
+      'users.username',
+      'users.email',
+      'users.name',
+      'users.status',
+      'users.created_at',
+      'users.last_login_at',
+    ])
+    .where('organizations.type', '=', 'sponsor')
+    .where('users.removed_at', 'is', null)
+    .where(
+      scopeFilter(request.scope, request.actor, { organization: 'users.organization_id', owner: 'users.id' }),
+    );
 }
 
 type SponsorUserRow = Pick<
