@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Db, DbPool } from '@ipay/db';
 import type { BaseLogger, Logger } from 'pino';
 import type { Config } from './config';
-import type { AccessTokenClaims, Keyring } from './domains/auth/tokens';
+import type { Keyring, VerifiedAccessToken } from './domains/auth/tokens';
 import { verifyAccessToken } from './domains/auth/tokens';
 import { AppError } from './errors/app-error';
 
@@ -21,7 +21,7 @@ export interface AppDeps {
 }
 
 export type Credentials =
-  { kind: 'none' } | { kind: 'valid'; claims: AccessTokenClaims } | { kind: 'invalid'; error: AppError };
+  { kind: 'none' } | { kind: 'valid'; claims: VerifiedAccessToken } | { kind: 'invalid'; error: AppError };
 
 export interface RequestContext extends Omit<AppDeps, 'logger' | 'pool'> {
   /** The request's logger: every line carries its traceId. */

@@ -16,6 +16,7 @@ import * as programSecretRotation from './2026_11_26_000004_program_secret_rotat
 import * as streamedOrderUploads from './2026_11_26_100001_streamed_order_uploads';
 import * as programArchive from './2026_11_26_200001_program_archive';
 import * as perConnectionDedup from './2026_11_29_000001_per_connection_dedup';
+import * as membersAndInvitations from './2026_11_29_100001_members_and_invitations';
 import * as carrierPartners from './2026_11_29_100002_carrier_partners';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
@@ -37,5 +38,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_100001_streamed_order_uploads': streamedOrderUploads,
   '2026_11_26_200001_program_archive': programArchive,
   '2026_11_29_000001_per_connection_dedup': perConnectionDedup,
+  '2026_11_29_100001_members_and_invitations': membersAndInvitations,
   '2026_11_29_100002_carrier_partners': carrierPartners,
 };

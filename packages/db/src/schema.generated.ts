@@ -164,6 +164,7 @@ export interface EmailOutboxTable {
   last_error: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  html: string | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -303,6 +304,15 @@ export interface PartnersTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface PasswordResetTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface PaymentSessionsTable {
   id: Generated<string>;
   order_id: string;
@@ -432,6 +442,24 @@ export interface SyncRunsTable {
   error: string | null;
 }
 
+export interface UserInvitationRolesTable {
+  invitation_id: string;
+  role_id: string;
+}
+
+export interface UserInvitationsTable {
+  id: Generated<string>;
+  organization_id: string;
+  email: string;
+  token_hash: string;
+  status: Generated<'pending' | 'accepted' | 'revoked'>;
+  invited_by: string | null;
+  accepted_user_id: string | null;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  settled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface UserRolesTable {
   user_id: string;
   role_id: string;
@@ -449,6 +477,8 @@ export interface UsersTable {
   last_login_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   username: string | null;
+  tokens_valid_after: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  removed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface WebhookDeliveriesTable {
@@ -515,6 +545,7 @@ export interface Database {
   organizations: OrganizationsTable;
   partner_carrier_codes: PartnerCarrierCodesTable;
   partners: PartnersTable;
+  password_reset_tokens: PasswordResetTokensTable;
   payment_sessions: PaymentSessionsTable;
   payments: PaymentsTable;
   platform_orders: PlatformOrdersTable;
@@ -526,6 +557,8 @@ export interface Database {
   sms_outbox: SmsOutboxTable;
   stream_tickets: StreamTicketsTable;
   sync_runs: SyncRunsTable;
+  user_invitation_roles: UserInvitationRolesTable;
+  user_invitations: UserInvitationsTable;
   user_roles: UserRolesTable;
   users: UsersTable;
   webhook_deliveries: WebhookDeliveriesTable;

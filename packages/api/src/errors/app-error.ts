@@ -22,6 +22,8 @@ export const ERROR_KINDS = {
   request_timeout: { status: 408, title: 'Request timeout', trpc: 'TIMEOUT' },
   // The request conflicts with the current state (duplicate, illegal transition, reused idempotency key).
   conflict: { status: 409, title: 'Conflict', trpc: 'CONFLICT' },
+  // The resource existed but is no longer usable (an expired or already used single-use link).
+  gone: { status: 410, title: 'Gone', trpc: 'NOT_FOUND' },
   // The body exceeds the configured limit.
   payload_too_large: { status: 413, title: 'Payload too large', trpc: 'PAYLOAD_TOO_LARGE' },
   // The body is not JSON (or not the content type the endpoint takes).

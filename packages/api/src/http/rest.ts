@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AnyRouter, TRPCError } from '@trpc/server';
 import { fastifyTRPCOpenApiPlugin, type OpenApiMeta, type OpenApiRouter } from 'trpc-to-openapi';
 import type { AppDeps } from '../context';
+import type { ProcedureMeta } from '../trpc/init';
 import { createRequestContext } from '../context';
 import { Problem } from '../errors/problem';
 import { withTraceId } from '../errors/to-problem';
@@ -48,12 +49,23 @@ export function restPathParameters(procedures: AnyRouter): PathParameterResolver
   };
 }
 
+/** The REST success status of each procedure path whose `successStatus` is not 200 (e.g. `auth.x` → 202). */
+function successStatuses(procedures: AnyRouter): Map<string, number> {
+  const statuses = new Map<string, number>();
+  for (const [path, procedure] of Object.entries(procedures._def.procedures as Record<string, unknown>)) {
+    const status = (procedure as { _def: { meta?: ProcedureMeta } })._def.meta?.successStatus;
+    if (status) statuses.set(path, status);
+  }
+  return statuses;
+}
+
 /**
  * The tRPC procedures as REST, at the paths of their `openapi` meta. Mounted at the root so paths outside
  * /api (the iQpay contract) work too; unknown paths answer a 404 problem.
  */
 export function registerRestRoutes(app: FastifyInstance, deps: AppDeps, procedures: AnyRouter): void {
   keepDeclaredCoercion(procedures);
+  const statuses = successStatuses(procedures);
   void app.register((scope, _options, done) => {
     // A bodiless POST (create-session, cancel, run-now) needs no Content-Type; trpc-to-openapi insists on one.
     scope.addHook('onRequest', (request, _reply, next) => {
@@ -75,6 +87,10 @@ export function registerRestRoutes(app: FastifyInstance, deps: AppDeps, procedur
       basePath: '/',
       router: procedures as OpenApiRouter,
       onError: ({ error, req }: { error: TRPCError; req: FastifyRequest }) => logServerError(req, error),
+      responseMeta: ({ paths, errors }: { paths?: readonly string[]; errors: readonly unknown[] }) => {
+        const status = !errors.length && paths?.[0] ? statuses.get(paths[0]) : undefined;
+        return status ? { status } : {};
+      },
       createContext: ({ req }: { req: FastifyRequest }) =>
         createRequestContext(deps, { traceId: req.id, ip: req.ip, headers: req.headers, logger: req.log }),
     });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { AUTH_JOBS } from '../domains/auth/jobs';
 import { BENEFIT_CARDS_JOBS } from '../domains/benefit-cards/jobs';
 import { EVENTS_JOBS } from '../domains/events/jobs';
 import { INTEGRATIONS_JOBS } from '../domains/integrations/jobs';
@@ -27,6 +28,7 @@ export const JOB_CATALOGUE = {
   ...NOTIFICATIONS_JOBS,
   ...BENEFIT_CARDS_JOBS,
   ...ORDERS_JOBS,
+  ...AUTH_JOBS,
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;

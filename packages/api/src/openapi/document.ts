@@ -36,9 +36,20 @@ function nonIdempotentOperationIds(): Set<string> {
   return ids;
 }
 
+/** Operations answering a success with another status than 200 (`successStatus` in their meta). */
+function successStatusByOperationId(): Map<string, number> {
+  const statuses = new Map<string, number>();
+  for (const [path, procedure] of Object.entries(appRouter._def.procedures)) {
+    const meta = (procedure as unknown as { _def: { meta?: OpenApiMeta<ProcedureMeta> } })._def.meta;
+    if (meta?.successStatus) statuses.set(path.replace(/\./g, '-'), meta.successStatus);
+  }
+  return statuses;
+}
+
 /** Rewrites trpc-to-openapi's error responses to the product's problem details and documents Idempotency-Key. */
 function applyConventions(document: OpenApiDocument): OpenApiDocument {
   const skipIdempotency = nonIdempotentOperationIds();
+  const successStatuses = successStatusByOperationId();
   for (const pathItem of Object.values(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(pathItem)) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
@@ -67,6 +78,11 @@ function applyConventions(document: OpenApiDocument): OpenApiDocument {
         if (parameter.in === 'path') parameter.required = true;
       }
       const operationId = (operation as { operationId?: string }).operationId ?? '';
+      const successStatus = successStatuses.get(operationId);
+      if (successStatus && responses[200]) {
+        responses[successStatus] = responses[200];
+        delete responses[200];
+      }
       if (['post', 'put', 'patch', 'delete'].includes(method) && !skipIdempotency.has(operationId)) {
         const parameters = ((operation as { parameters?: unknown[] }).parameters ??= []);
         parameters.push({

@@ -10,6 +10,7 @@ import {
   createTestPlatform,
   createTestPlatformAdmin,
   createTestSponsor,
+  createTestUser,
   http,
   iqpayOrderBody,
   orderBody,
@@ -92,6 +93,24 @@ describe('cursor pagination over every list', () => {
       .insertInto('email_outbox')
       .values(indices(ROWS).map((i) => ({ to: `person${i}@example.test`, subject: 'Hello', text: 'Hi' })))
       .execute();
+    const memberRole = await platform.database.db
+      .selectFrom('roles')
+      .select('id')
+      .where('system_key', '=', 'merchant_user')
+      .executeTakeFirstOrThrow();
+    await times(ROWS, () => createTestUser(platform, merchant.user.organization.id, ['merchant_user']));
+    await times(ROWS, (i) =>
+      call('POST', '/api/members/invitations', token, {
+        email: `invitee-${i}-${randomBytes(3).toString('hex')}@example.test`,
+        roleIds: [memberRole.id],
+      }),
+    );
+    seeded.set('/api/members', { path: '/api/members', token, table: 'users' });
+    seeded.set('/api/members/invitations', {
+      path: '/api/members/invitations',
+      token,
+      table: 'user_invitations',
+    });
     seeded.set('/api/rbac/roles', { path: '/api/rbac/roles', token, table: 'roles' });
     seeded.set('/api/orders', { path: '/api/orders', token, table: 'orders' });
     seeded.set('/api/payment-sessions', { path: '/api/payment-sessions', token, table: 'payment_sessions' });

@@ -8,6 +8,8 @@ import { toProblem } from '../errors/to-problem';
 export type ProcedureMeta = {
   /** Mutations honour `Idempotency-Key` unless they opt out (e.g. login, which creates nothing). */
   idempotent?: boolean;
+  /** The REST status of a success when not 200: 202 for a request accepted and acted on later. */
+  successStatus?: 202;
 };
 
 export const t = initTRPC

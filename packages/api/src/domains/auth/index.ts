@@ -1,9 +1,13 @@
+import { withHandlers } from '../../jobs/task';
 import { defineDomain } from '../../platform/domain';
-import { authRouter } from './router';
 import { AUTH_EVENTS } from './events';
+import { AUTH_JOBS } from './jobs';
+import { authRouter } from './router';
+import { authSendPasswordReset } from './tasks/send-password-reset';
 
 export const authDomain = defineDomain({
   name: 'auth',
   trpc: { auth: authRouter },
+  jobs: withHandlers(AUTH_JOBS, { 'auth.send-password-reset': authSendPasswordReset }),
   events: AUTH_EVENTS,
 });

@@ -76,3 +76,44 @@ export const AuthSession = z
   })
   .meta({ id: 'AuthSession' });
 export type AuthSession = z.infer<typeof AuthSession>;
+
+export const ChangePasswordInput = z.object({
+  currentPassword: z.string().min(1).max(1000).describe('The password the user signs in with now'),
+  newPassword: NewPassword,
+});
+export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
+
+export const PasswordResetRequestInput = z.object({
+  email: Email.describe('The address of the account; the answer is the same whether or not it has one'),
+});
+export type PasswordResetRequestInput = z.infer<typeof PasswordResetRequestInput>;
+
+export const PasswordResetRequested = z
+  .object({
+    accepted: z.literal(true),
+    detail: z.string().describe('Always the same text, whether or not the address has an account'),
+  })
+  .meta({ id: 'PasswordResetRequested' });
+export type PasswordResetRequested = z.infer<typeof PasswordResetRequested>;
+
+export const SingleUseToken = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, 'must be the 43-character token from the link')
+  .describe('The token at the end of the link in the e-mail');
+
+export const PasswordResetConfirmInput = z.object({
+  token: SingleUseToken,
+  newPassword: NewPassword,
+});
+export type PasswordResetConfirmInput = z.infer<typeof PasswordResetConfirmInput>;
+
+export const SignedOutEverywhere = z
+  .object({
+    tokensValidAfter: Timestamp.describe('Tokens issued before this moment are refused'),
+  })
+  .meta({ id: 'SignedOutEverywhere' });
+export type SignedOutEverywhere = z.infer<typeof SignedOutEverywhere>;
+
+export const PasswordResetConfirmed = z
+  .object({ passwordChanged: z.literal(true).describe('Sign in with the new password') })
+  .meta({ id: 'PasswordResetConfirmed' });

@@ -12,7 +12,13 @@ import type { SystemRoleKey } from '../rbac/service';
 import type { OrganizationType } from './schemas';
 import type { AuthSession, CreateAdminInput, LoginInput, RegisterInput, User } from './schemas';
 import { hashPassword, verifyPassword } from './passwords';
-import { signAccessToken, type AccessTokenClaims, type Keyring } from './tokens';
+import {
+  issuedBeforeCutoff,
+  signAccessToken,
+  type AccessTokenClaims,
+  type Keyring,
+  type TokenSubject,
+} from './tokens';
 
 // The iQpay sign-in answers in its own shape, with a token signed the one way every sign-in signs it.
 export { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type Keyring } from './tokens';
@@ -76,16 +82,33 @@ export async function getUser(db: DbExecutor, userId: string): Promise<User> {
   };
 }
 
-export async function getActor(db: DbExecutor, claims: AccessTokenClaims): Promise<Actor | undefined> {
+/**
+ * The active user a token (or stored work) speaks for. With `issuedAt` (a bearer token's `iat`), a token issued
+ * before the user's sign-out-everywhere cut-off (`tokens_valid_after`) no longer speaks for them; read from the
+ * same row, so the check costs no query.
+ */
+export async function getActor(
+  db: DbExecutor,
+  claims: AccessTokenClaims & { issuedAt?: number },
+): Promise<Actor | undefined> {
   const row = await db
     .selectFrom('users')
     .innerJoin('organizations', 'organizations.id', 'users.organization_id')
-    .select(['users.id', 'users.email', 'users.organization_id', 'organizations.type'])
+    .select([
+      'users.id',
+      'users.email',
+      'users.organization_id',
+      'users.tokens_valid_after',
+      'organizations.type',
+    ])
     .where('users.id', '=', claims.userId)
     .where('users.status', '=', 'active')
     .executeTakeFirst();
   // A token minted for another organization (user moved) no longer speaks for this user.
   if (!row || row.organization_id !== claims.organizationId) return undefined;
+  if (claims.issuedAt !== undefined && issuedBeforeCutoff(claims.issuedAt, row.tokens_valid_after)) {
+    return undefined;
+  }
   return {
     userId: row.id,
     email: row.email,
@@ -95,7 +118,7 @@ export async function getActor(db: DbExecutor, claims: AccessTokenClaims): Promi
   };
 }
 
-function emailTaken(): AppError {
+export function emailTaken(): AppError {
   return domainError(AUTH_ERRORS, 'email_taken', 'An account with this e-mail address already exists.', {
     errors: [{ field: 'email', message: 'is already registered', code: 'already_exists' }],
   });
@@ -126,9 +149,23 @@ export interface NewUser {
   username?: string;
   name: string;
   password: string;
-  roleKey: SystemRoleKey;
+  /** The system role the user gets; null when `roleIds` names all their roles (an accepted invitation). */
+  roleKey: SystemRoleKey | null;
+  /** More roles, by id, already checked by the caller as the organization's to give. */
+  roleIds?: string[];
   /** Who created the user; null for self-registration and the CLI. */
   createdBy: string | null;
+}
+
+/** Whether an account (not removed) signs in with this e-mail address; `createUser` decides for good. */
+export async function emailInUse(db: DbExecutor, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', email.toLowerCase())
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /**
@@ -151,26 +188,48 @@ export async function createUser(trx: DbTransaction, user: NewUser): Promise<str
     .executeTakeFirst();
   if (!row) {
     const taken = user.username
-      ? await trx.selectFrom('users').select('id').where('username', '=', user.username).executeTakeFirst()
+      ? await trx
+          .selectFrom('users')
+          .select('id')
+          .where('username', '=', user.username)
+          .where('removed_at', 'is', null)
+          .executeTakeFirst()
       : undefined;
     throw taken ? usernameTaken() : emailTaken();
   }
-  await assignSystemRole(trx, { userId: row.id, roleKey: user.roleKey, assignedBy: user.createdBy });
+  if (user.roleKey) {
+    await assignSystemRole(trx, { userId: row.id, roleKey: user.roleKey, assignedBy: user.createdBy });
+  }
+  if (user.roleIds?.length) {
+    await trx
+      .insertInto('user_roles')
+      .values(
+        user.roleIds.map((roleId) => ({ user_id: row.id, role_id: roleId, assigned_by: user.createdBy })),
+      )
+      .onConflict((oc) => oc.columns(['user_id', 'role_id']).doNothing())
+      .execute();
+  }
   await recordDomainEvent(trx, {
     type: 'user.created',
     resourceType: 'user',
     resourceId: row.id,
     organizationId: user.organizationId,
     actorUserId: user.createdBy,
-    data: { email: user.email, systemRole: user.roleKey },
+    data: {
+      email: user.email,
+      systemRole: user.roleKey,
+      ...(user.roleIds ? { roleIds: user.roleIds } : {}),
+    },
   });
   return row.id;
 }
 
-function sessionFor(keyring: Keyring, user: User): AuthSession {
+/** A session for a user; `tokensValidAfter` is their sign-out-everywhere cut-off, if any. */
+export function sessionFor(keyring: Keyring, user: User, tokensValidAfter: Date | null = null): AuthSession {
   const { token, expiresAt } = signAccessToken(keyring, {
     userId: user.id,
     organizationId: user.organization.id,
+    tokensValidAfter,
   });
   return { token, tokenType: 'Bearer', expiresAt: toTimestamp(expiresAt), user };
 }
@@ -214,7 +273,7 @@ export async function checkPassword(
   options: { limits: LoginLimits; clientIp: string },
   account: { email: string } | { username: string },
   password: string,
-): Promise<AccessTokenClaims> {
+): Promise<TokenSubject> {
   const { limit, windowSeconds } = options.limits;
   const [column, value, bucket, wording] =
     'email' in account
@@ -224,15 +283,16 @@ export async function checkPassword(
   await consumeRateLimit(db, { key: `login:${bucket}:${value}`, limit: limit * 2, windowSeconds });
   const user = await db
     .selectFrom('users')
-    .select(['id', 'organization_id', 'password_hash', 'status'])
+    .select(['id', 'organization_id', 'password_hash', 'status', 'tokens_valid_after'])
     .where(column, '=', value)
+    .where('removed_at', 'is', null)
     .executeTakeFirst();
   const passwordMatches = await verifyPassword(password, user?.password_hash ?? (await hashForUnknownUser()));
   if (!user || !passwordMatches || user.status !== 'active') {
     throw domainError(AUTH_ERRORS, 'invalid_credentials', `The ${wording} or password is incorrect.`);
   }
   await db.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', user.id).execute();
-  return { userId: user.id, organizationId: user.organization_id };
+  return { userId: user.id, organizationId: user.organization_id, tokensValidAfter: user.tokens_valid_after };
 }
 
 /**
@@ -244,8 +304,13 @@ export async function login(
   options: { keyring: Keyring; limits: LoginLimits; clientIp: string },
   input: LoginInput,
 ): Promise<AuthSession> {
-  const { userId } = await checkPassword(db, options, { email: input.email }, input.password);
-  return sessionFor(options.keyring, await getUser(db, userId));
+  const { userId, tokensValidAfter } = await checkPassword(
+    db,
+    options,
+    { email: input.email },
+    input.password,
+  );
+  return sessionFor(options.keyring, await getUser(db, userId), tokensValidAfter);
 }
 
 async function operatorOrganizationId(trx: DbTransaction): Promise<string> {

@@ -33,11 +33,41 @@ export interface AccessTokenClaims {
   organizationId: string;
 }
 
-export function signAccessToken(
-  keyring: Keyring,
-  claims: AccessTokenClaims,
-): { token: string; expiresAt: Date } {
-  const issuedAt = Math.floor(Date.now() / 1000);
+/** A verified bearer token: who it speaks for and when it was issued (`iat`, whole seconds). */
+export interface VerifiedAccessToken extends AccessTokenClaims {
+  issuedAt: number;
+}
+
+/** Who a token is signed for, with the moment their earlier tokens stopped counting (sign-out everywhere). */
+export interface TokenSubject extends AccessTokenClaims {
+  tokensValidAfter?: Date | null;
+}
+
+/**
+ * Sign-out everywhere, with `iat` in whole seconds. The cut-off is always a whole second strictly after the
+ * moment of signing out and after any earlier cut-off of the user (`signOutCutoff`), and a token is refused when
+ * `iat < cut-off`: every token issued before the sign-out, even in the same second, has
+ * `iat <= max(floor(moment), earlier cut-off) < cut-off`. A token issued after it gets
+ * `iat = max(now, cut-off)` (`signAccessToken`), so it counts even when issued within that same second; its
+ * `iat` is then at most a second or so ahead, within the clock tolerance (sign-out everywhere is rate-limited,
+ * so the cut-off cannot be pushed far ahead). Processes' clocks must agree to within a second (NTP), as they
+ * already must for `exp`.
+ */
+export function signOutCutoff(earlier: Date | null, now: Date = new Date()): Date {
+  const next = Math.floor(now.getTime() / 1000) + 1;
+  const afterEarlier = earlier ? Math.ceil(earlier.getTime() / 1000) + 1 : 0;
+  return new Date(Math.max(next, afterEarlier) * 1000);
+}
+
+/** Whether a token issued at `issuedAt` (seconds) was signed out by a cut-off (see `signOutCutoff`). */
+export function issuedBeforeCutoff(issuedAt: number, cutoff: Date | null): boolean {
+  return cutoff !== null && issuedAt * 1000 < cutoff.getTime();
+}
+
+export function signAccessToken(keyring: Keyring, subject: TokenSubject): { token: string; expiresAt: Date } {
+  const claims: AccessTokenClaims = { userId: subject.userId, organizationId: subject.organizationId };
+  const cutoffSeconds = subject.tokensValidAfter ? Math.ceil(subject.tokensValidAfter.getTime() / 1000) : 0;
+  const issuedAt = Math.max(Math.floor(Date.now() / 1000), cutoffSeconds);
   const token = jwt.sign({ org: claims.organizationId, iat: issuedAt }, keyring.signingKey.secret, {
     algorithm: ALGORITHM,
     keyid: keyring.signingKey.kid,
@@ -66,7 +96,7 @@ function refusedClaim(payload: jwt.JwtPayload): string | undefined {
  * Verifies signature (HS256 only, by `kid`), issuer, audience, `iat` and expiry (at most the TTL after `iat`);
  * any failure is a 401.
  */
-export function verifyAccessToken(keyring: Keyring, token: string): AccessTokenClaims {
+export function verifyAccessToken(keyring: Keyring, token: string): VerifiedAccessToken {
   const decoded = jwt.decode(token, { complete: true });
   const key = decoded?.header.kid ? keyring.keysById.get(decoded.header.kid) : undefined;
   if (!key)
@@ -89,7 +119,7 @@ export function verifyAccessToken(keyring: Keyring, token: string): AccessTokenC
     if (!payload.sub || typeof payload.org !== 'string') {
       throw domainError(AUTH_ERRORS, 'invalid_token', 'The access token does not carry a user.');
     }
-    return { userId: payload.sub, organizationId: payload.org };
+    return { userId: payload.sub, organizationId: payload.org, issuedAt: payload.iat as number };
   } catch (error) {
     if (error instanceof AppError) throw error;
     const expired = error instanceof jwt.TokenExpiredError;

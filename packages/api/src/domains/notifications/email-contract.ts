@@ -8,6 +8,8 @@ export interface OutgoingEmail {
   to: string;
   subject: string;
   text: string;
+  /** The HTML alternative, when the e-mail has one. */
+  html: string | null;
 }
 
 export type SendOutcome = { kind: 'sent'; providerMessageId: string } | { kind: 'kept-in-outbox' };

@@ -13,7 +13,7 @@ async function errorMessage(response: Response): Promise<string> {
 }
 
 /**
- * Resend's `POST /emails`: Bearer API key, JSON `{ from, to, subject, text }`, answers `{ id }`. Its
+ * Resend's `POST /emails`: Bearer API key, JSON `{ from, to, subject, text, html? }`, answers `{ id }`. Its
  * Idempotency-Key header makes a retried send within 24 h return the first e-mail instead of a second one.
  */
 export function createResendSender(options: { apiKey: string; baseUrl: string }): EmailSender {
@@ -34,6 +34,7 @@ export function createResendSender(options: { apiKey: string; baseUrl: string })
             to: [email.to],
             subject: email.subject,
             text: email.text,
+            ...(email.html ? { html: email.html } : {}),
           }),
           signal: AbortSignal.timeout(TIMEOUT_MS),
         });

@@ -32,10 +32,11 @@ export const ListEmailOutboxInput = PageInput.extend({
 export type ListEmailOutboxInput = z.infer<typeof ListEmailOutboxInput>;
 export const OutboxEmailPage = pageOf(OutboxEmail);
 
-/** What a domain hands to queueEmail; plain text only for now. */
+/** What a domain hands to queueEmail: plain text, and optionally an HTML alternative (escaped by its template). */
 export const NewEmail = z.object({
   to: z.email(),
   subject: z.string().min(1).max(500),
   text: z.string().min(1).max(100_000),
+  html: z.string().min(1).max(200_000).optional(),
 });
 export type NewEmail = z.infer<typeof NewEmail>;

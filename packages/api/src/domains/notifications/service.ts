@@ -40,7 +40,12 @@ export async function queueEmail(trx: DbTransaction, email: NewEmail): Promise<s
   const checked = NewEmail.parse(email);
   const row = await trx
     .insertInto('email_outbox')
-    .values({ to: checked.to.toLowerCase(), subject: checked.subject, text: checked.text })
+    .values({
+      to: checked.to.toLowerCase(),
+      subject: checked.subject,
+      text: checked.text,
+      html: checked.html ?? null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await enqueueJob(
@@ -94,6 +99,7 @@ export async function sendQueuedEmail(
       to: row.to,
       subject: row.subject,
       text: row.text,
+      html: row.html,
     });
     if (outcome.kind === 'kept-in-outbox') return 'kept-in-outbox';
     await settle(db, row.id, { status: 'sent', providerMessageId: outcome.providerMessageId });

@@ -28,8 +28,8 @@ import {
 
 // What other domains use of the role model: the system role keys, the grant helpers their descriptors declare
 // default grants with, and the scope check of a permission.
-export { ALL_ACTIONS, grant, READ, type SystemRoleKey } from './system-roles';
-export { requireScope } from './permissions';
+export { ALL_ACTIONS, grant, READ, systemRoleKeysFor, type SystemRoleKey } from './system-roles';
+export { findScope, requireScope } from './permissions';
 
 interface ScopedRequest {
   actor: Actor;
@@ -342,6 +342,7 @@ export async function assignRole(
     .innerJoin('organizations', 'organizations.id', 'users.organization_id')
     .select(['users.id', 'users.organization_id', 'organizations.type'])
     .where('users.id', '=', input.id)
+    .where('users.removed_at', 'is', null)
     .executeTakeFirst();
   const inScope =
     user && (scope === 'all' || (scope === 'organization' && user.organization_id === actor.organizationId));

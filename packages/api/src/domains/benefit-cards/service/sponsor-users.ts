@@ -14,7 +14,8 @@ type UserStatus = (typeof USER_STATUSES)[number];
 /**
  * Users of sponsor organizations within the caller's `users` scope: operators all, a sponsor admin their
  * organization's, `own` only the caller. Users of other kinds of organization are never here, so a merchant
- * admin's `users` scope reaches nobody through these endpoints. Never selects the password hash.
+ * admin's `users` scope reaches nobody through these endpoints. Removed users (auth's soft delete) are not here.
+ * Never selects the password hash.
  */
 function visibleSponsorUsers(db: DbExecutor, request: ScopedRequest) {
   return db
@@ -31,6 +32,7 @@ function visibleSponsorUsers(db: DbExecutor, request: ScopedRequest) {
       'users.last_login_at',
     ])
     .where('organizations.type', '=', 'sponsor')
+    .where('users.removed_at', 'is', null)
     .where(
       scopeFilter(request.scope, request.actor, { organization: 'users.organization_id', owner: 'users.id' }),
     );
