@@ -19,7 +19,7 @@ describe('permission catalogue', () => {
 
   it('gives organization-bound system roles no access to other organizations, except partners’ parcels by carrier', () => {
     const byCarrier: Record<string, string[]> = {
-      partner_admin: ['parcels:read'],
+      partner_admin: ['parcels:read', 'parcels:update', 'driver_otp:create', 'lockers:create'],
       dispatcher: ['parcels:read'],
       driver: ['driver_otp:create', 'parcels:read', 'parcels:update', 'lockers:create'],
     };

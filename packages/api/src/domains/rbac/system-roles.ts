@@ -141,11 +141,15 @@ export const SYSTEM_ROLES: Record<SystemRoleKey, SystemRoleDefinition> = {
   partner_admin: {
     organizationType: 'partner',
     name: 'Partner admin',
-    description: "Administers one carrier partner: its users, members and roles; reads its carriers' parcels",
+    description:
+      "Administers one carrier partner: its users, members and roles; can do its drivers' work on its carriers' parcels",
+    // A role is granted only by someone holding all of it, so the partner's admin holds what its drivers do.
     permissions: [
       ...grant(['users', 'roles'], MANAGE, 'organization'),
       ...grant(['organizations'], READ, 'organization'),
-      ...grant(['parcels'], READ, 'carrier'),
+      ...grant(['parcels'], ['read', 'update'], 'carrier'),
+      ...grant(['driver_otp'], ['create'], 'carrier'),
+      ...grant(['lockers'], ['create'], 'carrier'),
     ],
   },
   dispatcher: {

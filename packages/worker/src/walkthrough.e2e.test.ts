@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@ipay/db';
+import { createTestDatabase, type TestDatabase } from '@ipay/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCliProcess, waitFor, type PlatformProcess } from './testing/cli-process';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The shell blocks of a Markdown page, in order: what a reader pastes into one terminal. */
+function shellBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
+}
+
+function runBash(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', `set -euo pipefail\n${script}`], {
+      cwd: REPO,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('docs/walkthrough.md, run as written against a started platform', () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let platform: PlatformProcess | undefined;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataDir = await mkdtemp(path.join(tmpdir(), 'ipay-walkthrough-'));
+    const port = await freePort();
+    env = {
+      DATABASE_URL: database.connectionString,
+      JWT_KEYS: `walkthrough:${randomBytes(24).toString('hex')}`,
+      IPAY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      IPAY_DATA_DIR: dataDir,
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: 'error',
+    };
+    platform = startCliProcess(['start'], env);
+    await waitFor(async () => {
+      const response = await fetch(`${env.PUBLIC_URL}/readyz`);
+      return response.status === 200 ? true : undefined;
+    }, 'the platform');
+  });
+  afterAll(async () => {
+    await platform?.interrupt();
+    await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('takes every role from nothing to a delivered parcel and an activated card', async () => {
+    const page = await readFile(path.join(REPO, 'docs/walkthrough.md'), 'utf8');
+    const blocks = shellBlocks(page);
+    expect(blocks.length).toBeGreaterThan(5);
+    const result = await runBash(blocks.join('\n'), { ...env, BASE: env.PUBLIC_URL ?? '' });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('DELIVERED by PostNL');
+    expect(result.output).toMatch(/^active$/m);
+  });
+});
