@@ -15,6 +15,7 @@ import { hashPassword, verifyPassword } from './passwords';
 import {
   issuedBeforeCutoff,
   signAccessToken,
+  signOutCutoff,
   type AccessTokenClaims,
   type Keyring,
   type TokenSubject,
@@ -335,6 +336,32 @@ export async function createPlatformAdmin(trx: DbTransaction, input: CreateAdmin
     createdBy: null,
   });
   return getUser(trx, userId);
+}
+
+/**
+ * Disables or enables an account for a domain that manages its own kind of users (sponsor users). Disabling
+ * also signs the account out everywhere: every token issued before is refused for good, also after enabling.
+ */
+export async function setAccountStatus(
+  trx: DbTransaction,
+  userId: string,
+  status: 'active' | 'disabled',
+): Promise<void> {
+  if (status === 'active') {
+    await trx.updateTable('users').set({ status }).where('id', '=', userId).execute();
+    return;
+  }
+  const user = await trx
+    .selectFrom('users')
+    .select('tokens_valid_after')
+    .where('id', '=', userId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  await trx
+    .updateTable('users')
+    .set({ status, tokens_valid_after: signOutCutoff(user.tokens_valid_after) })
+    .where('id', '=', userId)
+    .execute();
 }
 
 export async function hasPlatformAdmin(db: DbExecutor): Promise<boolean> {

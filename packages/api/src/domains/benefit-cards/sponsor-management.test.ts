@@ -209,7 +209,7 @@ describe('benefit cards: operators manage sponsors, sponsor users and programs',
       expect(self.body.items.map((u: Account) => u.username)).toEqual([a.userUsername]);
     });
 
-    it('disables a user: no sign-in, the earlier token refused; enabling restores both; each change audited once', async () => {
+    it('disables a user: no sign-in, the earlier token refused for good; enabling restores sign-in; each change audited once', async () => {
       const s = await createTestSponsor(platform, { channel: 'email' });
       const userId = await userIdOf(s, s.userUsername);
       const orders = () => get('/api/benefit-cards/orders', s.userToken);
@@ -234,8 +234,11 @@ describe('benefit cards: operators manage sponsors, sponsor users and programs',
       expect((await post(`/api/benefit-cards/sponsor-users/${userId}/enable`, s.operatorToken)).status).toBe(
         200,
       );
-      expect((await orders()).status).toBe(200);
-      expect((await signIn(s.userUsername)).status).toBe(200);
+      expect((await orders()).status).toBe(401);
+      const signedIn = await signIn(s.userUsername);
+      expect(signedIn.status).toBe(200);
+      const fresh = await get('/api/benefit-cards/orders', signedIn.body.token);
+      expect(fresh.status).toBe(200);
 
       const events = await eventsOf(userId);
       expect(events.map((e) => e.type)).toEqual([

@@ -4,6 +4,7 @@ import { AppError } from '../../../errors/app-error';
 import { scopeFilter } from '../../../platform/data-scope';
 import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
+import { setAccountStatus } from '../../auth/service';
 import { recordDomainEvent } from '../../events/service';
 import { rolesOfUsers, type HeldRole } from '../../rbac/service';
 import type { ListSponsorUsersInput, SponsorUserAccount, USER_STATUSES } from '../schemas';
@@ -80,7 +81,7 @@ export async function listSponsorUsers(
 
 /**
  * Disables or re-enables a sponsor user. Auth loads only active users, on sign-in and on every request, so a
- * disabled user can neither sign in nor use a token issued before. Setting the status the user already has
+ * disabled user can neither sign in nor use a token issued before, also once enabled again. Setting the status the user already has
  * changes and records nothing. Nobody changes their own status: an admin cannot lock themselves out by mistake.
  * A user outside the caller's scope is a 404, as if it did not exist.
  */
@@ -102,7 +103,7 @@ export async function setSponsorUserStatus(
   let row: SponsorUserRow = before;
   if (before.status !== request.status) {
     row = { ...before, status: request.status };
-    await trx.updateTable('users').set({ status: request.status }).where('id', '=', before.id).execute();
+    await setAccountStatus(trx, before.id, request.status);
     await recordDomainEvent(trx, {
       type: request.status === 'disabled' ? 'sponsor_user.disabled' : 'sponsor_user.enabled',
       resourceType: 'user',
