@@ -20,6 +20,7 @@ import {
 } from './pages/account-form';
 
 const templates = pageTemplates(new URL('./pages/', import.meta.url));
+const FOOTER = 'layout.footer.account' as const;
 
 /** The accept input's fields as the form names them. */
 const FORM_FIELDS = { name: 'name', password: 'password' } as const;
@@ -50,7 +51,7 @@ function sendStatePage(
   code: keyof typeof STATE_PAGES,
 ): FastifyReply {
   const state = STATE_PAGES[code]!;
-  const frame = { language, path: pathOf(token), title: state.title };
+  const frame = { language, path: pathOf(token), title: state.title, footer: FOOTER };
   return sendPage(reply, state.status, renderMessagePage(frame, { text: translator(language)(state.text) }));
 }
 
@@ -90,7 +91,7 @@ function sendForm(
     action: pathOf(token),
     submit: t('invitation.submit'),
   };
-  const frame = { language, path: pathOf(token), title: 'invitation.title' as const };
+  const frame = { language, path: pathOf(token), title: 'invitation.title' as const, footer: FOOTER };
   return sendPage(reply, options.status, templates.render('account-form', frame, view));
 }
 
@@ -115,7 +116,12 @@ export const invitationPage: PageRoute = {
         if (!code) throw error;
         // Back from the form's 303: the invitation is used because this browser just accepted it.
         if (code === 'invitation_used' && DoneQuery.parse(request.query ?? {}).done === '1') {
-          const frame = { language, path: pathOf(token), title: 'invitation.accepted.title' as const };
+          const frame = {
+            language,
+            path: pathOf(token),
+            title: 'invitation.accepted.title' as const,
+            footer: FOOTER,
+          };
           const text = translator(language)('invitation.accepted.text');
           return sendPage(reply, 200, renderMessagePage(frame, { text }));
         }

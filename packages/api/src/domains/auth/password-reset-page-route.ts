@@ -24,6 +24,7 @@ import {
 import { PasswordResetConfirmInput, SingleUseToken } from './schemas';
 
 const templates = pageTemplates(new URL('./pages/', import.meta.url));
+const FOOTER = 'layout.footer.account' as const;
 
 /** The confirm input's field as the form names it. */
 const FORM_FIELDS = { newPassword: 'password' } as const;
@@ -54,7 +55,7 @@ function sendStatePage(
   code: keyof typeof STATE_PAGES,
 ): FastifyReply {
   const state = STATE_PAGES[code]!;
-  const frame = { language, path: pathOf(token), title: state.title };
+  const frame = { language, path: pathOf(token), title: state.title, footer: FOOTER };
   return sendPage(reply, state.status, renderMessagePage(frame, { text: translator(language)(state.text) }));
 }
 
@@ -87,7 +88,7 @@ function sendForm(
     action: pathOf(token),
     submit: t('reset.submit'),
   };
-  const frame = { language, path: pathOf(token), title: 'reset.title' as const };
+  const frame = { language, path: pathOf(token), title: 'reset.title' as const, footer: FOOTER };
   return sendPage(reply, options.status, templates.render('account-form', frame, view));
 }
 
@@ -112,7 +113,12 @@ export const passwordResetPage: PageRoute = {
         if (!code) throw error;
         // Back from the form's 303: the link is used because this browser just used it.
         if (code === 'password_reset_used' && DoneQuery.parse(request.query ?? {}).done === '1') {
-          const frame = { language, path: pathOf(token), title: 'reset.changed.title' as const };
+          const frame = {
+            language,
+            path: pathOf(token),
+            title: 'reset.changed.title' as const,
+            footer: FOOTER,
+          };
           const text = translator(language)('reset.changed.text');
           return sendPage(reply, 200, renderMessagePage(frame, { text }));
         }
