@@ -13,11 +13,14 @@ import {
   createTestPlatform,
   createTestSponsor,
   http,
+  inviteTestMember,
   iqpayOrderBody,
+  mailTestPasswordReset,
   orderBody,
   runDoorCodeJob,
   sendJson,
   startFakeServer,
+  TEST_PASSWORD,
   type FakeServer,
   type TestPlatform,
 } from '../testing';
@@ -25,7 +28,8 @@ import {
 /**
  * The consumer pages in a real Chromium (the system's, never a downloaded one): the QR code's link, paying with
  * the simulator, the door code only in the browser that paid, the driver's release and delivery, a benefit
- * card's activation; axe-core on every state, and screenshots for docs/consumer-pages.md.
+ * card's activation, an invitation accepted and a password reset; axe-core on every state, and screenshots for
+ * docs/consumer-pages.md.
  */
 const CHROMIUM = '/usr/bin/chromium';
 // The docs show the committed screenshots; a run refreshes them only when asked, since each run's data differs.
@@ -109,8 +113,8 @@ describe('the consumer pages in Chromium', () => {
     await page.setExtraHTTPHeaders({ 'accept-language': language });
     // A CSP violation (an inline style or script slipping in) or a failed load is a console error.
     page.on('console', (message) => {
-      // The unknown, expired and cancelled links answer 404 and 410 on purpose.
-      const expected = /^Failed to load resource: .* status of (404|410)/.test(message.text());
+      // Unknown, expired, cancelled and used links answer 400, 404 and 410 on purpose, and so do refused forms.
+      const expected = /^Failed to load resource: .* status of (400|404|410)/.test(message.text());
       if (message.type() === 'error' && !expected) problems.push(`${page.url()}: ${message.text()}`);
     });
     return page;
@@ -125,8 +129,9 @@ describe('the consumer pages in Chromium', () => {
     return page.$eval('main', (main) => (main as unknown as { innerText: string }).innerText);
   }
 
-  async function submit(page: Page, selector: string): Promise<void> {
-    await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  async function submit(page: Page, selector: string): Promise<number | undefined> {
+    const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
+    return response?.status();
   }
 
   it('pays from the QR code, shows the code only to the paying browser, and follows the parcel to the door', async () => {
@@ -303,6 +308,91 @@ describe('the consumer pages in Chromium', () => {
     const unknown = await page.goto(`${platform.baseUrl}/card/AAAA-AAAA-AAAA-AAAA-AAAA`);
     expect(unknown?.status()).toBe(404);
     await check(page);
+  });
+
+  it("accepts an invitation and sets a new password from the e-mails' links", async () => {
+    const admin = await createTestMerchant(platform, 'Fietsen BV');
+    const { email, token } = await inviteTestMember(platform, admin);
+    const link = `${platform.baseUrl}/invitations/${token}`;
+    const page = await open(consumer);
+    // This browser chose Dutch on the card page before: switch back, as a reader would.
+    const shown = await page.goto(`${link}?lang=en`);
+    expect(shown?.status()).toBe(200);
+    expect(shown?.headers()['referrer-policy']).toBe('no-referrer');
+    expect(await text(page)).toContain(email);
+    expect(await text(page)).toContain('Fietsen BV');
+    await check(page, 'invitation-form');
+    await page.goto(`${link}?lang=nl`);
+    expect(await text(page)).toContain('Mijn account aanmaken');
+    await check(page, 'invitation-form-nl');
+    await page.goto(`${link}?lang=en`);
+
+    await page.type('#field-name', 'Kim Packer');
+    await page.type('#field-password', 'too short');
+    await page.type('#field-passwordConfirm', 'not the same');
+    expect(await submit(page, 'form button[type="submit"]')).toBe(400);
+    expect(
+      await page.$$eval('.error-summary a', (links) => links.map((a) => a.getAttribute('href'))),
+    ).toEqual(['#field-password', '#field-passwordConfirm']);
+    expect(await page.$eval('#field-password', (input) => input.getAttribute('aria-invalid'))).toBe('true');
+    expect(await page.$eval('#field-name', (input) => (input as unknown as { value: string }).value)).toBe(
+      'Kim Packer',
+    );
+    expect(
+      await page.$eval('#field-password', (input) => (input as unknown as { value: string }).value),
+    ).toBe('');
+    await check(page, 'invitation-errors');
+
+    await page.type('#field-password', TEST_PASSWORD);
+    await page.type('#field-passwordConfirm', TEST_PASSWORD);
+    expect(await submit(page, 'form button[type="submit"]')).toBe(200);
+    expect(await text(page)).toContain('Your account is ready');
+    await check(page, 'invitation-accepted');
+    const signedIn = await http(platform.baseUrl, 'POST', '/api/auth/login', {
+      body: { email, password: TEST_PASSWORD },
+    });
+    expect(signedIn.status).toBe(200);
+
+    const reopened = await page.goto(link);
+    expect(reopened?.status()).toBe(410);
+    expect(await text(page)).toContain('This invitation was already accepted');
+    await check(page, 'invitation-used');
+
+    const expired = await inviteTestMember(platform, admin);
+    await platform.database.db
+      .updateTable('user_invitations')
+      .set({ expires_at: new Date(Date.now() - 60_000) })
+      .where('email', '=', expired.email)
+      .execute();
+    expect((await page.goto(`${platform.baseUrl}/invitations/${expired.token}`))?.status()).toBe(410);
+    expect(await text(page)).toContain('Ask your administrator for a new invitation.');
+    await check(page, 'invitation-expired');
+    const revoked = await inviteTestMember(platform, admin);
+    await platform.caller({ token: admin.token }).auth.members.revokeInvitation({ id: revoked.invitationId });
+    expect((await page.goto(`${platform.baseUrl}/invitations/${revoked.token}`))?.status()).toBe(410);
+    await check(page);
+    expect((await page.goto(`${platform.baseUrl}/invitations/${'x'.repeat(43)}`))?.status()).toBe(404);
+    await check(page);
+
+    const resetToken = await mailTestPasswordReset(platform, email);
+    const resetLink = `${platform.baseUrl}/password-reset/${resetToken}`;
+    expect((await page.goto(resetLink))?.status()).toBe(200);
+    await check(page, 'reset-form');
+    await page.type('#field-password', 'a freshly reset passphrase');
+    await page.type('#field-passwordConfirm', 'a freshly reset passphrase');
+    expect(await submit(page, 'form button[type="submit"]')).toBe(200);
+    expect(await text(page)).toContain('Your password is changed');
+    expect(await text(page)).toContain('Every earlier sign-in is signed out.');
+    await check(page, 'reset-changed');
+    expect((await http(platform.baseUrl, 'GET', '/api/auth/me', { token: signedIn.body.token })).status).toBe(
+      401,
+    );
+    expect((await page.goto(resetLink))?.status()).toBe(410);
+    expect(await text(page)).toContain('This link was already used');
+    await check(page, 'reset-used');
+    expect((await page.goto(`${platform.baseUrl}/password-reset/${'z'.repeat(43)}`))?.status()).toBe(400);
+    expect(await text(page)).toContain('This password-reset link does not work');
+    await check(page, 'reset-unknown');
   });
 
   it('saw no console errors (CSP violations, failed loads) on any page', () => {

@@ -19,6 +19,8 @@ export interface PageFrame {
   /** The page's own path (no query): the language links point at it. */
   path: string;
   title: MessageKey;
+  /** The footer line; the consumer pages' by default. */
+  footer?: MessageKey;
 }
 
 export interface PageView {
@@ -49,6 +51,7 @@ function renderLayout(frame: PageFrame, body: string): string {
     t,
     language: frame.language,
     title: t(frame.title),
+    footer: t(frame.footer ?? 'layout.footer'),
     body,
     languages: LANGUAGES.map((code) => ({
       code,

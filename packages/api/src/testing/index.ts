@@ -31,3 +31,4 @@ export {
   type TestPartnerUser,
 } from './partners';
 export { payOnPayPage, runDoorCodeJob } from './pages';
+export { inviteTestMember, mailedLinkToken, mailTestPasswordReset } from './auth-links';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, DbTransaction } from '@ipay/db';
+import type { Db, DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
 import { domainError } from '../../errors/domain-codes';
 import { enqueueJob } from '../../jobs/enqueue';
@@ -29,6 +29,12 @@ import { signOutCutoff, type Keyring } from './tokens';
 export const PASSWORD_RESET_TTL_MINUTES = 30;
 /** Reset requests per address and per client address, per hour. */
 export const PASSWORD_RESET_LIMITS = { perEmail: 5, perIp: 20, windowSeconds: 3600 } as const;
+/** Confirmations per client address: one budget for `POST /api/auth/password-reset/confirm` and the page's form. */
+export const PASSWORD_RESET_CONFIRM_LIMIT = {
+  name: 'password-reset-confirm',
+  perIp: 20,
+  windowSeconds: 900,
+} as const;
 
 const RESET_REQUESTED: PasswordResetRequested = {
   accepted: true,
@@ -59,7 +65,7 @@ async function lockUser(trx: DbTransaction, userId: string) {
 
 function refuseEmailAsPassword(password: string, email: string, field: string): void {
   if (password.toLowerCase() === email.toLowerCase()) {
-    throw AppError.validation(field, 'must not be your e-mail address');
+    throw AppError.validation(field, 'must not be your e-mail address', 'password_is_email');
   }
 }
 
@@ -183,26 +189,15 @@ export async function sendPasswordReset(
   return 'sent';
 }
 
-/**
- * Sets a new password with a reset link's token: single use, 30 minutes, only for an account still active.
- * Signs the user out everywhere; they sign in with the new password.
- */
-export async function confirmPasswordReset(
-  trx: DbTransaction,
-  request: { input: PasswordResetConfirmInput },
-): Promise<z.infer<typeof PasswordResetConfirmed>> {
-  const { input } = request;
-  const reset = await trx
-    .selectFrom('password_reset_tokens')
-    .selectAll()
-    .where('token_hash', '=', hashSingleUseToken(input.token))
-    .forUpdate()
-    .executeTakeFirst();
-  const invalid = () =>
-    domainError(AUTH_ERRORS, 'password_reset_invalid', 'This password-reset link is not valid.', {
-      errors: [{ field: 'token', message: 'is not a valid password-reset token', code: 'invalid_token' }],
-    });
-  if (!reset) throw invalid();
+function invalidReset(): AppError {
+  return domainError(AUTH_ERRORS, 'password_reset_invalid', 'This password-reset link is not valid.', {
+    errors: [{ field: 'token', message: 'is not a valid password-reset token', code: 'invalid_token' }],
+  });
+}
+
+/** The one rule for a reset link: unknown is a 400, used or expired a 410, each with its own code. */
+function assertUsableReset<T extends { used_at: Date | null; expires_at: Date }>(reset: T | undefined): T {
+  if (!reset) throw invalidReset();
   if (reset.used_at) {
     throw domainError(AUTH_ERRORS, 'password_reset_used', 'This password-reset link was already used.');
   }
@@ -213,8 +208,62 @@ export async function confirmPasswordReset(
       'This password-reset link has expired; ask for a new one.',
     );
   }
+  return reset;
+}
+
+/** A reset link opens only an account still active (a disabled or removed one's links are invalid). */
+function assertResettableAccount<T extends { status: string; removed_at: Date | null }>(
+  user: T | undefined,
+): asserts user is T {
+  if (!user || user.status !== 'active' || user.removed_at) throw invalidReset();
+}
+
+/** What the reset page shows before the new password is typed: whose account, until when the link works. */
+export interface PasswordResetPreview {
+  email: string;
+  expiresAt: string;
+}
+
+/**
+ * Checks a reset link without using it, by the same rules as `confirmPasswordReset` (so the page can tell an
+ * expired, used or unknown link before a password is typed). Public: the token is the credential.
+ */
+export async function previewPasswordReset(db: DbExecutor, token: string): Promise<PasswordResetPreview> {
+  const reset = assertUsableReset(
+    await db
+      .selectFrom('password_reset_tokens')
+      .select(['user_id', 'used_at', 'expires_at'])
+      .where('token_hash', '=', hashSingleUseToken(token))
+      .executeTakeFirst(),
+  );
+  const user = await db
+    .selectFrom('users')
+    .select(['email', 'status', 'removed_at'])
+    .where('id', '=', reset.user_id)
+    .executeTakeFirst();
+  assertResettableAccount(user);
+  return { email: user.email, expiresAt: toTimestamp(reset.expires_at) };
+}
+
+/**
+ * Sets a new password with a reset link's token: single use, 30 minutes, only for an account still active.
+ * Signs the user out everywhere; they sign in with the new password.
+ */
+export async function confirmPasswordReset(
+  trx: DbTransaction,
+  request: { input: PasswordResetConfirmInput },
+): Promise<z.infer<typeof PasswordResetConfirmed>> {
+  const { input } = request;
+  const reset = assertUsableReset(
+    await trx
+      .selectFrom('password_reset_tokens')
+      .selectAll()
+      .where('token_hash', '=', hashSingleUseToken(input.token))
+      .forUpdate()
+      .executeTakeFirst(),
+  );
   const user = await lockUser(trx, reset.user_id);
-  if (user.status !== 'active' || user.removed_at) throw invalid();
+  assertResettableAccount(user);
   refuseEmailAsPassword(input.newPassword, user.email, 'newPassword');
   await trx
     .updateTable('password_reset_tokens')

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { authedProcedure, publicProcedure, rateLimitedByIp, rateLimitedByUser } from '../../trpc/procedures';
 import { router } from '../../trpc/init';
-import { changePassword, confirmPasswordReset, requestPasswordReset, signOutEverywhere } from './credentials';
+import {
+  changePassword,
+  confirmPasswordReset,
+  PASSWORD_RESET_CONFIRM_LIMIT,
+  requestPasswordReset,
+  signOutEverywhere,
+} from './credentials';
 import { invitationsRouter, membersRouter } from './members/router';
 import {
   AuthSession,
@@ -19,7 +25,6 @@ import { getUser, login, registerMerchant } from './service';
 
 const REGISTRATIONS_PER_HOUR_PER_IP = 20;
 const PASSWORD_CHANGES_PER_15_MINUTES = 10;
-const RESET_CONFIRMS_PER_15_MINUTES_PER_IP = 20;
 const SIGN_OUTS_PER_MINUTE = 5;
 
 export const authRouter = router({
@@ -119,7 +124,13 @@ export const authRouter = router({
         errorResponses: [400, 410, 429],
       },
     })
-    .use(rateLimitedByIp('password-reset-confirm', RESET_CONFIRMS_PER_15_MINUTES_PER_IP, 900))
+    .use(
+      rateLimitedByIp(
+        PASSWORD_RESET_CONFIRM_LIMIT.name,
+        PASSWORD_RESET_CONFIRM_LIMIT.perIp,
+        PASSWORD_RESET_CONFIRM_LIMIT.windowSeconds,
+      ),
+    )
     .input(PasswordResetConfirmInput)
     .output(PasswordResetConfirmed)
     .mutation(({ ctx, input }) =>

@@ -31,6 +31,8 @@ import {
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_DAYS = 7;
+/** Accepts per client address: one budget for `POST /api/invitations/{token}/accept` and the page's form. */
+export const INVITATION_ACCEPT_LIMIT = { name: 'invitation-accept', perIp: 30, windowSeconds: 900 } as const;
 
 type InvitationRow = Selectable<UserInvitationsTable>;
 
@@ -256,7 +258,7 @@ export async function acceptInvitation(
       .executeTakeFirst(),
   );
   if (input.password.toLowerCase() === row.email) {
-    throw AppError.validation('password', 'must not be your e-mail address');
+    throw AppError.validation('password', 'must not be your e-mail address', 'password_is_email');
   }
   const roles = await trx
     .selectFrom('user_invitation_roles')

@@ -2,6 +2,7 @@ import { router } from '../../../trpc/init';
 import { permittedProcedure, publicProcedure, rateLimitedByIp } from '../../../trpc/procedures';
 import {
   acceptInvitation,
+  INVITATION_ACCEPT_LIMIT,
   inviteMember,
   listInvitations,
   previewInvitation,
@@ -27,7 +28,6 @@ import {
 import { disableMember, enableMember, getMember, listMembers, removeMember, setMemberRoles } from './service';
 
 const tags = ['auth'];
-const ACCEPTS_PER_15_MINUTES_PER_IP = 30;
 
 /**
  * An organization's members and invitations. Admins act on their own organization; operators (`users` on all
@@ -226,7 +226,13 @@ export const invitationsRouter = router({
         errorResponses: [400, 404, 409, 410, 429],
       },
     })
-    .use(rateLimitedByIp('invitation-accept', ACCEPTS_PER_15_MINUTES_PER_IP, 900))
+    .use(
+      rateLimitedByIp(
+        INVITATION_ACCEPT_LIMIT.name,
+        INVITATION_ACCEPT_LIMIT.perIp,
+        INVITATION_ACCEPT_LIMIT.windowSeconds,
+      ),
+    )
     .input(AcceptInvitationInput)
     .output(AcceptedInvitation)
     .mutation(({ ctx, input }) =>

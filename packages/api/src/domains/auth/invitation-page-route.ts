@@ -1,0 +1,186 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors/app-error';
+import { assertSameOriginForm, pageLanguage, readForm, redirectAfterPost, sendPage } from '../../pages/http';
+import { formatDate, translator, type Language, type MessageKey } from '../../pages/i18n';
+import { pageTemplates, renderMessagePage } from '../../pages/render';
+import type { PageRoute } from '../../platform/domain';
+import { consumeRateLimit } from '../../platform/rate-limit';
+import { acceptInvitation, INVITATION_ACCEPT_LIMIT, previewInvitation } from './members/invitations';
+import { AcceptInvitationInput, InvitationTokenInput, type InvitationPreview } from './members/schemas';
+import {
+  accountFormView,
+  confirmationError,
+  DoneQuery,
+  formErrorsOf,
+  InvitationForm,
+  NAME_FIELD,
+  PASSWORD_FIELDS,
+  serviceFormErrors,
+  type FieldErrors,
+} from './pages/account-form';
+
+const templates = pageTemplates(new URL('./pages/', import.meta.url));
+const FOOTER = 'layout.footer.account' as const;
+
+/** The accept input's fields as the form names them. */
+const FORM_FIELDS = { name: 'name', password: 'password' } as const;
+
+function tokenOf(request: FastifyRequest): string | undefined {
+  const parsed = InvitationTokenInput.safeParse(request.params);
+  return parsed.success ? parsed.data.token : undefined;
+}
+
+function pathOf(token: string | undefined): string {
+  return token ? `/invitations/${token}` : '/invitations';
+}
+
+/** The invitation services' refusals, each with its own page: the status is the JSON API's. */
+const STATE_PAGES: Record<string, { status: number; title: MessageKey; text: MessageKey }> = {
+  not_found: { status: 404, title: 'invitation.unknown.title', text: 'invitation.unknown.text' },
+  invitation_expired: { status: 410, title: 'invitation.expired.title', text: 'invitation.expired.text' },
+  invitation_used: { status: 410, title: 'invitation.used.title', text: 'invitation.used.text' },
+  invitation_revoked: { status: 410, title: 'invitation.revoked.title', text: 'invitation.revoked.text' },
+  // The address got an account some other way after the invitation was sent.
+  email_taken: { status: 409, title: 'invitation.emailTaken.title', text: 'invitation.emailTaken.text' },
+};
+
+function sendStatePage(
+  reply: FastifyReply,
+  language: Language,
+  token: string | undefined,
+  code: keyof typeof STATE_PAGES,
+): FastifyReply {
+  const state = STATE_PAGES[code]!;
+  const frame = { language, path: pathOf(token), title: state.title, footer: FOOTER };
+  return sendPage(reply, state.status, renderMessagePage(frame, { text: translator(language)(state.text) }));
+}
+
+/** The state page for a refusal of the invitation services, or undefined when it is none of theirs. */
+function stateCodeOf(error: unknown): string | undefined {
+  return error instanceof AppError && Object.hasOwn(STATE_PAGES, error.code) ? error.code : undefined;
+}
+
+function sendForm(
+  reply: FastifyReply,
+  options: {
+    status: number;
+    language: Language;
+    token: string;
+    invitation: InvitationPreview;
+    name?: string;
+    errors?: FieldErrors;
+  },
+): FastifyReply {
+  const { language, token, invitation } = options;
+  const t = translator(language);
+  const form = accountFormView(t, {
+    fields: [NAME_FIELD, ...PASSWORD_FIELDS],
+    values: { name: options.name },
+    errors: options.errors ?? {},
+  });
+  const view = {
+    ...form,
+    heading: t('invitation.heading', { organization: invitation.organization.name }),
+    lead: t('invitation.lead'),
+    facts: [
+      { term: t('invitation.organization'), detail: invitation.organization.name },
+      { term: t('invitation.email'), detail: invitation.email },
+      { term: t('invitation.validUntil'), detail: formatDate(language, invitation.expiresAt) },
+    ],
+    username: invitation.email,
+    action: pathOf(token),
+    submit: t('invitation.submit'),
+  };
+  const frame = { language, path: pathOf(token), title: 'invitation.title' as const, footer: FOOTER };
+  return sendPage(reply, options.status, templates.render('account-form', frame, view));
+}
+
+/**
+ * The page the invitation e-mail links to (`<PUBLIC_URL>/invitations/<token>`): the organization, the invited
+ * address and the expiry (`previewInvitation`, as `GET /api/invitations/{token}`), and the form to accept.
+ */
+export const invitationPage: PageRoute = {
+  method: 'GET',
+  path: '/invitations/{token}',
+  summary: 'The invitee sees the invitation and chooses a name and password to create the account',
+  register(app, { deps, url }) {
+    app.get(url, async (request, reply) => {
+      const language = pageLanguage(request, reply, deps);
+      const token = tokenOf(request);
+      if (!token) return sendStatePage(reply, language, token, 'not_found');
+      let invitation;
+      try {
+        invitation = await previewInvitation(deps.db, token);
+      } catch (error) {
+        const code = stateCodeOf(error);
+        if (!code) throw error;
+        // Back from the form's 303: the invitation is used because this browser just accepted it.
+        if (code === 'invitation_used' && DoneQuery.parse(request.query ?? {}).done === '1') {
+          const frame = {
+            language,
+            path: pathOf(token),
+            title: 'invitation.accepted.title' as const,
+            footer: FOOTER,
+          };
+          const text = translator(language)('invitation.accepted.text');
+          return sendPage(reply, 200, renderMessagePage(frame, { text }));
+        }
+        return sendStatePage(reply, language, token, code);
+      }
+      return sendForm(reply, { status: 200, language, token, invitation });
+    });
+  },
+};
+
+/**
+ * The accept form: the same services as `POST /api/invitations/{token}/accept` (and its rate limit, one budget
+ * for both). Field errors show the form again with the name kept; success is a 303 to the page, which then says
+ * the account is ready.
+ */
+export const invitationAcceptPage: PageRoute = {
+  method: 'POST',
+  path: '/invitations/{token}',
+  summary: 'The accept form: creates the account, then says how to sign in',
+  register(app, { deps, url }) {
+    app.post(url, async (request, reply) => {
+      assertSameOriginForm(request, deps);
+      const language = pageLanguage(request, reply, deps);
+      const token = tokenOf(request);
+      if (!token) return sendStatePage(reply, language, token, 'not_found');
+      await consumeRateLimit(deps.db, {
+        key: `${INVITATION_ACCEPT_LIMIT.name}:ip:${request.ip}`,
+        limit: INVITATION_ACCEPT_LIMIT.perIp,
+        windowSeconds: INVITATION_ACCEPT_LIMIT.windowSeconds,
+      });
+      const form = readForm(InvitationForm, request.body);
+      let invitation;
+      try {
+        invitation = await previewInvitation(deps.db, token);
+      } catch (error) {
+        const code = stateCodeOf(error);
+        if (!code) throw error;
+        return sendStatePage(reply, language, token, code);
+      }
+      const parsed = AcceptInvitationInput.safeParse({ token, name: form.name, password: form.password });
+      let errors: FieldErrors = {
+        ...(parsed.success ? {} : formErrorsOf(parsed.error.issues, FORM_FIELDS)),
+        ...confirmationError(form),
+      };
+      if (parsed.success && Object.keys(errors).length === 0) {
+        try {
+          await deps.db
+            .transaction()
+            .execute((trx) => acceptInvitation(trx, { keyring: deps.keyring, input: parsed.data }));
+          return redirectAfterPost(reply, `${pathOf(token)}?done=1`);
+        } catch (error) {
+          const code = stateCodeOf(error);
+          if (code) return sendStatePage(reply, language, token, code);
+          const refused = serviceFormErrors(error, FORM_FIELDS);
+          if (!refused) throw error;
+          errors = refused;
+        }
+      }
+      return sendForm(reply, { status: 400, language, token, invitation, name: form.name, errors });
+    });
+  },
+};

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { AppError } from '../../../errors/app-error';
+import type { ZodLikeIssue } from '../../../errors/problem';
+import type { MessageKey, Translate } from '../../../pages/i18n';
+import { PASSWORD_MIN_LENGTH } from '../schemas';
+
+/** The fields of the invitation and password-reset forms. */
+export type FormField = 'name' | 'password' | 'passwordConfirm';
+
+/**
+ * The forms as posted. Only the shape is checked here; what a valid name or password is, is decided by the
+ * services' own input schemas (`AcceptInvitationInput`, `PasswordResetConfirmInput`) and the services. Unknown
+ * fields (the hidden `username` for password managers) are dropped.
+ */
+export const InvitationForm = z.object({
+  name: z.string().default(''),
+  password: z.string().default(''),
+  passwordConfirm: z.string().default(''),
+});
+export type InvitationForm = z.infer<typeof InvitationForm>;
+
+export const PasswordResetForm = InvitationForm.omit({ name: true });
+export type PasswordResetForm = z.infer<typeof PasswordResetForm>;
+
+/** The query after a successful POST (the 303 lands on the page again): `?done=1`. */
+export const DoneQuery = z.object({ done: z.literal('1').optional().catch(undefined) });
+
+export interface FieldMessage {
+  key: MessageKey;
+  values?: Record<string, string | number>;
+}
+export type FieldErrors = Partial<Record<FormField, FieldMessage>>;
+
+/** The reason a password was refused, in the reader's words; the rule itself is the service's. */
+function passwordMessage(code: string | undefined): FieldMessage {
+  switch (code) {
+    case 'too_small':
+      return { key: 'account.error.passwordTooShort', values: { min: PASSWORD_MIN_LENGTH } };
+    case 'too_big':
+      return { key: 'account.error.passwordTooLong' };
+    // NewPassword's one refinement: not one or a few characters repeated.
+    case 'custom':
+      return { key: 'account.error.passwordRepeated' };
+    case 'password_is_email':
+      return { key: 'account.error.passwordIsEmail' };
+    default:
+      return { key: 'account.error.passwordRules', values: { min: PASSWORD_MIN_LENGTH } };
+  }
+}
+
+function nameMessage(code: string | undefined): FieldMessage {
+  return code === 'too_big' ? { key: 'account.error.nameTooLong' } : { key: 'account.error.nameMissing' };
+}
+
+/**
+ * The field errors of a service's input schema (or of the service itself), mapped onto the form's fields:
+ * `fields` names the form field of each input field (`newPassword` → `password`). The first error of a field
+ * is the one shown.
+ */
+export function formErrorsOf(
+  issues: ReadonlyArray<Pick<ZodLikeIssue, 'path' | 'code'>>,
+  fields: Record<string, FormField>,
+): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const field = fields[String(issue.path[0])];
+    if (!field || errors[field]) continue;
+    errors[field] = field === 'name' ? nameMessage(issue.code) : passwordMessage(issue.code);
+  }
+  return errors;
+}
+
+/** A service's refusal of a field (e.g. the password is the e-mail address), as form errors; else undefined. */
+export function serviceFormErrors(
+  error: unknown,
+  fields: Record<string, FormField>,
+): FieldErrors | undefined {
+  if (!(error instanceof AppError) || error.kind !== 'validation_failed' || !error.errors?.length)
+    return undefined;
+  const errors = formErrorsOf(
+    error.errors.map((e) => ({ path: [e.field], code: e.code })),
+    fields,
+  );
+  return Object.keys(errors).length ? errors : undefined;
+}
+
+/** The confirmation field exists only on the form: the two passwords must match. */
+export function confirmationError(form: { password: string; passwordConfirm: string }): FieldErrors {
+  if (!form.passwordConfirm) return { passwordConfirm: { key: 'account.error.confirmMissing' } };
+  if (form.password !== form.passwordConfirm)
+    return { passwordConfirm: { key: 'account.error.passwordMismatch' } };
+  return {};
+}
+
+interface FieldSpec {
+  field: FormField;
+  label: MessageKey;
+  type: 'text' | 'password';
+  autocomplete: 'name' | 'new-password';
+  hint?: FieldMessage;
+}
+
+export const NAME_FIELD: FieldSpec = {
+  field: 'name',
+  label: 'account.field.name',
+  type: 'text',
+  autocomplete: 'name',
+};
+export const PASSWORD_FIELDS: readonly FieldSpec[] = [
+  {
+    field: 'password',
+    label: 'account.field.password',
+    type: 'password',
+    autocomplete: 'new-password',
+    hint: { key: 'account.field.passwordHint', values: { min: PASSWORD_MIN_LENGTH } },
+  },
+  {
+    field: 'passwordConfirm',
+    label: 'account.field.passwordConfirm',
+    type: 'password',
+    autocomplete: 'new-password',
+  },
+];
+
+/**
+ * What the form template shows: each field with its label, hint and error, wired with `aria-describedby`
+ * and `aria-invalid`, and the error summary linking to the fields. Only the name is kept after a refusal;
+ * passwords are never sent back.
+ */
+export function accountFormView(
+  t: Translate,
+  options: { fields: readonly FieldSpec[]; values: { name?: string }; errors: FieldErrors },
+) {
+  const fields = options.fields.map((spec) => {
+    const id = `field-${spec.field}`;
+    const hint = spec.hint ? { id: `${id}-hint`, text: t(spec.hint.key, spec.hint.values) } : undefined;
+    const message = options.errors[spec.field];
+    const error = message ? { id: `${id}-error`, text: t(message.key, message.values) } : undefined;
+    return {
+      id,
+      name: spec.field,
+      label: t(spec.label),
+      type: spec.type,
+      autocomplete: spec.autocomplete,
+      value: spec.field === 'name' ? (options.values.name ?? '') : '',
+      minlength: spec.type === 'password' ? PASSWORD_MIN_LENGTH : undefined,
+      hint,
+      error,
+      describedBy: [hint?.id, error?.id].filter(Boolean).join(' '),
+    };
+  });
+  const summary = fields.flatMap((field) =>
+    field.error ? [{ href: `#${field.id}`, text: field.error.text }] : [],
+  );
+  return { fields, summary };
+}
