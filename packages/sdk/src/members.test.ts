@@ -1,6 +1,8 @@
 import {
   createTestMerchant,
   createTestPlatform,
+  mailedLinkToken,
+  mailTestPasswordReset,
   TEST_PASSWORD,
   uniqueEmail,
   type TestPlatform,
@@ -8,24 +10,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIpayClient, IpayApiError } from './index';
 
-describe('SDK: members and sign-out everywhere', () => {
+describe('SDK: members, password reset and sign-out everywhere', () => {
   let platform: TestPlatform;
   beforeAll(async () => {
     platform = await createTestPlatform({ env: { LOGIN_RATE_LIMIT: '1000' } });
   });
   afterAll(() => platform.close());
-
-  /** The token of the invitation link mailed to this address (the outbox keeps what was sent). */
-  async function invitationToken(email: string): Promise<string> {
-    const mail = await platform.database.db
-      .selectFrom('email_outbox')
-      .select('text')
-      .where('to', '=', email)
-      .executeTakeFirstOrThrow();
-    const token = /\/invitations\/([A-Za-z0-9_-]{43})/.exec(mail.text)?.[1];
-    if (!token) throw new Error('no invitation link mailed');
-    return token;
-  }
 
   it('invites a member, who accepts, signs in and is listed with the invited role', async () => {
     const admin = await createTestMerchant(platform);
@@ -39,7 +29,7 @@ describe('SDK: members and sign-out everywhere', () => {
     expect(invitation.status).toBe('pending');
 
     const anonymous = createIpayClient({ baseUrl: platform.baseUrl });
-    const token = await invitationToken(email);
+    const token = await mailedLinkToken(platform, email, 'invitations');
     const preview = await anonymous.auth.invitations.preview.query({ token });
     expect(preview).toMatchObject({ email, organization: { type: 'merchant' } });
     const accepted = await anonymous.auth.invitations.accept.mutate({
@@ -74,5 +64,25 @@ describe('SDK: members and sign-out everywhere', () => {
 
     token = (await client.auth.login.mutate({ email: admin.user.email, password: TEST_PASSWORD })).token;
     expect((await client.auth.me.query()).id).toBe(admin.user.id);
+  });
+
+  it('resets a forgotten password with the mailed link: the new password signs in, earlier tokens and the used link are refused', async () => {
+    const admin = await createTestMerchant(platform);
+    const anonymous = createIpayClient({ baseUrl: platform.baseUrl });
+    await anonymous.auth.requestPasswordReset.mutate({ email: admin.user.email });
+    await anonymous.auth.requestPasswordReset.mutate({ email: uniqueEmail('nobody') });
+    const token = await mailTestPasswordReset(platform, admin.user.email);
+    await anonymous.auth.confirmPasswordReset.mutate({ token, newPassword: 'a freshly reset passphrase' });
+
+    const session = await anonymous.auth.login.mutate({
+      email: admin.user.email,
+      password: 'a freshly reset passphrase',
+    });
+    expect(session.user.id).toBe(admin.user.id);
+    const before = createIpayClient({ baseUrl: platform.baseUrl, token: admin.token });
+    await expect(before.auth.me.query()).rejects.toMatchObject({ status: 401 });
+    await expect(
+      anonymous.auth.confirmPasswordReset.mutate({ token, newPassword: 'yet another passphrase' }),
+    ).rejects.toBeInstanceOf(IpayApiError);
   });
 });
