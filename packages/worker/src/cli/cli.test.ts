@@ -61,8 +61,8 @@ describe('the operators’ CLI', () => {
   it('rejects unknown tasks and bad payloads with the reason', async () => {
     const unknown = await runCli(['jobs', 'add', 'orders.explode'], env);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain(
-      'unknown task; known tasks: events.dispatch, payment-sessions.expire-overdue, integrations.schedule-syncs',
+    expect(unknown.stderr).toMatch(
+      /unknown task; known tasks: events\.dispatch, [a-z., -]*integrations\.sync\b/,
     );
     const badPayload = await runCli(['jobs', 'add', 'events.dispatch', '{"eventId":"not-a-uuid"}'], env);
     expect(badPayload.code).toBe(2);
