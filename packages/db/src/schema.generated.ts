@@ -66,6 +66,7 @@ export interface BenefitCardsTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   replaces_card_id: string | null;
+  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface BenefitMembersTable {
@@ -110,6 +111,7 @@ export interface BenefitProductsTable {
   face_value_minor: number;
   currency: string;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  card_validity_days: number | null;
 }
 
 export interface BenefitProgramProductsTable {

@@ -34,6 +34,7 @@ function cardView(card: MemberCard, options: { code: string; language: Language;
     value: formatMoney(options.language, card.faceValueMinor, card.currency),
     statusText: t(`card.status.${card.status}`),
     activatedOn: card.activatedAt ? formatDate(options.language, card.activatedAt) : null,
+    validUntil: card.expiresAt ? formatDate(options.language, card.expiresAt) : null,
     notice: options.activated && card.status === 'active' ? { kind: 'ok', text: t('card.activated') } : null,
     paths: { activate: `/card/${options.code}/activate` },
   };

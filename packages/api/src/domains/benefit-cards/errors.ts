@@ -10,6 +10,11 @@ export const BENEFIT_CARD_ERRORS = defineErrorCodes({
     kind: 'unprocessable',
     description: "The program's budget does not cover the order; nothing was issued.",
   },
+  card_expired: {
+    kind: 'conflict',
+    description:
+      "The card's validity (its product's, from the card's issue) has run out: it cannot be activated.",
+  },
   program_archived: {
     kind: 'unprocessable',
     description: 'The program is archived and takes no new orders; nothing was issued.',

@@ -173,6 +173,13 @@ export const CreateProductInput = z.object({
   cardProvider: z.string().trim().min(1).max(100).describe('All products of one order share a provider'),
   faceValueMinor: z.number().int().min(1).max(1e9).describe('Card value in minor units'),
   currency: Currency,
+  cardValidityDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .optional()
+    .describe("Days a card stays valid from its issue; without it the product's cards do not expire"),
 });
 export type CreateProductInput = z.infer<typeof CreateProductInput>;
 export const Product = z
@@ -184,6 +191,11 @@ export const Product = z
     cardProvider: z.string(),
     faceValueMinor: z.number().int(),
     currency: z.string(),
+    cardValidityDays: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Days a card stays valid from its issue; null: no expiry'),
     createdAt: Timestamp,
   })
   .meta({ id: 'BenefitProduct' });
@@ -335,6 +347,9 @@ export const Card = z
     faceValueMinor: z.number().int(),
     currency: z.string(),
     activatedAt: Timestamp.nullable(),
+    expiresAt: Timestamp.nullable().describe(
+      "When the card stops being valid (its product's validity from issue); null: never",
+    ),
     replacesCardId: z.uuid().nullable().describe('The card this one replaced, when it is a replacement'),
     events: z.array(
       z.object({ type: z.enum(CARD_EVENT_TYPES), detail: z.string().nullable(), occurredAt: Timestamp }),

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbExecutor } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 
@@ -8,8 +9,11 @@ export interface MemberCard {
   faceValueMinor: number;
   currency: string;
   /** `not_issued` while its order is held or cancelled (the member has no link to it yet, normally). */
-  status: 'pending_activation' | 'active' | 'deactivated' | 'replaced' | 'not_issued';
+  /** `expired` once the card's validity ran out, whatever it was before (only a live card can expire). */
+  status: 'pending_activation' | 'active' | 'deactivated' | 'replaced' | 'not_issued' | 'expired';
   activatedAt: Date | null;
+  /** Null: the card does not expire. */
+  expiresAt: Date | null;
 }
 
 /**
@@ -28,6 +32,8 @@ export async function getMemberCard(db: DbExecutor, code: string): Promise<Membe
       'benefit_cards.face_value_minor',
       'benefit_cards.currency',
       'benefit_cards.activated_at',
+      'benefit_cards.expires_at',
+      sql<boolean>`coalesce(benefit_cards.expires_at <= now(), false)`.as('expired'),
       'benefit_orders.status as order_status',
       'benefit_programs.name as program_name',
       'benefit_products.name as product_name',
@@ -37,13 +43,16 @@ export async function getMemberCard(db: DbExecutor, code: string): Promise<Membe
     .executeTakeFirst();
   if (!card) throw new AppError('not_found', 'No card has this activation code.');
   const issued = card.order_status === 'processed';
+  const live = card.status === 'pending_activation' || card.status === 'active';
+  const status = live && card.expired ? 'expired' : card.status;
   return {
     programName: card.program_name,
     sponsorName: card.sponsor_name,
     productName: card.product_name,
     faceValueMinor: Number(card.face_value_minor),
     currency: card.currency,
-    status: card.status === 'pending_activation' && !issued ? 'not_issued' : card.status,
+    status: status === 'pending_activation' && !issued ? 'not_issued' : status,
     activatedAt: card.activated_at,
+    expiresAt: card.expires_at,
   };
 }

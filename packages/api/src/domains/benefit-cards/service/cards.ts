@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
+import { BENEFIT_CARD_ERRORS } from '../errors';
 import { scopeFilter } from '../../../platform/data-scope';
 import { toTimestamp } from '../../../platform/time';
 import type { ActivatedCard } from '../schemas';
@@ -23,6 +25,7 @@ async function lockVisibleCard(trx: DbTransaction, request: ScopedRequest & { ca
       'benefit_cards.product_id',
       'benefit_cards.face_value_minor',
       'benefit_cards.currency',
+      'benefit_cards.expires_at',
       'benefit_orders.status as order_status',
       'benefit_programs.delivery_channel',
     ])
@@ -91,6 +94,8 @@ export async function replaceCard(
       status: 'pending_activation',
       face_value_minor: card.face_value_minor,
       currency: card.currency,
+      // A replacement carries on the card it replaces, expiry included.
+      expires_at: card.expires_at,
       replaces_card_id: card.id,
     })
     .returning('id')
@@ -155,6 +160,7 @@ export async function activateCard(trx: DbTransaction, code: string): Promise<Ac
       'benefit_cards.currency',
       'benefit_orders.status as order_status',
       'benefit_products.code as product_code',
+      sql<boolean>`coalesce(benefit_cards.expires_at <= now(), false)`.as('expired'),
     ])
     .where('benefit_cards.activation_code', '=', code)
     .forUpdate('benefit_cards')
@@ -167,6 +173,7 @@ export async function activateCard(trx: DbTransaction, code: string): Promise<Ac
   if (card.order_status !== 'processed') {
     throw new AppError('conflict', 'This card has not been issued to you yet.');
   }
+  if (card.expired) throw domainError(BENEFIT_CARD_ERRORS, 'card_expired', 'This card has expired.');
   const activated = await trx
     .updateTable('benefit_cards')
     .set({ status: 'active', activated_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })

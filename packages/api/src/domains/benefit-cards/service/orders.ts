@@ -54,6 +54,7 @@ async function cardsOf(db: DbExecutor, orderIds: number[]): Promise<Map<number, 
       'benefit_cards.face_value_minor',
       'benefit_cards.currency',
       'benefit_cards.activated_at',
+      'benefit_cards.expires_at',
       'benefit_cards.replaces_card_id',
     ])
     .where('benefit_cards.order_id', 'in', orderIds)
@@ -81,6 +82,7 @@ async function cardsOf(db: DbExecutor, orderIds: number[]): Promise<Map<number, 
       faceValueMinor: Number(card.face_value_minor),
       currency: card.currency,
       activatedAt: card.activated_at ? toTimestamp(card.activated_at) : null,
+      expiresAt: card.expires_at ? toTimestamp(card.expires_at) : null,
       replacesCardId: card.replaces_card_id,
       events: events
         .filter((e) => e.card_id === card.id)

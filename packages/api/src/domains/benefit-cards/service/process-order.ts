@@ -49,6 +49,16 @@ export async function processOrder(trx: DbTransaction, orderId: number): Promise
     .set({ status: 'processed', processed_at: sql<Date>`now()` })
     .where('id', '=', orderId)
     .execute();
+  // A card's validity runs from its issue, now; a product without one issues cards that do not expire (null).
+  await trx
+    .updateTable('benefit_cards')
+    .set({
+      expires_at: sql<Date | null>`now() + make_interval(days => (
+        select card_validity_days from benefit_products where benefit_products.id = benefit_cards.product_id))`,
+    })
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'pending_activation')
+    .execute();
   const cards = await trx
     .selectFrom('benefit_cards')
     .select('id')

@@ -66,6 +66,7 @@ type ProductRow = {
   card_provider: string;
   face_value_minor: number;
   currency: string;
+  card_validity_days: number | null;
   created_at: Date;
 };
 
@@ -78,6 +79,7 @@ export function productRowToProduct(row: ProductRow): Product {
     cardProvider: row.card_provider,
     faceValueMinor: Number(row.face_value_minor),
     currency: row.currency,
+    cardValidityDays: row.card_validity_days,
     createdAt: toTimestamp(row.created_at),
   };
 }
@@ -97,6 +99,7 @@ export async function createProduct(
       card_provider: input.cardProvider,
       face_value_minor: input.faceValueMinor,
       currency: input.currency,
+      card_validity_days: input.cardValidityDays ?? null,
     })
     .onConflict((oc) => oc.column('code').doNothing())
     .returningAll()
