@@ -308,6 +308,23 @@ describe('the consumer pages in Chromium', () => {
     const unknown = await page.goto(`${platform.baseUrl}/card/AAAA-AAAA-AAAA-AAAA-AAAA`);
     expect(unknown?.status()).toBe(404);
     await check(page);
+
+    // A second card whose validity ran out before the member opened it: no Activate button, the date instead.
+    const late = await http(platform.baseUrl, 'POST', '/organization/Sponsor/Order/CreateOrderWithMember', {
+      token: sponsor.adminToken,
+      body: iqpayOrderBody(sponsor),
+    });
+    expect(late.status, JSON.stringify(late.body)).toBe(200);
+    const expired = await platform.database.db
+      .updateTable('benefit_cards')
+      .set({ expires_at: new Date(Date.now() - 86_400_000) })
+      .where('order_id', '=', late.body.id)
+      .returning('activation_code')
+      .executeTakeFirstOrThrow();
+    await page.goto(`${platform.baseUrl}/card/${expired.activation_code}?lang=en`);
+    expect(await text(page)).toContain('This card expired on');
+    expect(await page.$('form[action$="/activate"]')).toBeNull();
+    await check(page, 'card-expired');
   });
 
   it("accepts an invitation and sets a new password from the e-mails' links", async () => {
