@@ -19,6 +19,7 @@ import * as perConnectionDedup from './2026_11_29_000001_per_connection_dedup';
 import * as membersAndInvitations from './2026_11_29_100001_members_and_invitations';
 import * as carrierPartners from './2026_11_29_100002_carrier_partners';
 import * as cardExpiry from './2026_11_29_200001_card_expiry';
+import * as payerAttempt from './2026_11_29_200002_payer_attempt';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_100001_members_and_invitations': membersAndInvitations,
   '2026_11_29_100002_carrier_partners': carrierPartners,
   '2026_11_29_200001_card_expiry': cardExpiry,
+  '2026_11_29_200002_payer_attempt': payerAttempt,
 };

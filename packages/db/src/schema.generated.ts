@@ -342,6 +342,7 @@ export interface PaymentSessionsTable {
   handled_by_user_id: string | null;
   handled_by_partner_id: string | null;
   handled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  payer_attempt_hash: string | null;
 }
 
 export interface PaymentsTable {

@@ -326,4 +326,31 @@ describe('the pay page with Stripe', () => {
     expect(form.get('success_url')).toBe(`${platform.config.publicUrl}/pay/${token}?payment=success`);
     expect(form.get('cancel_url')).toBe(`${platform.config.publicUrl}/pay/${token}?payment=cancelled`);
   });
+  it('shows the code only to the browser of the last Pay before payment, not to one that pressed Pay earlier', async () => {
+    const { token, session } = await createTestPaymentSession(platform);
+    const earlier = await payOnPayPage(platform, token, 'stripe');
+    const payer = await payOnPayPage(platform, token, 'stripe');
+    expect(earlier.cookie).not.toBe(payer.cookie);
+    await platform.database.db.transaction().execute((trx) =>
+      recordPayment(trx, {
+        psp: 'stripe',
+        eventId: `evt_${session.id}`,
+        eventType: 'checkout.session.completed',
+        reference: session.ipay_reference_18,
+        pspPaymentId: `pi_${session.id}`,
+        outcome: 'succeeded',
+        amountMinor: session.amount_minor,
+        currency: session.currency,
+        paymentMethod: 'card',
+      }),
+    );
+    const codeFor = async (cookie: string) =>
+      (await http(platform.baseUrl, 'GET', `/api/session/${token}`, { headers: { cookie } })).body.otp_4;
+    expect(await codeFor(payer.cookie)).toMatch(/^\d{4}$/);
+    expect(await codeFor(earlier.cookie)).toBeNull();
+    // Once paid, pressing Pay again starts nothing and takes no one's place.
+    const late = await payOnPayPage(platform, token, 'stripe');
+    expect(late.cookie).toBe('');
+    expect(await codeFor(payer.cookie)).toMatch(/^\d{4}$/);
+  });
 });

@@ -16,7 +16,12 @@ import type { PageRoute } from '../../platform/domain';
 import { consumeRateLimit } from '../../platform/rate-limit';
 import { startPayment } from '../payments/service/start-payment';
 import { PayPageQuery, payPageView, pspPaymentOrigins, StartPaymentForm } from './pages/pay-view';
-import { PAYER_COOKIE, PAYER_COOKIE_MAX_AGE_SECONDS, payerCookiePaths, payerProof } from './payer-cookie';
+import {
+  newPayerAttempt,
+  PAYER_COOKIE,
+  PAYER_COOKIE_MAX_AGE_SECONDS,
+  payerCookiePaths,
+} from './payer-cookie';
 import { PayTokenInput } from './schemas';
 import { resendDoorCode } from './service/resend-door-code';
 import { endedPayLink, getPublicSession } from './service/public-session';
@@ -116,9 +121,10 @@ export const payStartPage: PageRoute = {
         limit: 30,
         windowSeconds: 60,
       });
+      const attempt = newPayerAttempt();
       let started;
       try {
-        started = await startPayment(deps.db, deps.config, { token, psp });
+        started = await startPayment(deps.db, deps.config, { token, psp }, { attemptHash: attempt.hash });
       } catch (error) {
         if (isNotFound(error))
           return sendUnusableLink(reply, deps, token, pageLanguage(request, reply, deps));
@@ -128,11 +134,13 @@ export const payStartPage: PageRoute = {
         }
         throw error;
       }
-      const proof = payerProof(deps.encryptionKey, token);
       for (const path of payerCookiePaths(token)) {
         appendCookie(
           reply,
-          cookieHeader(deps, PAYER_COOKIE, proof, { path, maxAgeSeconds: PAYER_COOKIE_MAX_AGE_SECONDS }),
+          cookieHeader(deps, PAYER_COOKIE, attempt.cookie, {
+            path,
+            maxAgeSeconds: PAYER_COOKIE_MAX_AGE_SECONDS,
+          }),
         );
       }
       return redirectAfterPost(reply, started.redirect_url ?? `/pay/${token}`);

@@ -1,33 +1,39 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { parse as parseCookies } from 'cookie';
-import { deriveKey } from '../../platform/key-derivation';
 
 /**
  * The door code is for the consumer alone. Whoever holds the pay link (the consumer, but also the merchant and
- * operators, who read it in every session list) sees that the parcel is paid; only the browser that pressed
- * Pay sees the code. That browser gets this cookie when it starts the payment: an HMAC of the pay token under
- * a key derived for this purpose only, so nothing is stored and it cannot be made without the platform's key.
- * It is http-only, SameSite=Lax (sent when the PSP sends the consumer back), Secure on https, and scoped by
- * path to this one session: its pay page (and the page's forms) and its JSON view.
+ * operators, who read it in every session list) sees that the parcel is paid; only the browser that paid sees
+ * the code. Each press of Pay on the pay page is a payer attempt: that browser gets a random cookie, and the
+ * session keeps only its SHA-256, replacing the previous attempt's. Once paid, no attempt can follow, so the
+ * code shows only to the browser of the last attempt before payment: someone who pressed Pay earlier and left
+ * (a merchant's employee holding the link, say) is not shown it once the consumer pays. The cookie is
+ * http-only, SameSite=Lax (sent when the PSP sends the consumer back), Secure on https, and scoped by path to
+ * this one session: its pay page (and the page's forms) and its JSON view.
  */
 export const PAYER_COOKIE = 'ipay_payer';
 /** Long enough for any delivery; the code is useless after release anyway. */
 export const PAYER_COOKIE_MAX_AGE_SECONDS = 90 * 24 * 3600;
 
-export function payerProof(rootKey: Buffer, payToken: string): string {
-  return createHmac('sha256', deriveKey(rootKey, 'pay-page-payer')).update(payToken).digest('base64url');
+function attemptHash(cookie: string): string {
+  return createHash('sha256').update(cookie).digest('base64url');
 }
 
-/** Whether a request's `Cookie` header proves it comes from the browser that paid this session. */
+/** A new payer attempt: the cookie for the browser and the hash the session keeps. */
+export function newPayerAttempt(): { cookie: string; hash: string } {
+  const cookie = randomBytes(32).toString('base64url');
+  return { cookie, hash: attemptHash(cookie) };
+}
+
+/** Whether a request's `Cookie` header holds the session's latest payer attempt. */
 export function holdsPayerProof(
-  rootKey: Buffer,
-  payToken: string,
+  attemptHashOfSession: string | null,
   cookieHeader: string | undefined,
 ): boolean {
   const given = parseCookies(cookieHeader ?? '')[PAYER_COOKIE];
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(payerProof(rootKey, payToken));
+  if (!attemptHashOfSession || !given) return false;
+  const a = Buffer.from(attemptHash(given));
+  const b = Buffer.from(attemptHashOfSession);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 

@@ -22,6 +22,7 @@ const sessionColumns = [
   'payment_sessions.psp_checkout_id',
   'payment_sessions.otp_failed_attempts',
   'payment_sessions.otp_locked_at',
+  'payment_sessions.payer_attempt_hash',
   'payment_sessions.expires_at',
   'payment_sessions.paid_at',
   'payment_sessions.released_at',

@@ -168,7 +168,7 @@ export const PublicSession = z
       .string()
       .nullable()
       .describe(
-        'The door code to show the driver, only while PAID and only to the browser that paid: the request must carry the `ipay_payer` cookie that the pay page (`/pay/{token}`) set when that browser pressed Pay. Null for everyone else: the code is sent to the consumer (`otp_sent_to`) instead.',
+        'The door code to show the driver, only while PAID and only to the browser that paid: the request must carry the `ipay_payer` cookie that the pay page (`/pay/{token}`) set when that browser pressed Pay, the last Pay before the payment. Null for everyone else: the code is sent to the consumer (`otp_sent_to`) instead.',
       ),
     otp_sent_to: CodeDestinations.nullable().describe(
       'While PAID: where the door code was sent (masked), for anyone holding the link',

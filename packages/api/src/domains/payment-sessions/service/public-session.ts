@@ -70,7 +70,7 @@ export async function getPublicSession(
         .limit(1)
         .executeTakeFirst()
     : undefined;
-  const isPayer = paid && holdsPayerProof(request.rootKey, request.token, request.cookieHeader);
+  const isPayer = paid && holdsPayerProof(session.payer_attempt_hash, request.cookieHeader);
   return {
     merchant_name: merchant.name,
     ipay_reference_18: session.reference,

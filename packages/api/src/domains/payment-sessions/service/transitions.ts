@@ -28,17 +28,26 @@ export async function sessionStatusOf(db: DbExecutor, sessionId: string): Promis
   return row.status;
 }
 
+/** A payment was started; from the pay page, with the new payer attempt of the browser that pressed Pay. */
 export async function markPaymentStarted(
   trx: DbTransaction,
   session: SessionRow,
-  start: { psp: Psp; checkoutId: string | null },
+  start: { psp: Psp; checkoutId: string | null; payerAttemptHash?: string },
 ): Promise<void> {
   await trx
     .updateTable('payment_sessions')
-    .set({ psp: start.psp, psp_checkout_id: start.checkoutId, updated_at: sql<Date>`now()` })
+    .set({
+      psp: start.psp,
+      psp_checkout_id: start.checkoutId,
+      ...(start.payerAttemptHash ? { payer_attempt_hash: start.payerAttemptHash } : {}),
+      updated_at: sql<Date>`now()`,
+    })
     .where('id', '=', session.id)
     .execute();
-  await recordSessionEvent(trx, session, 'session.payment_started', start);
+  await recordSessionEvent(trx, session, 'session.payment_started', {
+    psp: start.psp,
+    checkoutId: start.checkoutId,
+  });
 }
 
 /** The session is paid: the order follows, and the door code is sent to the consumer by a job. */

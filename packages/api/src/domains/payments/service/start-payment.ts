@@ -31,11 +31,15 @@ function choosePsp(config: Config, requested: Psp | undefined): Psp {
   return psp;
 }
 
-async function recordStart(db: Db, sessionId: string, psp: Psp, checkoutId: string | null): Promise<void> {
+async function recordStart(
+  db: Db,
+  sessionId: string,
+  start: { psp: Psp; checkoutId: string | null; payerAttemptHash?: string },
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const session = await lockSession(trx, { id: sessionId });
     if (!session || session.status !== 'PENDING_PAYMENT') return;
-    await markPaymentStarted(trx, session, { psp, checkoutId });
+    await markPaymentStarted(trx, session, start);
   });
 }
 
@@ -47,7 +51,9 @@ export async function startPayment(
   db: Db,
   config: Config,
   input: StartPaymentInput,
+  payer: { attemptHash?: string } = {},
 ): Promise<StartedPayment> {
+  const payerAttemptHash = payer.attemptHash;
   const session = await sessionForPayToken(db, input.token);
   if (session.status !== 'PENDING_PAYMENT') {
     throw domainError(
@@ -70,7 +76,7 @@ export async function startPayment(
       successUrl: `${payPage}?payment=success`,
       cancelUrl: `${payPage}?payment=cancelled`,
     });
-    await recordStart(db, session.id, 'stripe', checkout.id);
+    await recordStart(db, session.id, { psp: 'stripe', checkoutId: checkout.id, payerAttemptHash });
     return { psp, status: 'PENDING_PAYMENT', redirect_url: checkout.url };
   }
   if (psp === 'multisafepay' && config.payments.multisafepay) {
@@ -83,11 +89,15 @@ export async function startPayment(
       redirectUrl: `${payPage}?payment=success`,
       cancelUrl: `${payPage}?payment=cancelled`,
     });
-    await recordStart(db, session.id, 'multisafepay', session.reference);
+    await recordStart(db, session.id, {
+      psp: 'multisafepay',
+      checkoutId: session.reference,
+      payerAttemptHash,
+    });
     return { psp, status: 'PENDING_PAYMENT', redirect_url: order.paymentUrl };
   }
 
-  await recordStart(db, session.id, 'simulate', null);
+  await recordStart(db, session.id, { psp: 'simulate', checkoutId: null, payerAttemptHash });
   const paymentId = `sim_${randomUUID()}`;
   await db.transaction().execute((trx) =>
     recordPayment(trx, {
