@@ -3,13 +3,14 @@ import type { Db, DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
 import { domainError } from '../../errors/domain-codes';
 import { RBAC_ERRORS } from './errors';
+import { AUTH_ERRORS } from '../auth/errors';
 import { fetchPage, type Page } from '../../platform/pagination';
 import type { PageInput } from '../../platform/pagination-schemas';
 import { toTimestamp } from '../../platform/time';
 import type { Actor } from '../auth/service';
 import { recordDomainEvent } from '../events/service';
 import type { DataScope, Permission } from './catalogue';
-import { assertCanGrant, mergePermissions } from './permissions';
+import { assertCanGrant, findScope, mergePermissions } from './permissions';
 import type {
   AssignRoleInput,
   CreateRoleInput,
@@ -46,7 +47,11 @@ interface RoleRow {
   updated_at: Date;
 }
 
-async function permissionsOfRoles(db: DbExecutor, roleIds: string[]): Promise<Map<string, Permission[]>> {
+/** Each role's permissions, by role id (an empty list for a role without any). */
+export async function permissionsOfRoles(
+  db: DbExecutor,
+  roleIds: string[],
+): Promise<Map<string, Permission[]>> {
   const byRole = new Map<string, Permission[]>(roleIds.map((id) => [id, []]));
   if (!roleIds.length) return byRole;
   const rows = await db
@@ -54,8 +59,35 @@ async function permissionsOfRoles(db: DbExecutor, roleIds: string[]): Promise<Ma
     .select(['role_id', 'resource', 'action', 'scope'])
     .where('role_id', 'in', roleIds)
     .execute();
-  for (const row of rows) byRole.get(row.role_id)?.push(row as Permission & { role_id: string });
+  for (const { role_id, ...permission } of rows) byRole.get(role_id)?.push(permission as Permission);
   return byRole;
+}
+
+/** An admin is who may change the organization's users: `users:update` on the organization or wider. */
+export function grantsAdmin(permissions: Permission[]): boolean {
+  const scope = findScope(permissions, 'users', 'update');
+  return scope === 'organization' || scope === 'all';
+}
+
+/** Active members of the organization holding an admin-capable role, other than `exceptUserId`. */
+export async function activeAdminCount(
+  db: DbExecutor,
+  organizationId: string,
+  exceptUserId?: string,
+): Promise<number> {
+  let query = db
+    .selectFrom('users')
+    .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
+    .select(sql<number>`count(distinct users.id)::int`.as('admins'))
+    .where('users.organization_id', '=', organizationId)
+    .where('users.status', '=', 'active')
+    .where('users.removed_at', 'is', null)
+    .where('role_permissions.resource', '=', 'users')
+    .where('role_permissions.action', '=', 'update')
+    .where('role_permissions.scope', 'in', ['organization', 'all']);
+  if (exceptUserId) query = query.where('users.id', '<>', exceptUserId);
+  return (await query.executeTakeFirstOrThrow()).admins;
 }
 
 function roleRowToRole(row: RoleRow, permissions: Permission[]): Role {
@@ -274,7 +306,26 @@ export async function setRolePermissions(
   assertCanGrant(actor.permissions, input.permissions);
 
   const before = (await permissionsOfRoles(trx, [role.id])).get(role.id) ?? [];
+  const organizationId = role.organization_id;
+  const takesAdminAway = organizationId !== null && grantsAdmin(before) && !grantsAdmin(input.permissions);
+  // Member changes lock the organization the same way, so two changes cannot each leave the other's admin last.
+  if (takesAdminAway) {
+    await trx
+      .selectFrom('organizations')
+      .select('id')
+      .where('id', '=', organizationId)
+      .forNoKeyUpdate()
+      .execute();
+  }
+  const adminsBefore = takesAdminAway ? await activeAdminCount(trx, organizationId) : 0;
   await replacePermissions(trx, role.id, input.permissions);
+  if (takesAdminAway && adminsBefore > 0 && (await activeAdminCount(trx, organizationId)) === 0) {
+    throw domainError(
+      AUTH_ERRORS,
+      'last_admin',
+      `Without users:update the role ${role.name} would leave its organization without an active admin: make another member an admin first.`,
+    );
+  }
   const updated = await trx
     .updateTable('roles')
     .set({ updated_at: sql<Date>`now()` })

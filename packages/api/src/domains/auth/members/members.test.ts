@@ -324,6 +324,36 @@ describe('members and invitations', () => {
     expect(invited.roles.map((r) => r.name)).toEqual(['Team lead']);
   });
 
+  it("does not let a custom role's edit take the last admin's users:update away (409 last_admin)", async () => {
+    const shop = await createTestMerchant(platform, 'Owner Shop');
+    const owner = await caller(shop.token).rbac.createRole({
+      name: 'Owner',
+      permissions: [
+        { resource: 'users', action: 'read', scope: 'organization' },
+        { resource: 'users', action: 'update', scope: 'organization' },
+      ],
+    });
+    await caller(shop.token).auth.members.setRoles({ id: shop.user.id, roleIds: [owner.id] });
+    // The owner no longer holds roles:update: IPAY edits the role.
+    const operator = await createTestPlatformAdmin(platform);
+    const readOnly = [
+      { resource: 'users' as const, action: 'read' as const, scope: 'organization' as const },
+    ];
+    expect(
+      await problemOf(
+        caller(operator.token).rbac.setRolePermissions({ id: owner.id, permissions: readOnly }),
+      ),
+    ).toMatchObject({ status: 409, code: 'last_admin' });
+
+    // With another admin (a system role), the custom role may lose the right.
+    await createTestUser(platform, shop.user.organization.id, ['merchant_admin']);
+    const edited = await caller(operator.token).rbac.setRolePermissions({
+      id: owner.id,
+      permissions: readOnly,
+    });
+    expect(edited.permissions).toEqual(readOnly);
+  });
+
   it('never leaves an organization without an active admin: 409 last_admin', async () => {
     const shop = await createTestMerchant(platform, 'Lonely Shop');
     const platformAdmin = await createTestPlatformAdmin(platform);

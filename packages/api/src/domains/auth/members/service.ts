@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { domainError } from '../../../errors/domain-codes';
@@ -7,7 +6,15 @@ import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
 import { recordDomainEvent } from '../../events/service';
 import { scopeCovers, type DataScope, type Permission } from '../../rbac/catalogue';
-import { findScope, rolesOfUsers, systemRoleKeysFor, type HeldRole } from '../../rbac/service';
+import {
+  activeAdminCount,
+  findScope,
+  grantsAdmin,
+  permissionsOfRoles,
+  rolesOfUsers,
+  systemRoleKeysFor,
+  type HeldRole,
+} from '../../rbac/service';
 import { AUTH_ERRORS } from '../errors';
 import type { OrganizationType } from '../schemas';
 import type { Actor } from '../service';
@@ -155,46 +162,6 @@ async function lockMember(trx: DbTransaction, request: ScopedRequest, id: string
   return row;
 }
 
-/** A role is admin-capable when it lets its holder manage the organization's users (`users:update`). */
-function grantsAdmin(permissions: Permission[]): boolean {
-  const scope = findScope(permissions, 'users', 'update');
-  return scope === 'organization' || scope === 'all';
-}
-
-/** Active members of the organization, other than `exceptUserId`, holding an admin-capable role. */
-async function otherActiveAdmins(
-  trx: DbTransaction,
-  organizationId: string,
-  exceptUserId: string,
-): Promise<number> {
-  const row = await trx
-    .selectFrom('users')
-    .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
-    .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
-    .select(sql<number>`count(distinct users.id)::int`.as('admins'))
-    .where('users.organization_id', '=', organizationId)
-    .where('users.id', '<>', exceptUserId)
-    .where('users.status', '=', 'active')
-    .where('users.removed_at', 'is', null)
-    .where('role_permissions.resource', '=', 'users')
-    .where('role_permissions.action', '=', 'update')
-    .where('role_permissions.scope', 'in', ['organization', 'all'])
-    .executeTakeFirstOrThrow();
-  return row.admins;
-}
-
-async function permissionsOfRoles(db: DbExecutor, roleIds: string[]): Promise<Map<string, Permission[]>> {
-  const byRole = new Map<string, Permission[]>(roleIds.map((id) => [id, []]));
-  if (!roleIds.length) return byRole;
-  const rows = await db
-    .selectFrom('role_permissions')
-    .select(['role_id', 'resource', 'action', 'scope'])
-    .where('role_id', 'in', roleIds)
-    .execute();
-  for (const { role_id, ...permission } of rows) byRole.get(role_id)?.push(permission as Permission);
-  return byRole;
-}
-
 /**
  * Refuses a change that leaves an organization without an active admin: when the member is an active admin
  * now and will not be after the change, another active admin must remain. An organization that has no admin
@@ -210,7 +177,7 @@ async function assertAnotherAdminRemains(
   const roleIds = (held.get(member.id) ?? []).map((role) => role.id);
   const permissions = [...(await permissionsOfRoles(trx, roleIds)).values()].flat();
   if (!grantsAdmin(permissions)) return;
-  if ((await otherActiveAdmins(trx, member.organization_id, member.id)) > 0) return;
+  if ((await activeAdminCount(trx, member.organization_id, member.id)) > 0) return;
   throw domainError(
     AUTH_ERRORS,
     'last_admin',
