@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { startBenchPlatform, type BenchPlatform } from './support/bench-platform';
 import { startBenchDatabase, type BenchDatabase } from './support/local-postgres';
 import { mebibytes, sampleMemory } from './support/memory';
-import { runBenchmark } from './support/report';
+import { runBenchmark, writeBenchResults } from './support/report';
 
 const MiB = 1_048_576;
 /** Issue #9: a hostile XLSX of about 1 MB may raise the server's resident memory by less than this. */
@@ -138,6 +138,7 @@ async function main(): Promise<void> {
 
     const header = ['', 'file KB', 'unpacks MiB', 'status', 'seconds', 'RSS growth MiB', 'ceiling MiB'];
     const rows = [header];
+    const figures: Array<Record<string, unknown>> = [];
     const details: string[] = [];
     for (const { entry, file, size } of files) {
       const measured = await measureUpload(platform.baseUrl, token, file);
@@ -151,6 +152,15 @@ async function main(): Promise<void> {
         String(CEILING_MIB),
       ]);
       details.push(`  ${entry.name}: ${measured.status} ${measured.detail}`);
+      figures.push({
+        case: entry.name,
+        fileBytes: size,
+        unpackedBytes: entry.unpackedBytes,
+        status: measured.status,
+        seconds: measured.seconds,
+        rssGrowthMiB: measured.growthMiB,
+        ceilingMiB: CEILING_MIB,
+      });
     }
     process.stdout.write(
       [
@@ -164,6 +174,7 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
+    process.stdout.write(`figures: ${await writeBenchResults('hostile-xlsx', { cases: figures })}\n`);
   } finally {
     await platform?.close();
     await database?.stop();

@@ -20,7 +20,7 @@ import { startBenchPlatform, type BenchPlatform } from './support/bench-platform
 import { startBenchDatabase, type BenchDatabase } from './support/local-postgres';
 import { mebibytes, sampleMemory, type MemoryPeak } from './support/memory';
 import { writeOrdersCsv } from './support/orders-csv';
-import { formatTable, runBenchmark, type BenchLine } from './support/report';
+import { formatTable, runBenchmark, writeBenchResults, type BenchLine } from './support/report';
 
 const Settings = z.object({
   BENCH_ROWS: z.coerce.number().int().min(10).max(1_000_000).default(100_000),
@@ -225,6 +225,15 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
+    const results = await writeBenchResults('order-upload', {
+      rows,
+      upload,
+      ceiling,
+      percentOfCeiling: (100 * ceiling.seconds) / upload.seconds,
+      idleRssMiB: mebibytes(idleRss),
+      eventsDispatchLeftQueued: dispatchQueued,
+    });
+    process.stdout.write(`figures: ${results}\n`);
   } finally {
     await platform?.close();
     await database?.stop();

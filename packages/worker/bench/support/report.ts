@@ -1,3 +1,8 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 export interface BenchLine {
   name: string;
   rows: number;
@@ -33,4 +38,25 @@ export async function runBenchmark(main: () => Promise<void>): Promise<void> {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   });
+}
+
+const RESULTS_FOLDER = fileURLToPath(new URL('../../../../bench-results/', import.meta.url));
+
+/**
+ * Writes a benchmark's figures to `bench-results/<name>.json` beside the printed table, with when and where they
+ * were measured, so one run can be compared with the next (the folder is not committed: figures are the machine's).
+ */
+export async function writeBenchResults(name: string, figures: Record<string, unknown>): Promise<string> {
+  await mkdir(RESULTS_FOLDER, { recursive: true });
+  const file = path.join(RESULTS_FOLDER, `${name}.json`);
+  const machine = {
+    cpus: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  await writeFile(
+    file,
+    `${JSON.stringify({ benchmark: name, measuredAt: new Date().toISOString(), machine, figures }, null, 2)}\n`,
+  );
+  return file;
 }
