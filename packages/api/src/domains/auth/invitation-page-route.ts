@@ -1,26 +1,28 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../errors/app-error';
 import { assertSameOriginForm, pageLanguage, readForm, redirectAfterPost, sendPage } from '../../pages/http';
-import { formatDate, translator, type Language, type MessageKey } from '../../pages/i18n';
-import { pageTemplates, renderMessagePage } from '../../pages/render';
+import { formatDate, translator, type Language } from '../../pages/i18n';
+import { pageTemplates } from '../../pages/render';
 import type { PageRoute } from '../../platform/domain';
 import { consumeRateLimit } from '../../platform/rate-limit';
 import { acceptInvitation, INVITATION_ACCEPT_LIMIT, previewInvitation } from './members/invitations';
 import { AcceptInvitationInput, InvitationTokenInput, type InvitationPreview } from './members/schemas';
 import {
+  ACCOUNT_FOOTER,
   accountFormView,
   confirmationError,
   DoneQuery,
   formErrorsOf,
+  linkStateOf,
+  renderLinkMessage,
   InvitationForm,
   NAME_FIELD,
   PASSWORD_FIELDS,
   serviceFormErrors,
   type FieldErrors,
+  type LinkMessage,
 } from './pages/account-form';
 
 const templates = pageTemplates(new URL('./pages/', import.meta.url));
-const FOOTER = 'layout.footer.account' as const;
 
 /** The accept input's fields as the form names them. */
 const FORM_FIELDS = { name: 'name', password: 'password' } as const;
@@ -35,29 +37,29 @@ function pathOf(token: string | undefined): string {
 }
 
 /** The invitation services' refusals, each with its own page: the status is the JSON API's. */
-const STATE_PAGES: Record<string, { status: number; title: MessageKey; text: MessageKey }> = {
+const STATE_PAGES = {
   not_found: { status: 404, title: 'invitation.unknown.title', text: 'invitation.unknown.text' },
   invitation_expired: { status: 410, title: 'invitation.expired.title', text: 'invitation.expired.text' },
   invitation_used: { status: 410, title: 'invitation.used.title', text: 'invitation.used.text' },
   invitation_revoked: { status: 410, title: 'invitation.revoked.title', text: 'invitation.revoked.text' },
   // The address got an account some other way after the invitation was sent.
   email_taken: { status: 409, title: 'invitation.emailTaken.title', text: 'invitation.emailTaken.text' },
+} satisfies Record<string, LinkMessage>;
+
+/** The page after the form succeeded (`?done=1`). */
+const DONE: LinkMessage = {
+  status: 200,
+  title: 'invitation.accepted.title',
+  text: 'invitation.accepted.text',
 };
 
 function sendStatePage(
   reply: FastifyReply,
   language: Language,
   token: string | undefined,
-  code: keyof typeof STATE_PAGES,
+  message: LinkMessage,
 ): FastifyReply {
-  const state = STATE_PAGES[code]!;
-  const frame = { language, path: pathOf(token), title: state.title, footer: FOOTER };
-  return sendPage(reply, state.status, renderMessagePage(frame, { text: translator(language)(state.text) }));
-}
-
-/** The state page for a refusal of the invitation services, or undefined when it is none of theirs. */
-function stateCodeOf(error: unknown): string | undefined {
-  return error instanceof AppError && Object.hasOwn(STATE_PAGES, error.code) ? error.code : undefined;
+  return sendPage(reply, message.status, renderLinkMessage(language, pathOf(token), message));
 }
 
 function sendForm(
@@ -91,7 +93,12 @@ function sendForm(
     action: pathOf(token),
     submit: t('invitation.submit'),
   };
-  const frame = { language, path: pathOf(token), title: 'invitation.title' as const, footer: FOOTER };
+  const frame = {
+    language,
+    path: pathOf(token),
+    title: 'invitation.title' as const,
+    footer: ACCOUNT_FOOTER,
+  };
   return sendPage(reply, options.status, templates.render('account-form', frame, view));
 }
 
@@ -107,25 +114,18 @@ export const invitationPage: PageRoute = {
     app.get(url, async (request, reply) => {
       const language = pageLanguage(request, reply, deps);
       const token = tokenOf(request);
-      if (!token) return sendStatePage(reply, language, token, 'not_found');
+      if (!token) return sendStatePage(reply, language, token, STATE_PAGES.not_found);
       let invitation;
       try {
         invitation = await previewInvitation(deps.db, token);
       } catch (error) {
-        const code = stateCodeOf(error);
+        const code = linkStateOf(STATE_PAGES, error);
         if (!code) throw error;
         // Back from the form's 303: the invitation is used because this browser just accepted it.
         if (code === 'invitation_used' && DoneQuery.parse(request.query ?? {}).done === '1') {
-          const frame = {
-            language,
-            path: pathOf(token),
-            title: 'invitation.accepted.title' as const,
-            footer: FOOTER,
-          };
-          const text = translator(language)('invitation.accepted.text');
-          return sendPage(reply, 200, renderMessagePage(frame, { text }));
+          return sendStatePage(reply, language, token, DONE);
         }
-        return sendStatePage(reply, language, token, code);
+        return sendStatePage(reply, language, token, STATE_PAGES[code]);
       }
       return sendForm(reply, { status: 200, language, token, invitation });
     });
@@ -146,7 +146,7 @@ export const invitationAcceptPage: PageRoute = {
       assertSameOriginForm(request, deps);
       const language = pageLanguage(request, reply, deps);
       const token = tokenOf(request);
-      if (!token) return sendStatePage(reply, language, token, 'not_found');
+      if (!token) return sendStatePage(reply, language, token, STATE_PAGES.not_found);
       await consumeRateLimit(deps.db, {
         key: `${INVITATION_ACCEPT_LIMIT.name}:ip:${request.ip}`,
         limit: INVITATION_ACCEPT_LIMIT.perIp,
@@ -157,9 +157,9 @@ export const invitationAcceptPage: PageRoute = {
       try {
         invitation = await previewInvitation(deps.db, token);
       } catch (error) {
-        const code = stateCodeOf(error);
+        const code = linkStateOf(STATE_PAGES, error);
         if (!code) throw error;
-        return sendStatePage(reply, language, token, code);
+        return sendStatePage(reply, language, token, STATE_PAGES[code]);
       }
       const parsed = AcceptInvitationInput.safeParse({ token, name: form.name, password: form.password });
       let errors: FieldErrors = {
@@ -173,8 +173,8 @@ export const invitationAcceptPage: PageRoute = {
             .execute((trx) => acceptInvitation(trx, { keyring: deps.keyring, input: parsed.data }));
           return redirectAfterPost(reply, `${pathOf(token)}?done=1`);
         } catch (error) {
-          const code = stateCodeOf(error);
-          if (code) return sendStatePage(reply, language, token, code);
+          const code = linkStateOf(STATE_PAGES, error);
+          if (code) return sendStatePage(reply, language, token, STATE_PAGES[code]);
           const refused = serviceFormErrors(error, FORM_FIELDS);
           if (!refused) throw error;
           errors = refused;

@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../errors/app-error';
 import { assertSameOriginForm, pageLanguage, readForm, redirectAfterPost, sendPage } from '../../pages/http';
-import { formatDate, translator, type Language, type MessageKey } from '../../pages/i18n';
-import { pageTemplates, renderMessagePage } from '../../pages/render';
+import { formatDate, translator, type Language } from '../../pages/i18n';
+import { pageTemplates } from '../../pages/render';
 import type { PageRoute } from '../../platform/domain';
 import { consumeRateLimit } from '../../platform/rate-limit';
 import {
@@ -12,19 +11,22 @@ import {
   type PasswordResetPreview,
 } from './credentials';
 import {
+  ACCOUNT_FOOTER,
   accountFormView,
   confirmationError,
   DoneQuery,
   formErrorsOf,
+  linkStateOf,
+  renderLinkMessage,
   PASSWORD_FIELDS,
   PasswordResetForm,
   serviceFormErrors,
   type FieldErrors,
+  type LinkMessage,
 } from './pages/account-form';
 import { PasswordResetConfirmInput, SingleUseToken } from './schemas';
 
 const templates = pageTemplates(new URL('./pages/', import.meta.url));
-const FOOTER = 'layout.footer.account' as const;
 
 /** The confirm input's field as the form names it. */
 const FORM_FIELDS = { newPassword: 'password' } as const;
@@ -42,25 +44,22 @@ function pathOf(token: string | undefined): string {
  * The reset services' refusals, each with its own page and the JSON API's status: an unknown link (or one of an
  * account disabled or removed since) is a 400 like `password_reset_invalid`, a used or expired one a 410.
  */
-const STATE_PAGES: Record<string, { status: number; title: MessageKey; text: MessageKey }> = {
+const STATE_PAGES = {
   password_reset_invalid: { status: 400, title: 'reset.unknown.title', text: 'reset.unknown.text' },
   password_reset_used: { status: 410, title: 'reset.used.title', text: 'reset.used.text' },
   password_reset_expired: { status: 410, title: 'reset.expired.title', text: 'reset.expired.text' },
-};
+} satisfies Record<string, LinkMessage>;
+
+/** The page after the form succeeded (`?done=1`). */
+const DONE: LinkMessage = { status: 200, title: 'reset.changed.title', text: 'reset.changed.text' };
 
 function sendStatePage(
   reply: FastifyReply,
   language: Language,
   token: string | undefined,
-  code: keyof typeof STATE_PAGES,
+  message: LinkMessage,
 ): FastifyReply {
-  const state = STATE_PAGES[code]!;
-  const frame = { language, path: pathOf(token), title: state.title, footer: FOOTER };
-  return sendPage(reply, state.status, renderMessagePage(frame, { text: translator(language)(state.text) }));
-}
-
-function stateCodeOf(error: unknown): string | undefined {
-  return error instanceof AppError && Object.hasOwn(STATE_PAGES, error.code) ? error.code : undefined;
+  return sendPage(reply, message.status, renderLinkMessage(language, pathOf(token), message));
 }
 
 function sendForm(
@@ -88,7 +87,12 @@ function sendForm(
     action: pathOf(token),
     submit: t('reset.submit'),
   };
-  const frame = { language, path: pathOf(token), title: 'reset.title' as const, footer: FOOTER };
+  const frame = {
+    language,
+    path: pathOf(token),
+    title: 'reset.title' as const,
+    footer: ACCOUNT_FOOTER,
+  };
   return sendPage(reply, options.status, templates.render('account-form', frame, view));
 }
 
@@ -104,25 +108,18 @@ export const passwordResetPage: PageRoute = {
     app.get(url, async (request, reply) => {
       const language = pageLanguage(request, reply, deps);
       const token = tokenOf(request);
-      if (!token) return sendStatePage(reply, language, token, 'password_reset_invalid');
+      if (!token) return sendStatePage(reply, language, token, STATE_PAGES.password_reset_invalid);
       let reset;
       try {
         reset = await previewPasswordReset(deps.db, token);
       } catch (error) {
-        const code = stateCodeOf(error);
+        const code = linkStateOf(STATE_PAGES, error);
         if (!code) throw error;
         // Back from the form's 303: the link is used because this browser just used it.
         if (code === 'password_reset_used' && DoneQuery.parse(request.query ?? {}).done === '1') {
-          const frame = {
-            language,
-            path: pathOf(token),
-            title: 'reset.changed.title' as const,
-            footer: FOOTER,
-          };
-          const text = translator(language)('reset.changed.text');
-          return sendPage(reply, 200, renderMessagePage(frame, { text }));
+          return sendStatePage(reply, language, token, DONE);
         }
-        return sendStatePage(reply, language, token, code);
+        return sendStatePage(reply, language, token, STATE_PAGES[code]);
       }
       return sendForm(reply, { status: 200, language, token, reset });
     });
@@ -142,7 +139,7 @@ export const passwordResetConfirmPage: PageRoute = {
       assertSameOriginForm(request, deps);
       const language = pageLanguage(request, reply, deps);
       const token = tokenOf(request);
-      if (!token) return sendStatePage(reply, language, token, 'password_reset_invalid');
+      if (!token) return sendStatePage(reply, language, token, STATE_PAGES.password_reset_invalid);
       await consumeRateLimit(deps.db, {
         key: `${PASSWORD_RESET_CONFIRM_LIMIT.name}:ip:${request.ip}`,
         limit: PASSWORD_RESET_CONFIRM_LIMIT.perIp,
@@ -153,9 +150,9 @@ export const passwordResetConfirmPage: PageRoute = {
       try {
         reset = await previewPasswordReset(deps.db, token);
       } catch (error) {
-        const code = stateCodeOf(error);
+        const code = linkStateOf(STATE_PAGES, error);
         if (!code) throw error;
-        return sendStatePage(reply, language, token, code);
+        return sendStatePage(reply, language, token, STATE_PAGES[code]);
       }
       const parsed = PasswordResetConfirmInput.safeParse({ token, newPassword: form.password });
       let errors: FieldErrors = {
@@ -167,8 +164,8 @@ export const passwordResetConfirmPage: PageRoute = {
           await deps.db.transaction().execute((trx) => confirmPasswordReset(trx, { input: parsed.data }));
           return redirectAfterPost(reply, `${pathOf(token)}?done=1`);
         } catch (error) {
-          const code = stateCodeOf(error);
-          if (code) return sendStatePage(reply, language, token, code);
+          const code = linkStateOf(STATE_PAGES, error);
+          if (code) return sendStatePage(reply, language, token, STATE_PAGES[code]);
           const refused = serviceFormErrors(error, FORM_FIELDS);
           if (!refused) throw error;
           errors = refused;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AppError } from '../../../errors/app-error';
 import type { ZodLikeIssue } from '../../../errors/problem';
-import type { MessageKey, Translate } from '../../../pages/i18n';
+import { translator, type Language, type MessageKey, type Translate } from '../../../pages/i18n';
+import { renderMessagePage } from '../../../pages/render';
 import { PASSWORD_MIN_LENGTH } from '../schemas';
 
 /** The fields of the invitation and password-reset forms. */
@@ -153,4 +154,25 @@ export function accountFormView(
     field.error ? [{ href: `#${field.id}`, text: field.error.text }] : [],
   );
   return { fields, summary };
+}
+
+/** The footer line of the account pages (the shared one speaks of paying on delivery). */
+export const ACCOUNT_FOOTER = 'layout.footer.account' as const;
+
+/** A page that says one thing about an e-mailed link (unknown, expired, used, done), with its HTTP status. */
+export interface LinkMessage {
+  status: number;
+  title: MessageKey;
+  text: MessageKey;
+}
+
+/** The account pages' one-message page, on the link's own path, with the account footer. */
+export function renderLinkMessage(language: Language, path: string, message: LinkMessage): string {
+  const frame = { language, path, title: message.title, footer: ACCOUNT_FOOTER };
+  return renderMessagePage(frame, { text: translator(language)(message.text) });
+}
+
+/** The link state a service's refusal stands for (its code is one of `states`), or undefined. */
+export function linkStateOf<K extends string>(states: Record<K, LinkMessage>, error: unknown): K | undefined {
+  return error instanceof AppError && Object.hasOwn(states, error.code) ? (error.code as K) : undefined;
 }
