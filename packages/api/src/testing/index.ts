@@ -21,6 +21,7 @@ export {
   type TestEventStream,
 } from './event-stream';
 export { createTestSponsor, iqpayOrderBody, type TestSponsorSetup } from './benefit-cards';
+export { appErrorOf, problemOf } from './call-failure';
 export { hostileXlsx, packPart, packRepeated, workbookParts, zipOf, type PackedPart } from './hostile-xlsx';
 export { sampleEvent, type SampledEventType } from './events';
 export {

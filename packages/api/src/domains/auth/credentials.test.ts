@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  problemOf,
   createTestMerchant,
   createTestPlatform,
   http,
@@ -13,20 +14,6 @@ import { PASSWORD_RESET_LIMITS, sendPasswordReset } from './credentials';
 import { issuedBeforeCutoff, signAccessToken, signOutCutoff, verifyAccessToken } from './tokens';
 
 const NEW_PASSWORD = 'a brand new passphrase';
-
-async function problemOf(promise: Promise<unknown>) {
-  const error = (await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  )) as { cause?: { status: number; code: string; errors?: Array<{ field: string }> } };
-  return {
-    status: error.cause?.status,
-    code: error.cause?.code,
-    fields: error.cause?.errors?.map((e) => e.field),
-  };
-}
 
 describe('sign-out cut-off (iat in whole seconds)', () => {
   it('refuses a token issued in the same second before the sign-out and accepts one issued after it', () => {

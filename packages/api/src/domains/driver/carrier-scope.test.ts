@@ -1,7 +1,6 @@
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../errors/app-error';
 import {
+  appErrorOf,
   createTestMerchant,
   createTestParcel,
   createTestPartner,
@@ -14,18 +13,6 @@ import {
 } from '../../testing';
 import type { Partner } from '../partners/schemas';
 import { generatePaymentReference } from '../payment-sessions/reference';
-
-/** The AppError behind a failed in-process call: what REST would answer as problem details. */
-async function failure(call: Promise<unknown>): Promise<AppError> {
-  const error: unknown = await call.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof TRPCError) || !(error.cause instanceof AppError)) {
-    throw new Error(`expected an AppError, got ${String(error)}`);
-  }
-  return error.cause;
-}
 
 describe('drivers reach only the parcels of their partner’s carrier codes', () => {
   let platform: TestPlatform;
@@ -53,7 +40,7 @@ describe('drivers reach only the parcels of their partner’s carrier codes', ()
   it('answers a DHL driver’s OTP check on a PostNL parcel with the 404 of a reference that does not exist, and counts no attempt', async () => {
     const parcel = await createTestParcel(platform, { carrierCode: 'POSTNL' });
     const reference = parcel.session.ipay_reference_18;
-    const foreign = await failure(
+    const foreign = await appErrorOf(
       driverCaller(dhlDriver).driver.verifyOtp({ ipay_reference_18: reference, otp_4: parcel.otp! }),
     );
     expect(foreign.kind).toBe('not_found');
@@ -61,7 +48,7 @@ describe('drivers reach only the parcels of their partner’s carrier codes', ()
 
     // Exactly the answer for a valid reference nobody has.
     const unknownReference = validReferenceOtherThan(reference);
-    const unknown = await failure(
+    const unknown = await appErrorOf(
       driverCaller(postnlDriver).driver.verifyOtp({ ipay_reference_18: unknownReference, otp_4: '1234' }),
     );
     expect(unknown.kind).toBe('not_found');
@@ -83,13 +70,13 @@ describe('drivers reach only the parcels of their partner’s carrier codes', ()
 
   it('answers a DHL driver’s parcel move on a PostNL parcel with the 404 of a session that does not exist, and changes nothing', async () => {
     const parcel = await createTestParcel(platform, { carrierCode: 'POSTNL' });
-    const foreign = await failure(
+    const foreign = await appErrorOf(
       driverCaller(dhlDriver).paymentSessions.parcelStatus({ id: parcel.session.id, status: 'PICKED_UP' }),
     );
     expect(foreign.kind).toBe('not_found');
     expect(foreign.detail).toBe(`Payment session ${parcel.session.id} does not exist.`);
     const missingId = '00000000-0000-4000-8000-000000000000';
-    const missing = await failure(
+    const missing = await appErrorOf(
       driverCaller(dhlDriver).paymentSessions.parcelStatus({ id: missingId, status: 'PICKED_UP' }),
     );
     expect(missing.detail).toBe(`Payment session ${missingId} does not exist.`);
@@ -132,7 +119,7 @@ describe('drivers reach only the parcels of their partner’s carrier codes', ()
     const parcel = await createTestParcel(platform, { carrierCode: 'UPS' });
     const ups = await createTestPartner(platform, ['DPD'], 'Switcher');
     const driver = await createTestPartnerUser(platform, ups.id, 'driver');
-    const before = await failure(
+    const before = await appErrorOf(
       driverCaller(driver).paymentSessions.parcelStatus({ id: parcel.session.id, status: 'PICKED_UP' }),
     );
     expect(before.kind).toBe('not_found');
@@ -159,7 +146,7 @@ describe('drivers reach only the parcels of their partner’s carrier codes', ()
       .paymentSessions.parcelStatus({ id: parcel.session.id, status: 'IN_DELIVERY' });
     expect(byMerchant.parcel_status).toBe('IN_DELIVERY');
     const otherMerchant = await createTestMerchant(platform);
-    const foreign = await failure(
+    const foreign = await appErrorOf(
       platform
         .caller({ token: otherMerchant.token })
         .paymentSessions.parcelStatus({ id: parcel.session.id, status: 'DELIVERY_FAILED', reason: 'x' }),

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../errors/app-error';
 import {
+  appErrorOf,
   createTestMerchant,
   createTestPartner,
   createTestPartnerUser,
@@ -12,17 +11,6 @@ import {
   type TestPlatform,
 } from '../../testing';
 import type { CreatePartnerInput } from './schemas';
-
-async function failure(call: Promise<unknown>): Promise<AppError> {
-  const error: unknown = await call.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof TRPCError) || !(error.cause instanceof AppError)) {
-    throw new Error(`expected an AppError, got ${String(error)}`);
-  }
-  return error.cause;
-}
 
 const tag = () => randomBytes(3).toString('hex');
 
@@ -88,7 +76,9 @@ describe('carrier partners: operators create, list, read and change them', () =>
     const listed = await operator().partners.list({ limit: 200, carrier: 'gls' });
     expect(listed.items.map((p) => p.id).sort()).toEqual([first.id, subcontractor.id].sort());
 
-    const taken = await failure(operator().partners.create(partnerInput({ name: first.name.toUpperCase() })));
+    const taken = await appErrorOf(
+      operator().partners.create(partnerInput({ name: first.name.toUpperCase() })),
+    );
     expect(taken).toMatchObject({
       kind: 'conflict',
       code: 'partner_name_taken',
@@ -143,27 +133,27 @@ describe('carrier partners: operators create, list, read and change them', () =>
     const other = await createTestPartner(platform, ['DHL']);
     const merchant = await createTestMerchant(platform);
     const asMerchant = platform.caller({ token: merchant.token });
-    expect((await failure(asMerchant.partners.create(partnerInput()))).kind).toBe('forbidden');
-    expect((await failure(asMerchant.partners.get({ id: partner.id }))).kind).toBe('not_found');
-    expect((await failure(asMerchant.partners.update({ id: partner.id, carrierCodes: ['DHL'] }))).kind).toBe(
-      'not_found',
-    );
+    expect((await appErrorOf(asMerchant.partners.create(partnerInput()))).kind).toBe('forbidden');
+    expect((await appErrorOf(asMerchant.partners.get({ id: partner.id }))).kind).toBe('not_found');
+    expect(
+      (await appErrorOf(asMerchant.partners.update({ id: partner.id, carrierCodes: ['DHL'] }))).kind,
+    ).toBe('not_found');
     expect((await asMerchant.partners.list({ limit: 200 })).items).toEqual([]);
 
     const admin = await createTestPartnerUser(platform, partner.id, 'partner_admin');
     const asPartnerAdmin = platform.caller({ token: admin.token });
     expect((await asPartnerAdmin.partners.list({ limit: 200 })).items.map((p) => p.id)).toEqual([partner.id]);
     expect((await asPartnerAdmin.partners.get({ id: partner.id })).carrierCodes).toEqual(['POSTNL']);
-    expect((await failure(asPartnerAdmin.partners.get({ id: other.id }))).kind).toBe('not_found');
+    expect((await appErrorOf(asPartnerAdmin.partners.get({ id: other.id }))).kind).toBe('not_found');
     // Its carrier codes decide which parcels its drivers reach: only IPAY changes them.
-    const widen = await failure(asPartnerAdmin.partners.update({ id: partner.id, carrierCodes: ['DHL'] }));
+    const widen = await appErrorOf(asPartnerAdmin.partners.update({ id: partner.id, carrierCodes: ['DHL'] }));
     expect(widen.kind).toBe('forbidden');
-    expect((await failure(asPartnerAdmin.partners.create(partnerInput()))).kind).toBe('forbidden');
+    expect((await appErrorOf(asPartnerAdmin.partners.create(partnerInput()))).kind).toBe('forbidden');
 
     const driver = await createTestPartnerUser(platform, partner.id, 'driver');
-    expect((await failure(platform.caller({ token: driver.token }).partners.list({ limit: 1 }))).kind).toBe(
-      'forbidden',
-    );
+    expect(
+      (await appErrorOf(platform.caller({ token: driver.token }).partners.list({ limit: 1 }))).kind,
+    ).toBe('forbidden');
   });
 
   describe('over REST', () => {

@@ -9,26 +9,12 @@ import {
   TEST_PASSWORD,
   uniqueEmail,
   type TestPlatform,
+  createTestPlatform,
+  problemOf,
 } from '../../../testing';
-import { createTestPlatform } from '../../../testing';
 import type { AuthSession } from '../schemas';
 import { getActor } from '../service';
 import { disableMember } from './service';
-
-/** The problem a failed in-process call carries: its status, domain code and field errors. */
-async function problemOf(promise: Promise<unknown>) {
-  const error = (await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  )) as { cause?: { status: number; code: string; errors?: Array<{ field: string }> } };
-  return {
-    status: error.cause?.status,
-    code: error.cause?.code,
-    fields: error.cause?.errors?.map((e) => e.field),
-  };
-}
 
 describe('members and invitations', () => {
   let platform: TestPlatform;
