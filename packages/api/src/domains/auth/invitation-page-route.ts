@@ -9,15 +9,13 @@ import { AcceptInvitationInput, InvitationTokenInput, type InvitationPreview } f
 import {
   ACCOUNT_FOOTER,
   accountFormView,
-  confirmationError,
   DoneQuery,
-  formErrorsOf,
-  linkStateOf,
+  previewOrState,
   renderLinkMessage,
+  submitAccountForm,
   InvitationForm,
   NAME_FIELD,
   PASSWORD_FIELDS,
-  serviceFormErrors,
   type FieldErrors,
   type LinkMessage,
 } from './pages/account-form';
@@ -115,19 +113,13 @@ export const invitationPage: PageRoute = {
       const language = pageLanguage(request, reply, deps);
       const token = tokenOf(request);
       if (!token) return sendStatePage(reply, language, token, STATE_PAGES.not_found);
-      let invitation;
-      try {
-        invitation = await previewInvitation(deps.db, token);
-      } catch (error) {
-        const code = linkStateOf(STATE_PAGES, error);
-        if (!code) throw error;
+      const link = await previewOrState(STATE_PAGES, previewInvitation(deps.db, token));
+      if ('state' in link) {
         // Back from the form's 303: the invitation is used because this browser just accepted it.
-        if (code === 'invitation_used' && DoneQuery.parse(request.query ?? {}).done === '1') {
-          return sendStatePage(reply, language, token, DONE);
-        }
-        return sendStatePage(reply, language, token, STATE_PAGES[code]);
+        const done = link.state === 'invitation_used' && DoneQuery.parse(request.query ?? {}).done === '1';
+        return sendStatePage(reply, language, token, done ? DONE : STATE_PAGES[link.state]);
       }
-      return sendForm(reply, { status: 200, language, token, invitation });
+      return sendForm(reply, { status: 200, language, token, invitation: link.preview });
     });
   },
 };
@@ -153,34 +145,28 @@ export const invitationAcceptPage: PageRoute = {
         windowSeconds: INVITATION_ACCEPT_LIMIT.windowSeconds,
       });
       const form = readForm(InvitationForm, request.body);
-      let invitation;
-      try {
-        invitation = await previewInvitation(deps.db, token);
-      } catch (error) {
-        const code = linkStateOf(STATE_PAGES, error);
-        if (!code) throw error;
-        return sendStatePage(reply, language, token, STATE_PAGES[code]);
-      }
-      const parsed = AcceptInvitationInput.safeParse({ token, name: form.name, password: form.password });
-      let errors: FieldErrors = {
-        ...(parsed.success ? {} : formErrorsOf(parsed.error.issues, FORM_FIELDS)),
-        ...confirmationError(form),
-      };
-      if (parsed.success && Object.keys(errors).length === 0) {
-        try {
-          await deps.db
-            .transaction()
-            .execute((trx) => acceptInvitation(trx, { keyring: deps.keyring, input: parsed.data }));
-          return redirectAfterPost(reply, `${pathOf(token)}?done=1`);
-        } catch (error) {
-          const code = linkStateOf(STATE_PAGES, error);
-          if (code) return sendStatePage(reply, language, token, STATE_PAGES[code]);
-          const refused = serviceFormErrors(error, FORM_FIELDS);
-          if (!refused) throw error;
-          errors = refused;
-        }
-      }
-      return sendForm(reply, { status: 400, language, token, invitation, name: form.name, errors });
+      const link = await previewOrState(STATE_PAGES, previewInvitation(deps.db, token));
+      if ('state' in link) return sendStatePage(reply, language, token, STATE_PAGES[link.state]);
+      const outcome = await submitAccountForm({
+        schema: AcceptInvitationInput,
+        input: { token, name: form.name, password: form.password },
+        form,
+        fields: FORM_FIELDS,
+        states: STATE_PAGES,
+        submit: (input) =>
+          deps.db.transaction().execute((trx) => acceptInvitation(trx, { keyring: deps.keyring, input })),
+      });
+      if ('done' in outcome) return redirectAfterPost(reply, `${pathOf(token)}?done=1`);
+      if ('state' in outcome) return sendStatePage(reply, language, token, STATE_PAGES[outcome.state]);
+      const invitation = link.preview;
+      return sendForm(reply, {
+        status: 400,
+        language,
+        token,
+        invitation,
+        name: form.name,
+        errors: outcome.errors,
+      });
     });
   },
 };

@@ -13,14 +13,12 @@ import {
 import {
   ACCOUNT_FOOTER,
   accountFormView,
-  confirmationError,
   DoneQuery,
-  formErrorsOf,
-  linkStateOf,
+  previewOrState,
   renderLinkMessage,
+  submitAccountForm,
   PASSWORD_FIELDS,
   PasswordResetForm,
-  serviceFormErrors,
   type FieldErrors,
   type LinkMessage,
 } from './pages/account-form';
@@ -109,19 +107,14 @@ export const passwordResetPage: PageRoute = {
       const language = pageLanguage(request, reply, deps);
       const token = tokenOf(request);
       if (!token) return sendStatePage(reply, language, token, STATE_PAGES.password_reset_invalid);
-      let reset;
-      try {
-        reset = await previewPasswordReset(deps.db, token);
-      } catch (error) {
-        const code = linkStateOf(STATE_PAGES, error);
-        if (!code) throw error;
+      const link = await previewOrState(STATE_PAGES, previewPasswordReset(deps.db, token));
+      if ('state' in link) {
         // Back from the form's 303: the link is used because this browser just used it.
-        if (code === 'password_reset_used' && DoneQuery.parse(request.query ?? {}).done === '1') {
-          return sendStatePage(reply, language, token, DONE);
-        }
-        return sendStatePage(reply, language, token, STATE_PAGES[code]);
+        const done =
+          link.state === 'password_reset_used' && DoneQuery.parse(request.query ?? {}).done === '1';
+        return sendStatePage(reply, language, token, done ? DONE : STATE_PAGES[link.state]);
       }
-      return sendForm(reply, { status: 200, language, token, reset });
+      return sendForm(reply, { status: 200, language, token, reset: link.preview });
     });
   },
 };
@@ -146,32 +139,19 @@ export const passwordResetConfirmPage: PageRoute = {
         windowSeconds: PASSWORD_RESET_CONFIRM_LIMIT.windowSeconds,
       });
       const form = readForm(PasswordResetForm, request.body);
-      let reset;
-      try {
-        reset = await previewPasswordReset(deps.db, token);
-      } catch (error) {
-        const code = linkStateOf(STATE_PAGES, error);
-        if (!code) throw error;
-        return sendStatePage(reply, language, token, STATE_PAGES[code]);
-      }
-      const parsed = PasswordResetConfirmInput.safeParse({ token, newPassword: form.password });
-      let errors: FieldErrors = {
-        ...(parsed.success ? {} : formErrorsOf(parsed.error.issues, FORM_FIELDS)),
-        ...confirmationError(form),
-      };
-      if (parsed.success && Object.keys(errors).length === 0) {
-        try {
-          await deps.db.transaction().execute((trx) => confirmPasswordReset(trx, { input: parsed.data }));
-          return redirectAfterPost(reply, `${pathOf(token)}?done=1`);
-        } catch (error) {
-          const code = linkStateOf(STATE_PAGES, error);
-          if (code) return sendStatePage(reply, language, token, STATE_PAGES[code]);
-          const refused = serviceFormErrors(error, FORM_FIELDS);
-          if (!refused) throw error;
-          errors = refused;
-        }
-      }
-      return sendForm(reply, { status: 400, language, token, reset, errors });
+      const link = await previewOrState(STATE_PAGES, previewPasswordReset(deps.db, token));
+      if ('state' in link) return sendStatePage(reply, language, token, STATE_PAGES[link.state]);
+      const outcome = await submitAccountForm({
+        schema: PasswordResetConfirmInput,
+        input: { token, newPassword: form.password },
+        form,
+        fields: FORM_FIELDS,
+        states: STATE_PAGES,
+        submit: (input) => deps.db.transaction().execute((trx) => confirmPasswordReset(trx, { input })),
+      });
+      if ('done' in outcome) return redirectAfterPost(reply, `${pathOf(token)}?done=1`);
+      if ('state' in outcome) return sendStatePage(reply, language, token, STATE_PAGES[outcome.state]);
+      return sendForm(reply, { status: 400, language, token, reset: link.preview, errors: outcome.errors });
     });
   },
 };

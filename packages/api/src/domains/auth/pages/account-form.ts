@@ -58,7 +58,7 @@ function nameMessage(code: string | undefined): FieldMessage {
  * `fields` names the form field of each input field (`newPassword` → `password`). The first error of a field
  * is the one shown.
  */
-export function formErrorsOf(
+function formErrorsOf(
   issues: ReadonlyArray<Pick<ZodLikeIssue, 'path' | 'code'>>,
   fields: Record<string, FormField>,
 ): FieldErrors {
@@ -72,7 +72,7 @@ export function formErrorsOf(
 }
 
 /** A service's refusal of a field (e.g. the password is the e-mail address), as form errors; else undefined. */
-export function serviceFormErrors(
+function serviceFormErrors(
   error: unknown,
   fields: Record<string, FormField>,
 ): FieldErrors | undefined {
@@ -86,7 +86,7 @@ export function serviceFormErrors(
 }
 
 /** The confirmation field exists only on the form: the two passwords must match. */
-export function confirmationError(form: { password: string; passwordConfirm: string }): FieldErrors {
+function confirmationError(form: { password: string; passwordConfirm: string }): FieldErrors {
   if (!form.passwordConfirm) return { passwordConfirm: { key: 'account.error.confirmMissing' } };
   if (form.password !== form.passwordConfirm)
     return { passwordConfirm: { key: 'account.error.passwordMismatch' } };
@@ -173,6 +173,50 @@ export function renderLinkMessage(language: Language, path: string, message: Lin
 }
 
 /** The link state a service's refusal stands for (its code is one of `states`), or undefined. */
-export function linkStateOf<K extends string>(states: Record<K, LinkMessage>, error: unknown): K | undefined {
+function linkStateOf<K extends string>(states: Record<K, LinkMessage>, error: unknown): K | undefined {
   return error instanceof AppError && Object.hasOwn(states, error.code) ? (error.code as K) : undefined;
+}
+
+/** What a link's service says of it: its preview, or the state page it stands for. Other errors are thrown. */
+export async function previewOrState<P, K extends string>(
+  states: Record<K, LinkMessage>,
+  preview: Promise<P>,
+): Promise<{ preview: P } | { state: K }> {
+  try {
+    return { preview: await preview };
+  } catch (error) {
+    const state = linkStateOf(states, error);
+    if (!state) throw error;
+    return { state };
+  }
+}
+
+/**
+ * A posted account form, checked by the service's own input schema and the form's confirmation field, then
+ * submitted: done, a state page of the link (used or expired meanwhile), or the field errors to show.
+ */
+export async function submitAccountForm<T, K extends string>(options: {
+  schema: z.ZodType<T>;
+  input: unknown;
+  form: { password: string; passwordConfirm: string };
+  fields: Record<string, FormField>;
+  states: Record<K, LinkMessage>;
+  submit: (input: T) => Promise<unknown>;
+}): Promise<{ done: true } | { state: K } | { errors: FieldErrors }> {
+  const parsed = options.schema.safeParse(options.input);
+  const errors: FieldErrors = {
+    ...(parsed.success ? {} : formErrorsOf(parsed.error.issues, options.fields)),
+    ...confirmationError(options.form),
+  };
+  if (!parsed.success || Object.keys(errors).length > 0) return { errors };
+  try {
+    await options.submit(parsed.data);
+    return { done: true };
+  } catch (error) {
+    const state = linkStateOf(options.states, error);
+    if (state) return { state };
+    const refused = serviceFormErrors(error, options.fields);
+    if (!refused) throw error;
+    return { errors: refused };
+  }
 }
