@@ -72,10 +72,7 @@ function formErrorsOf(
 }
 
 /** A service's refusal of a field (e.g. the password is the e-mail address), as form errors; else undefined. */
-function serviceFormErrors(
-  error: unknown,
-  fields: Record<string, FormField>,
-): FieldErrors | undefined {
+function serviceFormErrors(error: unknown, fields: Record<string, FormField>): FieldErrors | undefined {
   if (!(error instanceof AppError) || error.kind !== 'validation_failed' || !error.errors?.length)
     return undefined;
   const errors = formErrorsOf(
