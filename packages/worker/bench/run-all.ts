@@ -8,10 +8,12 @@ import { once } from 'node:events';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatGoals, readGoalsSince } from './support/report';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const files = (await readdir(here)).filter((name) => name.endsWith('.bench.ts')).sort();
 
+const started = new Date();
 let failed = 0;
 for (const name of files) {
   const child = spawn(
@@ -25,4 +27,6 @@ for (const name of files) {
     process.stderr.write(`${name} failed (exit ${code})\n`);
   }
 }
+const goals = await readGoalsSince(started);
+if (goals.length) process.stdout.write(`\nissue #12 goals, this run:\n${formatGoals(goals)}\n`);
 process.exitCode = failed ? 1 : 0;

@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 
 export interface BenchLine {
   name: string;
@@ -59,4 +60,97 @@ export async function writeBenchResults(name: string, figures: Record<string, un
     `${JSON.stringify({ benchmark: name, measuredAt: new Date().toISOString(), machine, figures }, null, 2)}\n`,
   );
   return file;
+}
+
+/** The middle value (of an even count, the mean of the two middle ones). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (!sorted.length) return Number.NaN;
+  return sorted.length % 2
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** One of issue #12's goals, as measured: the subject beside its ceiling (or its bound), and whether it holds. */
+export const GoalResult = z.object({
+  goal: z.string(),
+  /** The subject's median, with its unit, e.g. "412 req/s" or "p99 38 ms". */
+  measured: z.string(),
+  /** What it is judged against, measured in the same run (or a fixed bound), e.g. "bare handler 610 req/s". */
+  beside: z.string(),
+  /** The ratio or figure the target is about, e.g. "67.5%". */
+  result: z.string(),
+  target: z.string(),
+  met: z.boolean(),
+});
+export type GoalResult = z.infer<typeof GoalResult>;
+
+const StoredGoals = z.object({
+  measuredAt: z.iso.datetime(),
+  figures: z.object({ goals: z.array(GoalResult).optional() }),
+});
+
+/** Pairs run back to back, `runs` times: noise on a shared machine hits both sides of a pair alike. */
+export async function runPairs(
+  runs: number,
+  pair: () => Promise<{ subject: number; ceiling: number }>,
+): Promise<{ subject: number[]; ceiling: number[] }> {
+  const subject: number[] = [];
+  const ceiling: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const measured = await pair();
+    subject.push(measured.subject);
+    ceiling.push(measured.ceiling);
+  }
+  return { subject, ceiling };
+}
+
+/**
+ * A throughput goal: the median of the subject's runs as a share of the median of its ceiling's runs, against
+ * the least share the goal allows.
+ */
+export function ratioGoal(goal: {
+  goal: string;
+  unit: string;
+  ceilingName: string;
+  subject: readonly number[];
+  ceiling: readonly number[];
+  minPercent: number;
+}): GoalResult {
+  const subject = median(goal.subject);
+  const ceiling = median(goal.ceiling);
+  const percent = (100 * subject) / ceiling;
+  const figure = (value: number) => `${Math.round(value).toLocaleString('en-US')} ${goal.unit}`;
+  return {
+    goal: goal.goal,
+    measured: figure(subject),
+    beside: `${goal.ceilingName} ${figure(ceiling)}`,
+    result: `${percent.toFixed(1)}%`,
+    target: `>= ${goal.minPercent}%`,
+    met: percent >= goal.minPercent,
+  };
+}
+
+/** The goals as a table: what was measured, beside what, the ratio, the target and whether it was met. */
+export function formatGoals(goals: readonly GoalResult[]): string {
+  const header = ['goal', 'measured', 'beside', 'result', 'target', 'met'];
+  const body = goals.map((g) => [g.goal, g.measured, g.beside, g.result, g.target, g.met ? 'yes' : 'NO']);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]?.length ?? 0)));
+  const format = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+  return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(format)].join('\n');
+}
+
+/** The goals every benchmark recorded (as `figures.goals`) in results written since `since`, for the run's summary. */
+export async function readGoalsSince(since: Date): Promise<GoalResult[]> {
+  const names = (await readdir(RESULTS_FOLDER).catch(() => []))
+    .filter((name) => name.endsWith('.json'))
+    .sort();
+  const goals: GoalResult[] = [];
+  for (const name of names) {
+    const results = StoredGoals.parse(JSON.parse(await readFile(path.join(RESULTS_FOLDER, name), 'utf8')));
+    if (new Date(results.measuredAt) < since) continue;
+    goals.push(...(results.figures.goals ?? []));
+  }
+  return goals;
 }
