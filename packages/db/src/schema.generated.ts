@@ -152,8 +152,7 @@ export interface DomainEventsTable {
   actor_user_id: string | null;
   payload: ColumnType<JsonValue, string, string>;
   occurred_at: ColumnType<Date, Date | string | undefined, Date | string>;
-  dispatched_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-  stream_position: number | null;
+  stream_position: Generated<number | null>;
 }
 
 export interface EmailOutboxTable {
@@ -167,6 +166,12 @@ export interface EmailOutboxTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   html: string | null;
+}
+
+export interface EventRelayCursorsTable {
+  name: string;
+  position: number;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface IdempotencyKeysTable {
@@ -537,6 +542,7 @@ export interface Database {
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
   email_outbox: EmailOutboxTable;
+  event_relay_cursors: EventRelayCursorsTable;
   idempotency_keys: IdempotencyKeysTable;
   integration_webhook_deliveries: IntegrationWebhookDeliveriesTable;
   integrations: IntegrationsTable;

@@ -1,6 +1,6 @@
 import { run, runOnce, type Logger as WorkerLogger, type Runner, type WorkerEvents } from 'graphile-worker';
 import { Logger as GraphileLogger } from 'graphile-worker';
-import type { JobName } from '@ipay/api';
+import { DOMAIN_EVENT_CONSUMERS, drainDomainEvents, type JobName } from '@ipay/api';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { cronItems } from './crontab';
@@ -59,17 +59,25 @@ export function startWorker(options: WorkerOptions, events?: WorkerEvents): Prom
 }
 
 /**
- * Runs every job that is due now, then returns: for tests and `ipay jobs run-once`. With `tasks`, only jobs of
- * those tasks run (a benchmark times one task without the follow-on jobs it enqueues).
+ * Relays every committed event past the relay's cursor to its consumers, runs every job that is due now, and
+ * repeats while those jobs recorded more events, then returns: for tests and `ipay jobs run-once`. With
+ * `tasks`, only jobs of those tasks run and nothing is relayed (a benchmark times one task without the
+ * follow-on work it causes).
  */
-export function runDueJobsOnce(
+export async function runDueJobsOnce(
   options: Omit<WorkerOptions, 'concurrency'> & { tasks?: readonly JobName[] },
 ): Promise<void> {
-  return runOnce({
-    pgPool: options.pool,
-    preset,
-    noHandleSignals: true,
-    logger: workerLogger(options.logger),
-    taskList: createTaskList(workerDeps(options), options.tasks),
-  });
+  const runJobs = () =>
+    runOnce({
+      pgPool: options.pool,
+      preset,
+      noHandleSignals: true,
+      logger: workerLogger(options.logger),
+      taskList: createTaskList(workerDeps(options), options.tasks),
+    });
+  if (options.tasks) return runJobs();
+  const relay = () => drainDomainEvents(options.db, { consumers: DOMAIN_EVENT_CONSUMERS });
+  await relay();
+  do await runJobs();
+  while ((await relay()) > 0);
 }

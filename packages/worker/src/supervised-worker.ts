@@ -1,6 +1,7 @@
 import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Runner, WorkerEvents } from 'graphile-worker';
+import { EventRelay, type EventRelayOptions } from './event-relay';
 import { startWorker, type WorkerOptions } from './runner';
 
 export interface SupervisedWorker {
@@ -49,14 +50,18 @@ async function startTracked(options: WorkerOptions): Promise<TrackedRunner> {
  * together), so the runner's promise is not a reliable signal: the pool's own shutdown event is. The jobs the
  * dead pool had taken stay locked by it for four hours before graphile-worker frees them, so before each
  * restart they are unlocked (they run again: tasks are idempotent). Restarts continue for as long as the
- * database is away, with a capped backoff, each one logged.
+ * database is away, with a capped backoff, each one logged. Beside it runs the event relay (event-relay.ts).
  */
 export async function startSupervisedWorker(
-  options: WorkerOptions,
+  options: WorkerOptions & { relay?: Partial<EventRelayOptions> },
   delay: RestartDelay = DEFAULT_RESTART_DELAY,
 ): Promise<SupervisedWorker> {
   const { logger, pool } = options;
   let current: TrackedRunner | undefined = await startTracked(options);
+  // The relay keeps its own connection and reconnects on its own; it lives as long as the worker, restarts
+  // of the job runner included.
+  const relay = new EventRelay({ db: options.db, pool, logger, ...options.relay });
+  await relay.start();
   const deadPools = new Map<string, Promise<unknown>>();
   let stopping = false;
   let attempts = 0;
@@ -108,6 +113,8 @@ export async function startSupervisedWorker(
     stop: async () => {
       stopping = true;
       clearTimeout(timer);
+      // First, so the delivery jobs of its last batch are queued for the runner's last jobs.
+      await relay.stop();
       await restarting;
       await current?.runner.stop();
       current = undefined;

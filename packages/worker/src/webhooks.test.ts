@@ -1,4 +1,4 @@
-import { dispatchDomainEvent, DOMAIN_EVENT_CONSUMERS, recordDomainEvent, type Config } from '@ipay/api';
+import { drainDomainEvents, DOMAIN_EVENT_CONSUMERS, recordDomainEvent, type Config } from '@ipay/api';
 import {
   createTestMerchant,
   createTestPlatform,
@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EventRelay } from './event-relay';
 import { runDueJobsOnce } from './runner';
 import { createTaskList } from './task-list';
 import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
@@ -170,16 +171,50 @@ describe('outbound webhooks through the job queue', () => {
     expect(other.hooks.received).toEqual([]);
   });
 
-  it('creates nothing twice when a dispatch is repeated', async () => {
+  it('creates nothing twice when a batch is relayed again', async () => {
     const { organizationId, hooks } = await merchantWithEndpoint();
     const event = await emit(organizationId);
     await runQueue();
-    await db().updateTable('domain_events').set({ dispatched_at: null }).where('id', '=', event.id).execute();
-    expect(await dispatchDomainEvent(db(), event.id, DOMAIN_EVENT_CONSUMERS)).toBe('dispatched');
-    expect(await dispatchDomainEvent(db(), event.id, DOMAIN_EVENT_CONSUMERS)).toBe('already');
+    // As after a relay that committed its deliveries but whose cursor a restore moved back.
+    const { stream_position } = await db()
+      .selectFrom('domain_events')
+      .select('stream_position')
+      .where('id', '=', event.id)
+      .executeTakeFirstOrThrow();
+    await db()
+      .updateTable('event_relay_cursors')
+      .set({ position: stream_position! - 1 })
+      .execute();
+    expect(await drainDomainEvents(db(), { consumers: DOMAIN_EVENT_CONSUMERS })).toBeGreaterThan(0);
+    expect(await drainDomainEvents(db(), { consumers: DOMAIN_EVENT_CONSUMERS })).toBe(0);
     await runQueue();
     expect(await deliveriesOf(event.id)).toHaveLength(1);
     expect(hooks.received).toHaveLength(1);
+  });
+
+  it('relays an event when it commits, woken by LISTEN, not by its hourly poll, and listens again when cut off', async () => {
+    const { organizationId } = await merchantWithEndpoint();
+    const relay = new EventRelay({
+      db: db(),
+      pool: platform.database.pool,
+      logger,
+      pollMs: HOUR,
+      reconnectDelayMs: { initial: 10, max: 100 },
+    });
+    await relay.start();
+    try {
+      // The pass start() began is over: only a notification can start the next one within the hour.
+      await relay.idle();
+      const event = await emit(organizationId);
+      await waitFor(async () => ((await deliveriesOf(event.id)).length ? true : undefined));
+
+      await sql`select pg_terminate_backend(${relay.listenerPid}::int)`.execute(db());
+      const meanwhile = await emit(organizationId);
+      // Listening again, it relays what committed while nobody listened.
+      await waitFor(async () => ((await deliveriesOf(meanwhile.id)).length ? true : undefined));
+    } finally {
+      await relay.stop();
+    }
   });
 
   it('retries a 500 with backoff and the same webhook-id, then succeeds on a 200', async () => {
@@ -463,7 +498,7 @@ describe('outbound webhooks through the job queue', () => {
   it('picks up a delivery job left locked by a worker that vanished', async () => {
     const { hooks, organizationId } = await merchantWithEndpoint();
     const event = await emit(organizationId);
-    await dispatchDomainEvent(db(), event.id, DOMAIN_EVENT_CONSUMERS);
+    await drainDomainEvents(db(), { consumers: DOMAIN_EVENT_CONSUMERS });
     const delivery = await onlyDelivery(event.id);
     // A worker took the job five hours ago and was killed before finishing it.
     await sql`update graphile_worker._private_jobs

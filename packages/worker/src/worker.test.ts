@@ -26,19 +26,25 @@ describe('worker tasks', () => {
       encryptionKey: config.encryptionKey!,
     });
 
-  it('dispatches a committed domain event through its job', async () => {
+  it('relays committed domain events in a run-once pass, with no job per event', async () => {
     const event = await database.db
       .transaction()
       .execute((trx) => recordDomainEvent(trx, sampleEvent('role.created', { organizationId: null })));
+    const { rows: queued } = await sql`select id from graphile_worker.jobs`.execute(database.db);
+    expect(queued).toEqual([]);
     await runQueue();
-    const row = await database.db
+    const { stream_position } = await database.db
       .selectFrom('domain_events')
-      .select('dispatched_at')
+      .select('stream_position')
       .where('id', '=', event.id)
       .executeTakeFirstOrThrow();
-    expect(row.dispatched_at).toBeInstanceOf(Date);
-    const { rows } = await sql`select id from graphile_worker.jobs`.execute(database.db);
-    expect(rows).toEqual([]);
+    const cursor = await database.db
+      .selectFrom('event_relay_cursors')
+      .select('position')
+      .where('name', '=', 'dispatch')
+      .executeTakeFirstOrThrow();
+    expect(stream_position).toBeGreaterThan(0);
+    expect(cursor.position).toBeGreaterThanOrEqual(stream_position!);
   });
 
   it('purges expired idempotency keys, rate-limit windows and stream tickets, keeping live ones', async () => {
@@ -95,14 +101,14 @@ describe('worker tasks', () => {
   });
 
   it('fails a job whose payload does not match the catalogue, leaving it for an operator', async () => {
-    await sql`select graphile_worker.add_job('events.dispatch', '{"eventId": 42}'::json, max_attempts => 1)`.execute(
+    await sql`select graphile_worker.add_job('webhooks.deliver', '{"deliveryId": 42}'::json, max_attempts => 1)`.execute(
       database.db,
     );
     await runQueue();
     const { rows } = await sql<{ last_error: string }>`select last_error from graphile_worker.jobs`.execute(
       database.db,
     );
-    expect(rows[0]?.last_error, JSON.stringify(rows)).toContain('eventId');
+    expect(rows[0]?.last_error, JSON.stringify(rows)).toContain('deliveryId');
     await sql`delete from graphile_worker._private_jobs`.execute(database.db);
   });
 

@@ -51,7 +51,7 @@ describe('the domain registry', () => {
       jobs: {
         'lockers.open': {
           description: 'Not in the job catalogue',
-          payload: JOB_CATALOGUE['events.dispatch'].payload.clone(),
+          payload: JOB_CATALOGUE['webhooks.deliver'].payload.clone(),
           handler: async () => {},
         },
       },

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { AUTH_JOBS } from '../domains/auth/jobs';
 import { BENEFIT_CARDS_JOBS } from '../domains/benefit-cards/jobs';
-import { EVENTS_JOBS } from '../domains/events/jobs';
 import { INTEGRATIONS_JOBS } from '../domains/integrations/jobs';
 import { NOTIFICATIONS_JOBS } from '../domains/notifications/jobs';
 import { ORDERS_JOBS } from '../domains/orders/jobs';
@@ -20,7 +19,6 @@ import type { JobDefinition } from './define';
  * merge and the descriptors' jobs differ.
  */
 export const JOB_CATALOGUE = {
-  ...EVENTS_JOBS,
   ...PAYMENT_SESSIONS_JOBS,
   ...INTEGRATIONS_JOBS,
   ...MAINTENANCE_JOBS,

@@ -62,20 +62,20 @@ describe('the operators’ CLI', () => {
     const unknown = await runCli(['jobs', 'add', 'orders.explode'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(
-      /unknown task; known tasks: events\.dispatch, [a-z., -]*integrations\.sync\b/,
+      /unknown task; known tasks: payment-sessions\.expire-overdue, [a-z., -]*integrations\.sync\b/,
     );
-    const badPayload = await runCli(['jobs', 'add', 'events.dispatch', '{"eventId":"not-a-uuid"}'], env);
+    const badPayload = await runCli(['jobs', 'add', 'webhooks.deliver', '{"deliveryId":"not-a-uuid"}'], env);
     expect(badPayload.code).toBe(2);
-    expect(badPayload.stderr).toContain('payload.eventId');
-    const notJson = await runCli(['jobs', 'add', 'events.dispatch', '{oops'], env);
+    expect(badPayload.stderr).toContain('payload.deliveryId');
+    const notJson = await runCli(['jobs', 'add', 'webhooks.deliver', '{oops'], env);
     expect(notJson.code).toBe(2);
     expect(notJson.stderr).toContain('payload must be JSON');
   });
 
   it('adds a job, lists it, retries a failed one and runs the queue once', async () => {
-    const eventId = crypto.randomUUID();
+    const deliveryId = crypto.randomUUID();
     const added = await runCli(
-      ['jobs', 'add', 'events.dispatch', JSON.stringify({ eventId }), '--job-key', 'cli-test'],
+      ['jobs', 'add', 'webhooks.deliver', JSON.stringify({ deliveryId }), '--job-key', 'cli-test'],
       env,
     );
     expect(added.code).toBe(0);
@@ -87,7 +87,7 @@ describe('the operators’ CLI', () => {
 
     const failed = await runCli(['jobs', 'list', '--failed'], env);
     expect(JSON.parse(failed.stdout)).toEqual([
-      expect.objectContaining({ id, task: 'events.dispatch', lastError: 'boom', payload: { eventId } }),
+      expect.objectContaining({ id, task: 'webhooks.deliver', lastError: 'boom', payload: { deliveryId } }),
     ]);
 
     const retried = await runCli(['jobs', 'retry', id], env);

@@ -72,15 +72,18 @@ describe('several processes on one DATABASE_URL', () => {
     });
     expect(((await me.json()) as { email: string }).email).toBe(email);
 
-    const dispatched = await waitFor(async () => {
+    const relayed = await waitFor(async () => {
       const row = await database.db
         .selectFrom('domain_events')
-        .select('dispatched_at')
+        .innerJoin('event_relay_cursors', (join) =>
+          join.onRef('event_relay_cursors.position', '>=', 'domain_events.stream_position'),
+        )
+        .select('domain_events.id')
         .where('resource_id', '=', registered.body.user.organization.id)
         .executeTakeFirst();
-      return row?.dispatched_at ?? undefined;
-    }, 'the worker to dispatch the registration event');
-    expect(dispatched).toBeInstanceOf(Date);
+      return row?.id;
+    }, 'the worker to relay the registration event');
+    expect(relayed).toBeTruthy();
 
     for (const p of [apiA, apiB, worker]) {
       const code = await p.interrupt();

@@ -1,5 +1,5 @@
 import { scheduleWebhookDeliveries } from '../webhooks/service/deliveries';
 import type { DomainEventConsumer } from './service';
 
-/** What the `events.dispatch` job hands every committed event to. */
+/** What the relay (relay.ts, run by the worker) hands every batch of committed events to, in stream order. */
 export const DOMAIN_EVENT_CONSUMERS: readonly DomainEventConsumer[] = [scheduleWebhookDeliveries];

@@ -1,14 +1,17 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Db, DbExecutor, DbTransaction, JsonValue } from '@ipay/db';
+import type { DbExecutor, DbTransaction, JsonValue } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
-import { enqueueJobs } from '../../jobs/enqueue';
 import { scopeFilter, type ScopedActor } from '../../platform/data-scope';
 import type { DataScope } from '../rbac/catalogue';
 import { EVENT_CATALOGUE, isEventType, type EventPayload, type EventType } from './catalogue';
 import type { DomainEvent } from './schemas';
 
-/** LISTEN on this channel to hear about every committed event, from any process. */
+/**
+ * LISTEN on this channel to hear about every committed event, from any process: one notification per committing
+ * transaction, sent by the stream-numbering trigger (which names the channel itself), whose payload is the
+ * highest stream position that transaction committed. It is a wake-up: read the stream past your cursor.
+ */
 export const DOMAIN_EVENTS_CHANNEL = 'ipay_domain_events';
 
 /** An event to record: a catalogued type with that type's payload (see catalogue.ts). */
@@ -51,8 +54,10 @@ function assertPayload(event: NewDomainEvent): void {
 }
 
 /**
- * Writes an event in the caller's transaction, with its per-resource sequence number, its dispatch job and
- * its notification: all three exist if and only if the change that caused them commits.
+ * Writes an event in the caller's transaction with its per-resource sequence number: it exists, and is
+ * announced and relayed, if and only if the change that caused it commits. Its stream position and the
+ * notification on DOMAIN_EVENTS_CHANNEL come from the commit-time trigger (migration
+ * 2026_11_30_100001_event_relay), not from the caller's round trips.
  */
 export async function recordDomainEvent<T extends EventType>(
   trx: DbTransaction,
@@ -64,9 +69,8 @@ export async function recordDomainEvent<T extends EventType>(
 }
 
 /**
- * recordDomainEvent for many events at once, with the same guarantees and one statement per step: sequence
- * numbers, events, one dispatch job per event, one notification per event. Events of one resource get
- * consecutive sequence numbers in the order given.
+ * recordDomainEvent for many events at once, with the same guarantees and one statement. Events of one
+ * resource get consecutive sequence numbers in the order given, and the stream numbers them in that order.
  */
 export function recordDomainEvents(
   trx: DbTransaction,
@@ -75,89 +79,81 @@ export function recordDomainEvents(
   return insertDomainEvents(trx, events);
 }
 
+interface InsertedEventRow {
+  id: string;
+  occurred_at: Date;
+  resource_type: string;
+  resource_id: string;
+  sequence: number;
+}
+
 async function insertDomainEvents(
   trx: DbTransaction,
   events: readonly NewDomainEvent[],
 ): Promise<DomainEvent[]> {
   if (!events.length) return [];
   for (const event of events) assertPayload(event);
+  const input = events.map((event, ord) => ({
+    ord,
+    type: event.type,
+    resource_type: event.resourceType,
+    resource_id: event.resourceId,
+    organization_id: event.organizationId,
+    actor_user_id: event.actorUserId ?? null,
+    payload: event.data,
+  }));
+  // One statement: the per-resource counters (one row per resource, since an upsert may touch a row once per
+  // statement, advanced by its number of events) and the events numbered from them, inserted in the order
+  // given so the stream numbers them in that order too.
+  const { rows } = await sql<InsertedEventRow>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as t(
+        ord int, type text, resource_type text, resource_id text, organization_id uuid, actor_user_id uuid,
+        payload jsonb)
+    ), counts as (
+      select resource_type, resource_id, count(*)::int as n from input group by resource_type, resource_id
+    ), counters as (
+      insert into domain_event_sequences (resource_type, resource_id, last_sequence)
+      select resource_type, resource_id, n from counts
+      on conflict (resource_type, resource_id)
+        do update set last_sequence = domain_event_sequences.last_sequence + excluded.last_sequence
+      returning resource_type, resource_id, last_sequence
+    )
+    insert into domain_events (type, resource_type, resource_id, sequence, organization_id, actor_user_id, payload)
+    select i.type, i.resource_type, i.resource_id,
+      c.last_sequence - n.n
+        + row_number() over (partition by i.resource_type, i.resource_id order by i.ord)::int,
+      i.organization_id, i.actor_user_id, i.payload
+    from input i
+    join counts n on n.resource_type = i.resource_type and n.resource_id = i.resource_id
+    join counters c on c.resource_type = i.resource_type and c.resource_id = i.resource_id
+    order by i.ord
+    returning id, occurred_at, resource_type, resource_id, sequence`.execute(trx);
+  // RETURNING promises no order: rows are matched to events by their unique (resource, sequence), each
+  // resource's events taking its new sequence numbers in the order given.
   const resourceKey = (type: string, id: string) => `${type}\u0000${id}`;
-  const perResource = new Map<string, { resourceType: string; resourceId: string; count: number }>();
-  for (const event of events) {
-    const key = resourceKey(event.resourceType, event.resourceId);
-    const entry = perResource.get(key);
-    if (entry) entry.count += 1;
-    else perResource.set(key, { resourceType: event.resourceType, resourceId: event.resourceId, count: 1 });
+  const byResource = new Map<string, InsertedEventRow[]>();
+  for (const row of rows) {
+    const key = resourceKey(row.resource_type, row.resource_id);
+    const list = byResource.get(key);
+    if (list) list.push(row);
+    else byResource.set(key, [row]);
   }
-  // One row per resource (an upsert may touch a row once per statement), advanced by its number of events.
-  const sequences = await trx
-    .insertInto('domain_event_sequences')
-    .values(
-      [...perResource.values()].map((r) => ({
-        resource_type: r.resourceType,
-        resource_id: r.resourceId,
-        last_sequence: r.count,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['resource_type', 'resource_id']).doUpdateSet({
-        last_sequence: sql<number>`domain_event_sequences.last_sequence + excluded.last_sequence`,
-      }),
-    )
-    .returning(['resource_type', 'resource_id', 'last_sequence'])
-    .execute();
-  const next = new Map<string, number>();
-  for (const row of sequences) {
-    const count = perResource.get(resourceKey(row.resource_type, row.resource_id))?.count ?? 1;
-    next.set(resourceKey(row.resource_type, row.resource_id), row.last_sequence - count + 1);
-  }
-  const numbered = events.map((event) => {
-    const key = resourceKey(event.resourceType, event.resourceId);
-    const sequence = next.get(key) ?? 1;
-    next.set(key, sequence + 1);
-    return { event, sequence };
-  });
-
-  const rows = await trx
-    .insertInto('domain_events')
-    .values(
-      numbered.map(({ event, sequence }) => ({
-        type: event.type,
-        resource_type: event.resourceType,
-        resource_id: event.resourceId,
-        sequence,
-        organization_id: event.organizationId,
-        actor_user_id: event.actorUserId ?? null,
-        payload: JSON.stringify(event.data),
-      })),
-    )
-    .returning(['id', 'occurred_at', 'resource_type', 'resource_id', 'sequence'])
-    .execute();
-  // RETURNING promises no order: rows are matched to events by their unique (resource, sequence).
-  const byKey = new Map(rows.map((r) => [`${resourceKey(r.resource_type, r.resource_id)}#${r.sequence}`, r]));
-  const recorded = numbered.map(({ event, sequence }): DomainEvent => {
-    const row = byKey.get(`${resourceKey(event.resourceType, event.resourceId)}#${sequence}`);
+  for (const list of byResource.values()) list.sort((a, b) => a.sequence - b.sequence);
+  return events.map((event): DomainEvent => {
+    const row = byResource.get(resourceKey(event.resourceType, event.resourceId))?.shift();
     if (!row) throw new Error(`domain event ${event.type} for ${event.resourceId} was not inserted`);
     return {
       id: row.id,
       type: event.type,
       resourceType: event.resourceType,
       resourceId: event.resourceId,
-      sequence,
+      sequence: row.sequence,
       organizationId: event.organizationId,
       occurredAt: row.occurred_at.toISOString(),
       data: event.data,
     };
   });
-
-  await enqueueJobs(
-    trx,
-    'events.dispatch',
-    recorded.map((e) => ({ payload: { eventId: e.id }, jobKey: `event:${e.id}` })),
-  );
-  const ids = recorded.map((e) => e.id);
-  await sql`select pg_notify(${DOMAIN_EVENTS_CHANNEL}, id) from unnest(${ids}::text[]) as id`.execute(trx);
-  return recorded;
 }
 
 interface EventRow {
@@ -202,37 +198,9 @@ export async function getDomainEvent(
 }
 
 /**
- * Hands a committed event to whatever hangs off dispatch (merchant webhooks), in the dispatch transaction.
- * Consumers must be idempotent per event: dispatch is at-least-once, though a committed dispatch is not
- * repeated.
+ * Hands a batch of committed events, in stream order, to whatever hangs off the relay (merchant webhooks), in
+ * the relay's transaction, which also moves its cursor past them. Consumers must be idempotent per event:
+ * relaying is at-least-once (a batch whose transaction fails is handed over again), though a committed batch
+ * is not repeated.
  */
-export type DomainEventConsumer = (trx: DbTransaction, event: DomainEvent) => Promise<void>;
-
-/**
- * Runs the consumers and marks the event dispatched, all in one transaction, so consumers run for an event
- * exactly when it becomes dispatched. Safe to repeat: an already dispatched event is left as it is.
- */
-export async function dispatchDomainEvent(
-  db: Db,
-  eventId: string,
-  consumers: readonly DomainEventConsumer[] = [],
-): Promise<'dispatched' | 'already' | 'missing'> {
-  return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('domain_events')
-      .selectAll()
-      .where('id', '=', eventId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) return 'missing';
-    if (row.dispatched_at) return 'already';
-    const event = eventRowToEvent(row);
-    for (const consume of consumers) await consume(trx, event);
-    await trx
-      .updateTable('domain_events')
-      .set({ dispatched_at: sql<Date>`now()` })
-      .where('id', '=', eventId)
-      .execute();
-    return 'dispatched';
-  });
-}
+export type DomainEventConsumer = (trx: DbTransaction, events: readonly DomainEvent[]) => Promise<void>;

@@ -1,7 +1,7 @@
 import type { Expression, Selectable, SqlBool } from 'kysely';
 import type { DbExecutor, DbTransaction, WebhookDeliveriesTable, WebhookEndpointsTable } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
-import { enqueueJob } from '../../jobs/enqueue';
+import { enqueueJob, enqueueJobs } from '../../jobs/enqueue';
 import { scopeFilter } from '../../platform/data-scope';
 import { toTimestamp } from '../../platform/time';
 import type { DataScope } from '../rbac/catalogue';
@@ -119,5 +119,24 @@ export async function enqueueDeliveryAttempt(
     'webhooks.deliver',
     { deliveryId },
     { jobKey: `webhook-delivery:${deliveryId}`, runAt },
+  );
+}
+
+/**
+ * enqueueDeliveryAttempt for many deliveries in one statement (graphile-worker's add_jobs), with the same keys.
+ * `endpointId` is part of the shape so the attempts could be grouped per endpoint; a job per delivery ignores it.
+ */
+export async function enqueueDeliveryAttempts(
+  trx: DbTransaction,
+  deliveries: ReadonlyArray<{ id: string; endpointId: string; runAt?: Date }>,
+): Promise<void> {
+  await enqueueJobs(
+    trx,
+    'webhooks.deliver',
+    deliveries.map((delivery) => ({
+      payload: { deliveryId: delivery.id },
+      jobKey: `webhook-delivery:${delivery.id}`,
+      runAt: delivery.runAt,
+    })),
   );
 }

@@ -10,7 +10,8 @@ import {
   sampleEvent,
 } from '../../testing';
 import { DOMAIN_EVENT_CONSUMERS } from '../events/consumers';
-import { dispatchDomainEvent, recordDomainEvent } from '../events/service';
+import { drainDomainEvents } from '../events/relay';
+import { recordDomainEvent } from '../events/service';
 
 // Documentation and public addresses: accepted without DNS, never contacted (no worker runs here).
 const PUBLIC_URL = 'https://203.0.113.10/ipay/webhooks';
@@ -44,7 +45,7 @@ describe('webhook endpoints API', () => {
         resourceType: 'payment_session',
       }),
     );
-    await dispatchDomainEvent(platform.database.db, event.id, DOMAIN_EVENT_CONSUMERS);
+    await drainDomainEvents(platform.database.db, { consumers: DOMAIN_EVENT_CONSUMERS });
     return event;
   }
 
@@ -332,7 +333,7 @@ describe('webhook endpoints API', () => {
     const sent = await call('POST', `/api/webhook-endpoints/${endpoint.id}/test`, merchant.token, {});
     expect(sent.status).toBe(200);
     expect(sent.body.delivery).toMatchObject({ endpointId: endpoint.id, eventType: 'webhook.test' });
-    await dispatchDomainEvent(platform.database.db, sent.body.eventId, DOMAIN_EVENT_CONSUMERS);
+    await drainDomainEvents(platform.database.db, { consumers: DOMAIN_EVENT_CONSUMERS });
     const deliveries = await call('GET', `/api/events/${sent.body.eventId}/deliveries`, merchant.token);
     expect(deliveries.body.items.map((d: { endpointId: string }) => d.endpointId)).toEqual([endpoint.id]);
     expect(deliveries.body.items[0].endpointId).not.toBe(other.id);

@@ -11,6 +11,7 @@ import {
   deliveryNotFound,
   deliveryRowToDelivery,
   enqueueDeliveryAttempt,
+  enqueueDeliveryAttempts,
   lockVisibleEndpoint,
   selectDeliveries,
   visibleEndpoints,
@@ -27,28 +28,38 @@ import {
 } from '../schemas';
 
 /**
- * The dispatch consumer: one delivery, and its first attempt's job, per active endpoint of the event's
- * organization that subscribes to its type. Runs in the dispatch transaction; the unique (endpoint, event)
- * constraint makes a repeated dispatch create nothing twice. Platform events (no organization) and types
- * outside the webhook contract go nowhere; `webhook.test` is delivered only by sendTestEvent.
+ * The relay's consumer: one delivery, and its first attempt's job, per active endpoint of each event's
+ * organization that subscribes to its type, for a whole batch in one INSERT … SELECT and one add_jobs. Runs in
+ * the relay's transaction; the unique (endpoint, event) constraint makes a batch handed over again create
+ * nothing twice. Platform events (no organization) and types outside the webhook contract go nowhere;
+ * `webhook.test` is delivered only by sendTestEvent.
  */
-export async function scheduleWebhookDeliveries(trx: DbTransaction, event: DomainEvent): Promise<void> {
-  if (!event.organizationId || !isWebhookEventType(event.type) || event.type === 'webhook.test') return;
-  const created = await trx
-    .insertInto('webhook_deliveries')
-    .columns(['endpoint_id', 'event_id', 'next_attempt_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('webhook_endpoints')
-        .select(['id', sql<string>`${event.id}::uuid`.as('event_id'), sql<Date>`now()`.as('next_attempt_at')])
-        .where('organization_id', '=', event.organizationId)
-        .where('status', '=', 'active')
-        .where(sql<boolean>`(cardinality(event_types) = 0 or ${event.type} = any(event_types))`),
-    )
-    .onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing())
-    .returning('id')
-    .execute();
-  for (const delivery of created) await enqueueDeliveryAttempt(trx, delivery.id);
+export async function scheduleWebhookDeliveries(
+  trx: DbTransaction,
+  events: readonly DomainEvent[],
+): Promise<void> {
+  const deliverable = events.filter(
+    (event) => event.organizationId && isWebhookEventType(event.type) && event.type !== 'webhook.test',
+  );
+  if (!deliverable.length) return;
+  const { rows } = await sql<{ id: string; endpoint_id: string }>`
+    insert into webhook_deliveries (endpoint_id, event_id, next_attempt_at)
+    select endpoint.id, event.id, now()
+    from unnest(
+      ${deliverable.map((event) => event.id)}::uuid[],
+      ${deliverable.map((event) => event.organizationId)}::uuid[],
+      ${deliverable.map((event) => event.type)}::text[]
+    ) as event(id, organization_id, type)
+    join webhook_endpoints endpoint
+      on endpoint.organization_id = event.organization_id
+      and endpoint.status = 'active'
+      and (cardinality(endpoint.event_types) = 0 or event.type = any(endpoint.event_types))
+    on conflict (endpoint_id, event_id) do nothing
+    returning id, endpoint_id`.execute(trx);
+  await enqueueDeliveryAttempts(
+    trx,
+    rows.map((row) => ({ id: row.id, endpointId: row.endpoint_id })),
+  );
 }
 
 /** Records a `webhook.test` event for one endpoint and delivers it there, whatever types it subscribes to. */
