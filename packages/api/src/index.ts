@@ -13,7 +13,7 @@ export type { CronEntry, DomainDescriptor } from './platform/domain';
 export type { DomainTask, TaskContext, TaskHandler, WorkerDeps } from './jobs/task';
 export { JOB_CATALOGUE, JOB_NAMES, isJobName, type JobName, type JobPayload } from './jobs/catalogue';
 export { enqueueJob, type EnqueueOptions } from './jobs/enqueue';
-export { recordDomainEvent, type DomainEventConsumer } from './domains/events/service';
+export { recordDomainEvent, recordDomainEvents, type DomainEventConsumer } from './domains/events/service';
 export {
   drainDomainEvents,
   relayDomainEvents,

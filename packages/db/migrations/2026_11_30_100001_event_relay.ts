@@ -52,7 +52,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   // the highest position it committed; listeners only need a wake-up.
   await sql`
     create or replace function domain_events_assign_stream_position() returns trigger
-    language plpgsql as $$
+    language plpgsql
+    -- A transaction's own rows are a few among many: found through the partial index and updated by primary
+    -- key. Left to itself the planner may hash-join the whole table (its statistics lag a growing table).
+    set enable_seqscan = off
+    set enable_hashjoin = off
+    set enable_mergejoin = off
+    as $$
     declare
       numbered_upto bigint := coalesce(nullif(current_setting('ipay.stream_numbered_upto', true), ''), '0')::bigint;
       last_position bigint;
