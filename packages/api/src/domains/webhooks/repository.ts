@@ -1,7 +1,7 @@
 import type { Expression, Selectable, SqlBool } from 'kysely';
 import type { DbExecutor, DbTransaction, WebhookDeliveriesTable, WebhookEndpointsTable } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
-import { enqueueJob } from '../../jobs/enqueue';
+import { enqueueJob, enqueueJobs } from '../../jobs/enqueue';
 import { scopeFilter } from '../../platform/data-scope';
 import { toTimestamp } from '../../platform/time';
 import type { DataScope } from '../rbac/catalogue';
@@ -119,5 +119,17 @@ export async function enqueueDeliveryAttempt(
     'webhooks.deliver',
     { deliveryId },
     { jobKey: `webhook-delivery:${deliveryId}`, runAt },
+  );
+}
+
+/** First attempts of new deliveries, in the caller's transaction, in one statement. */
+export async function enqueueDeliveryAttempts(
+  db: DbExecutor,
+  deliveries: ReadonlyArray<{ id: string; endpointId: string; runAt?: Date }>,
+): Promise<void> {
+  await enqueueJobs(
+    db,
+    'webhooks.deliver',
+    deliveries.map((d) => ({ payload: { deliveryId: d.id }, jobKey: `webhook-delivery:${d.id}` })),
   );
 }

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
-import type { Db, JsonValue } from '@ipay/db';
+import type { Db } from '@ipay/db';
 import { enqueueDeliveryAttempt } from '../repository';
 import { logDeliveryAttempt, settleDelivery, type DeliveryAttempt } from '../delivery-bookkeeping';
 import { DISABLE_AFTER_FAILING_MS, parseRetryAfter, retryWithinWindow } from '../retry-schedule';
 import { openSigningSecrets, previousSecretValid } from '../secret-rotation';
 import { postSignedWebhook } from '../signed-post';
+import { webhookBody } from '../webhook-body';
 import { disableEndpoint } from './disable';
 import type { WebhookSettings } from './settings';
 
@@ -52,30 +53,19 @@ function loadTarget(db: Db, deliveryId: string) {
 }
 type Target = NonNullable<Awaited<ReturnType<typeof loadTarget>>>;
 
-/** The Standard Webhooks body: the event's own data plus where it comes from and its per-resource order. */
-function webhookBody(target: Target): string {
-  const payload: Record<string, JsonValue> =
-    target.payload && typeof target.payload === 'object' && !Array.isArray(target.payload)
-      ? target.payload
-      : {};
-  return JSON.stringify({
-    type: target.event_type,
-    timestamp: target.occurred_at.toISOString(),
-    data: {
-      ...payload,
-      id: target.event_id,
-      sequence: target.sequence,
-      resourceType: target.resource_type,
-      resourceId: target.resource_id,
-    },
-  });
-}
-
 async function attempt(target: Target, settings: WebhookSettings): Promise<AttemptResult> {
   const sent = await postSignedWebhook({
     url: target.url,
     messageId: target.event_id,
-    body: webhookBody(target),
+    body: webhookBody({
+      id: target.event_id,
+      type: target.event_type,
+      sequence: target.sequence,
+      resourceType: target.resource_type,
+      resourceId: target.resource_id,
+      occurredAt: target.occurred_at,
+      data: target.payload,
+    }),
     secrets: openSigningSecrets(settings.encryptionKey, {
       current: target.secret_encrypted,
       previous: target.previous_secret_encrypted,
@@ -222,3 +212,6 @@ export async function deliverWebhook(db: Db, options: DeliverOptions): Promise<D
   const result = await attempt(target, options.settings);
   return recordAttempt(db, target, result, options.random);
 }
+
+/** How many requests one worker process has in flight to one endpoint at most. */
+export const WEBHOOK_ENDPOINT_CONCURRENCY = 5;
