@@ -190,7 +190,7 @@ async function deliverWithWorker(
     concurrency: config.workerConcurrency,
   });
   try {
-    await waitUntil(async () => receiver.ids.size >= count, 'every webhook to arrive');
+    await waitUntil(() => Promise.resolve(receiver.ids.size >= count), 'every webhook to arrive');
     await waitUntil(async () => (await pendingDeliveries(database)) === 0, 'every delivery to be recorded');
     return count / seconds(started);
   } finally {

@@ -11,6 +11,7 @@ import {
   deliveryNotFound,
   deliveryRowToDelivery,
   enqueueDeliveryAttempt,
+  enqueueDeliveryAttempts,
   lockVisibleEndpoint,
   selectDeliveries,
   visibleEndpoints,
@@ -46,9 +47,12 @@ export async function scheduleWebhookDeliveries(trx: DbTransaction, event: Domai
         .where(sql<boolean>`(cardinality(event_types) = 0 or ${event.type} = any(event_types))`),
     )
     .onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing())
-    .returning('id')
+    .returning(['id', 'endpoint_id'])
     .execute();
-  for (const delivery of created) await enqueueDeliveryAttempt(trx, delivery.id);
+  await enqueueDeliveryAttempts(
+    trx,
+    created.map((delivery) => ({ id: delivery.id, endpointId: delivery.endpoint_id })),
+  );
 }
 
 /** Records a `webhook.test` event for one endpoint and delivers it there, whatever types it subscribes to. */
