@@ -28,16 +28,24 @@ function workerLogger(logger: Logger): WorkerLogger {
 }
 
 /**
- * Unbatched, graphile-worker 0.17 writes a job's completion or failure without awaiting it, so a run-once pass
- * (or a shutdown) can end before the write lands and leave the job locked for hours. Batched writes are flushed
- * when the pool is released. These options only take effect under `preset.worker` in 0.17.
+ * Job completions and failures are written in batches: one statement for every job that ended within
+ * JOB_BATCH_DELAY_MS, instead of one per job. Batched writes are flushed when the pool is released, which a
+ * run-once pass and a shutdown both await (unbatched, graphile-worker 0.17 writes a job's completion without
+ * awaiting it, so either could end before the write lands and leave the job locked for hours). A worker killed
+ * outright loses at most that window's writes: those jobs run again once unlocked, as at-least-once allows.
+ * These options only take effect under `preset.worker` in 0.17.
  */
-const preset = { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } };
+export const JOB_BATCH_DELAY_MS = 5;
+const presetWith = (delayMs = JOB_BATCH_DELAY_MS) => ({
+  worker: { completeJobBatchDelay: delayMs, failJobBatchDelay: delayMs },
+});
 
 export interface WorkerOptions extends WorkerDeps {
   pool: pg.Pool;
   logger: Logger;
   concurrency: number;
+  /** For tests: a longer batching window, to prove a shutdown still writes what waits in it. */
+  jobBatchDelayMs?: number;
 }
 
 function workerDeps({ db, config, encryptionKey }: WorkerDeps): WorkerDeps {
@@ -49,7 +57,7 @@ export function startWorker(options: WorkerOptions, events?: WorkerEvents): Prom
   return run({
     pgPool: options.pool,
     events,
-    preset,
+    preset: presetWith(options.jobBatchDelayMs),
     concurrency: options.concurrency,
     noHandleSignals: true,
     logger: workerLogger(options.logger),
@@ -70,7 +78,7 @@ export async function runDueJobsOnce(
   const runJobs = () =>
     runOnce({
       pgPool: options.pool,
-      preset,
+      preset: presetWith(options.jobBatchDelayMs),
       noHandleSignals: true,
       logger: workerLogger(options.logger),
       taskList: createTaskList(workerDeps(options), options.tasks),

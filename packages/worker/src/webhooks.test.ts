@@ -92,15 +92,18 @@ describe('outbound webhooks through the job queue', () => {
     return delivery!;
   }
 
-  /** Moves a delivery's next attempt to now, as time passing would. */
+  /** Moves a delivery's next attempt to now, as time passing would: its own job's, or its endpoint's. */
   async function makeDue(deliveryId: string) {
-    await db()
+    const delivery = await db()
       .updateTable('webhook_deliveries')
       .set({ next_attempt_at: sql<Date>`now()` })
       .where('id', '=', deliveryId)
-      .execute();
+      .returning('endpoint_id')
+      .executeTakeFirstOrThrow();
     await sql`update graphile_worker._private_jobs set run_at = now()
-              where key = ${`webhook-delivery:${deliveryId}`}`.execute(db());
+              where key in (${`webhook-delivery:${deliveryId}`}, ${`webhook-endpoint:${delivery.endpoint_id}`})`.execute(
+      db(),
+    );
   }
 
   /** Jobs waiting to attempt a delivery (a job that just ran stays locked until graphile deletes it). */
@@ -477,11 +480,11 @@ describe('outbound webhooks through the job queue', () => {
     expect(hooks.received).toHaveLength(1);
     const delivery = await onlyDelivery(event.id);
     expect(delivery).toMatchObject({ status: 'pending', attempts: 0 });
-    // graphile-worker records the failure without awaiting it; the job keeps its attempt budget.
+    // graphile-worker records the failure without awaiting it; the endpoint's job keeps its attempt budget.
     const failedJob = await waitFor(async () => {
       const { rows } = await sql<{ attempts: number; last_error: string | null }>`
         select attempts, last_error from graphile_worker.jobs
-        where key = ${`webhook-delivery:${delivery.id}`}`.execute(db());
+        where key = ${`webhook-endpoint:${endpoint.id}`}`.execute(db());
       return rows[0]?.last_error ? rows[0] : undefined;
     });
     expect(failedJob.attempts).toBe(1);
@@ -500,10 +503,11 @@ describe('outbound webhooks through the job queue', () => {
     const event = await emit(organizationId);
     await drainDomainEvents(db(), { consumers: DOMAIN_EVENT_CONSUMERS });
     const delivery = await onlyDelivery(event.id);
-    // A worker took the job five hours ago and was killed before finishing it.
-    await sql`update graphile_worker._private_jobs
+    // A worker took the endpoint's job five hours ago and was killed before finishing it.
+    const { numAffectedRows } = await sql`update graphile_worker._private_jobs
               set locked_at = now() - interval '5 hours', locked_by = 'worker-that-died', attempts = 1
-              where key = ${`webhook-delivery:${delivery.id}`}`.execute(db());
+              where key = ${`webhook-endpoint:${delivery.endpoint_id}`}`.execute(db());
+    expect(numAffectedRows).toBe(1n);
     // A live worker releases locks older than 4 hours; here it checks every few milliseconds, not minutes.
     const runner = await run({
       pgPool: platform.database.pool,

@@ -44,13 +44,14 @@ export async function enqueueJob<N extends JobName>(
 export async function enqueueJobs<N extends JobName>(
   db: DbExecutor,
   name: N,
-  jobs: ReadonlyArray<{ payload: JobPayload<N>; jobKey?: string; runAt?: Date }>,
+  jobs: ReadonlyArray<{ payload: JobPayload<N> } & Omit<EnqueueOptions, 'maxAttempts'>>,
 ): Promise<void> {
   if (!jobs.length) return;
   const specs = jobs.map((job) => ({
     identifier: name,
     payload: JOB_CATALOGUE[name].payload.parse(job.payload),
     job_key: job.jobKey ?? null,
+    queue_name: job.queueName ?? null,
     run_at: job.runAt?.toISOString() ?? null,
   }));
   await sql`

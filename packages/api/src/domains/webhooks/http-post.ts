@@ -18,30 +18,53 @@ function excerpt(bytes: Buffer): string {
   return text.replace(/\uFFFD$/, '');
 }
 
+export interface PostRequest {
+  body: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  lookup?: LookupFunction;
+  /**
+   * A keep-alive agent whose connections were opened through a checked lookup; without one, a fresh connection
+   * per POST, so no pooled socket outlives the address check or the attempt.
+   */
+  agent?: http.Agent;
+}
+
 /**
  * One POST with node's own HTTP client: it never follows redirects (a 3xx is an answer like any other), it
- * reads only the first KB of the answer, and `lookup` decides which addresses it may connect to.
+ * reads only the first KB of the answer, and `lookup` decides which addresses it may connect to. A pooled
+ * connection the receiver closed while it sat idle is retried once on a new one: nothing was sent on it.
  */
-export function postJson(
-  url: URL,
-  request: { body: string; headers: Record<string, string>; timeoutMs: number; lookup?: LookupFunction },
-): Promise<PostResponse> {
+export async function postJson(url: URL, request: PostRequest): Promise<PostResponse> {
+  try {
+    return await postOnce(url, request);
+  } catch (error) {
+    if (!(error instanceof StaleConnectionError)) throw error;
+    return postOnce(url, request);
+  }
+}
+
+/** A reused keep-alive connection that the receiver had already closed. */
+class StaleConnectionError extends Error {}
+
+function postOnce(url: URL, request: PostRequest): Promise<PostResponse> {
   const client = url.protocol === 'https:' ? https : http;
   const signal = AbortSignal.timeout(request.timeoutMs);
   return new Promise((resolve, reject) => {
     const fail = (error: Error) =>
       reject(signal.aborted ? new Error(`timed out after ${request.timeoutMs / 1000} s`) : error);
+    let answered = false;
     const req = client.request(
       url,
       {
         method: 'POST',
         headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
-        // A fresh connection per attempt: no pooled socket outlives the address check or the attempt.
-        agent: false,
+        agent: request.agent ?? false,
         lookup: request.lookup,
         signal,
       },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
         const done = () =>
@@ -61,7 +84,10 @@ export function postJson(
         res.on('error', fail);
       },
     );
-    req.on('error', fail);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const stale = !answered && req.reusedSocket && error.code === 'ECONNRESET' && !signal.aborted;
+      fail(stale ? new StaleConnectionError(error.message) : error);
+    });
     req.end(request.body);
   });
 }

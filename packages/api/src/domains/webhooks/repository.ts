@@ -108,17 +108,99 @@ export function selectDeliveries(db: DbExecutor) {
     .select('domain_events.type as event_type');
 }
 
-/** One job per delivery at a time: the key makes a repeated enqueue reschedule it rather than add another. */
+/**
+ * Every job that delivers to an endpoint runs in the endpoint's own job queue: one at a time across all workers,
+ * so two workers never send the same delivery at once, and one endpoint holds at most one worker.
+ */
+export function endpointQueue(endpointId: string): string {
+  return `webhook-endpoint:${endpointId}`;
+}
+
+const deliveryJobKey = (deliveryId: string) => `webhook-delivery:${deliveryId}`;
+
+/**
+ * A job that delivers whatever is due at each of these endpoints, in rounds. One pending job per endpoint: the
+ * key folds a new enqueue into a waiting job, and next to a running job adds one to run after it.
+ */
+export async function enqueueEndpointDeliveries(
+  db: DbExecutor,
+  endpointIds: readonly string[],
+): Promise<void> {
+  await enqueueJobs(
+    db,
+    'webhooks.deliver-endpoint',
+    [...new Set(endpointIds)].map((endpointId) => ({
+      payload: { endpointId },
+      jobKey: endpointQueue(endpointId),
+      queueName: endpointQueue(endpointId),
+    })),
+  );
+}
+
+/** The next attempts of failed deliveries of one endpoint, each due at its own time. */
+export async function enqueueDeliveryRetries(
+  db: DbExecutor,
+  endpointId: string,
+  retries: ReadonlyArray<{ id: string; runAt: Date }>,
+): Promise<void> {
+  await enqueueJobs(
+    db,
+    'webhooks.deliver',
+    retries.map((retry) => ({
+      payload: { deliveryId: retry.id },
+      jobKey: deliveryJobKey(retry.id),
+      queueName: endpointQueue(endpointId),
+      runAt: retry.runAt,
+    })),
+  );
+}
+
+/**
+ * Schedules the first attempts of new deliveries, in the caller's transaction: one job per endpoint for those
+ * due now (it sends them in rounds), one job per delivery for those due later.
+ */
+export async function enqueueDeliveryAttempts(
+  trx: DbTransaction,
+  deliveries: ReadonlyArray<{ id: string; endpointId: string; runAt?: Date }>,
+): Promise<void> {
+  const now = Date.now();
+  const later = deliveries.filter((d) => d.runAt && d.runAt.getTime() > now);
+  await enqueueEndpointDeliveries(
+    trx,
+    deliveries.filter((d) => !later.includes(d)).map((d) => d.endpointId),
+  );
+  await enqueueJobs(
+    trx,
+    'webhooks.deliver',
+    later.map((d) => ({
+      payload: { deliveryId: d.id },
+      jobKey: deliveryJobKey(d.id),
+      queueName: endpointQueue(d.endpointId),
+      runAt: d.runAt,
+    })),
+  );
+}
+
+/**
+ * An attempt at one delivery, now or at `runAt` (a retry, a redelivery, a test event). Its job delivers
+ * whatever of the endpoint is due when it runs. One job per delivery at a time: the key makes a repeated
+ * enqueue reschedule it rather than add another.
+ */
 export async function enqueueDeliveryAttempt(
   db: DbExecutor,
   deliveryId: string,
   runAt?: Date,
 ): Promise<void> {
+  const delivery = await db
+    .selectFrom('webhook_deliveries')
+    .select('endpoint_id')
+    .where('id', '=', deliveryId)
+    .executeTakeFirstOrThrow();
   await enqueueJob(
     db,
     'webhooks.deliver',
     { deliveryId },
-    { jobKey: `webhook-delivery:${deliveryId}`, runAt },
+    { jobKey: deliveryJobKey(deliveryId), queueName: endpointQueue(delivery.endpoint_id), runAt },
   );
 }
 

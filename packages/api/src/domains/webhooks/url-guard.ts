@@ -118,10 +118,14 @@ function refusedAddresses(hostname: string, addresses: LookupAddress[]): UrlRefu
 }
 
 /**
- * Refuses a URL whose host is, or resolves to (any of its addresses), a loopback, private, link-local,
- * CGNAT, unique-local, unspecified or metadata address: merchants must not make us call our own network.
+ * The addresses a URL's host is, or resolves to, all of them checked: a loopback, private, link-local, CGNAT,
+ * unique-local, unspecified or metadata address refuses the URL (merchants must not make us call our own
+ * network).
  */
-export async function assertPublicUrl(url: string, resolve: ResolveHost = resolveAll): Promise<void> {
+export async function checkedAddresses(
+  url: string,
+  resolve: ResolveHost = resolveAll,
+): Promise<LookupAddress[]> {
   const hostname = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
   let addresses: LookupAddress[];
   if (isIP(hostname)) {
@@ -137,6 +141,29 @@ export async function assertPublicUrl(url: string, resolve: ResolveHost = resolv
   if (!addresses.length) throw new UrlRefusedError(`${hostname} has no addresses`, 'unresolvable');
   const refused = refusedAddresses(hostname, addresses);
   if (refused) throw refused;
+  return addresses;
+}
+
+/** Refuses a URL whose host is, or resolves to, an address that must not receive webhooks (see checkedAddresses). */
+export async function assertPublicUrl(url: string, resolve: ResolveHost = resolveAll): Promise<void> {
+  await checkedAddresses(url, resolve);
+}
+
+/**
+ * A socket `lookup` that answers only with the given addresses (checkedAddresses' answer) and never asks DNS
+ * again, so a name cannot switch to a private address between the check and the connection (DNS rebinding).
+ */
+export function pinnedLookup(answers: LookupAddress[]): LookupFunction {
+  return (hostname, options, callback) => {
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+    const addresses = family ? answers.filter((answer) => answer.family === family) : answers;
+    const [first] = addresses;
+    if (!first) {
+      return callback(new UrlRefusedError(`${hostname} has no addresses`, 'unresolvable'), '', 0);
+    }
+    if (options.all) return callback(null, addresses);
+    callback(null, first.address, first.family);
+  };
 }
 
 /**
@@ -150,14 +177,7 @@ export function publicOnlyLookup(resolve: ResolveHost = resolveAll): LookupFunct
       (answers) => {
         const refused = refusedAddresses(hostname, answers);
         if (refused) return callback(Object.assign(refused, { code: 'EADDRNOTAVAIL' }), '', 0);
-        const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
-        const addresses = family ? answers.filter((answer) => answer.family === family) : answers;
-        const [first] = addresses;
-        if (!first) {
-          return callback(new UrlRefusedError(`${hostname} has no addresses`, 'unresolvable'), '', 0);
-        }
-        if (options.all) return callback(null, addresses);
-        callback(null, first.address, first.family);
+        pinnedLookup(answers)(hostname, options, callback);
       },
       (error: NodeJS.ErrnoException) => callback(error, '', 0),
     );
