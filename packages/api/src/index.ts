@@ -35,7 +35,6 @@ export { addJob, listJobs, retryJob } from './domains/jobs/service';
 export type { Job } from './domains/jobs/schemas';
 // The webhook delivery benchmark schedules deliveries as the event relay does, and signs its ceiling's requests
 // with the worker's own code.
-export { recordDomainEvents } from './domains/events/service';
 export type { DomainEvent } from './domains/events/schemas';
 export { enqueueDeliveryAttempts } from './domains/webhooks/repository';
 export { signatureHeader } from './domains/webhooks/signing';

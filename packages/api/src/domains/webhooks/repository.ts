@@ -203,22 +203,3 @@ export async function enqueueDeliveryAttempt(
     { jobKey: deliveryJobKey(deliveryId), queueName: endpointQueue(delivery.endpoint_id), runAt },
   );
 }
-
-/**
- * enqueueDeliveryAttempt for many deliveries in one statement (graphile-worker's add_jobs), with the same keys.
- * `endpointId` is part of the shape so the attempts could be grouped per endpoint; a job per delivery ignores it.
- */
-export async function enqueueDeliveryAttempts(
-  trx: DbTransaction,
-  deliveries: ReadonlyArray<{ id: string; endpointId: string; runAt?: Date }>,
-): Promise<void> {
-  await enqueueJobs(
-    trx,
-    'webhooks.deliver',
-    deliveries.map((delivery) => ({
-      payload: { deliveryId: delivery.id },
-      jobKey: `webhook-delivery:${delivery.id}`,
-      runAt: delivery.runAt,
-    })),
-  );
-}
