@@ -13,7 +13,12 @@ export type { CronEntry, DomainDescriptor } from './platform/domain';
 export type { DomainTask, TaskContext, TaskHandler, WorkerDeps } from './jobs/task';
 export { JOB_CATALOGUE, JOB_NAMES, isJobName, type JobName, type JobPayload } from './jobs/catalogue';
 export { enqueueJob, type EnqueueOptions } from './jobs/enqueue';
-export { dispatchDomainEvent, recordDomainEvent, type DomainEventConsumer } from './domains/events/service';
+export {
+  dispatchDomainEvent,
+  recordDomainEvent,
+  recordDomainEvents,
+  type DomainEventConsumer,
+} from './domains/events/service';
 export { DOMAIN_EVENT_CONSUMERS } from './domains/events/consumers';
 export { queueEmail } from './domains/notifications/service';
 export { loadEncryptionKey } from './platform/encryption-key-file';
