@@ -182,7 +182,7 @@ async function createSubscribers(db: Db, shape: Shape): Promise<StreamClient[]> 
       Array.from({ length: shape.subscribersPerMerchant }, () => ({
         organizationId: organization.id,
         role: roleOf('merchant_admin'),
-        seen: organization.id as string | null,
+        seen: organization.id,
       })),
     ),
     ...Array.from({ length: shape.operators }, () => ({
