@@ -16,7 +16,8 @@
  * notification itself takes to arrive after the commit, under the same load.
  *
  * Knobs: `BENCH_STREAM_SCALE` (default 1) scales the number of subscribers and merchants, `BENCH_STREAM_SECONDS`
- * (default 30) how long the writer writes; `BENCH_STREAM_CPU_PROF=<dir>` writes a CPU profile of the server.
+ * (default 30) how long the writer writes, `BENCH_STREAM_ONLY` (`realistic` or `one tenant`) runs one shape;
+ * `BENCH_STREAM_CPU_PROF=<dir>` writes a CPU profile of the server.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -43,6 +44,7 @@ const Settings = z.object({
   BENCH_STREAM_SCALE: z.coerce.number().min(0.001).max(1).default(1),
   BENCH_STREAM_SECONDS: z.coerce.number().min(1).max(600).default(30),
   BENCH_STREAM_CPU_PROF: z.string().optional(),
+  BENCH_STREAM_ONLY: z.enum(['realistic', 'one tenant']).optional(),
 });
 // Benchmarks are run by hand, outside the platform's config: their knobs are read here.
 const settings = Settings.parse(process.env);
@@ -309,6 +311,9 @@ interface ShapeResult {
   rssWithStreamsMiB: number;
   peakRssMiB: number;
   kibPerSubscriber: number;
+  /** CPU time while the writer wrote (and the last events drained), per second of writing: 100 is one core. */
+  serverCpuPercent: number;
+  clientsCpuPercent: number;
 }
 
 async function measureShape(
@@ -343,6 +348,7 @@ async function measureShape(
     if (withStreams.streams !== clients.length) {
       throw new Error(`${withStreams.streams} of ${clients.length} streams are open on the server`);
     }
+    const clientsBefore = await subscribers.ask({ kind: 'counts' }, 'counts');
     const written = await writeEvents(db, organizationIds, {
       eventsPerSecond: shape.eventsPerSecond,
       seconds: settings.BENCH_STREAM_SECONDS,
@@ -356,10 +362,10 @@ async function measureShape(
       0,
     );
     const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-    for (;;) {
-      const counts = await subscribers.ask({ kind: 'counts' }, 'counts');
-      if (counts.deliveries >= expected || Date.now() > deadline) break;
+    let clientsAfter = await subscribers.ask({ kind: 'counts' }, 'counts');
+    while (clientsAfter.deliveries < expected && Date.now() < deadline) {
       await sleep(100);
+      clientsAfter = await subscribers.ask({ kind: 'counts' }, 'counts');
     }
     const { verdict } = await subscribers.ask({ kind: 'verify', events: written.events }, 'verdict');
     const memory = await server.ask({ kind: 'memory' }, 'memory');
@@ -374,6 +380,8 @@ async function measureShape(
       rssWithStreamsMiB: mebibytes(withStreams.rssBytes),
       peakRssMiB: mebibytes(Math.max(memory.peakRssBytes, withStreams.peakRssBytes)),
       kibPerSubscriber: (withStreams.rssBytes - idle.rssBytes) / 1024 / clients.length,
+      serverCpuPercent: (100 * (memory.cpuSeconds - withStreams.cpuSeconds)) / written.seconds,
+      clientsCpuPercent: (100 * (clientsAfter.cpuSeconds - clientsBefore.cpuSeconds)) / written.seconds,
     };
   } finally {
     await Promise.all([subscribers.stop({ kind: 'close' }), server.stop({ kind: 'stop' })]);
@@ -396,6 +404,8 @@ function describe(result: ShapeResult): string {
       `p99 ${ms(verdict.notifyLatencyMs.p99)}, max ${ms(verdict.notifyLatencyMs.max)}`,
     `  server RSS: idle ${result.rssIdleMiB.toFixed(0)} MiB, with streams ${result.rssWithStreamsMiB.toFixed(0)} MiB ` +
       `(${result.kibPerSubscriber.toFixed(1)} KiB per stream), peak ${result.peakRssMiB.toFixed(0)} MiB`,
+    `  CPU while writing: server ${result.serverCpuPercent.toFixed(0)}% of a core, ` +
+      `clients ${result.clientsCpuPercent.toFixed(0)}%`,
   ].join('\n');
 }
 
@@ -421,7 +431,9 @@ async function main(): Promise<void> {
   const database = await startBenchDatabase();
   try {
     const results: ShapeResult[] = [];
-    for (const shape of SHAPES) {
+    for (const shape of SHAPES.filter(
+      (s) => !settings.BENCH_STREAM_ONLY || s.name === settings.BENCH_STREAM_ONLY,
+    )) {
       const result = await measureShape(
         database.db,
         database.connectionString,

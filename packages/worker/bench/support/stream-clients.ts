@@ -46,7 +46,7 @@ export type ClientsRequest =
 export type ClientsMessage =
   | { kind: 'ready' }
   | { kind: 'opened'; streams: number; seconds: number }
-  | { kind: 'counts'; deliveries: number; ended: number }
+  | { kind: 'counts'; deliveries: number; ended: number; cpuSeconds: number }
   | { kind: 'verdict'; verdict: StreamVerdict }
   | { kind: 'failed'; message: string };
 
@@ -54,6 +54,10 @@ const connectionString = process.argv[2];
 if (!connectionString || !process.send) throw new Error('stream-clients runs as a forked child');
 const send = (message: ClientsMessage) => process.send?.(message);
 const now = () => performance.timeOrigin + performance.now();
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 
 interface OpenStream {
   client: StreamClient;
@@ -72,6 +76,11 @@ await listener.connect();
 listener.on('notification', () => heardAt.push(now()));
 await listener.query('listen ipay_domain_events');
 
+const EMPTY: Buffer = Buffer.alloc(0);
+const FRAME_END = Buffer.from('\n\n');
+const LINE_END = Buffer.from('\n');
+const ID_PREFIX = Buffer.from('id: ');
+
 /** Frames are split on the blank line; only the `id:` line is read, the data is the server's concern. */
 function openStream(baseUrl: string, client: StreamClient): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -84,19 +93,20 @@ function openStream(baseUrl: string, client: StreamClient): Promise<void> {
       }
       const stream: OpenStream = { client, ids: [], receivedAt: [], ended: false, request };
       streams.push(stream);
-      response.setEncoding('utf8');
-      let pending = '';
-      response.on('data', (chunk: string) => {
+      // Bytes, not text: a frame starts with `id: <uuid>` and ends with a blank line; nothing else is read.
+      let pending: Buffer = EMPTY;
+      response.on('data', (chunk: Buffer) => {
         const at = now();
-        pending += chunk;
+        let data: Buffer = pending.length ? Buffer.concat([pending, chunk]) : chunk;
         let end: number;
-        while ((end = pending.indexOf('\n\n')) >= 0) {
-          if (pending.startsWith('id: ')) {
-            stream.ids.push(pending.slice(4, pending.indexOf('\n')));
+        while ((end = data.indexOf(FRAME_END)) >= 0) {
+          if (ID_PREFIX.compare(data, 0, ID_PREFIX.length) === 0) {
+            stream.ids.push(data.toString('latin1', ID_PREFIX.length, data.indexOf(LINE_END)));
             stream.receivedAt.push(at);
           }
-          pending = pending.slice(end + 2);
+          data = data.subarray(end + FRAME_END.length);
         }
+        pending = data;
         // The `: connected` comment arrives with the headers: the stream is subscribed.
         resolve();
       });
@@ -187,7 +197,12 @@ process.on('message', (request: ClientsRequest) => {
   } else if (request.kind === 'counts') {
     let deliveries = 0;
     for (const stream of streams) deliveries += stream.ids.length;
-    send({ kind: 'counts', deliveries, ended: streams.filter((stream) => stream.ended).length });
+    send({
+      kind: 'counts',
+      deliveries,
+      ended: streams.filter((stream) => stream.ended).length,
+      cpuSeconds: cpuSeconds(),
+    });
   } else if (request.kind === 'verify') {
     send({ kind: 'verdict', verdict: verify(request.events) });
   } else {
