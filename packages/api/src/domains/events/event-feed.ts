@@ -102,16 +102,23 @@ export async function* readFeedPages(
   }
 }
 
-/** The in-memory twin of the scope filter in `readFeed`, for events fanned out live. */
-export function canSee(viewer: StreamViewer, feedEvent: FeedEvent): boolean {
+/**
+ * Whose events a stream receives live: everyone's, one organization's, or those one user caused. The in-memory
+ * twin of the scope filter in `readFeed`, in a form the hub can index streams by, so that fanning an event out
+ * costs the streams that see it, not every open stream.
+ */
+export type Audience =
+  { kind: 'all' } | { kind: 'organization'; organizationId: string } | { kind: 'user'; userId: string };
+
+export function audienceOf(viewer: StreamViewer): Audience {
   switch (viewer.scope) {
     case 'all':
-      return true;
+      return { kind: 'all' };
     // Events carry no carrier code: `carrier` sees the organization's, as scopeFilter does without one.
     case 'organization':
     case 'carrier':
-      return feedEvent.event.organizationId === viewer.actor.organizationId;
+      return { kind: 'organization', organizationId: viewer.actor.organizationId };
     case 'own':
-      return feedEvent.actorUserId === viewer.actor.userId;
+      return { kind: 'user', userId: viewer.actor.userId };
   }
 }

@@ -1,11 +1,21 @@
 import { listenToChannel, type ChannelListener, type Db, type DbPool } from '@ipay/db';
 import type { RequestLogger } from '../../context';
-import { latestStreamPosition, readFeedPages, type FeedEvent } from './event-feed';
+import { latestStreamPosition, readFeedPages, type Audience, type FeedEvent } from './event-feed';
+import { sseFrame } from './event-stream';
 import { DOMAIN_EVENTS_CHANNEL } from './service';
 
+/** A committed event as the hub hands it out: its place in the stream and its SSE frame, encoded once. */
+export interface PublishedEvent {
+  position: number;
+  /** Shared by every stream that receives the event: never modify it. */
+  frame: Buffer;
+}
+
 export interface FeedSubscriber {
-  /** Every event past the subscription's cursor, once, in stream order. Must not throw or block. */
-  deliver(event: FeedEvent): void;
+  /** Whose events it receives; fixed for the subscription's life. */
+  audience: Audience;
+  /** Every event of its audience past the subscription's cursor, once, in stream order. Must not throw or block. */
+  deliver(event: PublishedEvent): void;
   /** The hub is shutting down: end the stream. */
   close(): void;
 }
@@ -41,6 +51,10 @@ export class EventHub {
   readonly #retryMs: number;
   readonly #reconnectDelay: { initial: number; max: number };
   readonly #subscribers = new Set<FeedSubscriber>();
+  // The same subscribers indexed by audience, so an event reaches only the streams that see it.
+  readonly #everyone = new Set<FeedSubscriber>();
+  readonly #byOrganization = new Map<string, Set<FeedSubscriber>>();
+  readonly #byUser = new Map<string, Set<FeedSubscriber>>();
   #cursor = 0;
   #listener: ChannelListener | undefined;
   #pump: Promise<void> | undefined;
@@ -85,7 +99,13 @@ export class EventHub {
       return { cursor: this.#cursor, unsubscribe: () => undefined };
     }
     this.#subscribers.add(subscriber);
-    return { cursor: this.#cursor, unsubscribe: () => this.#subscribers.delete(subscriber) };
+    const leaveAudience = this.#joinAudience(subscriber);
+    return {
+      cursor: this.#cursor,
+      unsubscribe: () => {
+        if (this.#subscribers.delete(subscriber)) leaveAudience();
+      },
+    };
   }
 
   /** Ends every open stream and refuses new ones: open responses would keep the server from closing. */
@@ -93,6 +113,30 @@ export class EventHub {
     this.#accepting = false;
     for (const subscriber of this.#subscribers) subscriber.close();
     this.#subscribers.clear();
+    this.#everyone.clear();
+    this.#byOrganization.clear();
+    this.#byUser.clear();
+  }
+
+  /** Adds the subscriber to its audience's group; the returned function removes it (and an emptied group). */
+  #joinAudience(subscriber: FeedSubscriber): () => void {
+    const { audience } = subscriber;
+    if (audience.kind === 'all') {
+      this.#everyone.add(subscriber);
+      return () => this.#everyone.delete(subscriber);
+    }
+    const [index, key] =
+      audience.kind === 'organization'
+        ? [this.#byOrganization, audience.organizationId]
+        : [this.#byUser, audience.userId];
+    let group = index.get(key);
+    if (!group) index.set(key, (group = new Set()));
+    group.add(subscriber);
+    const joined = group;
+    return () => {
+      joined.delete(subscriber);
+      if (!joined.size && index.get(key) === joined) index.delete(key);
+    };
   }
 
   async stop(): Promise<void> {
@@ -174,12 +218,28 @@ export class EventHub {
     }
   }
 
-  #publish(event: FeedEvent): void {
-    for (const subscriber of this.#subscribers) {
-      try {
-        subscriber.deliver(event);
-      } catch (error) {
-        this.#logger.error({ err: error }, 'an event stream failed to take an event');
+  /**
+   * Hands the event to the streams of its audiences (everyone's, its organization's, its actor's) in one pass,
+   * encoding its frame once, only if some stream sees it. Each stream is in exactly one group, so it gets the
+   * event at most once, and since events are published in stream order, in order.
+   */
+  #publish(feedEvent: FeedEvent): void {
+    const { organizationId } = feedEvent.event;
+    const groups = [
+      this.#everyone,
+      organizationId === null ? undefined : this.#byOrganization.get(organizationId),
+      feedEvent.actorUserId === null ? undefined : this.#byUser.get(feedEvent.actorUserId),
+    ];
+    let published: PublishedEvent | undefined;
+    for (const group of groups) {
+      if (!group) continue;
+      for (const subscriber of group) {
+        published ??= { position: feedEvent.position, frame: sseFrame(feedEvent.event) };
+        try {
+          subscriber.deliver(published);
+        } catch (error) {
+          this.#logger.error({ err: error }, 'an event stream failed to take an event');
+        }
       }
     }
   }

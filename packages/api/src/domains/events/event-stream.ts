@@ -1,13 +1,17 @@
 import type { DbExecutor } from '@ipay/db';
 import type { RequestLogger } from '../../context';
-import { canSee, readFeedPages, type FeedEvent, type StreamViewer } from './event-feed';
-import type { EventHub } from './event-hub';
+import { audienceOf, readFeedPages, type StreamViewer } from './event-feed';
+import type { EventHub, PublishedEvent } from './event-hub';
 import type { DomainEvent } from './schemas';
 
 export interface EventStreamSettings {
   /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
   heartbeatMs: number;
-  /** A client this far behind is cut off; it resumes with Last-Event-ID and is replayed from the table. */
+  /**
+   * A client this far behind (bytes written but not yet taken by its connection) is cut off, so that a slow
+   * client holds bounded memory and never holds others back; it resumes with Last-Event-ID and is replayed
+   * from the table.
+   */
   maxBufferedBytes: number;
   replayPageSize: number;
 }
@@ -20,15 +24,19 @@ export const DEFAULT_EVENT_STREAM_SETTINGS: EventStreamSettings = {
 
 /** Where a stream writes: an HTTP response body in production. */
 export interface StreamSink {
-  /** False when the client is not keeping up; the chunk is buffered anyway. */
-  write(chunk: string): boolean;
+  /** False when the client is not keeping up; the chunk is buffered anyway (by reference, not copied). */
+  write(chunk: Buffer): boolean;
   bufferedBytes(): number;
   /** Resolves when the buffer has room again, or the sink has closed. */
   drained(): Promise<void>;
+  /** Ends the stream once what is buffered has been sent. */
   end(): void;
+  /** Drops the connection and whatever is still buffered for it. */
+  abort(): void;
 }
 
-export function sseEvent(event: DomainEvent): string {
+/** The event as one SSE frame, encoded once and shared by every stream that sends it. */
+export function sseFrame(event: DomainEvent): Buffer {
   // The type is code-defined, but a line break in it would forge fields, so it is never sent verbatim.
   const type = event.type.replace(/[\r\n]/g, ' ');
   const data: DomainEvent = {
@@ -41,14 +49,14 @@ export function sseEvent(event: DomainEvent): string {
     occurredAt: event.occurredAt,
     data: event.data,
   };
-  return `id: ${event.id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+  return Buffer.from(`id: ${event.id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 /** Live events kept while a replay runs; a replay this far behind ends, and the client resumes later. */
 const MAX_HELD_BACK_EVENTS = 10_000;
 
-const SSE_HEARTBEAT = ': heartbeat\n\n';
-const SSE_OPENED = ': connected\n\n';
+const SSE_HEARTBEAT = Buffer.from(': heartbeat\n\n');
+const SSE_OPENED = Buffer.from(': connected\n\n');
 
 export interface EventStreamRequest {
   viewer: StreamViewer;
@@ -76,12 +84,12 @@ export function serveEventStream(
   const { viewer, resumeAfter } = request;
   let stopped = false;
   let live = false;
-  const heldBack: FeedEvent[] = [];
+  const heldBack: PublishedEvent[] = [];
   let heartbeat: NodeJS.Timeout | undefined;
 
   const subscription = hub.subscribe({
+    audience: audienceOf(viewer),
     deliver(event) {
-      if (!canSee(viewer, event)) return;
       if (live) {
         send(event);
         return;
@@ -96,35 +104,41 @@ export function serveEventStream(
   });
   let sentPosition = resumeAfter ?? subscription.cursor;
 
-  function stop(): void {
+  function stop(how: 'end' | 'abort' = 'end'): void {
     if (stopped) return;
     stopped = true;
     subscription.unsubscribe();
     clearInterval(heartbeat);
-    sink.end();
+    if (how === 'abort') sink.abort();
+    else sink.end();
   }
 
-  function write(chunk: string): boolean {
+  function write(chunk: Buffer): boolean {
     if (stopped) return false;
     const roomLeft = sink.write(chunk);
     if (sink.bufferedBytes() > settings.maxBufferedBytes) {
-      logger.warn('event stream client too far behind; closing its stream');
-      stop();
+      logger.warn(
+        { bufferedBytes: sink.bufferedBytes() },
+        'event stream client too far behind; dropping its connection (it resumes with Last-Event-ID)',
+      );
+      stop('abort');
     }
     return roomLeft;
   }
 
-  function send(feedEvent: FeedEvent): boolean {
-    if (feedEvent.position <= sentPosition) return true;
-    sentPosition = feedEvent.position;
-    return write(sseEvent(feedEvent.event));
+  function send(event: PublishedEvent): boolean {
+    if (event.position <= sentPosition) return true;
+    sentPosition = event.position;
+    return write(event.frame);
   }
 
   async function replay(after: number, upTo: number): Promise<void> {
     for await (const page of readFeedPages(db, { after, upTo, limit: settings.replayPageSize, viewer })) {
       if (stopped) return;
       let roomLeft = true;
-      for (const feedEvent of page) roomLeft = send(feedEvent);
+      for (const feedEvent of page) {
+        roomLeft = send({ position: feedEvent.position, frame: sseFrame(feedEvent.event) });
+      }
       if (!roomLeft) await sink.drained();
     }
   }
@@ -137,7 +151,7 @@ export function serveEventStream(
   catchUp.then(
     () => {
       live = true;
-      for (const feedEvent of heldBack.splice(0)) send(feedEvent);
+      for (const event of heldBack.splice(0)) send(event);
     },
     (error: unknown) => {
       logger.warn({ err: error }, 'event stream replay failed; closing the stream');
@@ -145,5 +159,5 @@ export function serveEventStream(
     },
   );
 
-  return { stop };
+  return { stop: () => stop() };
 }

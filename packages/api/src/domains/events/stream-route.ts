@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../context';
@@ -51,22 +51,35 @@ async function admit(deps: AppDeps, request: FastifyRequest): Promise<EventStrea
   return { viewer, resumeAfter: lastEventId ? await resumePosition(deps.db, lastEventId) : undefined };
 }
 
-function responseSink(body: PassThrough): StreamSink {
+/**
+ * Frames go straight onto the response, with no stream in between: a frame is one shared Buffer, queued by
+ * reference, and writes made in one tick leave in one system call (Node corks a response within a tick).
+ */
+function responseSink(response: ServerResponse): StreamSink {
   return {
-    write: (chunk) => body.write(chunk),
-    bufferedBytes: () => body.writableLength + body.readableLength,
+    write: (chunk) => response.write(chunk),
+    bufferedBytes: () => response.writableLength,
     drained: () =>
       new Promise<void>((resolve) => {
         const settle = () => {
-          body.off('drain', settle);
-          body.off('close', settle);
+          response.off('drain', settle);
+          response.off('close', settle);
           resolve();
         };
-        body.on('drain', settle);
-        body.on('close', settle);
+        response.on('drain', settle);
+        response.on('close', settle);
       }),
-    end: () => body.end(),
+    end: () => response.end(),
+    abort: () => response.destroy(),
   };
+}
+
+/** The headers Fastify's hooks set so far (trace id, CORS, security headers), for a response written by hand. */
+function headersOf(reply: FastifyReply): Record<string, string | number | string[]> {
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders()))
+    if (value !== undefined) headers[name] = value;
+  return headers;
 }
 
 async function openStream(
@@ -83,22 +96,24 @@ async function openStream(
     if (!(error instanceof AppError)) throw error;
     return sendProblem(reply, toProblem(error, request.id));
   }
-  const body = new PassThrough();
+  // Fastify would pipe a stream body through its own send path; the stream writes the response itself.
+  reply.hijack();
+  const response = reply.raw;
+  response.writeHead(200, {
+    ...headersOf(reply),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
   const stream = serveEventStream(deps.db, {
     hub,
     request: streamRequest,
-    sink: responseSink(body),
+    sink: responseSink(response),
     settings,
     logger: request.log,
   });
-  reply.raw.once('close', stream.stop);
-  body.once('error', stream.stop);
-  return reply
-    .code(200)
-    .header('content-type', 'text/event-stream; charset=utf-8')
-    .header('cache-control', 'no-cache')
-    .header('x-accel-buffering', 'no')
-    .send(body);
+  response.once('close', stream.stop);
+  return reply;
 }
 
 /**
