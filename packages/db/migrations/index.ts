@@ -20,6 +20,7 @@ import * as membersAndInvitations from './2026_11_29_100001_members_and_invitati
 import * as carrierPartners from './2026_11_29_100002_carrier_partners';
 import * as cardExpiry from './2026_11_29_200001_card_expiry';
 import * as payerAttempt from './2026_11_29_200002_payer_attempt';
+import * as actorChangeNotifications from './2026_11_30_300001_actor_change_notifications';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_100002_carrier_partners': carrierPartners,
   '2026_11_29_200001_card_expiry': cardExpiry,
   '2026_11_29_200002_payer_attempt': payerAttempt,
+  '2026_11_30_300001_actor_change_notifications': actorChangeNotifications,
 };

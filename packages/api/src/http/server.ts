@@ -160,6 +160,13 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
     exposedHeaders: [TRACE_ID_HEADER, 'retry-after'],
   });
 
+  // Other processes' changes to users, roles and permissions reach this process's cached actors.
+  await deps.actors.listen(deps.pool, deps.logger);
+  app.addHook('onClose', (_app, done) => {
+    deps.actors.stop();
+    done();
+  });
+
   await registerTrpcRoutes(app, deps, procedures);
   await registerPlainRoutes(app, deps, options);
   await registerPages(app, deps, pageRoutes(DOMAINS));
