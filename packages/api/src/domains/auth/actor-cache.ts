@@ -52,6 +52,8 @@ export class ActorCache {
   #listener: ChannelListener | undefined;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #reconnectAttempts = 0;
+  /** Servers sharing this cache (tests build a second one on the same deps); the last to stop closes it. */
+  #listeners = 0;
   #stopped = false;
 
   constructor(options: ActorCacheOptions) {
@@ -89,11 +91,15 @@ export class ActorCache {
   /** Listens for the database's change notifications on a dedicated connection, until `stop`. */
   async listen(pool: DbPool, logger: RequestLogger): Promise<void> {
     if (this.#ttlMs <= 0) return;
+    this.#listeners += 1;
+    if (this.#listeners > 1) return;
     this.#stopped = false;
     this.#listener = await this.#open(pool, logger);
   }
 
   stop(): void {
+    this.#listeners = Math.max(0, this.#listeners - 1);
+    if (this.#listeners > 0) return;
     this.#stopped = true;
     clearTimeout(this.#reconnectTimer);
     this.#listener?.close();
