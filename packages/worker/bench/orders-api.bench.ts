@@ -39,6 +39,14 @@ const Settings = z.object({
 });
 // Benchmarks are run by hand, outside the platform's config: their knobs are read here.
 const settings = Settings.parse(process.env);
+/** `BENCH_SERVER_<NAME>=value` sets the server's `<NAME>`, for before/after runs (e.g. ACTOR_CACHE_TTL_SECONDS=0). */
+const serverOverrides = Object.fromEntries(
+  Object.entries(process.env).flatMap(([name, value]) =>
+    name.startsWith('BENCH_SERVER_') && value !== undefined
+      ? [[name.slice('BENCH_SERVER_'.length), value]]
+      : [],
+  ),
+);
 
 const EMAIL = 'bench-orders@example.test';
 const PASSWORD = 'a long benchmark password';
@@ -298,12 +306,13 @@ async function main(): Promise<void> {
   try {
     const { BENCH_SECONDS: seconds, BENCH_CONNECTIONS: connections } = settings;
     process.stdout.write(
-      `orders API benchmark: ${connections} connections, ${seconds} s per run, ${RUNS} runs per pair, logs at info\n`,
+      `orders API benchmark: ${connections} connections, ${seconds} s per run, ${RUNS} runs per pair, logs at info` +
+        `${Object.keys(serverOverrides).length ? `, server settings ${JSON.stringify(serverOverrides)}` : ''}\n`,
     );
     database = await startBenchDatabase();
     platform = await startBenchPlatform(
       database,
-      { LOG_LEVEL: 'info', LOGIN_RATE_LIMIT: '100000000' },
+      { LOG_LEVEL: 'info', LOGIN_RATE_LIMIT: '100000000', ...serverOverrides },
       { logFile },
     );
     const token = await registerMerchant(platform.baseUrl);
@@ -426,6 +435,7 @@ async function main(): Promise<void> {
       runs: RUNS,
       ordersListed: orders,
       logLevel: 'info',
+      serverOverrides,
       logBytes,
       measurements: Object.fromEntries(
         [created, bareCreated, listed, bareListed, login].map((row) => [row.name, row.results]),
