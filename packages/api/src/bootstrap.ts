@@ -2,6 +2,7 @@ import type { Db, DbPool } from '@ipay/db';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { AppDeps } from './context';
+import { ActorCache } from './domains/auth/actor-cache';
 import { createPlatformAdmin, hasPlatformAdmin } from './domains/auth/service';
 import { CreateAdminInput } from './domains/auth/schemas';
 import { loadJwtKeys } from './domains/auth/keyring-file';
@@ -25,6 +26,7 @@ export async function createAppDeps(
     logger,
     keyring: createKeyring(await loadJwtKeys(config)),
     encryptionKey: await loadEncryptionKey(config),
+    actors: new ActorCache(config.actorCache),
   };
 }
 

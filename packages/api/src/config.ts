@@ -136,6 +136,29 @@ export const EnvSchema = z.object({
     .describe(
       'pino level (`fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`); logs are JSON lines carrying the request `traceId`',
     ),
+  LOG_SLOW_REQUEST_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1000)
+    .describe(
+      'a request answered after this many milliseconds is logged at `warn` (as is every 5xx), so `LOG_LEVEL=warn` keeps only slow and failed requests',
+    ),
+  ACTOR_CACHE_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(300)
+    .default(10)
+    .describe(
+      'how long an API process uses a signed-in user and their permissions without reading them again (0: every request reads them); the latest a change that takes access away reaches another API process if its notification is lost',
+    ),
+  ACTOR_CACHE_MAX_ENTRIES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10_000)
+    .describe('most signed-in users an API process holds in that cache'),
   LOGIN_RATE_LIMIT: z.coerce
     .number()
     .int()
@@ -244,6 +267,10 @@ export interface Config {
   /** Bounds of one order upload file (POST /api/orders/upload). */
   orderUpload: { maxBytes: number; maxRows: number };
   logLevel: string;
+  /** Requests answered slower than this are logged at `warn`. */
+  slowRequestMs: number;
+  /** Signed-in users and their permissions held per process (`domains/auth/actor-cache.ts`). */
+  actorCache: { ttlSeconds: number; maxEntries: number };
   loginRateLimit: { limit: number; windowSeconds: number };
   workerConcurrency: number;
   initialAdmin: { email: string; password: string } | undefined;
@@ -362,6 +389,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     orderUpload: { maxBytes: e.ORDER_UPLOAD_MAX_BYTES, maxRows: e.ORDER_UPLOAD_MAX_ROWS },
     logLevel: e.LOG_LEVEL,
+    slowRequestMs: e.LOG_SLOW_REQUEST_MS,
+    actorCache: { ttlSeconds: e.ACTOR_CACHE_TTL_SECONDS, maxEntries: e.ACTOR_CACHE_MAX_ENTRIES },
     loginRateLimit: { limit: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
     workerConcurrency: e.WORKER_CONCURRENCY,
     initialAdmin:

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Db, DbPool } from '@ipay/db';
 import type { BaseLogger, Logger } from 'pino';
 import type { Config } from './config';
+import type { ActorCache } from './domains/auth/actor-cache';
 import type { Keyring, VerifiedAccessToken } from './domains/auth/tokens';
 import { verifyAccessToken } from './domains/auth/tokens';
 import { AppError } from './errors/app-error';
@@ -18,6 +19,8 @@ export interface AppDeps {
   /** AES-256-GCM key for secrets at rest (webhook signing secrets, stored idempotent responses). */
   encryptionKey: Buffer;
   logger: Logger;
+  /** Who each signed-in user is, held for a few seconds (the per-request lookup), with its invalidation. */
+  actors: ActorCache;
 }
 
 export type Credentials =

@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { Config } from './config';
 
 /** Path segments and query values that grant access by themselves: pay links, stream tickets, card codes. */
@@ -18,9 +18,16 @@ interface LoggedRequest {
   socket?: { remotePort?: number };
 }
 
-/** Structured JSON logs; secrets (credentials, and tokens carried in URLs) never reach them. */
-export function createLogger(config: Pick<Config, 'logLevel'>, name = 'ipay'): Logger {
-  return pino({
+/**
+ * Structured JSON logs on standard output (or `destination`); secrets (credentials, and tokens carried in URLs)
+ * never reach them.
+ */
+export function createLogger(
+  config: Pick<Config, 'logLevel'>,
+  name = 'ipay',
+  destination?: DestinationStream,
+): Logger {
+  const options: LoggerOptions = {
     name,
     level: config.logLevel,
     redact: {
@@ -36,5 +43,6 @@ export function createLogger(config: Pick<Config, 'logLevel'>, name = 'ipay'): L
         remotePort: req.socket?.remotePort,
       }),
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -22,6 +22,7 @@ import * as cardExpiry from './2026_11_29_200001_card_expiry';
 import * as payerAttempt from './2026_11_29_200002_payer_attempt';
 import * as eventRelay from './2026_11_30_100001_event_relay';
 import * as webhookDueDeliveries from './2026_11_30_200001_webhook_due_deliveries';
+import * as actorChangeNotifications from './2026_11_30_300001_actor_change_notifications';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_200002_payer_attempt': payerAttempt,
   '2026_11_30_100001_event_relay': eventRelay,
   '2026_11_30_200001_webhook_due_deliveries': webhookDueDeliveries,
+  '2026_11_30_300001_actor_change_notifications': actorChangeNotifications,
 };

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { createRequestContext, type AppDeps } from '../context';
-import { getActor, type Actor } from '../domains/auth/service';
+import type { Actor } from '../domains/auth/service';
 import type { Action, DataScope, Resource } from '../domains/rbac/catalogue';
 import { requireScope } from '../domains/rbac/permissions';
 import { AppError } from '../errors/app-error';
@@ -21,7 +21,7 @@ export async function authorize(
   if (credentials.kind === 'none')
     throw new AppError('unauthenticated', 'Sign in and send "Authorization: Bearer <token>".');
   if (credentials.kind === 'invalid') throw credentials.error;
-  const actor = await getActor(deps.db, credentials.claims);
+  const actor = await deps.actors.actorFor(deps.db, credentials.claims);
   if (!actor) throw new AppError('unauthenticated', 'This account no longer exists or is disabled.');
   return { actor, scope: requireScope(actor.permissions, resource, action) };
 }

@@ -5,7 +5,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AnyRouter } from '@trpc/server';
 import Fastify, {
-  LogController,
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
@@ -28,6 +27,7 @@ import { exceedsJsonDepth, tooDeep } from './json-depth';
 import { sendProblem } from './problem-reply';
 import { logServerError } from './server-errors';
 import { guardRequestText } from './request-guard';
+import { RequestLog } from './request-log';
 import { registerRestRoutes, restPathParameters } from './rest';
 import { registerTrpcRoutes, TRPC_PREFIX } from './trpc';
 import { closeUnusedConnectionsOnClose } from './unused-connections';
@@ -111,7 +111,7 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
   const app = Fastify({
     loggerInstance,
     genReqId: traceIdFor,
-    logController: new LogController({ requestIdLogLabel: 'traceId' }),
+    logController: new RequestLog(config.slowRequestMs),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
@@ -158,6 +158,13 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
   await app.register(cors, {
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins.length ? config.corsOrigins : false,
     exposedHeaders: [TRACE_ID_HEADER, 'retry-after'],
+  });
+
+  // Other processes' changes to users, roles and permissions reach this process's cached actors.
+  await deps.actors.listen(deps.pool, deps.logger);
+  app.addHook('onClose', (_app, done) => {
+    deps.actors.stop();
+    done();
   });
 
   await registerTrpcRoutes(app, deps, procedures);

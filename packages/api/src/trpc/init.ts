@@ -10,6 +10,11 @@ export type ProcedureMeta = {
   idempotent?: boolean;
   /** The REST status of a success when not 200: 202 for a request accepted and acted on later. */
   successStatus?: 202;
+  /**
+   * The procedure can take access away or change it (account status, roles, role permissions, sign-outs):
+   * this process's cached actors are dropped once it has run (`trpc/procedures.ts`).
+   */
+  changesAccess?: true;
 };
 
 export const t = initTRPC

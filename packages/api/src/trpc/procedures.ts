@@ -1,5 +1,5 @@
 import type { Action, DataScope, Resource } from '../domains/rbac/catalogue';
-import { getActor, type Actor } from '../domains/auth/service';
+import type { Actor } from '../domains/auth/service';
 import { requireScope } from '../domains/rbac/permissions';
 import { TRPCError } from '@trpc/server';
 import { AppError, ERROR_KINDS } from '../errors/app-error';
@@ -44,7 +44,18 @@ const appErrorCodes = t.middleware(async ({ next }) => {
   };
 });
 
-const baseProcedure = t.procedure.use(appErrorCodes);
+/**
+ * A procedure marked `changesAccess` (disable, roles, permissions, sign-outs) has committed its change when it
+ * returns: this process then forgets every cached actor, so the very next request is judged on the new state.
+ * Other processes hear of it from the database (see `ActorCache`).
+ */
+const accessChanges = t.middleware(async ({ ctx, meta, next }) => {
+  const result = await next();
+  if (meta?.changesAccess) ctx.actors.forgetAll();
+  return result;
+});
+
+const baseProcedure = t.procedure.use(appErrorCodes).use(accessChanges);
 
 export const publicProcedure = baseProcedure.use(idempotency);
 
@@ -56,7 +67,7 @@ const signedInProcedure = baseProcedure.use(async ({ ctx, next }) => {
     throw new AppError('unauthenticated', 'Sign in and send "Authorization: Bearer <token>".');
   }
   if (credentials.kind === 'invalid') throw credentials.error;
-  const actor: Actor | undefined = await getActor(ctx.db, credentials.claims);
+  const actor: Actor | undefined = await ctx.actors.actorFor(ctx.db, credentials.claims);
   if (!actor) throw new AppError('unauthenticated', 'This account no longer exists or is disabled.');
   return next({ ctx: { actor } });
 });

@@ -147,7 +147,14 @@ export const passwordResetConfirmPage: PageRoute = {
         form,
         fields: FORM_FIELDS,
         states: STATE_PAGES,
-        submit: (input) => deps.db.transaction().execute((trx) => confirmPasswordReset(trx, { input })),
+        submit: async (input) => {
+          const confirmed = await deps.db
+            .transaction()
+            .execute((trx) => confirmPasswordReset(trx, { input }));
+          // The account's earlier tokens are refused from the next request on (as `changesAccess` does).
+          deps.actors.forgetAll();
+          return confirmed;
+        },
       });
       if ('done' in outcome) return redirectAfterPost(reply, `${pathOf(token)}?done=1`);
       if ('state' in outcome) return sendStatePage(reply, language, token, STATE_PAGES[outcome.state]);

@@ -75,6 +75,7 @@ export const authRouter = router({
 
   changePassword: authedProcedure
     .meta({
+      changesAccess: true,
       openapi: {
         method: 'POST',
         path: '/api/auth/password',
@@ -114,6 +115,7 @@ export const authRouter = router({
 
   confirmPasswordReset: publicProcedure
     .meta({
+      changesAccess: true,
       openapi: {
         method: 'POST',
         path: '/api/auth/password-reset/confirm',
@@ -139,6 +141,7 @@ export const authRouter = router({
 
   signOutEverywhere: authedProcedure
     .meta({
+      changesAccess: true,
       openapi: {
         method: 'POST',
         path: '/api/auth/sign-out-everywhere',

@@ -83,15 +83,14 @@ export async function getUser(db: DbExecutor, userId: string): Promise<User> {
   };
 }
 
-/**
- * The active user a token (or stored work) speaks for. With `issuedAt` (a bearer token's `iat`), a token issued
- * before the user's sign-out-everywhere cut-off (`tokens_valid_after`) no longer speaks for them; read from the
- * same row, so the check costs no query.
- */
-export async function getActor(
-  db: DbExecutor,
-  claims: AccessTokenClaims & { issuedAt?: number },
-): Promise<Actor | undefined> {
+/** An active user as an actor, with the sign-out-everywhere cut-off their tokens are checked against. */
+export interface ActorRecord {
+  actor: Actor;
+  tokensValidAfter: Date | null;
+}
+
+/** The actor record of an active user; undefined for an unknown, disabled or removed one. */
+export async function loadActorRecord(db: DbExecutor, userId: string): Promise<ActorRecord | undefined> {
   const row = await db
     .selectFrom('users')
     .innerJoin('organizations', 'organizations.id', 'users.organization_id')
@@ -102,21 +101,44 @@ export async function getActor(
       'users.tokens_valid_after',
       'organizations.type',
     ])
-    .where('users.id', '=', claims.userId)
+    .where('users.id', '=', userId)
     .where('users.status', '=', 'active')
     .executeTakeFirst();
-  // A token minted for another organization (user moved) no longer speaks for this user.
-  if (!row || row.organization_id !== claims.organizationId) return undefined;
-  if (claims.issuedAt !== undefined && issuedBeforeCutoff(claims.issuedAt, row.tokens_valid_after)) {
+  if (!row) return undefined;
+  return {
+    actor: {
+      userId: row.id,
+      email: row.email,
+      organizationId: row.organization_id,
+      organizationType: row.type,
+      permissions: await getEffectivePermissions(db, row.id),
+    },
+    tokensValidAfter: row.tokens_valid_after,
+  };
+}
+
+/**
+ * Whether a record speaks for a token's claims: a token minted for another organization (the user moved) does
+ * not, and with `issuedAt` (a bearer token's `iat`) neither does one issued before the user's sign-out-everywhere
+ * cut-off (`tokens_valid_after`).
+ */
+export function actorForClaims(
+  record: ActorRecord | undefined,
+  claims: AccessTokenClaims & { issuedAt?: number },
+): Actor | undefined {
+  if (!record || record.actor.organizationId !== claims.organizationId) return undefined;
+  if (claims.issuedAt !== undefined && issuedBeforeCutoff(claims.issuedAt, record.tokensValidAfter)) {
     return undefined;
   }
-  return {
-    userId: row.id,
-    email: row.email,
-    organizationId: row.organization_id,
-    organizationType: row.type,
-    permissions: await getEffectivePermissions(db, row.id),
-  };
+  return record.actor;
+}
+
+/** The active user a token (or stored work) speaks for, read from the database now (see `actorForClaims`). */
+export async function getActor(
+  db: DbExecutor,
+  claims: AccessTokenClaims & { issuedAt?: number },
+): Promise<Actor | undefined> {
+  return actorForClaims(await loadActorRecord(db, claims.userId), claims);
 }
 
 export function emailTaken(): AppError {

@@ -354,6 +354,7 @@ const managementProcedures = {
 
   disableSponsorUser: permittedProcedure('users', 'update')
     .meta({
+      changesAccess: true,
       openapi: {
         method: 'POST',
         path: '/api/benefit-cards/sponsor-users/{userId}/disable',

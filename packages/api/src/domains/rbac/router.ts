@@ -49,6 +49,7 @@ export const rbacRouter = router({
 
   setRolePermissions: permittedProcedure('roles', 'update')
     .meta({
+      changesAccess: true,
       openapi: {
         method: 'PUT',
         path: '/api/rbac/roles/{id}/permissions',
@@ -67,6 +68,7 @@ export const rbacRouter = router({
 
   assignRole: permittedProcedure('roles', 'update')
     .meta({
+      changesAccess: true,
       openapi: {
         method: 'POST',
         path: '/api/rbac/users/{id}/assign-role',

@@ -119,6 +119,7 @@ export const membersRouter = router({
 
   setRoles: permittedProcedure('users', 'update')
     .meta({
+      changesAccess: true,
       openapi: {
         method: 'PUT',
         path: '/api/members/{id}/roles',
@@ -139,6 +140,7 @@ export const membersRouter = router({
 
   disable: permittedProcedure('users', 'update')
     .meta({
+      changesAccess: true,
       openapi: {
         method: 'POST',
         path: '/api/members/{id}/disable',
@@ -177,6 +179,7 @@ export const membersRouter = router({
 
   remove: permittedProcedure('users', 'delete')
     .meta({
+      changesAccess: true,
       openapi: {
         method: 'DELETE',
         path: '/api/members/{id}',
