@@ -420,7 +420,10 @@ function goalOf(result: ShapeResult): GoalResult {
       `p99 ${verdict.latencyMs.p99.toFixed(1)} ms (p50 ${verdict.latencyMs.p50.toFixed(1)}), ` +
       `${exact ? 'every stream exact' : `${verdict.wrongStreams} streams wrong`}, ` +
       `server RSS ${result.rssWithStreamsMiB.toFixed(0)} MiB`,
-    beside: `bare LISTEN p99 ${verdict.notifyLatencyMs.p99.toFixed(1)} ms`,
+    beside:
+      verdict.notifyLatencyMs.heard === result.events
+        ? `bare LISTEN p99 ${verdict.notifyLatencyMs.p99.toFixed(1)} ms`
+        : `bare LISTEN not paired (${verdict.notifyLatencyMs.heard} notifications, ${result.events} commits)`,
     result: `${verdict.latencyMs.p99.toFixed(1)} ms`,
     target: `<= ${shape.p99BoundMs} ms`,
     met: exact && verdict.latencyMs.p99 <= shape.p99BoundMs,

@@ -171,8 +171,10 @@ function verify(events: CommittedEvent[]): StreamVerdict {
       if (committed !== undefined) latencies[filled++] = (stream.receivedAt[n] ?? NaN) - committed;
     });
   }
-  const notify = new Float64Array(Math.min(heardAt.length, events.length));
-  // One event per transaction, so the n-th notification is the n-th commit, whatever its payload says.
+  // One event per transaction, so the n-th notification is the n-th commit, whatever its payload says; if the
+  // counts differ (notifications coalesced or lost), there is no such pairing and no ceiling.
+  const paired = heardAt.length === events.length;
+  const notify = new Float64Array(paired ? events.length : 0);
   notify.forEach((_, n) => (notify[n] = (heardAt[n] ?? NaN) - (events[n]?.committedAt ?? NaN)));
   return {
     streams: streams.length,
