@@ -178,6 +178,15 @@ export const EnvSchema = z.object({
     .max(100)
     .default(5)
     .describe('jobs one worker process runs at once'),
+  WORKER_DEAD_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(14_400)
+    .default(120)
+    .describe(
+      'how long a worker process may go without a heartbeat before the other workers free the jobs it had taken',
+    ),
   IPAY_ADMIN_EMAIL: z
     .email()
     .optional()
@@ -273,6 +282,8 @@ export interface Config {
   actorCache: { ttlSeconds: number; maxEntries: number };
   loginRateLimit: { limit: number; windowSeconds: number };
   workerConcurrency: number;
+  /** Seconds of silence after which a worker pool counts as dead and its jobs are freed. */
+  workerDeadAfterSeconds: number;
   initialAdmin: { email: string; password: string } | undefined;
   /** AES-256 key for secrets at rest. Undefined means "use the generated dev key in dataDir". */
   encryptionKey: Buffer | undefined;
@@ -393,6 +404,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     actorCache: { ttlSeconds: e.ACTOR_CACHE_TTL_SECONDS, maxEntries: e.ACTOR_CACHE_MAX_ENTRIES },
     loginRateLimit: { limit: e.LOGIN_RATE_LIMIT, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
     workerConcurrency: e.WORKER_CONCURRENCY,
+    workerDeadAfterSeconds: e.WORKER_DEAD_AFTER_SECONDS,
     initialAdmin:
       e.IPAY_ADMIN_EMAIL && e.IPAY_ADMIN_PASSWORD
         ? { email: e.IPAY_ADMIN_EMAIL, password: e.IPAY_ADMIN_PASSWORD }

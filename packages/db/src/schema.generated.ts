@@ -528,6 +528,14 @@ export interface WebhookEndpointsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface WorkerHeartbeatsTable {
+  pool_id: string;
+  host: string;
+  pid: number;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   benefit_budget_transactions: BenefitBudgetTransactionsTable;
   benefit_card_deliveries: BenefitCardDeliveriesTable;
@@ -573,4 +581,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
   webhook_endpoints: WebhookEndpointsTable;
+  worker_heartbeats: WorkerHeartbeatsTable;
 }

@@ -53,6 +53,8 @@ describe('two API processes and two workers on one database', () => {
         IPAY_DATA_DIR: dataDir,
         LOG_LEVEL: 'error',
         WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+        // The survivors free the killed worker's jobs after this much silence (worker-heartbeat.ts).
+        WORKER_DEAD_AFTER_SECONDS: '5',
       };
       const start = (args: string[], extra: Record<string, string> = {}) => {
         const started = startCliProcess(args, { ...env, ...extra });
@@ -136,17 +138,6 @@ describe('two API processes and two workers on one database', () => {
         LONG,
       );
 
-      // The killed worker's delivery jobs stay locked by it until graphile-worker's four-hour lock expiry. The
-      // other workers stop cleanly (finishing their own jobs), so what is still locked is the dead one's; it is
-      // unlocked as that expiry would, and a fresh worker picks it up.
-      for (const worker of [survivor, replacement!]) expect(await worker.interrupt()).toBe(0);
-      await sql`select graphile_worker.force_unlock_workers(array(
-                  select distinct locked_by from graphile_worker._private_jobs where locked_by is not null))`.execute(
-        database.db,
-      );
-      const finisher = start(['start', '--worker-only']);
-      await running(finisher);
-
       const delivered = () => new Set(receiver.received.map((r) => r.headers['webhook-id']));
       await waitFor(
         () => Promise.resolve(events.every((id) => delivered().has(id)) ? true : undefined),
@@ -179,7 +170,9 @@ describe('two API processes and two workers on one database', () => {
         expect(stream.events.filter((e) => e.event === 'order.created').map((e) => e.id)).toEqual(events);
       }
 
-      expect(await finisher.interrupt()).toBe(0);
+      for (const worker of [survivor, replacement!]) expect(await worker.interrupt()).toBe(0);
+      const { rows: heartbeats } = await sql`select pool_id from worker_heartbeats`.execute(database.db);
+      expect(heartbeats).toEqual([]);
       for (const api of apis) expect(await api.interrupt()).toBe(0);
     },
     LONG * 3,

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Runner, WorkerEvents } from 'graphile-worker';
 import { EventRelay, type EventRelayOptions } from './event-relay';
 import { startWorker, type WorkerOptions } from './runner';
+import { WorkerHeartbeat, type WorkerHeartbeatOptions } from './worker-heartbeat';
 
 export interface SupervisedWorker {
   stop(): Promise<void>;
@@ -50,10 +51,14 @@ async function startTracked(options: WorkerOptions): Promise<TrackedRunner> {
  * together), so the runner's promise is not a reliable signal: the pool's own shutdown event is. The jobs the
  * dead pool had taken stay locked by it for four hours before graphile-worker frees them, so before each
  * restart they are unlocked (they run again: tasks are idempotent). Restarts continue for as long as the
- * database is away, with a capped backoff, each one logged. Beside it runs the event relay (event-relay.ts).
+ * database is away, with a capped backoff, each one logged. Beside it run the event relay (event-relay.ts) and
+ * the heartbeat that frees the jobs of worker processes that died outright (worker-heartbeat.ts).
  */
 export async function startSupervisedWorker(
-  options: WorkerOptions & { relay?: Partial<EventRelayOptions> },
+  options: WorkerOptions & {
+    relay?: Partial<EventRelayOptions>;
+    heartbeat?: Pick<WorkerHeartbeatOptions, 'deadAfterMs'>;
+  },
   delay: RestartDelay = DEFAULT_RESTART_DELAY,
 ): Promise<SupervisedWorker> {
   const { logger, pool } = options;
@@ -62,6 +67,13 @@ export async function startSupervisedWorker(
   // of the job runner included.
   const relay = new EventRelay({ db: options.db, pool, logger, ...options.relay });
   await relay.start();
+  const heartbeat = new WorkerHeartbeat({
+    db: options.db,
+    logger,
+    currentPoolId: () => current?.poolId,
+    deadAfterMs: options.heartbeat?.deadAfterMs ?? options.config.workerDeadAfterSeconds * 1_000,
+  });
+  await heartbeat.start();
   const deadPools = new Map<string, Promise<unknown>>();
   let stopping = false;
   let attempts = 0;
@@ -118,6 +130,7 @@ export async function startSupervisedWorker(
       await restarting;
       await current?.runner.stop();
       current = undefined;
+      await heartbeat.stop();
     },
   };
 }
