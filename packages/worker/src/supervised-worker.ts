@@ -1,5 +1,6 @@
 import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { closeEndpointAgents } from '@ipay/api';
 import type { Runner, WorkerEvents } from 'graphile-worker';
 import { startWorker, type WorkerOptions } from './runner';
 
@@ -111,6 +112,7 @@ export async function startSupervisedWorker(
       await restarting;
       await current?.runner.stop();
       current = undefined;
+      closeEndpointAgents();
     },
   };
 }
