@@ -40,3 +40,5 @@ export { enqueueDeliveryAttempts } from './domains/webhooks/repository';
 export { signatureHeader } from './domains/webhooks/signing';
 export { webhookBody } from './domains/webhooks/webhook-body';
 export { WEBHOOK_ENDPOINT_CONCURRENCY } from './domains/webhooks/service/deliver';
+// The worker closes the kept-alive webhook connections when it stops.
+export { closeEndpointAgents } from './domains/webhooks/connections';

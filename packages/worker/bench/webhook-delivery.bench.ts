@@ -14,6 +14,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  closeEndpointAgents,
   enqueueDeliveryAttempts,
   recordDomainEvents,
   signatureHeader,
@@ -195,6 +196,8 @@ async function deliverWithWorker(
     return count / seconds(started);
   } finally {
     await runner.stop();
+    // The next run opens its own connections, so each run's count is its own.
+    closeEndpointAgents();
   }
 }
 

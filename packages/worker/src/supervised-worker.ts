@@ -1,5 +1,6 @@
 import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { closeEndpointAgents } from '@ipay/api';
 import type { Runner, WorkerEvents } from 'graphile-worker';
 import { EventRelay, type EventRelayOptions } from './event-relay';
 import { startWorker, type WorkerOptions } from './runner';
@@ -131,6 +132,7 @@ export async function startSupervisedWorker(
       await current?.runner.stop();
       current = undefined;
       await heartbeat.stop();
+      closeEndpointAgents();
     },
   };
 }

@@ -15,8 +15,8 @@ interface Receiver {
   bodies: Map<string, { body: string; headers: Record<string, string> }>;
   /** TCP connections accepted. */
   connections: number;
-  /** Answers 500 to these webhook-ids, 200 to the rest. */
-  failing: Set<string>;
+  /** The status to answer per webhook-id; 200 to the rest. */
+  answers: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -25,7 +25,7 @@ async function startReceiver(): Promise<Receiver> {
     ids: [] as string[],
     bodies: new Map<string, { body: string; headers: Record<string, string> }>(),
     connections: 0,
-    failing: new Set<string>(),
+    answers: new Map<string, number>(),
   };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -37,8 +37,8 @@ async function startReceiver(): Promise<Receiver> {
         body: Buffer.concat(chunks).toString('utf8'),
         headers: req.headers as Record<string, string>,
       });
-      const status = receiver.failing.has(id) ? 500 : 200;
-      res.writeHead(status).end(status === 500 ? 'not now' : 'ok');
+      const status = receiver.answers.get(id) ?? 200;
+      res.writeHead(status).end(status === 200 ? 'ok' : 'not now');
     });
   });
   server.on('connection', () => (receiver.connections += 1));
@@ -123,7 +123,7 @@ describe('webhook deliveries sent in rounds per endpoint', () => {
     const { receiver, endpoint, organizationId } = await endpointWithReceiver();
     const eventIds = await scheduleDeliveries(endpoint, organizationId, 6);
     const failingEvent = eventIds[2]!;
-    receiver.failing.add(failingEvent);
+    receiver.answers.set(failingEvent, 500);
     await runQueue();
 
     expect([...receiver.ids].sort()).toEqual([...eventIds].sort());
@@ -164,6 +164,27 @@ describe('webhook deliveries sent in rounds per endpoint', () => {
     expect(queued).toEqual([
       { key: `webhook-delivery:${failed.id}`, queue_name: `webhook-endpoint:${endpoint.id}` },
     ]);
+  });
+
+  it('disables the endpoint on a 410 to one delivery of a round, keeping the others that succeeded', async () => {
+    const { receiver, endpoint, organizationId } = await endpointWithReceiver();
+    const eventIds = await scheduleDeliveries(endpoint, organizationId, 5);
+    const goneEvent = eventIds[1]!;
+    receiver.answers.set(goneEvent, 410);
+    await runQueue();
+
+    const rows = await deliveries(endpoint.id);
+    expect(rows.find((row) => row.event_id === goneEvent)).toMatchObject({
+      status: 'failed',
+      last_status_code: 410,
+    });
+    expect(rows.filter((row) => row.status === 'succeeded')).toHaveLength(4);
+    const stored = await db()
+      .selectFrom('webhook_endpoints')
+      .select(['status', 'disabled_reason'])
+      .where('id', '=', endpoint.id)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ status: 'disabled', disabled_reason: 'The receiver answered 410 Gone.' });
   });
 
   it('sends every delivery of a round again, under the same webhook-ids, when the worker dies before recording', async () => {

@@ -164,10 +164,11 @@ export async function enqueueDeliveryAttempts(
   deliveries: ReadonlyArray<{ id: string; endpointId: string; runAt?: Date }>,
 ): Promise<void> {
   const now = Date.now();
-  const later = deliveries.filter((d) => d.runAt && d.runAt.getTime() > now);
+  const isLater = (d: { runAt?: Date }) => d.runAt !== undefined && d.runAt.getTime() > now;
+  const later = deliveries.filter(isLater);
   await enqueueEndpointDeliveries(
     trx,
-    deliveries.filter((d) => !later.includes(d)).map((d) => d.endpointId),
+    deliveries.filter((d) => !isLater(d)).map((d) => d.endpointId),
   );
   await enqueueJobs(
     trx,

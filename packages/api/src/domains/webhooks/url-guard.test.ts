@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedIpv4 } from './embedded-ipv4';
 import { postJson } from './http-post';
 import { postSignedWebhook } from './signed-post';
-import { assertPublicUrl, forbiddenAddressReason, publicOnlyLookup, type ResolveHost } from './url-guard';
+import { endpointAgent } from './connections';
+import {
+  assertPublicUrl,
+  checkedAddresses,
+  forbiddenAddressReason,
+  pinnedLookup,
+  publicOnlyLookup,
+  type ResolveHost,
+} from './url-guard';
 
 const answers =
   (...addresses: string[]): ResolveHost =>
@@ -139,11 +147,13 @@ describe('webhook URL guard', () => {
     let server: Server;
     let port: number;
     const received: string[] = [];
+    let connections = 0;
     beforeAll(async () => {
       server = createServer((req, res) => {
         received.push(req.headers.host ?? '');
         res.end('ok');
       });
+      server.on('connection', () => (connections += 1));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       port = (server.address() as AddressInfo).port;
     });
@@ -180,6 +190,40 @@ describe('webhook URL guard', () => {
       });
       await expect(open).resolves.toMatchObject({ statusCode: 200 });
       expect(received).toEqual([`rebind.test:${port}`]);
+    });
+
+    it('keeps a connection pinned to the checked addresses, never resolving the name again', async () => {
+      received.length = 0;
+      connections = 0;
+      const checked = await checkedAddresses(
+        'http://pinned.test/hook',
+        answers('93.184.215.14', '2606:4700::1'),
+      );
+      expect(checked.map((a) => a.address)).toEqual(['93.184.215.14', '2606:4700::1']);
+      const only = (family: number) =>
+        new Promise((resolve) =>
+          pinnedLookup(checked)('pinned.test', { family }, (_error, address) => resolve(address)),
+        );
+      expect(await only(6)).toBe('2606:4700::1');
+      expect(await only(4)).toBe('93.184.215.14');
+      // pinned.test resolves nowhere: the request reaches the server only through the pinned answer.
+      const url = new URL(`http://pinned.test:${port}/hook`);
+      const agent = endpointAgent('pinned-endpoint', {
+        url,
+        target: '127.0.0.1',
+        lookup: pinnedLookup([{ address: '127.0.0.1', family: 4 }]),
+        maxSockets: 1,
+      });
+      for (let i = 0; i < 3; i += 1) {
+        await expect(
+          postJson(url, { body: '{}', headers: {}, timeoutMs: 2_000, agent }),
+        ).resolves.toMatchObject({
+          statusCode: 200,
+        });
+      }
+      expect(received).toEqual(Array(3).fill(`pinned.test:${port}`));
+      expect(connections).toBe(1);
+      agent.destroy();
     });
 
     it('refuses delivery to a name the system resolves to loopback unless private URLs are allowed', async () => {

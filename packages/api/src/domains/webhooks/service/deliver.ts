@@ -186,8 +186,8 @@ async function markEndpointFailing(trx: DbTransaction, endpointId: string, since
 
 /**
  * What a round's attempts mean for its deliveries and their endpoint, written in one transaction: the attempt
- * log and the deliveries in one statement each. 2xx succeeds (and clears the endpoint's failure run); 410
- * disables the endpoint; an endpoint that has only failed for 3 days is disabled; any other failure is retried
+ * log and the deliveries in one statement each. 2xx succeeds (and clears the endpoint's failure run); a 410 to any
+ * of them disables the endpoint; an endpoint that has only failed for 3 days is disabled; any other failure is retried
  * with jittered backoff (Retry-After honoured on 429/503) within 72 hours of the delivery's creation.
  */
 async function recordRound(
@@ -228,15 +228,15 @@ async function recordRound(
     const open = recorded.filter(({ row, result }) => row.status === 'pending' || succeeded(result));
     const failures = open.filter(({ result }) => !succeeded(result));
     let disabledFor: string | undefined;
-    if (open.length > failures.length) {
+    if (failures.some(({ result }) => result.statusCode === 410)) {
+      disabledFor = 'The receiver answered 410 Gone.';
+    } else if (open.length > failures.length) {
       await trx
         .updateTable('webhook_endpoints')
         .set({ failing_since: null })
         .where('id', '=', endpointId)
         .where('failing_since', 'is not', null)
         .execute();
-    } else if (failures.some(({ result }) => result.statusCode === 410)) {
-      disabledFor = 'The receiver answered 410 Gone.';
     } else if (failures.length) {
       const firstFailure = new Date(Math.min(...failures.map(({ result }) => result.startedAt.getTime())));
       if (await markEndpointFailing(trx, endpointId, firstFailure)) {
