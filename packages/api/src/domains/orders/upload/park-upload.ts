@@ -7,12 +7,12 @@ import {
   copyParkedRows,
   deleteUpload,
   insertReceivingUpload,
+  parkedRowLine,
   setReceived,
-  type ParkedRow,
 } from './repository';
 
-/** Rows per COPY while the file streams in: about a megabyte of text for a typical file. */
-const PARK_BATCH_ROWS = 5_000;
+/** Rows per COPY while the file streams in: a few hundred kilobytes of text for a typical file. */
+const PARK_BATCH_ROWS = 2_000;
 /** Rows kept for a dry run's preview. */
 const PREVIEW_ROWS = 10;
 
@@ -79,9 +79,9 @@ export async function parkUpload(
   assertMerchantUpload(actor);
   let uploadId: string | undefined;
   let loading: Promise<void> = Promise.resolve();
-  const load = async (id: string, rows: ParkedRow[]) => {
+  const load = async (id: string, lines: string[]) => {
     await loading;
-    loading = copyParkedRows({ db, pool: request.pool }, id, rows);
+    loading = copyParkedRows({ db, pool: request.pool }, id, lines);
     // Awaited by the next load or at the end; until then a failure must not count as unhandled.
     loading.catch(() => undefined);
   };
@@ -91,7 +91,7 @@ export async function parkUpload(
     let referenceColumns: number[] = [];
     let rowsTotal = 0;
     const preview: SheetRow[] = [];
-    let batch: ParkedRow[] = [];
+    let batch: string[] = [];
     for await (const row of request.rows) {
       if (!headers) {
         headers = row.cells;
@@ -112,8 +112,9 @@ export async function parkUpload(
       if (rowsTotal >= maxRows) throw tooManyRows(maxRows);
       rowsTotal += 1;
       if (preview.length < PREVIEW_ROWS) preview.push(row);
-      batch.push({ ...row, reference: referenceOf(row, referenceColumns) });
-      if (batch.length >= PARK_BATCH_ROWS && uploadId) {
+      if (!uploadId) continue;
+      batch.push(parkedRowLine(uploadId, { ...row, reference: referenceOf(row, referenceColumns) }));
+      if (batch.length >= PARK_BATCH_ROWS) {
         await load(uploadId, batch);
         batch = [];
       }

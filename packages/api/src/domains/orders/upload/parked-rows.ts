@@ -3,7 +3,7 @@ import { findReferencedRowsPage, findUnreferencedRowsPage, type ParkedRow } from
 import type { RowGroup } from './row-groups';
 
 /** Parked rows read per query: memory holds one page and the order being assembled, never the file. */
-const PAGE_ROWS = 5_000;
+const PAGE_ROWS = 1_000;
 
 /**
  * The upload's orders, assembled from its parked rows in keyset pages ordered by (reference, row): one order's

@@ -101,21 +101,25 @@ function copyField(text: string): string {
 }
 
 /**
- * Parks a batch of rows with one COPY (PostgreSQL's bulk load: no statement to parse or plan, no parameters), on
- * a connection held only for that batch.
+ * A parked row as a line of COPY's text format. Rows become lines as they are read, so that a batch waiting for
+ * its COPY holds a string per row instead of the row's cells.
+ */
+export function parkedRowLine(uploadId: string, row: ParkedRow): string {
+  const reference = row.reference === null ? '\\N' : copyField(row.reference);
+  return `${uploadId}\t${row.row}\t${reference}\t${copyField(JSON.stringify(row.cells))}\n`;
+}
+
+/**
+ * Parks a batch of rows (see parkedRowLine) with one COPY, PostgreSQL's bulk load: no statement to parse or plan,
+ * no parameters. The connection is held only for that batch.
  */
 export async function copyParkedRows(
   handles: { db: DbExecutor; pool: DbPool },
   uploadId: string,
-  rows: ParkedRow[],
+  lines: string[],
 ): Promise<void> {
-  if (!rows.length) return;
-  const text = rows
-    .map(
-      (r) =>
-        `${uploadId}\t${r.row}\t${r.reference === null ? '\\N' : copyField(r.reference)}\t${copyField(JSON.stringify(r.cells))}\n`,
-    )
-    .join('');
+  if (!lines.length) return;
+  const text = lines.join('');
   const client = await handles.pool.connect();
   try {
     await pipeline(
