@@ -250,7 +250,9 @@ async function main(): Promise<void> {
   let database: BenchDatabase | undefined;
   let platform: BenchPlatform | undefined;
   try {
-    process.stdout.write(`order upload benchmark: ${rows.toLocaleString('en-US')} rows, ${settings.BENCH_PAIRS} pairs\n`);
+    process.stdout.write(
+      `order upload benchmark: ${rows.toLocaleString('en-US')} rows, ${settings.BENCH_PAIRS} pairs\n`,
+    );
     const db = await startBenchDatabase();
     database = db;
     const started = await startBenchPlatform(db, {
