@@ -170,7 +170,7 @@ export async function getOrder(db: DbExecutor, request: ScopedRequest & { id: st
 export type CreateOrderOutcome =
   { ok: true; order: Order; created: boolean } | { ok: false; error: AppError };
 
-/** One statement per table carries the whole batch, so a batch stays far below PostgreSQL's 65,535 parameters. */
+/** Orders per createOrders call: a bounded statement and transaction for the caller. */
 const MAX_ORDERS_PER_BATCH = 1_000;
 
 export interface PreparedOrder {
@@ -213,12 +213,95 @@ function referenceTaken(reference: string): AppError {
   );
 }
 
+/** The order row an entry becomes under `actor`, but for what the database assigns (id, status, timestamps). */
+function orderValues(actor: Actor, entry: PreparedOrder) {
+  return {
+    merchant_id: actor.organizationId,
+    merchant_reference: entry.input.merchant_reference,
+    ...orderContent(entry),
+    carrier_code: entry.input.carrier_code,
+    ipay_flag: entry.input.ipay_flag,
+    weight_grams: entry.input.weight_grams ?? null,
+    length_mm: entry.input.dimensions_mm?.length ?? null,
+    width_mm: entry.input.dimensions_mm?.width ?? null,
+    height_mm: entry.input.dimensions_mm?.height ?? null,
+    cancel_reason: null,
+  };
+}
+
+interface InsertedOrder {
+  id: string;
+  merchant_reference: string;
+  status: OrderRow['status'];
+  created_at: Date;
+  updated_at: Date;
+}
+
+/**
+ * Inserts the orders whose reference is free and the items of exactly those, in one statement: the batch travels
+ * as one JSON parameter (a multi-row VALUES of a thousand orders would be twenty thousand parameters for the
+ * server to parse and plan). Returns what the database assigned to each order it inserted.
+ */
+async function insertOrdersWithItems(
+  trx: DbTransaction,
+  actor: Actor,
+  entries: PreparedOrder[],
+): Promise<InsertedOrder[]> {
+  const batch = JSON.stringify(
+    entries.map((entry, ordinal) => ({
+      ordinal,
+      ...orderValues(actor, entry),
+      items: entry.items.map((item, position) => ({ position, ...item })),
+    })),
+  );
+  const { rows } = await sql<InsertedOrder>`
+    with input as (
+      select * from jsonb_to_recordset(${batch}::jsonb) as input(
+        merchant_reference text, customer_name text, customer_email text, customer_phone text,
+        address_line1 text, address_line2 text, postal_code text, city text, country text, currency text,
+        items_total_minor bigint, shipping_minor bigint, discount_minor bigint, total_minor bigint,
+        create_fingerprint text, carrier_code text, ipay_flag boolean, weight_grams integer, length_mm integer,
+        width_mm integer, height_mm integer, items jsonb, ordinal integer
+      )
+    ),
+    inserted as (
+      insert into orders (
+        merchant_id, merchant_reference, customer_name, customer_email, customer_phone, address_line1,
+        address_line2, postal_code, city, country, currency, items_total_minor, shipping_minor, discount_minor,
+        total_minor, create_fingerprint, carrier_code, ipay_flag, weight_grams, length_mm, width_mm, height_mm,
+        created_by
+      )
+      select
+        ${actor.organizationId}::uuid, merchant_reference, customer_name, customer_email, customer_phone,
+        address_line1, address_line2, postal_code, city, country, currency, items_total_minor, shipping_minor,
+        discount_minor, total_minor, create_fingerprint, carrier_code, ipay_flag, weight_grams, length_mm,
+        width_mm, height_mm, ${actor.userId}::uuid
+      from input
+      order by ordinal
+      on conflict (merchant_id, merchant_reference) do nothing
+      returning id, merchant_reference, status, created_at, updated_at
+    ),
+    items as (
+      insert into order_items (order_id, position, sku, name, quantity, unit_price_minor, line_total_minor)
+      select inserted.id, item.position, item.sku, item.name, item.quantity, item.unit_price_minor,
+        item.line_total_minor
+      from inserted
+      join input using (merchant_reference)
+      cross join lateral jsonb_to_recordset(input.items) as item(
+        position integer, sku text, name text, quantity integer, unit_price_minor bigint, line_total_minor bigint
+      )
+    )
+    select id, merchant_reference, status, created_at, updated_at from inserted`.execute(trx);
+  return rows;
+}
+
 /**
  * Creates orders with server-computed totals and announces each one created (order.created), in the caller's
- * transaction, one statement per table for the whole batch. The merchant reference makes creation idempotent:
- * the same order sent again comes back as existing; a different order under a used reference is refused (409).
- * Refusals are outcomes, not throws, and are decided before any statement that could fail, so the transaction
- * stays usable for the rest of the batch; only faults (SQL, a broken invariant) throw.
+ * transaction: one statement for the orders and their items, one lookup when some references were used already,
+ * and the events. The merchant reference makes creation idempotent: the same order sent again comes back as
+ * existing; a different order under a used reference is refused (409). Refusals are outcomes, not throws, and
+ * are decided before any statement that could fail, so the transaction stays usable for the rest of the batch;
+ * only faults (SQL, a broken invariant) throw.
  */
 export async function createOrders(
   trx: DbTransaction,
@@ -230,50 +313,31 @@ export async function createOrders(
     throw new Error(`createOrders takes at most ${MAX_ORDERS_PER_BATCH} orders, got ${inputs.length}`);
   }
   const outcomes = new Map<number, CreateOrderOutcome>();
-  const prepared: PreparedOrder[] = [];
+  // A reference twice in one batch is inserted for its first input only; the later one then finds it existing,
+  // as it would have one call later.
+  const first = new Map<string, PreparedOrder>();
+  const repeated: PreparedOrder[] = [];
   inputs.forEach((input, index) => {
     try {
-      prepared.push(prepareOrder(input, index));
+      const entry = prepareOrder(input, index);
+      if (first.has(input.merchant_reference)) repeated.push(entry);
+      else first.set(input.merchant_reference, entry);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       outcomes.set(index, { ok: false, error });
     }
   });
-  if (prepared.length) {
-    const inserted = await trx
-      .insertInto('orders')
-      .values(
-        prepared.map((entry) => ({
-          merchant_id: actor.organizationId,
-          merchant_reference: entry.input.merchant_reference,
-          ...orderContent(entry),
-          carrier_code: entry.input.carrier_code,
-          ipay_flag: entry.input.ipay_flag,
-          weight_grams: entry.input.weight_grams ?? null,
-          length_mm: entry.input.dimensions_mm?.length ?? null,
-          width_mm: entry.input.dimensions_mm?.width ?? null,
-          height_mm: entry.input.dimensions_mm?.height ?? null,
-          created_by: actor.userId,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['merchant_id', 'merchant_reference']).doNothing())
-      .returning(orderColumns)
-      .execute();
-    // RETURNING promises no order: rows are matched by reference. A reference twice in one batch is inserted
-    // once, for its first input; the second then finds it existing, as it would have one call later.
-    const insertedByReference = new Map(inserted.map((row) => [row.merchant_reference, row]));
+  if (first.size) {
+    const inserted = await insertOrdersWithItems(trx, actor, [...first.values()]);
+    // RETURNING promises no order: rows are matched by reference, and events follow the inputs' order.
+    const assigned = new Map(inserted.map((row) => [row.merchant_reference, row]));
     const created: Array<{ entry: PreparedOrder; row: OrderRow }> = [];
-    const existing: PreparedOrder[] = [];
-    for (const entry of prepared) {
-      const row = insertedByReference.get(entry.input.merchant_reference);
-      insertedByReference.delete(entry.input.merchant_reference);
-      if (row) created.push({ entry, row });
+    const existing = repeated;
+    for (const entry of first.values()) {
+      const row = assigned.get(entry.input.merchant_reference);
+      if (row) created.push({ entry, row: { ...orderValues(actor, entry), ...row } });
       else existing.push(entry);
     }
-    await insertOrderItems(
-      trx,
-      created.map(({ entry, row }) => ({ orderId: row.id, items: entry.items })),
-    );
     for (const { entry, row } of created) {
       outcomes.set(entry.index, { ok: true, order: orderRowToOrder(row, entry.items), created: true });
     }

@@ -1,5 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
-import type { DbExecutor, DbTransaction, JsonValue } from '@ipay/db';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { DbExecutor, DbPool, DbTransaction, JsonValue } from '@ipay/db';
 import { toTimestamp } from '../../../platform/time';
 import type { MappedColumn } from './column-mapping';
 import type { RowError } from './row-groups';
@@ -90,22 +93,46 @@ export interface ParkedRow extends SheetRow {
   reference: string | null;
 }
 
-/** One multi-row INSERT per batch; the caller keeps batches well under PostgreSQL's 65,535 parameters. */
-export async function insertParkedRows(db: DbExecutor, uploadId: string, rows: ParkedRow[]): Promise<void> {
-  if (!rows.length) return;
-  await db
-    .insertInto('order_upload_rows')
-    .values(
-      rows.map((r) => ({
-        upload_id: uploadId,
-        row_number: r.row,
-        merchant_reference: r.reference,
-        cells: JSON.stringify(r.cells),
-      })),
-    )
-    .execute();
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Text as a field of COPY's text format, where backslash, tab and line breaks are escaped. */
+function copyField(text: string): string {
+  return text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c] ?? c);
+}
+
+/**
+ * A parked row as a line of COPY's text format. Rows become lines as they are read, so that a batch waiting for
+ * its COPY holds a string per row instead of the row's cells.
+ */
+export function parkedRowLine(uploadId: string, row: ParkedRow): string {
+  const reference = row.reference === null ? '\\N' : copyField(row.reference);
+  return `${uploadId}\t${row.row}\t${reference}\t${copyField(JSON.stringify(row.cells))}\n`;
+}
+
+/**
+ * Parks a batch of rows (see parkedRowLine) with one COPY, PostgreSQL's bulk load: no statement to parse or plan,
+ * no parameters. The connection is held only for that batch.
+ */
+export async function copyParkedRows(
+  handles: { db: DbExecutor; pool: DbPool },
+  uploadId: string,
+  lines: string[],
+): Promise<void> {
+  if (!lines.length) return;
+  const text = lines.join('');
+  const client = await handles.pool.connect();
+  try {
+    await pipeline(
+      Readable.from([text]),
+      client.query(
+        copyFrom('copy order_upload_rows (upload_id, row_number, merchant_reference, cells) from stdin'),
+      ),
+    );
+  } finally {
+    client.release();
+  }
   // A receiving upload that stops moving belongs to a request that died: see deleteStaleReceivingUploads.
-  await db
+  await handles.db
     .updateTable('order_uploads')
     .set({ updated_at: sql<Date>`now()` })
     .where('id', '=', uploadId)

@@ -86,6 +86,7 @@ async function readFilePart(deps: AppDeps, actor: Actor, part: MultipartFile): P
     const fileName = storableText(part.filename);
     const { format, stream } = await detectFormat(counted(), fileName);
     return await parkUpload(deps.db, {
+      pool: deps.pool,
       actor,
       fileName,
       format,
