@@ -70,26 +70,14 @@ function validateBatch(groups: RowGroup[], mapping: MappedColumn[]): ValidatedBa
   return batch;
 }
 
-/**
- * The upload's orders, a validated batch at a time. The next batch is read and validated while the caller writes
- * the current one, so this process and the database work side by side; nothing is written ahead of its turn.
- */
+/** The upload's orders, a validated batch at a time. */
 async function* validatedBatches(
   db: DbExecutor,
   uploadId: string,
   mapping: MappedColumn[],
 ): AsyncGenerator<ValidatedBatch> {
-  const batches = inBatches(parkedGroups(db, uploadId), ORDERS_PER_TRANSACTION)[Symbol.asyncIterator]();
-  const readNext = async () => {
-    const next = await batches.next();
-    return next.done ? undefined : validateBatch(next.value, mapping);
-  };
-  let next = readNext();
-  for (let batch = await next; batch; batch = await next) {
-    next = readNext();
-    // Awaited at the next turn; a failure meanwhile must not count as unhandled.
-    next.catch(() => undefined);
-    yield batch;
+  for await (const groups of inBatches(parkedGroups(db, uploadId), ORDERS_PER_TRANSACTION)) {
+    yield validateBatch(groups, mapping);
   }
 }
 

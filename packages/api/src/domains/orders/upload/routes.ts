@@ -69,6 +69,9 @@ async function readFilePart(deps: AppDeps, actor: Actor, part: MultipartFile): P
   const limits = deps.config.orderUpload;
   let sizeBytes = 0;
   let overLimit = false;
+  // The file part's own failure (a form cut short, the size limit) is the cause of whatever the parser then
+  // makes of its truncated bytes, whichever of the two reaches this request first.
+  let partError: unknown;
   async function* counted(): AsyncGenerator<Buffer> {
     try {
       for await (const chunk of part.file as AsyncIterable<Buffer>) {
@@ -78,7 +81,8 @@ async function readFilePart(deps: AppDeps, actor: Actor, part: MultipartFile): P
     } catch (error) {
       // @fastify/multipart ends the file stream with an error at limits.fileSize.
       if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') overLimit = true;
-      throw overLimit ? tooLarge(limits) : error;
+      partError = overLimit ? tooLarge(limits) : error;
+      throw partError;
     }
   }
   try {
@@ -95,7 +99,7 @@ async function readFilePart(deps: AppDeps, actor: Actor, part: MultipartFile): P
       bytesRead: () => sizeBytes,
     });
   } catch (error) {
-    throw overLimit || part.file.truncated ? tooLarge(limits) : error;
+    throw overLimit || part.file.truncated ? tooLarge(limits) : (partError ?? error);
   } finally {
     // Whatever was not read still has to leave the socket before the next part (or the answer).
     part.file.resume();

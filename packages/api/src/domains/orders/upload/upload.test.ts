@@ -509,7 +509,7 @@ describe('order upload', () => {
     const tooManyFields = new FormData();
     for (let i = 0; i < 11; i++) tooManyFields.append(`option${i}`, 'x');
     for (const refused of [noBoundary, cutShort, await post('', twoFiles), await post('', tooManyFields)]) {
-      expect(refused.status).toBe(400);
+      expect(refused.status, JSON.stringify(refused.body)).toBe(400);
       expect(refused.type).toContain('application/problem+json');
       expect(refused.body.errors[0]).toMatchObject({ field: 'body', code: 'invalid_form' });
     }
