@@ -14,45 +14,22 @@ export interface DeliveryAttempt {
   bodyExcerpt: string | null;
 }
 
-export async function logDeliveryAttempt(
+export function logDeliveryAttempt(
   trx: DbTransaction,
   table: AttemptTable,
   entry: { deliveryId: string; attemptNumber: number; attempt: DeliveryAttempt },
 ): Promise<void> {
-  const { attempt } = entry;
-  await trx
-    .insertInto(table)
-    .values({
-      delivery_id: entry.deliveryId,
-      attempt_number: entry.attemptNumber,
-      started_at: attempt.startedAt,
-      duration_ms: attempt.durationMs,
-      status_code: attempt.statusCode,
-      error: attempt.error,
-      response_body_excerpt: attempt.bodyExcerpt,
-    })
-    .execute();
+  return logDeliveryAttempts(trx, table, [entry]);
 }
 
 /** Counts the attempt on the delivery and records where it stands: done, given up, or due again at `nextAttemptAt`. */
-export async function settleDelivery(
+export function settleDelivery(
   trx: DbTransaction,
   table: DeliveryTable,
   deliveryId: string,
   change: { status: 'succeeded' | 'failed' | 'pending'; attempt: DeliveryAttempt; nextAttemptAt?: Date },
 ): Promise<void> {
-  await trx
-    .updateTable(table)
-    .set({
-      status: change.status,
-      attempts: sql<number>`attempts + 1`,
-      next_attempt_at: change.nextAttemptAt ?? null,
-      last_status_code: change.attempt.statusCode,
-      last_error: change.attempt.error,
-      updated_at: sql<Date>`now()`,
-    })
-    .where('id', '=', deliveryId)
-    .execute();
+  return settleDeliveries(trx, table, [{ deliveryId, ...change }]);
 }
 
 /** logDeliveryAttempt for many deliveries in one statement. */
