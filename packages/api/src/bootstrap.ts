@@ -11,6 +11,7 @@ import { DOMAINS } from './domains';
 import { ensureSystemRoles } from './domains/rbac/service';
 import { fieldErrorsFromIssues } from './errors/to-problem';
 import { loadEncryptionKey } from './platform/encryption-key-file';
+import { PdfRenderer } from './platform/pdf';
 import { domainRoleDefaults } from './platform/registry';
 
 export async function createAppDeps(
@@ -27,7 +28,13 @@ export async function createAppDeps(
     keyring: createKeyring(await loadJwtKeys(config)),
     encryptionKey: await loadEncryptionKey(config),
     actors: new ActorCache(config.actorCache),
+    pdf: new PdfRenderer(config.pdf, logger),
   };
+}
+
+/** Ends what `createAppDeps` started (the PDF browser, if a PDF was rendered); the caller closes the database. */
+export async function closeAppDeps(deps: AppDeps): Promise<void> {
+  await deps.pdf.close();
 }
 
 export type InitialAdminOutcome = 'created' | 'exists' | 'not-configured';

@@ -233,6 +233,19 @@ export const EnvSchema = z.object({
     .max(17)
     .default('IPAY')
     .describe('SMS originator: a sender name (at most 11 characters) or number'),
+  PDF_CHROMIUM_PATH: z
+    .string()
+    .default('/usr/bin/chromium')
+    .describe(
+      'the Chromium that renders PDFs (statements, settlements, quotes), started on the first PDF; missing, PDFs are a 503 problem naming the install step (`apt-get install -y chromium`)',
+    ),
+  PDF_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(2)
+    .describe('PDFs one process renders at once (one browser tab each); more wait their turn'),
 });
 
 const DEFAULT_EMAIL_FROM = 'IPAY <no-reply@ipay.invalid>';
@@ -298,6 +311,8 @@ export interface Config {
   };
   /** MessageBird's SMS API. Unset: SMS stay in the `sms_outbox` table, readable through the operator API. */
   sms: { apiUrl: string; apiKey: string; originator: string } | undefined;
+  /** The one Chromium of `platform/pdf`: where it is, and how many PDFs render at once. */
+  pdf: { chromiumPath: string; concurrency: number };
 }
 
 export interface PaymentConfig {
@@ -420,5 +435,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sms: e.SMS_API_KEY
       ? { apiUrl: e.SMS_API_URL.replace(/\/$/, ''), apiKey: e.SMS_API_KEY, originator: e.SMS_FROM }
       : undefined,
+    pdf: { chromiumPath: e.PDF_CHROMIUM_PATH, concurrency: e.PDF_CONCURRENCY },
   };
 }

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { ActorCache } from './domains/auth/actor-cache';
 import type { Keyring, VerifiedAccessToken } from './domains/auth/tokens';
 import { verifyAccessToken } from './domains/auth/tokens';
+import type { PdfRenderer } from './platform/pdf';
 import { AppError } from './errors/app-error';
 
 export type RequestLogger = Pick<BaseLogger, 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'>;
@@ -21,6 +22,8 @@ export interface AppDeps {
   logger: Logger;
   /** Who each signed-in user is, held for a few seconds (the per-request lookup), with its invalidation. */
   actors: ActorCache;
+  /** The process's one Chromium for PDFs (`platform/pdf`), started by the first render. */
+  pdf: PdfRenderer;
 }
 
 export type Credentials =

@@ -1,6 +1,6 @@
 export { loadConfig, ConfigError, type Config } from './config';
 export { createLogger } from './logging';
-export { createAppDeps, preparePlatform, type InitialAdminOutcome } from './bootstrap';
+export { createAppDeps, closeAppDeps, preparePlatform, type InitialAdminOutcome } from './bootstrap';
 export { buildServer } from './http/server';
 export { appRouter, type AppRouter } from './router';
 export type { AppDeps } from './context';
@@ -42,3 +42,12 @@ export { webhookBody } from './domains/webhooks/webhook-body';
 export { WEBHOOK_ENDPOINT_CONCURRENCY } from './domains/webhooks/service/deliver';
 // The worker closes the kept-alive webhook connections when it stops.
 export { closeEndpointAgents } from './domains/webhooks/connections';
+// Business documents as PDF (statements, settlements, quotes), and the PDF benchmark's subject.
+export {
+  CHROMIUM_INSTALL_STEP,
+  DocumentInput,
+  PdfRenderer,
+  documentSource,
+  renderDocumentPdf,
+  type PdfSource,
+} from './platform/pdf';

@@ -60,3 +60,17 @@ export function formatDate(language: Language, iso: string | Date): string {
     timeZone: 'Europe/Amsterdam',
   }).format(new Date(iso));
 }
+
+/**
+ * A calendar date (`2026-11-30`) as printed on a document: "30 November 2026", "30 november 2026"; `medium` for
+ * table cells: "30 Nov 2026", "30 nov 2026".
+ */
+export function formatDay(language: Language, isoDate: string, style: 'long' | 'medium' = 'long'): string {
+  return new Intl.DateTimeFormat(localeOf(language), { dateStyle: style, timeZone: 'UTC' }).format(
+    new Date(`${isoDate}T00:00:00Z`),
+  );
+}
+
+export function formatNumber(language: Language, value: number): string {
+  return new Intl.NumberFormat(localeOf(language)).format(value);
+}

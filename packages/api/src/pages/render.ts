@@ -4,14 +4,15 @@ import { LANGUAGES, translator, type Language, type MessageKey, type Translate }
 
 /**
  * Eta 3+ (here 4.x): small, maintained, typed, no dependencies, Node 20, and it escapes every `<%= %>` by
- * default (`autoEscape`). Raw output (`<%~ %>`) is used in one place only: the layout inserting the page's
- * already rendered body. Templates are compiled once and cached.
+ * default (`autoEscape`). Raw output (`<%~ %>`) is used in two places only: the layout inserting the page's
+ * already rendered body, and the PDF document inserting its own stylesheet (`platform/pdf`). Templates are
+ * compiled once and cached.
  */
-function engine(views: string): Eta {
+export function templateEngine(views: string): Eta {
   return new Eta({ views, autoEscape: true, cache: true, defaultExtension: '.eta' });
 }
 
-const layouts = engine(fileURLToPath(new URL('./templates', import.meta.url)));
+const layouts = templateEngine(fileURLToPath(new URL('./templates', import.meta.url)));
 
 /** What every page shows around its body: the document title, the language switch, the landmarks. */
 export interface PageFrame {
@@ -35,7 +36,7 @@ export interface PageTemplates {
 }
 
 export function pageTemplates(folder: URL): PageTemplates {
-  const templates = engine(fileURLToPath(folder));
+  const templates = templateEngine(fileURLToPath(folder));
   return {
     render(name, frame, view) {
       const t = translator(frame.language);

@@ -33,3 +33,4 @@ export {
 } from './partners';
 export { payOnPayPage, runDoorCodeJob } from './pages';
 export { inviteTestMember, mailedLinkToken, mailTestPasswordReset } from './auth-links';
+export { pdfPages, pdfToPngs, processTree, sampleStatement, stillRunning } from './pdf';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@ipay/db/testing';
 import type { AnyRouter } from '@trpc/server';
 import type { FastifyInstance } from 'fastify';
-import { createAppDeps } from '../bootstrap';
+import { closeAppDeps, createAppDeps } from '../bootstrap';
 import { loadConfig, type Config } from '../config';
 import { createRequestContext, type AppDeps, type RequestContext } from '../context';
 import { DOMAINS } from '../domains';
@@ -76,6 +76,7 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     caller: (opts) => appRouter.createCaller(contextFor(opts)),
     close: async () => {
       await server.close();
+      await closeAppDeps(deps);
       await database.drop();
     },
   };

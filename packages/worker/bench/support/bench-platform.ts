@@ -5,6 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import {
   buildServer,
+  closeAppDeps,
   createAppDeps,
   createLogger,
   loadConfig,
@@ -57,6 +58,7 @@ export async function startBenchPlatform(
     baseUrl,
     close: async () => {
       await server.close();
+      await closeAppDeps(deps);
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 import {
   buildServer,
+  closeAppDeps,
   createAppDeps,
   preparePlatform,
   type Config,
@@ -59,6 +60,8 @@ export async function startPlatform(config: Config, logger: Logger, options: Sta
   try {
     const admin = await preparePlatform(database.db, config);
     const deps = await createAppDeps(config, database, logger);
+    // Stopped last (stops run in reverse): the API may still be rendering a PDF while it drains.
+    stops.push(() => closeAppDeps(deps));
     if (options.api) {
       const server = await buildServer(deps);
       await server.listen({ host: config.host, port: config.port });
