@@ -42,12 +42,15 @@ export { webhookBody } from './domains/webhooks/webhook-body';
 export { WEBHOOK_ENDPOINT_CONCURRENCY } from './domains/webhooks/service/deliver';
 // The worker closes the kept-alive webhook connections when it stops.
 export { closeEndpointAgents } from './domains/webhooks/connections';
-// Business documents as PDF (statements, settlements, quotes), and the PDF benchmark's subject.
+// Business documents as PDF (statements, settlements, quotes); the PDF benchmark's ceiling launches its bare
+// browser with the renderer's flags and prints with its page options.
 export {
+  CHROMIUM_ARGS,
   CHROMIUM_INSTALL_STEP,
   DocumentInput,
   PdfRenderer,
   documentSource,
+  pdfOptions,
   renderDocumentPdf,
   type PdfSource,
 } from './platform/pdf';

@@ -1,4 +1,11 @@
-export { CHROMIUM_INSTALL_STEP, PdfRenderer, type PdfRendererOptions, type PdfSource } from './pdf-renderer';
+export {
+  CHROMIUM_ARGS,
+  CHROMIUM_INSTALL_STEP,
+  PdfRenderer,
+  pdfOptions,
+  type PdfRendererOptions,
+  type PdfSource,
+} from './pdf-renderer';
 export { documentSource, renderDocumentPdf } from './document';
 export {
   ColumnKind,

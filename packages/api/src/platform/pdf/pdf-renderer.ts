@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BaseLogger } from 'pino';
-import puppeteer, { type Browser, type HTTPRequest, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type HTTPRequest, type Page, type PDFOptions } from 'puppeteer-core';
 import { AppError } from '../../errors/app-error';
 
 /** The command a Debian or Ubuntu operator runs when the system has no Chromium. */
@@ -13,7 +13,7 @@ export const CHROMIUM_INSTALL_STEP = 'apt-get install -y chromium';
  * tabs refuse every request (`blockNetwork`), but Chromium still opens connections on its own (preconnects for
  * links it sees), so every connection goes to a proxy whose name, like every name, resolves to nothing.
  */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-dev-shm-usage',
@@ -39,6 +39,18 @@ export interface PdfSource {
   html: string;
   /** Rendered in every page's bottom margin; `<span class="pageNumber">` and `totalPages` are filled in. */
   footerHtml: string;
+}
+
+/** A4 with the document's margins; the footer sits in the bottom margin. */
+export function pdfOptions(footerHtml: string): PDFOptions {
+  return {
+    format: 'A4',
+    printBackground: true,
+    displayHeaderFooter: true,
+    headerTemplate: '<span></span>',
+    footerTemplate: footerHtml,
+    margin: { top: '14mm', right: '14mm', bottom: '18mm', left: '14mm' },
+  };
 }
 
 interface Waiter {
@@ -162,14 +174,7 @@ export class PdfRenderer {
     let reusable = false;
     try {
       await page.setContent(source.html, { waitUntil: 'load' });
-      const pdf = await page.pdf({
-        format: 'A4',
-        printBackground: true,
-        displayHeaderFooter: true,
-        headerTemplate: '<span></span>',
-        footerTemplate: source.footerHtml,
-        margin: { top: '14mm', right: '14mm', bottom: '18mm', left: '14mm' },
-      });
+      const pdf = await page.pdf(pdfOptions(source.footerHtml));
       reusable = true;
       return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
     } finally {
