@@ -154,8 +154,12 @@ export class PdfRenderer {
     try {
       return await this.#renderOnce(source);
     } catch (error) {
-      if (error instanceof AppError || this.#stopped) throw error;
-      this.#logger.warn({ err: error }, 'a PDF render failed; trying it once more on a fresh tab');
+      if (error instanceof AppError) throw error;
+      if (this.#stopped) throw stopping();
+      this.#logger.warn(
+        { err: error },
+        'a PDF render failed; trying it once more (on a new browser if it died)',
+      );
       try {
         return await this.#renderOnce(source);
       } catch (again) {
