@@ -1,11 +1,11 @@
 import {
   DOMAIN_EVENT_CONSUMERS,
-  DOMAIN_EVENTS_CHANNEL,
   PassLoop,
   relayDomainEvents,
+  wakeOnDomainEvents,
   type DomainEventConsumer,
 } from '@ipay/api';
-import { Listener, type Db, type DbPool } from '@ipay/db';
+import type { Db, DbPool, Listener } from '@ipay/db';
 import type { Logger } from 'pino';
 
 export interface EventRelayOptions {
@@ -46,13 +46,10 @@ export class EventRelay {
         options.logger.warn({ err: error }, 'event relay could not relay a batch; retrying'),
       retryDelayMs: { initial: options.retryMs ?? 250, max: 30_000 },
     });
-    this.#listener = new Listener({
+    this.#listener = wakeOnDomainEvents(this.#passes, {
       pool: options.pool,
-      channels: [DOMAIN_EVENTS_CHANNEL],
       name: 'event relay',
       logger: options.logger,
-      onNotification: () => this.#passes.request(),
-      onConnect: () => this.#passes.request(),
       reconnectDelayMs: options.reconnectDelayMs,
     });
   }

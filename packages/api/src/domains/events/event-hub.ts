@@ -1,9 +1,8 @@
-import { Listener, type Db, type DbPool } from '@ipay/db';
+import type { Db, DbPool, Listener } from '@ipay/db';
 import type { RequestLogger } from '../../context';
 import { latestStreamPosition, readFeedPages, type Audience, type FeedEvent } from './event-feed';
 import { sseFrame } from './event-stream';
-import { PassLoop } from './pass-loop';
-import { DOMAIN_EVENTS_CHANNEL } from './service';
+import { PassLoop, wakeOnDomainEvents } from './pass-loop';
 
 /** A committed event as the hub hands it out: its place in the stream and its SSE frame, encoded once. */
 export interface PublishedEvent {
@@ -66,14 +65,10 @@ export class EventHub {
       onError: (error) => this.#logger.warn({ err: error }, 'event hub could not read events; retrying'),
       retryDelayMs: options.retryDelayMs ?? { initial: 100, max: 5_000 },
     });
-    this.#listener = new Listener({
+    this.#listener = wakeOnDomainEvents(this.#passes, {
       pool: options.pool,
-      channels: [DOMAIN_EVENTS_CHANNEL],
       name: 'event hub',
       logger: options.logger,
-      onNotification: () => this.#passes.request(),
-      // Catches up on whatever committed while nobody was listening.
-      onConnect: () => this.#passes.request(),
       reconnectDelayMs: options.reconnectDelayMs,
     });
   }

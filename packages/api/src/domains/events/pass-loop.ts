@@ -1,3 +1,6 @@
+import { Listener, type ListenerOptions } from '@ipay/db';
+import { DOMAIN_EVENTS_CHANNEL } from './service';
+
 export interface PassLoopOptions {
   /** Does all the work there is now; checks `stopped` between steps of a long pass. */
   pass(): Promise<void>;
@@ -91,4 +94,20 @@ export class PassLoop {
     }, waitMs);
     this.#retryTimer.unref();
   }
+}
+
+/**
+ * Wakes the loop on every notification of the domain-events channel, and after every (re)connection, to catch up
+ * on what committed while nobody listened.
+ */
+export function wakeOnDomainEvents(
+  passes: PassLoop,
+  options: Pick<ListenerOptions, 'pool' | 'name' | 'logger' | 'reconnectDelayMs'>,
+): Listener {
+  return new Listener({
+    ...options,
+    channels: [DOMAIN_EVENTS_CHANNEL],
+    onNotification: () => passes.request(),
+    onConnect: () => passes.request(),
+  });
 }
