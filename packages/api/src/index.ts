@@ -22,6 +22,8 @@ export {
   type RelayOutcome,
 } from './domains/events/relay';
 export { DOMAIN_EVENTS_CHANNEL } from './domains/events/service';
+// The worker's event relay runs its passes the way the event hub does.
+export { PassLoop, wakeOnDomainEvents, type PassLoopOptions } from './domains/events/pass-loop';
 export { DOMAIN_EVENT_CONSUMERS } from './domains/events/consumers';
 export { queueEmail } from './domains/notifications/service';
 export { loadEncryptionKey } from './platform/encryption-key-file';

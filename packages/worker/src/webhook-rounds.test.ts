@@ -1,90 +1,12 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { enqueueDeliveryAttempts, recordDomainEvents, WEBHOOK_ENDPOINT_CONCURRENCY } from '@ipay/api';
-import { createTestMerchant, createTestPlatform, sampleEvent, type TestPlatform } from '@ipay/api/testing';
+import { sampleEvent } from '@ipay/api/testing';
 import { sql } from 'kysely';
-import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runDueJobsOnce } from './runner';
-
-interface Receiver {
-  url: string;
-  /** webhook-ids in the order their requests arrived. */
-  ids: string[];
-  bodies: Map<string, { body: string; headers: Record<string, string> }>;
-  /** TCP connections accepted. */
-  connections: number;
-  /** The status to answer per webhook-id; 200 to the rest. */
-  answers: Map<string, number>;
-  close(): Promise<void>;
-}
-
-async function startReceiver(): Promise<Receiver> {
-  const receiver = {
-    ids: [] as string[],
-    bodies: new Map<string, { body: string; headers: Record<string, string> }>(),
-    connections: 0,
-    answers: new Map<string, number>(),
-  };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const id = String(req.headers['webhook-id']);
-      receiver.ids.push(id);
-      receiver.bodies.set(id, {
-        body: Buffer.concat(chunks).toString('utf8'),
-        headers: req.headers as Record<string, string>,
-      });
-      const status = receiver.answers.get(id) ?? 200;
-      res.writeHead(status).end(status === 200 ? 'ok' : 'not now');
-    });
-  });
-  server.on('connection', () => (receiver.connections += 1));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(receiver, {
-    url: `http://127.0.0.1:${port}/hooks`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  });
-}
+import { describe, expect, it } from 'vitest';
+import { useWebhookPlatform } from './testing/webhook-platform';
 
 describe('webhook deliveries sent in rounds per endpoint', () => {
-  let platform: TestPlatform;
-  const receivers: Receiver[] = [];
-  const logger = pino({ level: 'silent' });
-
-  beforeAll(async () => {
-    platform = await createTestPlatform({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
-  });
-  afterEach(async () => {
-    await Promise.all(receivers.splice(0).map((r) => r.close()));
-  });
-  afterAll(() => platform.close());
-
-  const db = () => platform.database.db;
-  const runQueue = () =>
-    runDueJobsOnce({
-      db: db(),
-      pool: platform.database.pool,
-      logger,
-      config: platform.config,
-      encryptionKey: platform.deps.encryptionKey,
-    });
-
-  async function endpointWithReceiver() {
-    const merchant = await createTestMerchant(platform);
-    const receiver = await startReceiver();
-    receivers.push(receiver);
-    const endpoint = await platform
-      .caller({ token: merchant.token })
-      .webhooks.createEndpoint({ url: receiver.url, eventTypes: ['order.created'] });
-    return { receiver, endpoint, organizationId: merchant.user.organization.id };
-  }
+  const { db, runQueue, merchantWithEndpoint } = useWebhookPlatform();
 
   /** `count` events and their deliveries to the endpoint, first attempts queued as the event relay queues them. */
   async function scheduleDeliveries(endpoint: { id: string }, organizationId: string, count: number) {
@@ -120,13 +42,13 @@ describe('webhook deliveries sent in rounds per endpoint', () => {
   }
 
   it('records each delivery of a round as it went: one failure among successes is retried alone', async () => {
-    const { receiver, endpoint, organizationId } = await endpointWithReceiver();
+    const { hooks, endpoint, organizationId } = await merchantWithEndpoint(['order.created']);
     const eventIds = await scheduleDeliveries(endpoint, organizationId, 6);
     const failingEvent = eventIds[2]!;
-    receiver.answers.set(failingEvent, 500);
+    hooks.respondTo(failingEvent, { status: 500, body: 'not now' });
     await runQueue();
 
-    expect([...receiver.ids].sort()).toEqual([...eventIds].sort());
+    expect(hooks.webhookIds().sort()).toEqual([...eventIds].sort());
     const rows = await deliveries(endpoint.id);
     const failed = rows.find((row) => row.event_id === failingEvent)!;
     expect(failed).toMatchObject({ status: 'pending', attempts: 1, last_status_code: 500 });
@@ -167,10 +89,10 @@ describe('webhook deliveries sent in rounds per endpoint', () => {
   });
 
   it('disables the endpoint on a 410 to one delivery of a round, keeping the others that succeeded', async () => {
-    const { receiver, endpoint, organizationId } = await endpointWithReceiver();
+    const { hooks, endpoint, organizationId } = await merchantWithEndpoint(['order.created']);
     const eventIds = await scheduleDeliveries(endpoint, organizationId, 5);
     const goneEvent = eventIds[1]!;
-    receiver.answers.set(goneEvent, 410);
+    hooks.respondTo(goneEvent, { status: 410 });
     await runQueue();
 
     const rows = await deliveries(endpoint.id);
@@ -188,7 +110,7 @@ describe('webhook deliveries sent in rounds per endpoint', () => {
   });
 
   it('sends every delivery of a round again, under the same webhook-ids, when the worker dies before recording', async () => {
-    const { receiver, endpoint, organizationId } = await endpointWithReceiver();
+    const { hooks, endpoint, organizationId } = await merchantWithEndpoint(['order.created']);
     const eventIds = await scheduleDeliveries(endpoint, organizationId, 12);
     await sql`create function simulate_worker_crash() returns trigger language plpgsql as $$
                 begin raise exception 'worker died mid-round'; end $$`.execute(db());
@@ -200,7 +122,7 @@ describe('webhook deliveries sent in rounds per endpoint', () => {
       await sql`drop trigger simulate_worker_crash on webhook_delivery_attempts`.execute(db());
       await sql`drop function simulate_worker_crash()`.execute(db());
     }
-    expect([...receiver.ids].sort()).toEqual([...eventIds].sort());
+    expect(hooks.webhookIds().sort()).toEqual([...eventIds].sort());
     for (const row of await deliveries(endpoint.id))
       expect(row).toMatchObject({ status: 'pending', attempts: 0 });
     const { rows: jobs } = await sql<{ attempts: number; last_error: string }>`
@@ -216,9 +138,9 @@ describe('webhook deliveries sent in rounds per endpoint', () => {
     await sql`update graphile_worker._private_jobs set run_at = now()
               where key = ${`webhook-endpoint:${endpoint.id}`}`.execute(db());
     await runQueue();
-    expect([...receiver.ids.slice(eventIds.length)].sort()).toEqual([...eventIds].sort());
+    expect(hooks.webhookIds().slice(eventIds.length).sort()).toEqual([...eventIds].sort());
     for (const id of eventIds) {
-      const { body, headers } = receiver.bodies.get(id)!;
+      const { body, headers } = hooks.requestOf(id)!;
       expect(headers['webhook-id']).toBe(id);
       expect(body).toContain(id);
     }
@@ -227,17 +149,17 @@ describe('webhook deliveries sent in rounds per endpoint', () => {
   });
 
   it('keeps connections to an endpoint alive across deliveries and jobs', async () => {
-    const { receiver, endpoint, organizationId } = await endpointWithReceiver();
+    const { hooks, endpoint, organizationId } = await merchantWithEndpoint(['order.created']);
     await scheduleDeliveries(endpoint, organizationId, 40);
     await runQueue();
     await scheduleDeliveries(endpoint, organizationId, 40);
     await runQueue();
-    expect(receiver.ids).toHaveLength(80);
-    expect(receiver.connections).toBeGreaterThan(0);
-    expect(receiver.connections).toBeLessThanOrEqual(WEBHOOK_ENDPOINT_CONCURRENCY);
+    expect(hooks.webhookIds()).toHaveLength(80);
+    expect(hooks.connections()).toBeGreaterThan(0);
+    expect(hooks.connections()).toBeLessThanOrEqual(WEBHOOK_ENDPOINT_CONCURRENCY);
     // Signed as before over a reused connection.
-    const [first] = receiver.ids;
-    const { body, headers } = receiver.bodies.get(first!)!;
+    const [first] = hooks.webhookIds();
+    const { body, headers } = hooks.requestOf(first!)!;
     expect(new Webhook(endpoint.secret).verify(body, headers)).toMatchObject({ type: 'order.created' });
   });
 });

@@ -1,20 +1,12 @@
-import { drainDomainEvents, DOMAIN_EVENT_CONSUMERS, recordDomainEvent, type Config } from '@ipay/api';
-import {
-  createTestMerchant,
-  createTestPlatform,
-  sampleEvent,
-  type SampledEventType,
-  type TestPlatform,
-} from '@ipay/api/testing';
+import { drainDomainEvents, DOMAIN_EVENT_CONSUMERS, recordDomainEvent } from '@ipay/api';
+import { sampleEvent, type SampledEventType } from '@ipay/api/testing';
 import { Logger as GraphileLogger, run } from 'graphile-worker';
 import { sql } from 'kysely';
-import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventRelay } from './event-relay';
-import { runDueJobsOnce } from './runner';
 import { createTaskList } from './task-list';
-import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
+import { useWebhookPlatform } from './testing/webhook-platform';
 
 const HOUR = 3600_000;
 
@@ -29,47 +21,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_00
 }
 
 describe('outbound webhooks through the job queue', () => {
-  let platform: TestPlatform;
-  const receivers: WebhookReceiver[] = [];
-  const logger = pino({ level: 'silent' });
-
-  beforeAll(async () => {
-    platform = await createTestPlatform({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
-  });
-  afterEach(async () => {
-    await Promise.all(receivers.splice(0).map((r) => r.close()));
-  });
-  afterAll(() => platform.close());
-
-  const db = () => platform.database.db;
-
-  function runQueue(config: Config = platform.config) {
-    return runDueJobsOnce({
-      db: db(),
-      pool: platform.database.pool,
-      logger,
-      config,
-      encryptionKey: platform.deps.encryptionKey,
-    });
-  }
-
-  async function receiver(): Promise<WebhookReceiver> {
-    const started = await startWebhookReceiver();
-    receivers.push(started);
-    return started;
-  }
-
-  /** A merchant with an endpoint pointing at a fresh receiver. */
-  async function merchantWithEndpoint(eventTypes: string[] = []) {
-    const merchant = await createTestMerchant(platform);
-    const hooks = await receiver();
-    const api = platform.caller({ token: merchant.token });
-    const endpoint = await api.webhooks.createEndpoint({
-      url: hooks.url(),
-      eventTypes: eventTypes as never,
-    });
-    return { merchant, hooks, api, endpoint, organizationId: merchant.user.organization.id };
-  }
+  const { platform, db, logger, runQueue, receiver, merchantWithEndpoint } = useWebhookPlatform();
 
   function emit(organizationId: string | null, type: SampledEventType = 'order.created') {
     return db()
@@ -199,7 +151,7 @@ describe('outbound webhooks through the job queue', () => {
     const { organizationId } = await merchantWithEndpoint();
     const relay = new EventRelay({
       db: db(),
-      pool: platform.database.pool,
+      pool: platform().database.pool,
       logger,
       pollMs: HOUR,
       reconnectDelayMs: { initial: 10, max: 100 },
@@ -297,7 +249,7 @@ describe('outbound webhooks through the job queue', () => {
     await runQueue();
 
     expect(await onlyDelivery(event.id)).toMatchObject({ status: 'failed', last_status_code: 410 });
-    const disabled = await platform
+    const disabled = await platform()
       .caller({ token: merchant.token })
       .webhooks.getEndpoint({ id: endpoint.id });
     expect(disabled).toMatchObject({ status: 'disabled', disabledReason: 'The receiver answered 410 Gone.' });
@@ -456,7 +408,7 @@ describe('outbound webhooks through the job queue', () => {
   it('refuses at delivery time an address that turned private, when private URLs are not allowed', async () => {
     const { hooks, organizationId } = await merchantWithEndpoint();
     const event = await emit(organizationId);
-    await runQueue({ ...platform.config, webhooks: { allowPrivateUrls: false } });
+    await runQueue({ ...platform().config, webhooks: { allowPrivateUrls: false } });
     expect(hooks.received).toEqual([]);
     const delivery = await onlyDelivery(event.id);
     expect(delivery).toMatchObject({ status: 'pending', attempts: 1, last_status_code: null });
@@ -510,14 +462,14 @@ describe('outbound webhooks through the job queue', () => {
     expect(numAffectedRows).toBe(1n);
     // A live worker releases locks older than 4 hours; here it checks every few milliseconds, not minutes.
     const runner = await run({
-      pgPool: platform.database.pool,
+      pgPool: platform().database.pool,
       concurrency: 1,
       noHandleSignals: true,
       logger: new GraphileLogger(() => () => undefined),
       taskList: createTaskList({
         db: db(),
-        config: platform.config,
-        encryptionKey: platform.deps.encryptionKey,
+        config: platform().config,
+        encryptionKey: platform().deps.encryptionKey,
       }),
       preset: { worker: { minResetLockedInterval: 10, maxResetLockedInterval: 20 } },
     });

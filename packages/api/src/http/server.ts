@@ -162,10 +162,7 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
 
   // Other processes' changes to users, roles and permissions reach this process's cached actors.
   await deps.actors.listen(deps.pool, deps.logger);
-  app.addHook('onClose', (_app, done) => {
-    deps.actors.stop();
-    done();
-  });
+  app.addHook('onClose', () => deps.actors.stop());
 
   await registerTrpcRoutes(app, deps, procedures);
   await registerPlainRoutes(app, deps, options);

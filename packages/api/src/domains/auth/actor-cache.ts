@@ -1,4 +1,4 @@
-import { listenToChannel, type ChannelListener, type DbExecutor, type DbPool } from '@ipay/db';
+import { Listener, type DbExecutor, type DbPool } from '@ipay/db';
 import type { RequestLogger } from '../../context';
 import type { AccessTokenClaims } from './tokens';
 import { actorForClaims, loadActorRecord, type Actor, type ActorRecord } from './service';
@@ -36,8 +36,8 @@ interface Entry {
  *   has committed (`forgetAll`);
  * - in every other API process, when the database's notification on `ipay_actor_changes` arrives (normally
  *   milliseconds after the commit), whatever made the change (API, worker, CLI, SQL by hand);
- * - and at the latest after `ttlSeconds`, should notifications be lost (the listening connection is down: it
- *   drops every entry when lost and again when back).
+ * - and at the latest after `ttlSeconds`, should notifications be lost (the listening connection is down or not yet
+ *   up: it drops every entry when lost and again when back).
  * A load that was under way while an entry was dropped is not kept (a generation check), so an answer read
  * before a change cannot be cached after it.
  */
@@ -45,22 +45,19 @@ export class ActorCache {
   readonly #ttlMs: number;
   readonly #maxEntries: number;
   readonly #now: () => number;
-  readonly #reconnectDelay: { initial: number; max: number };
+  readonly #reconnectDelay: { initial: number; max: number } | undefined;
   readonly #entries = new Map<string, Entry>();
   readonly #loading = new Map<string, Promise<ActorRecord | undefined>>();
   #generation = 0;
-  #listener: ChannelListener | undefined;
-  #reconnectTimer: NodeJS.Timeout | undefined;
-  #reconnectAttempts = 0;
+  #listener: Listener | undefined;
   /** Servers sharing this cache (tests build a second one on the same deps); the last to stop closes it. */
   #listeners = 0;
-  #stopped = false;
 
   constructor(options: ActorCacheOptions) {
     this.#ttlMs = options.ttlSeconds * 1000;
     this.#maxEntries = options.maxEntries;
     this.#now = options.now ?? Date.now;
-    this.#reconnectDelay = options.reconnectDelayMs ?? { initial: 250, max: 10_000 };
+    this.#reconnectDelay = options.reconnectDelayMs;
   }
 
   /** Users held now. */
@@ -93,17 +90,26 @@ export class ActorCache {
     if (this.#ttlMs <= 0) return;
     this.#listeners += 1;
     if (this.#listeners > 1) return;
-    this.#stopped = false;
-    this.#listener = await this.#open(pool, logger);
+    this.#listener = new Listener({
+      pool,
+      channels: [ACTOR_CHANGES_CHANNEL],
+      name: 'actor cache',
+      logger,
+      onNotification: (payload) => (payload === EVERYONE ? this.forgetAll() : this.forget(payload)),
+      // Whatever changed while nobody listened is unknown: start afresh, when lost and again when back.
+      onLost: () => this.forgetAll(),
+      onConnect: () => this.forgetAll(),
+      reconnectDelayMs: this.#reconnectDelay,
+    });
+    await this.#listener.start();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.#listeners = Math.max(0, this.#listeners - 1);
     if (this.#listeners > 0) return;
-    this.#stopped = true;
-    clearTimeout(this.#reconnectTimer);
-    this.#listener?.close();
+    const listener = this.#listener;
     this.#listener = undefined;
+    await listener?.stop();
   }
 
   #record(db: DbExecutor, userId: string): Promise<ActorRecord | undefined> {
@@ -135,40 +141,5 @@ export class ActorCache {
     if (this.#entries.size <= this.#maxEntries) return;
     const oldest = this.#entries.keys().next();
     if (!oldest.done) this.#entries.delete(oldest.value);
-  }
-
-  #open(pool: DbPool, logger: RequestLogger): Promise<ChannelListener> {
-    return listenToChannel(pool, ACTOR_CHANGES_CHANNEL, {
-      onNotification: (payload) => (payload === EVERYONE ? this.forgetAll() : this.forget(payload)),
-      onLost: (error) => {
-        this.#listener = undefined;
-        this.forgetAll();
-        logger.warn({ err: error }, 'actor cache lost its listening connection; reconnecting');
-        this.#scheduleReconnect(pool, logger);
-      },
-    });
-  }
-
-  #scheduleReconnect(pool: DbPool, logger: RequestLogger): void {
-    if (this.#stopped) return;
-    const { initial, max } = this.#reconnectDelay;
-    const wait = Math.min(max, initial * 2 ** this.#reconnectAttempts++);
-    this.#reconnectTimer = setTimeout(() => {
-      this.#open(pool, logger).then(
-        (listener) => {
-          if (this.#stopped) return listener.close();
-          this.#listener = listener;
-          this.#reconnectAttempts = 0;
-          // Whatever changed while nobody listened is unknown: start afresh.
-          this.forgetAll();
-          logger.info('actor cache listening again');
-        },
-        (error: unknown) => {
-          logger.warn({ err: error }, 'actor cache could not reconnect');
-          this.#scheduleReconnect(pool, logger);
-        },
-      );
-    }, wait);
-    this.#reconnectTimer.unref();
   }
 }

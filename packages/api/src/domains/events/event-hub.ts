@@ -1,8 +1,8 @@
-import { listenToChannel, type ChannelListener, type Db, type DbPool } from '@ipay/db';
+import type { Db, DbPool, Listener } from '@ipay/db';
 import type { RequestLogger } from '../../context';
 import { latestStreamPosition, readFeedPages, type Audience, type FeedEvent } from './event-feed';
 import { sseFrame } from './event-stream';
-import { DOMAIN_EVENTS_CHANNEL } from './service';
+import { PassLoop, wakeOnDomainEvents } from './pass-loop';
 
 /** A committed event as the hub hands it out: its place in the stream and its SSE frame, encoded once. */
 export interface PublishedEvent {
@@ -30,8 +30,8 @@ export interface EventHubOptions {
   db: Db;
   pool: DbPool;
   logger: RequestLogger;
-  /** How soon to read again after a failed read. */
-  retryMs?: number;
+  /** How soon to read again after a failed read, doubling while reads keep failing. */
+  retryDelayMs?: { initial: number; max: number };
   reconnectDelayMs?: { initial: number; max: number };
 }
 
@@ -41,42 +41,41 @@ const PAGE_SIZE = 500;
  * One per API process: LISTENs on the domain-events channel on a dedicated connection and fans committed
  * events out to the process's open streams, in stream-position order. Notifications only wake it up; what
  * it publishes it reads from the table after its cursor (positions are commit-ordered, see event-feed.ts),
- * so a notification missed while the connection was down (it reconnects with backoff) costs latency,
- * never an event.
+ * so a notification missed while the connection was down (it reconnects with backoff, then reads) costs
+ * latency, never an event.
  */
 export class EventHub {
   readonly #db: Db;
-  readonly #pool: DbPool;
   readonly #logger: RequestLogger;
-  readonly #retryMs: number;
-  readonly #reconnectDelay: { initial: number; max: number };
+  readonly #listener: Listener;
+  readonly #passes: PassLoop;
   readonly #subscribers = new Set<FeedSubscriber>();
   // The same subscribers indexed by audience, so an event reaches only the streams that see it.
   readonly #everyone = new Set<FeedSubscriber>();
   readonly #byOrganization = new Map<string, Set<FeedSubscriber>>();
   readonly #byUser = new Map<string, Set<FeedSubscriber>>();
   #cursor = 0;
-  #listener: ChannelListener | undefined;
-  #pump: Promise<void> | undefined;
-  #pumpAgain = false;
-  #retryTimer: NodeJS.Timeout | undefined;
-  #reconnectTimer: NodeJS.Timeout | undefined;
-  #reconnectAttempts = 0;
   #accepting = true;
-  #started = false;
-  #stopped = false;
 
   constructor(options: EventHubOptions) {
     this.#db = options.db;
-    this.#pool = options.pool;
     this.#logger = options.logger;
-    this.#retryMs = options.retryMs ?? 100;
-    this.#reconnectDelay = options.reconnectDelayMs ?? { initial: 250, max: 10_000 };
+    this.#passes = new PassLoop({
+      pass: () => this.#publishCommitted(),
+      onError: (error) => this.#logger.warn({ err: error }, 'event hub could not read events; retrying'),
+      retryDelayMs: options.retryDelayMs ?? { initial: 100, max: 5_000 },
+    });
+    this.#listener = wakeOnDomainEvents(this.#passes, {
+      pool: options.pool,
+      name: 'event hub',
+      logger: options.logger,
+      reconnectDelayMs: options.reconnectDelayMs,
+    });
   }
 
   /** The process id of the listening connection, while there is one (for tests and diagnostics). */
   get listenerPid(): number | undefined {
-    return this.#listener?.pid;
+    return this.#listener.pid;
   }
 
   /** Open streams in this process. */
@@ -84,13 +83,20 @@ export class EventHub {
     return this.#subscribers.size;
   }
 
-  /** Listens first, then takes the starting cursor, so nothing committed after it goes unannounced. */
+  /**
+   * Listens first, then takes the starting cursor, so nothing committed after it goes unannounced. Should the
+   * first LISTEN fail, the listener keeps trying, and reads past the cursor once it is in place.
+   */
   async start(): Promise<void> {
-    await this.#listen();
-    this.#cursor = await latestStreamPosition(this.#db);
-    this.#started = true;
-    // A notification that arrived before the cursor was set was ignored: look once more.
-    this.#requestPump();
+    await this.#listener.start();
+    try {
+      this.#cursor = await latestStreamPosition(this.#db);
+    } catch (error) {
+      await this.#listener.stop();
+      throw error;
+    }
+    // Notifications that arrived before the cursor was set were dropped: the first pass looks once more.
+    this.#passes.start();
   }
 
   subscribe(subscriber: FeedSubscriber): FeedSubscription {
@@ -141,78 +147,12 @@ export class EventHub {
 
   async stop(): Promise<void> {
     this.endStreams();
-    this.#stopped = true;
-    clearTimeout(this.#retryTimer);
-    clearTimeout(this.#reconnectTimer);
-    this.#listener?.close();
-    this.#listener = undefined;
-    await this.#pump;
-  }
-
-  async #listen(): Promise<void> {
-    const listener = await listenToChannel(this.#pool, DOMAIN_EVENTS_CHANNEL, {
-      onNotification: () => this.#requestPump(),
-      onLost: (error) => {
-        this.#listener = undefined;
-        this.#logger.warn({ err: error }, 'event hub lost its listening connection; reconnecting');
-        this.#scheduleReconnect();
-      },
-    });
-    if (this.#stopped) return listener.close();
-    this.#listener = listener;
-  }
-
-  #scheduleReconnect(): void {
-    if (this.#stopped) return;
-    const { initial, max } = this.#reconnectDelay;
-    const wait = Math.min(max, initial * 2 ** this.#reconnectAttempts++);
-    this.#reconnectTimer = setTimeout(() => {
-      this.#listen().then(
-        () => {
-          this.#reconnectAttempts = 0;
-          this.#logger.info('event hub listening again');
-          // Catch up on whatever committed while nobody was listening.
-          this.#requestPump();
-        },
-        (error: unknown) => {
-          this.#logger.warn({ err: error }, 'event hub could not reconnect');
-          this.#scheduleReconnect();
-        },
-      );
-    }, wait);
-    this.#reconnectTimer.unref();
-  }
-
-  #requestPump(): void {
-    if (this.#stopped || !this.#started) return;
-    if (this.#pump) {
-      this.#pumpAgain = true;
-      return;
-    }
-    this.#pump = this.#runPump().finally(() => {
-      this.#pump = undefined;
-      // A wake-up that came after the last pass looked for one must not wait for the next notification.
-      if (this.#pumpAgain) this.#requestPump();
-    });
-  }
-
-  async #runPump(): Promise<void> {
-    try {
-      do {
-        this.#pumpAgain = false;
-        await this.#publishCommitted();
-      } while (this.#pumpAgain && !this.#stopped);
-    } catch (error) {
-      this.#pumpAgain = false;
-      if (this.#stopped) return;
-      this.#logger.warn({ err: error }, 'event hub could not read events; retrying');
-      this.#scheduleRetry();
-    }
+    await Promise.all([this.#listener.stop(), this.#passes.stop()]);
   }
 
   async #publishCommitted(): Promise<void> {
     for await (const page of readFeedPages(this.#db, { after: this.#cursor, limit: PAGE_SIZE })) {
-      if (this.#stopped) return;
+      if (this.#passes.stopped) return;
       for (const event of page) this.#publish(event);
       this.#cursor = page.at(-1)?.position ?? this.#cursor;
     }
@@ -242,14 +182,5 @@ export class EventHub {
         }
       }
     }
-  }
-
-  #scheduleRetry(): void {
-    if (this.#stopped || this.#retryTimer) return;
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = undefined;
-      this.#requestPump();
-    }, this.#retryMs);
-    this.#retryTimer.unref();
   }
 }
