@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import type { DbExecutor, DbTransaction, JsonValue } from '@ipay/db';
 import { AppError } from '../../errors/app-error';
@@ -87,11 +87,26 @@ interface InsertedEventRow {
   sequence: number;
 }
 
-async function insertDomainEvents(
-  trx: DbTransaction,
+/**
+ * recordDomainEvents as CTEs of a caller's own statement (`with <its CTEs>, ${domainEventCtes(…)} select …`),
+ * so that a change and its events are one statement and one round trip. They end in `recorded_events` (id,
+ * occurred_at, resource_type, resource_id, sequence of each event inserted). With `resourceIds`, a subquery of
+ * that statement yielding resource ids as text, only the events whose resource is among them are recorded:
+ * a statement that inserts `on conflict do nothing` announces exactly the rows it inserted. Run on its own
+ * (outside a transaction) the statement is its own transaction, numbered in the stream at its commit like any
+ * other.
+ */
+export function domainEventCtes(
+  events: readonly AnyNewDomainEvent[],
+  resourceIds: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return eventCtes(events, resourceIds);
+}
+
+function eventCtes(
   events: readonly NewDomainEvent[],
-): Promise<DomainEvent[]> {
-  if (!events.length) return [];
+  resourceIds?: RawBuilder<unknown>,
+): RawBuilder<unknown> {
   for (const event of events) assertPayload(event);
   const input = events.map((event, ord) => ({
     ord,
@@ -102,33 +117,46 @@ async function insertDomainEvents(
     actor_user_id: event.actorUserId ?? null,
     payload: event.data,
   }));
-  // One statement: the per-resource counters (one row per resource, since an upsert may touch a row once per
-  // statement, advanced by its number of events) and the events numbered from them, inserted in the order
-  // given so the stream numbers them in that order too.
-  const { rows } = await sql<InsertedEventRow>`
-    with input as (
+  const recorded = resourceIds ? sql`where t.resource_id in (${resourceIds})` : sql``;
+  // The per-resource counters (one row per resource, since an upsert may touch a row once per statement,
+  // advanced by its number of events) and the events numbered from them, inserted in the order given so the
+  // stream numbers them in that order too.
+  return sql`
+    event_input as (
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as t(
         ord int, type text, resource_type text, resource_id text, organization_id uuid, actor_user_id uuid,
         payload jsonb)
-    ), counts as (
-      select resource_type, resource_id, count(*)::int as n from input group by resource_type, resource_id
-    ), counters as (
+      ${recorded}
+    ), event_counts as (
+      select resource_type, resource_id, count(*)::int as n from event_input group by resource_type, resource_id
+    ), event_counters as (
       insert into domain_event_sequences (resource_type, resource_id, last_sequence)
-      select resource_type, resource_id, n from counts
+      select resource_type, resource_id, n from event_counts
       on conflict (resource_type, resource_id)
         do update set last_sequence = domain_event_sequences.last_sequence + excluded.last_sequence
       returning resource_type, resource_id, last_sequence
-    )
-    insert into domain_events (type, resource_type, resource_id, sequence, organization_id, actor_user_id, payload)
-    select i.type, i.resource_type, i.resource_id,
-      c.last_sequence - n.n
-        + row_number() over (partition by i.resource_type, i.resource_id order by i.ord)::int,
-      i.organization_id, i.actor_user_id, i.payload
-    from input i
-    join counts n on n.resource_type = i.resource_type and n.resource_id = i.resource_id
-    join counters c on c.resource_type = i.resource_type and c.resource_id = i.resource_id
-    order by i.ord
-    returning id, occurred_at, resource_type, resource_id, sequence`.execute(trx);
+    ), recorded_events as (
+      insert into domain_events (type, resource_type, resource_id, sequence, organization_id, actor_user_id, payload)
+      select i.type, i.resource_type, i.resource_id,
+        c.last_sequence - n.n
+          + row_number() over (partition by i.resource_type, i.resource_id order by i.ord)::int,
+        i.organization_id, i.actor_user_id, i.payload
+      from event_input i
+      join event_counts n on n.resource_type = i.resource_type and n.resource_id = i.resource_id
+      join event_counters c on c.resource_type = i.resource_type and c.resource_id = i.resource_id
+      order by i.ord
+      returning id, occurred_at, resource_type, resource_id, sequence
+    )`;
+}
+
+async function insertDomainEvents(
+  trx: DbTransaction,
+  events: readonly NewDomainEvent[],
+): Promise<DomainEvent[]> {
+  if (!events.length) return [];
+  const { rows } = await sql<InsertedEventRow>`
+    with ${eventCtes(events)}
+    select id, occurred_at, resource_type, resource_id, sequence from recorded_events`.execute(trx);
   // RETURNING promises no order: rows are matched to events by their unique (resource, sequence), each
   // resource's events taking its new sequence numbers in the order given.
   const resourceKey = (type: string, id: string) => `${type}\u0000${id}`;

@@ -191,6 +191,32 @@ describe('orders', () => {
     expect(events).toEqual([{ type: 'order.created' }]);
   });
 
+  it('creates an order sent several times at once exactly once, its items and one numbered event with it', async () => {
+    const merchant = await createTestMerchant(platform);
+    const body = orderBody();
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        http(platform.baseUrl, 'POST', '/api/orders', { token: merchant.token, body }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const ids = new Set(answers.map((a) => a.body.id));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    const fetched = await http(platform.baseUrl, 'GET', `/api/orders/${id}`, { token: merchant.token });
+    expect(answers[0]?.body).toEqual(fetched.body);
+    expect(fetched.body.items).toHaveLength(body.items.length);
+    const events = await platform.database.db
+      .selectFrom('domain_events')
+      .select(['type', 'sequence', 'stream_position', 'payload'])
+      .where('organization_id', '=', merchant.user.organization.id)
+      .where('type', 'like', 'order.%')
+      .execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'order.created', sequence: 1, payload: { orderId: id } });
+    expect(Number(events[0]?.stream_position)).toBeGreaterThan(0);
+  });
+
   it('lists newest first with status, date and text filters, page by page', async () => {
     const merchant = await createTestMerchant(platform);
     const created = [];

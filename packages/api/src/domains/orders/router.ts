@@ -37,10 +37,9 @@ export const ordersRouter = router({
     })
     .input(CreateOrderInput)
     .output(Order)
+    // One statement on the pool: the order, its items and its event are their own transaction.
     .mutation(async ({ ctx, input }) => {
-      const { order } = await ctx.db
-        .transaction()
-        .execute((trx) => createOrder(trx, { actor: ctx.actor, scope: ctx.scope, input }));
+      const { order } = await createOrder(ctx.db, { actor: ctx.actor, scope: ctx.scope, input });
       return order;
     }),
 

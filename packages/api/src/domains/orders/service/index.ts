@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
@@ -9,7 +10,7 @@ import { fetchPage, type Page } from '../../../platform/pagination';
 import { scopeFilter } from '../../../platform/data-scope';
 import { toTimestamp } from '../../../platform/time';
 import type { Actor } from '../../auth/service';
-import { recordDomainEvent, recordDomainEvents } from '../../events/service';
+import { domainEventCtes, recordDomainEvent, recordDomainEvents } from '../../events/service';
 import { cancelPendingSession } from '../../payment-sessions/service/cancel-session';
 import type { DataScope } from '../../rbac/catalogue';
 import type { CancelOrderInput, CreateOrderInput, ListOrdersInput, Order, OrderStatus } from '../schemas';
@@ -405,7 +406,7 @@ export async function insertOrderItems(
 
 /** The orders already under the references of `entries`: the same order again, or a conflict. */
 async function existingOutcomes(
-  trx: DbTransaction,
+  trx: DbExecutor,
   actor: Actor,
   entries: PreparedOrder[],
 ): Promise<Map<number, CreateOrderOutcome>> {
@@ -437,13 +438,80 @@ async function existingOutcomes(
   return outcomes;
 }
 
-/** One order through createOrders, so there is one way to create orders; a refusal is thrown. */
+/** order.created for an order row as it was inserted. */
+function orderCreated(
+  actor: Actor,
+  row: Pick<
+    OrderRow,
+    'id' | 'merchant_id' | 'merchant_reference' | 'total_minor' | 'currency' | 'carrier_code' | 'ipay_flag'
+  >,
+) {
+  return {
+    type: 'order.created' as const,
+    resourceType: 'order',
+    resourceId: row.id,
+    organizationId: row.merchant_id,
+    actorUserId: actor.userId,
+    data: {
+      orderId: row.id,
+      merchantReference: row.merchant_reference,
+      totalMinor: row.total_minor,
+      currency: row.currency,
+      carrierCode: row.carrier_code,
+      ipayFlag: row.ipay_flag,
+    },
+  };
+}
+
+/**
+ * The order, its items and its order.created event in one statement, or nothing when the merchant reference is
+ * taken. The id is drawn here so that the event is complete (and its payload checked) before the statement is
+ * sent; the events are recorded only for the order the statement inserted.
+ */
+async function insertOrder(
+  db: DbExecutor,
+  actor: Actor,
+  entry: PreparedOrder,
+): Promise<OrderRow | undefined> {
+  const order = { id: randomUUID(), ...orderValues(actor, entry) };
+  const values = { ...order, created_by: actor.userId };
+  const items = JSON.stringify(entry.items.map((item, position) => ({ position, ...item })));
+  const { rows } = await sql<InsertedOrder>`
+    with inserted as (
+      insert into orders (${sql.join(Object.keys(values).map((column) => sql.ref(column)))})
+      values (${sql.join(Object.values(values))})
+      on conflict (merchant_id, merchant_reference) do nothing
+      returning id, merchant_reference, status, created_at, updated_at
+    ), items as (
+      insert into order_items (order_id, position, sku, name, quantity, unit_price_minor, line_total_minor)
+      select inserted.id, item.position, item.sku, item.name, item.quantity, item.unit_price_minor,
+        item.line_total_minor
+      from inserted
+      cross join jsonb_to_recordset(${items}::jsonb) as item(
+        position integer, sku text, name text, quantity integer, unit_price_minor bigint, line_total_minor bigint
+      )
+    ), ${domainEventCtes([orderCreated(actor, order)], sql`select id::text from inserted`)}
+    select id, merchant_reference, status, created_at, updated_at from inserted`.execute(db);
+  const [row] = rows;
+  return row && { ...order, ...row };
+}
+
+/**
+ * Creates one order (a request, a shop's order) as createOrders would, in one statement: given the pool rather
+ * than a transaction, that statement is the transaction, and the order, its items and order.created commit
+ * together in one round trip. A refusal is thrown.
+ */
 export async function createOrder(
-  trx: DbTransaction,
+  db: DbExecutor,
   request: ScopedRequest & { input: CreateOrderInput },
 ): Promise<{ order: Order; created: boolean }> {
-  const [outcome] = await createOrders(trx, { ...request, inputs: [request.input] });
-  if (!outcome) throw new Error(`order ${request.input.merchant_reference} has no outcome`);
+  const { actor, input } = request;
+  assertMerchant(actor);
+  const entry = prepareOrder(input);
+  const row = await insertOrder(db, actor, entry);
+  if (row) return { order: orderRowToOrder(row, entry.items), created: true };
+  const outcome = (await existingOutcomes(db, actor, [entry])).get(entry.index);
+  if (!outcome) throw new Error(`order ${input.merchant_reference} has no outcome`);
   if (!outcome.ok) throw outcome.error;
   return { order: outcome.order, created: outcome.created };
 }
