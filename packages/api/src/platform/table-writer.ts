@@ -82,15 +82,28 @@ export async function writeXlsx(
   sheetName: string,
   pages: AsyncIterable<readonly TableRow[]> | Iterable<readonly TableRow[]>,
 ): Promise<void> {
+  await writeXlsxSheets(output, [{ name: sheetName, pages }]);
+}
+
+/** Several worksheets, in order, each written as `writeXlsx` writes its one (templates with several sheets). */
+export async function writeXlsxSheets(
+  output: Writable,
+  sheets: ReadonlyArray<{
+    name: string;
+    pages: AsyncIterable<readonly TableRow[]> | Iterable<readonly TableRow[]>;
+  }>,
+): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: output,
     useSharedStrings: false,
     useStyles: false,
   });
-  const sheet = workbook.addWorksheet(sheetName);
-  for await (const page of pages) {
-    for (const row of page) sheet.addRow(row.map(xlsxCell)).commit();
+  for (const { name, pages } of sheets) {
+    const sheet = workbook.addWorksheet(name);
+    for await (const page of pages) {
+      for (const row of page) sheet.addRow(row.map(xlsxCell)).commit();
+    }
+    sheet.commit();
   }
-  sheet.commit();
   await workbook.commit();
 }
