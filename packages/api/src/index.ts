@@ -42,3 +42,11 @@ export { webhookBody } from './domains/webhooks/webhook-body';
 export { WEBHOOK_ENDPOINT_CONCURRENCY } from './domains/webhooks/service/deliver';
 // The worker closes the kept-alive webhook connections when it stops.
 export { closeEndpointAgents } from './domains/webhooks/connections';
+// Carrier costs: the engine's service for reconciliation, and what the cost-preview benchmark loads.
+export {
+  computeShipmentCost,
+  loadTariffsInForce,
+  previewLoaded,
+  type ShipmentCostRequest,
+} from './domains/carrier-tariffs/service/compute-shipment-cost';
+export { storeTariff, type ParsedTariff } from './domains/carrier-tariffs/service/import-tariffs';

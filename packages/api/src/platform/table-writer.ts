@@ -82,28 +82,32 @@ export async function writeXlsx(
   sheetName: string,
   pages: AsyncIterable<readonly TableRow[]> | Iterable<readonly TableRow[]>,
 ): Promise<void> {
-  await writeXlsxSheets(output, [{ name: sheetName, pages }]);
-}
-
-/** Several worksheets, in order, each written as `writeXlsx` writes its one (templates with several sheets). */
-export async function writeXlsxSheets(
-  output: Writable,
-  sheets: ReadonlyArray<{
-    name: string;
-    pages: AsyncIterable<readonly TableRow[]> | Iterable<readonly TableRow[]>;
-  }>,
-): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: output,
     useSharedStrings: false,
     useStyles: false,
   });
-  for (const { name, pages } of sheets) {
-    const sheet = workbook.addWorksheet(name);
-    for await (const page of pages) {
-      for (const row of page) sheet.addRow(row.map(xlsxCell)).commit();
-    }
-    sheet.commit();
+  const sheet = workbook.addWorksheet(sheetName);
+  for await (const page of pages) {
+    for (const row of page) sheet.addRow(row.map(xlsxCell)).commit();
   }
+  sheet.commit();
   await workbook.commit();
+}
+
+/**
+ * Several small worksheets (a template), built in memory and written whole. Not streamed: exceljs' streaming
+ * writer stores the workbook part and its relations after the sheets, where a streaming reader (ours, for
+ * uploads) sees neither the sheet names nor, without shared strings, reads the sheets before the end.
+ */
+export async function writeXlsxSheets(
+  output: Writable,
+  sheets: ReadonlyArray<{ name: string; rows: readonly TableRow[] }>,
+): Promise<void> {
+  const workbook = new ExcelJS.Workbook();
+  for (const { name, rows } of sheets) {
+    const sheet = workbook.addWorksheet(name);
+    for (const row of rows) sheet.addRow(row.map(xlsxCell));
+  }
+  await workbook.xlsx.write(output);
 }

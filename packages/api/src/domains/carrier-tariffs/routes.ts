@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -42,8 +43,9 @@ export const tariffTemplateRoute: PlainRoute = {
   register(app, { deps, url }) {
     app.get(url, async (request, reply) => {
       assertTariffReach((await authorize(deps, request, 'carrier_tariffs', 'read')).scope);
-      const body = new PassThrough();
-      void writeTariffTemplate(body).catch((error: unknown) => body.destroy(error as Error));
+      // A template of a few KiB, held whole so a failed write is a problem answer, not a cut-off download.
+      const sink = new PassThrough();
+      const [body] = await Promise.all([buffer(sink), writeTariffTemplate(sink)]);
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', 'attachment; filename="ipay-tariff-template.xlsx"')

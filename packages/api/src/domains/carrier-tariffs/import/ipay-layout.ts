@@ -53,14 +53,33 @@ export const IPAY_SHEETS = {
 } as const;
 const REQUIRED_SHEETS = ['Tariffs', 'Zones', 'Rates'] as const;
 
-function sheetNamed(sheets: Sheets, name: string): Row[] | undefined {
-  for (const [sheetName, rows] of sheets) if (headerKey(sheetName) === headerKey(name)) return rows;
+/** Headers that tell each sheet apart when its name is not what the template calls it (or not known). */
+const SIGNATURES: Record<keyof typeof IPAY_SHEETS, { has: string[]; lacks: string[] }> = {
+  Tariffs: { has: ['carrier_code', 'service_code', 'origin_country', 'effective_from'], lacks: [] },
+  Zones: { has: ['destination_country', 'zone'], lacks: ['weight_up_to_kg', 'price'] },
+  Rates: { has: ['zone', 'price'], lacks: ['destination_country'] },
+  Surcharges: { has: ['condition', 'fuel_applies'], lacks: [] },
+  'Remote areas': { has: ['destination_country', 'postcode_from'], lacks: ['zone', 'service_code'] },
+};
+
+/**
+ * The sheet by its name in the template, else by its headers: streaming writers (exceljs' own among them) may
+ * store the sheet names where the streaming reader cannot see them, and people rename sheets.
+ */
+function sheetNamed(sheets: Sheets, name: keyof typeof IPAY_SHEETS): [string, Row[]] | undefined {
+  for (const [sheetName, rows] of sheets)
+    if (headerKey(sheetName) === headerKey(name)) return [sheetName, rows];
+  const { has, lacks } = SIGNATURES[name];
+  for (const [sheetName, rows] of sheets) {
+    const header = new Set((rows[0]?.cells ?? []).map(headerKey));
+    if (has.every((c) => header.has(c)) && !lacks.some((c) => header.has(c))) return [sheetName, rows];
+  }
   return undefined;
 }
 
 export function isIpayWorkbook(sheets: Sheets): boolean {
   const tariffs = sheetNamed(sheets, 'Tariffs');
-  const header = new Set((tariffs?.[0]?.cells ?? []).map(headerKey));
+  const header = new Set((tariffs?.[1][0]?.cells ?? []).map(headerKey));
   return ['carrier_code', 'service_code', 'origin_country'].every((column) => header.has(column));
 }
 
@@ -70,21 +89,22 @@ export const IPAY_EXPECTED = `the IPAY tariff workbook: sheets ${REQUIRED_SHEETS
 const keyOf = (carrier: string, service: string, origin: string) => `${carrier}|${service}|${origin}`;
 
 function readers(sheets: Sheets, errors: CellErrors): Partial<Record<keyof typeof IPAY_SHEETS, SheetReader>> {
-  const found: Partial<Record<keyof typeof IPAY_SHEETS, SheetReader>> = {};
+  const readers: Partial<Record<keyof typeof IPAY_SHEETS, SheetReader>> = {};
   for (const name of Object.keys(IPAY_SHEETS) as Array<keyof typeof IPAY_SHEETS>) {
-    const rows = sheetNamed(sheets, name);
-    if (!rows) {
+    const found = sheetNamed(sheets, name);
+    if (!found) {
       if ((REQUIRED_SHEETS as readonly string[]).includes(name))
         errors.add(name, 1, 0, `the sheet ${name} is missing`);
       continue;
     }
-    const reader = new SheetReader(name, rows, errors);
+    const [sheetName, rows] = found;
+    const reader = new SheetReader(sheetName, rows, errors);
     const missing = IPAY_SHEETS[name].filter((column) => !reader.has(column));
     const header = rows[0] ?? { row: 1, cells: [] };
     for (const column of missing) reader.fail(header, header.cells.length, `the column ${column} is missing`);
-    if (!missing.length) found[name] = reader;
+    if (!missing.length) readers[name] = reader;
   }
-  return found;
+  return readers;
 }
 
 function tariffKey(reader: SheetReader, row: Row, drafts: Map<string, TariffDraft>): TariffDraft | undefined {

@@ -102,7 +102,7 @@ export async function writeTariffTemplate(output: Writable): Promise<void> {
     output,
     (Object.keys(IPAY_SHEETS) as Array<keyof typeof IPAY_SHEETS>).map((name) => ({
       name,
-      pages: [[[...IPAY_SHEETS[name]], ...EXAMPLE[name]]],
+      rows: [[...IPAY_SHEETS[name]], ...EXAMPLE[name]],
     })),
   );
 }

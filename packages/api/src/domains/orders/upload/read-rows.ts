@@ -130,6 +130,9 @@ async function* workbookRows(
       styles: 'ignore',
       worksheets: 'emit',
     });
+    // exceljs 4.4 reads `model.sheets` for a sheet's name before xl/workbook.xml is parsed when that part comes
+    // last in the zip (exceljs' own writer puts it there) and then fails; without it the sheet is "Sheet<n>".
+    Object.assign(workbook, { model: { sheets: [] } });
     for await (const sheet of workbook) {
       const name = (sheet as unknown as { name: string }).name;
       for await (const row of sheet) {
