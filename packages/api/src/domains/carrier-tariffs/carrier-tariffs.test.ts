@@ -189,6 +189,35 @@ describe('carrier tariffs: import, fuel and cost preview over HTTP', () => {
     expect(version.body.tariff.remoteAreas).toEqual([
       { country: 'NL', postcodeFrom: '1791', postcodeTo: '1797' },
     ]);
+
+    // The walk-through of docs/domains/carrier-tariffs.md, figure for figure.
+    await api('PUT', '/POSTNL/fuel', {
+      publishedPercent: '16.75',
+      discountPercent: '30',
+      discountMode: 'of_surcharge',
+      effectiveFrom: '2026-02-01',
+      reason: 'February index',
+    });
+    const walk = await api('POST', '/cost-preview', {
+      origin: 'NL',
+      destination: { country: 'FR', postcode: '75001' },
+      weightGrams: 7300,
+      dimensionsCm: { length: 60, width: 40, height: 30 },
+      shipDate: '2026-06-15',
+      carriers: ['POSTNL'],
+    });
+    expect(walk.body.items[0]).toMatchObject({
+      zone: '3',
+      weight: { volumetricGrams: 14_400, chargeableGrams: 14_500 },
+      baseMinor: 3100,
+      fuel: {
+        publishedAmountMinor: 519,
+        amountMinor: 363,
+        ipayDiscountMinor: 156,
+        effectivePercent: '11.725',
+      },
+      totalMinor: 3463,
+    });
   });
 
   it('keeps the fuel history with who and why, and a repeated PUT adds nothing', async () => {
