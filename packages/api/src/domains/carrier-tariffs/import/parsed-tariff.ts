@@ -50,19 +50,17 @@ export function finishTariff(draft: TariffDraft, errors: CellErrors): ParsedTari
     }
   }
   if (!complete) return undefined;
-  const {
-    sheet: _sheet,
-    row: _row,
-    zones,
-    zoneRows,
-    breaks,
-    additional,
-    surcharges,
-    remoteAreas,
-    ...tariff
-  } = draft;
+  const { zones, zoneRows, breaks, additional, surcharges, remoteAreas } = draft;
   return {
-    ...tariff,
+    carrier: draft.carrier,
+    carrierName: draft.carrierName,
+    service: draft.service,
+    serviceName: draft.serviceName,
+    origin: draft.origin,
+    effectiveFrom: draft.effectiveFrom,
+    currency: draft.currency,
+    volumetricDivisor: draft.volumetricDivisor,
+    weightStepGrams: draft.weightStepGrams,
     body: {
       zones,
       rates: [...zoneRows.keys()].map((zone) => ({

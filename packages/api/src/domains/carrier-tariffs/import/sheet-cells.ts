@@ -100,41 +100,41 @@ function scaled(text: string, digits: number): number | null {
 
 export const parse = {
   /** Kilograms with at most 3 decimals, to grams. */
-  kgToGrams(text: string): number | string {
+  kgToGrams: (text: string): number | string => {
     const grams = scaled(text, 3);
     return grams === null || grams <= 0
       ? 'must be a weight in kg above 0 with at most 3 decimals, e.g. 2.5'
       : grams;
   },
   /** A price in major units with at most 2 decimals, to minor units. */
-  priceMinor(text: string): number | string {
+  priceMinor: (text: string): number | string => {
     const minor = scaled(text.replace(/^[€$£]\s*/, ''), 2);
     return minor === null ? 'must be a price with at most 2 decimals, e.g. 12.95' : minor;
   },
-  percent(text: string): string | { percent: string } {
+  percent: (text: string): string | { percent: string } => {
     const units = scaled(text.replace(/\s*%$/, ''), 4);
     if (units === null || units > 1_000_000)
       return 'must be a percentage from 0 to 100 with at most 4 decimals';
     return { percent: String(units / 10_000) };
   },
-  positiveInt(text: string): number | string {
+  positiveInt: (text: string): number | string => {
     return /^\d{1,7}$/.test(text) && Number(text) > 0 ? Number(text) : 'must be a whole number above 0';
   },
-  date(text: string): { date: string } | string {
+  date: (text: string): { date: string } | string => {
     const date = text.slice(0, 10);
     return /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(date))
       ? { date }
       : 'must be a date, YYYY-MM-DD';
   },
-  code(text: string): string | { code: string } {
+  code: (text: string): string | { code: string } => {
     const code = text.toUpperCase();
     return /^[A-Z0-9_-]{1,32}$/.test(code) ? { code } : 'must be a code of 1 to 32 of A-Z, 0-9, _ and -';
   },
-  country(text: string): string | { country: string } {
+  country: (text: string): string | { country: string } => {
     const country = text.toUpperCase();
     return /^[A-Z]{2}$/.test(country) ? { country } : 'must be an ISO 3166-1 alpha-2 country code such as NL';
   },
-  yesNo(text: string): string | { value: boolean } {
+  yesNo: (text: string): string | { value: boolean } => {
     const key = headerKey(text);
     if (['yes', 'y', 'true', '1', 'ja', 'oui'].includes(key)) return { value: true };
     if (['no', 'n', 'false', '0', 'nee', 'non'].includes(key)) return { value: false };

@@ -34,7 +34,7 @@ export async function loadTariffsInForce(
         id: row.id,
         publishedPercent: row.published_percent,
         discountPercent: row.discount_percent,
-        discountMode: row.discount_mode as FuelInForce['discountMode'],
+        discountMode: row.discount_mode,
       },
     ]),
   );

@@ -19,7 +19,7 @@ export function effectiveFuelPercent(
 }
 
 function fuelRowToFuel(row: FuelRow): FuelSurcharge {
-  const mode = row.discount_mode as FuelSurcharge['discountMode'];
+  const mode = row.discount_mode;
   const published = decimalText(percentUnits(row.published_percent), 4);
   const discount = decimalText(percentUnits(row.discount_percent), 4);
   return {
