@@ -56,3 +56,11 @@ export {
   renderDocumentPdf,
   type PdfSource,
 } from './platform/pdf';
+// Carrier costs: the engine's service for reconciliation, and what the cost-preview benchmark loads.
+export {
+  computeShipmentCost,
+  loadTariffsInForce,
+  previewLoaded,
+  type ShipmentCostRequest,
+} from './domains/carrier-tariffs/service/compute-shipment-cost';
+export { storeTariff, type ParsedTariff } from './domains/carrier-tariffs/service/import-tariffs';

@@ -450,6 +450,50 @@ export interface SyncRunsTable {
   error: string | null;
 }
 
+export interface TariffCarriersTable {
+  code: string;
+  name: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface TariffFuelSurchargesTable {
+  id: Generated<string>;
+  carrier_code: string;
+  published_percent: string;
+  discount_percent: string;
+  discount_mode: 'of_surcharge' | 'points';
+  effective_from: string;
+  reason: string;
+  created_by: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface TariffServicesTable {
+  carrier_code: string;
+  code: string;
+  name: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface TariffVersionsTable {
+  id: Generated<string>;
+  carrier_code: string;
+  service_code: string;
+  origin_country: string;
+  effective_from: string;
+  currency: string;
+  volumetric_divisor: number;
+  weight_step_grams: number;
+  body: ColumnType<JsonValue, string, string>;
+  content_hash: string;
+  layout: string;
+  file_name: string;
+  created_by: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface UserInvitationRolesTable {
   invitation_id: string;
   role_id: string;
@@ -574,6 +618,10 @@ export interface Database {
   sms_outbox: SmsOutboxTable;
   stream_tickets: StreamTicketsTable;
   sync_runs: SyncRunsTable;
+  tariff_carriers: TariffCarriersTable;
+  tariff_fuel_surcharges: TariffFuelSurchargesTable;
+  tariff_services: TariffServicesTable;
+  tariff_versions: TariffVersionsTable;
   user_invitation_roles: UserInvitationRolesTable;
   user_invitations: UserInvitationsTable;
   user_roles: UserRolesTable;

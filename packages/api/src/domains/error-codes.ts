@@ -9,6 +9,7 @@ import { PAYMENT_SESSION_ERRORS } from './payment-sessions/errors';
 import { PAYMENT_ERRORS } from './payments/errors';
 import { RBAC_ERRORS } from './rbac/errors';
 import { WEBHOOK_ERRORS } from './webhooks/errors';
+import { CARRIER_TARIFFS_ERRORS } from './carrier-tariffs/errors';
 
 /**
  * Every domain's declared error codes, by domain: documented in the OpenAPI `Problem` schema and checked for
@@ -25,4 +26,5 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   payments: PAYMENT_ERRORS,
   rbac: RBAC_ERRORS,
   webhooks: WEBHOOK_ERRORS,
+  'carrier-tariffs': CARRIER_TARIFFS_ERRORS,
 };

@@ -13,6 +13,7 @@ import { paymentsDomain } from './payments';
 import { rbacDomain } from './rbac';
 import { schedulerDomain } from './scheduler';
 import { webhooksDomain } from './webhooks';
+import { carrierTariffsDomain } from './carrier-tariffs';
 
 /**
  * Every domain, in a fixed order: the app router, the server's plain routes, the OpenAPI document, the
@@ -35,6 +36,7 @@ export const DOMAINS = [
   paymentsDomain,
   maintenanceModule,
   pagesModule,
+  carrierTariffsDomain,
 ] as const;
 
 export type Domain = (typeof DOMAINS)[number];

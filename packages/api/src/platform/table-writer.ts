@@ -94,3 +94,20 @@ export async function writeXlsx(
   sheet.commit();
   await workbook.commit();
 }
+
+/**
+ * Several small worksheets (a template), built in memory and written whole. Not streamed: exceljs' streaming
+ * writer stores the workbook part and its relations after the sheets, where a streaming reader (ours, for
+ * uploads) sees neither the sheet names nor, without shared strings, reads the sheets before the end.
+ */
+export async function writeXlsxSheets(
+  output: Writable,
+  sheets: ReadonlyArray<{ name: string; rows: readonly TableRow[] }>,
+): Promise<void> {
+  const workbook = new ExcelJS.Workbook();
+  for (const { name, rows } of sheets) {
+    const sheet = workbook.addWorksheet(name);
+    for (const row of rows) sheet.addRow(row.map(xlsxCell));
+  }
+  await workbook.xlsx.write(output);
+}

@@ -7,6 +7,7 @@ import { PAYMENT_SESSION_EVENTS } from '../payment-sessions/events';
 import { RBAC_EVENTS } from '../rbac/events';
 import { WEBHOOK_EVENTS } from '../webhooks/events';
 import type { EventDefinitions } from '../../platform/event-definitions';
+import { CARRIER_TARIFFS_EVENTS } from '../carrier-tariffs/events';
 
 /**
  * Every domain event type with its payload schema, merged from the domains' `events.ts`. Recording is typed
@@ -21,6 +22,7 @@ export const EVENT_CATALOGUE = {
   ...RBAC_EVENTS,
   ...BENEFIT_CARD_EVENTS,
   ...PARTNER_EVENTS,
+  ...CARRIER_TARIFFS_EVENTS,
 } satisfies EventDefinitions;
 type Catalogue = typeof EVENT_CATALOGUE;
 

@@ -49,6 +49,10 @@ export const RESOURCES = {
     domain: 'carrier-tariffs',
     description: 'Carrier tariff tables, zones and fuel surcharges',
   },
+  cost_previews: {
+    domain: 'carrier-tariffs',
+    description: "What a shipment would cost with each carrier and service (the engine's breakdowns)",
+  },
   carrier_invoices: {
     domain: 'carrier-reconciliation',
     description: 'Carrier invoices and their reconciliation',

@@ -110,7 +110,17 @@ async function spool(stream: Readable): Promise<{ file: string; remove: () => Pr
   }
 }
 
-async function* xlsxRows(stream: Readable, fileName: string, limits: XlsxLimits): AsyncGenerator<SheetRow> {
+/** One row of a workbook with the name of its sheet. */
+export interface WorkbookRow extends SheetRow {
+  sheet: string;
+}
+
+async function* workbookRows(
+  stream: Readable,
+  fileName: string,
+  limits: XlsxLimits,
+  sheets: 'first' | 'all',
+): AsyncGenerator<WorkbookRow> {
   const spooled = await spool(stream);
   try {
     await inspectXlsx(spooled.file, fileName, limits);
@@ -120,17 +130,41 @@ async function* xlsxRows(stream: Readable, fileName: string, limits: XlsxLimits)
       styles: 'ignore',
       worksheets: 'emit',
     });
-    // Only the first sheet holds orders; later sheets (notes, lookups) are skipped.
+    // exceljs 4.4 reads `model.sheets` for a sheet's name before xl/workbook.xml is parsed when that part comes
+    // last in the zip (exceljs' own writer puts it there) and then fails; without it the sheet is "Sheet<n>".
+    Object.assign(workbook, { model: { sheets: [] } });
     for await (const sheet of workbook) {
+      const name = (sheet as unknown as { name: string }).name;
       for await (const row of sheet) {
         const values = Array.isArray(row.values) ? row.values.slice(1) : [];
         const cells = Array.from(values, (value) => xlsxCellText(value));
-        if (cells.some((cell) => cell !== '')) yield { row: row.number, cells };
+        if (cells.some((cell) => cell !== '')) yield { sheet: name, row: row.number, cells };
       }
-      return;
+      if (sheets === 'first') return;
     }
   } finally {
     await spooled.remove();
+  }
+}
+
+async function* xlsxRows(stream: Readable, fileName: string, limits: XlsxLimits): AsyncGenerator<SheetRow> {
+  // Only the first sheet holds orders; later sheets (notes, lookups) are skipped.
+  for await (const { row, cells } of workbookRows(stream, fileName, limits, 'first')) yield { row, cells };
+}
+
+/**
+ * Every sheet's rows, in the workbook's order, through the same bounds as an order upload (spooled to disk,
+ * checked by xlsx-guard before exceljs reads it, streamed). An unreadable workbook is the same 422.
+ */
+export async function* readWorkbook(
+  stream: Readable,
+  file: { name: string; xlsxLimits?: XlsxLimits },
+): AsyncGenerator<WorkbookRow> {
+  try {
+    yield* workbookRows(stream, file.name, file.xlsxLimits ?? XLSX_LIMITS, 'all');
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw unreadableXlsx(file.name, error);
   }
 }
 

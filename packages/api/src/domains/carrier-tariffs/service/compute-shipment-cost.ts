@@ -1,0 +1,113 @@
+import type { DbExecutor } from '@ipay/db';
+import { domainError } from '../../../errors/domain-codes';
+import { byTotal, computeCost, type FuelInForce, type LoadedTariff } from '../engine/compute-cost';
+import { CARRIER_TARIFFS_ERRORS } from '../errors';
+import { findFuelInForce, findVersionIdsInForce } from '../repository';
+import type { CostBreakdown, CostPreview, CostPreviewInput, NotApplicable } from '../schemas';
+import { loadTariffs } from './tariff-cache';
+
+export type { CostBreakdown, LoadedTariff, FuelInForce };
+
+/** Today in UTC: a ship date is a calendar date, and the platform's clock is UTC. */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** The tariffs in force for an origin on a date, with each carrier's fuel surcharge then in force. */
+export async function loadTariffsInForce(
+  db: DbExecutor,
+  filter: { origin: string; shipDate: string; carriers?: readonly string[]; services?: readonly string[] },
+): Promise<{ tariffs: LoadedTariff[]; fuel: Map<string, FuelInForce> }> {
+  const rows = await findVersionIdsInForce(db, filter);
+  const carriers = [...new Set(rows.map((row) => row.carrier_code))];
+  const [tariffs, fuelRows] = await Promise.all([
+    loadTariffs(
+      db,
+      rows.map((row) => row.id),
+    ),
+    findFuelInForce(db, carriers, filter.shipDate),
+  ]);
+  const fuel = new Map(
+    fuelRows.map((row) => [
+      row.carrier_code,
+      {
+        id: row.id,
+        publishedPercent: row.published_percent,
+        discountPercent: row.discount_percent,
+        discountMode: row.discount_mode,
+      },
+    ]),
+  );
+  return { tariffs, fuel };
+}
+
+/** Every tariff in force for the shipment, cheapest first, and those that cannot carry it. */
+export function previewLoaded(
+  loaded: { tariffs: readonly LoadedTariff[]; fuel: ReadonlyMap<string, FuelInForce> },
+  input: Omit<CostPreviewInput, 'carriers' | 'services'>,
+  shipDate: string,
+): CostPreview {
+  const items: CostBreakdown[] = [];
+  const notApplicable: NotApplicable[] = [];
+  for (const tariff of loaded.tariffs) {
+    const result = computeCost(tariff, loaded.fuel.get(tariff.carrier) ?? null, input);
+    if (result.ok) items.push(result.cost);
+    else notApplicable.push(result.notApplicable);
+  }
+  return { shipDate, items: items.sort(byTotal), notApplicable };
+}
+
+/** POST …/cost-preview: what the shipment costs with every (or the chosen) carrier × service. */
+export async function previewCosts(db: DbExecutor, input: CostPreviewInput): Promise<CostPreview> {
+  const shipDate = input.shipDate ?? todayUtc();
+  const loaded = await loadTariffsInForce(db, {
+    origin: input.origin,
+    shipDate,
+    carriers: input.carriers?.length ? input.carriers : undefined,
+    services: input.services?.length ? input.services : undefined,
+  });
+  return previewLoaded(loaded, input, shipDate);
+}
+
+export interface ShipmentCostRequest {
+  carrier: string;
+  /** Without a service: the cheapest of the carrier's services that can carry the shipment. */
+  service?: string;
+  origin: string;
+  destination: { country: string; postcode: string };
+  weightGrams: number;
+  dimensionsCm: { length: number; width: number; height: number };
+  residential?: boolean;
+  shipDate: string;
+}
+
+/**
+ * What one shipment should have cost at its ship date: the call reconciliation makes per invoice line. Throws
+ * `no_tariff_in_force` when the carrier (service) has no tariff for the origin then, `shipment_not_carried`
+ * when its tariffs have no zone for the destination or it is above their maximum weight.
+ */
+export async function computeShipmentCost(
+  db: DbExecutor,
+  request: ShipmentCostRequest,
+): Promise<CostBreakdown> {
+  const preview = await previewCosts(db, {
+    origin: request.origin,
+    destination: request.destination,
+    weightGrams: request.weightGrams,
+    dimensionsCm: request.dimensionsCm,
+    residential: request.residential ?? false,
+    shipDate: request.shipDate,
+    carriers: [request.carrier],
+    services: request.service ? [request.service] : undefined,
+  });
+  const cheapest = preview.items[0];
+  if (cheapest) return cheapest;
+  const what = `${request.carrier}${request.service ? ` ${request.service}` : ''} from ${request.origin}`;
+  const refusal = preview.notApplicable[0];
+  if (refusal) throw domainError(CARRIER_TARIFFS_ERRORS, 'shipment_not_carried', refusal.detail);
+  throw domainError(
+    CARRIER_TARIFFS_ERRORS,
+    'no_tariff_in_force',
+    `No tariff of ${what} is in force on ${request.shipDate}.`,
+  );
+}
