@@ -213,7 +213,9 @@ export const EnvSchema = z.object({
   RESEND_BASE_URL: z
     .url()
     .default('https://api.resend.com')
-    .describe('Resend API base URL (tests point it at a local fake)'),
+    .describe(
+      'Resend API base URL, handed to the `resend` library as its `baseUrl` (tests point it at a local fake)',
+    ),
   EMAIL_FROM: z
     .string()
     .optional()

@@ -155,6 +155,17 @@ export interface DomainEventsTable {
   stream_position: Generated<number | null>;
 }
 
+export interface EmailAttachmentsTable {
+  id: Generated<string>;
+  email_id: string;
+  position: number;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  content: Buffer;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface EmailOutboxTable {
   id: Generated<string>;
   to: string;
@@ -166,6 +177,7 @@ export interface EmailOutboxTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   html: string | null;
+  idempotency_key: string | null;
 }
 
 export interface EventRelayCursorsTable {
@@ -593,6 +605,7 @@ export interface Database {
   benefit_programs: BenefitProgramsTable;
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
+  email_attachments: EmailAttachmentsTable;
   email_outbox: EmailOutboxTable;
   event_relay_cursors: EventRelayCursorsTable;
   idempotency_keys: IdempotencyKeysTable;

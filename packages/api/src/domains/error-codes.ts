@@ -3,6 +3,7 @@ import { AUTH_ERRORS } from './auth/errors';
 import { BENEFIT_CARD_ERRORS } from './benefit-cards/errors';
 import { DRIVER_ERRORS } from './driver/errors';
 import { INTEGRATION_ERRORS } from './integrations/errors';
+import { NOTIFICATIONS_ERRORS } from './notifications/errors';
 import { ORDER_ERRORS } from './orders/errors';
 import { PARTNER_ERRORS } from './partners/errors';
 import { PAYMENT_SESSION_ERRORS } from './payment-sessions/errors';
@@ -20,6 +21,7 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   'benefit-cards': BENEFIT_CARD_ERRORS,
   driver: DRIVER_ERRORS,
   integrations: INTEGRATION_ERRORS,
+  notifications: NOTIFICATIONS_ERRORS,
   orders: ORDER_ERRORS,
   partners: PARTNER_ERRORS,
   'payment-sessions': PAYMENT_SESSION_ERRORS,

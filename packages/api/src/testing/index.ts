@@ -13,6 +13,7 @@ export {
 } from './factories';
 export { startFakeServer, sendJson, type FakeServer, type RecordedRequest } from './fake-server';
 export { startFakeStripe } from './fake-stripe';
+export { startFakeResend, type FakeResend, type FakeResendEmail } from './fake-resend';
 export {
   getStreamTicket,
   openTestEventStream,

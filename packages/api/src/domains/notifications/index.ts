@@ -2,12 +2,14 @@ import { withHandlers } from '../../jobs/task';
 import { defineDomain } from '../../platform/domain';
 import { NOTIFICATIONS_JOBS } from './jobs';
 import { notificationsRouter } from './router';
+import { emailAttachmentRoute } from './routes';
 import { notificationsSendEmail } from './tasks/send-email';
 import { notificationsSendSms } from './tasks/send-sms';
 
 export const notificationsDomain = defineDomain({
   name: 'notifications',
   trpc: { notifications: notificationsRouter },
+  routes: [emailAttachmentRoute],
   jobs: withHandlers(NOTIFICATIONS_JOBS, {
     'notifications.send-email': notificationsSendEmail,
     'notifications.send-sms': notificationsSendSms,

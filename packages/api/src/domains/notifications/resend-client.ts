@@ -1,54 +1,60 @@
-import { z } from 'zod';
+import { Resend, type ErrorResponse } from 'resend';
 import { EmailSendError, type EmailSender, type OutgoingEmail, type SendOutcome } from './email-contract';
 
-const TIMEOUT_MS = 10_000;
+const TIMEOUT_MS = 30_000;
 
-const SentEmail = z.object({ id: z.string().min(1) });
-const ResendError = z.object({ message: z.string() }).partial();
+/**
+ * Whether Resend may take this e-mail later. The library answers every failure as `{ statusCode, name, message }`:
+ * `statusCode` is null when Resend was not reached or its answer was unreadable (timeouts included), and is taken
+ * from Resend's JSON error body otherwise. 429 (rate or quota) and 5xx are Resend's to recover from, as is a
+ * request still running under the same idempotency key (409 `concurrent_idempotent_requests`); any other 4xx
+ * means this e-mail will never be accepted.
+ */
+function isRetryable(error: ErrorResponse): boolean {
+  const status = error.statusCode;
+  if (typeof status !== 'number') return true;
+  if (error.name === 'concurrent_idempotent_requests') return true;
+  return status === 429 || status >= 500;
+}
 
-async function errorMessage(response: Response): Promise<string> {
-  const body: unknown = await response.json().catch(() => undefined);
-  const parsed = ResendError.safeParse(body);
-  return `Resend answered ${response.status}${parsed.success && parsed.data.message ? `: ${parsed.data.message}` : ''}`;
+function describe(error: ErrorResponse): string {
+  if (typeof error.statusCode !== 'number') return `Resend unreachable: ${error.message}`;
+  return `Resend answered ${error.statusCode}${error.message ? `: ${error.message}` : ''}`;
 }
 
 /**
- * Resend's `POST /emails`: Bearer API key, JSON `{ from, to, subject, text, html? }`, answers `{ id }`. Its
- * Idempotency-Key header makes a retried send within 24 h return the first e-mail instead of a second one.
+ * Resend's `POST /emails` through the `resend` library, pointed at `baseUrl` by its constructor option (the
+ * library would otherwise read `RESEND_BASE_URL` from the environment itself; config.ts stays the one reader).
+ * Attachments go as `{ filename, content (base64), content_type }`; the Idempotency-Key header makes a retried
+ * send within 24 h return the first e-mail instead of a second one.
  */
 export function createResendSender(options: { apiKey: string; baseUrl: string }): EmailSender {
+  const resend = new Resend(options.apiKey, { baseUrl: options.baseUrl });
   return {
     provider: 'resend',
     async send(email: OutgoingEmail): Promise<SendOutcome> {
-      let response: Response;
-      try {
-        response = await fetch(`${options.baseUrl}/emails`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${options.apiKey}`,
-            'content-type': 'application/json',
-            'idempotency-key': `ipay-email-${email.id}`,
-          },
-          body: JSON.stringify({
-            from: email.from,
-            to: [email.to],
-            subject: email.subject,
-            text: email.text,
-            ...(email.html ? { html: email.html } : {}),
-          }),
-          signal: AbortSignal.timeout(TIMEOUT_MS),
-        });
-      } catch (error) {
-        throw new EmailSendError(`Resend unreachable: ${(error as Error).message}`, true);
-      }
-      if (!response.ok) {
-        // 429 and 5xx are Resend's to recover from; other 4xx mean this e-mail will never be accepted.
-        const retryable = response.status === 429 || response.status >= 500;
-        throw new EmailSendError(await errorMessage(response), retryable);
-      }
-      const sent = SentEmail.safeParse(await response.json().catch(() => undefined));
-      if (!sent.success) throw new EmailSendError('Resend answered without an e-mail id', true);
-      return { kind: 'sent', providerMessageId: sent.data.id };
+      const { data, error } = await resend.emails.send(
+        {
+          from: email.from,
+          to: [email.to],
+          subject: email.subject,
+          text: email.text,
+          ...(email.html ? { html: email.html } : {}),
+          ...(email.attachments.length > 0
+            ? {
+                attachments: email.attachments.map((attachment) => ({
+                  filename: attachment.filename,
+                  contentType: attachment.contentType,
+                  content: attachment.content,
+                })),
+              }
+            : {}),
+        },
+        { idempotencyKey: email.idempotencyKey, signal: AbortSignal.timeout(TIMEOUT_MS) },
+      );
+      if (error) throw new EmailSendError(describe(error), isRetryable(error));
+      if (!data?.id) throw new EmailSendError('Resend answered without an e-mail id', true);
+      return { kind: 'sent', providerMessageId: data.id };
     },
   };
 }
