@@ -24,6 +24,7 @@ import * as eventRelay from './2026_11_30_100001_event_relay';
 import * as webhookDueDeliveries from './2026_11_30_200001_webhook_due_deliveries';
 import * as actorChangeNotifications from './2026_11_30_300001_actor_change_notifications';
 import * as workerHeartbeats from './2026_11_30_600001_worker_heartbeats';
+import * as orderParcels from './2026_12_01_200001_order_parcels';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_200001_webhook_due_deliveries': webhookDueDeliveries,
   '2026_11_30_300001_actor_change_notifications': actorChangeNotifications,
   '2026_11_30_600001_worker_heartbeats': workerHeartbeats,
+  '2026_12_01_200001_order_parcels': orderParcels,
 };

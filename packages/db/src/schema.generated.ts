@@ -221,6 +221,22 @@ export interface OrderItemsTable {
   line_total_minor: number;
 }
 
+export interface OrderParcelsTable {
+  id: Generated<string>;
+  order_id: string;
+  position: number;
+  carrier_code: string;
+  tracking_number: string;
+  ship_date: string | null;
+  weight_grams: number | null;
+  length_cm: number | null;
+  width_cm: number | null;
+  height_cm: number | null;
+  source: 'merchant' | 'operator' | 'carrier' | 'shop';
+  set_by_user_id: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface OrderUploadRejectionsTable {
   upload_id: string;
   row_number: number;
@@ -555,6 +571,7 @@ export interface Database {
   integration_webhook_deliveries: IntegrationWebhookDeliveriesTable;
   integrations: IntegrationsTable;
   order_items: OrderItemsTable;
+  order_parcels: OrderParcelsTable;
   order_upload_rejections: OrderUploadRejectionsTable;
   order_upload_rows: OrderUploadRowsTable;
   order_uploads: OrderUploadsTable;
