@@ -33,3 +33,14 @@ export {
 } from './partners';
 export { payOnPayPage, runDoorCodeJob } from './pages';
 export { inviteTestMember, mailedLinkToken, mailTestPasswordReset } from './auth-links';
+export {
+  dhlInvoiceCsv,
+  largeUpsInvoice,
+  upsInvoiceCsv,
+  upsInvoiceRows,
+  upsRow,
+  upsTrackingNumber,
+  DHL_EXPRESS_HEADER,
+  type DhlInvoiceOptions,
+  type UpsInvoiceOptions,
+} from './carrier-invoices';
