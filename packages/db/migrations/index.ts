@@ -25,6 +25,7 @@ import * as webhookDueDeliveries from './2026_11_30_200001_webhook_due_deliverie
 import * as actorChangeNotifications from './2026_11_30_300001_actor_change_notifications';
 import * as workerHeartbeats from './2026_11_30_600001_worker_heartbeats';
 import * as orderParcels from './2026_12_01_200001_order_parcels';
+import * as carrierInvoices from './2026_12_01_200002_carrier_invoices';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_300001_actor_change_notifications': actorChangeNotifications,
   '2026_11_30_600001_worker_heartbeats': workerHeartbeats,
   '2026_12_01_200001_order_parcels': orderParcels,
+  '2026_12_01_200002_carrier_invoices': carrierInvoices,
 };

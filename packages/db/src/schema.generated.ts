@@ -136,6 +136,40 @@ export interface BenefitProgramsTable {
   active: Generated<boolean>;
 }
 
+export interface CarrierInvoiceImportsTable {
+  id: Generated<string>;
+  carrier_code: string;
+  format: 'ups-billing-data' | 'dhl-express-csv' | 'generic-csv';
+  file_name: string;
+  status: 'receiving' | 'imported';
+  content_hash: string | null;
+  size_bytes: number | null;
+  rows: number | null;
+  lines: number | null;
+  invoices: ColumnType<JsonValue, string | undefined, string>;
+  created_by: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  imported_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface CarrierInvoiceLinesTable {
+  import_id: string;
+  line_number: number;
+  source_row: number;
+  invoice_number: string;
+  invoice_date: string;
+  tracking_number: string | null;
+  shipment_number: string | null;
+  ship_date: string | null;
+  billed_weight_grams: number | null;
+  zone: string | null;
+  charge_kind: 'base' | 'fuel' | 'surcharge' | 'tax' | 'other';
+  charge_code: string;
+  charge_description: string;
+  amount_minor: number;
+  currency: string;
+}
+
 export interface DomainEventSequencesTable {
   resource_type: string;
   resource_id: string;
@@ -563,6 +597,8 @@ export interface Database {
   benefit_products: BenefitProductsTable;
   benefit_program_products: BenefitProgramProductsTable;
   benefit_programs: BenefitProgramsTable;
+  carrier_invoice_imports: CarrierInvoiceImportsTable;
+  carrier_invoice_lines: CarrierInvoiceLinesTable;
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
   email_outbox: EmailOutboxTable;

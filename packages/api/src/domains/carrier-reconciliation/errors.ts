@@ -12,4 +12,9 @@ export const CARRIER_RECONCILIATION_ERRORS = defineErrorCodes({
     description:
       'The file is not readable CSV (an unclosed quote, a row over the size limit); `detail` names the line.',
   },
+  invoice_cells_invalid: {
+    kind: 'unprocessable',
+    description:
+      'Cells of the invoice file could not be read; `errors` names each (row and column) and nothing was imported.',
+  },
 });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { PageInput, pageOf } from '../../platform/pagination-schemas';
+import { Timestamp } from '../../platform/time';
 
 /** The carrier invoice formats read: each carrier's own file, and a header-mapped CSV for the others. */
 export const INVOICE_FORMATS = ['ups-billing-data', 'dhl-express-csv', 'generic-csv'] as const;
@@ -105,3 +107,61 @@ export const GenericInvoiceMapping = z
   });
 export type GenericInvoiceMapping = z.infer<typeof GenericInvoiceMapping>;
 export type GenericInvoiceMappingInput = z.input<typeof GenericInvoiceMapping>;
+
+export const CarrierCodeParam = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9_-]{2,32}$/, 'must be a carrier code such as UPS or DHL_EXPRESS')
+  .describe('Carrier code, as orders carry it in `carrier_code`');
+
+/** The form fields of an invoice upload beside its file; they must come before the file part. */
+export const InvoiceUploadOptions = z.object({
+  format: InvoiceFormat.optional().describe(
+    'The file format; by default `ups-billing-data` for UPS, `dhl-express-csv` for DHL and DHL_EXPRESS; other carriers send `generic-csv` with a mapping',
+  ),
+  mapping: z
+    .string()
+    .max(65_536)
+    .optional()
+    .describe('For `generic-csv`: the header mapping as JSON (GenericInvoiceMapping)'),
+});
+export type InvoiceUploadOptions = z.infer<typeof InvoiceUploadOptions>;
+
+export const InvoiceTotals = z.object({
+  invoiceNumber: z.string(),
+  invoiceDate: z.string(),
+  currency: z.string(),
+  lines: z.number().int(),
+  amountMinor: z.number().int().describe('Sum of the lines billed on this invoice, in minor units'),
+});
+
+export const CarrierInvoiceImport = z
+  .object({
+    id: z.uuid(),
+    carrier_code: z.string(),
+    format: InvoiceFormat,
+    file_name: z.string(),
+    content_hash: z.string().describe('SHA-256 of the file: the same file is imported once per carrier'),
+    size_bytes: z.number().int(),
+    rows: z.number().int().describe('Data rows read (the header not counted)'),
+    lines: z.number().int().describe('Invoice lines stored (a DHL shipment row gives one per charge)'),
+    invoices: z.array(InvoiceTotals).describe('Per invoice number on the file'),
+    created_at: Timestamp,
+  })
+  .meta({ id: 'CarrierInvoiceImport' });
+export type CarrierInvoiceImport = z.infer<typeof CarrierInvoiceImport>;
+
+export const InvoiceUploadResult = z
+  .object({
+    import: CarrierInvoiceImport,
+    already_imported: z
+      .boolean()
+      .describe('True when this very file (same content hash) was imported before: nothing new was stored'),
+  })
+  .meta({ id: 'InvoiceUploadResult' });
+export type InvoiceUploadResult = z.infer<typeof InvoiceUploadResult>;
+
+export const ListCarrierInvoicesInput = PageInput.extend({ cc: CarrierCodeParam });
+export type ListCarrierInvoicesInput = z.infer<typeof ListCarrierInvoicesInput>;
+export const CarrierInvoiceImportPage = pageOf(CarrierInvoiceImport);
