@@ -26,6 +26,8 @@ import * as actorChangeNotifications from './2026_11_30_300001_actor_change_noti
 import * as workerHeartbeats from './2026_11_30_600001_worker_heartbeats';
 import * as unusedEventIndex from './2026_11_30_700001_unused_event_index';
 import * as carrierTariffs from './2026_12_01_100001_carrier_tariffs';
+import * as orderParcels from './2026_12_01_200001_order_parcels';
+import * as carrierInvoices from './2026_12_01_200002_carrier_invoices';
 import * as emailAttachments from './2026_12_01_300001_email_attachments';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
@@ -57,5 +59,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_600001_worker_heartbeats': workerHeartbeats,
   '2026_11_30_700001_unused_event_index': unusedEventIndex,
   '2026_12_01_100001_carrier_tariffs': carrierTariffs,
+  '2026_12_01_200001_order_parcels': orderParcels,
+  '2026_12_01_200002_carrier_invoices': carrierInvoices,
   '2026_12_01_300001_email_attachments': emailAttachments,
 };

@@ -136,6 +136,40 @@ export interface BenefitProgramsTable {
   active: Generated<boolean>;
 }
 
+export interface CarrierInvoiceImportsTable {
+  id: Generated<string>;
+  carrier_code: string;
+  format: 'ups-billing-data' | 'dhl-express-csv' | 'generic-csv';
+  file_name: string;
+  status: 'receiving' | 'imported';
+  content_hash: string | null;
+  size_bytes: number | null;
+  rows: number | null;
+  lines: number | null;
+  invoices: ColumnType<JsonValue, string | undefined, string>;
+  created_by: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  imported_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface CarrierInvoiceLinesTable {
+  import_id: string;
+  line_number: number;
+  source_row: number;
+  invoice_number: string;
+  invoice_date: string;
+  tracking_number: string | null;
+  shipment_number: string | null;
+  ship_date: string | null;
+  billed_weight_grams: number | null;
+  zone: string | null;
+  charge_kind: 'base' | 'fuel' | 'surcharge' | 'tax' | 'other';
+  charge_code: string;
+  charge_description: string;
+  amount_minor: number;
+  currency: string;
+}
+
 export interface DomainEventSequencesTable {
   resource_type: string;
   resource_id: string;
@@ -231,6 +265,22 @@ export interface OrderItemsTable {
   quantity: number;
   unit_price_minor: number;
   line_total_minor: number;
+}
+
+export interface OrderParcelsTable {
+  id: Generated<string>;
+  order_id: string;
+  position: number;
+  carrier_code: string;
+  tracking_number: string;
+  ship_date: string | null;
+  weight_grams: number | null;
+  length_cm: number | null;
+  width_cm: number | null;
+  height_cm: number | null;
+  source: 'merchant' | 'operator' | 'carrier' | 'shop';
+  set_by_user_id: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface OrderUploadRejectionsTable {
@@ -603,6 +653,8 @@ export interface Database {
   benefit_products: BenefitProductsTable;
   benefit_program_products: BenefitProgramProductsTable;
   benefit_programs: BenefitProgramsTable;
+  carrier_invoice_imports: CarrierInvoiceImportsTable;
+  carrier_invoice_lines: CarrierInvoiceLinesTable;
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
   email_attachments: EmailAttachmentsTable;
@@ -612,6 +664,7 @@ export interface Database {
   integration_webhook_deliveries: IntegrationWebhookDeliveriesTable;
   integrations: IntegrationsTable;
   order_items: OrderItemsTable;
+  order_parcels: OrderParcelsTable;
   order_upload_rejections: OrderUploadRejectionsTable;
   order_upload_rows: OrderUploadRowsTable;
   order_uploads: OrderUploadsTable;

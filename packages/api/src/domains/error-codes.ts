@@ -1,6 +1,7 @@
 import type { DomainErrorCodes } from '../errors/domain-codes';
 import { AUTH_ERRORS } from './auth/errors';
 import { BENEFIT_CARD_ERRORS } from './benefit-cards/errors';
+import { CARRIER_RECONCILIATION_ERRORS } from './carrier-reconciliation/errors';
 import { DRIVER_ERRORS } from './driver/errors';
 import { INTEGRATION_ERRORS } from './integrations/errors';
 import { NOTIFICATIONS_ERRORS } from './notifications/errors';
@@ -19,6 +20,7 @@ import { CARRIER_TARIFFS_ERRORS } from './carrier-tariffs/errors';
 export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   auth: AUTH_ERRORS,
   'benefit-cards': BENEFIT_CARD_ERRORS,
+  'carrier-reconciliation': CARRIER_RECONCILIATION_ERRORS,
   driver: DRIVER_ERRORS,
   integrations: INTEGRATION_ERRORS,
   notifications: NOTIFICATIONS_ERRORS,

@@ -2,6 +2,7 @@ import { maintenanceModule } from '../platform/maintenance';
 import { pagesModule } from '../pages';
 import { authDomain } from './auth';
 import { benefitCardsDomain } from './benefit-cards';
+import { carrierReconciliationDomain } from './carrier-reconciliation';
 import { driverDomain } from './driver';
 import { eventsDomain } from './events';
 import { integrationsDomain } from './integrations';
@@ -34,6 +35,7 @@ export const DOMAINS = [
   integrationsDomain,
   schedulerDomain,
   paymentsDomain,
+  carrierReconciliationDomain,
   maintenanceModule,
   pagesModule,
   carrierTariffsDomain,

@@ -35,3 +35,14 @@ export {
 export { payOnPayPage, runDoorCodeJob } from './pages';
 export { inviteTestMember, mailedLinkToken, mailTestPasswordReset } from './auth-links';
 export { pdfPages, pdfToPngs, processTree, sampleStatement, stillRunning } from './pdf';
+export {
+  dhlInvoiceCsv,
+  largeUpsInvoice,
+  upsInvoiceCsv,
+  upsInvoiceRows,
+  upsRow,
+  upsTrackingNumber,
+  DHL_EXPRESS_HEADER,
+  type DhlInvoiceOptions,
+  type UpsInvoiceOptions,
+} from './carrier-invoices';

@@ -1,7 +1,15 @@
 import { router } from '../../trpc/init';
 import { permittedProcedure, rateLimitedByUser } from '../../trpc/procedures';
-import { DriverParcelPage, ListDriverParcelsInput, OtpVerified, VerifyOtpInput } from './schemas';
+import { OrderShipment } from '../orders/schemas';
+import {
+  DriverParcelPage,
+  ListDriverParcelsInput,
+  OtpVerified,
+  ParcelShipmentInput,
+  VerifyOtpInput,
+} from './schemas';
 import { verifyOtp } from './service/otp';
+import { setParcelShipment } from './service/shipment';
 import { listDriverParcels } from '../payment-sessions/service/driver-parcels';
 
 const OTP_CHECKS_PER_MINUTE = 30;
@@ -40,5 +48,25 @@ export const driverRouter = router({
     .output(OtpVerified)
     .mutation(({ ctx, input }) =>
       verifyOtp(ctx.db, { actor: ctx.actor, scope: ctx.scope, rootKey: ctx.encryptionKey, input }),
+    ),
+
+  parcelShipment: permittedProcedure('parcels', 'update')
+    .meta({
+      openapi: {
+        method: 'PUT',
+        path: '/api/driver/parcels/{id}/shipment',
+        tags: ['driver'],
+        summary: 'Record the tracking number, weight and dimensions of every piece of a parcel at pickup',
+        description:
+          "For drivers, dispatchers and partner admins, on the parcels of their partner's carrier codes (another carrier's parcel is a 404). The list replaces the order's shipment facts, whoever set them; the same facts again change nothing. A tracking number already on another order of the carrier is a 409 naming the piece.",
+        errorResponses: [400, 401, 403, 404, 409],
+      },
+    })
+    .input(ParcelShipmentInput)
+    .output(OrderShipment)
+    .mutation(({ ctx, input }) =>
+      ctx.db
+        .transaction()
+        .execute((trx) => setParcelShipment(trx, { actor: ctx.actor, scope: ctx.scope, input })),
     ),
 });

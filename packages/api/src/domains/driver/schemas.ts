@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination-schemas';
 import { Timestamp } from '../../platform/time';
+import { ShipmentInput } from '../orders/schemas';
 import { ParcelStatus, SessionStatus } from '../payment-sessions/schemas';
 
 export const VerifyOtpInput = z.object({
@@ -90,3 +91,8 @@ export const DriverParcel = z
   .meta({ id: 'DriverParcel' });
 export type DriverParcel = z.infer<typeof DriverParcel>;
 export const DriverParcelPage = pageOf(DriverParcel);
+
+export const ParcelShipmentInput = ShipmentInput.extend({
+  id: z.uuid().describe('Payment session id: the parcel as `GET /api/driver/parcels` lists it'),
+});
+export type ParcelShipmentInput = z.infer<typeof ParcelShipmentInput>;

@@ -16,6 +16,7 @@ const CONTRACT = [
   'order.created',
   'order.updated',
   'order.cancelled',
+  'order.shipment_updated',
   'session.created',
   'session.payment_started',
   'session.paid',

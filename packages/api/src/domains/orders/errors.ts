@@ -18,4 +18,8 @@ export const ORDER_ERRORS = defineErrorCodes({
     kind: 'conflict',
     description: 'The order waits for a payment of its current total; cancel it to ask a new amount.',
   },
+  tracking_number_taken: {
+    kind: 'conflict',
+    description: 'A tracking number sent is already a parcel of another order of the same carrier.',
+  },
 });

@@ -46,6 +46,18 @@ export const ORDER_EVENTS = {
       reason: z.string().nullable(),
     }),
   },
+  'order.shipment_updated': {
+    description:
+      "An order's shipment facts (tracking numbers, ship date, declared weight and dimensions of each piece) were set or replaced",
+    subscribable: true,
+    payload: z.object({
+      orderId: z.string(),
+      merchantReference: z.string(),
+      carrierCode: z.string(),
+      trackingNumbers: z.array(z.string()).describe('One per piece, in piece order; empty when cleared'),
+      source: z.enum(['merchant', 'operator', 'carrier', 'shop']),
+    }),
+  },
   'order_upload.progress': {
     description: 'A batch of an order upload was imported',
     subscribable: false,

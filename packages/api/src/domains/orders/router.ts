@@ -7,10 +7,14 @@ import {
   CreateOrderInput,
   ListOrdersInput,
   Order,
+  OrderDetail,
   OrderIdInput,
   OrderPage,
+  OrderShipment,
+  SetShipmentInput,
 } from './schemas';
-import { cancelOrder, createOrder, getOrder, listOrders } from './service';
+import { cancelOrder, createOrder, listOrders } from './service';
+import { getOrderDetail, setShipment } from './service/shipment';
 import { OrderUpload, OrderUploadIdInput } from './upload/schemas';
 import { getOrderUpload } from './upload/service';
 
@@ -60,10 +64,36 @@ export const ordersRouter = router({
     .query(({ ctx, input }) => getOrderUpload(ctx.db, { actor: ctx.actor, scope: ctx.scope, id: input.id })),
 
   get: permittedProcedure('orders', 'read')
-    .meta({ openapi: { method: 'GET', path: '/api/orders/{id}', tags, summary: 'One order' } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/api/orders/{id}',
+        tags,
+        summary: 'One order with its shipment’s parcels',
+      },
+    })
     .input(OrderIdInput)
-    .output(Order)
-    .query(({ ctx, input }) => getOrder(ctx.db, { actor: ctx.actor, scope: ctx.scope, id: input.id })),
+    .output(OrderDetail)
+    .query(({ ctx, input }) => getOrderDetail(ctx.db, { actor: ctx.actor, scope: ctx.scope, id: input.id })),
+
+  setShipment: permittedProcedure('orders', 'update')
+    .meta({
+      openapi: {
+        method: 'PUT',
+        path: '/api/orders/{id}/shipment',
+        tags,
+        summary:
+          'Set or replace the shipment facts: tracking number, ship date, weight and dimensions per piece',
+        description:
+          'The list replaces what the order had; the same facts again change nothing (`changed: false`). A tracking number is unique per carrier: one already on another order is a 409 naming the piece. Announced as `order.shipment_updated`.',
+        errorResponses: [400, 401, 403, 404, 409],
+      },
+    })
+    .input(SetShipmentInput)
+    .output(OrderShipment)
+    .mutation(({ ctx, input }) =>
+      ctx.db.transaction().execute((trx) => setShipment(trx, { actor: ctx.actor, scope: ctx.scope, input })),
+    ),
 
   cancel: permittedProcedure('orders', 'update')
     .meta({

@@ -142,3 +142,89 @@ export const CancelOrderInput = OrderIdInput.extend({
   reason: z.string().trim().min(1).max(500).optional(),
 });
 export type CancelOrderInput = z.infer<typeof CancelOrderInput>;
+
+/**
+ * A tracking number as carriers print it, compared without spaces and in upper case (`1z 999 aa1` is
+ * `1Z999AA1`); carrier invoices are read with the same rule, so an invoice line finds its parcel with `=`.
+ */
+export function normalizeTrackingNumber(value: string): string {
+  return value.replace(/\s+/g, '').toUpperCase();
+}
+
+export const TrackingNumber = z
+  .string()
+  .transform(normalizeTrackingNumber)
+  .pipe(z.string().regex(/^[A-Z0-9]{4,50}$/, 'must be 4 to 50 letters and digits, e.g. 1Z999AA10123456784'))
+  .describe("The carrier's tracking number of one piece; spaces are ignored and letters upper-cased");
+
+export const ShipDate = z.iso
+  .date('must be a date such as 2026-12-01')
+  .describe('The day the carrier picked the shipment up (YYYY-MM-DD)');
+
+export const ParcelDimensionsCm = z
+  .object({
+    length: z.number().int().min(1).max(1_000),
+    width: z.number().int().min(1).max(1_000),
+    height: z.number().int().min(1).max(1_000),
+  })
+  .describe('Declared outside dimensions in whole centimetres');
+
+export const ParcelInput = z.object({
+  tracking_number: TrackingNumber,
+  ship_date: ShipDate.optional().describe("This piece's ship date; defaults to the shipment's `ship_date`"),
+  weight_grams: z.number().int().min(1).max(10_000_000).optional().describe('Declared weight in grams'),
+  dimensions_cm: ParcelDimensionsCm.optional(),
+});
+
+export const ShipmentInput = z.object({
+  ship_date: ShipDate.optional(),
+  parcels: z
+    .array(ParcelInput)
+    .max(100)
+    .describe(
+      'Every piece of the shipment, one per tracking number; replaces what the order had (an empty list clears it)',
+    ),
+});
+export type ShipmentInput = z.infer<typeof ShipmentInput>;
+
+export const SetShipmentInput = ShipmentInput.extend({ id: z.uuid().describe('Order id') });
+export type SetShipmentInput = z.infer<typeof SetShipmentInput>;
+
+export const SHIPMENT_SOURCES = ['merchant', 'operator', 'carrier', 'shop'] as const;
+export const ShipmentSource = z
+  .enum(SHIPMENT_SOURCES)
+  .describe(
+    'Who set the shipment facts: the merchant, an IPAY operator, the carrier at pickup, or a shop sync',
+  );
+export type ShipmentSource = z.infer<typeof ShipmentSource>;
+
+export const OrderParcel = z
+  .object({
+    position: z.number().int().describe('Piece number within the shipment, from 1'),
+    carrier_code: z.string(),
+    tracking_number: z.string(),
+    ship_date: z.string().nullable().describe('YYYY-MM-DD'),
+    weight_grams: z.number().int().nullable(),
+    dimensions_cm: ParcelDimensionsCm.nullable(),
+    source: ShipmentSource,
+    set_at: Timestamp,
+  })
+  .meta({ id: 'OrderParcel' });
+export type OrderParcel = z.infer<typeof OrderParcel>;
+
+export const OrderShipment = z
+  .object({
+    order_id: z.uuid(),
+    carrier_code: z.string(),
+    parcels: z.array(OrderParcel),
+    changed: z.boolean().describe('False when the facts sent were already the order’s (nothing was written)'),
+  })
+  .meta({ id: 'OrderShipment' });
+export type OrderShipment = z.infer<typeof OrderShipment>;
+
+export const OrderDetail = Order.extend({
+  parcels: z
+    .array(OrderParcel)
+    .describe('The shipment’s pieces with their tracking numbers (empty until set)'),
+}).meta({ id: 'OrderDetail' });
+export type OrderDetail = z.infer<typeof OrderDetail>;
