@@ -123,22 +123,26 @@ async function* workbookRows(
 ): AsyncGenerator<WorkbookRow> {
   const spooled = await spool(stream);
   try {
-    await inspectXlsx(spooled.file, fileName, limits);
+    const listed = await inspectXlsx(spooled.file, fileName, limits);
     const workbook = new ExcelJS.stream.xlsx.WorkbookReader(spooled.file, {
       sharedStrings: 'cache',
       hyperlinks: 'ignore',
       styles: 'ignore',
       worksheets: 'emit',
     });
-    // exceljs 4.4 reads `model.sheets` for a sheet's name before xl/workbook.xml is parsed when that part comes
-    // last in the zip (exceljs' own writer puts it there) and then fails; without it the sheet is "Sheet<n>".
+    // exceljs 4.4 fails looking a sheet's name up when xl/workbook.xml comes after the sheet in the zip (its
+    // own writer puts it last); the names are the guard's, read from the workbook's index parts.
     Object.assign(workbook, { model: { sheets: [] } });
+    const first = listed[0]?.part;
     for await (const sheet of workbook) {
-      const name = (sheet as unknown as { name: string }).name;
+      const { id, name } = sheet as unknown as { id: string; name: string };
+      const part = `xl/worksheets/sheet${id}.xml`;
+      if (sheets === 'first' && first !== undefined && part !== first) continue;
+      const listedName = listed.find((entry) => entry.part === part)?.name ?? name;
       for await (const row of sheet) {
         const values = Array.isArray(row.values) ? row.values.slice(1) : [];
         const cells = Array.from(values, (value) => xlsxCellText(value));
-        if (cells.some((cell) => cell !== '')) yield { sheet: name, row: row.number, cells };
+        if (cells.some((cell) => cell !== '')) yield { sheet: listedName, row: row.number, cells };
       }
       if (sheets === 'first') return;
     }
@@ -148,12 +152,12 @@ async function* workbookRows(
 }
 
 async function* xlsxRows(stream: Readable, fileName: string, limits: XlsxLimits): AsyncGenerator<SheetRow> {
-  // Only the first sheet holds orders; later sheets (notes, lookups) are skipped.
+  // Only the workbook's first sheet holds orders; other sheets (notes, lookups) are skipped.
   for await (const { row, cells } of workbookRows(stream, fileName, limits, 'first')) yield { row, cells };
 }
 
 /**
- * Every sheet's rows, in the workbook's order, through the same bounds as an order upload (spooled to disk,
+ * Every sheet's rows, sheet after sheet in the order the file stores them, through the same bounds as an order upload (spooled to disk,
  * checked by xlsx-guard before exceljs reads it, streamed). An unreadable workbook is the same 422.
  */
 export async function* readWorkbook(

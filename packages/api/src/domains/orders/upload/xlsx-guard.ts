@@ -4,6 +4,14 @@ import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw } from 'node:zlib';
 import { AppError } from '../../../errors/app-error';
+import {
+  keepText,
+  MAX_SHEET_INDEX_BYTES,
+  WORKBOOK_PART,
+  WORKBOOK_RELS_PART,
+  workbookSheets,
+  type XlsxSheet,
+} from './xlsx-sheets';
 
 /**
  * What an XLSX upload may unpack to. An XLSX is a zip of XML parts; 1 MB of deflate can unpack to a gigabyte,
@@ -40,6 +48,7 @@ export const XLSX_LIMITS: XlsxLimits = {
 
 const RATIO_FROM_BYTES = MiB;
 const SHARED_STRINGS = 'xl/sharedStrings.xml';
+const INDEX_PARTS = [WORKBOOK_PART, WORKBOOK_RELS_PART];
 
 const SIG_LOCAL = 0x04034b50;
 const SIG_CENTRAL = 0x02014b50;
@@ -227,6 +236,7 @@ async function verifyEntry(
   entry: Entry,
   fileName: string,
   limits: XlsxLimits,
+  indexParts: Map<string, string>,
 ) {
   const local = await readAt(file, entry.offset, 30);
   if (local.length < 30 || local.readUInt32LE(0) !== SIG_LOCAL) throw unreadableXlsx(fileName);
@@ -248,7 +258,10 @@ async function verifyEntry(
     if (!(await readAt(file, end, 4)).equals(DESCRIPTOR)) throw unreadableXlsx(fileName);
     end += 16;
   }
-  if (entry.packed === 0) return end;
+  if (entry.packed === 0) {
+    if (INDEX_PARTS.includes(entry.name)) indexParts.set(entry.name, '');
+    return end;
+  }
   const stages: Array<Readable | Writable> = [];
   stages.push(createReadStream(path, { start, end: start + entry.packed - 1 }));
   if (streamed) stages.push(descriptorScan(fileName));
@@ -264,6 +277,15 @@ async function verifyEntry(
           );
         }
       }),
+    );
+  }
+  if (INDEX_PARTS.includes(entry.name)) {
+    stages.push(
+      keepText(
+        MAX_SHEET_INDEX_BYTES,
+        () => unreadableXlsx(fileName),
+        (text) => indexParts.set(entry.name, text),
+      ),
     );
   }
   stages.push(
@@ -284,13 +306,14 @@ async function verifyEntry(
 /**
  * Refuses an XLSX, spooled to `path`, that would unpack beyond the limits or that exceljs' streaming unzip
  * could read differently from its central directory: the parts must lie end to end from the first byte to the
- * central directory, so the parts checked here are exactly the parts exceljs will read, byte for byte.
+ * central directory, so the parts checked here are exactly the parts exceljs will read, byte for byte. Answers
+ * the workbook's sheets in its order, read on the way.
  */
 export async function inspectXlsx(
   path: string,
   fileName: string,
   limits: XlsxLimits = XLSX_LIMITS,
-): Promise<void> {
+): Promise<XlsxSheet[]> {
   const file = await open(path, 'r');
   try {
     const { size } = await file.stat();
@@ -302,12 +325,14 @@ export async function inspectXlsx(
       fileName,
     );
     checkDeclared(entries, fileName, limits);
+    const indexParts = new Map<string, string>();
     let next = 0;
     for (const entry of [...entries].sort((a, b) => a.offset - b.offset)) {
       if (entry.offset !== next) throw unreadableXlsx(fileName);
-      next = await verifyEntry(path, file, entry, fileName, limits);
+      next = await verifyEntry(path, file, entry, fileName, limits, indexParts);
     }
     if (next !== directory.offset) throw unreadableXlsx(fileName);
+    return workbookSheets(indexParts.get(WORKBOOK_PART) ?? '', indexParts.get(WORKBOOK_RELS_PART) ?? '');
   } finally {
     await file.close();
   }
