@@ -204,7 +204,8 @@ describe('orders', () => {
     expect(ids.size).toBe(1);
     const [id] = [...ids];
     const fetched = await http(platform.baseUrl, 'GET', `/api/orders/${id}`, { token: merchant.token });
-    expect(answers[0]?.body).toEqual(fetched.body);
+    // The read adds the shipment's parcels, which a new order does not have yet.
+    expect(fetched.body).toEqual({ ...answers[0]?.body, parcels: [] });
     expect(fetched.body.items).toHaveLength(body.items.length);
     const events = await platform.database.db
       .selectFrom('domain_events')
