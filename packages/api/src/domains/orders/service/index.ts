@@ -345,21 +345,7 @@ export async function createOrders(
     for (const [index, outcome] of await existingOutcomes(trx, actor, existing)) outcomes.set(index, outcome);
     await recordDomainEvents(
       trx,
-      created.map(({ row }) => ({
-        type: 'order.created',
-        resourceType: 'order',
-        resourceId: row.id,
-        organizationId: row.merchant_id,
-        actorUserId: actor.userId,
-        data: {
-          orderId: row.id,
-          merchantReference: row.merchant_reference,
-          totalMinor: row.total_minor,
-          currency: row.currency,
-          carrierCode: row.carrier_code,
-          ipayFlag: row.ipay_flag,
-        },
-      })),
+      created.map(({ row }) => orderCreated(actor, row)),
     );
   }
   return inputs.map((input, index) => {
