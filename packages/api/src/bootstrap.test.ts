@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOMAINS } from './domains';
+import { ACTIONS, RESOURCE_NAMES } from './domains/rbac/catalogue';
 import { domainRoleDefaults } from './platform/registry';
 import { preparePlatform } from './bootstrap';
 import { createTestPlatform, http, type TestPlatform } from './testing';
@@ -58,7 +59,8 @@ describe('first start', () => {
     const count = async (roleId: string) =>
       (await db.selectFrom('role_permissions').select('resource').where('role_id', '=', roleId).execute())
         .length;
-    expect(await count(adminRole.id)).toBe(32 * 6);
+    // The platform admin holds every action on every resource.
+    expect(await count(adminRole.id)).toBe(RESOURCE_NAMES.length * ACTIONS.length);
     expect(await count(clerkRole.id)).toBe(domainRoleDefaults(DOMAINS).merchant_user.length);
   });
 });

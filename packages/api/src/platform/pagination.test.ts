@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeTariff, type ParsedTariff } from '../domains/carrier-tariffs/service/import-tariffs';
 import { buildOpenApiDocument } from '../openapi/document';
 import {
   createTestMerchant,
@@ -15,6 +16,8 @@ import {
   iqpayOrderBody,
   orderBody,
   TEST_PASSWORD,
+  upsInvoiceCsv,
+  upsTrackingNumber,
   type TestPlatform,
   type TestSponsorSetup,
 } from '../testing';
@@ -223,11 +226,101 @@ describe('cursor pagination over every list', () => {
     });
   }
 
+  /** A small tariff: one zone, one break; only the listing is under test here. */
+  function tariff(carrier: string, effectiveFrom: string): ParsedTariff {
+    return {
+      carrier,
+      carrierName: `Carrier ${carrier}`,
+      service: 'STANDARD',
+      serviceName: 'Standard',
+      origin: 'NL',
+      effectiveFrom,
+      currency: 'EUR',
+      volumetricDivisor: 5000,
+      weightStepGrams: 100,
+      body: {
+        zones: [{ country: 'NL', postcodeFrom: null, postcodeTo: null, zone: '1' }],
+        rates: [{ zone: '1', breaks: [{ upToGrams: 10_000, priceMinor: 695 }], additional: null }],
+        surcharges: [],
+        remoteAreas: [],
+      },
+    };
+  }
+
+  async function seedCarrierTariffs(): Promise<void> {
+    const operator = (await createTestPlatformAdmin(platform)).token;
+    const tag = randomBytes(3).toString('hex').toUpperCase();
+    const carrier = `T${tag}`;
+    const { db } = platform.database;
+    await times(ROWS, (i) =>
+      db.transaction().execute((trx) => storeTariff(trx, tariff(`T${tag}${i}`, '2026-01-01'))),
+    );
+    await times(ROWS, (i) =>
+      db
+        .transaction()
+        .execute((trx) => storeTariff(trx, tariff(carrier, `2026-02-${String(i + 1).padStart(2, '0')}`))),
+    );
+    await times(ROWS, (i) =>
+      call('PUT', `/api/admin/carrier-tariffs/${carrier}/fuel`, operator, {
+        publishedPercent: `${10 + i}`,
+        discountPercent: '0',
+        discountMode: 'points',
+        effectiveFrom: `2026-03-${String(i + 1).padStart(2, '0')}`,
+        reason: `index ${i}`,
+      }),
+    );
+    await times(ROWS, async (i) => {
+      const form = new FormData();
+      const invoice = upsInvoiceCsv({
+        invoiceNumber: `INV-${tag}-${i}`,
+        shipments: [
+          {
+            shipDate: '2026-11-20',
+            pieces: [
+              {
+                trackingNumber: upsTrackingNumber(i),
+                billedWeight: '1.0',
+                zone: '2',
+                freight: '5.10',
+                fuel: '0.80',
+              },
+            ],
+          },
+        ],
+      });
+      form.append('file', new Blob([invoice]), `invoice-${i}.csv`);
+      const response = await fetch(`${platform.baseUrl}/api/admin/carrier-tariffs/UPS/invoice-upload`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${operator}` },
+        body: form,
+      });
+      if (response.status !== 200)
+        throw new Error(`invoice upload: ${response.status} ${await response.text()}`);
+    });
+    const lists: Array<[string, string, string?]> = [
+      ['/api/admin/carrier-tariffs', '/api/admin/carrier-tariffs'],
+      // Versions refuse every update, so their created_at stays as written (no ties made below).
+      ['/api/admin/carrier-tariffs/{carrier}/versions', `/api/admin/carrier-tariffs/${carrier}/versions`],
+      [
+        '/api/admin/carrier-tariffs/{carrier}/fuel',
+        `/api/admin/carrier-tariffs/${carrier}/fuel`,
+        'tariff_fuel_surcharges',
+      ],
+      [
+        '/api/admin/carrier-tariffs/{cc}/invoices',
+        '/api/admin/carrier-tariffs/UPS/invoices',
+        'carrier_invoice_imports',
+      ],
+    ];
+    for (const [operation, path, table] of lists) seeded.set(operation, { path, token: operator, table });
+  }
+
   beforeAll(async () => {
     platform = await createTestPlatform();
     await seedCommerce();
     await seedCarriers();
     await seedBenefitCards();
+    await seedCarrierTariffs();
     // Rows written in one transaction share `now()`; a batch spans microseconds of one millisecond. Both at
     // once: every list's rows tie in groups and differ below the millisecond.
     for (const table of new Set([...seeded.values()].flatMap((list) => (list.table ? [list.table] : [])))) {
