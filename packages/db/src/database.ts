@@ -32,6 +32,9 @@ export function createDatabase(options: PoolOptions): DatabaseHandle {
     pool,
     close: async () => {
       await db.destroy();
+      // Kysely ends only a pool it has queried through; one used by pool.query alone (listeners, COPY) would
+      // otherwise keep its idle connections until their timeout.
+      if (!pool.ended) await pool.end();
       await Promise.all(open);
     },
   };

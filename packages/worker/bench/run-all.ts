@@ -28,5 +28,5 @@ for (const name of files) {
   }
 }
 const goals = await readGoalsSince(started);
-if (goals.length) process.stdout.write(`\nissue #12 goals, this run:\n${formatGoals(goals)}\n`);
+if (goals.length) process.stdout.write(`\ngoals of the issues, this run:\n${formatGoals(goals)}\n`);
 process.exitCode = failed ? 1 : 0;

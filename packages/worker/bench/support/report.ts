@@ -72,7 +72,7 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/** One of issue #12's goals, as measured: the subject beside its ceiling (or its bound), and whether it holds. */
+/** A benchmark goal, as measured: the subject beside its ceiling (or its bound), and whether it holds. */
 export const GoalResult = z.object({
   goal: z.string(),
   /** The subject's median, with its unit, e.g. "412 req/s" or "p99 38 ms". */
