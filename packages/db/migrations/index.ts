@@ -29,6 +29,7 @@ import * as carrierTariffs from './2026_12_01_100001_carrier_tariffs';
 import * as orderParcels from './2026_12_01_200001_order_parcels';
 import * as carrierInvoices from './2026_12_01_200002_carrier_invoices';
 import * as emailAttachments from './2026_12_01_300001_email_attachments';
+import * as carrierReconciliations from './2026_12_02_000001_carrier_reconciliations';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_200001_order_parcels': orderParcels,
   '2026_12_01_200002_carrier_invoices': carrierInvoices,
   '2026_12_01_300001_email_attachments': emailAttachments,
+  '2026_12_02_000001_carrier_reconciliations': carrierReconciliations,
 };

@@ -150,6 +150,7 @@ export interface CarrierInvoiceImportsTable {
   created_by: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   imported_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  matched_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface CarrierInvoiceLinesTable {
@@ -168,6 +169,39 @@ export interface CarrierInvoiceLinesTable {
   charge_description: string;
   amount_minor: number;
   currency: string;
+}
+
+export interface CarrierReconciliationDecisionsTable {
+  id: Generated<string>;
+  reconciliation_id: string;
+  action: 'request_credit' | 'exclude' | 'withdraw';
+  reason: string;
+  decided_by: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CarrierReconciliationsTable {
+  id: Generated<string>;
+  import_id: string;
+  carrier_code: string;
+  tracking_number: string | null;
+  parcel_id: string | null;
+  order_id: string | null;
+  status: 'MATCHED' | 'MISMATCH' | 'UNMATCHED_IN_DB' | 'ACCOUNT_CHARGE' | 'DUPLICATE_ON_INVOICE';
+  mismatch_causes: Generated<string[]>;
+  detail: string | null;
+  line_numbers: number[];
+  invoice_number: string;
+  ship_date: string | null;
+  currency: string;
+  billed_minor: number;
+  expected_minor: number | null;
+  delta_minor: number | null;
+  billed: ColumnType<JsonValue, string, string>;
+  expected: ColumnType<JsonValue | null, string | null | undefined, string | null>;
+  decision: 'credit_requested' | 'excluded' | null;
+  decision_reason: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface DomainEventSequencesTable {
@@ -517,6 +551,7 @@ export interface TariffCarriersTable {
   name: string;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  reconciliation_tolerance_minor: Generated<number>;
 }
 
 export interface TariffFuelSurchargesTable {
@@ -655,6 +690,8 @@ export interface Database {
   benefit_programs: BenefitProgramsTable;
   carrier_invoice_imports: CarrierInvoiceImportsTable;
   carrier_invoice_lines: CarrierInvoiceLinesTable;
+  carrier_reconciliation_decisions: CarrierReconciliationDecisionsTable;
+  carrier_reconciliations: CarrierReconciliationsTable;
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
   email_attachments: EmailAttachmentsTable;
