@@ -291,6 +291,37 @@ export interface IntegrationsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface LedgerAccountsTable {
+  id: Generated<string>;
+  kind: 'consumer_wallet' | 'platform';
+  owner_email: string | null;
+  platform_code: string | null;
+  currency: string;
+  debits_pending: Generated<number>;
+  debits_posted: Generated<number>;
+  credits_pending: Generated<number>;
+  credits_posted: Generated<number>;
+  version: Generated<number>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface LedgerTransfersTable {
+  id: Generated<string>;
+  external_id: string;
+  request_hash: string;
+  kind: 'credit' | 'transfer' | 'payment';
+  debit_account_id: string;
+  credit_account_id: string;
+  currency: string;
+  amount_minor: number;
+  state: 'pending' | 'posted' | 'voided';
+  note: string | null;
+  created_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface OrderItemsTable {
   order_id: string;
   position: number;
@@ -700,6 +731,8 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   integration_webhook_deliveries: IntegrationWebhookDeliveriesTable;
   integrations: IntegrationsTable;
+  ledger_accounts: LedgerAccountsTable;
+  ledger_transfers: LedgerTransfersTable;
   order_items: OrderItemsTable;
   order_parcels: OrderParcelsTable;
   order_upload_rejections: OrderUploadRejectionsTable;

@@ -27,11 +27,11 @@ function plainPaths(): ZodOpenApiPathsObject {
   return paths;
 }
 
-function nonIdempotentOperationIds(): Set<string> {
+function operationIdsWhere(test: (meta: OpenApiMeta<ProcedureMeta> | undefined) => boolean): Set<string> {
   const ids = new Set<string>();
   for (const [path, procedure] of Object.entries(appRouter._def.procedures)) {
     const meta = (procedure as unknown as { _def: { meta?: OpenApiMeta<ProcedureMeta> } })._def.meta;
-    if (meta?.idempotent === false) ids.add(path.replace(/\./g, '-'));
+    if (test(meta)) ids.add(path.replace(/\./g, '-'));
   }
   return ids;
 }
@@ -48,7 +48,8 @@ function successStatusByOperationId(): Map<string, number> {
 
 /** Rewrites trpc-to-openapi's error responses to the product's problem details and documents Idempotency-Key. */
 function applyConventions(document: OpenApiDocument): OpenApiDocument {
-  const skipIdempotency = nonIdempotentOperationIds();
+  const skipIdempotency = operationIdsWhere((meta) => meta?.idempotent === false);
+  const keyRequired = operationIdsWhere((meta) => meta?.idempotencyKey === 'required');
   const successStatuses = successStatusByOperationId();
   for (const pathItem of Object.values(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(pathItem)) {
@@ -85,12 +86,14 @@ function applyConventions(document: OpenApiDocument): OpenApiDocument {
       }
       if (['post', 'put', 'patch', 'delete'].includes(method) && !skipIdempotency.has(operationId)) {
         const parameters = ((operation as { parameters?: unknown[] }).parameters ??= []);
+        const required = keyRequired.has(operationId);
         parameters.push({
           name: 'Idempotency-Key',
           in: 'header',
-          required: false,
-          description:
-            'Retry-safe key (1–255 visible ASCII): the same key and body replay the first response for 24 h; another body is a 409.',
+          required,
+          description: required
+            ? 'Required retry-safe key (1–255 visible ASCII), kept for good as the id of what this request creates: the same key and body return the first result; another body is a 409.'
+            : 'Retry-safe key (1–255 visible ASCII): the same key and body replay the first response for 24 h; another body is a 409.',
           schema: { type: 'string', maxLength: 255 },
         });
       }

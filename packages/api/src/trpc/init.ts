@@ -8,6 +8,12 @@ import { toProblem } from '../errors/to-problem';
 export type ProcedureMeta = {
   /** Mutations honour `Idempotency-Key` unless they opt out (e.g. login, which creates nothing). */
   idempotent?: boolean;
+  /**
+   * `required`: the procedure makes `Idempotency-Key` its own record's unique id (a ledger transfer's external
+   * id), in the same transaction as the change; the middleware's stored responses stay out, and the header is
+   * documented as required.
+   */
+  idempotencyKey?: 'required';
   /** The REST status of a success when not 200: 202 for a request accepted and acted on later. */
   successStatus?: 202;
   /**

@@ -19,7 +19,7 @@ import { t } from './init';
  * key and request; a different request under the same key is a 409.
  */
 const idempotency = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }) => {
-  if (type !== 'mutation' || meta?.idempotent === false) return next();
+  if (type !== 'mutation' || meta?.idempotent === false || meta?.idempotencyKey) return next();
   const key = parseIdempotencyKey(ctx.headers[IDEMPOTENCY_KEY_HEADER]);
   if (!key) return next();
   const owner = ctx.credentials.kind === 'valid' ? `user:${ctx.credentials.claims.userId}` : 'public';

@@ -74,6 +74,11 @@ export const RESOURCES = {
   },
   translations: { domain: 'i18n', description: 'Translations and their health' },
   consumer_wallet: { domain: 'consumer', description: 'Consumer wallet, points, deals and shared payments' },
+  wallet_ledger: {
+    domain: 'consumer',
+    description:
+      'The wallet ledger as operators see it: credits to wallets, any wallet’s balance, the ledger check',
+  },
   benefit_cards: { domain: 'benefit-cards', description: 'Sponsors, programs, members and benefit cards' },
   jobs: { domain: 'operations', description: 'Background jobs: list, add, retry' },
   audit: { domain: 'operations', description: 'Domain-event and audit history' },

@@ -1,0 +1,14 @@
+import { defineDomain } from '../../platform/domain';
+import { grant } from '../rbac/system-roles';
+import { WALLET_EVENTS } from './events';
+import { walletAdminRouter } from './router';
+
+export const walletDomain = defineDomain({
+  name: 'wallet',
+  trpc: { walletAdmin: walletAdminRouter },
+  events: WALLET_EVENTS,
+  grants: {
+    operator: grant(['wallet_ledger'], ['read', 'create'], 'all'),
+    finance: grant(['wallet_ledger'], ['read'], 'all'),
+  },
+});

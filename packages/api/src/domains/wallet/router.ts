@@ -1,0 +1,82 @@
+import { AppError } from '../../errors/app-error';
+import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from '../../platform/idempotency';
+import { router } from '../../trpc/init';
+import { permittedProcedure } from '../../trpc/procedures';
+import { AdminBalanceInput, BalanceOutput, CreditWalletInput, LedgerCheck, Transfer } from './schemas';
+import { getWalletBalance } from './service/balance';
+import { checkLedger } from './service/ledger-check';
+import { creditWallet } from './service/movements';
+
+const tags = ['wallet'];
+
+/** The key is the transfer's external id, so a request that moves money cannot go without one. */
+export function requiredIdempotencyKey(headers: Record<string, string | string[] | undefined>): string {
+  const key = parseIdempotencyKey(headers[IDEMPOTENCY_KEY_HEADER]);
+  if (!key) {
+    throw AppError.validation(
+      'Idempotency-Key',
+      'is required: a retry must not move money twice',
+      'required',
+    );
+  }
+  return key;
+}
+
+/** What operators do on the ledger. */
+export const walletAdminRouter = router({
+  credit: permittedProcedure('wallet_ledger', 'create')
+    .meta({
+      idempotencyKey: 'required',
+      openapi: {
+        method: 'POST',
+        path: '/api/admin/wallet/credits',
+        tags,
+        summary: 'Credit a consumer’s wallet (goodwill)',
+        description:
+          'Moves `amountMinor` from the platform’s `promotions` account into the wallet of `email` (opened if the address has none yet), with the reason on the transfer. The Idempotency-Key is the transfer’s external id: the same key and body return the first transfer.',
+        errorResponses: [400, 401, 403, 409],
+      },
+    })
+    .input(CreditWalletInput)
+    .output(Transfer)
+    .mutation(({ ctx, input }) => {
+      const idempotencyKey = requiredIdempotencyKey(ctx.headers);
+      return ctx.db.transaction().execute((trx) =>
+        creditWallet(trx, {
+          input,
+          source: 'promotions',
+          idempotencyKey,
+          createdBy: `user:${ctx.actor.userId}`,
+        }),
+      );
+    }),
+
+  ledgerCheck: permittedProcedure('wallet_ledger', 'read')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/api/admin/wallet/ledger-check',
+        tags,
+        summary: 'Check that the ledger balances',
+        description:
+          'Per currency the sum of all account balances (posted and pending) must be zero, and every account’s stored balances must equal the sums of its transfers.',
+        errorResponses: [401, 403],
+      },
+    })
+    .output(LedgerCheck)
+    .query(({ ctx }) => checkLedger(ctx.db)),
+
+  balance: permittedProcedure('wallet_ledger', 'read')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/api/admin/wallet/balance',
+        tags,
+        summary: 'A consumer wallet’s balances and transfers',
+        errorResponses: [400, 401, 403],
+      },
+    })
+    .input(AdminBalanceInput)
+    .output(BalanceOutput)
+    .query(({ ctx, input }) => getWalletBalance(ctx.db, { email: input.email, page: input })),
+});
