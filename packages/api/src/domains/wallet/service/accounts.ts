@@ -14,7 +14,7 @@ export function accountLabel(row: { owner_email: string | null; platform_code: s
   return row.owner_email ?? `platform:${row.platform_code ?? ''}`;
 }
 
-function labelOf(key: AccountKey): string {
+export function labelOf(key: AccountKey): string {
   return 'email' in key ? key.email : `platform:${key.platform}`;
 }
 

@@ -3,7 +3,7 @@ import type { DbTransaction } from '@ipay/db';
 import { domainError } from '../../../errors/domain-codes';
 import { WALLET_ERRORS } from '../errors';
 import type { Transfer } from '../schemas';
-import { resolveAccounts, type AccountKey, type AccountRef } from './accounts';
+import { labelOf, resolveAccounts, type AccountKey, type AccountRef } from './accounts';
 
 type TransferKind = Transfer['kind'];
 
@@ -151,28 +151,58 @@ function replayOrConflict(existing: TransferRow & { request_hash: string }, move
  * consumer wallet never goes below zero available (checked here, and by a constraint on the table); platform
  * accounts may, being the other side of every wallet.
  */
+/** Where one side's account is found: by what it belongs to, or by id once opened. */
+function accountWhere(alias: 'd' | 'c', key: AccountKey | AccountRef, currency: string) {
+  const column = (name: string) => sql.ref(`${alias}.${name}`);
+  if ('id' in key) return sql`${column('id')} = ${key.id}::uuid`;
+  const owner =
+    'email' in key
+      ? sql`${column('kind')} = 'consumer_wallet' and ${column('owner_email')} = ${key.email}`
+      : sql`${column('kind')} = 'platform' and ${column('platform_code')} = ${key.platform}`;
+  return sql`${owner} and ${column('currency')} = ${currency}`;
+}
+
+/**
+ * Inserts the transfer, its two accounts looked up in the same statement: nothing comes back when an account
+ * is not opened yet or the external id is taken.
+ */
+async function insertTransfer(
+  trx: DbTransaction,
+  movement: Movement,
+  sides: [AccountKey | AccountRef, AccountKey | AccountRef],
+): Promise<TransferRow | undefined> {
+  const { rows } = await sql<TransferRow>`
+    insert into ledger_transfers (external_id, request_hash, kind, debit_account_id, credit_account_id, currency,
+                                  amount_minor, state, note, created_by, resolved_at)
+    select ${movement.externalId}, ${movement.requestHash}, ${movement.kind}, d.id, c.id, ${movement.currency},
+           ${movement.amountMinor}::bigint, ${movement.pending ? 'pending' : 'posted'}, ${movement.note}::text,
+           ${movement.createdBy}, ${movement.pending ? sql`null::timestamptz` : sql`now()`}
+      from ledger_accounts d, ledger_accounts c
+     where ${accountWhere('d', sides[0], movement.currency)} and ${accountWhere('c', sides[1], movement.currency)}
+    on conflict (external_id) do nothing
+    returning ${sql.join(TRANSFER_COLUMNS.map((column) => sql.ref(column)))}`.execute(trx);
+  return rows[0];
+}
+
+/**
+ * Moves money from `debit` to `credit` as one immutable transfer, posted at once or held as pending. A
+ * consumer wallet never goes below zero available (checked here, and by a constraint on the table); platform
+ * accounts may, being the other side of every wallet.
+ */
 export async function executeMovement(trx: DbTransaction, movement: Movement): Promise<MovementResult> {
-  const [debit, credit] = await resolveAccounts(trx, [movement.debit, movement.credit], movement.currency);
-  if (!debit || !credit) throw new Error('both ledger accounts are resolved');
-  const state = movement.pending ? 'pending' : 'posted';
-  const inserted = await trx
-    .insertInto('ledger_transfers')
-    .values({
-      external_id: movement.externalId,
-      request_hash: movement.requestHash,
-      kind: movement.kind,
-      debit_account_id: debit.id,
-      credit_account_id: credit.id,
-      currency: movement.currency,
-      amount_minor: movement.amountMinor,
-      state,
-      note: movement.note,
-      created_by: movement.createdBy,
-      resolved_at: movement.pending ? null : sql<Date>`now()`,
-    })
-    .onConflict((oc) => oc.column('external_id').doNothing())
-    .returning(TRANSFER_COLUMNS)
-    .executeTakeFirst();
+  // The usual case, both accounts open and the id new, is one statement; the rest opens accounts first.
+  let inserted = await insertTransfer(trx, movement, [movement.debit, movement.credit]);
+  let debit: AccountRef;
+  let credit: AccountRef;
+  if (inserted) {
+    debit = { id: inserted.debit_account_id, label: labelOf(movement.debit) };
+    credit = { id: inserted.credit_account_id, label: labelOf(movement.credit) };
+  } else {
+    const accounts = await resolveAccounts(trx, [movement.debit, movement.credit], movement.currency);
+    if (!accounts[0] || !accounts[1]) throw new Error('both ledger accounts are resolved');
+    [debit, credit] = [accounts[0], accounts[1]];
+    inserted = await insertTransfer(trx, movement, [debit, credit]);
+  }
   if (!inserted) {
     const existing = await trx
       .selectFrom('ledger_transfers')
