@@ -3,8 +3,13 @@ import type { Db, DbPool } from '@ipay/db';
 import type { BaseLogger, Logger } from 'pino';
 import type { Config } from './config';
 import type { ActorCache } from './domains/auth/actor-cache';
-import type { Keyring, VerifiedAccessToken } from './domains/auth/tokens';
-import { verifyAccessToken } from './domains/auth/tokens';
+import type { Keyring, VerifiedAccessToken, VerifiedConsumerToken } from './domains/auth/tokens';
+import {
+  CONSUMER_AUDIENCE,
+  claimedAudience,
+  verifyAccessToken,
+  verifyConsumerToken,
+} from './domains/auth/tokens';
 import type { PdfRenderer } from './platform/pdf';
 import { AppError } from './errors/app-error';
 
@@ -26,8 +31,15 @@ export interface AppDeps {
   pdf: PdfRenderer;
 }
 
+/**
+ * The bearer token, verified for the audience it claims: `valid` is a staff user's token, `consumer` a consumer's
+ * (magic link). Staff procedures accept only `valid`, consumer procedures only `consumer` (`trpc/procedures.ts`).
+ */
 export type Credentials =
-  { kind: 'none' } | { kind: 'valid'; claims: VerifiedAccessToken } | { kind: 'invalid'; error: AppError };
+  | { kind: 'none' }
+  | { kind: 'valid'; claims: VerifiedAccessToken }
+  | { kind: 'consumer'; claims: VerifiedConsumerToken }
+  | { kind: 'invalid'; error: AppError };
 
 export interface RequestContext extends Omit<AppDeps, 'logger' | 'pool'> {
   /** The request's logger: every line carries its traceId. */
@@ -55,7 +67,10 @@ function readCredentials(keyring: Keyring, authorization: string | undefined): C
     };
   }
   try {
-    return { kind: 'valid', claims: verifyAccessToken(keyring, match[1]) };
+    const token = match[1];
+    if (claimedAudience(token) === CONSUMER_AUDIENCE)
+      return { kind: 'consumer', claims: verifyConsumerToken(keyring, token) };
+    return { kind: 'valid', claims: verifyAccessToken(keyring, token) };
   } catch (error) {
     if (error instanceof AppError) return { kind: 'invalid', error };
     throw error;

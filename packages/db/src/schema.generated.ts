@@ -204,6 +204,33 @@ export interface CarrierReconciliationsTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface ConsumerMagicLinksTable {
+  id: Generated<string>;
+  email: string;
+  token_hash: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ConsumerSessionsTable {
+  id: Generated<string>;
+  consumer_id: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface ConsumersTable {
+  id: Generated<string>;
+  email: string;
+  language: 'en' | 'nl' | null;
+  phone: string | null;
+  phone_verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  verified_at: ColumnType<Date, Date | string, Date | string>;
+}
+
 export interface DomainEventSequencesTable {
   resource_type: string;
   resource_id: string;
@@ -723,6 +750,9 @@ export interface Database {
   carrier_invoice_lines: CarrierInvoiceLinesTable;
   carrier_reconciliation_decisions: CarrierReconciliationDecisionsTable;
   carrier_reconciliations: CarrierReconciliationsTable;
+  consumer_magic_links: ConsumerMagicLinksTable;
+  consumer_sessions: ConsumerSessionsTable;
+  consumers: ConsumersTable;
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
   email_attachments: EmailAttachmentsTable;

@@ -15,6 +15,7 @@ import { rbacDomain } from './rbac';
 import { schedulerDomain } from './scheduler';
 import { webhooksDomain } from './webhooks';
 import { carrierTariffsDomain } from './carrier-tariffs';
+import { consumerDomain } from './consumer';
 import { walletDomain } from './wallet';
 
 /**
@@ -40,6 +41,7 @@ export const DOMAINS = [
   maintenanceModule,
   pagesModule,
   carrierTariffsDomain,
+  consumerDomain,
   walletDomain,
 ] as const;
 

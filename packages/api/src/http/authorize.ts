@@ -4,6 +4,7 @@ import type { Actor } from '../domains/auth/service';
 import type { Action, DataScope, Resource } from '../domains/rbac/catalogue';
 import { requireScope } from '../domains/rbac/permissions';
 import { AppError } from '../errors/app-error';
+import { consumerTokenRefused } from '../domains/auth/tokens';
 
 /** The same check as `permittedProcedure`, for plain Fastify routes (downloads, uploads, streams). */
 export async function authorize(
@@ -21,6 +22,7 @@ export async function authorize(
   if (credentials.kind === 'none')
     throw new AppError('unauthenticated', 'Sign in and send "Authorization: Bearer <token>".');
   if (credentials.kind === 'invalid') throw credentials.error;
+  if (credentials.kind === 'consumer') throw consumerTokenRefused();
   const actor = await deps.actors.actorFor(deps.db, credentials.claims);
   if (!actor) throw new AppError('unauthenticated', 'This account no longer exists or is disabled.');
   return { actor, scope: requireScope(actor.permissions, resource, action) };

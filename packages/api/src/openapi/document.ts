@@ -46,11 +46,42 @@ function successStatusByOperationId(): Map<string, number> {
   return statuses;
 }
 
+/** Operations of `consumerProcedure`: they take the consumer's token, not a staff user's. */
+function consumerOperationIds(): Set<string> {
+  const ids = new Set<string>();
+  for (const [path, procedure] of Object.entries(appRouter._def.procedures)) {
+    const meta = (procedure as unknown as { _def: { meta?: OpenApiMeta<ProcedureMeta> } })._def.meta;
+    if (meta?.audience === 'consumer') ids.add(path.replace(/\./g, '-'));
+  }
+  return ids;
+}
+
+/**
+ * The two bearer schemes: staff users' tokens (`POST /api/auth/login`) and consumers' tokens (magic link). Each
+ * protected operation names the one it accepts; trpc-to-openapi lists every scheme, so the document narrows it.
+ */
+const SECURITY_SCHEMES = {
+  bearerAuth: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: "A staff user's token (audience `ipay:staff`) from `POST /api/auth/login`",
+  },
+  consumerAuth: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      "A consumer's token (audience `ipay:consumer`) from `POST /api/consumer/magic-link/redeem`; refused by every other endpoint",
+  },
+} as const;
+
 /** Rewrites trpc-to-openapi's error responses to the product's problem details and documents Idempotency-Key. */
 function applyConventions(document: OpenApiDocument): OpenApiDocument {
   const skipIdempotency = operationIdsWhere((meta) => meta?.idempotent === false);
   const keyRequired = operationIdsWhere((meta) => meta?.idempotencyKey === 'required');
   const successStatuses = successStatusByOperationId();
+  const consumerOperations = consumerOperationIds();
   for (const pathItem of Object.values(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(pathItem)) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
@@ -79,6 +110,10 @@ function applyConventions(document: OpenApiDocument): OpenApiDocument {
         if (parameter.in === 'path') parameter.required = true;
       }
       const operationId = (operation as { operationId?: string }).operationId ?? '';
+      const secured = operation as { security?: Array<Record<string, string[]>> };
+      if (secured.security) {
+        secured.security = [consumerOperations.has(operationId) ? { consumerAuth: [] } : { bearerAuth: [] }];
+      }
       const successStatus = successStatuses.get(operationId);
       if (successStatus && responses[200]) {
         responses[successStatus] = responses[200];
@@ -112,7 +147,7 @@ export function buildOpenApiDocument(publicUrl: string): OpenApiDocument {
         'money is integer minor units with an ISO 4217 currency; timestamps are ISO 8601 UTC.',
       baseUrl: publicUrl,
       docsUrl: `${publicUrl}/docs`,
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: SECURITY_SCHEMES,
       paths: plainPaths(),
       defs: { Problem, DomainEvent },
     }),

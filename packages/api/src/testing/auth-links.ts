@@ -7,7 +7,7 @@ import type { TestPlatform } from './platform';
 export async function mailedLinkToken(
   platform: TestPlatform,
   email: string,
-  kind: 'invitations' | 'password-reset',
+  kind: 'invitations' | 'password-reset' | 'consumer/sign-in',
 ): Promise<string> {
   const mail = await platform.database.db
     .selectFrom('email_outbox')

@@ -34,6 +34,7 @@ export {
 } from './partners';
 export { payOnPayPage, runDoorCodeJob } from './pages';
 export { inviteTestMember, mailedLinkToken, mailTestPasswordReset } from './auth-links';
+export { signInTestConsumer, type TestConsumer } from './consumer';
 export { pdfPages, pdfToPngs, processTree, sampleStatement, stillRunning } from './pdf';
 export {
   dhlInvoiceCsv,

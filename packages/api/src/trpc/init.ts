@@ -21,6 +21,11 @@ export type ProcedureMeta = {
    * this process's cached actors are dropped once it has run (`trpc/procedures.ts`).
    */
   changesAccess?: true;
+  /**
+   * Set by `consumerProcedure`: the procedure takes a consumer's token (magic link), not a staff user's; the
+   * OpenAPI document gives it the `consumerAuth` security scheme instead of `bearerAuth`.
+   */
+  audience?: 'consumer';
 };
 
 export const t = initTRPC

@@ -1,5 +1,9 @@
 import type { Action, DataScope, Resource } from '../domains/rbac/catalogue';
 import type { Actor } from '../domains/auth/service';
+import { consumerTokenRefused } from '../domains/auth/tokens';
+import { consumerForToken, type SignedInConsumer } from '../domains/consumer/service';
+import { CONSUMER_ERRORS } from '../domains/consumer/errors';
+import { domainError } from '../errors/domain-codes';
 import { requireScope } from '../domains/rbac/permissions';
 import { TRPCError } from '@trpc/server';
 import { AppError, ERROR_KINDS } from '../errors/app-error';
@@ -12,7 +16,15 @@ import {
   requestFingerprint,
 } from '../platform/idempotency';
 import { consumeRateLimit } from '../platform/rate-limit';
+import type { RequestContext } from '../context';
 import { t } from './init';
+
+/** Whose stored responses a key names: a staff user's, a consumer's, or the anonymous callers'. */
+function ownerOf(credentials: RequestContext['credentials']): string {
+  if (credentials.kind === 'valid') return `user:${credentials.claims.userId}`;
+  if (credentials.kind === 'consumer') return `consumer:${credentials.claims.consumerId}`;
+  return 'public';
+}
 
 /**
  * `Idempotency-Key` on any mutation: the first response is stored for 24 hours and replayed for the same
@@ -22,7 +34,7 @@ const idempotency = t.middleware(async ({ ctx, type, path, meta, getRawInput, ne
   if (type !== 'mutation' || meta?.idempotent === false || meta?.idempotencyKey) return next();
   const key = parseIdempotencyKey(ctx.headers[IDEMPOTENCY_KEY_HEADER]);
   if (!key) return next();
-  const owner = ctx.credentials.kind === 'valid' ? `user:${ctx.credentials.claims.userId}` : 'public';
+  const owner = ownerOf(ctx.credentials);
   const claim = { owner, key, fingerprint: requestFingerprint(path, await getRawInput()) };
   const outcome = await claimIdempotencyKey(ctx.db, claim, ctx.encryptionKey);
   if (outcome.kind === 'replay')
@@ -67,6 +79,7 @@ const signedInProcedure = baseProcedure.use(async ({ ctx, next }) => {
     throw new AppError('unauthenticated', 'Sign in and send "Authorization: Bearer <token>".');
   }
   if (credentials.kind === 'invalid') throw credentials.error;
+  if (credentials.kind === 'consumer') throw consumerTokenRefused();
   const actor: Actor | undefined = await ctx.actors.actorFor(ctx.db, credentials.claims);
   if (!actor) throw new AppError('unauthenticated', 'This account no longer exists or is disabled.');
   return next({ ctx: { actor } });
@@ -88,6 +101,35 @@ export function permittedProcedure(resource: Resource, action: Action) {
     .use(idempotency);
 }
 
+/**
+ * A consumer signed in by magic link (a token of the `ipay:consumer` audience whose session is neither signed out
+ * nor expired): `ctx.consumer` is `{ id, email, sessionId }`. Staff tokens are refused, as consumer tokens are by
+ * every staff procedure. Consumers hold no roles: the audience is the permission, and the services scope every
+ * query to `ctx.consumer`. REST documents it with the `consumerAuth` bearer scheme (`openapi/document.ts`).
+ */
+export const consumerProcedure = baseProcedure
+  .meta({ audience: 'consumer' })
+  .use(async ({ ctx, next }) => {
+    const { credentials } = ctx;
+    if (credentials.kind === 'none') {
+      throw new AppError(
+        'unauthenticated',
+        'Sign in with a magic link and send "Authorization: Bearer <token>".',
+      );
+    }
+    if (credentials.kind === 'invalid') throw credentials.error;
+    if (credentials.kind === 'valid') {
+      throw domainError(
+        CONSUMER_ERRORS,
+        'consumer_token_required',
+        'This endpoint takes a consumer token (magic link); a staff token is not accepted here.',
+      );
+    }
+    const consumer: SignedInConsumer = await consumerForToken(ctx.db, credentials.claims);
+    return next({ ctx: { consumer } });
+  })
+  .use(idempotency);
+
 /** Limits a procedure per client address, e.g. `rateLimitedByIp('register', 20, 3600)`. */
 export function rateLimitedByIp(name: string, limit: number, windowSeconds: number) {
   return t.middleware(async ({ ctx, next }) => {
@@ -96,10 +138,15 @@ export function rateLimitedByIp(name: string, limit: number, windowSeconds: numb
   });
 }
 
-/** Limits a procedure per signed-in user (use after authedProcedure), e.g. OTP attempts per driver. */
+/**
+ * Limits a procedure per signed-in user or consumer (use after authedProcedure or consumerProcedure), e.g. OTP
+ * attempts per driver, transfers per consumer.
+ */
 export function rateLimitedByUser(name: string, limit: number, windowSeconds: number) {
   return t.middleware(async ({ ctx, next }) => {
-    const user = ctx.credentials.kind === 'valid' ? ctx.credentials.claims.userId : `ip:${ctx.ip}`;
+    const owner = ownerOf(ctx.credentials);
+    // A staff user's key stays `<name>:user:<userId>`; a consumer's is `<name>:user:consumer:<id>`.
+    const user = owner === 'public' ? `ip:${ctx.ip}` : owner.replace(/^user:/, '');
     await consumeRateLimit(ctx.db, { key: `${name}:user:${user}`, limit, windowSeconds });
     return next();
   });

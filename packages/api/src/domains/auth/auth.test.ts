@@ -173,7 +173,8 @@ describe('auth over REST', () => {
       [forged, 'The access token is invalid.'],
       [unknownKid, 'The access token is malformed or signed with an unknown key.'],
       [noneAlg, 'The access token is invalid.'],
-      [consumerAudience, 'The access token is invalid.'],
+      // Verified as the consumer token it claims to be (no exp, no session), and refused all the same.
+      [consumerAudience, 'The access token has no valid exp claim.'],
     ] as const) {
       const res = await http(platform.baseUrl, 'GET', '/api/auth/me', { token });
       expect(res.status).toBe(401);
@@ -205,7 +206,10 @@ describe('auth over REST', () => {
         sign({}, { expiresIn: 60, audience: ['ipay:staff', 'ipay:consumer'] }),
         'The access token has no valid aud claim.',
       ],
-      [sign({}, { expiresIn: 60, audience: 'ipay:consumer' }), 'The access token is invalid.'],
+      [
+        sign({}, { expiresIn: 60, audience: 'ipay:consumer' }),
+        'The access token does not carry a consumer session.',
+      ],
     ] as const) {
       const res = await http(platform.baseUrl, 'GET', '/api/auth/me', { token });
       expect([res.status, res.body.detail]).toEqual([401, detail]);

@@ -23,6 +23,13 @@ import {
 
 // The iQpay sign-in answers in its own shape, with a token signed the one way every sign-in signs it.
 export { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type Keyring } from './tokens';
+export {
+  CONSUMER_TOKEN_TTL_SECONDS,
+  signConsumerToken,
+  type ConsumerTokenClaims,
+  type VerifiedConsumerToken,
+} from './tokens';
+export { hashSingleUseToken, newSingleUseToken } from './single-use-token';
 
 /** The signed-in user a request acts as, with permissions merged across all their roles. */
 export interface Actor {

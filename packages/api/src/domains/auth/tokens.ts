@@ -8,13 +8,16 @@ import { AUTH_ERRORS } from './errors';
 const ALGORITHM = 'HS256';
 const ISSUER = 'ipay';
 /**
- * The one kind of JWT the platform signs: an organisation user's access token, issued by the e-mail login and
- * by the iQpay sign-in alike (a sponsor user holds the same permissions on both APIs). Stream tickets are
- * opaque random strings stored hashed, not JWTs. A later kind (consumer magic-link tokens) gets its own
- * audience, and a token is accepted only where its audience is exactly the one expected.
+ * The two kinds of JWT the platform signs, told apart by their audience: an organisation user's access token
+ * (`ipay:staff`), issued by the e-mail login and by the iQpay sign-in alike (a sponsor user holds the same
+ * permissions on both APIs), and a consumer's token (`ipay:consumer`), issued by a redeemed magic link. A token
+ * is accepted only where its audience is exactly the one expected, so a consumer token opens no staff route and
+ * a staff token no consumer route. Stream tickets are opaque random strings stored hashed, not JWTs.
  */
 export const STAFF_AUDIENCE = 'ipay:staff';
 export const ACCESS_TOKEN_TTL_SECONDS = 7 * 24 * 60 * 60;
+export const CONSUMER_AUDIENCE = 'ipay:consumer';
+export const CONSUMER_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
 // Servers' clocks differ by a little: an `iat` this far ahead of ours is still accepted.
 const CLOCK_TOLERANCE_SECONDS = 30;
 
@@ -92,16 +95,74 @@ export function signAccessToken(keyring: Keyring, subject: TokenSubject): { toke
   return { token, expiresAt: new Date((issuedAt + ACCESS_TOKEN_TTL_SECONDS) * 1000) };
 }
 
+/** A consumer token: which consumer, and which of their sessions (`jti`, revocable on its own). */
+export interface ConsumerTokenClaims {
+  consumerId: string;
+  sessionId: string;
+}
+
+export interface VerifiedConsumerToken extends ConsumerTokenClaims {
+  issuedAt: number;
+}
+
+/** A consumer token for a session the caller stores (its id is the `jti`; the session expires with the token). */
+export function signConsumerToken(
+  keyring: Keyring,
+  claims: ConsumerTokenClaims,
+): { token: string; expiresAt: Date } {
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const token = jwt.sign({ iat: issuedAt }, keyObjectOf(keyring.signingKey), {
+    algorithm: ALGORITHM,
+    keyid: keyring.signingKey.kid,
+    expiresIn: CONSUMER_TOKEN_TTL_SECONDS,
+    audience: CONSUMER_AUDIENCE,
+    issuer: ISSUER,
+    subject: claims.consumerId,
+    jwtid: claims.sessionId,
+  });
+  return { token, expiresAt: new Date((issuedAt + CONSUMER_TOKEN_TTL_SECONDS) * 1000) };
+}
+
+/**
+ * The audience a bearer token claims, read without verifying it: only to choose which verification applies
+ * (`verifyConsumerToken` or `verifyAccessToken`), each of which checks the signature and the audience itself.
+ */
+export function claimedAudience(token: string): unknown {
+  try {
+    return jwt.decode(token, { json: true })?.aud;
+  } catch {
+    // A payload that is not JSON: the verification that follows refuses it.
+    return undefined;
+  }
+}
+
+/** A consumer token on a staff route (tRPC procedure or plain route): refused like any other invalid token. */
+export function consumerTokenRefused(): AppError {
+  return domainError(
+    AUTH_ERRORS,
+    'invalid_token',
+    "This endpoint takes a staff user's token; a consumer token is not accepted here.",
+  );
+}
+
+interface Expected {
+  audience: string;
+  ttlSeconds: number;
+}
+
+const STAFF: Expected = { audience: STAFF_AUDIENCE, ttlSeconds: ACCESS_TOKEN_TTL_SECONDS };
+const CONSUMER: Expected = { audience: CONSUMER_AUDIENCE, ttlSeconds: CONSUMER_TOKEN_TTL_SECONDS };
+
 /**
  * What jsonwebtoken leaves optional and we do not: a token without `exp` would never expire, and one living
  * longer than the TTL after its `iat` was not issued by us, so both claims are required. An audience list
  * that holds ours among others is a token meant for someone else too, so the audience must be exactly ours.
  */
-function refusedClaim(payload: jwt.JwtPayload): string | undefined {
+function refusedClaim(payload: jwt.JwtPayload, expected: Expected): string | undefined {
   const { exp, iat } = payload;
   if (typeof iat !== 'number' || iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) return 'iat';
-  if (typeof exp !== 'number' || exp - iat > ACCESS_TOKEN_TTL_SECONDS) return 'exp';
-  if (payload.aud !== STAFF_AUDIENCE) return 'aud';
+  if (typeof exp !== 'number' || exp - iat > expected.ttlSeconds) return 'exp';
+  if (payload.aud !== expected.audience) return 'aud';
   return undefined;
 }
 
@@ -110,6 +171,23 @@ function refusedClaim(payload: jwt.JwtPayload): string | undefined {
  * any failure is a 401.
  */
 export function verifyAccessToken(keyring: Keyring, token: string): VerifiedAccessToken {
+  const payload = verifyJwt(keyring, token, STAFF);
+  if (!payload.sub || typeof payload.org !== 'string') {
+    throw domainError(AUTH_ERRORS, 'invalid_token', 'The access token does not carry a user.');
+  }
+  return { userId: payload.sub, organizationId: payload.org, issuedAt: payload.iat as number };
+}
+
+/** `verifyAccessToken` for consumer tokens: their own audience and TTL, and a session id (`jti`). */
+export function verifyConsumerToken(keyring: Keyring, token: string): VerifiedConsumerToken {
+  const payload = verifyJwt(keyring, token, CONSUMER);
+  if (!payload.sub || typeof payload.jti !== 'string') {
+    throw domainError(AUTH_ERRORS, 'invalid_token', 'The access token does not carry a consumer session.');
+  }
+  return { consumerId: payload.sub, sessionId: payload.jti, issuedAt: payload.iat as number };
+}
+
+function verifyJwt(keyring: Keyring, token: string, expected: Expected): jwt.JwtPayload {
   const decoded = jwt.decode(token, { complete: true });
   const key = decoded?.header.kid ? keyring.keysById.get(decoded.header.kid) : undefined;
   if (!key)
@@ -121,18 +199,15 @@ export function verifyAccessToken(keyring: Keyring, token: string): VerifiedAcce
   try {
     const payload = jwt.verify(token, keyObjectOf(key), {
       algorithms: [ALGORITHM],
-      audience: STAFF_AUDIENCE,
+      audience: expected.audience,
       issuer: ISSUER,
     });
     if (typeof payload === 'string')
       throw domainError(AUTH_ERRORS, 'invalid_token', 'The access token is invalid.');
-    const refused = refusedClaim(payload);
+    const refused = refusedClaim(payload, expected);
     if (refused)
       throw domainError(AUTH_ERRORS, 'invalid_token', `The access token has no valid ${refused} claim.`);
-    if (!payload.sub || typeof payload.org !== 'string') {
-      throw domainError(AUTH_ERRORS, 'invalid_token', 'The access token does not carry a user.');
-    }
-    return { userId: payload.sub, organizationId: payload.org, issuedAt: payload.iat as number };
+    return payload;
   } catch (error) {
     if (error instanceof AppError) throw error;
     const expired = error instanceof jwt.TokenExpiredError;

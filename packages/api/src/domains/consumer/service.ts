@@ -1,0 +1,11 @@
+// The consumer domain's public face: what other domains and the platform use (`consumerProcedure` reads
+// `consumerForToken`; the wallet keys its accounts on `SignedInConsumer.id`).
+export { consumerForToken, getConsumer, signOutConsumer, type SignedInConsumer } from './service/sessions';
+export {
+  MAGIC_LINK_REDEEM_LIMIT,
+  MAGIC_LINK_REQUEST_LIMITS,
+  MAGIC_LINK_TTL_MINUTES,
+  magicLinkUrl,
+  redeemMagicLink,
+  requestMagicLink,
+} from './service/magic-link';
