@@ -1,11 +1,11 @@
 import { defineDomain } from '../../platform/domain';
 import { grant } from '../rbac/system-roles';
 import { WALLET_EVENTS } from './events';
-import { walletAdminRouter } from './router';
+import { walletAdminRouter, walletRouter } from './router';
 
 export const walletDomain = defineDomain({
   name: 'wallet',
-  trpc: { walletAdmin: walletAdminRouter },
+  trpc: { wallet: walletRouter, walletAdmin: walletAdminRouter },
   events: WALLET_EVENTS,
   grants: {
     operator: grant(['wallet_ledger'], ['read', 'create'], 'all'),

@@ -1,11 +1,19 @@
 import { AppError } from '../../errors/app-error';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from '../../platform/idempotency';
 import { router } from '../../trpc/init';
-import { permittedProcedure } from '../../trpc/procedures';
-import { AdminBalanceInput, BalanceOutput, CreditWalletInput, LedgerCheck, Transfer } from './schemas';
+import { consumerProcedure, permittedProcedure } from '../../trpc/procedures';
+import {
+  AdminBalanceInput,
+  BalanceInput,
+  BalanceOutput,
+  CreditWalletInput,
+  LedgerCheck,
+  Transfer,
+  TransferInput,
+} from './schemas';
 import { getWalletBalance } from './service/balance';
 import { checkLedger } from './service/ledger-check';
-import { creditWallet } from './service/movements';
+import { creditWallet, transferBetweenWallets } from './service/movements';
 
 const tags = ['wallet'];
 
@@ -79,4 +87,50 @@ export const walletAdminRouter = router({
     .input(AdminBalanceInput)
     .output(BalanceOutput)
     .query(({ ctx, input }) => getWalletBalance(ctx.db, { email: input.email, page: input })),
+});
+
+/** The signed-in consumer's own wallet: every query is scoped to the address on their token. */
+export const walletRouter = router({
+  balance: consumerProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/api/wallet/balance',
+        tags,
+        summary: 'My wallet: balances and recent transfers',
+        description:
+          'Per currency the available balance (posted less pending holds), what is held, and what is incoming; then the wallet’s transfers, most recent first, paginated.',
+        errorResponses: [400, 401],
+      },
+    })
+    .input(BalanceInput)
+    .output(BalanceOutput)
+    .query(({ ctx, input }) => getWalletBalance(ctx.db, { email: ctx.consumer.email, page: input })),
+
+  transfer: consumerProcedure
+    .meta({
+      idempotencyKey: 'required',
+      openapi: {
+        method: 'POST',
+        path: '/api/wallet/transfer',
+        tags,
+        summary: 'Send money to another address',
+        description:
+          'Moves `amount` (minor units) from my wallet to the wallet of `to`, opened if that address has never signed in (the money waits for it). The Idempotency-Key is the transfer’s external id: a retry with the same key and body returns the first transfer. Insufficient funds and the daily limit are 422s.',
+        errorResponses: [400, 401, 409, 422],
+      },
+    })
+    .input(TransferInput)
+    .output(Transfer)
+    .mutation(({ ctx, input }) => {
+      const idempotencyKey = requiredIdempotencyKey(ctx.headers);
+      return ctx.db.transaction().execute((trx) =>
+        transferBetweenWallets(trx, {
+          from: ctx.consumer.email,
+          input,
+          idempotencyKey,
+          createdBy: `consumer:${ctx.consumer.id}`,
+        }),
+      );
+    }),
 });
