@@ -1,5 +1,5 @@
 import { defineDomain } from '../../platform/domain';
-import { grant } from '../rbac/system-roles';
+import { grant } from '../rbac/service';
 import { WALLET_EVENTS } from './events';
 import { walletAdminRouter, walletRouter } from './router';
 

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { CurrencyCode } from '../../platform/money';
 import { PageInput, pageOf } from '../../platform/pagination-schemas';
 
 /**
@@ -15,6 +14,11 @@ export const PLATFORM_ACCOUNTS = [
 ] as const;
 export const PlatformAccount = z.enum(PLATFORM_ACCOUNTS).describe('A platform ledger account');
 export type PlatformAccount = z.infer<typeof PlatformAccount>;
+
+export const CurrencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+  .describe('ISO 4217 currency code');
 
 /** A wallet is keyed by the lower-case address, so money can wait for someone who has not signed in yet. */
 export const WalletEmail = z
