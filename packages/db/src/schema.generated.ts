@@ -204,6 +204,50 @@ export interface CarrierReconciliationsTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface CarrierStatementLogTable {
+  id: Generated<string>;
+  statement_id: string;
+  action: 'revised' | 'sent' | 'credited' | 'resolved';
+  revision: number;
+  email_id: string | null;
+  amount_minor: number | null;
+  credit_note_reference: string | null;
+  actor_id: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CarrierStatementRevisionsTable {
+  statement_id: string;
+  revision: number;
+  lines: ColumnType<JsonValue, string, string>;
+  line_count: number;
+  claimed_minor: number;
+  pdf: Buffer | null;
+  pdf_sha256: string | null;
+  rendered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_by: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CarrierStatementsTable {
+  id: Generated<string>;
+  import_id: string;
+  carrier_code: string;
+  number: string;
+  currency: string;
+  status: 'draft' | 'open' | 'resolved';
+  current_revision: number;
+  claimed_minor: number;
+  sent_revision: number | null;
+  sent_claimed_minor: number | null;
+  first_sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  credited_minor: Generated<number>;
+  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface DomainEventSequencesTable {
   resource_type: string;
   resource_id: string;
@@ -552,6 +596,9 @@ export interface TariffCarriersTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   reconciliation_tolerance_minor: Generated<number>;
+  billing_email: string | null;
+  billing_name: string | null;
+  billing_address: Generated<string[]>;
 }
 
 export interface TariffFuelSurchargesTable {
@@ -692,6 +739,9 @@ export interface Database {
   carrier_invoice_lines: CarrierInvoiceLinesTable;
   carrier_reconciliation_decisions: CarrierReconciliationDecisionsTable;
   carrier_reconciliations: CarrierReconciliationsTable;
+  carrier_statement_log: CarrierStatementLogTable;
+  carrier_statement_revisions: CarrierStatementRevisionsTable;
+  carrier_statements: CarrierStatementsTable;
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
   email_attachments: EmailAttachmentsTable;
