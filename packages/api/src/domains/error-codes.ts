@@ -12,6 +12,7 @@ import { PAYMENT_ERRORS } from './payments/errors';
 import { RBAC_ERRORS } from './rbac/errors';
 import { WEBHOOK_ERRORS } from './webhooks/errors';
 import { CARRIER_TARIFFS_ERRORS } from './carrier-tariffs/errors';
+import { CARRIER_STATEMENTS_ERRORS } from './carrier-statements/errors';
 
 /**
  * Every domain's declared error codes, by domain: documented in the OpenAPI `Problem` schema and checked for
@@ -31,4 +32,5 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   rbac: RBAC_ERRORS,
   webhooks: WEBHOOK_ERRORS,
   'carrier-tariffs': CARRIER_TARIFFS_ERRORS,
+  'carrier-statements': CARRIER_STATEMENTS_ERRORS,
 };

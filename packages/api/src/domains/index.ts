@@ -15,6 +15,7 @@ import { rbacDomain } from './rbac';
 import { schedulerDomain } from './scheduler';
 import { webhooksDomain } from './webhooks';
 import { carrierTariffsDomain } from './carrier-tariffs';
+import { carrierStatementsDomain } from './carrier-statements';
 
 /**
  * Every domain, in a fixed order: the app router, the server's plain routes, the OpenAPI document, the
@@ -39,6 +40,7 @@ export const DOMAINS = [
   maintenanceModule,
   pagesModule,
   carrierTariffsDomain,
+  carrierStatementsDomain,
 ] as const;
 
 export type Domain = (typeof DOMAINS)[number];

@@ -8,6 +8,7 @@ import { RBAC_EVENTS } from '../rbac/events';
 import { WEBHOOK_EVENTS } from '../webhooks/events';
 import type { EventDefinitions } from '../../platform/event-definitions';
 import { CARRIER_TARIFFS_EVENTS } from '../carrier-tariffs/events';
+import { CARRIER_STATEMENTS_EVENTS } from '../carrier-statements/events';
 
 /**
  * Every domain event type with its payload schema, merged from the domains' `events.ts`. Recording is typed
@@ -23,6 +24,7 @@ export const EVENT_CATALOGUE = {
   ...BENEFIT_CARD_EVENTS,
   ...PARTNER_EVENTS,
   ...CARRIER_TARIFFS_EVENTS,
+  ...CARRIER_STATEMENTS_EVENTS,
 } satisfies EventDefinitions;
 type Catalogue = typeof EVENT_CATALOGUE;
 
