@@ -30,7 +30,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sent_claimed_minor', 'bigint')
     .addColumn('first_sent_at', 'timestamptz')
     .addColumn('last_sent_at', 'timestamptz')
-    .addColumn('credited_minor', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`credited_minor >= 0`))
+    .addColumn('credited_minor', 'bigint', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`credited_minor >= 0`),
+    )
     .addColumn('resolved_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

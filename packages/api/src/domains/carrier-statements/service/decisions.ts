@@ -97,7 +97,7 @@ export async function decideReconciliation(
 ): Promise<DecisionResult> {
   assertStatementReach(request.scope);
   const { cc, id, reason } = request.input;
-  const row = (await trx
+  const row: ReconciliationRow | undefined = await trx
     .selectFrom('carrier_reconciliations')
     .select([
       'id',
@@ -116,7 +116,7 @@ export async function decideReconciliation(
     .where('id', '=', id)
     .where('carrier_code', '=', cc)
     .forUpdate()
-    .executeTakeFirst()) as ReconciliationRow | undefined;
+    .executeTakeFirst();
   if (!row) throw statementNotFound(`${cc} has no reconciliation ${id}.`);
 
   const target = DECISION_OF[request.action];
