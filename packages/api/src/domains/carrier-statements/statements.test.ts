@@ -147,6 +147,30 @@ describe('carrier statements', () => {
       ]);
     });
 
+    it('makes one revision per change when lines of one import are flagged at the same time', async () => {
+      const cc = newCarrier();
+      const { ids } = await reconciliations(
+        cc,
+        Array.from({ length: 8 }, (_, index) => mismatch(1_000 + index, 900)),
+      );
+      await Promise.all(ids.map((id) => api().requestCredit({ cc, id, reason: 'Over-billed' })));
+      const [statement] = await platform.database.db
+        .selectFrom('carrier_statements')
+        .select(['id', 'current_revision', 'claimed_minor'])
+        .where('carrier_code', '=', cc)
+        .execute();
+      expect(statement).toMatchObject({ current_revision: 8, claimed_minor: 8 * 100 + 28 });
+      const counts = await platform.database.db
+        .selectFrom('carrier_statement_revisions')
+        .select(['revision', 'line_count'])
+        .where('statement_id', '=', statement?.id ?? '')
+        .orderBy('revision')
+        .execute();
+      expect(counts.map((r) => [r.revision, r.line_count])).toEqual(
+        Array.from({ length: 8 }, (_, index) => [index + 1, index + 1]),
+      );
+    });
+
     it('claims all that was billed for a duplicate or a parcel that is not ours', async () => {
       const cc = newCarrier();
       const { ids } = await reconciliations(cc, [

@@ -133,7 +133,12 @@ export async function decideReconciliation(
       .where('id', '=', row.id)
       .execute();
     if (row.decision === 'credit_requested' || target === 'credit_requested') {
-      await reviseStatement(trx, { importId: row.import_id, carrier: cc, actorId: request.actorId });
+      await reviseStatement(trx, {
+        importId: row.import_id,
+        carrier: cc,
+        currency: row.currency,
+        actorId: request.actorId,
+      });
     }
   }
   const statement = await findStatementByImport(trx, cc, row.import_id);

@@ -245,21 +245,12 @@ async function statementForRevision(
  */
 export async function reviseStatement(
   trx: DbTransaction,
-  change: { importId: string; carrier: string; actorId: string },
+  change: { importId: string; carrier: string; currency: string; actorId: string },
 ): Promise<void> {
+  // Lock first, read the lines after: a decision on another line of the import that committed while this one
+  // waited for the lock is then in the set, so concurrent flags make consecutive revisions and lose none.
+  const statement = await statementForRevision(trx, change);
   const lines = await creditLines(trx, change.importId);
-  const existing = await trx
-    .selectFrom('carrier_statements')
-    .select('id')
-    .where('import_id', '=', change.importId)
-    .executeTakeFirst();
-  const [first] = lines;
-  if (!existing && !first) return;
-  const statement = await statementForRevision(trx, {
-    importId: change.importId,
-    carrier: change.carrier,
-    currency: first?.currency ?? 'EUR',
-  });
   if (statement.status === 'resolved') {
     throw domainError(
       CARRIER_STATEMENTS_ERRORS,
