@@ -30,7 +30,7 @@ const transportPatterns = [
 const schemaPatterns = [
   {
     // Anything but zod, a schema file (schemas, *-schemas, events, the event catalogue) or a zod-only helper below.
-    regex: String.raw`^(?!zod$)(?!.*(^|/)([\w-]+-)?schemas$)(?!\.\.?/(\.\./)*[\w-]+/events$)(?!\./events$)(?!(\.\./)+platform/(time|parameters|event-definitions)$)(?!\./(time|parameters|catalogue)$)(?!(\.\./)+errors/problem$)(?!(\.\./)+events/catalogue$)`,
+    regex: String.raw`^(?!zod$)(?!.*(^|/)([\w-]+-)?schemas$)(?!\.\.?/(\.\./)*[\w-]+/events$)(?!\./events$)(?!(\.\./)+platform/(time|parameters|event-definitions|money)$)(?!\./(time|parameters|catalogue)$)(?!(\.\./)+errors/problem$)(?!(\.\./)+events/catalogue$)`,
     message: 'Schema files import only zod and other schema files: the SDK and browser code import them.',
   },
 ];
@@ -105,6 +105,7 @@ export default tseslint.config(
       'packages/api/src/platform/pagination-schemas.ts',
       'packages/api/src/platform/parameters.ts',
       'packages/api/src/platform/time.ts',
+      'packages/api/src/platform/money.ts',
       'packages/api/src/errors/problem.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { patterns: schemaPatterns }] },

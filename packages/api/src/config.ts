@@ -248,6 +248,15 @@ export const EnvSchema = z.object({
     .max(16)
     .default(2)
     .describe('PDFs one process renders at once (one browser tab each); more wait their turn'),
+  STATEMENT_ISSUER: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1_000)
+    .default('IPAY')
+    .describe(
+      'who issues carrier credit statements, as printed in their header: the company name, then its address lines, separated by `|` (`IPAY B.V.|Keizersgracht 100|1015 AA Amsterdam|Nederland`)',
+    ),
 });
 
 const DEFAULT_EMAIL_FROM = 'IPAY <no-reply@ipay.invalid>';
@@ -315,6 +324,8 @@ export interface Config {
   sms: { apiUrl: string; apiKey: string; originator: string } | undefined;
   /** The one Chromium of `platform/pdf`: where it is, and how many PDFs render at once. */
   pdf: { chromiumPath: string; concurrency: number };
+  /** The issuer printed on carrier credit statements: company name and address lines. */
+  statementIssuer: { name: string; lines: string[] };
 }
 
 export interface PaymentConfig {
@@ -438,5 +449,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { apiUrl: e.SMS_API_URL.replace(/\/$/, ''), apiKey: e.SMS_API_KEY, originator: e.SMS_FROM }
       : undefined,
     pdf: { chromiumPath: e.PDF_CHROMIUM_PATH, concurrency: e.PDF_CONCURRENCY },
+    statementIssuer: statementIssuer(e.STATEMENT_ISSUER),
   };
+}
+
+/** `Name|line|line` → the name and at most six non-empty address lines. */
+function statementIssuer(value: string): { name: string; lines: string[] } {
+  const [name = 'IPAY', ...lines] = value.split('|').map((part) => part.trim());
+  return { name: name || 'IPAY', lines: lines.filter(Boolean).slice(0, 6) };
 }

@@ -30,6 +30,7 @@ import * as orderParcels from './2026_12_01_200001_order_parcels';
 import * as carrierInvoices from './2026_12_01_200002_carrier_invoices';
 import * as emailAttachments from './2026_12_01_300001_email_attachments';
 import * as carrierReconciliations from './2026_12_02_000001_carrier_reconciliations';
+import * as carrierStatements from './2026_12_02_200001_carrier_statements';
 import * as consumers from './2026_12_03_100001_consumers';
 import * as walletLedger from './2026_12_03_200001_wallet_ledger';
 
@@ -66,6 +67,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_200002_carrier_invoices': carrierInvoices,
   '2026_12_01_300001_email_attachments': emailAttachments,
   '2026_12_02_000001_carrier_reconciliations': carrierReconciliations,
+  '2026_12_02_200001_carrier_statements': carrierStatements,
   '2026_12_03_100001_consumers': consumers,
   '2026_12_03_200001_wallet_ledger': walletLedger,
 };

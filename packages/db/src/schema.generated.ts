@@ -204,31 +204,48 @@ export interface CarrierReconciliationsTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export interface ConsumerMagicLinksTable {
+export interface CarrierStatementLogTable {
   id: Generated<string>;
-  email: string;
-  token_hash: string;
-  expires_at: ColumnType<Date, Date | string, Date | string>;
-  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  statement_id: string;
+  action: 'revised' | 'sent' | 'credited' | 'resolved';
+  revision: number;
+  email_id: string | null;
+  amount_minor: number | null;
+  credit_note_reference: string | null;
+  actor_id: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export interface ConsumerSessionsTable {
-  id: Generated<string>;
-  consumer_id: string;
+export interface CarrierStatementRevisionsTable {
+  statement_id: string;
+  revision: number;
+  lines: ColumnType<JsonValue, string, string>;
+  line_count: number;
+  claimed_minor: number;
+  pdf: Buffer | null;
+  pdf_sha256: string | null;
+  rendered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_by: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
-  expires_at: ColumnType<Date, Date | string, Date | string>;
-  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
-export interface ConsumersTable {
+export interface CarrierStatementsTable {
   id: Generated<string>;
-  email: string;
-  language: 'en' | 'nl' | null;
-  phone: string | null;
-  phone_verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  import_id: string;
+  carrier_code: string;
+  number: string;
+  currency: string;
+  status: 'draft' | 'open' | 'resolved';
+  current_revision: number;
+  claimed_minor: number;
+  sent_revision: number | null;
+  sent_claimed_minor: number | null;
+  first_sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_sent_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  credited_minor: Generated<number>;
+  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
-  verified_at: ColumnType<Date, Date | string, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface DomainEventSequencesTable {
@@ -316,37 +333,6 @@ export interface IntegrationsTable {
   next_sync_after: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
-}
-
-export interface LedgerAccountsTable {
-  id: Generated<string>;
-  kind: 'consumer_wallet' | 'platform';
-  owner_email: string | null;
-  platform_code: string | null;
-  currency: string;
-  debits_pending: Generated<number>;
-  debits_posted: Generated<number>;
-  credits_pending: Generated<number>;
-  credits_posted: Generated<number>;
-  version: Generated<number>;
-  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
-  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
-}
-
-export interface LedgerTransfersTable {
-  id: Generated<string>;
-  external_id: string;
-  request_hash: string;
-  kind: 'credit' | 'transfer' | 'payment';
-  debit_account_id: string;
-  credit_account_id: string;
-  currency: string;
-  amount_minor: number;
-  state: 'pending' | 'posted' | 'voided';
-  note: string | null;
-  created_by: string;
-  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
-  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface OrderItemsTable {
@@ -610,6 +596,9 @@ export interface TariffCarriersTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   reconciliation_tolerance_minor: Generated<number>;
+  billing_email: string | null;
+  billing_name: string | null;
+  billing_address: Generated<string[]>;
 }
 
 export interface TariffFuelSurchargesTable {
@@ -750,9 +739,9 @@ export interface Database {
   carrier_invoice_lines: CarrierInvoiceLinesTable;
   carrier_reconciliation_decisions: CarrierReconciliationDecisionsTable;
   carrier_reconciliations: CarrierReconciliationsTable;
-  consumer_magic_links: ConsumerMagicLinksTable;
-  consumer_sessions: ConsumerSessionsTable;
-  consumers: ConsumersTable;
+  carrier_statement_log: CarrierStatementLogTable;
+  carrier_statement_revisions: CarrierStatementRevisionsTable;
+  carrier_statements: CarrierStatementsTable;
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
   email_attachments: EmailAttachmentsTable;
@@ -761,8 +750,6 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   integration_webhook_deliveries: IntegrationWebhookDeliveriesTable;
   integrations: IntegrationsTable;
-  ledger_accounts: LedgerAccountsTable;
-  ledger_transfers: LedgerTransfersTable;
   order_items: OrderItemsTable;
   order_parcels: OrderParcelsTable;
   order_upload_rejections: OrderUploadRejectionsTable;

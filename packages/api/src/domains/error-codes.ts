@@ -12,6 +12,7 @@ import { PAYMENT_ERRORS } from './payments/errors';
 import { RBAC_ERRORS } from './rbac/errors';
 import { WEBHOOK_ERRORS } from './webhooks/errors';
 import { CARRIER_TARIFFS_ERRORS } from './carrier-tariffs/errors';
+import { CARRIER_STATEMENTS_ERRORS } from './carrier-statements/errors';
 import { CONSUMER_ERRORS } from './consumer/errors';
 import { WALLET_ERRORS } from './wallet/errors';
 
@@ -33,6 +34,7 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   rbac: RBAC_ERRORS,
   webhooks: WEBHOOK_ERRORS,
   'carrier-tariffs': CARRIER_TARIFFS_ERRORS,
+  'carrier-statements': CARRIER_STATEMENTS_ERRORS,
   consumer: CONSUMER_ERRORS,
   wallet: WALLET_ERRORS,
 };

@@ -15,6 +15,7 @@ import { rbacDomain } from './rbac';
 import { schedulerDomain } from './scheduler';
 import { webhooksDomain } from './webhooks';
 import { carrierTariffsDomain } from './carrier-tariffs';
+import { carrierStatementsDomain } from './carrier-statements';
 import { consumerDomain } from './consumer';
 import { walletDomain } from './wallet';
 
@@ -41,6 +42,7 @@ export const DOMAINS = [
   maintenanceModule,
   pagesModule,
   carrierTariffsDomain,
+  carrierStatementsDomain,
   consumerDomain,
   walletDomain,
 ] as const;

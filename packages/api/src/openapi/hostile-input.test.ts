@@ -6,6 +6,7 @@ import {
   createTestPaymentSession,
   createTestPlatform,
   createTestPlatformAdmin,
+  createTestReconciliations,
   createTestSponsor,
   createTestUser,
   http,
@@ -109,6 +110,14 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
     db.selectFrom('users').select('id').where('username', '=', sponsor.userUsername).executeTakeFirst(),
     'sponsor user',
   );
+  // A carrier's reconciled invoice with one line flagged: its statement exists for the statement routes.
+  const invoice = await createTestReconciliations(db, {
+    carrier: 'HSTL',
+    lines: [{ status: 'MISMATCH', billedMinor: 1_500, expectedMinor: 1_000, causes: ['weight'] }],
+  });
+  const flagged = await platform
+    .caller({ token: operator.token })
+    .carrierStatements.requestCredit({ cc: 'HSTL', id: invoice.ids[0] ?? '', reason: 'Over-billed weight' });
   const paths: Array<[RegExp, string]> = [
     [/^\/api\/rbac\/roles\/\{id\}/, String(role.body.id)],
     [/^\/api\/rbac\/users\/\{id\}/, member.userId],
@@ -145,6 +154,10 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
     [/\{cardId\}/, String(benefitCard.id)],
     [/\{code\}/, String(benefitCard.activation_code)],
     [/\{provider\}/, 'shopify'],
+    [/\{cc\}/, 'HSTL'],
+    [/\/reconciliations\/\{id\}/, invoice.ids[0] ?? ''],
+    [/\{import_id\}/, invoice.importId],
+    [/\{statement_id\}/, flagged.statement?.id ?? ''],
   ];
   return {
     roles: {
@@ -201,8 +214,12 @@ function fixturesOf(world: World): Fixtures {
   };
   return {
     pathValue: (operation, name) =>
+      // The pattern names the parameter it fills: a path with two ({cc} and {id}) takes one value for each.
       world.paths.find(
-        ([pattern]) => pattern.test(operation.path) && operation.path.includes(`{${name}}`),
+        ([pattern]) =>
+          pattern.test(operation.path) &&
+          operation.path.includes(`{${name}}`) &&
+          pattern.source.includes(`\\{${name}\\}`),
       )?.[1],
     body: (operation) => bodies[`${operation.method} ${operation.path}`]?.(),
   };

@@ -47,3 +47,9 @@ export {
   type DhlInvoiceOptions,
   type UpsInvoiceOptions,
 } from './carrier-invoices';
+export {
+  createTestReconciliations,
+  runEmailJob,
+  type TestReconciliationLine,
+  type TestReconciliations,
+} from './carrier-statements';

@@ -8,6 +8,7 @@ import { RBAC_EVENTS } from '../rbac/events';
 import { WEBHOOK_EVENTS } from '../webhooks/events';
 import type { EventDefinitions } from '../../platform/event-definitions';
 import { CARRIER_TARIFFS_EVENTS } from '../carrier-tariffs/events';
+import { CARRIER_STATEMENTS_EVENTS } from '../carrier-statements/events';
 import { CONSUMER_EVENTS } from '../consumer/events';
 import { WALLET_EVENTS } from '../wallet/events';
 
@@ -25,6 +26,7 @@ export const EVENT_CATALOGUE = {
   ...BENEFIT_CARD_EVENTS,
   ...PARTNER_EVENTS,
   ...CARRIER_TARIFFS_EVENTS,
+  ...CARRIER_STATEMENTS_EVENTS,
   ...CONSUMER_EVENTS,
   ...WALLET_EVENTS,
 } satisfies EventDefinitions;
