@@ -8,6 +8,7 @@ import { RBAC_EVENTS } from '../rbac/events';
 import { WEBHOOK_EVENTS } from '../webhooks/events';
 import type { EventDefinitions } from '../../platform/event-definitions';
 import { CARRIER_TARIFFS_EVENTS } from '../carrier-tariffs/events';
+import { CARRIER_RECONCILIATION_EVENTS } from '../carrier-reconciliation/events';
 
 /**
  * Every domain event type with its payload schema, merged from the domains' `events.ts`. Recording is typed
@@ -23,6 +24,7 @@ export const EVENT_CATALOGUE = {
   ...BENEFIT_CARD_EVENTS,
   ...PARTNER_EVENTS,
   ...CARRIER_TARIFFS_EVENTS,
+  ...CARRIER_RECONCILIATION_EVENTS,
 } satisfies EventDefinitions;
 type Catalogue = typeof EVENT_CATALOGUE;
 
@@ -45,6 +47,11 @@ export function isEventType(type: string): type is EventType {
 export const SUBSCRIBABLE_EVENT_TYPES = EVENT_TYPES.filter(
   (type): type is SubscribableEventType => EVENT_CATALOGUE[type].subscribable,
 ) as [SubscribableEventType, ...SubscribableEventType[]];
+
+/** Types only operator organizations' webhook endpoints receive (platform events, no organization). */
+export const OPERATOR_WEBHOOK_EVENT_TYPES = EVENT_TYPES.filter(
+  (type) => (EVENT_CATALOGUE[type] as EventDefinitions[string]).operatorWebhook === true,
+);
 
 export function isSubscribableEventType(type: string): type is SubscribableEventType {
   return isEventType(type) && EVENT_CATALOGUE[type].subscribable;
