@@ -12,6 +12,8 @@ import {
 } from '../../testing';
 import type { AuthSession } from '../auth/schemas';
 import { storeTariff, type ParsedTariff } from '../carrier-tariffs/service/import-tariffs';
+import { eventRowToEvent } from '../events/service';
+import { scheduleWebhookDeliveries } from '../webhooks/service/deliveries';
 import { matchInvoiceImport } from './service/matching';
 
 /**
@@ -73,6 +75,7 @@ const SMALL = { weight_grams: 1_800, dimensions_cm: { length: 30, width: 20, hei
 describe('carrier invoice matching', () => {
   let platform: TestPlatform;
   let operator: string;
+  let operatorOrganization: string;
   let merchant: AuthSession;
 
   const api = (method: string, path: string, body?: unknown, token = operator) =>
@@ -128,7 +131,9 @@ describe('carrier invoice matching', () => {
 
   beforeAll(async () => {
     platform = await createTestPlatform();
-    operator = (await createTestPlatformAdmin(platform)).token;
+    const admin = await createTestPlatformAdmin(platform);
+    operator = admin.token;
+    operatorOrganization = admin.user.organization.id;
     merchant = await createTestMerchant(platform);
     for (const carrier of ['UPS', 'DHL_EXPRESS']) {
       await platform.database.db.transaction().execute((trx) => storeTariff(trx, tariff(carrier)));
@@ -421,6 +426,59 @@ describe('carrier invoice matching', () => {
     });
     expect(rows.get('4019522003')).toMatchObject({ status: 'MISMATCH', mismatch_causes: ['surcharge'] });
     expect(rows.get('4019522999')).toMatchObject({ status: 'UNMATCHED_IN_DB' });
+  });
+
+  it('offers invoice.mismatch to operator endpoints only, never to a merchant', async () => {
+    const refused = await api(
+      'POST',
+      '/api/webhook-endpoints',
+      { url: 'https://hooks.example.com/ipay', eventTypes: ['invoice.mismatch'] },
+      merchant.token,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0]).toMatchObject({ field: 'eventTypes', code: 'operator_only' });
+
+    const { db } = platform.database;
+    const endpoint = (organizationId: string, eventTypes: string[]) =>
+      db
+        .insertInto('webhook_endpoints')
+        .values({
+          organization_id: organizationId,
+          url: 'https://hooks.example.com/ipay',
+          event_types: eventTypes,
+          secret_encrypted: 'sealed',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    // A merchant endpoint on every type, and operator endpoints on every type, on this one, on another.
+    const merchantAll = await endpoint(merchant.user.organization.id, []);
+    const operatorAll = await endpoint(operatorOrganization, []);
+    const operatorMismatch = await endpoint(operatorOrganization, ['invoice.mismatch']);
+    const operatorOther = await endpoint(operatorOrganization, ['order.created']);
+
+    const imported = await upload(
+      'UPS',
+      upsInvoiceCsv({
+        invoiceNumber: '0000A1B2C3510',
+        shipments: [{ shipDate: '2026-11-20', pieces: [{ trackingNumber: ups(30), ...fair }] }],
+      }),
+    );
+    await matchInvoiceImport(db, imported.id);
+    const row = await db
+      .selectFrom('domain_events')
+      .selectAll()
+      .where('type', '=', 'invoice.mismatch')
+      .where('resource_id', '=', imported.id)
+      .executeTakeFirstOrThrow();
+    await db.transaction().execute((trx) => scheduleWebhookDeliveries(trx, [eventRowToEvent(row)]));
+    const deliveries = await db
+      .selectFrom('webhook_deliveries')
+      .select('endpoint_id')
+      .where('event_id', '=', row.id)
+      .execute();
+    expect(deliveries.map((d) => d.endpoint_id).sort()).toEqual([operatorAll.id, operatorMismatch.id].sort());
+    expect(deliveries.map((d) => d.endpoint_id)).not.toContain(merchantAll.id);
+    expect(deliveries.map((d) => d.endpoint_id)).not.toContain(operatorOther.id);
   });
 
   it('shows shipped parcels no invoice billed after N days, and parcels invoiced per month', async () => {
