@@ -49,8 +49,13 @@ export const SUBSCRIBABLE_EVENT_TYPES = EVENT_TYPES.filter(
 ) as [SubscribableEventType, ...SubscribableEventType[]];
 
 /** Types only operator organizations' webhook endpoints receive (platform events, no organization). */
+export type OperatorWebhookEventType = {
+  [T in EventType]: Catalogue[T] extends { operatorWebhook: true } ? T : never;
+}[EventType];
+
 export const OPERATOR_WEBHOOK_EVENT_TYPES = EVENT_TYPES.filter(
-  (type) => (EVENT_CATALOGUE[type] as EventDefinitions[string]).operatorWebhook === true,
+  (type): type is OperatorWebhookEventType =>
+    (EVENT_CATALOGUE[type] as EventDefinitions[string]).operatorWebhook === true,
 );
 
 export function isSubscribableEventType(type: string): type is SubscribableEventType {

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination-schemas';
 import { Timestamp } from '../../platform/time';
-import { OPERATOR_WEBHOOK_EVENT_TYPES, SUBSCRIBABLE_EVENT_TYPES } from '../events/catalogue';
+import {
+  OPERATOR_WEBHOOK_EVENT_TYPES,
+  SUBSCRIBABLE_EVENT_TYPES,
+  type OperatorWebhookEventType,
+  type SubscribableEventType,
+} from '../events/catalogue';
 
 /**
  * The event types merchants can subscribe to: the public contract of our outbound webhooks. Derived from the
@@ -11,8 +16,8 @@ export const WEBHOOK_EVENT_TYPES = SUBSCRIBABLE_EVENT_TYPES;
 /** Operators-only types (`invoice.mismatch`): an operator organization's endpoints may subscribe to them too. */
 export const OPERATOR_ONLY_EVENT_TYPES: readonly string[] = OPERATOR_WEBHOOK_EVENT_TYPES;
 const ENDPOINT_EVENT_TYPES = [...WEBHOOK_EVENT_TYPES, ...OPERATOR_WEBHOOK_EVENT_TYPES] as [
-  (typeof WEBHOOK_EVENT_TYPES)[number],
-  ...string[],
+  SubscribableEventType | OperatorWebhookEventType,
+  ...Array<SubscribableEventType | OperatorWebhookEventType>,
 ];
 export const WebhookEventType = z
   .enum(ENDPOINT_EVENT_TYPES)
