@@ -64,3 +64,4 @@ export {
   type ShipmentCostRequest,
 } from './domains/carrier-tariffs/service/compute-shipment-cost';
 export { storeTariff, type ParsedTariff } from './domains/carrier-tariffs/service/import-tariffs';
+export { matchInvoiceImport, type MatchSummary } from './domains/carrier-reconciliation/service/matching';
