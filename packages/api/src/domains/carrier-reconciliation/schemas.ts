@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination-schemas';
+import { CostBreakdown } from '../carrier-tariffs/schemas';
 import { integerParameter } from '../../platform/parameters';
 import { Timestamp } from '../../platform/time';
 
@@ -226,10 +227,9 @@ export const CarrierReconciliation = z
     expected_minor: z.number().int().nullable().describe("The engine's total; null when not computed"),
     delta_minor: z.number().int().nullable().describe('billed − expected'),
     billed: BilledCharges,
-    expected: z
-      .unknown()
-      .nullable()
-      .describe("The engine's CostBreakdown (see the cost preview), null when not computed"),
+    expected: CostBreakdown.nullable().describe(
+      "The engine's breakdown at the parcel's ship date; null when not computed (or billed on an earlier import)",
+    ),
     decision: z.enum(DECISIONS).nullable(),
     decision_reason: z.string().nullable(),
     created_at: Timestamp,

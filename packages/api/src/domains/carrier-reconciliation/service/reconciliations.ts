@@ -3,6 +3,7 @@ import type { DbExecutor } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
+import type { CostBreakdown } from '../../carrier-tariffs/schemas';
 import { normalizeTrackingNumber } from '../../orders/schemas';
 import type { DataScope } from '../../rbac/catalogue';
 import {
@@ -105,6 +106,7 @@ function rowToReconciliation(row: ReconciliationRow): CarrierReconciliation {
     ...row,
     mismatch_causes: row.mismatch_causes as MismatchCause[],
     billed: row.billed as BilledCharges,
+    expected: row.expected as CostBreakdown | null,
     created_at: toTimestamp(row.created_at),
   };
 }
