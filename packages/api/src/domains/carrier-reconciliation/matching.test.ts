@@ -4,7 +4,9 @@ import {
   createTestPlatform,
   createTestPlatformAdmin,
   dhlInvoiceCsv,
+  getStreamTicket,
   http,
+  openTestEventStream,
   orderBody,
   upsInvoiceCsv,
   upsTrackingNumber,
@@ -479,6 +481,38 @@ describe('carrier invoice matching', () => {
     expect(deliveries.map((d) => d.endpoint_id).sort()).toEqual([operatorAll.id, operatorMismatch.id].sort());
     expect(deliveries.map((d) => d.endpoint_id)).not.toContain(merchantAll.id);
     expect(deliveries.map((d) => d.endpoint_id)).not.toContain(operatorOther.id);
+  });
+
+  it('streams invoice.mismatch to operators, never to a merchant', async () => {
+    const open = async (token: string) =>
+      openTestEventStream(platform.baseUrl, { token: await getStreamTicket(platform.baseUrl, token) });
+    const [operatorStream, merchantStream] = [await open(operator), await open(merchant.token)];
+    try {
+      const imported = await upload(
+        'UPS',
+        upsInvoiceCsv({
+          invoiceNumber: '0000A1B2C3530',
+          shipments: [{ shipDate: '2026-11-20', pieces: [{ trackingNumber: ups(31), ...fair }] }],
+        }),
+      );
+      await matchInvoiceImport(platform.database.db, imported.id);
+      await operatorStream.until(
+        () => operatorStream.events.some((e) => e.event === 'invoice.mismatch'),
+        'invoice.mismatch on the operator stream',
+      );
+      // The merchant's next event arrives after it in stream order: had the merchant been sent it, it would be here.
+      await shipOrder('UPS', [{ tracking_number: ups(32), ...SMALL }]);
+      await merchantStream.until(
+        () => merchantStream.events.some((e) => e.event === 'order.shipment_updated'),
+        "the merchant's own later event",
+      );
+      expect(merchantStream.events.map((e) => e.event)).not.toContain('invoice.mismatch');
+      const mismatch = operatorStream.events.find((e) => e.event === 'invoice.mismatch');
+      expect(mismatch?.data).toMatchObject({ resourceId: imported.id, organizationId: null });
+    } finally {
+      operatorStream.close();
+      merchantStream.close();
+    }
   });
 
   it('shows shipped parcels no invoice billed after N days, and parcels invoiced per month', async () => {
