@@ -64,5 +64,6 @@ export {
   type ShipmentCostRequest,
 } from './domains/carrier-tariffs/service/compute-shipment-cost';
 export { storeTariff, type ParsedTariff } from './domains/carrier-tariffs/service/import-tariffs';
+export { matchInvoiceImport, type MatchSummary } from './domains/carrier-reconciliation/service/matching';
 export { checkLedger } from './domains/wallet/service/ledger-check';
 export { creditWallet, transferBetweenWallets } from './domains/wallet/service/movements';

@@ -5,6 +5,10 @@
  * columns, with no parsing into lines, no checks and no hash. Each pair runs the ceiling and then the upload (under
  * a fresh carrier code, so the file is not recognised as imported already), three times. The issue sets no target
  * for it: the figures are reported, rows/s and peak RSS.
+ *
+ * After each upload the import is matched (`matchInvoiceImport`, what the job runs) against parcels seeded for
+ * nine in ten of the file's pieces and a tariff with fuel: lines/s and peak RSS of matching, reported beside the
+ * upload (no ceiling: nothing else does the same work).
  */
 import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -15,7 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import { z } from 'zod';
-import { createPlatformAdmin } from '@ipay/api';
+import { createPlatformAdmin, matchInvoiceImport, storeTariff, type ParsedTariff } from '@ipay/api';
 import { largeUpsInvoice } from '@ipay/api/testing';
 import { startBenchPlatform, type BenchPlatform } from './support/bench-platform';
 import { startBenchDatabase, type BenchDatabase } from './support/local-postgres';
@@ -110,6 +114,63 @@ async function copyFile(database: BenchDatabase, table: string, file: string): P
   }
 }
 
+/** The tariff matching prices the seeded parcels with: zone 2 for BE, 250 g steps up to 10 kg and beyond. */
+function benchTariff(carrier: string): ParsedTariff {
+  return {
+    carrier,
+    carrierName: carrier,
+    service: 'STANDARD',
+    serviceName: 'Standard',
+    origin: 'NL',
+    effectiveFrom: '2026-01-01',
+    currency: 'EUR',
+    volumetricDivisor: 5000,
+    weightStepGrams: 500,
+    body: {
+      zones: [{ country: 'BE', postcodeFrom: null, postcodeTo: null, zone: '2' }],
+      rates: [
+        {
+          zone: '2',
+          breaks: [2, 5, 10].map((kg, i) => ({ upToGrams: kg * 1000, priceMinor: 950 + 300 * i })),
+          additional: { stepGrams: 1000, priceMinor: 110 },
+        },
+      ],
+      surcharges: [],
+      remoteAreas: [],
+    },
+  };
+}
+
+/**
+ * Orders of 50 pieces, one piece per tracking number of the file (`largeUpsInvoice`'s serials 1…pieces) but every
+ * tenth (left unknown: UNMATCHED_IN_DB), set-based; with the carrier's tariff and fuel.
+ */
+async function seedParcels(database: BenchDatabase, carrier: string, pieces: number): Promise<void> {
+  await database.db.transaction().execute((trx) => storeTariff(trx, benchTariff(carrier)));
+  await sql`insert into tariff_fuel_surcharges (carrier_code, published_percent, discount_percent, discount_mode,
+    effective_from, reason) values (${carrier}, '10', '0', 'points', '2026-01-01', 'bench')`.execute(
+    database.db,
+  );
+  await sql`
+    with org as (
+      insert into organizations (name, type) values (${`Bench shop ${carrier}`}, 'merchant') returning id
+    ), made as (
+      insert into orders (merchant_id, merchant_reference, customer_name, customer_email, address_line1,
+        postal_code, city, country, currency, items_total_minor, total_minor, carrier_code, ipay_flag,
+        create_fingerprint)
+      select org.id, 'BENCH-' || g, 'Anna de Vries', 'anna@example.nl', 'Meir 1', '2000', 'Antwerpen', 'BE',
+        'EUR', 1000, 1000, ${carrier}, true, 'bench-' || g
+      from org, generate_series(0, ${Math.floor(pieces / 50)}) g
+      returning id, merchant_reference
+    )
+    insert into order_parcels (order_id, position, carrier_code, tracking_number, ship_date, weight_grams,
+      length_cm, width_cm, height_cm, source)
+    select made.id, s % 50 + 1, ${carrier}, '1ZA1B2C368' || lpad(s::text, 8, '0'), '2026-11-20',
+      500 + (s % 40) * 250, 30, 20, 10, 'operator'
+    from generate_series(1, ${pieces}) s join made on made.merchant_reference = 'BENCH-' || (s / 50)
+    where s % 10 <> 5`.execute(database.db);
+}
+
 async function count(database: BenchDatabase, query: string): Promise<number> {
   const { rows } = await sql<{ n: string }>`${sql.raw(query)}`.execute(database.db);
   return Number(rows[0]?.n ?? 0);
@@ -131,7 +192,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `carrier invoice upload benchmark: ${settings.BENCH_ROWS.toLocaleString('en-US')} rows asked, ${mebibytes(size).toFixed(1)} MiB, ${settings.BENCH_PAIRS} pairs\n`,
     );
-    const runs: Array<{ copy: BenchLine; upload: BenchLine }> = [];
+    const runs: Array<{ copy: BenchLine; upload: BenchLine; match: BenchLine }> = [];
+    const counts: Array<Record<string, number>> = [];
     const started = platform;
     let lines = 0;
     const paired = await runPairs(settings.BENCH_PAIRS, async () => {
@@ -140,6 +202,7 @@ async function main(): Promise<void> {
       const copy = await measure(() => copyFile(db, table, file));
       lines = await count(db, `select count(*) as n from ${table}`);
       let importId = '';
+      await seedParcels(db, `UPS_BENCH_${run}`, Math.ceil(settings.BENCH_ROWS / 2));
       const uploaded = await measure(async () => {
         const result = await upload(started.baseUrl, token, `UPS_BENCH_${run}`, file);
         importId = result.id;
@@ -150,11 +213,17 @@ async function main(): Promise<void> {
         `select count(*) as n from carrier_invoice_lines where import_id = '${importId}'`,
       );
       if (stored !== lines) throw new Error(`${stored} lines stored, expected ${lines}`);
+      const matched = await measure(async () => {
+        const summary = await matchInvoiceImport(db.db, importId);
+        if (!summary?.matchedNow) throw new Error(`import ${importId} was not matched`);
+        counts.push(summary.counts);
+      });
       const pair = {
         copy: line(`run ${run}: COPY FROM STDIN (ceiling)`, lines, copy),
         upload: line(`run ${run}: upload over HTTP`, lines, uploaded),
+        match: line(`run ${run}: matching (the job)`, lines, matched),
       };
-      process.stdout.write(`\n${formatTable([pair.upload, pair.copy])}\n`);
+      process.stdout.write(`\n${formatTable([pair.upload, pair.copy, pair.match])}\n`);
       runs.push(pair);
       return { subject: lines / uploaded.seconds, ceiling: lines / copy.seconds };
     });
@@ -164,6 +233,11 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nupload ${Math.round(subject).toLocaleString('en-US')} lines/s beside COPY ${Math.round(ceiling).toLocaleString('en-US')} lines/s (${((100 * subject) / ceiling).toFixed(1)}%), peak RSS ${peakRss.toFixed(0)} MiB (idle ${mebibytes(idleRss).toFixed(0)} MiB)\n`,
     );
+    const matchRate = median(runs.map((run) => run.match.rows / run.match.seconds));
+    const peakMatchRss = Math.max(...runs.map((run) => run.match.peakRssMiB));
+    process.stdout.write(
+      `matching ${Math.round(matchRate).toLocaleString('en-US')} lines/s, peak RSS ${peakMatchRss.toFixed(0)} MiB; rows per status ${JSON.stringify(counts[0])}\n`,
+    );
     const results = await writeBenchResults('carrier-invoice-upload', {
       lines,
       fileMiB: mebibytes(size),
@@ -171,6 +245,9 @@ async function main(): Promise<void> {
       medianUploadLinesPerSecond: subject,
       medianCopyLinesPerSecond: ceiling,
       peakUploadRssMiB: peakRss,
+      medianMatchLinesPerSecond: matchRate,
+      peakMatchRssMiB: peakMatchRss,
+      matchedStatuses: counts[0],
       runs,
     });
     process.stdout.write(`figures: ${results}\n`);

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AUTH_JOBS } from '../domains/auth/jobs';
 import { BENEFIT_CARDS_JOBS } from '../domains/benefit-cards/jobs';
+import { CARRIER_RECONCILIATION_JOBS } from '../domains/carrier-reconciliation/jobs';
 import { INTEGRATIONS_JOBS } from '../domains/integrations/jobs';
 import { NOTIFICATIONS_JOBS } from '../domains/notifications/jobs';
 import { ORDERS_JOBS } from '../domains/orders/jobs';
@@ -27,6 +28,7 @@ export const JOB_CATALOGUE = {
   ...BENEFIT_CARDS_JOBS,
   ...ORDERS_JOBS,
   ...AUTH_JOBS,
+  ...CARRIER_RECONCILIATION_JOBS,
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;

@@ -9,6 +9,12 @@ export interface EventDefinition {
   payload: z.ZodObject;
   /** Part of the public webhook contract: merchants can subscribe to it; changing its payload is a breaking change. */
   subscribable: boolean;
+  /**
+   * An operators-only webhook type: recorded without an organization, offered to the webhook endpoints of
+   * operator organizations only (a merchant's endpoint can neither subscribe to it nor receive it). Not part of
+   * the merchants' contract, so never `subscribable` too.
+   */
+  operatorWebhook?: true;
   description: string;
 }
 

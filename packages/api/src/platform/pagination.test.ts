@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchInvoiceImport } from '../domains/carrier-reconciliation/service/matching';
 import { storeTariff, type ParsedTariff } from '../domains/carrier-tariffs/service/import-tariffs';
 import { buildOpenApiDocument } from '../openapi/document';
 import {
@@ -297,7 +298,50 @@ describe('cursor pagination over every list', () => {
       if (response.status !== 200)
         throw new Error(`invoice upload: ${response.status} ${await response.text()}`);
     });
+    // One import billing ROWS pieces, matched: its reconciliations are a list of their own.
+    const form = new FormData();
+    const pieces = Array.from({ length: ROWS }, (_, i) => ({
+      trackingNumber: upsTrackingNumber(500 + i),
+      billedWeight: '1.0',
+      zone: '2',
+      freight: '5.10',
+      fuel: '0.80',
+    }));
+    form.append(
+      'file',
+      new Blob([
+        upsInvoiceCsv({ invoiceNumber: `INV-${tag}-M`, shipments: [{ shipDate: '2026-11-20', pieces }] }),
+      ]),
+      'matched.csv',
+    );
+    const uploaded = await fetch(`${platform.baseUrl}/api/admin/carrier-tariffs/UPS/invoice-upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operator}` },
+      body: form,
+    });
+    const matchedImport = ((await uploaded.json()) as { import: { id: string } }).import.id;
+    await matchInvoiceImport(platform.database.db, matchedImport);
+    // ROWS pieces of one order shipped 60 days ago that no invoice billed.
+    const order = await call<{ id: string }>(
+      'POST',
+      '/api/orders',
+      merchantToken,
+      orderBody({ carrier_code: 'UPS' }),
+    );
+    const shipDate = new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
+    await call('PUT', `/api/orders/${order.id}/shipment`, merchantToken, {
+      ship_date: shipDate,
+      parcels: Array.from({ length: ROWS }, (_, i) => ({
+        tracking_number: `COVER${tag}${i}`,
+        weight_grams: 900,
+      })),
+    });
     const lists: Array<[string, string, string?]> = [
+      [
+        '/api/admin/carrier-tariffs/{cc}/invoices/{import_id}/reconciliations',
+        `/api/admin/carrier-tariffs/UPS/invoices/${matchedImport}/reconciliations`,
+      ],
+      ['/api/admin/carrier-tariffs/{cc}/billing-coverage', '/api/admin/carrier-tariffs/UPS/billing-coverage'],
       ['/api/admin/carrier-tariffs', '/api/admin/carrier-tariffs'],
       // Versions refuse every update, so their created_at stays as written (no ties made below).
       ['/api/admin/carrier-tariffs/{carrier}/versions', `/api/admin/carrier-tariffs/${carrier}/versions`],

@@ -130,7 +130,7 @@ export const invoiceUploadRoute: PlainRoute = {
     tags: ['carrier-reconciliation'],
     summary: "Upload a carrier invoice in the carrier's own format (multipart/form-data), streamed",
     description:
-      'UPS billing data for UPS, DHL Express invoice CSV for DHL and DHL_EXPRESS, a header-mapped CSV (`format=generic-csv` and `mapping`, sent before the file part) for any other carrier. The lines are stored as the file streams in; a file with an unreadable cell imports nothing (422 naming each cell by row and column), a file of another format is a 422 saying what was expected, and the same file again is recognised by its SHA-256 and answered with the first import (`already_imported: true`). Matching the lines to parcels is not built yet.',
+      'UPS billing data for UPS, DHL Express invoice CSV for DHL and DHL_EXPRESS, a header-mapped CSV (`format=generic-csv` and `mapping`, sent before the file part) for any other carrier. The lines are stored as the file streams in; a file with an unreadable cell imports nothing (422 naming each cell by row and column), a file of another format is a 422 saying what was expected, and the same file again is recognised by its SHA-256 and answered with the first import (`already_imported: true`). The lines are then matched to parcels by a job enqueued with the import: `matching` in the answer is `pending` until it ran (`matched_at`).',
     security: [{ bearerAuth: [] }],
     requestParams: { path: z.object({ cc: CarrierCodeParam }) },
     requestBody: {

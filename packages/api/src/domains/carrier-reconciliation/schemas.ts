@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination-schemas';
+import { CostBreakdown } from '../carrier-tariffs/schemas';
+import { integerParameter } from '../../platform/parameters';
 import { Timestamp } from '../../platform/time';
 
 /** The carrier invoice formats read: each carrier's own file, and a header-mapped CSV for the others. */
@@ -136,6 +138,165 @@ export const InvoiceTotals = z.object({
   amountMinor: z.number().int().describe('Sum of the lines billed on this invoice, in minor units'),
 });
 
+/** What matching makes of one parcel as one import bills it, or of one account-level line. */
+export const RECONCILIATION_STATUSES = [
+  'MATCHED',
+  'MISMATCH',
+  'UNMATCHED_IN_DB',
+  'ACCOUNT_CHARGE',
+  'DUPLICATE_ON_INVOICE',
+] as const;
+export const ReconciliationStatus = z
+  .enum(RECONCILIATION_STATUSES)
+  .describe(
+    '`MATCHED`: within the carrier tolerance of the engine; `MISMATCH`: outside it (see causes and detail); `UNMATCHED_IN_DB`: no parcel with this tracking number; `ACCOUNT_CHARGE`: a line without tracking number; `DUPLICATE_ON_INVOICE`: the base charge billed twice, on this import or an earlier one',
+  );
+export type ReconciliationStatus = z.infer<typeof ReconciliationStatus>;
+
+export const MISMATCH_CAUSES = ['weight', 'zone', 'surcharge', 'fuel', 'price'] as const;
+export const MismatchCause = z
+  .enum(MISMATCH_CAUSES)
+  .describe(
+    '`weight`: billed weight ≠ chargeable weight; `zone`: invoice zone ≠ engine zone; `surcharge`/`fuel`: those sums differ; `price`: the amounts differ for none of those reasons',
+  );
+export type MismatchCause = z.infer<typeof MismatchCause>;
+
+export const DECISIONS = ['credit_requested', 'excluded'] as const;
+
+const StatusTotals = z.object({
+  count: z.number().int(),
+  billed_minor: z.number().int(),
+  expected_minor: z.number().int().describe('Sum over the rows with an expected cost'),
+  delta_minor: z.number().int().describe('billed − expected, over the rows with an expected cost'),
+});
+
+export const ReconciliationTotals = z
+  .object({
+    currency: z.string(),
+    by_status: z.object(
+      Object.fromEntries(RECONCILIATION_STATUSES.map((status) => [status, StatusTotals])) as Record<
+        ReconciliationStatus,
+        typeof StatusTotals
+      >,
+    ),
+    billed_minor: z.number().int(),
+    expected_minor: z.number().int(),
+    delta_minor: z.number().int().describe('billed − expected over every compared row of the import'),
+  })
+  .meta({ id: 'ReconciliationTotals' });
+export type ReconciliationTotals = z.infer<typeof ReconciliationTotals>;
+
+/** What the invoice billed for one parcel (or one account-level line), by charge kind. */
+export const BilledCharges = z
+  .object({
+    baseMinor: z.number().int(),
+    fuelMinor: z.number().int(),
+    surchargeMinor: z.number().int(),
+    otherMinor: z.number().int().describe('Charges of no kind the engine prices; compared within the total'),
+    taxMinor: z.number().int().describe('Taxes billed: not compared (the engine prices net of tax)'),
+    baseCharges: z
+      .number()
+      .int()
+      .describe('Base charges billed, credits deducted: more than 1 is a duplicate'),
+    billedWeightGrams: z.number().int().nullable(),
+    zone: z.string().nullable(),
+    shipmentNumber: z.string().nullable(),
+    surcharges: z.array(
+      z.object({ code: z.string(), description: z.string(), amountMinor: z.number().int() }),
+    ),
+  })
+  .meta({ id: 'BilledCharges' });
+export type BilledCharges = z.infer<typeof BilledCharges>;
+
+export const CarrierReconciliation = z
+  .object({
+    id: z.uuid(),
+    import_id: z.uuid(),
+    carrier_code: z.string(),
+    tracking_number: z.string().nullable(),
+    parcel_id: z.uuid().nullable(),
+    order_id: z.uuid().nullable(),
+    status: ReconciliationStatus,
+    mismatch_causes: z.array(MismatchCause),
+    detail: z.string().nullable().describe('Why, in words: the causes, a missing tariff, an earlier bill'),
+    line_numbers: z.array(z.number().int()).describe('The invoice lines of this row'),
+    invoice_number: z.string(),
+    ship_date: z.iso.date().nullable(),
+    currency: z.string(),
+    billed_minor: z.number().int().describe('Every charge billed but taxes'),
+    expected_minor: z.number().int().nullable().describe("The engine's total; null when not computed"),
+    delta_minor: z.number().int().nullable().describe('billed − expected'),
+    billed: BilledCharges,
+    expected: CostBreakdown.nullable().describe(
+      "The engine's breakdown at the parcel's ship date; null when not computed (or billed on an earlier import)",
+    ),
+    decision: z.enum(DECISIONS).nullable(),
+    decision_reason: z.string().nullable(),
+    created_at: Timestamp,
+  })
+  .meta({ id: 'CarrierReconciliation' });
+export type CarrierReconciliation = z.infer<typeof CarrierReconciliation>;
+
+export const ListReconciliationsInput = PageInput.extend({
+  cc: CarrierCodeParam,
+  import_id: z.uuid(),
+  status: ReconciliationStatus.optional(),
+  cause: MismatchCause.optional().describe('Only rows naming this cause'),
+  tracking_number: z
+    .string()
+    .trim()
+    .min(1)
+    .max(60)
+    .optional()
+    .describe('Only this tracking number (spaces and case ignored)'),
+  decision: z
+    .enum([...DECISIONS, 'none'])
+    .optional()
+    .describe('Only rows with this last decision; `none`: no decision'),
+});
+export type ListReconciliationsInput = z.infer<typeof ListReconciliationsInput>;
+export const CarrierReconciliationPage = pageOf(CarrierReconciliation);
+
+export const GetReconciliationInput = z.object({ cc: CarrierCodeParam, id: z.uuid() });
+export type GetReconciliationInput = z.infer<typeof GetReconciliationInput>;
+
+export const DEFAULT_COVERAGE_DAYS = 30;
+
+export const BillingCoverageInput = PageInput.extend({
+  cc: CarrierCodeParam,
+  days: integerParameter(z.int().min(0).max(3650).default(DEFAULT_COVERAGE_DAYS)).describe(
+    `Parcels shipped at least this many days ago with no invoice line are listed (default ${DEFAULT_COVERAGE_DAYS})`,
+  ),
+});
+export type BillingCoverageInput = z.infer<typeof BillingCoverageInput>;
+
+export const UninvoicedParcel = z.object({
+  id: z.uuid().describe('The parcel (piece) id'),
+  order_id: z.uuid(),
+  merchant_reference: z.string(),
+  tracking_number: z.string(),
+  ship_date: z.iso.date(),
+  days_since_ship: z.number().int(),
+});
+
+export const BillingCoverage = pageOf(UninvoicedParcel)
+  .extend({
+    days: z.number().int(),
+    shipped_on_or_before: z.iso.date().describe('The listed parcels shipped on or before this date'),
+    periods: z
+      .array(
+        z.object({
+          month: z.string().describe('YYYY-MM of the ship date'),
+          shipped: z.number().int(),
+          invoiced: z.number().int().describe('Billed on a matched import of this carrier'),
+          not_invoiced: z.number().int(),
+        }),
+      )
+      .describe('Every month with shipped parcels of this carrier, newest first (at most 24)'),
+  })
+  .meta({ id: 'BillingCoverage' });
+export type BillingCoverage = z.infer<typeof BillingCoverage>;
+
 export const CarrierInvoiceImport = z
   .object({
     id: z.uuid(),
@@ -148,6 +309,15 @@ export const CarrierInvoiceImport = z
     lines: z.number().int().describe('Invoice lines stored (a DHL shipment row gives one per charge)'),
     invoices: z.array(InvoiceTotals).describe('Per invoice number on the file'),
     created_at: Timestamp,
+    matching: z
+      .enum(['pending', 'done'])
+      .describe('`pending` until the matching job has compared every line with its parcel; then `done`'),
+    matched_at: Timestamp.nullable().describe('When the lines were matched; null while pending'),
+    totals: z
+      .array(ReconciliationTotals)
+      .describe(
+        'Per currency billed: totals per status and the delta billed − expected; empty while pending',
+      ),
   })
   .meta({ id: 'CarrierInvoiceImport' });
 export type CarrierInvoiceImport = z.infer<typeof CarrierInvoiceImport>;

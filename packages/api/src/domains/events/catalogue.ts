@@ -8,6 +8,7 @@ import { RBAC_EVENTS } from '../rbac/events';
 import { WEBHOOK_EVENTS } from '../webhooks/events';
 import type { EventDefinitions } from '../../platform/event-definitions';
 import { CARRIER_TARIFFS_EVENTS } from '../carrier-tariffs/events';
+import { CARRIER_RECONCILIATION_EVENTS } from '../carrier-reconciliation/events';
 import { CARRIER_STATEMENTS_EVENTS } from '../carrier-statements/events';
 import { CONSUMER_EVENTS } from '../consumer/events';
 import { WALLET_EVENTS } from '../wallet/events';
@@ -26,6 +27,7 @@ export const EVENT_CATALOGUE = {
   ...BENEFIT_CARD_EVENTS,
   ...PARTNER_EVENTS,
   ...CARRIER_TARIFFS_EVENTS,
+  ...CARRIER_RECONCILIATION_EVENTS,
   ...CARRIER_STATEMENTS_EVENTS,
   ...CONSUMER_EVENTS,
   ...WALLET_EVENTS,
@@ -51,6 +53,16 @@ export function isEventType(type: string): type is EventType {
 export const SUBSCRIBABLE_EVENT_TYPES = EVENT_TYPES.filter(
   (type): type is SubscribableEventType => EVENT_CATALOGUE[type].subscribable,
 ) as [SubscribableEventType, ...SubscribableEventType[]];
+
+/** Types only operator organizations' webhook endpoints receive (platform events, no organization). */
+export type OperatorWebhookEventType = {
+  [T in EventType]: Catalogue[T] extends { operatorWebhook: true } ? T : never;
+}[EventType];
+
+export const OPERATOR_WEBHOOK_EVENT_TYPES = EVENT_TYPES.filter(
+  (type): type is OperatorWebhookEventType =>
+    (EVENT_CATALOGUE[type] as EventDefinitions[string]).operatorWebhook === true,
+);
 
 export function isSubscribableEventType(type: string): type is SubscribableEventType {
   return isEventType(type) && EVENT_CATALOGUE[type].subscribable;

@@ -1,18 +1,31 @@
 import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination-schemas';
 import { Timestamp } from '../../platform/time';
-import { SUBSCRIBABLE_EVENT_TYPES } from '../events/catalogue';
+import {
+  OPERATOR_WEBHOOK_EVENT_TYPES,
+  SUBSCRIBABLE_EVENT_TYPES,
+  type OperatorWebhookEventType,
+  type SubscribableEventType,
+} from '../events/catalogue';
 
 /**
  * The event types merchants can subscribe to: the public contract of our outbound webhooks. Derived from the
  * event catalogue (the types declared `subscribable`, in catalogue order), never listed by hand.
  */
 export const WEBHOOK_EVENT_TYPES = SUBSCRIBABLE_EVENT_TYPES;
-export const WebhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
+/** Operators-only types (`invoice.mismatch`): an operator organization's endpoints may subscribe to them too. */
+export const OPERATOR_ONLY_EVENT_TYPES: readonly string[] = OPERATOR_WEBHOOK_EVENT_TYPES;
+const ENDPOINT_EVENT_TYPES = [...WEBHOOK_EVENT_TYPES, ...OPERATOR_WEBHOOK_EVENT_TYPES] as [
+  SubscribableEventType | OperatorWebhookEventType,
+  ...Array<SubscribableEventType | OperatorWebhookEventType>,
+];
+export const WebhookEventType = z
+  .enum(ENDPOINT_EVENT_TYPES)
+  .describe(`An event type; ${OPERATOR_WEBHOOK_EVENT_TYPES.join(', ')}: operator organizations only`);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
 export function isWebhookEventType(type: string): type is WebhookEventType {
-  return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(type);
+  return (ENDPOINT_EVENT_TYPES as readonly string[]).includes(type);
 }
 
 export const ENDPOINT_STATUSES = ['active', 'disabled'] as const;
@@ -40,7 +53,7 @@ export const WebhookUrl = z
 
 const EventTypes = z
   .array(WebhookEventType)
-  .max(WEBHOOK_EVENT_TYPES.length)
+  .max(ENDPOINT_EVENT_TYPES.length)
   .refine((types) => new Set(types).size === types.length, { message: 'lists an event type twice' })
   .describe(
     'Event types to receive; empty receives every type (except `webhook.test`, which is sent on request)',

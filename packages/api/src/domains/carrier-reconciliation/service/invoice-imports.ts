@@ -9,7 +9,9 @@ import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
 import type { Actor } from '../../auth/service';
 import type { DataScope } from '../../rbac/catalogue';
+import { enqueueJob } from '../../../jobs/enqueue';
 import { CARRIER_RECONCILIATION_ERRORS } from '../errors';
+import { assertAllScope } from './scope';
 import {
   readCarrierInvoice,
   type InvoiceReadOptions,
@@ -24,16 +26,12 @@ import {
   type InvoiceUploadOptions,
   type InvoiceUploadResult,
   type ListCarrierInvoicesInput,
+  type ReconciliationTotals,
 } from '../schemas';
+import { reconciliationTotals } from './reconciliations';
 
 /** Lines per COPY: big enough that a 100,000-line file is a few dozen loads, small enough to hold in memory. */
 const COPY_BATCH_LINES = 5_000;
-
-/** Carrier invoices are IPAY's business with its carriers: only a caller holding the `all` scope reaches them. */
-function assertAllScope(scope: DataScope): void {
-  if (scope !== 'all')
-    throw new AppError('forbidden', 'Carrier invoices are read and uploaded by IPAY staff.');
-}
 
 /** The format of a carrier's invoices: named in the form, or the carrier's own. */
 export function invoiceReadOptions(carrierCode: string, options: InvoiceUploadOptions): InvoiceReadOptions {
@@ -122,20 +120,25 @@ const importColumns = [
   'lines',
   'invoices',
   'created_at',
+  'matched_at',
 ] as const;
 
-function importRowToImport(row: {
-  id: string;
-  carrier_code: string;
-  format: InvoiceFormat;
-  file_name: string;
-  content_hash: string | null;
-  size_bytes: number | null;
-  rows: number | null;
-  lines: number | null;
-  invoices: unknown;
-  created_at: Date;
-}): CarrierInvoiceImport {
+function importRowToImport(
+  row: {
+    id: string;
+    carrier_code: string;
+    format: InvoiceFormat;
+    file_name: string;
+    content_hash: string | null;
+    size_bytes: number | null;
+    rows: number | null;
+    lines: number | null;
+    invoices: unknown;
+    created_at: Date;
+    matched_at: Date | null;
+  },
+  totals: ReconciliationTotals[] = [],
+): CarrierInvoiceImport {
   return {
     id: row.id,
     carrier_code: row.carrier_code,
@@ -147,7 +150,22 @@ function importRowToImport(row: {
     lines: row.lines ?? 0,
     invoices: row.invoices as CarrierInvoiceImport['invoices'],
     created_at: toTimestamp(row.created_at),
+    matching: row.matched_at ? 'done' : 'pending',
+    matched_at: row.matched_at ? toTimestamp(row.matched_at) : null,
+    totals,
   };
+}
+
+/** The imports with their reconciliation totals (empty for imports not matched yet). */
+async function withTotals(
+  db: DbExecutor,
+  rows: ReadonlyArray<Parameters<typeof importRowToImport>[0]>,
+): Promise<CarrierInvoiceImport[]> {
+  const totals = await reconciliationTotals(
+    db,
+    rows.filter((row) => row.matched_at).map((row) => row.id),
+  );
+  return rows.map((row) => importRowToImport(row, totals.get(row.id)));
 }
 
 function findImported(db: DbExecutor, carrierCode: string, contentHash: string) {
@@ -231,22 +249,34 @@ export async function importCarrierInvoice(
     const existing = await findImported(db, carrierCode, contentHash);
     if (existing) {
       await discard();
-      return { import: importRowToImport(existing), already_imported: true };
+      const [answer] = await withTotals(db, [existing]);
+      return { import: answer ?? importRowToImport(existing), already_imported: true };
     }
-    const imported = await db
-      .updateTable('carrier_invoice_imports')
-      .set({
-        status: 'imported',
-        content_hash: summary.contentHash,
-        size_bytes: request.bytesRead(),
-        rows: summary.rows,
-        lines: summary.lines,
-        invoices: JSON.stringify(summary.invoices),
-        imported_at: sql<Date>`now()`,
-      })
-      .where('id', '=', id)
-      .returning(importColumns)
-      .executeTakeFirstOrThrow();
+    // The matching job is enqueued in the commit that makes the import `imported`: no import without its job.
+    const imported = await db.transaction().execute(async (trx) => {
+      await enqueueJob(
+        trx,
+        'carrier-reconciliation.match-import',
+        { importId: id },
+        // One carrier's imports are matched one at a time, in upload order: "billed on an earlier import"
+        // then sees every earlier import's reconciliations.
+        { jobKey: `match-import:${id}`, queueName: `carrier-reconciliation:${carrierCode}` },
+      );
+      return trx
+        .updateTable('carrier_invoice_imports')
+        .set({
+          status: 'imported',
+          content_hash: summary.contentHash,
+          size_bytes: request.bytesRead(),
+          rows: summary.rows,
+          lines: summary.lines,
+          invoices: JSON.stringify(summary.invoices),
+          imported_at: sql<Date>`now()`,
+        })
+        .where('id', '=', id)
+        .returning(importColumns)
+        .executeTakeFirstOrThrow();
+    });
     return { import: importRowToImport(imported), already_imported: false };
   } catch (error) {
     await discard();
@@ -255,7 +285,10 @@ export async function importCarrierInvoice(
       (error as { code?: string }).code === '23505' && contentHash
         ? await findImported(db, carrierCode, contentHash)
         : undefined;
-    if (raced) return { import: importRowToImport(raced), already_imported: true };
+    if (raced) {
+      const [answer] = await withTotals(db, [raced]);
+      return { import: answer ?? importRowToImport(raced), already_imported: true };
+    }
     throw error;
   }
 }
@@ -275,5 +308,5 @@ export async function listCarrierInvoices(
     orderBy: ['carrier_invoice_imports.created_at', 'carrier_invoice_imports.id'],
     direction: 'desc',
   });
-  return { ...page, items: page.items.map(importRowToImport) };
+  return { ...page, items: await withTotals(db, page.items) };
 }

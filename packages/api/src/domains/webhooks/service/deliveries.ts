@@ -19,6 +19,7 @@ import {
 } from '../repository';
 import {
   isWebhookEventType,
+  OPERATOR_ONLY_EVENT_TYPES,
   type DeliveryStatus,
   type ListEndpointDeliveriesInput,
   type ListEventDeliveriesInput,
@@ -31,15 +32,19 @@ import {
  * The relay's consumer: one delivery, and its first attempt's job, per active endpoint of each event's
  * organization that subscribes to its type, for a whole batch in one INSERT … SELECT and one add_jobs. Runs in
  * the relay's transaction; the unique (endpoint, event) constraint makes a batch handed over again create
- * nothing twice. Platform events (no organization) and types outside the webhook contract go nowhere;
- * `webhook.test` is delivered only by sendTestEvent.
+ * nothing twice. Operators-only types (`invoice.mismatch`, recorded without an organization) go to the
+ * endpoints of operator organizations, never a merchant's; other platform events (no organization) and types
+ * outside the webhook contract go nowhere; `webhook.test` is delivered only by sendTestEvent.
  */
 export async function scheduleWebhookDeliveries(
   trx: DbTransaction,
   events: readonly DomainEvent[],
 ): Promise<void> {
   const deliverable = events.filter(
-    (event) => event.organizationId && isWebhookEventType(event.type) && event.type !== 'webhook.test',
+    (event) =>
+      isWebhookEventType(event.type) &&
+      event.type !== 'webhook.test' &&
+      (OPERATOR_ONLY_EVENT_TYPES.includes(event.type) ? !event.organizationId : event.organizationId),
   );
   if (!deliverable.length) return;
   const { rows } = await sql<{ id: string; endpoint_id: string }>`
@@ -51,7 +56,9 @@ export async function scheduleWebhookDeliveries(
       ${deliverable.map((event) => event.type)}::text[]
     ) as event(id, organization_id, type)
     join webhook_endpoints endpoint
-      on endpoint.organization_id = event.organization_id
+      on (endpoint.organization_id = event.organization_id
+        or (event.organization_id is null and endpoint.organization_id in (
+          select id from organizations where type = 'operator')))
       and endpoint.status = 'active'
       and (cardinality(endpoint.event_types) = 0 or event.type = any(endpoint.event_types))
     on conflict (endpoint_id, event_id) do nothing

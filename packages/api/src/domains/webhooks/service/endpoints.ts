@@ -13,13 +13,14 @@ import {
   type EndpointRow,
   type ScopedRequest,
 } from '../repository';
-import type {
-  CreateEndpointInput,
-  DeletedEndpoint,
-  ListEndpointsInput,
-  UpdateEndpointInput,
-  WebhookEndpoint,
-  WebhookEndpointWithSecret,
+import {
+  OPERATOR_ONLY_EVENT_TYPES,
+  type CreateEndpointInput,
+  type DeletedEndpoint,
+  type ListEndpointsInput,
+  type UpdateEndpointInput,
+  type WebhookEndpoint,
+  type WebhookEndpointWithSecret,
 } from '../schemas';
 import { previousSecretExpiry } from '../secret-rotation';
 import { generateSigningSecret } from '../signing';
@@ -79,6 +80,27 @@ function recordEndpointChange<T extends EndpointChangeType>(
   return recordDomainEvent(trx, event as NewDomainEvent<T>);
 }
 
+/** Operators-only types (`invoice.mismatch`) on a merchant's (or partner's) endpoint: a 400 naming the field. */
+async function assertOperatorTypesAllowed(
+  db: DbExecutor,
+  organizationId: string,
+  eventTypes: readonly string[] | undefined,
+): Promise<void> {
+  const operatorOnly = (eventTypes ?? []).filter((type) => OPERATOR_ONLY_EVENT_TYPES.includes(type));
+  if (!operatorOnly.length) return;
+  const organization = await db
+    .selectFrom('organizations')
+    .select('type')
+    .where('id', '=', organizationId)
+    .executeTakeFirst();
+  if (organization?.type === 'operator') return;
+  throw AppError.validation(
+    'eventTypes',
+    `${operatorOnly.join(', ')} is for operator organizations' endpoints only`,
+    'operator_only',
+  );
+}
+
 /** Creates an endpoint with a new signing secret, stored sealed and returned in this response only. */
 export async function createEndpoint(
   trx: DbTransaction,
@@ -86,6 +108,7 @@ export async function createEndpoint(
 ): Promise<WebhookEndpointWithSecret> {
   const { input, settings } = request;
   const organizationId = await owningOrganization(trx, request);
+  await assertOperatorTypesAllowed(trx, organizationId, input.eventTypes);
   await checkEndpointUrl(input.url, settings);
   const secret = generateSigningSecret();
   const row = await trx
@@ -139,6 +162,7 @@ export async function updateEndpoint(
 ): Promise<WebhookEndpoint> {
   const { input } = request;
   const before = await lockVisibleEndpoint(trx, request, input.id);
+  await assertOperatorTypesAllowed(trx, before.organization_id, input.eventTypes);
   if (input.url !== undefined && input.url !== before.url)
     await checkEndpointUrl(input.url, request.settings);
   if (input.status === 'disabled') {
