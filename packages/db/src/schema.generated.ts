@@ -248,6 +248,33 @@ export interface CarrierStatementsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface ConsumerMagicLinksTable {
+  id: Generated<string>;
+  email: string;
+  token_hash: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ConsumerSessionsTable {
+  id: Generated<string>;
+  consumer_id: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface ConsumersTable {
+  id: Generated<string>;
+  email: string;
+  language: 'en' | 'nl' | null;
+  phone: string | null;
+  phone_verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  verified_at: ColumnType<Date, Date | string, Date | string>;
+}
+
 export interface DomainEventSequencesTable {
   resource_type: string;
   resource_id: string;
@@ -335,6 +362,37 @@ export interface IntegrationsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface LedgerAccountsTable {
+  id: Generated<string>;
+  kind: 'consumer_wallet' | 'platform';
+  owner_email: string | null;
+  platform_code: string | null;
+  currency: string;
+  debits_pending: Generated<number>;
+  debits_posted: Generated<number>;
+  credits_pending: Generated<number>;
+  credits_posted: Generated<number>;
+  version: Generated<number>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface LedgerTransfersTable {
+  id: Generated<string>;
+  external_id: string;
+  request_hash: string;
+  kind: 'credit' | 'transfer' | 'payment';
+  debit_account_id: string;
+  credit_account_id: string;
+  currency: string;
+  amount_minor: number;
+  state: 'pending' | 'posted' | 'voided';
+  note: string | null;
+  created_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface OrderItemsTable {
   order_id: string;
   position: number;
@@ -359,6 +417,8 @@ export interface OrderParcelsTable {
   source: 'merchant' | 'operator' | 'carrier' | 'shop';
   set_by_user_id: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  origin_country: string | null;
+  service_code: string | null;
 }
 
 export interface OrderUploadRejectionsTable {
@@ -742,6 +802,9 @@ export interface Database {
   carrier_statement_log: CarrierStatementLogTable;
   carrier_statement_revisions: CarrierStatementRevisionsTable;
   carrier_statements: CarrierStatementsTable;
+  consumer_magic_links: ConsumerMagicLinksTable;
+  consumer_sessions: ConsumerSessionsTable;
+  consumers: ConsumersTable;
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
   email_attachments: EmailAttachmentsTable;
@@ -750,6 +813,8 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   integration_webhook_deliveries: IntegrationWebhookDeliveriesTable;
   integrations: IntegrationsTable;
+  ledger_accounts: LedgerAccountsTable;
+  ledger_transfers: LedgerTransfersTable;
   order_items: OrderItemsTable;
   order_parcels: OrderParcelsTable;
   order_upload_rejections: OrderUploadRejectionsTable;

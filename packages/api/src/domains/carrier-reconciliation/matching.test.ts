@@ -84,7 +84,12 @@ describe('carrier invoice matching', () => {
     http(platform.baseUrl, method, path, { token, body });
 
   /** One order to Antwerp (BE, zone 2) with its pieces shipped on 2026-11-20 unless a piece says otherwise. */
-  async function shipOrder(carrier: string, pieces: Piece[], country = 'BE') {
+  async function shipOrder(
+    carrier: string,
+    pieces: Piece[],
+    country = 'BE',
+    facts: { origin_country?: string; service?: string } = {},
+  ) {
     const base = orderBody();
     const order = await api(
       'POST',
@@ -99,15 +104,16 @@ describe('carrier invoice matching', () => {
     const shipment = await api(
       'PUT',
       `/api/orders/${order.body.id}/shipment`,
-      { ship_date: '2026-11-20', parcels: pieces },
+      { ship_date: '2026-11-20', ...facts, parcels: pieces },
       merchant.token,
     );
     expect(shipment.status).toBe(200);
     return order.body.id as string;
   }
 
-  async function upload(carrier: string, file: string) {
+  async function upload(carrier: string, file: string, fields: Record<string, string> = {}) {
     const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
     form.append('file', new Blob([file]), 'invoice.csv');
     const response = await fetch(`${platform.baseUrl}/api/admin/carrier-tariffs/${carrier}/invoice-upload`, {
       method: 'POST',
@@ -513,6 +519,63 @@ describe('carrier invoice matching', () => {
       operatorStream.close();
       merchantStream.close();
     }
+  });
+
+  it("prices a parcel by its shipment's origin and service when the carrier has several", async () => {
+    const carrier = 'DPD';
+    const dearer = (base: ParsedTariff, addMinor: number, change: Partial<ParsedTariff>): ParsedTariff => ({
+      ...base,
+      ...change,
+      body: {
+        ...base.body,
+        rates: base.body.rates.map((rate) => ({
+          ...rate,
+          breaks: rate.breaks.map((b) => ({ ...b, priceMinor: b.priceMinor + addMinor })),
+        })),
+      },
+    });
+    const nl = tariff(carrier);
+    for (const version of [
+      nl,
+      dearer(nl, 100, { origin: 'BE' }),
+      dearer(nl, 500, { service: 'EXPRESS', serviceName: 'Express' }),
+    ]) {
+      await platform.database.db.transaction().execute((trx) => storeTariff(trx, version));
+    }
+    await shipOrder(carrier, [{ tracking_number: 'DPDNOORIGIN1', ...SMALL }]);
+    await shipOrder(carrier, [{ tracking_number: 'DPDFROMBE001', ...SMALL }], 'BE', { origin_country: 'BE' });
+    await shipOrder(carrier, [{ tracking_number: 'DPDEXPRESS01', ...SMALL }], 'BE', {
+      origin_country: 'NL',
+      service: 'express',
+    });
+    const mapping = {
+      columns: { trackingNumber: 'Tracking', amount: 'Amount', chargeCode: 'Code' },
+      invoice: { number: 'DPD-2026-11', date: '2026-11-30', currency: 'EUR' },
+      chargeKinds: { FRT: 'base' },
+    };
+    const file = [
+      'Tracking,Code,Amount',
+      'DPDNOORIGIN1,FRT,9.50',
+      'DPDFROMBE001,FRT,10.50',
+      'DPDEXPRESS01,FRT,14.50',
+    ]
+      .join('\n')
+      .concat('\n');
+    const imported = await upload(carrier, file, { format: 'generic-csv', mapping: JSON.stringify(mapping) });
+    await matchInvoiceImport(platform.database.db, imported.id);
+
+    const rows = await byTracking(imported.id);
+    expect(rows.get('DPDNOORIGIN1')).toMatchObject({ status: 'MISMATCH', expected_minor: null });
+    expect(rows.get('DPDNOORIGIN1')?.detail).toContain('several origins (BE, NL)');
+    expect(rows.get('DPDFROMBE001')).toMatchObject({ status: 'MATCHED', expected_minor: 1050 });
+    expect(rows.get('DPDEXPRESS01')).toMatchObject({ status: 'MATCHED', expected_minor: 1450 });
+    const order = await api(
+      'GET',
+      `/api/orders/${rows.get('DPDEXPRESS01')?.order_id}`,
+      undefined,
+      merchant.token,
+    );
+    expect(order.body.parcels[0]).toMatchObject({ origin_country: 'NL', service: 'EXPRESS' });
   });
 
   it('shows shipped parcels no invoice billed after N days, and parcels invoiced per month', async () => {

@@ -2,16 +2,9 @@ import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination-schemas';
 import { Timestamp } from '../../platform/time';
 import { CountryCode, OrderCurrency } from '../orders/schemas';
-import { CarrierCode } from '../partners/schemas';
+import { CarrierCode, ServiceCode } from '../partners/schemas';
 
-export { CarrierCode };
-
-export const ServiceCode = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z0-9_-]{1,32}$/, 'must be a service code such as EXPRESS (1 to 32 of A-Z, 0-9, _ and -)')
-  .describe("A carrier's service code, e.g. STANDARD or EXPRESS_SAVER; matched in upper case");
+export { CarrierCode, ServiceCode };
 
 export const IsoDate = z.iso.date().describe('A calendar date, YYYY-MM-DD');
 

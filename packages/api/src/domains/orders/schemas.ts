@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination-schemas';
 import { Timestamp } from '../../platform/time';
+import { ServiceCode } from '../partners/schemas';
 
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
@@ -178,6 +179,12 @@ export const ParcelInput = z.object({
 
 export const ShipmentInput = z.object({
   ship_date: ShipDate.optional(),
+  origin_country: CountryCode.optional().describe(
+    'The country the shipment leaves from (ISO 3166 alpha-2): the carrier tariff it is priced by',
+  ),
+  service: ServiceCode.optional().describe(
+    "The carrier's service it travels with, as in the carrier's tariff (e.g. PARCEL); without it reconciliation expects the cheapest service that carries it",
+  ),
   parcels: z
     .array(ParcelInput)
     .max(100)
@@ -204,6 +211,8 @@ export const OrderParcel = z
     carrier_code: z.string(),
     tracking_number: z.string(),
     ship_date: z.string().nullable().describe('YYYY-MM-DD'),
+    origin_country: z.string().nullable().describe('The country the shipment left from'),
+    service: z.string().nullable().describe("The carrier's service"),
     weight_grams: z.number().int().nullable(),
     dimensions_cm: ParcelDimensionsCm.nullable(),
     source: ShipmentSource,

@@ -11,6 +11,13 @@ export const CarrierCode = z
   .regex(/^[A-Z0-9_-]{2,32}$/, 'must be a carrier code such as POSTNL or DHL (2 to 32 of A-Z, 0-9, _ and -)')
   .describe('A carrier code as orders carry it in `carrier_code`, e.g. POSTNL; matched in upper case');
 
+export const ServiceCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9_-]{1,32}$/, 'must be a service code such as EXPRESS (1 to 32 of A-Z, 0-9, _ and -)')
+  .describe("A carrier's service code, e.g. STANDARD or EXPRESS_SAVER; matched in upper case");
+
 const CarrierCodes = z
   .array(CarrierCode)
   .min(1, 'must name at least one carrier code')

@@ -24,6 +24,8 @@ interface ParcelFacts {
   order_id: string;
   tracking_number: string;
   ship_date: string | null;
+  origin_country: string | null;
+  service_code: string | null;
   weight_grams: number | null;
   length_cm: number | null;
   width_cm: number | null;
@@ -45,7 +47,7 @@ interface MatchContext {
   importId: string;
   carrierCode: string;
   toleranceMinor: number;
-  /** The origin countries of the carrier's tariffs: orders do not record where a parcel left from. */
+  /** The origin countries of the carrier's tariffs: the origin of a parcel whose shipment does not name one. */
   origins: string[];
   /** Tariffs in force per origin and ship date, loaded once per run. */
   tariffs: Map<string, Promise<Loaded>>;
@@ -92,23 +94,37 @@ function loadedFor(context: MatchContext, origin: string, shipDate: string): Pro
   return loaded;
 }
 
-/** What the engine says the parcel should have cost on its ship date: the carrier's cheapest service. */
+/** Where the parcel left from: its shipment's origin, else the carrier's only tariff origin. */
+function originOf(context: MatchContext, parcel: ParcelFacts): Priced | { ok: true; origin: string } {
+  if (parcel.origin_country) return { ok: true, origin: parcel.origin_country };
+  const [origin, ...others] = context.origins;
+  const cc = context.carrierCode;
+  if (!origin) return { ok: false, detail: `No tariff of ${cc} is on file.` };
+  if (others.length) {
+    return {
+      ok: false,
+      detail: `${cc} has tariffs from several origins (${context.origins.join(', ')}) and the parcel's shipment names none (origin_country).`,
+    };
+  }
+  return { ok: true, origin };
+}
+
+/**
+ * What the engine says the parcel should have cost on its ship date: with the service its shipment names, else
+ * the carrier's cheapest service that carries it.
+ */
 async function priceParcel(context: MatchContext, parcel: ParcelFacts, shipDate: string): Promise<Priced> {
   const cc = context.carrierCode;
   if (parcel.weight_grams === null) {
     return { ok: false, detail: 'The parcel has no declared weight: the expected cost cannot be computed.' };
   }
-  const [origin, ...others] = context.origins;
-  if (!origin) return { ok: false, detail: `No tariff of ${cc} is on file.` };
-  if (others.length) {
-    return {
-      ok: false,
-      detail: `${cc} has tariffs from several origins (${context.origins.join(', ')}) and orders do not record where a parcel left from.`,
-    };
-  }
+  const from = originOf(context, parcel);
+  if (!('origin' in from)) return from;
+  const { origin } = from;
   const loaded = await loadedFor(context, origin, shipDate);
+  const service = parcel.service_code;
   const preview = previewLoaded(
-    loaded,
+    service ? { ...loaded, tariffs: loaded.tariffs.filter((tariff) => tariff.service === service) } : loaded,
     {
       origin,
       destination: { country: parcel.country, postcode: parcel.postal_code },
@@ -127,7 +143,8 @@ async function priceParcel(context: MatchContext, parcel: ParcelFacts, shipDate:
   if (cost) return { ok: true, cost };
   const [refusal] = preview.notApplicable;
   if (refusal) return { ok: false, detail: refusal.detail };
-  return { ok: false, detail: `No tariff of ${cc} from ${origin} is in force on ${shipDate}.` };
+  const what = service ? `${cc} ${service}` : cc;
+  return { ok: false, detail: `No tariff of ${what} from ${origin} is in force on ${shipDate}.` };
 }
 
 async function reconcile(
@@ -218,6 +235,8 @@ function findParcels(context: MatchContext, trackingNumbers: string[]) {
       'order_parcels.tracking_number',
       // A `date` would come back as a Date at local midnight; the calendar day is what is meant.
       sql<string | null>`to_char(order_parcels.ship_date, 'YYYY-MM-DD')`.as('ship_date'),
+      'order_parcels.origin_country',
+      'order_parcels.service_code',
       'order_parcels.weight_grams',
       'order_parcels.length_cm',
       'order_parcels.width_cm',

@@ -19,6 +19,8 @@ function selectParcels(db: DbExecutor) {
     'tracking_number',
     // A `date` would come back as a Date at local midnight; the calendar day is what is meant.
     sql<string | null>`to_char(ship_date, 'YYYY-MM-DD')`.as('ship_date'),
+    'origin_country',
+    'service_code',
     'weight_grams',
     'length_cm',
     'width_cm',
@@ -35,6 +37,8 @@ function parcelRowToParcel(row: ParcelRow): OrderParcel {
     carrier_code: row.carrier_code,
     tracking_number: row.tracking_number,
     ship_date: row.ship_date,
+    origin_country: row.origin_country,
+    service: row.service_code,
     weight_grams: row.weight_grams,
     dimensions_cm:
       row.length_cm && row.width_cm && row.height_cm
@@ -92,6 +96,8 @@ function wantedParcels(input: SetShipmentInput) {
       position: index + 1,
       tracking_number: parcel.tracking_number,
       ship_date: parcel.ship_date ?? input.ship_date ?? null,
+      origin_country: input.origin_country ?? null,
+      service_code: input.service ?? null,
       weight_grams: parcel.weight_grams ?? null,
       length_cm: parcel.dimensions_cm?.length ?? null,
       width_cm: parcel.dimensions_cm?.width ?? null,
@@ -112,6 +118,8 @@ const factsKey = (parcel: WantedParcel) =>
     parcel.position,
     parcel.tracking_number,
     parcel.ship_date,
+    parcel.origin_country,
+    parcel.service_code,
     parcel.weight_grams,
     parcel.length_cm,
     parcel.width_cm,
