@@ -6,6 +6,7 @@ export {
   type DbTransaction,
 } from './database';
 export { createPool, type DbPool, type PoolOptions } from './pool';
+export { prepared } from './prepared';
 export { Listener, type ListenerLogger, type ListenerOptions } from './listen';
 export { getMigrationStatus, migrateToLatest, MigrationError, type MigrationStatus } from './migrate';
 export {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { prepareMarkedStatements } from './prepared';
 
 const INT8_OID = 20;
 
@@ -40,6 +41,9 @@ export function createPool({
     connectionTimeoutMillis,
   });
   pool.on('error', onError);
-  pool.on('connect', (client) => client.on('error', onError));
+  pool.on('connect', (client) => {
+    client.on('error', onError);
+    prepareMarkedStatements(client);
+  });
   return pool;
 }

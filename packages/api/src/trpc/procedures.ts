@@ -4,6 +4,7 @@ import { consumerTokenRefused } from '../domains/auth/tokens';
 import { consumerForToken, type SignedInConsumer } from '../domains/consumer/service';
 import { CONSUMER_ERRORS } from '../domains/consumer/errors';
 import { domainError } from '../errors/domain-codes';
+import type { RequestContext } from '../context';
 import { requireScope } from '../domains/rbac/permissions';
 import { TRPCError } from '@trpc/server';
 import { AppError, ERROR_KINDS } from '../errors/app-error';
@@ -16,7 +17,6 @@ import {
   requestFingerprint,
 } from '../platform/idempotency';
 import { consumeRateLimit } from '../platform/rate-limit';
-import type { RequestContext } from '../context';
 import { t } from './init';
 
 /** Whose stored responses a key names: a staff user's, a consumer's, or the anonymous callers'. */
@@ -45,9 +45,16 @@ const idempotency = t.middleware(async ({ ctx, type, path, meta, getRawInput, ne
   return result;
 });
 
-/** Gives an AppError its own tRPC code, so in-process callers see FORBIDDEN rather than INTERNAL_SERVER_ERROR. */
-const appErrorCodes = t.middleware(async ({ next }) => {
+/**
+ * Every procedure's result passes here. An AppError gets its own tRPC code, so in-process callers see FORBIDDEN
+ * rather than INTERNAL_SERVER_ERROR. A procedure marked `changesAccess` (disable, roles, permissions,
+ * sign-outs) has committed its change when it returns: this process then forgets every cached actor, so the
+ * very next request is judged on the new state; other processes hear of it from the database (see
+ * `ActorCache`). One middleware for both because each level of tRPC's chain copies the call's options.
+ */
+const settle = t.middleware(async ({ ctx, meta, next }) => {
   const result = await next();
+  if (meta?.changesAccess) ctx.actors.forgetAll();
   if (result.ok || !(result.error.cause instanceof AppError)) return result;
   const cause = result.error.cause;
   return {
@@ -56,24 +63,12 @@ const appErrorCodes = t.middleware(async ({ next }) => {
   };
 });
 
-/**
- * A procedure marked `changesAccess` (disable, roles, permissions, sign-outs) has committed its change when it
- * returns: this process then forgets every cached actor, so the very next request is judged on the new state.
- * Other processes hear of it from the database (see `ActorCache`).
- */
-const accessChanges = t.middleware(async ({ ctx, meta, next }) => {
-  const result = await next();
-  if (meta?.changesAccess) ctx.actors.forgetAll();
-  return result;
-});
-
-const baseProcedure = t.procedure.use(appErrorCodes).use(accessChanges);
+const baseProcedure = t.procedure.use(settle);
 
 export const publicProcedure = baseProcedure.use(idempotency);
 
-// Authentication and permission come before a replay, so a disabled user or a revoked permission gets no
-// stored response back either.
-const signedInProcedure = baseProcedure.use(async ({ ctx, next }) => {
+/** The signed-in, active staff user the request acts for; otherwise a 401. */
+async function signedInActor(ctx: RequestContext): Promise<Actor> {
   const { credentials } = ctx;
   if (credentials.kind === 'none') {
     throw new AppError('unauthenticated', 'Sign in and send "Authorization: Bearer <token>".');
@@ -82,21 +77,29 @@ const signedInProcedure = baseProcedure.use(async ({ ctx, next }) => {
   if (credentials.kind === 'consumer') throw consumerTokenRefused();
   const actor: Actor | undefined = await ctx.actors.actorFor(ctx.db, credentials.claims);
   if (!actor) throw new AppError('unauthenticated', 'This account no longer exists or is disabled.');
-  return next({ ctx: { actor } });
-});
+  return actor;
+}
+
+// Authentication and permission come before a replay, so a disabled user or a revoked permission gets no
+// stored response back either.
+const signedInProcedure = baseProcedure.use(async ({ ctx, next }) =>
+  next({ ctx: { actor: await signedInActor(ctx) } }),
+);
 
 /** A signed-in, active staff user; their merged permissions are on `ctx.actor`. */
 export const authedProcedure = signedInProcedure.use(idempotency);
 
 /**
  * The one-line permission declaration of a procedure: `permittedProcedure('orders', 'read')`. The widest data
- * scope the actor holds for it is on `ctx.scope`, for the service's queries.
+ * scope the actor holds for it is on `ctx.scope`, for the service's queries. Sign-in and permission are one
+ * middleware (one copy of the context, not two).
  */
 export function permittedProcedure(resource: Resource, action: Action) {
-  return signedInProcedure
-    .use(({ ctx, next }) => {
-      const scope: DataScope = requireScope(ctx.actor.permissions, resource, action);
-      return next({ ctx: { scope } });
+  return baseProcedure
+    .use(async ({ ctx, next }) => {
+      const actor = await signedInActor(ctx);
+      const scope: DataScope = requireScope(actor.permissions, resource, action);
+      return next({ ctx: { actor, scope } });
     })
     .use(idempotency);
 }

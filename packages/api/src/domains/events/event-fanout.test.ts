@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestMerchant, createTestPlatform, sampleEvent, type TestPlatform } from '../../testing';
 import type { Actor } from '../auth/service';
 import type { DataScope } from '../rbac/catalogue';
+import { findStreamPosition } from './event-feed';
 import { serveEventStream, type EventStreamSettings, type StreamSink } from './event-stream';
 import { recordDomainEvent } from './service';
 
@@ -120,5 +121,23 @@ describe('live fan-out', () => {
     expect(hub.streamCount).toBe(before + 1);
     reading.stop();
     expect(reading.state()).toBe('ended');
+  });
+
+  it('moves past what commits while no stream is open, so a stream opened later starts after it', async () => {
+    const merchant = await createTestMerchant(platform);
+    const user = { userId: merchant.user.id, organizationId: merchant.user.organization.id };
+    const hub = platform.server.eventHub;
+    expect(hub.streamCount).toBe(0);
+    const unseen = [];
+    for (let n = 0; n < 3; n++) unseen.push(await record(user.organizationId));
+    const position = await findStreamPosition(platform.database.db, unseen.at(-1)?.id ?? '');
+    expect(position).toBeGreaterThan(0);
+    await until(() => hub.cursor >= (position ?? Infinity), 'the hub past the events no stream saw');
+
+    const stream = open(viewer(user, 'organization'));
+    const seen = await record(user.organizationId);
+    await until(() => stream.ids().length > 0, 'the event recorded after the stream opened');
+    stream.stop();
+    expect(stream.ids()).toEqual([seen.id]);
   });
 });

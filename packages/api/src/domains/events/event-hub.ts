@@ -78,6 +78,11 @@ export class EventHub {
     return this.#listener.pid;
   }
 
+  /** Every committed event up to this position has been handed to the streams open when it was read. */
+  get cursor(): number {
+    return this.#cursor;
+  }
+
   /** Open streams in this process. */
   get streamCount(): number {
     return this.#subscribers.size;
@@ -150,7 +155,19 @@ export class EventHub {
     await Promise.all([this.#listener.stop(), this.#passes.stop()]);
   }
 
+  /**
+   * With no stream open, only the cursor moves: to the highest committed position, one index lookup instead of
+   * the events themselves. A stream that subscribed while that lookup ran was promised every event past the
+   * cursor it got, so then the events are read as usual.
+   */
   async #publishCommitted(): Promise<void> {
+    if (!this.#subscribers.size) {
+      const latest = await latestStreamPosition(this.#db);
+      if (!this.#subscribers.size) {
+        this.#cursor = Math.max(this.#cursor, latest);
+        return;
+      }
+    }
     for await (const page of readFeedPages(this.#db, { after: this.#cursor, limit: PAGE_SIZE })) {
       if (this.#passes.stopped) return;
       for (const event of page) this.#publish(event);

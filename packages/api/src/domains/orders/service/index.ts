@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { DbExecutor, DbTransaction } from '@ipay/db';
+import { prepared, type DbExecutor, type DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { domainError } from '../../../errors/domain-codes';
 import { ORDER_ERRORS } from '../errors';
@@ -462,7 +462,7 @@ async function insertOrder(
   const order = { id: randomUUID(), ...orderValues(actor, entry) };
   const values = { ...order, created_by: actor.userId };
   const items = JSON.stringify(entry.items.map((item, position) => ({ position, ...item })));
-  const { rows } = await sql<InsertedOrder>`
+  const { rows } = await sql<InsertedOrder>`${prepared}
     with inserted as (
       insert into orders (${sql.join(Object.keys(values).map((column) => sql.ref(column)))})
       values (${sql.join(Object.values(values))})
