@@ -64,7 +64,7 @@ describe('docs/walkthrough.md, run as written against a started platform', () =>
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('takes every role from nothing to a delivered parcel and an activated card', async () => {
+  it('takes every role from nothing to a delivered parcel, an activated card and a credited carrier bill', async () => {
     const page = await readFile(path.join(REPO, 'docs/walkthrough.md'), 'utf8');
     const blocks = shellBlocks(page);
     expect(blocks.length).toBeGreaterThan(5);
@@ -72,5 +72,7 @@ describe('docs/walkthrough.md, run as written against a started platform', () =>
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain('DELIVERED by PostNL');
     expect(result.output).toMatch(/^active$/m);
+    expect(result.output).toMatch(/^3STULP1001NL: MISMATCH price billed \d+ expected \d+$/m);
+    expect(result.output).toMatch(/^Statement CS-POSTNL-\d+ resolved$/m);
   });
 });
