@@ -30,6 +30,7 @@ import * as orderParcels from './2026_12_01_200001_order_parcels';
 import * as carrierInvoices from './2026_12_01_200002_carrier_invoices';
 import * as emailAttachments from './2026_12_01_300001_email_attachments';
 import * as carrierReconciliations from './2026_12_02_000001_carrier_reconciliations';
+import * as tariffStamp from './2026_12_02_300001_tariff_stamp';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -64,4 +65,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_200002_carrier_invoices': carrierInvoices,
   '2026_12_01_300001_email_attachments': emailAttachments,
   '2026_12_02_000001_carrier_reconciliations': carrierReconciliations,
+  '2026_12_02_300001_tariff_stamp': tariffStamp,
 };
