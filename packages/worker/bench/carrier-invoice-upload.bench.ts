@@ -6,20 +6,19 @@
  * a fresh carrier code, so the file is not recognised as imported already), three times. The issue sets no target
  * for it: the figures are reported, rows/s and peak RSS.
  */
-import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
+import { createWriteStream, openAsBlob } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { sql } from 'kysely';
-import { from as copyFrom } from 'pg-copy-streams';
 import { z } from 'zod';
 import { createPlatformAdmin } from '@ipay/api';
 import { largeUpsInvoice } from '@ipay/api/testing';
 import { startBenchPlatform, type BenchPlatform } from './support/bench-platform';
 import { startBenchDatabase, type BenchDatabase } from './support/local-postgres';
-import { mebibytes, sampleMemory, type MemoryPeak } from './support/memory';
+import { bulkSettings, copyFileIntoTable, countRows, measure, measuredLine } from './support/bulk-load';
+import { mebibytes } from './support/memory';
 import {
   formatTable,
   median,
@@ -29,40 +28,9 @@ import {
   type BenchLine,
 } from './support/report';
 
-const Settings = z.object({
-  BENCH_ROWS: z.coerce.number().int().min(10).max(1_000_000).default(100_000),
-  BENCH_PAIRS: z.coerce.number().int().min(1).max(9).default(3),
-});
-// Benchmarks are run by hand, outside the platform's config: their one knob is read here.
-const settings = Settings.parse({
-  BENCH_ROWS: process.argv[2] ?? process.env.BENCH_ROWS,
-  BENCH_PAIRS: process.env.BENCH_PAIRS,
-});
+const settings = bulkSettings();
 const UPS_COLUMNS = 250;
 const PASSWORD = 'a long benchmark password';
-
-interface Measured {
-  seconds: number;
-  memory: MemoryPeak;
-}
-
-async function measure(work: () => Promise<void>): Promise<Measured> {
-  globalThis.gc?.();
-  const sampler = sampleMemory();
-  const started = process.hrtime.bigint();
-  await work();
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, memory: sampler.stop() };
-}
-
-function line(name: string, rows: number, measured: Measured): BenchLine {
-  return {
-    name,
-    rows,
-    seconds: measured.seconds,
-    peakRssMiB: mebibytes(measured.memory.rssBytes),
-    peakHeapMiB: mebibytes(measured.memory.heapUsedBytes),
-  };
-}
 
 async function operatorToken(database: BenchDatabase, baseUrl: string): Promise<string> {
   const email = 'bench-operator@example.test';
@@ -96,23 +64,14 @@ async function upload(baseUrl: string, token: string, carrier: string, file: str
   return UploadAnswer.parse(JSON.parse(text)).import;
 }
 
-async function copyFile(database: BenchDatabase, table: string, file: string): Promise<void> {
+function copyFile(database: BenchDatabase, table: string, file: string): Promise<void> {
   const columns = Array.from({ length: UPS_COLUMNS }, (_, i) => `c${i + 1} text`);
-  await sql.raw(`create table ${table} (${columns.join(', ')})`).execute(database.db);
-  const client = await database.pool.connect();
-  try {
-    await pipeline(
-      createReadStream(file),
-      client.query(copyFrom(`copy ${table} from stdin with (format csv)`)),
-    );
-  } finally {
-    client.release();
-  }
-}
-
-async function count(database: BenchDatabase, query: string): Promise<number> {
-  const { rows } = await sql<{ n: string }>`${sql.raw(query)}`.execute(database.db);
-  return Number(rows[0]?.n ?? 0);
+  return copyFileIntoTable(database, {
+    table,
+    columns,
+    file,
+    copy: `copy ${table} from stdin with (format csv)`,
+  });
 }
 
 async function main(): Promise<void> {
@@ -138,21 +97,21 @@ async function main(): Promise<void> {
       const run = runs.length + 1;
       const table = `bench_copy_ups_${run}`;
       const copy = await measure(() => copyFile(db, table, file));
-      lines = await count(db, `select count(*) as n from ${table}`);
+      lines = await countRows(db, `select count(*) as n from ${table}`);
       let importId = '';
       const uploaded = await measure(async () => {
         const result = await upload(started.baseUrl, token, `UPS_BENCH_${run}`, file);
         importId = result.id;
         if (result.lines !== lines) throw new Error(`the upload stored ${result.lines} lines, COPY ${lines}`);
       });
-      const stored = await count(
+      const stored = await countRows(
         db,
         `select count(*) as n from carrier_invoice_lines where import_id = '${importId}'`,
       );
       if (stored !== lines) throw new Error(`${stored} lines stored, expected ${lines}`);
       const pair = {
-        copy: line(`run ${run}: COPY FROM STDIN (ceiling)`, lines, copy),
-        upload: line(`run ${run}: upload over HTTP`, lines, uploaded),
+        copy: measuredLine(`run ${run}: COPY FROM STDIN (ceiling)`, lines, copy),
+        upload: measuredLine(`run ${run}: upload over HTTP`, lines, uploaded),
       };
       process.stdout.write(`\n${formatTable([pair.upload, pair.copy])}\n`);
       runs.push(pair);
