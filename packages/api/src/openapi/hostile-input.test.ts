@@ -17,6 +17,7 @@ import {
   type TestPlatform,
   type TestSponsorSetup,
 } from '../testing';
+import { queueEmail } from '../domains/notifications/service';
 import {
   baseRequest,
   deriveSeed,
@@ -53,7 +54,8 @@ interface World {
   merchantEmail: string;
   sampleCsv: string;
   roleId: string;
-  paths: Array<[RegExp, string]>;
+  /** A path parameter's value for routes matching the pattern; the parameter's name where a route has two. */
+  paths: Array<[RegExp, string, string?]>;
 }
 
 async function idOf(promise: Promise<{ id: string | number } | undefined>, what: string): Promise<string> {
@@ -109,7 +111,21 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
     db.selectFrom('users').select('id').where('username', '=', sponsor.userUsername).executeTakeFirst(),
     'sponsor user',
   );
-  const paths: Array<[RegExp, string]> = [
+  const emailId = await db.transaction().execute((trx) =>
+    queueEmail(trx, {
+      to: 'billing@carrier.example',
+      subject: 'Credit statement',
+      text: 'Attached.',
+      attachments: [
+        { filename: 'statement.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4') },
+      ],
+    }),
+  );
+  const attachmentId = await idOf(
+    db.selectFrom('email_attachments').select('id').where('email_id', '=', emailId).executeTakeFirst(),
+    'e-mail attachment',
+  );
+  const paths: Array<[RegExp, string, string?]> = [
     [/^\/api\/rbac\/roles\/\{id\}/, String(role.body.id)],
     [/^\/api\/rbac\/users\/\{id\}/, member.userId],
     [
@@ -145,6 +161,8 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
     [/\{cardId\}/, String(benefitCard.id)],
     [/\{code\}/, String(benefitCard.activation_code)],
     [/\{provider\}/, 'shopify'],
+    [/^\/api\/admin\/email-outbox\/\{emailId\}/, emailId, 'emailId'],
+    [/^\/api\/admin\/email-outbox\/\{emailId\}\/attachments\/\{attachmentId\}/, attachmentId, 'attachmentId'],
   ];
   return {
     roles: {
@@ -202,7 +220,8 @@ function fixturesOf(world: World): Fixtures {
   return {
     pathValue: (operation, name) =>
       world.paths.find(
-        ([pattern]) => pattern.test(operation.path) && operation.path.includes(`{${name}}`),
+        ([pattern, , param]) =>
+          (param ?? name) === name && pattern.test(operation.path) && operation.path.includes(`{${name}}`),
       )?.[1],
     body: (operation) => bodies[`${operation.method} ${operation.path}`]?.(),
   };
