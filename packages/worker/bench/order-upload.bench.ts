@@ -36,7 +36,6 @@ import {
   runBenchmark,
   runPairs,
   writeBenchResults,
-  type BenchLine,
   type GoalResult,
 } from './support/report';
 

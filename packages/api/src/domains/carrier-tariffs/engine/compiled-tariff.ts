@@ -1,3 +1,4 @@
+import type { ParsedTariff } from '../import/parsed-tariff';
 import type { CostBreakdown, Surcharge, TariffBody, ZoneRates } from '../schemas';
 import {
   decimalText,
@@ -10,16 +11,8 @@ import {
 } from './rates';
 
 /** One tariff version as stored: immutable, so it is compiled once and cached by id. */
-export interface LoadedTariff {
+export interface LoadedTariff extends Omit<ParsedTariff, 'carrierName' | 'serviceName'> {
   versionId: string;
-  carrier: string;
-  service: string;
-  origin: string;
-  effectiveFrom: string;
-  currency: string;
-  volumetricDivisor: number;
-  weightStepGrams: number;
-  body: TariffBody;
 }
 
 export interface FuelInForce {
