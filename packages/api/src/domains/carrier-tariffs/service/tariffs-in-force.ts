@@ -79,7 +79,8 @@ async function histories(db: DbExecutor, origin: string) {
 
 /** The first entry in force on the date: the histories are newest first. */
 function inForce<T>(history: ReadonlyArray<Dated<T>> | undefined, date: string): T | undefined {
-  return history?.find((entry) => entry.effectiveFrom <= date)?.value;
+  for (const entry of history ?? []) if (entry.effectiveFrom <= date) return entry.value;
+  return undefined;
 }
 
 export interface InForceFilter {
