@@ -31,6 +31,7 @@ import * as carrierInvoices from './2026_12_01_200002_carrier_invoices';
 import * as emailAttachments from './2026_12_01_300001_email_attachments';
 import * as carrierReconciliations from './2026_12_02_000001_carrier_reconciliations';
 import * as carrierStatements from './2026_12_02_200001_carrier_statements';
+import * as tariffStamp from './2026_12_02_300001_tariff_stamp';
 import * as parcelOriginService from './2026_12_02_500001_parcel_origin_service';
 import * as consumers from './2026_12_03_100001_consumers';
 import * as walletLedger from './2026_12_03_200001_wallet_ledger';
@@ -69,6 +70,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_300001_email_attachments': emailAttachments,
   '2026_12_02_000001_carrier_reconciliations': carrierReconciliations,
   '2026_12_02_200001_carrier_statements': carrierStatements,
+  '2026_12_02_300001_tariff_stamp': tariffStamp,
   '2026_12_02_500001_parcel_origin_service': parcelOriginService,
   '2026_12_03_100001_consumers': consumers,
   '2026_12_03_200001_wallet_ledger': walletLedger,

@@ -681,6 +681,11 @@ export interface TariffServicesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface TariffStampTable {
+  singleton: Generated<boolean>;
+  stamp: number;
+}
+
 export interface TariffVersionsTable {
   id: Generated<string>;
   carrier_code: string;
@@ -839,6 +844,7 @@ export interface Database {
   tariff_carriers: TariffCarriersTable;
   tariff_fuel_surcharges: TariffFuelSurchargesTable;
   tariff_services: TariffServicesTable;
+  tariff_stamp: TariffStampTable;
   tariff_versions: TariffVersionsTable;
   user_invitation_roles: UserInvitationRolesTable;
   user_invitations: UserInvitationsTable;

@@ -10,20 +10,20 @@
  * nine in ten of the file's pieces and a tariff with fuel: lines/s and peak RSS of matching, reported beside the
  * upload (no ceiling: nothing else does the same work).
  */
-import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
+import { createWriteStream, openAsBlob } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
-import { from as copyFrom } from 'pg-copy-streams';
 import { z } from 'zod';
 import { createPlatformAdmin, matchInvoiceImport, storeTariff, type ParsedTariff } from '@ipay/api';
 import { largeUpsInvoice } from '@ipay/api/testing';
 import { startBenchPlatform, type BenchPlatform } from './support/bench-platform';
 import { startBenchDatabase, type BenchDatabase } from './support/local-postgres';
-import { mebibytes, sampleMemory, type MemoryPeak } from './support/memory';
+import { bulkSettings, copyFileIntoTable, countRows, measure, measuredLine } from './support/bulk-load';
+import { mebibytes } from './support/memory';
 import {
   formatTable,
   median,
@@ -33,40 +33,9 @@ import {
   type BenchLine,
 } from './support/report';
 
-const Settings = z.object({
-  BENCH_ROWS: z.coerce.number().int().min(10).max(1_000_000).default(100_000),
-  BENCH_PAIRS: z.coerce.number().int().min(1).max(9).default(3),
-});
-// Benchmarks are run by hand, outside the platform's config: their one knob is read here.
-const settings = Settings.parse({
-  BENCH_ROWS: process.argv[2] ?? process.env.BENCH_ROWS,
-  BENCH_PAIRS: process.env.BENCH_PAIRS,
-});
+const settings = bulkSettings();
 const UPS_COLUMNS = 250;
 const PASSWORD = 'a long benchmark password';
-
-interface Measured {
-  seconds: number;
-  memory: MemoryPeak;
-}
-
-async function measure(work: () => Promise<void>): Promise<Measured> {
-  globalThis.gc?.();
-  const sampler = sampleMemory();
-  const started = process.hrtime.bigint();
-  await work();
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, memory: sampler.stop() };
-}
-
-function line(name: string, rows: number, measured: Measured): BenchLine {
-  return {
-    name,
-    rows,
-    seconds: measured.seconds,
-    peakRssMiB: mebibytes(measured.memory.rssBytes),
-    peakHeapMiB: mebibytes(measured.memory.heapUsedBytes),
-  };
-}
 
 async function operatorToken(database: BenchDatabase, baseUrl: string): Promise<string> {
   const email = 'bench-operator@example.test';
@@ -100,18 +69,14 @@ async function upload(baseUrl: string, token: string, carrier: string, file: str
   return UploadAnswer.parse(JSON.parse(text)).import;
 }
 
-async function copyFile(database: BenchDatabase, table: string, file: string): Promise<void> {
+function copyFile(database: BenchDatabase, table: string, file: string): Promise<void> {
   const columns = Array.from({ length: UPS_COLUMNS }, (_, i) => `c${i + 1} text`);
-  await sql.raw(`create table ${table} (${columns.join(', ')})`).execute(database.db);
-  const client = await database.pool.connect();
-  try {
-    await pipeline(
-      createReadStream(file),
-      client.query(copyFrom(`copy ${table} from stdin with (format csv)`)),
-    );
-  } finally {
-    client.release();
-  }
+  return copyFileIntoTable(database, {
+    table,
+    columns,
+    file,
+    copy: `copy ${table} from stdin with (format csv)`,
+  });
 }
 
 /** The tariff matching prices the seeded parcels with: zone 2 for BE, 250 g steps up to 10 kg and beyond. */
@@ -171,11 +136,6 @@ async function seedParcels(database: BenchDatabase, carrier: string, pieces: num
     where s % 10 <> 5`.execute(database.db);
 }
 
-async function count(database: BenchDatabase, query: string): Promise<number> {
-  const { rows } = await sql<{ n: string }>`${sql.raw(query)}`.execute(database.db);
-  return Number(rows[0]?.n ?? 0);
-}
-
 async function main(): Promise<void> {
   const folder = await mkdtemp(path.join(tmpdir(), 'ipay-bench-invoice-'));
   const file = path.join(folder, 'ups-billing-data.csv');
@@ -200,7 +160,7 @@ async function main(): Promise<void> {
       const run = runs.length + 1;
       const table = `bench_copy_ups_${run}`;
       const copy = await measure(() => copyFile(db, table, file));
-      lines = await count(db, `select count(*) as n from ${table}`);
+      lines = await countRows(db, `select count(*) as n from ${table}`);
       let importId = '';
       await seedParcels(db, `UPS_BENCH_${run}`, Math.ceil(settings.BENCH_ROWS / 2));
       const uploaded = await measure(async () => {
@@ -208,7 +168,7 @@ async function main(): Promise<void> {
         importId = result.id;
         if (result.lines !== lines) throw new Error(`the upload stored ${result.lines} lines, COPY ${lines}`);
       });
-      const stored = await count(
+      const stored = await countRows(
         db,
         `select count(*) as n from carrier_invoice_lines where import_id = '${importId}'`,
       );
@@ -219,9 +179,9 @@ async function main(): Promise<void> {
         counts.push(summary.counts);
       });
       const pair = {
-        copy: line(`run ${run}: COPY FROM STDIN (ceiling)`, lines, copy),
-        upload: line(`run ${run}: upload over HTTP`, lines, uploaded),
-        match: line(`run ${run}: matching (the job)`, lines, matched),
+        copy: measuredLine(`run ${run}: COPY FROM STDIN (ceiling)`, lines, copy),
+        upload: measuredLine(`run ${run}: upload over HTTP`, lines, uploaded),
+        match: measuredLine(`run ${run}: matching (the job)`, lines, matched),
       };
       process.stdout.write(`\n${formatTable([pair.upload, pair.copy, pair.match])}\n`);
       runs.push(pair);

@@ -9,20 +9,25 @@
  * events or jobs, one statement. Each pair runs the ceiling and then the upload, on a fresh table and a fresh
  * merchant, three times; the goal compares the medians.
  */
-import { createReadStream, openAsBlob } from 'node:fs';
+import { openAsBlob } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { sql } from 'kysely';
 import pino from 'pino';
-import { from as copyFrom } from 'pg-copy-streams';
 import { z } from 'zod';
 import { DOMAIN_EVENT_CONSUMERS, drainDomainEvents, type JobName } from '@ipay/api';
 import { runDueJobsOnce } from '../src/runner';
 import { startBenchPlatform, type BenchPlatform } from './support/bench-platform';
 import { startBenchDatabase, type BenchDatabase } from './support/local-postgres';
-import { mebibytes, sampleMemory, type MemoryPeak } from './support/memory';
+import {
+  bulkSettings,
+  copyFileIntoTable,
+  countRows,
+  measure,
+  measuredLine as line,
+  type Measured,
+} from './support/bulk-load';
+import { mebibytes } from './support/memory';
 import { writeOrdersCsv } from './support/orders-csv';
 import {
   formatGoals,
@@ -31,20 +36,10 @@ import {
   runBenchmark,
   runPairs,
   writeBenchResults,
-  type BenchLine,
   type GoalResult,
 } from './support/report';
 
-const Settings = z.object({
-  BENCH_ROWS: z.coerce.number().int().min(10).max(1_000_000).default(100_000),
-  /** Ceiling and upload, back to back, this many times: the goal compares their medians. */
-  BENCH_PAIRS: z.coerce.number().int().min(1).max(9).default(3),
-});
-// Benchmarks are run by hand, outside the platform's config: their one knob is read here.
-const settings = Settings.parse({
-  BENCH_ROWS: process.argv[2] ?? process.env.BENCH_ROWS,
-  BENCH_PAIRS: process.env.BENCH_PAIRS,
-});
+const settings = bulkSettings();
 
 const UploadAnswer = z.object({ upload: z.object({ id: z.uuid(), status: z.string() }) });
 const UploadState = z.object({
@@ -64,31 +59,6 @@ const NUMERIC_COLUMNS = new Set([
   'width_mm',
   'height_mm',
 ]);
-
-interface Measured {
-  seconds: number;
-  memory: MemoryPeak;
-}
-
-/** Times `work` and samples memory while it runs, from a collected heap when the process allows it. */
-async function measure(work: () => Promise<void>): Promise<Measured> {
-  globalThis.gc?.();
-  const sampler = sampleMemory();
-  const started = process.hrtime.bigint();
-  await work();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { seconds, memory: sampler.stop() };
-}
-
-function line(name: string, rows: number, measured: Measured): BenchLine {
-  return {
-    name,
-    rows,
-    seconds: measured.seconds,
-    peakRssMiB: mebibytes(measured.memory.rssBytes),
-    peakHeapMiB: mebibytes(measured.memory.heapUsedBytes),
-  };
-}
 
 async function json(response: Response): Promise<unknown> {
   const text = await response.text();
@@ -140,26 +110,13 @@ async function uploadState(baseUrl: string, token: string, id: string) {
   return UploadState.parse(await json(response));
 }
 
-async function copyIntoTable(database: BenchDatabase, table: string, headers: string[], file: string) {
+function copyIntoTable(database: BenchDatabase, table: string, headers: string[], file: string) {
   const columns = headers.map((h) => {
     const type = NUMERIC_COLUMNS.has(h) ? 'bigint' : h === 'ipay_flag' ? 'boolean' : 'text';
     return `${h} ${type}`;
   });
-  await sql.raw(`create table ${table} (${columns.join(', ')})`).execute(database.db);
-  const client = await database.pool.connect();
-  try {
-    const copy = client.query(
-      copyFrom(`copy ${table} (${headers.join(', ')}) from stdin with (format csv, header true)`),
-    );
-    await pipeline(createReadStream(file), copy);
-  } finally {
-    client.release();
-  }
-}
-
-async function countRows(database: BenchDatabase, query: string): Promise<number> {
-  const { rows } = await sql<{ n: string }>`${sql.raw(query)}`.execute(database.db);
-  return Number(rows[0]?.n ?? 0);
+  const copy = `copy ${table} (${headers.join(', ')}) from stdin with (format csv, header true)`;
+  return copyFileIntoTable(database, { table, columns, copy, file });
 }
 
 function runJobs(database: BenchDatabase, platform: BenchPlatform, tasks: JobName[]): Promise<void> {

@@ -18,6 +18,7 @@ import {
   type TestPlatform,
   type TestSponsorSetup,
 } from '../testing';
+import { queueEmail } from '../domains/notifications/service';
 import {
   baseRequest,
   deriveSeed,
@@ -54,7 +55,8 @@ interface World {
   merchantEmail: string;
   sampleCsv: string;
   roleId: string;
-  paths: Array<[RegExp, string]>;
+  /** A path parameter's value for routes matching the pattern; the parameter's name where a route has two. */
+  paths: Array<[RegExp, string, string?]>;
 }
 
 async function idOf(promise: Promise<{ id: string | number } | undefined>, what: string): Promise<string> {
@@ -118,6 +120,20 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
   const flagged = await platform
     .caller({ token: operator.token })
     .carrierStatements.requestCredit({ cc: 'HSTL', id: invoice.ids[0] ?? '', reason: 'Over-billed weight' });
+  const emailId = await db.transaction().execute((trx) =>
+    queueEmail(trx, {
+      to: 'billing@carrier.example',
+      subject: 'Credit statement',
+      text: 'Attached.',
+      attachments: [
+        { filename: 'statement.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4') },
+      ],
+    }),
+  );
+  const attachmentId = await idOf(
+    db.selectFrom('email_attachments').select('id').where('email_id', '=', emailId).executeTakeFirst(),
+    'e-mail attachment',
+  );
   const paths: Array<[RegExp, string]> = [
     [/^\/api\/rbac\/roles\/\{id\}/, String(role.body.id)],
     [/^\/api\/rbac\/users\/\{id\}/, member.userId],
@@ -158,6 +174,8 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
     [/\/reconciliations\/\{id\}/, invoice.ids[0] ?? ''],
     [/\{import_id\}/, invoice.importId],
     [/\{statement_id\}/, flagged.statement?.id ?? ''],
+    [/^\/api\/admin\/email-outbox\/\{emailId\}/, emailId],
+    [/^\/api\/admin\/email-outbox\/\{emailId\}\/attachments\/\{attachmentId\}/, attachmentId],
   ];
   return {
     roles: {

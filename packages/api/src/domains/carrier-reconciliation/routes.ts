@@ -1,4 +1,3 @@
-import multipart from '@fastify/multipart';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -6,6 +5,7 @@ import type { AppDeps } from '../../context';
 import { AppError } from '../../errors/app-error';
 import { fieldErrorsFromIssues } from '../../errors/problem';
 import { authorize } from '../../http/authorize';
+import { isFileTooLarge, registerMultipartRoute, requireMultipart } from '../../http/multipart-route';
 import { parseParameters } from '../../http/parameters';
 import { PROBLEM_CONTENT } from '../../openapi/operation-parts';
 import type { PlainRoute } from '../../platform/domain';
@@ -26,36 +26,9 @@ function tooLarge(): AppError {
   );
 }
 
-/** A broken or over-limit form is the caller's fault; @fastify/multipart and busboy throw their own errors for it. */
-function formRefusal(error: unknown): unknown {
-  if (error instanceof AppError) return error;
-  const { code, message } = error as { code?: string; message?: string };
-  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge();
-  if (
-    code === 'FST_FILES_LIMIT' ||
-    code === 'FST_FIELDS_LIMIT' ||
-    code === 'FST_PARTS_LIMIT' ||
-    code === 'FST_PROTO_VIOLATION'
-  ) {
-    return AppError.validation('body', 'holds more parts than one file and its options', 'invalid_form');
-  }
-  const malformed =
-    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
-    /^(Multipart|Malformed|Unexpected end of form|Part terminated early)/.test(message ?? '');
-  if (malformed) {
-    return AppError.validation('body', 'is not a well-formed multipart/form-data body', 'invalid_form');
-  }
-  return error;
-}
-
 async function uploadInvoice(deps: AppDeps, request: FastifyRequest, carrierCode: string) {
   const { actor, scope } = await authorize(deps, request, 'carrier_invoices', 'create');
-  if (!request.isMultipart()) {
-    throw new AppError(
-      'unsupported_media_type',
-      'Send the invoice as multipart/form-data with a part named "file".',
-    );
-  }
+  requireMultipart(request, 'Send the invoice as multipart/form-data with a part named "file".');
   const fields: Record<string, string> = {};
   let result: InvoiceUploadResult | undefined;
   for await (const part of request.parts()) {
@@ -94,7 +67,7 @@ async function readFilePart(
         yield chunk;
       }
     } catch (error) {
-      partError = (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge() : error;
+      partError = isFileTooLarge(error) ? tooLarge() : error;
       throw partError;
     }
   }
@@ -162,24 +135,26 @@ export const invoiceUploadRoute: PlainRoute = {
       },
     },
   },
-  async register(app, { deps, url }) {
-    await app.register(async (scope) => {
-      await scope.register(multipart, {
-        limits: {
-          fileSize: MAX_INVOICE_BYTES,
-          files: 1,
-          fields: FORM_FIELDS,
-          fieldSize: 65_536,
-          parts: FORM_FIELDS + 1,
-        },
-      });
-      scope.post(url, { bodyLimit: MAX_INVOICE_BYTES + 1_048_576 }, async (request, reply) => {
+  register(app, { deps, url }) {
+    const refusal = 'holds more parts than one file and its options';
+    return registerMultipartRoute(app, {
+      url,
+      maxFileBytes: MAX_INVOICE_BYTES,
+      fields: FORM_FIELDS,
+      fieldSize: 65_536,
+      parts: FORM_FIELDS + 1,
+      tooLarge,
+      limitRefusals: {
+        FST_FILES_LIMIT: refusal,
+        FST_FIELDS_LIMIT: refusal,
+        FST_PARTS_LIMIT: refusal,
+        FST_PROTO_VIOLATION: refusal,
+      },
+      malformed: 'is not a well-formed multipart/form-data body',
+      handle: async (request, reply) => {
         const { cc } = parseParameters(z.object({ cc: CarrierCodeParam }), request.params, 'path');
-        const result = await uploadInvoice(deps, request, cc).catch((error: unknown) => {
-          throw formRefusal(error);
-        });
-        return reply.code(200).send(result);
-      });
+        return reply.code(200).send(await uploadInvoice(deps, request, cc));
+      },
     });
   },
 };

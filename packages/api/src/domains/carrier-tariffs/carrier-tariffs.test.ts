@@ -340,6 +340,44 @@ describe('carrier tariffs: import, fuel and cost preview over HTTP', () => {
     expect((await api('GET', `/${dear}/versions`, undefined, merchant)).status).toBe(403);
   });
 
+  it('sees every new version and fuel entry on the next preview, whoever wrote it, and none that rolled back', async () => {
+    const carrier = `STAMP${tag()}`;
+    await importFile(await workbook(ipaySheets(carrier)));
+    const preview = async () =>
+      (await api('POST', '/cost-preview', { ...shipment(), shipDate: '2026-06-30', carriers: [carrier] }))
+        .body.items[0];
+    expect(await preview()).toMatchObject({ totalMinor: 950, fuel: { surchargeId: null } });
+    // Written beside the API, as another process would: the next preview has it.
+    const fuel = (published: string) => ({
+      carrier_code: carrier,
+      published_percent: published,
+      discount_percent: '0',
+      discount_mode: 'points' as const,
+      effective_from: '2026-01-01',
+      reason: 'test',
+    });
+    await platform.database.db.insertInto('tariff_fuel_surcharges').values(fuel('10')).execute();
+    expect(await preview()).toMatchObject({ totalMinor: 950 + 95, fuel: { effectivePercent: '10' } });
+    // A transaction sees its own entry, and once it rolls back nobody does.
+    const rolledBack = new Error('rolled back');
+    const inside = await platform.database.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.insertInto('tariff_fuel_surcharges').values(fuel('50')).execute();
+        const cost = await computeShipmentCost(trx, { ...shipment(), carrier, shipDate: '2026-06-30' });
+        expect(cost.fuel.effectivePercent).toBe('50');
+        throw rolledBack;
+      })
+      .catch((error: unknown) => error);
+    expect(inside).toBe(rolledBack);
+    expect(await preview()).toMatchObject({ totalMinor: 950 + 95, fuel: { effectivePercent: '10' } });
+    const newer = await importFile(await workbook(ipaySheets(carrier, { factor: 2 })));
+    expect(await preview()).toMatchObject({
+      tariffVersionId: newer.body.changes[0].versionId,
+      totalMinor: 1900 + 190,
+    });
+  });
+
   it('computes one shipment’s cost for reconciliation, and says why when it cannot', async () => {
     const carrier = `RECON${tag()}`;
     await importFile(await workbook(ipaySheets(carrier)));

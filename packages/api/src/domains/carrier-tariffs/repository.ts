@@ -33,27 +33,22 @@ export function findVersionsByIds(db: DbExecutor, ids: readonly string[]) {
     .execute();
 }
 
-export interface InForceFilter {
-  origin: string;
-  shipDate: string;
-  carriers?: readonly string[];
-  services?: readonly string[];
+/** The tariff stamp: it changes with every statement that writes a tariff table (migration tariff_stamp). */
+export async function readTariffStamp(db: DbExecutor): Promise<string> {
+  const row = await db.selectFrom('tariff_stamp').select('stamp').executeTakeFirstOrThrow();
+  return String(row.stamp);
 }
 
 /**
- * The version in force per carrier × service for an origin on a date: the newest effective date on or before
- * it, then the newest import. Ids only: the documents come from the cache (`tariff-cache.ts`).
+ * Every version of an origin, per carrier × service the one in force first (newest effective date, then the
+ * newest import), carriers and services in the database's order. Ids only: the documents come from the cache
+ * (`tariff-cache.ts`).
  */
-export function findVersionIdsInForce(db: DbExecutor, filter: InForceFilter) {
-  let query = db
+export function findVersionHistory(db: DbExecutor, origin: string) {
+  return db
     .selectFrom('tariff_versions')
-    .distinctOn(['carrier_code', 'service_code'])
-    .select(['id', 'carrier_code', 'service_code'])
-    .where('origin_country', '=', filter.origin)
-    .where('effective_from', '<=', filter.shipDate);
-  if (filter.carriers) query = query.where('carrier_code', 'in', filter.carriers);
-  if (filter.services) query = query.where('service_code', 'in', filter.services);
-  return query
+    .select(['id', 'carrier_code', 'service_code', effectiveFromText.as('effective_from')])
+    .where('origin_country', '=', origin)
     .orderBy('carrier_code')
     .orderBy('service_code')
     .orderBy('effective_from', 'desc')
@@ -78,13 +73,9 @@ export function selectFuel(db: DbExecutor) {
 }
 export type FuelRow = Awaited<ReturnType<ReturnType<typeof selectFuel>['executeTakeFirstOrThrow']>>;
 
-/** Each carrier's fuel surcharge in force on the date (newest effective date, then newest entry). */
-export function findFuelInForce(db: DbExecutor, carriers: readonly string[], shipDate: string) {
-  if (!carriers.length) return Promise.resolve([]);
+/** Every fuel entry, per carrier newest effective date first, then the newest entry. */
+export function findFuelHistory(db: DbExecutor) {
   return selectFuel(db)
-    .distinctOn('carrier_code')
-    .where('carrier_code', 'in', carriers)
-    .where('effective_from', '<=', shipDate)
     .orderBy('carrier_code')
     .orderBy('effective_from', 'desc')
     .orderBy('created_at', 'desc')

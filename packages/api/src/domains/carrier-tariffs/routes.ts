@@ -1,12 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import multipart, { type MultipartFile } from '@fastify/multipart';
+import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../context';
 import { AppError } from '../../errors/app-error';
 import { fieldErrorsFromIssues } from '../../errors/to-problem';
 import { authorize } from '../../http/authorize';
+import { registerMultipartRoute, requireMultipart } from '../../http/multipart-route';
 import { PROBLEM_CONTENT } from '../../openapi/operation-parts';
 import type { PlainRoute } from '../../platform/domain';
 import { detectFormat, readWorkbook } from '../orders/service/spreadsheet';
@@ -64,25 +65,6 @@ function tooLarge(): AppError {
       ],
     },
   );
-}
-
-/** @fastify/multipart's and busboy's own errors for a broken or over-limit form are the caller's fault. */
-function formRefusal(error: unknown): unknown {
-  if (error instanceof AppError) return error;
-  const { code, message } = error as { code?: string; message?: string };
-  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge();
-  const malformed =
-    code?.startsWith('FST_') ||
-    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
-    /^(Multipart|Malformed|Unexpected end of form|Part terminated early)/.test(message ?? '');
-  if (malformed) {
-    return AppError.validation(
-      'body',
-      'is not a well-formed multipart/form-data body with one file part named "file" and at most 12 fields',
-      'invalid_form',
-    );
-  }
-  return error;
 }
 
 const notXlsx = (fileName: string) =>
@@ -164,31 +146,24 @@ export const tariffImportRoute: PlainRoute = {
       },
     },
   },
-  async register(app, { deps, url }) {
-    await app.register(async (scope) => {
-      await scope.register(multipart, {
-        limits: {
-          fileSize: TARIFF_IMPORT_MAX_BYTES,
-          files: 1,
-          fields: FORM_LIMIT_FIELDS,
-          fieldSize: 1024,
-          parts: FORM_LIMIT_FIELDS + 1,
-        },
-      });
-      scope.post(url, { bodyLimit: TARIFF_IMPORT_MAX_BYTES + 1_048_576 }, async (request, reply) => {
+  register(app, { deps, url }) {
+    return registerMultipartRoute(app, {
+      url,
+      maxFileBytes: TARIFF_IMPORT_MAX_BYTES,
+      fields: FORM_LIMIT_FIELDS,
+      fieldSize: 1024,
+      parts: FORM_LIMIT_FIELDS + 1,
+      tooLarge,
+      limitRefusals: {},
+      malformed:
+        'is not a well-formed multipart/form-data body with one file part named "file" and at most 12 fields',
+      handle: async (request, reply) => {
         const { actor, scope: dataScope } = await authorize(deps, request, 'carrier_tariffs', 'create');
         assertTariffReach(dataScope);
-        if (!request.isMultipart()) {
-          throw new AppError(
-            'unsupported_media_type',
-            'Send the workbook as multipart/form-data with a part named "file".',
-          );
-        }
-        const form = await readImportForm(request).catch((error: unknown) => {
-          throw formRefusal(error);
-        });
+        requireMultipart(request, 'Send the workbook as multipart/form-data with a part named "file".');
+        const form = await readImportForm(request);
         return reply.send(await importForm(deps, actor.userId, form));
-      });
+      },
     });
   },
 };

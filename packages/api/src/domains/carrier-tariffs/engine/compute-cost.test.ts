@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Surcharge, TariffBody } from '../schemas';
+import { compileFuel, compileTariff } from './compiled-tariff';
 import {
   chargeableGrams,
-  computeCost,
+  computeCost as computeCompiled,
   findZone,
   inPostcodeRange,
   volumetricGrams,
@@ -10,7 +11,18 @@ import {
   type LoadedTariff,
   type ShipmentFacts,
 } from './compute-cost';
-import { decimalText, percentOf, percentUnits } from './rates';
+import {
+  applyRatio,
+  decimalText,
+  divideHalfUp,
+  effectiveFuelUnits,
+  exactRatio,
+  percentRatio,
+  percentUnits,
+  type ExactRatio,
+} from './rates';
+
+const percentOf = (amountMinor: number, units: bigint) => applyRatio(amountMinor, percentRatio(units));
 
 const BODY: TariffBody = {
   zones: [
@@ -63,6 +75,10 @@ function shipment(overrides: Partial<ShipmentFacts> = {}): ShipmentFacts {
     residential: false,
     ...overrides,
   };
+}
+
+function computeCost(t: LoadedTariff, fuel: FuelInForce | null, s: ShipmentFacts) {
+  return computeCompiled(compileTariff(t), fuel && compileFuel(fuel), s);
 }
 
 function cost(t: LoadedTariff, s: ShipmentFacts, fuel: FuelInForce | null = null) {
@@ -161,14 +177,15 @@ describe('the cost engine: chargeable weight', () => {
 
 describe('the cost engine: zones', () => {
   it('prefers a postcode range of the country over its catch-all, comparing leading characters', () => {
-    expect(findZone(BODY.zones, 'NL', '1011AB')).toBe('A');
-    expect(findZone(BODY.zones, 'NL', '1099ZZ')).toBe('A');
-    expect(findZone(BODY.zones, 'NL', '1100AA')).toBe('1');
-    expect(findZone(BODY.zones, 'NL', '0999ZZ')).toBe('1');
-    expect(findZone(BODY.zones, 'FR', '20090')).toBe('4');
-    expect(findZone(BODY.zones, 'FR', '75001')).toBe('3');
-    expect(findZone(BODY.zones, 'US', '10001')).toBeNull();
-    expect(inPostcodeRange('', '1000', '1099')).toBe(false);
+    const compiled = compileTariff(tariff());
+    expect(findZone(compiled, 'NL', '1011AB')).toBe('A');
+    expect(findZone(compiled, 'NL', '1099ZZ')).toBe('A');
+    expect(findZone(compiled, 'NL', '1100AA')).toBe('1');
+    expect(findZone(compiled, 'NL', '0999ZZ')).toBe('1');
+    expect(findZone(compiled, 'FR', '20090')).toBe('4');
+    expect(findZone(compiled, 'FR', '75001')).toBe('3');
+    expect(findZone(compiled, 'US', '10001')).toBeNull();
+    expect(inPostcodeRange('', { low: '1000', high: '1099' })).toBe(false);
     expect(cost(tariff(), shipment({ destination: { country: 'NL', postcode: '1011 ab' } })).zone).toBe('A');
   });
 
@@ -272,5 +289,61 @@ describe('the cost engine: surcharges and fuel', () => {
       baseMinor: 695,
     });
     expect(result.totalMinor).toBe(695);
+  });
+});
+
+describe('the cost engine: exact arithmetic in numbers', () => {
+  const reference = (amountMinor: number, ratio: ExactRatio) =>
+    Number(divideHalfUp(BigInt(amountMinor) * ratio.bigNum, ratio.bigDen));
+  const ratios = [
+    ...['0.0001', '0.05', '7.5', '16.6667', '33.3333', '99.9999', '100'].map((p) =>
+      percentRatio(percentUnits(p)),
+    ),
+    // Fuel rates at 1/10^10 %: 16.75 % less 30 % of it, 16.7501 % less 2.4999 % of it, 3.3333 % less 1 point.
+    exactRatio(effectiveFuelUnits(percentUnits('16.75'), percentUnits('30'), 'of_surcharge'), 10n ** 12n),
+    exactRatio(
+      effectiveFuelUnits(percentUnits('16.7501'), percentUnits('2.4999'), 'of_surcharge'),
+      10n ** 12n,
+    ),
+    exactRatio(effectiveFuelUnits(percentUnits('3.3333'), percentUnits('1'), 'points'), 10n ** 12n),
+  ];
+
+  it('rounds every amount up to 30,000 minor units as the bigint arithmetic does, every half included', () => {
+    for (const ratio of ratios) {
+      for (let amount = 0; amount <= 30_000; amount += 1) {
+        if (applyRatio(amount, ratio) !== reference(amount, ratio)) {
+          expect([amount, ratio.num, ratio.den, applyRatio(amount, ratio)]).toEqual([
+            amount,
+            ratio.num,
+            ratio.den,
+            reference(amount, ratio),
+          ]);
+        }
+      }
+    }
+    // Exactly half a minor unit rounds up; a hair below it rounds down.
+    expect(applyRatio(10, percentRatio(percentUnits('5')))).toBe(1);
+    expect(applyRatio(10, percentRatio(percentUnits('4.9999')))).toBe(0);
+  });
+
+  it('agrees where the product leaves the safe integers and the bigint way takes over', () => {
+    for (const ratio of ratios) {
+      const edge = Math.floor(Number.MAX_SAFE_INTEGER / ratio.num);
+      const amounts = [edge - 2, edge - 1, edge, edge + 1, edge + 2, 1e11, 99_999_999_999, 12_345_678_901];
+      for (const amount of amounts.filter((a) => Number.isSafeInteger(a) && a >= 0)) {
+        expect([amount, applyRatio(amount, ratio)]).toEqual([amount, reference(amount, ratio)]);
+      }
+    }
+  });
+
+  it('divides weights up exactly at the largest dimensions and weights', () => {
+    const side = { length: 1000, width: 1000, height: 999.9 };
+    for (const divisor of [1, 4999, 5000, 6000, 999_983]) {
+      const cubicMm = 10_000n * 10_000n * 9_999n;
+      expect(volumetricGrams(side, divisor)).toBe(Number((cubicMm + BigInt(divisor) - 1n) / BigInt(divisor)));
+    }
+    expect(chargeableGrams(10_000_000, 9_999_999, 3)).toBe(10_000_002);
+    expect(chargeableGrams(9_999_999, 0, 10_000_000)).toBe(10_000_000);
+    expect(chargeableGrams(10_000_000, 0, 10_000_000)).toBe(10_000_000);
   });
 });

@@ -1,33 +1,15 @@
-import type {
-  CostBreakdown,
-  NotApplicable,
-  PostcodeRange,
-  Surcharge,
-  TariffBody,
-  ZoneRates,
-  ZoneRule,
-} from '../schemas';
-import { decimalText, divideHalfUp, divideUp, percentOf, percentUnits } from './rates';
+import type { CostBreakdown, NotApplicable, ZoneRates } from '../schemas';
+import {
+  normalisePostcode,
+  type CompiledFuel,
+  type CompiledTariff,
+  type FuelInForce,
+  type LoadedTariff,
+  type PostcodeBounds,
+} from './compiled-tariff';
+import { applyRatio } from './rates';
 
-/** One tariff version as the engine reads it: immutable, so it is cached by id. */
-export interface LoadedTariff {
-  versionId: string;
-  carrier: string;
-  service: string;
-  origin: string;
-  effectiveFrom: string;
-  currency: string;
-  volumetricDivisor: number;
-  weightStepGrams: number;
-  body: TariffBody;
-}
-
-export interface FuelInForce {
-  id: string;
-  publishedPercent: string;
-  discountPercent: string;
-  discountMode: 'of_surcharge' | 'points';
-}
+export type { FuelInForce, LoadedTariff };
 
 export interface ShipmentFacts {
   destination: { country: string; postcode: string };
@@ -38,85 +20,99 @@ export interface ShipmentFacts {
 
 export type CostResult = { ok: true; cost: CostBreakdown } | { ok: false; notApplicable: NotApplicable };
 
-/** Postcodes compare without spaces or hyphens, in upper case: "1011 ab" is "1011AB". */
-export function normalisePostcode(postcode: string): string {
-  return postcode.toUpperCase().replace(/[\s-]/g, '');
-}
-
 /**
  * A range matches on the postcode's first characters, as many as each bound has: "1011AB" is inside
  * 1000–1099 (its "1011"), and a bound "75" covers every Paris postcode 75xxx.
  */
-export function inPostcodeRange(postcode: string, from: string, to: string): boolean {
+export function inPostcodeRange(postcode: string, range: PostcodeBounds): boolean {
   if (!postcode) return false;
-  const low = normalisePostcode(from);
-  const high = normalisePostcode(to);
-  return postcode.slice(0, low.length) >= low && postcode.slice(0, high.length) <= high;
+  return comparePrefix(postcode, range.low) >= 0 && comparePrefix(postcode, range.high) <= 0;
+}
+
+/** `postcode.slice(0, bound.length)` compared with `bound` as strings compare, without making the slice. */
+function comparePrefix(postcode: string, bound: string): number {
+  const length = Math.min(postcode.length, bound.length);
+  for (let i = 0; i < length; i += 1) {
+    const difference = postcode.charCodeAt(i) - bound.charCodeAt(i);
+    if (difference) return difference;
+  }
+  return postcode.length < bound.length ? -1 : 0;
 }
 
 /** A postcode range of the country wins over the country's catch-all rule; the first matching range wins. */
-export function findZone(zones: readonly ZoneRule[], country: string, postcode: string): string | null {
-  let countryWide: string | null = null;
-  for (const rule of zones) {
-    if (rule.country !== country) continue;
-    if (rule.postcodeFrom === null || rule.postcodeTo === null) {
-      countryWide ??= rule.zone;
-    } else if (inPostcodeRange(postcode, rule.postcodeFrom, rule.postcodeTo)) {
-      return rule.zone;
-    }
-  }
-  return countryWide;
+export function findZone(tariff: CompiledTariff, country: string, postcode: string): string | null {
+  const zones = tariff.zones.get(country);
+  if (!zones) return null;
+  for (const range of zones.ranges) if (inPostcodeRange(postcode, range)) return range.zone;
+  return zones.countryWide;
 }
 
-/** Volumetric grams: L × W × H in cm³ / divisor is kilograms, i.e. mm³ / divisor grams, rounded up. */
+/** `value / divisor` rounded up, exact for safe non-negative integers: `%` is exact, so is the division after. */
+function divideUp(value: number, divisor: number): number {
+  const rest = value % divisor;
+  return (value - rest) / divisor + (rest ? 1 : 0);
+}
+
+/**
+ * Volumetric grams: L × W × H in cm³ / divisor is kilograms, i.e. mm³ / divisor grams, rounded up. At most
+ * 10,000 mm a side, the volume stays below 2^53.
+ */
 export function volumetricGrams(dimensionsCm: ShipmentFacts['dimensionsCm'], divisor: number): number {
-  const mm = (cm: number) => BigInt(Math.round(cm * 10));
-  const cubicMm = mm(dimensionsCm.length) * mm(dimensionsCm.width) * mm(dimensionsCm.height);
-  return Number(divideUp(cubicMm, BigInt(divisor)));
+  const { length, width, height } = dimensionsCm;
+  const cubicMm = Math.round(length * 10) * Math.round(width * 10) * Math.round(height * 10);
+  return divideUp(cubicMm, divisor);
 }
 
 export function chargeableGrams(actual: number, volumetric: number, step: number): number {
-  return Math.ceil(Math.max(actual, volumetric) / step) * step;
+  return divideUp(Math.max(actual, volumetric), step) * step;
 }
 
-interface PricedWeight {
-  upToGrams: number;
-  priceMinor: number;
-  additionalSteps: number;
-  additionalStepGrams: number | null;
-  additionalStepPriceMinor: number | null;
-  baseMinor: number;
-}
+type WeightBreakUsed = CostBreakdown['weightBreak'];
 
 /** The first break at or above the weight (upper-inclusive); above the last, its price plus started steps. */
-export function priceWeight(rates: ZoneRates, grams: number): PricedWeight | null {
+export function priceWeight(
+  rates: ZoneRates,
+  grams: number,
+): { weightBreak: WeightBreakUsed; baseMinor: number } | null {
   const additional = rates.additional;
-  const stepFields = {
-    additionalStepGrams: additional?.stepGrams ?? null,
-    additionalStepPriceMinor: additional?.priceMinor ?? null,
-  };
-  const found = rates.breaks.find((b) => grams <= b.upToGrams);
-  if (found) return { ...found, additionalSteps: 0, ...stepFields, baseMinor: found.priceMinor };
+  const additionalStepGrams = additional ? additional.stepGrams : null;
+  const additionalStepPriceMinor = additional ? additional.priceMinor : null;
+  for (const found of rates.breaks) {
+    if (grams > found.upToGrams) continue;
+    return {
+      weightBreak: {
+        upToGrams: found.upToGrams,
+        priceMinor: found.priceMinor,
+        additionalSteps: 0,
+        additionalStepGrams,
+        additionalStepPriceMinor,
+      },
+      baseMinor: found.priceMinor,
+    };
+  }
   const last = rates.breaks.at(-1);
   if (!last || !additional) return null;
-  const steps = Math.ceil((grams - last.upToGrams) / additional.stepGrams);
+  const steps = divideUp(grams - last.upToGrams, additional.stepGrams);
   return {
-    ...last,
-    additionalSteps: steps,
-    ...stepFields,
+    weightBreak: {
+      upToGrams: last.upToGrams,
+      priceMinor: last.priceMinor,
+      additionalSteps: steps,
+      additionalStepGrams,
+      additionalStepPriceMinor,
+    },
     baseMinor: last.priceMinor + steps * additional.priceMinor,
   };
 }
 
-function inRemoteArea(areas: readonly PostcodeRange[], country: string, postcode: string): boolean {
-  return areas.some(
-    (area) => area.country === country && inPostcodeRange(postcode, area.postcodeFrom, area.postcodeTo),
-  );
+function inRemoteArea(tariff: CompiledTariff, country: string, postcode: string): boolean {
+  for (const area of tariff.remoteAreas.get(country) ?? []) if (inPostcodeRange(postcode, area)) return true;
+  return false;
 }
 
 function surchargeApplies(
-  surcharge: Surcharge,
-  tariff: LoadedTariff,
+  surcharge: CompiledTariff['surcharges'][number],
+  tariff: CompiledTariff,
   shipment: ShipmentFacts,
   postcode: string,
 ) {
@@ -126,7 +122,7 @@ function surchargeApplies(
     case 'residential':
       return shipment.residential;
     case 'remote_postcode':
-      return inRemoteArea(tariff.body.remoteAreas, shipment.destination.country, postcode);
+      return inRemoteArea(tariff, shipment.destination.country, postcode);
     case 'oversize': {
       const { length, width, height } = shipment.dimensionsCm;
       return surcharge.thresholdCm !== null && Math.max(length, width, height) > surcharge.thresholdCm;
@@ -134,45 +130,34 @@ function surchargeApplies(
   }
 }
 
-/** Fuel's effective rate in 1/10^10 of a percent, exact: both modes are integer arithmetic on 1/10^4 %. */
-function effectiveFuelUnits(fuel: FuelInForce): bigint {
-  const published = percentUnits(fuel.publishedPercent);
-  const discount = percentUnits(fuel.discountPercent);
-  if (fuel.discountMode === 'points') {
-    const points = published - discount;
-    return (points > 0n ? points : 0n) * 1_000_000n;
-  }
-  return published * (1_000_000n - discount);
-}
+const NO_FUEL = {
+  surchargeId: null,
+  publishedPercent: '0',
+  discountPercent: '0',
+  discountMode: null,
+  effectivePercent: '0',
+} as const;
 
-function fuelOf(fuel: FuelInForce | null, baseMinor: number): CostBreakdown['fuel'] {
-  if (!fuel) {
-    return {
-      surchargeId: null,
-      baseMinor,
-      publishedPercent: '0',
-      discountPercent: '0',
-      discountMode: null,
-      effectivePercent: '0',
-      publishedAmountMinor: 0,
-      ipayDiscountMinor: 0,
-      amountMinor: 0,
-    };
-  }
-  const effective = effectiveFuelUnits(fuel);
-  const publishedAmountMinor = percentOf(baseMinor, percentUnits(fuel.publishedPercent));
-  const amountMinor = Number(divideHalfUp(BigInt(baseMinor) * effective, 100n * 10n ** 10n));
+function fuelOf(fuel: CompiledFuel | null, baseMinor: number): CostBreakdown['fuel'] {
+  if (!fuel) return { ...NO_FUEL, baseMinor, publishedAmountMinor: 0, ipayDiscountMinor: 0, amountMinor: 0 };
+  const publishedAmountMinor = applyRatio(baseMinor, fuel.published);
+  const amountMinor = applyRatio(baseMinor, fuel.effective);
   return {
-    surchargeId: fuel.id,
+    surchargeId: fuel.output.surchargeId,
     baseMinor,
-    publishedPercent: decimalText(percentUnits(fuel.publishedPercent), 4),
-    discountPercent: decimalText(percentUnits(fuel.discountPercent), 4),
-    discountMode: fuel.discountMode,
-    effectivePercent: decimalText(effective, 10),
+    publishedPercent: fuel.output.publishedPercent,
+    discountPercent: fuel.output.discountPercent,
+    discountMode: fuel.output.discountMode,
+    effectivePercent: fuel.output.effectivePercent,
     publishedAmountMinor,
     ipayDiscountMinor: publishedAmountMinor - amountMinor,
     amountMinor,
   };
+}
+
+function notApplicable(tariff: CompiledTariff, reason: NotApplicable['reason'], detail: string): CostResult {
+  const { carrier, service, versionId } = tariff.source;
+  return { ok: false, notApplicable: { carrier, service, tariffVersionId: versionId, reason, detail } };
 }
 
 /**
@@ -181,69 +166,55 @@ function fuelOf(fuel: FuelInForce | null, baseMinor: number): CostBreakdown['fue
  * percentage amount is rounded half up once (see docs/domains/carrier-tariffs.md).
  */
 export function computeCost(
-  tariff: LoadedTariff,
-  fuel: FuelInForce | null,
+  tariff: CompiledTariff,
+  fuel: CompiledFuel | null,
   shipment: ShipmentFacts,
 ): CostResult {
-  const identity = { carrier: tariff.carrier, service: tariff.service, tariffVersionId: tariff.versionId };
+  const source = tariff.source;
   const postcode = normalisePostcode(shipment.destination.postcode);
-  const zone = findZone(tariff.body.zones, shipment.destination.country, postcode);
-  const rates = zone === null ? undefined : tariff.body.rates.find((r) => r.zone === zone);
+  const zone = findZone(tariff, shipment.destination.country, postcode);
+  const rates = zone === null ? undefined : tariff.rates.get(zone);
   if (zone === null || !rates) {
     const where = `${shipment.destination.country}${postcode ? ` ${postcode}` : ''}`;
-    return {
-      ok: false,
-      notApplicable: {
-        ...identity,
-        reason: 'no_zone',
-        detail: `The tariff has no zone (with prices) for ${where}.`,
-      },
-    };
+    return notApplicable(tariff, 'no_zone', `The tariff has no zone (with prices) for ${where}.`);
   }
-  const volumetric = volumetricGrams(shipment.dimensionsCm, tariff.volumetricDivisor);
-  const chargeable = chargeableGrams(shipment.weightGrams, volumetric, tariff.weightStepGrams);
+  const volumetric = volumetricGrams(shipment.dimensionsCm, source.volumetricDivisor);
+  const chargeable = chargeableGrams(shipment.weightGrams, volumetric, source.weightStepGrams);
   const priced = priceWeight(rates, chargeable);
   if (!priced) {
     const max = rates.breaks.at(-1)?.upToGrams ?? 0;
-    return {
-      ok: false,
-      notApplicable: {
-        ...identity,
-        reason: 'over_max_weight',
-        detail: `The chargeable weight ${chargeable} g is above zone ${zone}'s maximum of ${max} g.`,
-      },
-    };
+    const detail = `The chargeable weight ${chargeable} g is above zone ${zone}'s maximum of ${max} g.`;
+    return notApplicable(tariff, 'over_max_weight', detail);
   }
-  const { baseMinor, ...weightBreak } = priced;
-  const surcharges = tariff.body.surcharges
-    .filter((s) => surchargeApplies(s, tariff, shipment, postcode))
-    .map((s) => ({
-      code: s.code,
-      name: s.name,
-      kind: s.kind,
-      percent: s.percent,
-      fuelApplies: s.fuelApplies,
-      amountMinor:
-        s.kind === 'fixed' ? (s.amountMinor ?? 0) : percentOf(baseMinor, percentUnits(s.percent ?? '0')),
-    }));
-  const fuelBase = baseMinor + surcharges.reduce((sum, s) => sum + (s.fuelApplies ? s.amountMinor : 0), 0);
+  const baseMinor = priced.baseMinor;
+  const surcharges: CostBreakdown['surcharges'] = [];
+  let fuelBase = baseMinor;
+  let surchargeTotal = 0;
+  for (const surcharge of tariff.surcharges) {
+    if (!surchargeApplies(surcharge, tariff, shipment, postcode)) continue;
+    const amountMinor = surcharge.ratio ? applyRatio(baseMinor, surcharge.ratio) : surcharge.fixedMinor;
+    surcharges.push({ ...surcharge.output, amountMinor });
+    surchargeTotal += amountMinor;
+    if (surcharge.output.fuelApplies) fuelBase += amountMinor;
+  }
   const fuelPart = fuelOf(fuel, fuelBase);
-  const surchargeTotal = surcharges.reduce((sum, s) => sum + s.amountMinor, 0);
   return {
     ok: true,
     cost: {
-      ...identity,
-      effectiveFrom: tariff.effectiveFrom,
-      currency: tariff.currency,
+      carrier: source.carrier,
+      service: source.service,
+      tariffVersionId: source.versionId,
+      effectiveFrom: source.effectiveFrom,
+      currency: source.currency,
       weight: {
         actualGrams: shipment.weightGrams,
         volumetricGrams: volumetric,
-        volumetricDivisor: tariff.volumetricDivisor,
-        weightStepGrams: tariff.weightStepGrams,
+        volumetricDivisor: source.volumetricDivisor,
+        weightStepGrams: source.weightStepGrams,
         chargeableGrams: chargeable,
       },
       zone,
-      weightBreak,
+      weightBreak: priced.weightBreak,
       baseMinor,
       surcharges,
       fuel: fuelPart,
@@ -252,9 +223,10 @@ export function computeCost(
   };
 }
 
+/** The order `localeCompare` gives, from one collator instead of one lookup per comparison. */
+const codeOrder = new Intl.Collator().compare;
+
 /** Cheapest total first; equal totals by carrier then service, so the order is stable. */
 export function byTotal(a: CostBreakdown, b: CostBreakdown): number {
-  return (
-    a.totalMinor - b.totalMinor || a.carrier.localeCompare(b.carrier) || a.service.localeCompare(b.service)
-  );
+  return a.totalMinor - b.totalMinor || codeOrder(a.carrier, b.carrier) || codeOrder(a.service, b.service);
 }

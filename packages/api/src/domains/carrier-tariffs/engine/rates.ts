@@ -18,15 +18,19 @@ export function divideHalfUp(value: bigint, divisor: bigint): bigint {
   return (value * 2n + divisor) / (divisor * 2n);
 }
 
-/** `value / divisor`, rounded up; both non-negative. */
-export function divideUp(value: bigint, divisor: bigint): bigint {
-  return (value + divisor - 1n) / divisor;
+/**
+ * Fuel's effective rate in 1/10^10 of a percent, exact: of the surcharge `p × (1 − d/100)`, in points
+ * `p − d` (never below zero); both are integer arithmetic on `percentUnits`.
+ */
+export function effectiveFuelUnits(
+  published: bigint,
+  discount: bigint,
+  mode: 'of_surcharge' | 'points',
+): bigint {
+  if (mode === 'points') return (published > discount ? published - discount : 0n) * 1_000_000n;
+  return published * (1_000_000n - discount);
 }
-
-/** `amountMinor × percent`, half up: `percentUnits` are 1/10,000 %, so the divisor is 100 × 10,000. */
-export function percentOf(amountMinor: number, units: bigint): number {
-  return Number(divideHalfUp(BigInt(amountMinor) * units, 100n * PERCENT_SCALE));
-}
+export const FUEL_SCALE = 10;
 
 /** A scaled integer back to its shortest decimal text: (1234500n, 4) → "123.45". */
 export function decimalText(value: bigint, scale: number): string {
@@ -35,4 +39,46 @@ export function decimalText(value: bigint, scale: number): string {
   const whole = digits.slice(0, digits.length - scale);
   const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
   return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  return b === 0n ? a : gcd(b, a % b);
+}
+
+/**
+ * An exact non-negative ratio `num / den` to multiply money by, reduced once when a tariff or fuel entry is
+ * compiled. Both terms stay below 10^12 (a percentage is at most 100, held to 1/10^10 %), so they are exact
+ * `number`s; `bigNum`/`bigDen` serve the products too large for one.
+ */
+export interface ExactRatio {
+  readonly num: number;
+  readonly den: number;
+  readonly bigNum: bigint;
+  readonly bigDen: bigint;
+}
+
+export function exactRatio(num: bigint, den: bigint): ExactRatio {
+  const common = num === 0n ? den : gcd(num, den);
+  const reducedNum = num / common;
+  const reducedDen = den / common;
+  return { num: Number(reducedNum), den: Number(reducedDen), bigNum: reducedNum, bigDen: reducedDen };
+}
+
+/** A percentage in `percentUnits` (1/10,000 %) as the ratio of an amount it takes. */
+export function percentRatio(units: bigint): ExactRatio {
+  return exactRatio(units, 100n * PERCENT_SCALE);
+}
+
+/**
+ * `amountMinor × ratio`, rounded half up, exactly. While the product is a safe integer every step is exact in
+ * `number`: the product itself, `%` (always exact), and the division of an exact multiple. A product past 2^53
+ * compares above MAX_SAFE_INTEGER even as a rounded float, and goes the `bigint` way.
+ */
+export function applyRatio(amountMinor: number, ratio: ExactRatio): number {
+  const product = amountMinor * ratio.num;
+  if (product > Number.MAX_SAFE_INTEGER) {
+    return Number(divideHalfUp(BigInt(amountMinor) * ratio.bigNum, ratio.bigDen));
+  }
+  const rest = product % ratio.den;
+  return (product - rest) / ratio.den + (rest * 2 >= ratio.den ? 1 : 0);
 }

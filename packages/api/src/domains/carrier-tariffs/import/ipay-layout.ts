@@ -175,21 +175,12 @@ function readZones(reader: SheetReader, drafts: Map<string, TariffDraft>): void 
     const zone = reader.read(row, 'zone', (t) =>
       t.length <= 32 ? { zone: t } : 'must be at most 32 characters',
     );
-    const from = reader.text(row, 'postcode_from');
-    const to = reader.text(row, 'postcode_to');
-    if (Boolean(from) !== Boolean(to)) {
-      reader.fail(
-        row,
-        from ? 'postcode_to' : 'postcode_from',
-        'is required when the other postcode bound is given',
-      );
-      continue;
-    }
+    const range = reader.postcodeRange(row, 'postcode_from', 'postcode_to');
+    if (!range) continue;
     if (!draft || !country || !zone) continue;
     const rule: ZoneRule = {
       country: country.country,
-      postcodeFrom: from || null,
-      postcodeTo: to || null,
+      ...range,
       zone: zone.zone,
     };
     draft.zones.push(rule);

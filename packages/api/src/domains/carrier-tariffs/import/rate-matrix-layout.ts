@@ -112,16 +112,8 @@ function readZoneChart(
   for (const row of reader.body) {
     const country = reader.read(row, countryColumn, parse.country);
     const zone = reader.read(row, 'zone', (t) => (zoneLabel(t) ? { zone: zoneLabel(t) } : 'is required'));
-    const from = reader.text(row, 'postal_code_from');
-    const to = reader.text(row, 'postal_code_to');
-    if (Boolean(from) !== Boolean(to)) {
-      reader.fail(
-        row,
-        from ? 'postal_code_to' : 'postal_code_from',
-        'is required when the other postcode bound is given',
-      );
-      continue;
-    }
+    const range = reader.postcodeRange(row, 'postal_code_from', 'postal_code_to');
+    if (!range) continue;
     if (!country || !zone) continue;
     if (!priced.has(zone.zone)) {
       reader.fail(row, 'zone', `zone ${zone.zone} is not a column of the rate sheet`);
@@ -129,8 +121,7 @@ function readZoneChart(
     }
     const rule: ZoneRule = {
       country: country.country,
-      postcodeFrom: from || null,
-      postcodeTo: to || null,
+      ...range,
       zone: zone.zone,
     };
     draft.zones.push(rule);

@@ -87,6 +87,27 @@ export class SheetReader {
     const parsed = parse(text);
     return typeof parsed === 'string' ? this.fail(row, column, `${column} ${parsed}`) : parsed;
   }
+
+  /**
+   * An optional postcode range from two cells: both bounds, or neither (`null`s). One without the other is an
+   * error at the empty one (`undefined`).
+   */
+  postcodeRange(
+    row: Row,
+    fromColumn: string,
+    toColumn: string,
+  ): { postcodeFrom: string | null; postcodeTo: string | null } | undefined {
+    const from = this.text(row, fromColumn);
+    const to = this.text(row, toColumn);
+    if (Boolean(from) !== Boolean(to)) {
+      return this.fail(
+        row,
+        from ? toColumn : fromColumn,
+        'is required when the other postcode bound is given',
+      );
+    }
+    return { postcodeFrom: from || null, postcodeTo: to || null };
+  }
 }
 
 /** A decimal cell as an exact integer of 10^-digits units; a float artefact (12.950000000001) is accepted. */

@@ -1,56 +1,29 @@
 import type { DbExecutor } from '@ipay/db';
 import { domainError } from '../../../errors/domain-codes';
-import { byTotal, computeCost, type FuelInForce, type LoadedTariff } from '../engine/compute-cost';
+import type { CompiledFuel, CompiledTariff } from '../engine/compiled-tariff';
+import { byTotal, computeCost } from '../engine/compute-cost';
 import { CARRIER_TARIFFS_ERRORS } from '../errors';
-import { findFuelInForce, findVersionIdsInForce } from '../repository';
 import type { CostBreakdown, CostPreview, CostPreviewInput, NotApplicable } from '../schemas';
-import { loadTariffs } from './tariff-cache';
+import { loadTariffsInForce } from './tariffs-in-force';
 
-export type { CostBreakdown, LoadedTariff, FuelInForce };
+export type { CostBreakdown };
+export { loadTariffsInForce };
 
 /** Today in UTC: a ship date is a calendar date, and the platform's clock is UTC. */
 export function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-/** The tariffs in force for an origin on a date, with each carrier's fuel surcharge then in force. */
-export async function loadTariffsInForce(
-  db: DbExecutor,
-  filter: { origin: string; shipDate: string; carriers?: readonly string[]; services?: readonly string[] },
-): Promise<{ tariffs: LoadedTariff[]; fuel: Map<string, FuelInForce> }> {
-  const rows = await findVersionIdsInForce(db, filter);
-  const carriers = [...new Set(rows.map((row) => row.carrier_code))];
-  const [tariffs, fuelRows] = await Promise.all([
-    loadTariffs(
-      db,
-      rows.map((row) => row.id),
-    ),
-    findFuelInForce(db, carriers, filter.shipDate),
-  ]);
-  const fuel = new Map(
-    fuelRows.map((row) => [
-      row.carrier_code,
-      {
-        id: row.id,
-        publishedPercent: row.published_percent,
-        discountPercent: row.discount_percent,
-        discountMode: row.discount_mode,
-      },
-    ]),
-  );
-  return { tariffs, fuel };
-}
-
 /** Every tariff in force for the shipment, cheapest first, and those that cannot carry it. */
 export function previewLoaded(
-  loaded: { tariffs: readonly LoadedTariff[]; fuel: ReadonlyMap<string, FuelInForce> },
+  loaded: { tariffs: readonly CompiledTariff[]; fuel: ReadonlyMap<string, CompiledFuel> },
   input: Omit<CostPreviewInput, 'carriers' | 'services'>,
   shipDate: string,
 ): CostPreview {
   const items: CostBreakdown[] = [];
   const notApplicable: NotApplicable[] = [];
   for (const tariff of loaded.tariffs) {
-    const result = computeCost(tariff, loaded.fuel.get(tariff.carrier) ?? null, input);
+    const result = computeCost(tariff, loaded.fuel.get(tariff.source.carrier) ?? null, input);
     if (result.ok) items.push(result.cost);
     else notApplicable.push(result.notApplicable);
   }

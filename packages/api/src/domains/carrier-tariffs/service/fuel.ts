@@ -1,7 +1,7 @@
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
-import { decimalText, percentUnits } from '../engine/rates';
+import { decimalText, effectiveFuelUnits, FUEL_SCALE, percentUnits } from '../engine/rates';
 import { selectFuel, type FuelRow } from '../repository';
 import type { FuelSurcharge, ListFuelInput, SetFuelInput } from '../schemas';
 import { getCarrier } from './read-tariffs';
@@ -12,10 +12,7 @@ export function effectiveFuelPercent(
   discount: string,
   mode: 'of_surcharge' | 'points',
 ): string {
-  const p = percentUnits(published);
-  const d = percentUnits(discount);
-  if (mode === 'points') return decimalText(p > d ? p - d : 0n, 4);
-  return decimalText(p * (1_000_000n - d), 10);
+  return decimalText(effectiveFuelUnits(percentUnits(published), percentUnits(discount), mode), FUEL_SCALE);
 }
 
 function fuelRowToFuel(row: FuelRow): FuelSurcharge {

@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import multipart from '@fastify/multipart';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -7,6 +6,7 @@ import type { AppDeps } from '../../../context';
 import { AppError } from '../../../errors/app-error';
 import { fieldErrorsFromIssues } from '../../../errors/to-problem';
 import { authorize } from '../../../http/authorize';
+import { isFileTooLarge, registerMultipartRoute, requireMultipart } from '../../../http/multipart-route';
 import { parseParameters } from '../../../http/parameters';
 import { PROBLEM_CONTENT } from '../../../openapi/operation-parts';
 import type { PlainRoute } from '../../../platform/domain';
@@ -30,36 +30,12 @@ function tooLarge(limits: Limits): AppError {
 const FORM_LIMIT_FIELDS = 10;
 const FORM_LIMIT_PARTS = 12;
 
-const FORM_REFUSALS: Record<string, string> = {
+const FORM_LIMIT_REFUSALS: Record<string, string> = {
   FST_FILES_LIMIT: 'holds more than one file: send exactly one, in the part named "file"',
   FST_FIELDS_LIMIT: `holds more than ${FORM_LIMIT_FIELDS} option fields`,
   FST_PARTS_LIMIT: `holds more than ${FORM_LIMIT_PARTS} parts`,
   FST_PROTO_VIOLATION: 'names a field "__proto__", "constructor" or "prototype"',
 };
-
-/**
- * A form that is not what its Content-Type claims (no boundary, a broken part header, a body cut short) or that
- * breaks the form limits is the caller's fault: @fastify/multipart and busboy throw their own errors for it.
- */
-function formRefusal(error: unknown, limits: Limits): unknown {
-  if (error instanceof AppError) return error;
-  const { code, message } = error as { code?: string; message?: string };
-  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge(limits);
-  const refusal = code ? FORM_REFUSALS[code] : undefined;
-  if (refusal) return AppError.validation('body', refusal, 'invalid_form');
-  // A form cut short ends the file part's stream before its closing boundary.
-  const malformed =
-    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
-    /^(Multipart|Malformed|Unexpected end of form|Part terminated early)/.test(message ?? '');
-  if (malformed) {
-    return AppError.validation(
-      'body',
-      'is not a well-formed multipart/form-data body (boundary, part headers, end of form)',
-      'invalid_form',
-    );
-  }
-  return error;
-}
 
 /**
  * Parks the file part's rows as it streams in: bytes counted, rows capped, never the whole file in memory. A file
@@ -80,7 +56,7 @@ async function readFilePart(deps: AppDeps, actor: Actor, part: MultipartFile): P
       }
     } catch (error) {
       // @fastify/multipart ends the file stream with an error at limits.fileSize.
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') overLimit = true;
+      if (isFileTooLarge(error)) overLimit = true;
       partError = overLimit ? tooLarge(limits) : error;
       throw partError;
     }
@@ -195,35 +171,25 @@ export const uploadRoute: PlainRoute = {
       },
     },
   },
-  // Multipart is read in this route's own scope only: the rest of the API reads JSON.
-  async register(app, { deps, url }) {
+  register(app, { deps, url }) {
     const limits = deps.config.orderUpload;
-    await app.register(async (scope) => {
-      await scope.register(multipart, {
-        limits: {
-          fileSize: limits.maxBytes,
-          files: 1,
-          fields: FORM_LIMIT_FIELDS,
-          fieldSize: 65_536,
-          parts: FORM_LIMIT_PARTS,
-        },
-      });
-      scope.post(url, { bodyLimit: limits.maxBytes + 1_048_576 }, async (request, reply) => {
+    return registerMultipartRoute(app, {
+      url,
+      maxFileBytes: limits.maxBytes,
+      fields: FORM_LIMIT_FIELDS,
+      fieldSize: 65_536,
+      parts: FORM_LIMIT_PARTS,
+      tooLarge: () => tooLarge(limits),
+      limitRefusals: FORM_LIMIT_REFUSALS,
+      malformed: 'is not a well-formed multipart/form-data body (boundary, part headers, end of form)',
+      handle: async (request, reply) => {
         const { actor, scope: dataScope } = await authorize(deps, request, 'orders', 'create');
-        if (!request.isMultipart()) {
-          throw new AppError(
-            'unsupported_media_type',
-            'Send the file as multipart/form-data with a part named "file".',
-          );
-        }
-        // Form errors can surface from the parts iterator as well as from the file stream.
-        const { file, options } = await readUploadForm(deps, actor, request).catch((error: unknown) => {
-          throw formRefusal(error, limits);
-        });
+        requireMultipart(request, 'Send the file as multipart/form-data with a part named "file".');
+        const { file, options } = await readUploadForm(deps, actor, request);
         const { result, queued } = await uploadOrders(deps.db, { actor, scope: dataScope, file, options });
         if (result.upload) void reply.header('location', `/api/orders/uploads/${result.upload.id}`);
         return reply.code(queued ? 202 : 200).send(result);
-      });
+      },
     });
   },
 };

@@ -1,0 +1,112 @@
+import type { DbExecutor } from '@ipay/db';
+import { compileFuel, type CompiledFuel, type CompiledTariff } from '../engine/compiled-tariff';
+import { findFuelHistory, findVersionHistory, readTariffStamp } from '../repository';
+import { loadTariffs } from './tariff-cache';
+
+interface Dated<T> {
+  effectiveFrom: string;
+  value: T;
+}
+
+/** A carrier × service's versions of one origin, the one in force first for any date (`findVersionHistory`). */
+interface VersionGroup {
+  carrier: string;
+  service: string;
+  versions: Array<Dated<string>>;
+}
+
+/**
+ * What this process knows of the tariffs as of one tariff stamp: each origin's version history and every
+ * carrier's fuel history (small: ids, dates and rates, never the documents). A request reads the stamp (one
+ * single-row query) and resolves its ship date here; any tariff write changes the stamp, so the next request of
+ * every process, the writer's included, loads the histories again. Loads are shared by concurrent requests.
+ */
+interface Histories {
+  stamp: string;
+  origins: Map<string, Promise<VersionGroup[]>>;
+  fuel: Promise<Map<string, Array<Dated<CompiledFuel>>>> | undefined;
+}
+
+let current: Histories = { stamp: '', origins: new Map(), fuel: undefined };
+
+async function loadVersionGroups(db: DbExecutor, origin: string): Promise<VersionGroup[]> {
+  const groups: VersionGroup[] = [];
+  let group: VersionGroup | undefined;
+  for (const row of await findVersionHistory(db, origin)) {
+    if (group?.carrier !== row.carrier_code || group.service !== row.service_code) {
+      group = { carrier: row.carrier_code, service: row.service_code, versions: [] };
+      groups.push(group);
+    }
+    group.versions.push({ effectiveFrom: row.effective_from, value: row.id });
+  }
+  return groups;
+}
+
+async function loadFuelHistories(db: DbExecutor): Promise<Map<string, Array<Dated<CompiledFuel>>>> {
+  const fuel = new Map<string, Array<Dated<CompiledFuel>>>();
+  for (const row of await findFuelHistory(db)) {
+    const history = fuel.get(row.carrier_code) ?? [];
+    const entry = {
+      id: row.id,
+      publishedPercent: row.published_percent,
+      discountPercent: row.discount_percent,
+      discountMode: row.discount_mode,
+    };
+    history.push({ effectiveFrom: row.effective_from, value: compileFuel(entry) });
+    fuel.set(row.carrier_code, history);
+  }
+  return fuel;
+}
+
+/** A load shared until it fails: a failed one is dropped so the next request tries again. */
+function shared<T>(load: Promise<T>, forget: () => void): Promise<T> {
+  load.catch(forget);
+  return load;
+}
+
+async function histories(db: DbExecutor, origin: string) {
+  const stamp = await readTariffStamp(db);
+  if (current.stamp !== stamp) current = { stamp, origins: new Map(), fuel: undefined };
+  const held = current;
+  let groups = held.origins.get(origin);
+  if (!groups) {
+    groups = shared(loadVersionGroups(db, origin), () => held.origins.delete(origin));
+    held.origins.set(origin, groups);
+  }
+  held.fuel ??= shared(loadFuelHistories(db), () => (held.fuel = undefined));
+  return { groups: await groups, fuel: await held.fuel };
+}
+
+/** The first entry in force on the date: the histories are newest first. */
+function inForce<T>(history: ReadonlyArray<Dated<T>> | undefined, date: string): T | undefined {
+  for (const entry of history ?? []) if (entry.effectiveFrom <= date) return entry.value;
+  return undefined;
+}
+
+export interface InForceFilter {
+  origin: string;
+  shipDate: string;
+  carriers?: readonly string[];
+  services?: readonly string[];
+}
+
+/** The tariffs in force for an origin on a date (compiled), with each carrier's fuel surcharge then in force. */
+export async function loadTariffsInForce(
+  db: DbExecutor,
+  filter: InForceFilter,
+): Promise<{ tariffs: CompiledTariff[]; fuel: Map<string, CompiledFuel> }> {
+  const { groups, fuel: fuelHistories } = await histories(db, filter.origin);
+  const carriers = filter.carriers && new Set(filter.carriers);
+  const services = filter.services && new Set(filter.services);
+  const ids: string[] = [];
+  const fuel = new Map<string, CompiledFuel>();
+  for (const group of groups) {
+    if (carriers?.has(group.carrier) === false || services?.has(group.service) === false) continue;
+    const id = inForce(group.versions, filter.shipDate);
+    if (id === undefined) continue;
+    ids.push(id);
+    const entry = inForce(fuelHistories.get(group.carrier), filter.shipDate);
+    if (entry) fuel.set(group.carrier, entry);
+  }
+  return { tariffs: await loadTariffs(db, ids), fuel };
+}
