@@ -9,3 +9,4 @@ export {
   redeemMagicLink,
   requestMagicLink,
 } from './service/magic-link';
+export { listConsumerParcels } from './service/parcels';
