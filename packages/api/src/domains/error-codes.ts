@@ -32,5 +32,5 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   rbac: RBAC_ERRORS,
   webhooks: WEBHOOK_ERRORS,
   'carrier-tariffs': CARRIER_TARIFFS_ERRORS,
-  'consumer': CONSUMER_ERRORS,
+  consumer: CONSUMER_ERRORS,
 };

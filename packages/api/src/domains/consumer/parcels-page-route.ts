@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { pageLanguage, redirectAfterPost, sendPage } from '../../pages/http';
+import { pageLanguage, readCookie, redirectAfterPost, sendPage } from '../../pages/http';
 import { formatDate, formatMoney, translator } from '../../pages/i18n';
 import { pageTemplates } from '../../pages/render';
 import type { PageRoute } from '../../platform/domain';
 import { PageInput } from '../../platform/pagination-schemas';
-import { cookieConsumer } from './pages/session-cookie';
+import { CONSUMER_COOKIE, consumerOfCookie } from './pages/session-cookie';
 import { listConsumerParcels } from './service';
 import { PARCELS_PATH } from './sign-in-page-route';
 
@@ -25,7 +25,7 @@ export const consumerParcelsPage: PageRoute = {
   register(app, { deps, url }) {
     app.get(url, async (request, reply) => {
       const language = pageLanguage(request, reply, deps);
-      const consumer = await cookieConsumer(request, deps);
+      const consumer = await consumerOfCookie(deps, readCookie(request, CONSUMER_COOKIE));
       if (!consumer) return redirectAfterPost(reply, '/consumer/sign-in');
       const query = ParcelsQuery.safeParse(request.query ?? {});
       const cursor = query.success ? query.data.cursor : undefined;

@@ -2,12 +2,25 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../context';
 import { AppError } from '../../errors/app-error';
-import { assertSameOriginForm, pageLanguage, readForm, redirectAfterPost, sendPage } from '../../pages/http';
+import {
+  appendCookie,
+  assertSameOriginForm,
+  pageLanguage,
+  readCookie,
+  readForm,
+  redirectAfterPost,
+  sendPage,
+} from '../../pages/http';
 import { translator, type Language } from '../../pages/i18n';
 import { pageTemplates } from '../../pages/render';
 import type { PageRoute } from '../../platform/domain';
 import { consumeRateLimit } from '../../platform/rate-limit';
-import { clearConsumerCookie, cookieConsumer, setConsumerCookie } from './pages/session-cookie';
+import {
+  clearedConsumerCookie,
+  CONSUMER_COOKIE,
+  consumerCookie,
+  consumerOfCookie,
+} from './pages/session-cookie';
 import { ConsumerEmail, MagicLinkToken } from './schemas';
 import {
   MAGIC_LINK_REDEEM_LIMIT,
@@ -133,7 +146,7 @@ export const consumerConfirmSubmitPage: PageRoute = {
       });
       const session = await redeem(deps, token, language);
       if (!session) return sendInvalidLink(reply, language, path);
-      setConsumerCookie(reply, deps, session.token);
+      appendCookie(reply, consumerCookie(deps, session.token));
       return redirectAfterPost(reply, PARCELS_PATH);
     });
   },
@@ -158,9 +171,9 @@ export const consumerSignOutPage: PageRoute = {
   register(app, { deps, url }) {
     app.post(url, async (request, reply) => {
       assertSameOriginForm(request, deps);
-      const consumer = await cookieConsumer(request, deps);
+      const consumer = await consumerOfCookie(deps, readCookie(request, CONSUMER_COOKIE));
       if (consumer) await signOutConsumer(deps.db, consumer);
-      clearConsumerCookie(reply, deps);
+      appendCookie(reply, clearedConsumerCookie(deps));
       return redirectAfterPost(reply, `${SIGN_IN_PATH}?signed_out=1`);
     });
   },

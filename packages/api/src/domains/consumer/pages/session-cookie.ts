@@ -1,7 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../../context';
 import { AppError } from '../../../errors/app-error';
-import { appendCookie, cookieHeader, readCookie } from '../../../pages/http';
+import { cookieHeader } from '../../../pages/http';
 import { CONSUMER_TOKEN_TTL_SECONDS, verifyConsumerToken } from '../../auth/service';
 import { consumerForToken, type SignedInConsumer } from '../service/sessions';
 
@@ -10,26 +9,26 @@ import { consumerForToken, type SignedInConsumer } from '../service/sessions';
  * `/consumer`: never readable by script, never sent to `/api` (the API takes bearer tokens only, so no cookie can
  * act there on a consumer's behalf), and never sent on another site's form POST.
  */
-const COOKIE = 'ipay_consumer';
+export const CONSUMER_COOKIE = 'ipay_consumer';
 const PATH = '/consumer';
 
-export function setConsumerCookie(reply: FastifyReply, deps: AppDeps, token: string): void {
-  appendCookie(
-    reply,
-    cookieHeader(deps, COOKIE, token, { path: PATH, maxAgeSeconds: CONSUMER_TOKEN_TTL_SECONDS }),
-  );
+/** The Set-Cookie header that keeps a consumer's session in this browser for the token's 30 days. */
+export function consumerCookie(deps: AppDeps, token: string): string {
+  return cookieHeader(deps, CONSUMER_COOKIE, token, {
+    path: PATH,
+    maxAgeSeconds: CONSUMER_TOKEN_TTL_SECONDS,
+  });
 }
 
-export function clearConsumerCookie(reply: FastifyReply, deps: AppDeps): void {
-  appendCookie(reply, cookieHeader(deps, COOKIE, '', { path: PATH, maxAgeSeconds: 0 }));
+export function clearedConsumerCookie(deps: AppDeps): string {
+  return cookieHeader(deps, CONSUMER_COOKIE, '', { path: PATH, maxAgeSeconds: 0 });
 }
 
-/** The signed-in consumer of the cookie, or undefined when there is none or its session has ended. */
-export async function cookieConsumer(
-  request: FastifyRequest,
+/** The signed-in consumer of the cookie's token, or undefined when there is none or its session has ended. */
+export async function consumerOfCookie(
   deps: AppDeps,
+  token: string | undefined,
 ): Promise<SignedInConsumer | undefined> {
-  const token = readCookie(request, COOKIE);
   if (!token) return undefined;
   try {
     return await consumerForToken(deps.db, verifyConsumerToken(deps.keyring, token));
