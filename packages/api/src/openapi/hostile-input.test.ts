@@ -14,6 +14,7 @@ import {
   type FakeServer,
   iqpayOrderBody,
   orderBody,
+  signInTestConsumer,
   TEST_PASSWORD,
   type TestPlatform,
   type TestSponsorSetup,
@@ -47,10 +48,11 @@ const PUBLIC_URL = 'https://203.0.113.10/ipay/webhooks';
 
 // Reads before writes, deletes last: a case that succeeds in deleting a fixture row should not hide the rest.
 const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const CONSUMER_PATHS = /^\/api\/consumer\//;
 const SPONSOR_PATHS = /^\/(?:api\/benefit-cards|organization|identity|api\/cards)\//;
 
 interface World {
-  roles: { anonymous: Role; merchant: Role; operator: Role; sponsor: Role };
+  roles: { anonymous: Role; merchant: Role; operator: Role; sponsor: Role; consumer: Role };
   sponsor: TestSponsorSetup;
   merchantEmail: string;
   sampleCsv: string;
@@ -76,6 +78,8 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
   const member = await createTestUser(platform, organizationId, ['merchant_user']);
   const paid = await createTestPaymentSession(platform, merchant);
   const partner = await createTestPartner(platform, ['POSTNL']);
+  // The address of the merchant's orders (orderBody's), so the consumer's parcels list is not empty.
+  const consumer = await signInTestConsumer(platform, orderBody().customer.email);
   const endpoint = await http(base, 'POST', '/api/webhook-endpoints', {
     token: merchant.token,
     body: { url: PUBLIC_URL },
@@ -183,6 +187,7 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
       merchant: { name: 'merchant', token: merchant.token },
       operator: { name: 'operator', token: operator.token },
       sponsor: { name: 'sponsor', token: sponsor.adminToken },
+      consumer: { name: 'consumer', token: consumer.token },
     },
     sponsor,
     merchantEmail: merchant.user.email,
@@ -199,6 +204,8 @@ function fixturesOf(world: World): Fixtures {
     'POST /organization/Sponsor/Order/CreateOrderWithMember': () => iqpayOrderBody(world.sponsor),
     'POST /identity/Auth/SignIn': () => ({ username: world.sponsor.userUsername, password: TEST_PASSWORD }),
     'POST /api/auth/login': () => ({ email: world.merchantEmail, password: 'not the password' }),
+    'POST /api/consumer/magic-link/request': () => ({ email: 'hostile-consumer@example.test' }),
+    'POST /api/consumer/magic-link/redeem': () => ({ token: 'A'.repeat(43) }),
     'POST /api/webhook-endpoints': () => ({ url: PUBLIC_URL }),
     'POST /api/orders/upload': () => ({ file: world.sampleCsv, dry_run: 'true' }),
     'POST /api/rbac/roles': () => ({ name: 'Hostile role' }),
@@ -244,8 +251,16 @@ function fixturesOf(world: World): Fixtures {
 }
 
 function rolesFor(operation: Operation, world: World): Array<[Role, number]> {
-  const { anonymous, merchant, operator, sponsor } = world.roles;
+  const { anonymous, merchant, operator, sponsor, consumer } = world.roles;
   if (!operation.secured) return [[anonymous, CASES_AS_USER]];
+  // Consumer operations take the consumer's token; a staff token there is one more refusal to survive.
+  if (CONSUMER_PATHS.test(operation.path)) {
+    return [
+      [anonymous, CASES_ANONYMOUS_ON_SECURED],
+      [consumer, CASES_AS_USER],
+      [merchant, CASES_ANONYMOUS_ON_SECURED],
+    ];
+  }
   const roles: Array<[Role, number]> = [
     [anonymous, CASES_ANONYMOUS_ON_SECURED],
     [merchant, CASES_AS_USER],

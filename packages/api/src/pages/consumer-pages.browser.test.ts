@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
@@ -24,14 +23,8 @@ import {
   type FakeServer,
   type TestPlatform,
 } from '../testing';
+import { CHROMIUM, CHROMIUM_ARGS, MOBILE, seriousViolations } from '../testing/browser';
 
-/**
- * The consumer pages in a real Chromium (the system's, never a downloaded one): the QR code's link, paying with
- * the simulator, the door code only in the browser that paid, the driver's release and delivery, a benefit
- * card's activation, an invitation accepted and a password reset; axe-core on every state, and screenshots for
- * docs/consumer-pages.md.
- */
-const CHROMIUM = '/usr/bin/chromium';
 // The docs show the committed screenshots; a run refreshes them only when asked, since each run's data differs.
 const SCREENSHOTS = fileURLToPath(
   new URL(
@@ -41,8 +34,6 @@ const SCREENSHOTS = fileURLToPath(
     import.meta.url,
   ),
 );
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const MOBILE = { width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 
 /** The link inside the QR code PNG the API returned, read as a phone's camera would. */
 function decodeQr(dataUrl: string): string | undefined {
@@ -50,25 +41,12 @@ function decodeQr(dataUrl: string): string | undefined {
   return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
 }
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown }>;
-}
-
-/** axe-core's WCAG 2.1 A/AA rules and best practices; serious and critical findings fail the test. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Evaluated through DevTools, not a <script>: the pages' CSP allows no script at all.
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
-  const violations = (await page.evaluate(`axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-  }).then((result) => result.violations)`)) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-}
-
+/**
+ * The consumer pages in a real Chromium (the system's, never a downloaded one): the QR code's link, paying with
+ * the simulator, the door code only in the browser that paid, the driver's release and delivery, a benefit
+ * card's activation, an invitation accepted and a password reset; axe-core on every state, and screenshots for
+ * docs/consumer-pages.md.
+ */
 describe('the consumer pages in Chromium', () => {
   let platform: TestPlatform;
   let sms: FakeServer;
@@ -96,7 +74,7 @@ describe('the consumer pages in Chromium', () => {
     browser = await puppeteer.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--font-render-hinting=none'],
+      args: CHROMIUM_ARGS,
     });
     consumer = await browser.createBrowserContext();
     stranger = await browser.createBrowserContext();

@@ -16,6 +16,7 @@ import {
   http,
   iqpayOrderBody,
   orderBody,
+  signInTestConsumer,
   TEST_PASSWORD,
   upsInvoiceCsv,
   upsTrackingNumber,
@@ -117,6 +118,13 @@ describe('cursor pagination over every list', () => {
     });
     seeded.set('/api/rbac/roles', { path: '/api/rbac/roles', token, table: 'roles' });
     seeded.set('/api/orders', { path: '/api/orders', token, table: 'orders' });
+    // The orders above carry orderBody's address: its consumer sees them all.
+    const consumer = await signInTestConsumer(platform, orderBody().customer.email);
+    seeded.set('/api/consumer/parcels', {
+      path: '/api/consumer/parcels',
+      token: consumer.token,
+      table: 'orders',
+    });
     seeded.set('/api/payment-sessions', { path: '/api/payment-sessions', token, table: 'payment_sessions' });
     seeded.set('/api/webhook-endpoints', {
       path: '/api/webhook-endpoints',

@@ -26,6 +26,7 @@ export { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, type Keyring } from './token
 export {
   CONSUMER_TOKEN_TTL_SECONDS,
   signConsumerToken,
+  verifyConsumerToken,
   type ConsumerTokenClaims,
   type VerifiedConsumerToken,
 } from './tokens';

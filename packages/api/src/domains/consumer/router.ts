@@ -3,6 +3,8 @@ import { router } from '../../trpc/init';
 import { consumerProcedure, publicProcedure, rateLimitedByIp } from '../../trpc/procedures';
 import {
   Consumer,
+  ConsumerParcelPage,
+  ConsumerParcelsInput,
   ConsumerSession,
   ConsumerSignedOut,
   MagicLinkRedeemInput,
@@ -11,6 +13,7 @@ import {
 } from './schemas';
 import {
   getConsumer,
+  listConsumerParcels,
   MAGIC_LINK_REDEEM_LIMIT,
   redeemMagicLink,
   requestMagicLink,
@@ -77,6 +80,24 @@ export const consumerRouter = router({
     })
     .output(Consumer)
     .query(({ ctx }) => getConsumer(ctx.db, ctx.consumer.id)),
+
+  parcels: consumerProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/api/consumer/parcels',
+        tags: ['consumer'],
+        summary: "The signed-in consumer's parcels",
+        description:
+          "Every merchant's orders that carry the consumer's verified address, newest first: pending, paid, in_delivery, delivered, returned or refunded, with the pay link while payment is due. Cancelled orders are left out.",
+        errorResponses: [400, 401],
+      },
+    })
+    .input(ConsumerParcelsInput)
+    .output(ConsumerParcelPage)
+    .query(({ ctx, input }) =>
+      listConsumerParcels(ctx.db, { consumer: ctx.consumer, publicUrl: ctx.config.publicUrl, page: input }),
+    ),
 
   signOut: consumerProcedure
     .meta({

@@ -6,6 +6,8 @@ export {
   MAGIC_LINK_REQUEST_LIMITS,
   MAGIC_LINK_TTL_MINUTES,
   magicLinkUrl,
+  magicLinkUsable,
   redeemMagicLink,
   requestMagicLink,
 } from './service/magic-link';
+export { listConsumerParcels } from './service/parcels';
