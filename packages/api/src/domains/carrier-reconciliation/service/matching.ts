@@ -124,7 +124,9 @@ async function priceParcel(context: MatchContext, parcel: ParcelFacts, shipDate:
   const loaded = await loadedFor(context, origin, shipDate);
   const service = parcel.service_code;
   const preview = previewLoaded(
-    service ? { ...loaded, tariffs: loaded.tariffs.filter((tariff) => tariff.source.service === service) } : loaded,
+    service
+      ? { ...loaded, tariffs: loaded.tariffs.filter((tariff) => tariff.source.service === service) }
+      : loaded,
     {
       origin,
       destination: { country: parcel.country, postcode: parcel.postal_code },
