@@ -39,7 +39,12 @@ interface SeededList {
   token: string;
   /** The table whose `created_at` orders the list; absent for lists ordered by name or code. */
   table?: string;
+  /** Where the page sits in the answer when it is not the answer itself (the wallet's `transfers`). */
+  pageField?: string;
 }
+
+const pageIn = (answer: unknown, list: SeededList): Listed =>
+  (list.pageField ? (answer as Record<string, Listed>)[list.pageField] : answer) as Listed;
 
 /** Every GET in the document that answers a page: a new list fails this test until it has a seeder. */
 function paginatedOperations(): string[] {
@@ -125,6 +130,7 @@ describe('cursor pagination over every list', () => {
       token: consumer.token,
       table: 'orders',
     });
+    await seedWallet(consumer.token, consumer.email);
     seeded.set('/api/payment-sessions', { path: '/api/payment-sessions', token, table: 'payment_sessions' });
     seeded.set('/api/webhook-endpoints', {
       path: '/api/webhook-endpoints',
@@ -140,6 +146,30 @@ describe('cursor pagination over every list', () => {
       path: `/api/events/${events[0]?.id}/deliveries`,
       token,
       table: 'webhook_deliveries',
+    });
+  }
+
+  /** Credits to one consumer's wallet; transfers are immutable, so their times are left as written. */
+  async function seedWallet(consumerToken: string, email: string): Promise<void> {
+    const operator = (await createTestPlatformAdmin(platform)).token;
+    const tag = randomBytes(3).toString('hex');
+    await times(ROWS, async (i) => {
+      const res = await http(platform.baseUrl, 'POST', '/api/admin/wallet/credits', {
+        token: operator,
+        headers: { 'idempotency-key': `page-${tag}-${i}` },
+        body: { email, amountMinor: 100 + i, currency: 'EUR', reason: `Goodwill ${i}` },
+      });
+      if (res.status !== 200) throw new Error(`credit ${i}: ${res.status} ${JSON.stringify(res.body)}`);
+    });
+    seeded.set('/api/wallet/balance', {
+      path: '/api/wallet/balance',
+      token: consumerToken,
+      pageField: 'transfers',
+    });
+    seeded.set('/api/admin/wallet/balance', {
+      path: `/api/admin/wallet/balance?email=${encodeURIComponent(email)}`,
+      token: operator,
+      pageField: 'transfers',
     });
   }
 
@@ -389,7 +419,8 @@ describe('cursor pagination over every list', () => {
 
   it('walks every list by its own nextCursor without losing or repeating a row, at several page sizes', async () => {
     for (const [operation, list] of seeded) {
-      const all = await call<Listed>('GET', `${list.path}?limit=200`, list.token);
+      const join = list.path.includes('?') ? '&' : '?';
+      const all = pageIn(await call('GET', `${list.path}${join}limit=200`, list.token), list);
       expect(all.nextCursor, operation).toBeNull();
       expect(all.items.length, operation).toBeGreaterThanOrEqual(ROWS);
       for (const limit of PAGE_SIZES) {
@@ -397,7 +428,10 @@ describe('cursor pagination over every list', () => {
         let cursor: string | null = null;
         do {
           const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-          const page: Listed = await call<Listed>('GET', `${list.path}?limit=${limit}${query}`, list.token);
+          const page: Listed = pageIn(
+            await call('GET', `${list.path}${join}limit=${limit}${query}`, list.token),
+            list,
+          );
           expect(page.items.length, operation).toBeLessThanOrEqual(limit);
           walked.push(...page.items.map((item) => item.id));
           cursor = page.nextCursor;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DbExecutor } from '@ipay/db';
 import { createEmailSender } from '../domains/notifications/email-sender';
 import { sendQueuedEmail, type SendEmailOutcome } from '../domains/notifications/service';
+import type { BilledCharges } from '../domains/carrier-reconciliation/schemas';
 import type { TestPlatform } from './platform';
 
 export type TestReconciliationStatus =
@@ -57,6 +58,18 @@ export async function createTestReconciliations(
     .returning('id')
     .executeTakeFirstOrThrow();
   if (options.lines.length === 0) return { importId: upload.id, ids: [] };
+  const billedBase = (amountMinor: number): BilledCharges => ({
+    baseMinor: amountMinor,
+    fuelMinor: 0,
+    surchargeMinor: 0,
+    otherMinor: 0,
+    taxMinor: 0,
+    baseCharges: 1,
+    billedWeightGrams: null,
+    zone: null,
+    shipmentNumber: null,
+    surcharges: [],
+  });
   const lines = options.lines.map((line, index) => ({
     ...line,
     lineNumber: index + 1,
@@ -104,8 +117,9 @@ export async function createTestReconciliations(
         billed_minor: line.billedMinor,
         expected_minor: line.expectedMinor,
         delta_minor: line.expectedMinor === null ? null : line.billedMinor - line.expectedMinor,
-        billed: JSON.stringify({ base: line.billedMinor }),
-        expected: line.expectedMinor === null ? null : JSON.stringify({ base: line.expectedMinor }),
+        billed: JSON.stringify(billedBase(line.billedMinor)),
+        // The engine's breakdown is left out: these rows stand for what matching stored, not how it priced them.
+        expected: null,
       })),
     )
     .returning(['id', 'line_numbers'])
