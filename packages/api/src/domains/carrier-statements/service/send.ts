@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Db } from '@ipay/db';
+import type { Db, DbExecutor } from '@ipay/db';
 import type { Config } from '../../../config';
 import { AppError } from '../../../errors/app-error';
 import { domainError } from '../../../errors/domain-codes';
@@ -70,6 +70,17 @@ export async function previewStatement(
   return { ...rendered, fileName: statementFileName(row, rendered.revision) };
 }
 
+/** The e-mail a revision was sent with, when it was. */
+function sentLogOf(db: DbExecutor, statementId: string, revision: number) {
+  return db
+    .selectFrom('carrier_statement_log')
+    .select('email_id')
+    .where('statement_id', '=', statementId)
+    .where('revision', '=', revision)
+    .where('action', '=', 'sent')
+    .executeTakeFirst();
+}
+
 function assertSendable(row: StatementRow, lineCount: number, email: string | null): asserts email is string {
   if (row.status === 'resolved') {
     throw domainError(
@@ -116,13 +127,7 @@ export async function sendStatement(
       .where('revision', '=', revision)
       .executeTakeFirstOrThrow(),
   ]);
-  const sentBefore = await db
-    .selectFrom('carrier_statement_log')
-    .select('email_id')
-    .where('statement_id', '=', row.id)
-    .where('revision', '=', revision)
-    .where('action', '=', 'sent')
-    .executeTakeFirst();
+  const sentBefore = await sentLogOf(db, row.id, revision);
   if (!sentBefore) assertSendable(row, lineCount.line_count, contact.email);
   const rendered = await revisionPdf(
     db,
@@ -140,13 +145,7 @@ export async function sendStatement(
         `Statement ${row.number} changed while it was being sent (now revision ${locked.current_revision}); send again.`,
       );
     }
-    const first = await trx
-      .selectFrom('carrier_statement_log')
-      .select('email_id')
-      .where('statement_id', '=', row.id)
-      .where('revision', '=', revision)
-      .where('action', '=', 'sent')
-      .executeTakeFirst();
+    const first = await sentLogOf(trx, row.id, revision);
     if (first?.email_id) {
       return {
         alreadySent: true,
