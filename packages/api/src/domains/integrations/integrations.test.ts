@@ -280,6 +280,112 @@ describe('integrations', () => {
     });
   });
 
+  describe('fulfilment tracking', () => {
+    const fulfilled = (id: number, numbers: string[]) =>
+      shopifyOrder(id, {
+        fulfillment_status: 'fulfilled',
+        fulfillments: [
+          {
+            id: id * 10,
+            status: 'success',
+            created_at: '2026-11-27T16:05:12+01:00',
+            tracking_company: 'PostNL',
+            tracking_number: numbers[0],
+            tracking_numbers: numbers,
+          },
+          // A cancelled fulfilment shipped nothing: its number is not a piece of the order.
+          { id: id * 10 + 1, status: 'cancelled', tracking_numbers: ['3SCANCELLED0001'] },
+        ],
+      });
+    async function connectedMerchant() {
+      const merchant = await createTestMerchant(platform);
+      await http(platform.baseUrl, 'POST', '/api/integrations/shopify/connect', {
+        token: merchant.token,
+        body: { credentials: shopifyCredentials() },
+      });
+      const sync = async () =>
+        (await http(platform.baseUrl, 'POST', '/api/integrations/shopify/sync', { token: merchant.token }))
+          .body;
+      const order = async (reference: string) => {
+        const list = await http(platform.baseUrl, 'GET', `/api/orders?q=${reference}`, {
+          token: merchant.token,
+        });
+        const id = list.body.items[0].id as string;
+        return (await http(platform.baseUrl, 'GET', `/api/orders/${id}`, { token: merchant.token })).body;
+      };
+      return { merchant, sync, order };
+    }
+    const tracking = (detail: { parcels: Array<{ tracking_number: string; source: string }> }) =>
+      detail.parcels.map((p) => [p.tracking_number, p.source]);
+
+    it('sets every tracked piece with source shop, once', async () => {
+      const { sync, order } = await connectedMerchant();
+      shopifyOrders = [fulfilled(5001, ['3SABCD0000001', '3s abcd 0000002'])];
+      expect(await sync()).toMatchObject({ created: 1, rejected: 0, shipment_refusals: [] });
+      const detail = await order('shopify-5001');
+      expect(tracking(detail)).toEqual([
+        ['3SABCD0000001', 'shop'],
+        ['3SABCD0000002', 'shop'],
+      ]);
+      expect(detail.parcels[0].ship_date).toBe('2026-11-27');
+      const events = () =>
+        platform.database.db
+          .selectFrom('domain_events')
+          .select('payload')
+          .where('resource_id', '=', detail.id)
+          .where('type', '=', 'order.shipment_updated')
+          .execute();
+      expect(await events()).toHaveLength(1);
+
+      expect(await sync()).toMatchObject({ updated: 0, unchanged: 1 });
+      expect(await events()).toHaveLength(1);
+
+      // The shop corrects a number: the sync's own facts follow the shop.
+      shopifyOrders = [fulfilled(5001, ['3SABCD0000001', '3SABCD0000003'])];
+      expect(await sync()).toMatchObject({ updated: 1 });
+      expect(tracking(await order('shopify-5001'))).toEqual([
+        ['3SABCD0000001', 'shop'],
+        ['3SABCD0000003', 'shop'],
+      ]);
+    });
+
+    it('never replaces facts the merchant set', async () => {
+      const { merchant, sync, order } = await connectedMerchant();
+      shopifyOrders = [shopifyOrder(5101)];
+      await sync();
+      const { id } = await order('shopify-5101');
+      const put = await http(platform.baseUrl, 'PUT', `/api/orders/${id}/shipment`, {
+        token: merchant.token,
+        body: { parcels: [{ tracking_number: '3SMERCHANT0001' }] },
+      });
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
+      shopifyOrders = [fulfilled(5101, ['3SSHOP00000001'])];
+      expect(await sync()).toMatchObject({ updated: 0, unchanged: 1, shipment_refusals: [] });
+      expect(tracking(await order('shopify-5101'))).toEqual([['3SMERCHANT0001', 'merchant']]);
+    });
+
+    it("reports a number that is another order's piece and still imports the order", async () => {
+      const { sync, order } = await connectedMerchant();
+      shopifyOrders = [fulfilled(5201, ['3STAKEN0000001'])];
+      await sync();
+      shopifyOrders = [
+        fulfilled(5201, ['3STAKEN0000001']),
+        fulfilled(5202, ['3SFREE00000001', '3STAKEN0000001']),
+      ];
+      const result = await sync();
+      expect(result).toMatchObject({ created: 1, unchanged: 1, rejected: 0 });
+      expect(result.shipment_refusals).toEqual([
+        {
+          platform_order_id: '5202',
+          reason: expect.stringContaining('3STAKEN0000001 is already a parcel of another order'),
+        },
+      ]);
+      // Nothing of the refused facts is kept: not even the free number.
+      expect(tracking(await order('shopify-5202'))).toEqual([]);
+      expect(tracking(await order('shopify-5201'))).toEqual([['3STAKEN0000001', 'shop']]);
+    });
+  });
+
   it('names the field of a shop order it cannot map', async () => {
     const merchant = await createTestMerchant(platform);
     shopifyOrders = [shopifyOrder(4001, { shipping_address: null })];

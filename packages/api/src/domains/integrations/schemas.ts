@@ -82,6 +82,11 @@ export const SyncResult = z.object({
       'Platform orders not imported: not a valid IPAY order, or a change to an order that may no longer change',
     ),
   rejections: z.array(SyncRejection).describe('Why each rejected order was not imported'),
+  shipment_refusals: z
+    .array(SyncRejection)
+    .describe(
+      "Orders imported without the shop's tracking: a tracking number that is not one, or is already another order's parcel",
+    ),
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 

@@ -1,4 +1,4 @@
-import type { CreateOrderInput } from '../../orders/schemas';
+import type { CreateOrderInput, ShipmentInput } from '../../orders/schemas';
 
 /** Decimal money as platforms send it ("19.99", 19.99) in minor units, without floating-point drift. */
 export function toMinor(amount: string | number, fractionDigits = 2): number {
@@ -60,5 +60,29 @@ export function toCreateOrderInput(provider: string, order: PlainOrder): CreateO
     shipping_minor: order.shippingMinor,
     discount_minor: order.discountMinor ?? 0,
     total_minor: order.totalMinor,
+  };
+}
+
+/** One tracked piece a shop reports: the number as the shop shows it, and the day it was handed over. */
+export interface PlainParcel {
+  trackingNumber: string;
+  shipDate?: string;
+}
+
+/**
+ * The shop's tracked pieces as shipment facts, each number once (a shop may repeat one across fulfilments);
+ * none when the shop tracks nothing, so a sync never clears facts by saying nothing.
+ */
+export function toShipmentInput(parcels: PlainParcel[]): ShipmentInput | undefined {
+  const seen = new Set<string>();
+  const unique = parcels.filter(({ trackingNumber }) => {
+    const key = trackingNumber.replace(/\s+/g, '').toUpperCase();
+    if (!key || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (!unique.length) return undefined;
+  return {
+    parcels: unique.map((parcel) => ({ tracking_number: parcel.trackingNumber, ship_date: parcel.shipDate })),
   };
 }

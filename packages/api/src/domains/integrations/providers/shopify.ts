@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getShopJson } from '../shop-api';
-import { toCreateOrderInput, toMinor } from './order-shape';
+import { toCreateOrderInput, toMinor, toShipmentInput } from './order-shape';
 import { defineProvider } from './types';
 
 const API_VERSION = '2024-10';
@@ -37,6 +37,17 @@ const Address = z.object({
   country_code: z.string(),
   phone: z.string().nullish(),
 });
+// Each fulfilment is one shipment; `tracking_numbers` lists its pieces (`tracking_number` is the first of them).
+const Fulfillment = z.object({
+  status: z.string().nullish(),
+  created_at: z.string().nullish(),
+  tracking_company: z.string().nullish(),
+  tracking_number: z.string().nullish(),
+  tracking_numbers: z.array(z.string()).nullish(),
+});
+/** Fulfilments that did not ship (cancelled, failed) track nothing. */
+const SHIPPED = new Set(['success', 'open', 'pending']);
+
 const ShopifyOrder = z.object({
   id: z.union([z.number(), z.string()]),
   name: z.string(),
@@ -50,6 +61,7 @@ const ShopifyOrder = z.object({
   total_discounts: Money.nullish(),
   shipping_address: Address,
   shipping_lines: z.array(z.object({ price: Money })).default([]),
+  fulfillments: z.array(Fulfillment).nullish(),
   line_items: z.array(
     z.object({
       id: z.union([z.number(), z.string()]),
@@ -101,6 +113,16 @@ export const shopify = defineProvider({
           unitPriceMinor: toMinor(item.price),
         })),
       }),
+      shipment: toShipmentInput(
+        (order.fulfillments ?? [])
+          .filter((fulfillment) => SHIPPED.has(fulfillment.status ?? 'success'))
+          .flatMap((fulfillment) =>
+            (fulfillment.tracking_numbers ?? [fulfillment.tracking_number]).flatMap((number) =>
+              // The shop's local calendar day: Shopify writes times with the shop's offset.
+              number ? [{ trackingNumber: number, shipDate: fulfillment.created_at?.slice(0, 10) }] : [],
+            ),
+          ),
+      ),
     };
   },
   sampleOrder: (seed) => ({

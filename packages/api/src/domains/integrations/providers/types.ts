@@ -1,13 +1,18 @@
 import type { z } from 'zod';
-import type { CreateOrderInput } from '../../orders/schemas';
+import type { CreateOrderInput, ShipmentInput } from '../../orders/schemas';
 import type { ShopApiSettings } from '../shop-api';
 
-/** A shop's order as IPAY sees it: the platform's id, whether the shop cancelled it, and the order to create. */
+/**
+ * A shop's order as IPAY sees it: the platform's id, whether the shop cancelled it, the order to create, and the
+ * tracking of what the shop already shipped.
+ */
 export interface MappedPlatformOrder {
   platformOrderId: string;
   platformStatus: string;
   cancelled: boolean;
   order: CreateOrderInput;
+  /** The shop's fulfilment tracking, when the shop has any: set on the order with source `shop`. */
+  shipment?: ShipmentInput;
 }
 
 /** The API of a platform with a live client: one call to check credentials, one to list recent orders. */

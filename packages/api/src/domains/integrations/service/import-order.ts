@@ -5,9 +5,34 @@ import type { Actor } from '../../auth/service';
 import type { Order } from '../../orders/schemas';
 import { reviseOrder } from '../../orders/service/revise-order';
 import { cancelOrder, createOrder, getOrder } from '../../orders/service';
+import { setShipmentFromShop } from '../../orders/service/shipment';
 import type { MappedPlatformOrder, ProviderDefinition } from '../providers/types';
 
 export type ImportOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface ImportResult {
+  outcome: ImportOutcome;
+  order: Order;
+  /** Why the shop's tracking was not set on the order (the order itself was imported). */
+  shipmentRefused?: string;
+}
+
+/** The shop's tracking onto the order (see setShipmentFromShop for who wins); true when it changed the order. */
+async function followShipment(
+  trx: DbTransaction,
+  actor: Actor,
+  orderId: string,
+  mapped: MappedPlatformOrder,
+): Promise<{ changed: boolean; refused?: string }> {
+  if (!mapped.shipment) return { changed: false };
+  const result = await setShipmentFromShop(trx, {
+    actor,
+    scope: 'organization',
+    input: { ...mapped.shipment, id: orderId },
+  });
+  if (result.outcome === 'refused') return { changed: false, refused: result.reason };
+  return { changed: result.outcome === 'set' };
+}
 
 /** The shop cancelled it: cancel ours too, unless it is already paid (then the merchant refunds by hand). */
 async function followCancellation(
@@ -31,12 +56,13 @@ async function followCancellation(
  * Upserts one platform order by (merchant, provider, platform order id): new orders go through the same
  * creation as POST /api/orders; a known order follows what changed on the platform: a cancellation, or its
  * customer, address, lines and amounts while it may still change (see reviseOrder; a refused change is a
- * 409 the sync counts as rejected).
+ * 409 the sync counts as rejected), and its fulfilment tracking as shipment facts (a tracking number that cannot
+ * be taken is reported in `shipmentRefused`; the order is imported all the same).
  */
 export async function importPlatformOrder(
   trx: DbTransaction,
   request: { actor: Actor; provider: ProviderDefinition; mapped: MappedPlatformOrder },
-): Promise<{ outcome: ImportOutcome; order: Order }> {
+): Promise<ImportResult> {
   const { actor, provider, mapped } = request;
   const key = {
     merchant_id: actor.organizationId,
@@ -61,7 +87,12 @@ export async function importPlatformOrder(
       .onConflict((oc) => oc.columns(['merchant_id', 'provider', 'platform_order_id']).doNothing())
       .execute();
     if (mapped.cancelled) await followCancellation(trx, actor, order.id, provider);
-    return { outcome: 'created', order: await getOrder(trx, { actor, scope: 'all', id: order.id }) };
+    const shipment = await followShipment(trx, actor, order.id, mapped);
+    return {
+      outcome: 'created',
+      order: await getOrder(trx, { actor, scope: 'all', id: order.id }),
+      shipmentRefused: shipment.refused,
+    };
   }
 
   const statusChanged = link.platform_status !== mapped.platformStatus;
@@ -77,8 +108,10 @@ export async function importPlatformOrder(
     });
     revised = changed.length > 0;
   }
-  if (!statusChanged && !revised) {
-    return { outcome: 'unchanged', order: await getOrder(trx, { actor, scope: 'all', id: link.order_id }) };
+  const shipment = await followShipment(trx, actor, link.order_id, mapped);
+  const read = () => getOrder(trx, { actor, scope: 'all', id: link.order_id });
+  if (!statusChanged && !revised && !shipment.changed) {
+    return { outcome: 'unchanged', order: await read(), shipmentRefused: shipment.refused };
   }
   await trx
     .updateTable('platform_orders')
@@ -87,5 +120,5 @@ export async function importPlatformOrder(
     .where('provider', '=', key.provider)
     .where('platform_order_id', '=', key.platform_order_id)
     .execute();
-  return { outcome: 'updated', order: await getOrder(trx, { actor, scope: 'all', id: link.order_id }) };
+  return { outcome: 'updated', order: await read(), shipmentRefused: shipment.refused };
 }

@@ -50,6 +50,7 @@ const rawOrderId = (raw: unknown): string | null => {
 async function importAll(db: Db, actor: Actor, provider: ProviderDefinition, rawOrders: unknown[]) {
   const counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
   const rejections: SyncRejection[] = [];
+  const shipmentRefusals: SyncRejection[] = [];
   const reject = (platformOrderId: string | null, error: unknown) => {
     counts.rejected += 1;
     rejections.push({ platform_order_id: platformOrderId, reason: rejectionReason(error) });
@@ -64,16 +65,18 @@ async function importAll(db: Db, actor: Actor, provider: ProviderDefinition, raw
     }
     try {
       // One transaction per order: one bad order does not undo the others.
-      const { outcome } = await db
+      const { outcome, shipmentRefused } = await db
         .transaction()
         .execute((trx) => importPlatformOrder(trx, { actor, provider, mapped }));
       counts[outcome] += 1;
+      if (shipmentRefused)
+        shipmentRefusals.push({ platform_order_id: mapped.platformOrderId, reason: shipmentRefused });
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       reject(mapped.platformOrderId, error);
     }
   }
-  return { ...counts, rejections };
+  return { ...counts, rejections, shipment_refusals: shipmentRefusals };
 }
 
 /**

@@ -244,6 +244,7 @@ export async function processPlatformWebhook(
         .transaction()
         .execute((trx) => importPlatformOrder(trx, { actor, provider, mapped }));
       outcome = `${result.outcome} order ${result.order.id}`;
+      if (result.shipmentRefused) outcome += `; tracking not set: ${result.shipmentRefused}`;
     } catch (error) {
       if ((error instanceof AppError && error.status >= 500) || isTransient(error)) throw error;
       outcome = `rejected: ${error instanceof Error ? error.message : String(error)}`;

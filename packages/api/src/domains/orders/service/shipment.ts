@@ -8,7 +8,13 @@ import { toTimestamp } from '../../../platform/time';
 import type { Actor } from '../../auth/service';
 import { recordDomainEvent } from '../../events/service';
 import { ORDER_ERRORS } from '../errors';
-import type { OrderDetail, OrderParcel, OrderShipment, SetShipmentInput, ShipmentSource } from '../schemas';
+import {
+  SetShipmentInput,
+  type OrderDetail,
+  type OrderParcel,
+  type OrderShipment,
+  type ShipmentSource,
+} from '../schemas';
 import { getOrder, type ScopedRequest } from './index';
 
 function selectParcels(db: DbExecutor) {
@@ -210,6 +216,54 @@ export async function setShipment(
   });
   const parcels = (await parcelsOf(trx, [order.id])).get(order.id) ?? [];
   return { order_id: order.id, carrier_code: order.carrier_code, parcels, changed: true };
+}
+
+/** What a shop sync's facts did to the order: `kept` names who set the facts it left alone. */
+export type ShopShipmentOutcome =
+  | { outcome: 'set' | 'unchanged' }
+  | { outcome: 'kept'; source: ShipmentSource }
+  | { outcome: 'refused'; reason: string };
+
+const reasonOf = (error: AppError) =>
+  error.errors?.map((e) => `${e.field}: ${e.message}`).join('; ') || error.message;
+
+/**
+ * Shipment facts read from the merchant's shop, stored with source `shop`. A sync never replaces facts the
+ * merchant, an operator or the carrier set: those were entered on purpose (or scanned at pickup) and are newer
+ * knowledge than the shop's copy, so an order that has any of them keeps them all. Facts an earlier sync set
+ * follow the shop. Facts that cannot be taken (a tracking number that is not one, or is already another order's
+ * piece) are answered as `refused`, with nothing of them written, so the rest of the order's import stands.
+ */
+export async function setShipmentFromShop(
+  trx: DbTransaction,
+  request: ScopedRequest & { input: SetShipmentInput },
+): Promise<ShopShipmentOutcome> {
+  const parsed = SetShipmentInput.safeParse(request.input);
+  if (!parsed.success) {
+    const reason = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    return { outcome: 'refused', reason };
+  }
+  // Locked first so a merchant's PUT of the same order waits, and the precedence read below stays true.
+  await trx.selectFrom('orders').select('id').where('id', '=', parsed.data.id).forUpdate().execute();
+  const kept = await trx
+    .selectFrom('order_parcels')
+    .select('source')
+    .where('order_id', '=', parsed.data.id)
+    .where('source', '!=', 'shop')
+    .executeTakeFirst();
+  if (kept) return { outcome: 'kept', source: kept.source };
+
+  // A refusal may come after rows were replaced: the savepoint takes them back without undoing the import.
+  await sql`savepoint shop_shipment`.execute(trx);
+  try {
+    const { changed } = await setShipment(trx, { ...request, input: parsed.data, source: 'shop' });
+    await sql`release savepoint shop_shipment`.execute(trx);
+    return { outcome: changed ? 'set' : 'unchanged' };
+  } catch (error) {
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
+    await sql`rollback to savepoint shop_shipment`.execute(trx);
+    return { outcome: 'refused', reason: reasonOf(error) };
+  }
 }
 
 function trackingTaken(wanted: WantedParcel[], inserted: Set<string>): AppError {
