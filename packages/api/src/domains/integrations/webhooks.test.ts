@@ -92,6 +92,51 @@ describe('shop webhooks', () => {
     expect(orders.body.items).toHaveLength(1);
   });
 
+  it("sets an orders/fulfilled push's tracking with source shop, and records a taken number in the outcome", async () => {
+    const fulfilled = (id: number) =>
+      JSON.stringify({
+        ...(getProvider('shopify').sampleOrder(String(id)) as object),
+        id,
+        fulfillment_status: 'fulfilled',
+        fulfillments: [
+          {
+            id: id * 10,
+            status: 'success',
+            created_at: '2026-11-28T09:30:00+01:00',
+            tracking_company: 'DHL Express',
+            tracking_number: 'JD0146000012345',
+            tracking_numbers: ['JD0146000012345'],
+          },
+        ],
+      });
+    const job = { settings: { allowPrivateUrls: true }, encryptionKey: platform.deps.encryptionKey };
+    const deliver = async (path: string, id: number) => {
+      const body = fulfilled(id);
+      await push(path, body, {
+        'x-shopify-hmac-sha256': getHmac(body, SHOPIFY_SECRET),
+        'x-shopify-webhook-id': `delivery-${id}`,
+        'x-shopify-topic': 'orders/fulfilled',
+      });
+      return processPlatformWebhook(platform.database.db, {
+        provider: 'shopify',
+        deliveryId: `delivery-${id}`,
+        ...job,
+      });
+    };
+    const [first, second] = [await connectedShopify(), await connectedShopify()];
+    expect(await deliver(first.path, 9301)).toMatch(/^created order [0-9a-f-]{36}$/);
+    // Another merchant's shop pushes the same number for its own order: imported, the tracking refused.
+    expect(await deliver(second.path, 9302)).toMatch(
+      /^created order .*; tracking not set: parcels\.0\.tracking_number: JD0146000012345 is already a parcel/,
+    );
+    const parcels = await platform.database.db
+      .selectFrom('order_parcels')
+      .select(['tracking_number', 'source'])
+      .where('tracking_number', '=', 'JD0146000012345')
+      .execute();
+    expect(parcels).toEqual([{ tracking_number: 'JD0146000012345', source: 'shop' }]);
+  });
+
   it("keeps merchants' pushes apart: one delivery id from two shops is two deliveries, a replay on one a duplicate", async () => {
     const shops = [await connectedShopify(), await connectedShopify()];
     const pushOrder = (path: string, id: number) => {
