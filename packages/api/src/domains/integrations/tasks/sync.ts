@@ -13,4 +13,11 @@ export const integrationsSync: TaskHandler<'integrations.sync'> = async (
   // A provider failure is recorded on the integration (status, backoff, sync log); the job itself is done.
   if (outcome !== 'gone' && !outcome.ok)
     logger.warn(`integration ${payload.integrationId} sync failed: ${outcome.error}`);
+  // sync_runs keeps counts only: a scheduled sync's refused tracking numbers are told in the job log.
+  if (outcome !== 'gone' && outcome.ok) {
+    for (const refusal of outcome.result.shipment_refusals)
+      logger.warn(
+        `integration ${payload.integrationId} order ${refusal.platform_order_id}: tracking not set: ${refusal.reason}`,
+      );
+  }
 };
