@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeEndedSignIns } from './service';
 import {
   createTestMerchant,
   createTestPlatform,
@@ -205,5 +206,35 @@ describe('consumer accounts: magic link, consumer token, sign-out', () => {
     expect(document.paths['/api/consumer/sign-out'].post.security).toEqual([{ consumerAuth: [] }]);
     expect(document.paths['/api/orders'].get.security).toEqual([{ bearerAuth: [] }]);
     expect(document.paths['/api/consumer/magic-link/request'].post.security).toBeUndefined();
+  });
+
+  it('purges expired links and ended sessions, and a purged session stays refused', async () => {
+    const staying = await signInTestConsumer(platform);
+    const leaving = await signInTestConsumer(platform);
+    expect(
+      (await http(platform.baseUrl, 'POST', '/api/consumer/sign-out', { token: leaving.token })).status,
+    ).toBe(200);
+    const { db } = platform.database;
+    const waiting = await request(uniqueEmail('late'));
+    expect(waiting).toBeTruthy();
+    await sql`update consumer_magic_links set expires_at = now() - interval '1 minute'`.execute(db);
+
+    const purged = await purgeEndedSignIns(db);
+    expect(purged.links).toBeGreaterThanOrEqual(3);
+    expect(purged.sessions).toBeGreaterThanOrEqual(1);
+    const left = await db
+      .selectFrom('consumer_sessions')
+      .select(['id', 'revoked_at', 'expires_at'])
+      .execute();
+    expect(left.every((session) => session.revoked_at === null && session.expires_at > new Date())).toBe(
+      true,
+    );
+    expect(await db.selectFrom('consumer_magic_links').select('id').execute()).toEqual([]);
+    expect((await http(platform.baseUrl, 'GET', '/api/consumer/me', { token: staying.token })).status).toBe(
+      200,
+    );
+    expect((await http(platform.baseUrl, 'GET', '/api/consumer/me', { token: leaving.token })).status).toBe(
+      401,
+    );
   });
 });

@@ -1,6 +1,12 @@
 // The consumer domain's public face: what other domains and the platform use (`consumerProcedure` reads
 // `consumerForToken`; the wallet keys its accounts on `SignedInConsumer.id`).
-export { consumerForToken, getConsumer, signOutConsumer, type SignedInConsumer } from './service/sessions';
+export {
+  consumerForToken,
+  getConsumer,
+  purgeEndedSignIns,
+  signOutConsumer,
+  type SignedInConsumer,
+} from './service/sessions';
 export {
   MAGIC_LINK_REDEEM_LIMIT,
   MAGIC_LINK_REQUEST_LIMITS,

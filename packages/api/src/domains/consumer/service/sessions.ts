@@ -105,3 +105,20 @@ export async function getConsumer(db: DbExecutor, consumerId: string): Promise<C
     .executeTakeFirstOrThrow();
   return consumerRowToConsumer(row);
 }
+
+/**
+ * Deletes what can no longer sign anyone in: links past their expiry (used or not) and sessions that ended
+ * (expired or signed out). A token naming a deleted session is refused as one that ended, so nothing changes for
+ * whoever still holds it; run hourly by `maintenance.purge-expired`.
+ */
+export async function purgeEndedSignIns(db: DbExecutor): Promise<{ links: number; sessions: number }> {
+  const links = await db
+    .deleteFrom('consumer_magic_links')
+    .where('expires_at', '<', sql<Date>`now()`)
+    .executeTakeFirst();
+  const sessions = await db
+    .deleteFrom('consumer_sessions')
+    .where((eb) => eb.or([eb('expires_at', '<', sql<Date>`now()`), eb('revoked_at', 'is not', null)]))
+    .executeTakeFirst();
+  return { links: Number(links.numDeletedRows), sessions: Number(sessions.numDeletedRows) };
+}
