@@ -20,17 +20,7 @@ export const MATRIX_EXPECTED = {
 };
 
 /** What the form must say for a carrier's own layout. */
-export interface MatrixMeta {
-  carrier: string;
-  carrierName: string;
-  service: string;
-  serviceName: string;
-  origin: string;
-  effectiveFrom: string;
-  currency: string;
-  volumetricDivisor: number;
-  weightStepGrams: number;
-}
+export type MatrixMeta = Omit<ParsedTariff, 'body'>;
 
 const zoneLabel = (text: string) =>
   text
