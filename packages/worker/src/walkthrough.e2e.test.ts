@@ -33,7 +33,7 @@ function runBash(
   });
 }
 
-describe('docs/walkthrough.md, run as written against a started platform', () => {
+describe('docs/walkthrough.md and the consumer walk-through after it, run as written against a started platform', () => {
   let database: TestDatabase;
   let dataDir: string;
   let platform: PlatformProcess | undefined;
@@ -64,15 +64,23 @@ describe('docs/walkthrough.md, run as written against a started platform', () =>
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('takes every role from nothing to a delivered parcel, an activated card and a credited carrier bill', async () => {
-    const page = await readFile(path.join(REPO, 'docs/walkthrough.md'), 'utf8');
-    const blocks = shellBlocks(page);
-    expect(blocks.length).toBeGreaterThan(5);
-    const result = await runBash(blocks.join('\n'), { ...env, BASE: env.PUBLIC_URL ?? '' });
+  it('takes every role from nothing to a delivered parcel, an activated card, a credited carrier bill and a consumer account', async () => {
+    const pages = ['docs/walkthrough.md', 'docs/domains/consumer.md'];
+    const blocks = await Promise.all(
+      pages.map(async (page) => shellBlocks(await readFile(path.join(REPO, page), 'utf8'))),
+    );
+    expect(blocks.map((page) => page.length > 2)).toEqual([true, true]);
+    const result = await runBash(blocks.flat().join('\n'), { ...env, BASE: env.PUBLIC_URL ?? '' });
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain('DELIVERED by PostNL');
     expect(result.output).toMatch(/^active$/m);
     expect(result.output).toMatch(/^3STULP1001NL: MISMATCH price billed \d+ expected \d+$/m);
     expect(result.output).toMatch(/^Statement CS-POSTNL-\d+ resolved$/m);
+    expect(result.output).toMatch(/^redeemed again: 400$/m);
+    expect(result.output).toMatch(/^consumer token on \/api\/orders: 401$/m);
+    expect(result.output).toMatch(/^TULIP-1001: delivered$/m);
+    expect(result.output).toMatch(/^Anna: 2000 EUR available$/m);
+    expect(result.output).toMatch(/^Bram: 500 EUR available$/m);
+    expect(result.output).toMatch(/^ledger balanced: true$/m);
   });
 });

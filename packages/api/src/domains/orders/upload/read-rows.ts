@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../../errors/app-error';
 import { isFormulaLike } from '../../../platform/table-writer';
-import { inspectXlsx, unreadableXlsx, XLSX_LIMITS, type XlsxLimits } from './xlsx-guard';
+import { inspectXlsx, unreadableXlsx, XLSX_LIMITS, type InspectedXlsx, type XlsxLimits } from './xlsx-guard';
 
 export type UploadFormat = 'csv' | 'xlsx';
 
@@ -110,6 +110,28 @@ async function spool(stream: Readable): Promise<{ file: string; remove: () => Pr
   }
 }
 
+const WORKSHEET_PART = /^xl\/worksheets\/sheet\d+\.xml$/;
+
+/**
+ * The checked file's bytes with every worksheet part moved after the other parts. Spreadsheet programs (Excel,
+ * and exceljs' own writer) store the shared strings after the sheets; exceljs' streaming reader then spools each
+ * sheet to a temporary file to read it later, and on that path it sometimes never sees the shared strings at all
+ * (about 2 % of reads of one and the same file lost every text cell). Its unzip reads local headers in sequence
+ * and ignores the directory's offsets, so the parts, copied byte for byte in this order, read as the same
+ * workbook with every sheet parsed as it streams in.
+ */
+function sheetsLast(file: string, inspected: InspectedXlsx): Readable {
+  const sheets = inspected.parts.filter((part) => WORKSHEET_PART.test(part.name));
+  const others = inspected.parts.filter((part) => !WORKSHEET_PART.test(part.name));
+  const ranges = [...others, ...sheets].map(({ start, end }) => ({ start, end: end - 1 }));
+  return Readable.from(
+    (async function* () {
+      for (const range of ranges) yield* createReadStream(file, range);
+      yield* createReadStream(file, { start: inspected.directoryStart });
+    })(),
+  );
+}
+
 /** One row of a workbook with the name of its sheet. */
 export interface WorkbookRow extends SheetRow {
   sheet: string;
@@ -123,8 +145,9 @@ async function* workbookRows(
 ): AsyncGenerator<WorkbookRow> {
   const spooled = await spool(stream);
   try {
-    const listed = await inspectXlsx(spooled.file, fileName, limits);
-    const workbook = new ExcelJS.stream.xlsx.WorkbookReader(spooled.file, {
+    const inspected = await inspectXlsx(spooled.file, fileName, limits);
+    const listed = inspected.sheets;
+    const workbook = new ExcelJS.stream.xlsx.WorkbookReader(sheetsLast(spooled.file, inspected), {
       sharedStrings: 'cache',
       hyperlinks: 'ignore',
       styles: 'ignore',

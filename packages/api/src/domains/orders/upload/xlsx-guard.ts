@@ -303,17 +303,32 @@ async function verifyEntry(
   return end;
 }
 
+/** Where one part lies in the file: its local header, data and data descriptor, `end` exclusive. */
+export interface XlsxPartRange {
+  name: string;
+  start: number;
+  end: number;
+}
+
+/** What a checked XLSX holds: its sheets in the workbook's order, its parts in file order, and its directory. */
+export interface InspectedXlsx {
+  sheets: XlsxSheet[];
+  parts: XlsxPartRange[];
+  /** The central directory and its end record, from here to the end of the file. */
+  directoryStart: number;
+}
+
 /**
  * Refuses an XLSX, spooled to `path`, that would unpack beyond the limits or that exceljs' streaming unzip
  * could read differently from its central directory: the parts must lie end to end from the first byte to the
  * central directory, so the parts checked here are exactly the parts exceljs will read, byte for byte. Answers
- * the workbook's sheets in its order, read on the way.
+ * the workbook's sheets in its order, read on the way, and where each part lies.
  */
 export async function inspectXlsx(
   path: string,
   fileName: string,
   limits: XlsxLimits = XLSX_LIMITS,
-): Promise<XlsxSheet[]> {
+): Promise<InspectedXlsx> {
   const file = await open(path, 'r');
   try {
     const { size } = await file.stat();
@@ -326,13 +341,19 @@ export async function inspectXlsx(
     );
     checkDeclared(entries, fileName, limits);
     const indexParts = new Map<string, string>();
+    const parts: XlsxPartRange[] = [];
     let next = 0;
     for (const entry of [...entries].sort((a, b) => a.offset - b.offset)) {
       if (entry.offset !== next) throw unreadableXlsx(fileName);
       next = await verifyEntry(path, file, entry, fileName, limits, indexParts);
+      parts.push({ name: entry.name, start: entry.offset, end: next });
     }
     if (next !== directory.offset) throw unreadableXlsx(fileName);
-    return workbookSheets(indexParts.get(WORKBOOK_PART) ?? '', indexParts.get(WORKBOOK_RELS_PART) ?? '');
+    const sheets = workbookSheets(
+      indexParts.get(WORKBOOK_PART) ?? '',
+      indexParts.get(WORKBOOK_RELS_PART) ?? '',
+    );
+    return { sheets, parts, directoryStart: directory.offset };
   } finally {
     await file.close();
   }
