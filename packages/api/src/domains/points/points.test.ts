@@ -15,6 +15,7 @@ import {
 } from '../../testing';
 import type { DomainEvent } from '../events/schemas';
 import { getWalletBalance } from '../wallet/service/balance';
+import type { EarnRuleInput } from './schemas';
 import { getMyPoints } from './service/balance';
 import { expiryOf, pointsOnSessionEvents } from './service/earning';
 import { expireDuePoints } from './service/expiry';
@@ -22,9 +23,7 @@ import { expireDuePoints } from './service/expiry';
 /** The default order is 49.93 EUR: 49 points by the installed platform rule (1 per euro, 365 days). */
 const DEFAULT_ORDER_POINTS = 49;
 
-const rule = (
-  over: Partial<{ pointsPerUnit: number; bonusPerOrder: number; validityDays: number }> = {},
-) => ({
+const rule = (over: Partial<EarnRuleInput> = {}): EarnRuleInput => ({
   pointsPerUnit: 1,
   bonusPerOrder: 0,
   validityDays: 365,
@@ -195,6 +194,18 @@ describe('points', () => {
       const mine = await getMyPoints(db, { email, page: { limit: 50, kind: 'spent' } });
       expect(mine.availablePoints).toBe(38);
       expect(mine.history.items).toMatchObject([{ kind: 'spent', points: 60, redemptionId: first.id }]);
+    });
+
+    it('lets only one of two concurrent redemptions have the same points', async () => {
+      const email = uniqueEmail('racer');
+      await payTestOrder(platform, { email });
+      await relayTestEvents(platform);
+      const consumer = await signInTestConsumer(platform, email);
+      const outcomes = await Promise.allSettled([redeem(consumer.token, 30), redeem(consumer.token, 30)]);
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const rejected = outcomes.find((o) => o.status === 'rejected');
+      expect(rejected?.reason).toMatchObject({ cause: { code: 'insufficient_points' } });
+      expect(await lotsOf(email)).toMatchObject([{ remaining: 19, spent: 30 }]);
     });
 
     it('redeems at the platform’s rate, which operators set with a reason', async () => {
