@@ -577,6 +577,59 @@ export interface PlatformOrdersTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface PointsEntriesTable {
+  id: Generated<string>;
+  owner_email: string;
+  kind: 'earned' | 'spent' | 'expired' | 'reversed';
+  points: number;
+  shortfall: Generated<number>;
+  lot_id: string | null;
+  redemption_id: string | null;
+  note: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PointsLotsTable {
+  id: Generated<string>;
+  owner_email: string;
+  session_id: string;
+  order_id: string;
+  merchant_id: string;
+  points: number;
+  remaining: number;
+  spent: Generated<number>;
+  state: Generated<'active' | 'expired' | 'reversed'>;
+  earned_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface PointsRedemptionsTable {
+  id: Generated<string>;
+  owner_email: string;
+  idempotency_key: string;
+  request_hash: string;
+  points: number;
+  currency: string;
+  amount_minor: number;
+  wallet_transfer_id: string | null;
+  created_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PointsRulesTable {
+  id: Generated<string>;
+  merchant_id: string | null;
+  points_per_unit: number;
+  bonus_per_order: number;
+  validity_days: number;
+  redeem_currency: string | null;
+  redeem_minor_per_point: number | null;
+  reason: string;
+  changed_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface PspWebhookEventsTable {
   psp: string;
   event_id: string;
@@ -833,6 +886,10 @@ export interface Database {
   payment_sessions: PaymentSessionsTable;
   payments: PaymentsTable;
   platform_orders: PlatformOrdersTable;
+  points_entries: PointsEntriesTable;
+  points_lots: PointsLotsTable;
+  points_redemptions: PointsRedemptionsTable;
+  points_rules: PointsRulesTable;
   psp_webhook_events: PspWebhookEventsTable;
   rate_limit_buckets: RateLimitBucketsTable;
   role_permissions: RolePermissionsTable;

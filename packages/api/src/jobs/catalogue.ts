@@ -6,6 +6,7 @@ import { INTEGRATIONS_JOBS } from '../domains/integrations/jobs';
 import { NOTIFICATIONS_JOBS } from '../domains/notifications/jobs';
 import { ORDERS_JOBS } from '../domains/orders/jobs';
 import { PAYMENT_SESSIONS_JOBS } from '../domains/payment-sessions/jobs';
+import { POINTS_JOBS } from '../domains/points/jobs';
 import { WEBHOOKS_JOBS } from '../domains/webhooks/jobs';
 import { MAINTENANCE_JOBS } from '../platform/maintenance/jobs';
 import type { JobDefinition } from './define';
@@ -29,6 +30,7 @@ export const JOB_CATALOGUE = {
   ...ORDERS_JOBS,
   ...AUTH_JOBS,
   ...CARRIER_RECONCILIATION_JOBS,
+  ...POINTS_JOBS,
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;

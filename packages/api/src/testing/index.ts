@@ -53,3 +53,4 @@ export {
   type TestReconciliationLine,
   type TestReconciliations,
 } from './carrier-statements';
+export { payTestOrder, relayTestEvents, type TestPaidOrder } from './points';

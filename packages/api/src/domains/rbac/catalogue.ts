@@ -79,6 +79,10 @@ export const RESOURCES = {
     description:
       'The wallet ledger as operators see it: credits to wallets, any wallet’s balance, the ledger check',
   },
+  points_rules: {
+    domain: 'consumer',
+    description: 'Points earning rules: the platform’s (with the redemption rate) and each merchant’s',
+  },
   benefit_cards: { domain: 'benefit-cards', description: 'Sponsors, programs, members and benefit cards' },
   jobs: { domain: 'operations', description: 'Background jobs: list, add, retry' },
   audit: { domain: 'operations', description: 'Domain-event and audit history' },
