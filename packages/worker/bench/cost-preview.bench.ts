@@ -215,7 +215,10 @@ async function main(): Promise<void> {
     const rest: Latency[] = [];
     const engine: Latency[] = [];
     for (let run = 0; run < RUNS; run += 1) {
+      // Each measurement starts on a collected heap: neither pays for the other's garbage.
+      globalThis.gc?.();
       rest.push(await timeRequests(url, token, requests));
+      globalThis.gc?.();
       engine.push(await timeEngine(database, requests));
       process.stdout.write(
         `run ${run + 1}: REST p50 ${ms(rest.at(-1)?.p50 ?? 0)} p99 ${ms(rest.at(-1)?.p99 ?? 0)}; engine p50 ${ms(engine.at(-1)?.p50 ?? 0)} p99 ${ms(engine.at(-1)?.p99 ?? 0)}\n`,

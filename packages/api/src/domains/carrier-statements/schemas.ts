@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Money } from '../../platform/money';
 import { Timestamp } from '../../platform/time';
-import { CarrierCodeParam } from '../carrier-reconciliation/schemas';
+import { CarrierCodeParam, CarrierReconciliation } from '../carrier-reconciliation/schemas';
 
 const Reason = z
   .string()
@@ -32,25 +32,6 @@ export const ReconciliationPath = z.object({
 
 export const DecisionInput = ReconciliationPath.extend({ reason: Reason });
 export type DecisionInput = z.infer<typeof DecisionInput>;
-
-export const FlaggedReconciliation = z
-  .object({
-    id: z.uuid(),
-    importId: z.uuid(),
-    carrier: z.string(),
-    trackingNumber: z.string().nullable(),
-    invoiceNumber: z.string(),
-    status: z.enum(RECONCILIATION_STATUSES),
-    billed: Money,
-    expected: Money.nullable().describe('What the cost engine says the parcel costs; null when unknown'),
-    claimable: Money.nullable().describe(
-      'What a credit request claims: billed − expected, or all that was billed when nothing was expected (a parcel not ours, a duplicate); null when nothing is owed back',
-    ),
-    decision: z.enum(['credit_requested', 'excluded']).nullable(),
-    decisionReason: z.string().nullable(),
-  })
-  .meta({ id: 'FlaggedReconciliation' });
-export type FlaggedReconciliation = z.infer<typeof FlaggedReconciliation>;
 
 // ── statements ────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -135,7 +116,9 @@ export type CarrierStatement = z.infer<typeof CarrierStatement>;
 export const DecisionResult = z
   .object({
     changed: z.boolean().describe('False when the same decision with the same reason was already the last'),
-    reconciliation: FlaggedReconciliation,
+    reconciliation: CarrierReconciliation.describe(
+      'The line as it is now, as the reconciliation domain shows it (GET …/{cc}/reconciliations/{id}); what it claims is on the statement’s line',
+    ),
     statement: CarrierStatement.nullable().describe('The import’s credit statement, once a line was flagged'),
   })
   .meta({ id: 'ReconciliationDecisionResult' });

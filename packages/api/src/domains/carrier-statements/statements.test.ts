@@ -79,9 +79,15 @@ describe('carrier statements', () => {
       const first = await api().requestCredit({ cc, id, reason: 'Billed 5 kg, parcel weighed 2.5 kg' });
       expect(first.changed).toBe(true);
       expect(first.reconciliation).toMatchObject({
+        id,
+        import_id: importId,
+        carrier_code: cc,
+        status: 'MISMATCH',
+        billed_minor: 1_500,
+        expected_minor: 1_200,
+        delta_minor: 300,
         decision: 'credit_requested',
-        decisionReason: 'Billed 5 kg, parcel weighed 2.5 kg',
-        claimable: { amountMinor: 300, currency: 'EUR' },
+        decision_reason: 'Billed 5 kg, parcel weighed 2.5 kg',
       });
       expect(first.statement).toMatchObject({
         importId,
@@ -117,7 +123,7 @@ describe('carrier statements', () => {
       expect(excluded.statement?.lines.map((l) => l.reconciliationId)).toEqual([b]);
 
       const withdrawn = await api().withdraw({ cc, id: b, reason: 'Asked by mistake' });
-      expect(withdrawn.reconciliation).toMatchObject({ decision: null, decisionReason: null });
+      expect(withdrawn.reconciliation).toMatchObject({ decision: null, decision_reason: null });
       expect(withdrawn.statement).toMatchObject({
         currentRevision: 4,
         claimed: { amountMinor: 0 },

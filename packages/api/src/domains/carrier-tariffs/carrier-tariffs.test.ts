@@ -8,6 +8,7 @@ import {
   type TestPlatform,
 } from '../../testing';
 import { AppError } from '../../errors/app-error';
+import { CostPreview } from './schemas';
 import { computeShipmentCost } from './service/compute-shipment-cost';
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -343,9 +344,17 @@ describe('carrier tariffs: import, fuel and cost preview over HTTP', () => {
   it('sees every new version and fuel entry on the next preview, whoever wrote it, and none that rolled back', async () => {
     const carrier = `STAMP${tag()}`;
     await importFile(await workbook(ipaySheets(carrier)));
-    const preview = async () =>
-      (await api('POST', '/cost-preview', { ...shipment(), shipDate: '2026-06-30', carriers: [carrier] }))
-        .body.items[0];
+    // The answer is not parsed on its way out (`typedOutput`): here it is, with the schema it is published with.
+    // The unfiltered answer, kept per tariff stamp, moves with the stamp as the filtered one does.
+    const preview = async () => {
+      const request = { ...shipment(), shipDate: '2026-06-30' };
+      const [item] = CostPreview.parse(
+        (await api('POST', '/cost-preview', { ...request, carriers: [carrier] })).body,
+      ).items;
+      const all = CostPreview.parse((await api('POST', '/cost-preview', request)).body);
+      expect(all.items.find((each) => each.carrier === carrier)).toEqual(item);
+      return item;
+    };
     expect(await preview()).toMatchObject({ totalMinor: 950, fuel: { surchargeId: null } });
     // Written beside the API, as another process would: the next preview has it.
     const fuel = (published: string) => ({

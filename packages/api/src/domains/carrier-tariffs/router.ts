@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { router } from '../../trpc/init';
 import { permittedProcedure } from '../../trpc/procedures';
+import { typedOutput } from '../../trpc/typed-output';
 import type { Action } from '../rbac/catalogue';
 import {
   CarrierCostPreviewInput,
@@ -73,7 +74,7 @@ export const carrierTariffsRouter = router({
       },
     })
     .input(CostPreviewInput)
-    .output(CostPreview)
+    .output(typedOutput(CostPreview))
     .mutation(({ ctx, input }) => previewCosts(ctx.db, input)),
 
   getCarrier: tariffProcedure('read')
@@ -101,7 +102,7 @@ export const carrierTariffsRouter = router({
       },
     })
     .input(CarrierCostPreviewInput)
-    .output(CostPreview)
+    .output(typedOutput(CostPreview))
     .mutation(({ ctx, input }) => {
       const { carrier, ...shipment } = input;
       return previewCosts(ctx.db, { ...shipment, carriers: [carrier] });

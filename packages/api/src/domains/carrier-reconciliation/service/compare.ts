@@ -1,22 +1,10 @@
+import type { Selectable } from 'kysely';
+import type { CarrierInvoiceLinesTable } from '@ipay/db';
 import type { CostBreakdown } from '../../carrier-tariffs/service/compute-shipment-cost';
 import type { BilledCharges, MismatchCause, ReconciliationStatus } from '../schemas';
 
-/** One invoice line as matching reads it (a row of `carrier_invoice_lines`). */
-export interface MatchLine {
-  line_number: number;
-  invoice_number: string;
-  invoice_date: string;
-  tracking_number: string | null;
-  shipment_number: string | null;
-  ship_date: string | null;
-  billed_weight_grams: number | null;
-  zone: string | null;
-  charge_kind: 'base' | 'fuel' | 'surcharge' | 'tax' | 'other';
-  charge_code: string;
-  charge_description: string;
-  amount_minor: number;
-  currency: string;
-}
+/** One invoice line as matching reads it: a row of `carrier_invoice_lines` without its import and source row. */
+export type MatchLine = Omit<Selectable<CarrierInvoiceLinesTable>, 'import_id' | 'source_row'>;
 
 /** What the invoice billed for one parcel, by charge kind. */
 export function billedCharges(lines: readonly MatchLine[]): BilledCharges {

@@ -1,14 +1,10 @@
 import type { DbTransaction } from '@ipay/db';
 import { domainError } from '../../../errors/domain-codes';
+import { getReconciliation } from '../../carrier-reconciliation/service/reconciliations';
+import type { ReconciliationStatus } from '../../carrier-reconciliation/schemas';
 import type { DataScope } from '../../rbac/catalogue';
 import { CARRIER_STATEMENTS_ERRORS } from '../errors';
-import {
-  FLAGGABLE_STATUSES,
-  type DecisionAction,
-  type DecisionInput,
-  type DecisionResult,
-  type FlaggedReconciliation,
-} from '../schemas';
+import { FLAGGABLE_STATUSES, type DecisionAction, type DecisionInput, type DecisionResult } from '../schemas';
 import {
   assertStatementReach,
   claimableMinor,
@@ -32,32 +28,13 @@ interface ReconciliationRow {
   carrier_code: string;
   tracking_number: string | null;
   invoice_number: string;
-  status: FlaggedReconciliation['status'];
+  status: ReconciliationStatus;
   currency: string;
   billed_minor: number;
   expected_minor: number | null;
   delta_minor: number | null;
   decision: Decision;
   decision_reason: string | null;
-}
-
-function flaggedView(row: ReconciliationRow): FlaggedReconciliation {
-  const claim = claimableMinor(row);
-  const flaggable = (FLAGGABLE_STATUSES as readonly string[]).includes(row.status);
-  return {
-    id: row.id,
-    importId: row.import_id,
-    carrier: row.carrier_code,
-    trackingNumber: row.tracking_number,
-    invoiceNumber: row.invoice_number,
-    status: row.status,
-    billed: { amountMinor: row.billed_minor, currency: row.currency },
-    expected:
-      row.expected_minor === null ? null : { amountMinor: row.expected_minor, currency: row.currency },
-    claimable: flaggable && claim > 0 ? { amountMinor: claim, currency: row.currency } : null,
-    decision: row.decision,
-    decisionReason: row.decision_reason,
-  };
 }
 
 /**
@@ -144,11 +121,7 @@ export async function decideReconciliation(
   const statement = await findStatementByImport(trx, cc, row.import_id);
   return {
     changed: !unchanged,
-    reconciliation: flaggedView({
-      ...row,
-      decision: target,
-      decision_reason: unchanged ? row.decision_reason : target === null ? null : reason,
-    }),
+    reconciliation: await getReconciliation(trx, { scope: request.scope, input: { cc, id } }),
     statement: statement ? await statementView(trx, statement) : null,
   };
 }

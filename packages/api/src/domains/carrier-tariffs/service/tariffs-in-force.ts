@@ -25,9 +25,24 @@ interface Histories {
   stamp: string;
   origins: Map<string, Promise<VersionGroup[]>>;
   fuel: Promise<Map<string, Array<Dated<CompiledFuel>>>> | undefined;
+  /** What is in force for an origin on a date, every carrier and service (the preview without filters). */
+  resolved: Map<string, Promise<TariffsInForce>>;
 }
 
-let current: Histories = { stamp: '', origins: new Map(), fuel: undefined };
+/** Shared by the requests of a stamp: read, never changed. */
+export interface TariffsInForce {
+  tariffs: readonly CompiledTariff[];
+  fuel: ReadonlyMap<string, CompiledFuel>;
+}
+
+/** Origin × ship date answers kept per stamp: a year of dates for a few origins; the oldest go first. */
+const MAX_RESOLVED = 1_000;
+
+function emptyHistories(stamp: string): Histories {
+  return { stamp, origins: new Map(), fuel: undefined, resolved: new Map() };
+}
+
+let current: Histories = emptyHistories('');
 
 async function loadVersionGroups(db: DbExecutor, origin: string): Promise<VersionGroup[]> {
   const groups: VersionGroup[] = [];
@@ -66,7 +81,7 @@ function shared<T>(load: Promise<T>, forget: () => void): Promise<T> {
 
 async function histories(db: DbExecutor, origin: string) {
   const stamp = await readTariffStamp(db);
-  if (current.stamp !== stamp) current = { stamp, origins: new Map(), fuel: undefined };
+  if (current.stamp !== stamp) current = emptyHistories(stamp);
   const held = current;
   let groups = held.origins.get(origin);
   if (!groups) {
@@ -74,7 +89,7 @@ async function histories(db: DbExecutor, origin: string) {
     held.origins.set(origin, groups);
   }
   held.fuel ??= shared(loadFuelHistories(db), () => (held.fuel = undefined));
-  return { groups: await groups, fuel: await held.fuel };
+  return { held, groups: await groups, fuel: await held.fuel };
 }
 
 /** The first entry in force on the date: the histories are newest first. */
@@ -90,12 +105,30 @@ export interface InForceFilter {
   services?: readonly string[];
 }
 
-/** The tariffs in force for an origin on a date (compiled), with each carrier's fuel surcharge then in force. */
-export async function loadTariffsInForce(
+/**
+ * The tariffs in force for an origin on a date (compiled), with each carrier's fuel surcharge then in force.
+ * Without a carrier or service filter the answer is kept with the stamp's histories: the same origin and date
+ * resolve to the same versions until a tariff write changes the stamp.
+ */
+export async function loadTariffsInForce(db: DbExecutor, filter: InForceFilter): Promise<TariffsInForce> {
+  const { held, groups, fuel } = await histories(db, filter.origin);
+  if (filter.carriers || filter.services) return resolve(db, groups, fuel, filter);
+  const key = `${filter.origin} ${filter.shipDate}`;
+  let resolved = held.resolved.get(key);
+  if (!resolved) {
+    resolved = shared(resolve(db, groups, fuel, filter), () => held.resolved.delete(key));
+    held.resolved.set(key, resolved);
+    if (held.resolved.size > MAX_RESOLVED) held.resolved.delete(held.resolved.keys().next().value ?? key);
+  }
+  return resolved;
+}
+
+async function resolve(
   db: DbExecutor,
+  groups: readonly VersionGroup[],
+  fuelHistories: ReadonlyMap<string, Array<Dated<CompiledFuel>>>,
   filter: InForceFilter,
-): Promise<{ tariffs: CompiledTariff[]; fuel: Map<string, CompiledFuel> }> {
-  const { groups, fuel: fuelHistories } = await histories(db, filter.origin);
+): Promise<TariffsInForce> {
   const carriers = filter.carriers && new Set(filter.carriers);
   const services = filter.services && new Set(filter.services);
   const ids: string[] = [];
