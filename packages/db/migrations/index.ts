@@ -36,6 +36,7 @@ import * as parcelOriginService from './2026_12_02_500001_parcel_origin_service'
 import * as consumers from './2026_12_03_100001_consumers';
 import * as walletLedger from './2026_12_03_200001_wallet_ledger';
 import * as points from './2026_12_04_100001_points';
+import * as paymentShares from './2026_12_04_300001_payment_shares';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -76,4 +77,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_100001_consumers': consumers,
   '2026_12_03_200001_wallet_ledger': walletLedger,
   '2026_12_04_100001_points': points,
+  '2026_12_04_300001_payment_shares': paymentShares,
 };

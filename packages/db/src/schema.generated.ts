@@ -550,6 +550,23 @@ export interface PaymentSessionsTable {
   payer_attempt_hash: string | null;
 }
 
+export interface PaymentShareAttemptsTable {
+  id: Generated<string>;
+  share_id: string;
+  attempt_hash: string;
+  payer_name: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PaymentSharesTable {
+  id: Generated<string>;
+  session_id: string;
+  consumer_id: string;
+  code_hash: string;
+  code_sealed: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface PaymentsTable {
   id: Generated<string>;
   session_id: string;
@@ -884,6 +901,8 @@ export interface Database {
   partners: PartnersTable;
   password_reset_tokens: PasswordResetTokensTable;
   payment_sessions: PaymentSessionsTable;
+  payment_share_attempts: PaymentShareAttemptsTable;
+  payment_shares: PaymentSharesTable;
   payments: PaymentsTable;
   platform_orders: PlatformOrdersTable;
   points_entries: PointsEntriesTable;

@@ -16,6 +16,7 @@ import { CARRIER_STATEMENTS_ERRORS } from './carrier-statements/errors';
 import { CONSUMER_ERRORS } from './consumer/errors';
 import { WALLET_ERRORS } from './wallet/errors';
 import { POINTS_ERRORS } from './points/errors';
+import { SHARE_PAYMENT_ERRORS } from './share-payment/errors';
 
 /**
  * Every domain's declared error codes, by domain: documented in the OpenAPI `Problem` schema and checked for
@@ -39,4 +40,5 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   consumer: CONSUMER_ERRORS,
   wallet: WALLET_ERRORS,
   points: POINTS_ERRORS,
+  'share-payment': SHARE_PAYMENT_ERRORS,
 };

@@ -19,6 +19,7 @@ import { carrierStatementsDomain } from './carrier-statements';
 import { consumerDomain } from './consumer';
 import { walletDomain } from './wallet';
 import { pointsDomain } from './points';
+import { sharePaymentDomain } from './share-payment';
 
 /**
  * Every domain, in a fixed order: the app router, the server's plain routes, the OpenAPI document, the
@@ -47,6 +48,7 @@ export const DOMAINS = [
   consumerDomain,
   walletDomain,
   pointsDomain,
+  sharePaymentDomain,
 ] as const;
 
 export type Domain = (typeof DOMAINS)[number];

@@ -48,7 +48,7 @@ const PUBLIC_URL = 'https://203.0.113.10/ipay/webhooks';
 
 // Reads before writes, deletes last: a case that succeeds in deleting a fixture row should not hide the rest.
 const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const CONSUMER_PATHS = /^\/api\/consumer\//;
+const CONSUMER_PATHS = /^\/api\/(?:consumer|share-payment)\//;
 const SPONSOR_PATHS = /^\/(?:api\/benefit-cards|organization|identity|api\/cards)\//;
 
 interface World {
@@ -147,6 +147,8 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
     ],
     [/^\/api\/orders\/\{id\}/, String(paid.order.id)],
     [/^\/api\/payment-sessions\/\{id\}/, String(paid.session.id)],
+    // The consumer's own session (orderBody's address): deeper than the 404 of a stranger's.
+    [/^\/api\/share-payment\/\{session_id\}/, String(paid.session.id)],
     [/^\/api\/admin\/partners\/\{id\}/, partner.id],
     [/^\/api\/session\/\{token\}/, paid.token],
     [/^\/api\/webhook-endpoints\/\{id\}/, String(endpoint.body.id)],

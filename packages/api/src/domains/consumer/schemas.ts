@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination-schemas';
 import { Timestamp } from '../../platform/time';
+import { PaidBy } from '../share-payment/schemas';
 
 export const ConsumerEmail = z
   .email('must be a valid e-mail address')
@@ -85,11 +86,16 @@ export const ConsumerParcel = z.object({
   amount_minor: z.int().describe('Order total in minor units'),
   currency: z.string(),
   payment_reference: z.string().nullable().describe('The 18-digit payment reference, once a session exists'),
+  session_id: z
+    .uuid()
+    .nullable()
+    .describe('The payment session shown (the live one, else the latest), to share its payment'),
   pay_url: z.string().nullable().describe('The pay page, only while payment is due and the link still works'),
   carrier_code: z.string(),
   ordered_at: Timestamp,
   paid_at: Timestamp.nullable(),
   delivered_at: Timestamp.nullable(),
+  paid_by: PaidBy.nullable(),
 });
 export type ConsumerParcel = z.infer<typeof ConsumerParcel>;
 

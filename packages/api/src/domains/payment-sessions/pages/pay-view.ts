@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { PaymentConfig } from '../../../config';
 import { formatDate, formatMoney, type Language, type MessageKey, type Translate } from '../../../pages/i18n';
-import type { Psp, PublicSession } from '../schemas';
+import type { PublicSession } from '../schemas';
 
 /** What the PSPs send the consumer back with (`start-payment.ts` builds these return URLs); anything else is ignored. */
 export const PayPageQuery = z.object({
@@ -12,19 +11,8 @@ export type PayPageQuery = z.infer<typeof PayPageQuery>;
 
 export const StartPaymentForm = z.object({ psp: z.enum(['stripe', 'multisafepay', 'simulate']) });
 
-/**
- * The origins of the PSPs' payment pages, where the Pay form's redirect leads (the page's CSP `form-action`).
- * Stripe Checkout is always on checkout.stripe.com; MultiSafepay's live and test environments have their own.
- */
-export function pspPaymentOrigins(options: readonly Psp[], payments: PaymentConfig): string[] {
-  const origins: string[] = [];
-  if (options.includes('stripe')) origins.push('https://checkout.stripe.com');
-  if (options.includes('multisafepay')) {
-    const test = payments.multisafepay?.apiUrl.includes('testapi.') ?? false;
-    origins.push(test ? 'https://testpayv2.multisafepay.com' : 'https://payv2.multisafepay.com');
-  }
-  return origins;
-}
+/** Where the Pay form's redirect leads (the page's CSP `form-action`); the share page needs the same. */
+export { pspPaymentOrigins } from '../../payments/service/available-psps';
 
 type PayState = 'pending' | 'paid' | 'released' | 'delivered' | 'refunded';
 

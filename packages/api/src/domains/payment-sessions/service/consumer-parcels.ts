@@ -3,11 +3,14 @@ import type { DbExecutor } from '@ipay/db';
 import { fetchPage } from '../../../platform/pagination';
 import type { PageInput } from '../../../platform/pagination-schemas';
 import { toTimestamp } from '../../../platform/time';
-import type { ConsumerParcel, ConsumerParcelPage, ConsumerParcelStatus } from '../../consumer/schemas';
+import type { ConsumerParcel, ConsumerParcelStatus } from '../../consumer/schemas';
 import { payUrl } from '../repository';
 import type { ParcelStatus, SessionStatus } from '../schemas';
 
 type OrderStatus = 'OPEN' | 'PAYMENT_PENDING' | 'PAID' | 'RELEASED' | 'DELIVERED' | 'CANCELLED' | 'RETURNED';
+
+/** A parcel as this domain knows it; who paid through a share link is the share-payment domain's to add. */
+export type ParcelOfSession = Omit<ConsumerParcel, 'paid_by'>;
 
 const ON_ITS_WAY: ReadonlySet<ParcelStatus> = new Set(['PICKED_UP', 'IN_DELIVERY', 'DELIVERY_FAILED']);
 
@@ -40,7 +43,7 @@ export function consumerParcelStatus(
 export async function listParcelsForEmail(
   db: DbExecutor,
   request: { email: string; publicUrl: string; page: PageInput },
-): Promise<ConsumerParcelPage> {
+): Promise<{ items: ParcelOfSession[]; nextCursor: string | null }> {
   const query = db
     .selectFrom('orders')
     .innerJoin('organizations', 'organizations.id', 'orders.merchant_id')
@@ -49,6 +52,7 @@ export async function listParcelsForEmail(
         eb
           .selectFrom('payment_sessions')
           .select([
+            'payment_sessions.id',
             'payment_sessions.status',
             'payment_sessions.parcel_status',
             'payment_sessions.reference',
@@ -75,6 +79,7 @@ export async function listParcelsForEmail(
       'orders.carrier_code',
       'orders.created_at',
       'organizations.name as merchant_name',
+      'session.id as session_id',
       'session.status as session_status',
       'session.parcel_status',
       'session.reference',
@@ -90,7 +95,7 @@ export async function listParcelsForEmail(
     direction: 'desc',
   });
   return {
-    items: page.items.map((row): ConsumerParcel => {
+    items: page.items.map((row): ParcelOfSession => {
       const status = consumerParcelStatus(
         row.order_status,
         row.session_status ? { status: row.session_status, parcel_status: row.parcel_status } : null,
@@ -105,6 +110,7 @@ export async function listParcelsForEmail(
         amount_minor: Number(row.total_minor),
         currency: row.currency,
         payment_reference: row.reference,
+        session_id: row.session_id,
         pay_url: payToken ? payUrl(request.publicUrl, payToken) : null,
         carrier_code: row.carrier_code,
         ordered_at: toTimestamp(row.created_at),

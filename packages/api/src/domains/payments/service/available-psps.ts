@@ -9,3 +9,17 @@ export function availablePsps(payments: PaymentConfig): Psp[] {
   if (payments.simulation) psps.push('simulate');
   return psps;
 }
+
+/**
+ * The origins of the PSPs' payment pages, where a Pay form's redirect leads (a page's CSP `form-action`).
+ * Stripe Checkout is always on checkout.stripe.com; MultiSafepay's live and test environments have their own.
+ */
+export function pspPaymentOrigins(options: readonly Psp[], payments: PaymentConfig): string[] {
+  const origins: string[] = [];
+  if (options.includes('stripe')) origins.push('https://checkout.stripe.com');
+  if (options.includes('multisafepay')) {
+    const test = payments.multisafepay?.apiUrl.includes('testapi.') ?? false;
+    origins.push(test ? 'https://testpayv2.multisafepay.com' : 'https://payv2.multisafepay.com');
+  }
+  return origins;
+}
