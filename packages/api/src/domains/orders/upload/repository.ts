@@ -380,3 +380,21 @@ export async function deleteStaleReceivingUploads(db: DbExecutor): Promise<numbe
     .execute();
   return deleted.length;
 }
+
+/** The parked rows of some merchant references, in (reference, row) order. */
+export async function findRowsOfReferences(
+  db: DbExecutor,
+  uploadId: string,
+  references: string[],
+): Promise<ParkedRow[]> {
+  if (!references.length) return [];
+  const rows = await db
+    .selectFrom('order_upload_rows')
+    .select(['row_number', 'merchant_reference', 'cells'])
+    .where('upload_id', '=', uploadId)
+    .where('merchant_reference', 'in', references)
+    .orderBy('merchant_reference')
+    .orderBy('row_number')
+    .execute();
+  return rows.map(parkedRowOf);
+}

@@ -13,7 +13,10 @@ import {
   zipOf,
   type TestPlatform,
 } from '../../../testing';
+import { EVENT_CATALOGUE } from '../../events/catalogue';
+import { prepareOrder } from '../service';
 import { mapColumns, normaliseHeader } from './column-mapping';
+import { validateGroup, type RowGroup } from './row-groups';
 import { processQueuedUpload } from './service';
 
 const HEADERS = [
@@ -273,6 +276,140 @@ describe('order upload', () => {
       },
     );
     expect(foreignCsv.status).toBe(404);
+  });
+
+  it('creates each order of a file as createOrders would: its values, its fingerprint and its order.created event', async () => {
+    const merchant = await createTestMerchant(platform);
+    const headers = [
+      ...HEADERS,
+      'Telefoon',
+      'Toevoeging',
+      'ipay',
+      'Verzendkosten',
+      'Gewicht',
+      'Lengte',
+      'Breedte',
+      'Hoogte',
+    ];
+    const extra = (cells: string[]) => (rowCells: string[]) => [...rowCells, ...cells];
+    const plain = extra(['+31 6 12345678', '3 hoog', 'Nee', '495', '450', '300', '200', '50']);
+    const rows = [
+      // Quotes, a backslash, a line break, letters beyond ASCII, spaces around cells and codes in lower case: all
+      // within what the set-based import takes, and what its fingerprint must escape as JSON.stringify does.
+      plain(
+        row('P-1', {
+          1: ' Zoë "Zo" O\'Brien \\ Jr. ',
+          3: 'Straße 5 – achter',
+          5: 'Zürich',
+          6: 'ch',
+          7: 'chf',
+          8: 'dhl',
+          10: 'Tee\nshirt 東京',
+        }),
+      ),
+      // Order fields on the first line only, as exports write them.
+      plain(row('P-2')),
+      [
+        ...row('P-2', {
+          1: '',
+          2: '',
+          3: '',
+          4: '',
+          5: '',
+          6: '',
+          7: '',
+          8: '',
+          9: 'SOCKS',
+          11: '3',
+          12: '500',
+        }),
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+      ],
+      // Left to the validator: a character JavaScript counts as two, a quantity written as a decimal.
+      plain(row('P-3', { 10: 'Mug ☕ 🙂' })),
+      plain(row('P-4', { 11: '2.0' })),
+      row('P-5').concat(['', '', '', '', '', '', '', '']),
+    ];
+    const csv = csvOf(rows, headers);
+    const result = await upload(platform, merchant.token, { content: csv, name: 'orders.csv' });
+    expect(result.body.upload).toMatchObject({ status: 'completed', created_count: 5, rejected_count: 0 });
+
+    const mapping = mapColumns(headers);
+    const groups = new Map<string, RowGroup>();
+    rows.forEach((cells, index) => {
+      const group = groups.get(cells[0]!) ?? { reference: cells[0]!, rows: [] };
+      group.rows.push({ row: index + 2, cells });
+      groups.set(cells[0]!, group);
+    });
+    const { db } = platform.database;
+    for (const group of groups.values()) {
+      const validated = validateGroup(group, mapping);
+      if (!validated.ok) throw new Error(`${group.reference} is invalid`);
+      const prepared = prepareOrder(validated.input);
+      const stored = await db
+        .selectFrom('orders')
+        .selectAll()
+        .where('merchant_id', '=', merchant.user.organization.id)
+        .where('merchant_reference', '=', group.reference)
+        .executeTakeFirstOrThrow();
+      expect({ reference: group.reference, fingerprint: stored.create_fingerprint }).toEqual({
+        reference: group.reference,
+        fingerprint: prepared.fingerprint,
+      });
+      expect(stored).toMatchObject({
+        customer_name: validated.input.customer.name,
+        customer_email: validated.input.customer.email.toLowerCase(),
+        customer_phone: validated.input.customer.phone ?? null,
+        address_line2: validated.input.customer.address.line2 ?? null,
+        country: validated.input.customer.address.country,
+        currency: validated.input.currency,
+        carrier_code: validated.input.carrier_code,
+        ipay_flag: validated.input.ipay_flag,
+        items_total_minor: prepared.itemsTotal,
+        total_minor: prepared.total,
+        weight_grams: validated.input.weight_grams ?? null,
+        height_mm: validated.input.dimensions_mm?.height ?? null,
+      });
+      const items = await db
+        .selectFrom('order_items')
+        .select(['position', 'sku', 'name', 'quantity', 'unit_price_minor', 'line_total_minor'])
+        .where('order_id', '=', stored.id)
+        .orderBy('position')
+        .execute();
+      expect(items).toEqual(prepared.items.map((item, position) => ({ position, ...item })));
+      const events = await db
+        .selectFrom('domain_events')
+        .select(['type', 'payload', 'sequence'])
+        .where('resource_type', '=', 'order')
+        .where('resource_id', '=', stored.id)
+        .execute();
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ type: 'order.created', sequence: 1 });
+      expect(EVENT_CATALOGUE['order.created'].payload.strict().parse(events[0]?.payload)).toEqual({
+        orderId: stored.id,
+        merchantReference: group.reference,
+        totalMinor: prepared.total,
+        currency: validated.input.currency,
+        carrierCode: validated.input.carrier_code,
+        ipayFlag: validated.input.ipay_flag,
+      });
+    }
+
+    // The same order sent to POST /api/orders is the one the upload created: existing, not a conflict.
+    const p1 = validateGroup(groups.get('P-1')!, mapping);
+    if (!p1.ok) throw new Error('P-1 is invalid');
+    const posted = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: p1.input,
+    });
+    expect(posted.status).toBe(200);
   });
 
   it('rejects an order whose lines disagree on an order field, naming the column and the line it differs from', async () => {
