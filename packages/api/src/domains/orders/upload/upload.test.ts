@@ -412,6 +412,42 @@ describe('order upload', () => {
     expect(posted.status).toBe(200);
   });
 
+  it('numbers rows by the line they end on, whether PostgreSQL or the parser reads the file', async () => {
+    const merchant = await createTestMerchant(platform);
+    const quote = (cell: string) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+    const lines = [
+      HEADERS,
+      row('N-1'),
+      row('N-2', { 6: 'XX', 10: 'two\nlines' }),
+      row('N-3', { 11: '0' }),
+    ].map((cells) => cells.map(quote).join(','));
+    // Regular (read by COPY): a byte-order mark, CRLF line ends, a cell over two lines.
+    const regular = `\ufeff${lines.join('\r\n')}\r\n`;
+    // Irregular (read by the parser): an empty line and a row short of its last, empty, columns.
+    const irregular = [
+      lines[0],
+      lines[1],
+      '',
+      lines[2],
+      `${row('N-4', { 12: '' }).slice(0, 12).join(',')}`,
+      lines[3],
+    ].join('\n');
+    const expectRows = async (content: string, rows: Array<[number, string]>) => {
+      const result = await upload(platform, merchant.token, { content, name: 'o.csv' }, { dry_run: 'true' });
+      expect(result.status).toBe(200);
+      expect(result.body.errors.map((e: { row: number; column: string }) => [e.row, e.column])).toEqual(rows);
+    };
+    await expectRows(regular, [
+      [4, 'Pays'],
+      [5, 'Aantal'],
+    ]);
+    await expectRows(irregular, [
+      [5, 'Pays'],
+      [6, 'Prix (en centimes)'],
+      [7, 'Aantal'],
+    ]);
+  });
+
   it('rejects an order whose lines disagree on an order field, naming the column and the line it differs from', async () => {
     const merchant = await createTestMerchant(platform);
     const blankOrderFields = { 1: '', 2: '', 3: '', 4: '', 5: '', 6: '', 7: '', 8: '' };
