@@ -136,24 +136,31 @@ class Spool {
  * the header's lines plus, for every record so far, one line and the line feeds inside its cells.
  */
 function parkingStatement(columns: number, referenceColumns: number[]): string {
-  const cell = (index: number) => `c${index}`;
-  const cells = Array.from({ length: columns }, (_, index) => {
-    const text = `btrim(coalesce(c${index}, ''), E' \\t\\r\\n\\f')`;
-    return `case when ${text} ~ '^''[=+\\-@\\t\\r\\n＝＋－＠]' and substr(${text}, 2) !~ '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$'
-      then substr(${text}, 2) else ${text} end`;
-  });
+  const indexes = Array.from({ length: columns }, (_, index) => index);
+  const trimmed = indexes.map((index) => `btrim(coalesce(c${index}, ''), E' \\t\\r\\n\\f') as t${index}`);
+  // The guard's patterns only match a cell that starts with a quote: that cheap test goes first.
+  const cells = indexes.map(
+    (index) => `case when starts_with(t${index}, '''') and t${index} ~ '^''[=+\\-@\\t\\r\\n＝＋－＠]'
+      and substr(t${index}, 2) !~ '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$' then substr(t${index}, 2) else t${index} end`,
+  );
   const references = [...referenceColumns]
     .reverse()
     .map((index) => `nullif(btrim(cells ->> ${index}, $3), '')`);
-  const joined = Array.from({ length: columns }, (_, index) => `coalesce(${cell(index)}, '')`).join(' || ');
+  const joined = indexes.map((index) => `coalesce(c${index}, '')`).join(' || ');
+  // `offset 0` keeps the inner select whole, so that each cell is trimmed once rather than once per use.
   return `
     insert into order_upload_rows (upload_id, row_number, merchant_reference, cells)
     select $1::uuid, $2::int + (sum(1 + feeds) over (order by ord))::int,
       ${references.length ? `coalesce(${references.join(', ')})` : 'null'}, cells
     from (
-      select ord, jsonb_build_array(${cells.join(', ')}) as cells,
-        length(${joined}) - length(replace(${joined}, E'\\n', '')) as feeds
-      from upload_copy
+      select ord, jsonb_build_array(${cells.join(', ')}) as cells, feeds
+      from (
+        select ord, ${trimmed.join(', ')},
+          case when strpos(${joined}, E'\\n') = 0 then 0
+            else length(${joined}) - length(replace(${joined}, E'\\n', '')) end as feeds
+        from upload_copy
+        offset 0
+      ) trimmed
     ) copied`;
 }
 
