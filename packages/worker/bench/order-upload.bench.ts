@@ -90,7 +90,12 @@ async function sampleHeaders(baseUrl: string, token: string): Promise<string[]> 
   return first.split(',').map((header) => header.replace(/^"|"$/g, ''));
 }
 
-async function postUpload(client: UploadClient, baseUrl: string, token: string, file: string): Promise<string> {
+async function postUpload(
+  client: UploadClient,
+  baseUrl: string,
+  token: string,
+  file: string,
+): Promise<string> {
   const url = `${baseUrl}/api/orders/upload`;
   const answer = await client.upload({ url, token, file, type: 'text/csv' });
   if (answer.status !== 202) {
@@ -228,7 +233,13 @@ async function main(): Promise<void> {
     const idleRss = process.memoryUsage().rss;
     const runs: UploadRun[] = [];
     const paired = await runPairs(settings.BENCH_PAIRS, async () => {
-      const run = await runPair(db, started, uploader, { path: file, headers, rows, orders }, runs.length + 1);
+      const run = await runPair(
+        db,
+        started,
+        uploader,
+        { path: file, headers, rows, orders },
+        runs.length + 1,
+      );
       process.stdout.write(`\n${runTable(rows, run, runs.length)}\n`);
       runs.push(run);
       return { subject: rows / run.total.seconds, ceiling: rows / run.copy.seconds };
