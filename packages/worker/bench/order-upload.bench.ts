@@ -3,7 +3,8 @@
  * it, peak RSS at most 300 MiB).
  *
  * The upload goes the way a merchant's does: a CSV with the sample file's columns, streamed from disk over real
- * HTTP to POST /api/orders/upload (parsed, rows parked, 202), imported by the worker's own
+ * HTTP by a client in a child process (support/upload-client.ts: the peak RSS measured here is the platform's, API
+ * and worker, not the client's) to POST /api/orders/upload (parsed, rows parked, 202), imported by the worker's own
  * `orders.process-upload` handler, and the events it raised dispatched (drainEventPipeline). The ceiling is
  * `COPY … FROM STDIN` of the same file into a table with the same columns: no validation, no grouping, no orders,
  * events or jobs, one statement. Each pair runs the ceiling and then the upload, on a fresh table and a fresh
