@@ -79,6 +79,42 @@ export function recordDomainEvents(
   return insertDomainEvents(trx, events);
 }
 
+/**
+ * The rows of a query as events, for writers that produce their events in SQL (a bulk import creating thousands
+ * of orders with INSERT … SELECT): the same table writes, per-resource sequence numbers and commit-time stream
+ * numbering as recordDomainEvents, in one statement, without the events travelling through this process.
+ * `source` must yield the columns of recordDomainEvents' input: `ord` (the order to record them in), `type`,
+ * `resource_type`, `resource_id` (text), `organization_id`, `actor_user_id` (uuid) and `payload` (jsonb).
+ * Payloads are not checked one by one here: the caller builds them in SQL from the catalogue's keys, and its
+ * tests check the result against the catalogue. Returns how many events were recorded.
+ */
+export async function recordDomainEventsFromQuery(
+  trx: DbTransaction,
+  source: RawBuilder<unknown>,
+): Promise<number> {
+  const result = await sql`
+    with input as (${source}),
+    counts as (
+      select resource_type, resource_id, count(*)::int as n from input group by resource_type, resource_id
+    ), counters as (
+      insert into domain_event_sequences (resource_type, resource_id, last_sequence)
+      select resource_type, resource_id, n from counts
+      on conflict (resource_type, resource_id)
+        do update set last_sequence = domain_event_sequences.last_sequence + excluded.last_sequence
+      returning resource_type, resource_id, last_sequence
+    )
+    insert into domain_events (type, resource_type, resource_id, sequence, organization_id, actor_user_id, payload)
+    select i.type, i.resource_type, i.resource_id,
+      c.last_sequence - n.n
+        + row_number() over (partition by i.resource_type, i.resource_id order by i.ord)::int,
+      i.organization_id, i.actor_user_id, i.payload
+    from input i
+    join counts n on n.resource_type = i.resource_type and n.resource_id = i.resource_id
+    join counters c on c.resource_type = i.resource_type and c.resource_id = i.resource_id
+    order by i.ord`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
+}
+
 interface InsertedEventRow {
   id: string;
   occurred_at: Date;

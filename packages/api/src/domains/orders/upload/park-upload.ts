@@ -40,7 +40,7 @@ export function assertMerchantUpload(actor: Actor): void {
   }
 }
 
-function tooManyRows(maxRows: number): AppError {
+export function tooManyRows(maxRows: number): AppError {
   return new AppError('unprocessable', `The file has more than ${maxRows} rows, the upload limit.`, {
     errors: [{ field: 'file', message: `has more than ${maxRows} rows`, code: 'too_many_rows' }],
   });

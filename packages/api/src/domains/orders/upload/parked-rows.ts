@@ -42,16 +42,3 @@ export async function* unreferencedRowPages(db: DbExecutor, uploadId: string): A
     after = last.row;
   }
 }
-
-/** Groups of an async sequence, `size` at a time (the last may be shorter). */
-export async function* inBatches<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let batch: T[] = [];
-  for await (const item of items) {
-    batch.push(item);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length) yield batch;
-}

@@ -321,6 +321,29 @@ export async function updateUploadState(
 }
 
 /**
+ * Adds one transaction's counts to the upload's, in SQL: ranges imported side by side each add their own, so the
+ * stored counts only grow, whichever commits first. The row stays locked until the caller's transaction ends.
+ */
+export function addUploadCounts(
+  trx: DbTransaction,
+  uploadId: string,
+  added: UploadCounts,
+): Promise<UploadRow> {
+  return trx
+    .updateTable('order_uploads')
+    .set((eb) => ({
+      rows_processed: eb('rows_processed', '+', added.rowsProcessed),
+      created_count: eb('created_count', '+', added.created),
+      existing_count: eb('existing_count', '+', added.existing),
+      rejected_count: eb('rejected_count', '+', added.rejected),
+      updated_at: sql<Date>`now()`,
+    }))
+    .where('id', '=', uploadId)
+    .returning(uploadColumns)
+    .executeTakeFirstOrThrow();
+}
+
+/**
  * Moves an upload that has not ended to `failed` with its reason, in one statement so that a completion racing it
  * wins or loses whole. Undefined when the upload does not exist or had already ended.
  */
@@ -379,4 +402,22 @@ export async function deleteStaleReceivingUploads(db: DbExecutor): Promise<numbe
     .returning('id')
     .execute();
   return deleted.length;
+}
+
+/** The parked rows of some merchant references, in (reference, row) order. */
+export async function findRowsOfReferences(
+  db: DbExecutor,
+  uploadId: string,
+  references: string[],
+): Promise<ParkedRow[]> {
+  if (!references.length) return [];
+  const rows = await db
+    .selectFrom('order_upload_rows')
+    .select(['row_number', 'merchant_reference', 'cells'])
+    .where('upload_id', '=', uploadId)
+    .where('merchant_reference', 'in', references)
+    .orderBy('merchant_reference')
+    .orderBy('row_number')
+    .execute();
+  return rows.map(parkedRowOf);
 }

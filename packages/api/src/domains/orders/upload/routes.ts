@@ -11,6 +11,7 @@ import { parseParameters } from '../../../http/parameters';
 import { PROBLEM_CONTENT } from '../../../openapi/operation-parts';
 import type { PlainRoute } from '../../../platform/domain';
 import type { Actor } from '../../auth/service';
+import { parkCsvByCopy } from './copy-csv';
 import { discardUpload, parkUpload, type ParkedFile } from './park-upload';
 import { detectFormat, readSheet, storableText } from './read-rows';
 import { OrderUploadIdInput, UploadOptions, UploadResult } from './schemas';
@@ -65,15 +66,20 @@ async function readFilePart(deps: AppDeps, actor: Actor, part: MultipartFile): P
     // The name is stored with the upload: a NUL in it must not reach PostgreSQL.
     const fileName = storableText(part.filename);
     const { format, stream } = await detectFormat(counted(), fileName);
-    return await parkUpload(deps.db, {
-      pool: deps.pool,
-      actor,
-      fileName,
-      format,
-      rows: readSheet(stream, { name: fileName, format }),
-      maxRows: limits.maxRows,
-      bytesRead: () => sizeBytes,
-    });
+    const request = { pool: deps.pool, actor, fileName, maxRows: limits.maxRows, bytesRead: () => sizeBytes };
+    // A CSV goes to PostgreSQL's COPY unless it is irregular in a way COPY reads otherwise (see copy-csv).
+    const copied = format === 'csv' ? await parkCsvByCopy(deps.db, stream, request) : undefined;
+    if (copied?.parked) return copied.parked;
+    try {
+      return await parkUpload(deps.db, {
+        ...request,
+        format,
+        rows: readSheet(copied?.replay ?? stream, { name: fileName, format }),
+      });
+    } finally {
+      // The spooled copy deletes itself when its stream closes, read to the end or not.
+      copied?.replay.destroy();
+    }
   } catch (error) {
     throw overLimit || part.file.truncated ? tooLarge(limits) : (partError ?? error);
   } finally {

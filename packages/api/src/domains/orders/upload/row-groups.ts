@@ -36,8 +36,13 @@ function numberOrText(value: string | undefined): number | string | undefined {
   return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
 }
 
-const TRUE = new Set(['true', '1', 'yes', 'y', 'ja', 'j', 'oui', 'o', 'wahr', 'vrai', 'x']);
-const FALSE = new Set(['false', '0', 'no', 'n', 'nee', 'nein', 'non', 'faux', 'falsch']);
+/** The words an ipay_flag cell may hold for yes and no, in lower case. */
+export const FLAG_WORDS = {
+  true: ['true', '1', 'yes', 'y', 'ja', 'j', 'oui', 'o', 'wahr', 'vrai', 'x'],
+  false: ['false', '0', 'no', 'n', 'nee', 'nein', 'non', 'faux', 'falsch'],
+};
+const TRUE = new Set(FLAG_WORDS.true);
+const FALSE = new Set(FLAG_WORDS.false);
 
 function flagOrText(value: string | undefined): boolean | string | undefined {
   if (value === undefined) return undefined;

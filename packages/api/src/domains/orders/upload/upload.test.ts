@@ -13,7 +13,10 @@ import {
   zipOf,
   type TestPlatform,
 } from '../../../testing';
+import { EVENT_CATALOGUE } from '../../events/catalogue';
+import { prepareOrder } from '../service';
 import { mapColumns, normaliseHeader } from './column-mapping';
+import { validateGroup, type RowGroup } from './row-groups';
 import { processQueuedUpload } from './service';
 
 const HEADERS = [
@@ -273,6 +276,176 @@ describe('order upload', () => {
       },
     );
     expect(foreignCsv.status).toBe(404);
+  });
+
+  it('creates each order of a file as createOrders would: its values, its fingerprint and its order.created event', async () => {
+    const merchant = await createTestMerchant(platform);
+    const headers = [
+      ...HEADERS,
+      'Telefoon',
+      'Toevoeging',
+      'ipay',
+      'Verzendkosten',
+      'Gewicht',
+      'Lengte',
+      'Breedte',
+      'Hoogte',
+    ];
+    const extra = (cells: string[]) => (rowCells: string[]) => [...rowCells, ...cells];
+    const plain = extra(['+31 6 12345678', '3 hoog', 'Nee', '495', '450', '300', '200', '50']);
+    const rows = [
+      // Quotes, a backslash, a line break, letters beyond ASCII, spaces around cells and codes in lower case: all
+      // within what the set-based import takes, and what its fingerprint must escape as JSON.stringify does.
+      plain(
+        row('P-1', {
+          1: ' Zoë "Zo" O\'Brien \\ Jr. ',
+          3: 'Straße 5 – achter',
+          5: 'Zürich',
+          6: 'ch',
+          7: 'chf',
+          8: 'dhl',
+          10: 'Tee\nshirt 東京',
+        }),
+      ),
+      // Order fields on the first line only, as exports write them.
+      plain(row('P-2')),
+      [
+        ...row('P-2', {
+          1: '',
+          2: '',
+          3: '',
+          4: '',
+          5: '',
+          6: '',
+          7: '',
+          8: '',
+          9: 'SOCKS',
+          11: '3',
+          12: '500',
+        }),
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+      ],
+      // Left to the validator: a character JavaScript counts as two, a quantity written as a decimal.
+      plain(row('P-3', { 10: 'Mug ☕ 🙂' })),
+      plain(row('P-4', { 11: '2.0' })),
+      row('P-5').concat(['', '', '', '', '', '', '', '']),
+    ];
+    const csv = csvOf(rows, headers);
+    const result = await upload(platform, merchant.token, { content: csv, name: 'orders.csv' });
+    expect(result.body.upload).toMatchObject({ status: 'completed', created_count: 5, rejected_count: 0 });
+
+    const mapping = mapColumns(headers);
+    const groups = new Map<string, RowGroup>();
+    rows.forEach((cells, index) => {
+      const group = groups.get(cells[0]!) ?? { reference: cells[0]!, rows: [] };
+      group.rows.push({ row: index + 2, cells });
+      groups.set(cells[0]!, group);
+    });
+    const { db } = platform.database;
+    for (const group of groups.values()) {
+      const validated = validateGroup(group, mapping);
+      if (!validated.ok) throw new Error(`${group.reference} is invalid`);
+      const prepared = prepareOrder(validated.input);
+      const stored = await db
+        .selectFrom('orders')
+        .selectAll()
+        .where('merchant_id', '=', merchant.user.organization.id)
+        .where('merchant_reference', '=', group.reference)
+        .executeTakeFirstOrThrow();
+      expect({ reference: group.reference, fingerprint: stored.create_fingerprint }).toEqual({
+        reference: group.reference,
+        fingerprint: prepared.fingerprint,
+      });
+      expect(stored).toMatchObject({
+        customer_name: validated.input.customer.name,
+        customer_email: validated.input.customer.email.toLowerCase(),
+        customer_phone: validated.input.customer.phone ?? null,
+        address_line2: validated.input.customer.address.line2 ?? null,
+        country: validated.input.customer.address.country,
+        currency: validated.input.currency,
+        carrier_code: validated.input.carrier_code,
+        ipay_flag: validated.input.ipay_flag,
+        items_total_minor: prepared.itemsTotal,
+        total_minor: prepared.total,
+        weight_grams: validated.input.weight_grams ?? null,
+        height_mm: validated.input.dimensions_mm?.height ?? null,
+      });
+      const items = await db
+        .selectFrom('order_items')
+        .select(['position', 'sku', 'name', 'quantity', 'unit_price_minor', 'line_total_minor'])
+        .where('order_id', '=', stored.id)
+        .orderBy('position')
+        .execute();
+      expect(items).toEqual(prepared.items.map((item, position) => ({ position, ...item })));
+      const events = await db
+        .selectFrom('domain_events')
+        .select(['type', 'payload', 'sequence'])
+        .where('resource_type', '=', 'order')
+        .where('resource_id', '=', stored.id)
+        .execute();
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ type: 'order.created', sequence: 1 });
+      expect(EVENT_CATALOGUE['order.created'].payload.strict().parse(events[0]?.payload)).toEqual({
+        orderId: stored.id,
+        merchantReference: group.reference,
+        totalMinor: prepared.total,
+        currency: validated.input.currency,
+        carrierCode: validated.input.carrier_code,
+        ipayFlag: validated.input.ipay_flag,
+      });
+    }
+
+    // The same order sent to POST /api/orders is the one the upload created: existing, not a conflict.
+    const p1 = validateGroup(groups.get('P-1')!, mapping);
+    if (!p1.ok) throw new Error('P-1 is invalid');
+    const posted = await http(platform.baseUrl, 'POST', '/api/orders', {
+      token: merchant.token,
+      body: p1.input,
+    });
+    expect(posted.status).toBe(200);
+  });
+
+  it('numbers rows by the line they end on, whether PostgreSQL or the parser reads the file', async () => {
+    const merchant = await createTestMerchant(platform);
+    const quote = (cell: string) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+    const lines = [
+      HEADERS,
+      row('N-1'),
+      row('N-2', { 6: 'XX', 10: 'two\nlines' }),
+      row('N-3', { 11: '0' }),
+    ].map((cells) => cells.map(quote).join(','));
+    // Regular (read by COPY): a byte-order mark, CRLF line ends, a cell over two lines.
+    const regular = `\ufeff${lines.join('\r\n')}\r\n`;
+    // Irregular (read by the parser): an empty line and a row short of its last, empty, columns.
+    const irregular = [
+      lines[0],
+      lines[1],
+      '',
+      lines[2],
+      `${row('N-4', { 12: '' }).slice(0, 12).join(',')}`,
+      lines[3],
+    ].join('\n');
+    const expectRows = async (content: string, rows: Array<[number, string]>) => {
+      const result = await upload(platform, merchant.token, { content, name: 'o.csv' }, { dry_run: 'true' });
+      expect(result.status).toBe(200);
+      expect(result.body.errors.map((e: { row: number; column: string }) => [e.row, e.column])).toEqual(rows);
+    };
+    await expectRows(regular, [
+      [4, 'Pays'],
+      [5, 'Aantal'],
+    ]);
+    await expectRows(irregular, [
+      [5, 'Pays'],
+      [6, 'Prix (en centimes)'],
+      [7, 'Aantal'],
+    ]);
   });
 
   it('rejects an order whose lines disagree on an order field, naming the column and the line it differs from', async () => {
@@ -589,10 +762,20 @@ describe('order upload', () => {
     expect(await countOrders(merchant.user.organization.id)).toBe(4995);
     const events = await platform.database.db
       .selectFrom('domain_events')
-      .select('type')
+      .select(['type', 'payload'])
       .where('resource_id', '=', res.body.upload.id)
+      .orderBy('stream_position')
       .execute();
-    expect(events.filter((e) => e.type === 'order_upload.progress').length).toBeGreaterThan(10);
+    const progress = events
+      .filter((e) => e.type === 'order_upload.progress')
+      .map((e) => e.payload as { rowsProcessed: number; created: number; rejected: number });
+    expect(progress.length).toBeGreaterThan(10);
+    // Ranges are imported two at a time: each adds its own counts, so the stream shows them only growing, and
+    // the last progress event has them all.
+    const processed = progress.map((p) => p.rowsProcessed);
+    expect(processed).toEqual([...processed].sort((a, b) => a - b));
+    expect(new Set(processed).size).toBe(processed.length);
+    expect(progress.at(-1)).toMatchObject({ rowsProcessed: 10_000, created: 4995, rejected: 10 });
     expect(events.filter((e) => e.type === 'order_upload.completed')).toHaveLength(1);
   }, 240_000);
 
