@@ -1,5 +1,9 @@
 import { scheduleWebhookDeliveries } from '../webhooks/service/deliveries';
+import { settleSessionWalletHolds } from '../wallet/service/session-events';
 import type { DomainEventConsumer } from './service';
 
 /** What the relay (relay.ts, run by the worker) hands every batch of committed events to, in stream order. */
-export const DOMAIN_EVENT_CONSUMERS: readonly DomainEventConsumer[] = [scheduleWebhookDeliveries];
+export const DOMAIN_EVENT_CONSUMERS: readonly DomainEventConsumer[] = [
+  scheduleWebhookDeliveries,
+  settleSessionWalletHolds,
+];
