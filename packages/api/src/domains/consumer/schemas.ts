@@ -86,6 +86,14 @@ export const ConsumerParcel = z.object({
   currency: z.string(),
   payment_reference: z.string().nullable().describe('The 18-digit payment reference, once a session exists'),
   pay_url: z.string().nullable().describe('The pay page, only while payment is due and the link still works'),
+  session_id: z
+    .uuid()
+    .nullable()
+    .describe('The payment session (e.g. for `POST /api/wallet/pay/{session_id}`), once one exists'),
+  amount_due_minor: z
+    .int()
+    .nullable()
+    .describe('While payment is due: what is left to pay, the order total less a part held in the wallet'),
   carrier_code: z.string(),
   ordered_at: Timestamp,
   paid_at: Timestamp.nullable(),

@@ -49,6 +49,9 @@ export async function listParcelsForEmail(
         eb
           .selectFrom('payment_sessions')
           .select([
+            'payment_sessions.id',
+            'payment_sessions.amount_minor',
+            'payment_sessions.wallet_held_minor',
             'payment_sessions.status',
             'payment_sessions.parcel_status',
             'payment_sessions.reference',
@@ -75,6 +78,9 @@ export async function listParcelsForEmail(
       'orders.carrier_code',
       'orders.created_at',
       'organizations.name as merchant_name',
+      'session.id as session_id',
+      'session.amount_minor as session_amount_minor',
+      'session.wallet_held_minor',
       'session.status as session_status',
       'session.parcel_status',
       'session.reference',
@@ -106,6 +112,11 @@ export async function listParcelsForEmail(
         currency: row.currency,
         payment_reference: row.reference,
         pay_url: payToken ? payUrl(request.publicUrl, payToken) : null,
+        session_id: row.session_id,
+        amount_due_minor:
+          payToken && row.session_amount_minor !== null
+            ? Number(row.session_amount_minor) - Number(row.wallet_held_minor)
+            : null,
         carrier_code: row.carrier_code,
         ordered_at: toTimestamp(row.created_at),
         paid_at: row.paid_at ? toTimestamp(row.paid_at) : null,
