@@ -381,7 +381,7 @@ export interface LedgerTransfersTable {
   id: Generated<string>;
   external_id: string;
   request_hash: string;
-  kind: 'credit' | 'transfer' | 'payment';
+  kind: 'credit' | 'transfer' | 'payment' | 'refund';
   debit_account_id: string;
   credit_account_id: string;
   currency: string;
@@ -533,7 +533,7 @@ export interface PaymentSessionsTable {
   currency: string;
   country: string;
   carrier_code: string;
-  psp: 'stripe' | 'multisafepay' | 'simulate' | null;
+  psp: 'stripe' | 'multisafepay' | 'simulate' | 'wallet' | null;
   payment_method: string | null;
   psp_checkout_id: string | null;
   otp_failed_attempts: Generated<number>;
@@ -548,6 +548,8 @@ export interface PaymentSessionsTable {
   handled_by_partner_id: string | null;
   handled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   payer_attempt_hash: string | null;
+  wallet_held_minor: Generated<number>;
+  wallet_transfer_id: string | null;
 }
 
 export interface PaymentShareAttemptsTable {
@@ -812,6 +814,12 @@ export interface UsersTable {
   removed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+export interface WalletSessionHoldsTable {
+  transfer_id: string;
+  session_id: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface WebhookDeliveriesTable {
   id: Generated<string>;
   endpoint_id: string;
@@ -926,6 +934,7 @@ export interface Database {
   user_invitations: UserInvitationsTable;
   user_roles: UserRolesTable;
   users: UsersTable;
+  wallet_session_holds: WalletSessionHoldsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
   webhook_endpoints: WebhookEndpointsTable;

@@ -48,7 +48,7 @@ const PUBLIC_URL = 'https://203.0.113.10/ipay/webhooks';
 
 // Reads before writes, deletes last: a case that succeeds in deleting a fixture row should not hide the rest.
 const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const CONSUMER_PATHS = /^\/api\/(?:consumer|share-payment)\//;
+const CONSUMER_PATHS = /^\/api\/(?:consumer|share-payment|wallet)\//;
 const SPONSOR_PATHS = /^\/(?:api\/benefit-cards|organization|identity|api\/cards)\//;
 
 interface World {
@@ -151,6 +151,8 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
     [/^\/api\/share-payment\/\{session_id\}/, String(paid.session.id)],
     [/^\/api\/admin\/partners\/\{id\}/, partner.id],
     [/^\/api\/session\/\{token\}/, paid.token],
+    // The consumer's own session (the order carries their address): the wallet's pay routes reach the service.
+    [/^\/api\/wallet\/pay\/\{session_id\}/, String(paid.session.id)],
     [/^\/api\/webhook-endpoints\/\{id\}/, String(endpoint.body.id)],
     [
       /^\/api\/events\/\{eventId\}/,

@@ -2,6 +2,7 @@ import { defineDomain } from '../../platform/domain';
 import { CONSUMER_EVENTS } from './events';
 import { consumerParcelsPage } from './parcels-page-route';
 import { consumerRouter } from './router';
+import { consumerWalletPayPage } from './wallet-pay-page-route';
 import {
   consumerConfirmPage,
   consumerConfirmSubmitPage,
@@ -20,6 +21,7 @@ export const consumerDomain = defineDomain({
     consumerConfirmPage,
     consumerConfirmSubmitPage,
     consumerParcelsPage,
+    consumerWalletPayPage,
     consumerSignOutPage,
   ],
 });

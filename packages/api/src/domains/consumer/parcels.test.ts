@@ -85,17 +85,22 @@ describe("the consumer's parcels", () => {
       status: 'pending',
       pay_url: null,
       payment_reference: null,
+      session_id: null,
+      amount_due_minor: null,
     });
     expect(byId.get(due.order.id)).toMatchObject({
       status: 'pending',
       pay_url: due.session.pay_url,
       payment_reference: due.session.ipay_reference_18,
+      session_id: due.session.id,
+      amount_due_minor: due.order.total_minor,
       amount_minor: due.order.total_minor,
       currency: 'EUR',
     });
     expect(byId.get(paid.order.id)).toMatchObject({
       status: 'paid',
       pay_url: null,
+      amount_due_minor: null,
       merchant_name: expect.any(String),
     });
     expect(byId.get(paid.order.id)).not.toMatchObject({

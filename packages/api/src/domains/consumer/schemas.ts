@@ -91,6 +91,14 @@ export const ConsumerParcel = z.object({
     .nullable()
     .describe('The payment session shown (the live one, else the latest), to share its payment'),
   pay_url: z.string().nullable().describe('The pay page, only while payment is due and the link still works'),
+  session_id: z
+    .uuid()
+    .nullable()
+    .describe('The payment session (e.g. for `POST /api/wallet/pay/{session_id}`), once one exists'),
+  amount_due_minor: z
+    .int()
+    .nullable()
+    .describe('While payment is due: what is left to pay, the order total less a part held in the wallet'),
   carrier_code: z.string(),
   ordered_at: Timestamp,
   paid_at: Timestamp.nullable(),

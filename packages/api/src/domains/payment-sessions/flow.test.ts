@@ -77,6 +77,8 @@ describe('pay on delivery, end to end over HTTP (simulated payment)', () => {
       merchant_name: merchant.user.organization.name,
       ipay_reference_18: session.body.ipay_reference_18,
       amount_minor: 4993,
+      amount_due_minor: 4993,
+      wallet_minor: 0,
       currency: 'EUR',
       items: [
         { name: 'T-shirt M', quantity: 2 },

@@ -23,6 +23,8 @@ const sessionColumns = [
   'payment_sessions.otp_failed_attempts',
   'payment_sessions.otp_locked_at',
   'payment_sessions.payer_attempt_hash',
+  'payment_sessions.wallet_held_minor',
+  'payment_sessions.wallet_transfer_id',
   'payment_sessions.expires_at',
   'payment_sessions.paid_at',
   'payment_sessions.released_at',

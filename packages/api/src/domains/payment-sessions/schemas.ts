@@ -29,6 +29,11 @@ export const PSPS = ['stripe', 'multisafepay', 'simulate'] as const;
 export const Psp = z.enum(PSPS);
 export type Psp = z.infer<typeof Psp>;
 
+/** Who took a session's money: a PSP, or the consumer's IPAY wallet (`POST /api/wallet/pay/{session_id}`). */
+export const PAYMENT_PROVIDERS = [...PSPS, 'wallet'] as const;
+export const PaymentProvider = z.enum(PAYMENT_PROVIDERS);
+export type PaymentProvider = z.infer<typeof PaymentProvider>;
+
 export const PaymentReference = z
   .string()
   .trim()
@@ -48,7 +53,7 @@ export const PaymentSession = z
     currency: z.string(),
     country: z.string(),
     carrier_code: z.string(),
-    psp: Psp.nullable(),
+    psp: PaymentProvider.nullable(),
     payment_method: z.string().nullable(),
     pay_url: z
       .string()
@@ -115,7 +120,7 @@ export const ListPaymentSessionsInput = PageInput.extend({
   status: SessionStatus.optional(),
   country: CountryCode.optional(),
   carrier: z.string().trim().toUpperCase().max(32).optional().describe('Carrier code'),
-  psp: Psp.optional(),
+  psp: PaymentProvider.optional(),
   payment_method: z.string().trim().max(50).optional(),
   created_from: z.iso.datetime({ offset: true }).optional(),
   created_to: z.iso.datetime({ offset: true }).optional(),
@@ -158,6 +163,14 @@ export const PublicSession = z
     merchant_name: z.string(),
     ipay_reference_18: z.string(),
     amount_minor: z.number().int(),
+    amount_due_minor: z
+      .number()
+      .int()
+      .describe('What is still to pay by card: `amount_minor` less the part held in the consumer’s wallet'),
+    wallet_minor: z
+      .number()
+      .int()
+      .describe('The part paid (or held) from the consumer’s IPAY wallet; 0 when none'),
     currency: z.string(),
     items: z.array(z.object({ name: z.string(), quantity: z.number().int() })),
     status: SessionStatus,

@@ -31,7 +31,7 @@ export interface CheckoutRequest {
   cancelUrl: string;
 }
 
-/** One Checkout Session per payment session: Stripe's idempotency key makes a repeated start return the same one. */
+/** One Checkout Session per payment session and amount due: Stripe's idempotency key makes a repeated start return the same one. */
 export async function createCheckoutSession(
   stripe: Stripe,
   request: CheckoutRequest,
@@ -56,7 +56,9 @@ export async function createCheckoutSession(
       success_url: request.successUrl,
       cancel_url: request.cancelUrl,
     },
-    { idempotencyKey: `ipay-checkout-${request.sessionId}` },
+    // Per amount: a wallet part held after a first start changes what is charged, and Stripe refuses a key
+    // reused with other parameters.
+    { idempotencyKey: `ipay-checkout-${request.sessionId}-${request.amountMinor}` },
   );
   if (!checkout.url)
     throw new AppError('service_unavailable', 'Stripe returned a Checkout Session without a URL.');

@@ -29,6 +29,19 @@ export const WALLET_ERRORS = defineErrorCodes({
     kind: 'conflict',
     description: 'The hold was already posted or voided; its state is in `detail`.',
   },
+  amount_exceeds_due: {
+    kind: 'unprocessable',
+    description: 'The wallet would pay more than the payment session still has due; nothing moved.',
+  },
+  currency_mismatch: {
+    kind: 'unprocessable',
+    description: 'The currency asked is not the payment session’s; a wallet pays a session in its currency.',
+  },
+  wallet_part_held: {
+    kind: 'conflict',
+    description:
+      'The wallet already holds a part of this payment session; take it back (cancel) before paying another amount.',
+  },
   account_busy: {
     kind: 'conflict',
     description:

@@ -10,10 +10,14 @@ import {
   LedgerCheck,
   Transfer,
   TransferInput,
+  WalletPayCancelInput,
+  WalletPayInput,
+  WalletSessionPayment,
 } from './schemas';
 import { getWalletBalance } from './service/balance';
 import { checkLedger } from './service/ledger-check';
 import { creditWallet, transferBetweenWallets } from './service/movements';
+import { cancelWalletPart, payFromWallet } from './service/session-payments';
 
 const tags = ['wallet'];
 
@@ -133,4 +137,46 @@ export const walletRouter = router({
         }),
       );
     }),
+
+  pay: consumerProcedure
+    .meta({
+      idempotencyKey: 'required',
+      openapi: {
+        method: 'POST',
+        path: '/api/wallet/pay/{session_id}',
+        tags,
+        summary: 'Pay a payment session from my wallet',
+        description:
+          'Holds `amount` (minor units; by default all that is due) of my wallet for a payment session of one of my orders (another’s is a 404). All of it pays the session at once as a payment with provider `wallet` (`session.paid`, the door code, webhooks, as for a card). Part of it lowers what the pay page’s card payment charges; that hold is posted when the session is paid and voided when it expires or is cancelled. The Idempotency-Key is the hold’s external id: a retry returns the first result and moves nothing. Insufficient funds and more than is due are 422s naming `amount`.',
+        errorResponses: [400, 401, 404, 409, 422],
+      },
+    })
+    .input(WalletPayInput)
+    .output(WalletSessionPayment)
+    .mutation(({ ctx, input }) => {
+      const idempotencyKey = requiredIdempotencyKey(ctx.headers);
+      return ctx.db
+        .transaction()
+        .execute((trx) => payFromWallet(trx, { payer: ctx.consumer, input, idempotencyKey }));
+    }),
+
+  cancelPay: consumerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/api/wallet/pay/{session_id}/cancel',
+        tags,
+        summary: 'Take back the wallet part of a payment session',
+        description:
+          'While the session still waits for payment: the wallet’s hold is voided and the whole amount is due again on the pay page. Without a wallet part it answers the session as it is (a retry is harmless). A paid session’s wallet part comes back only by a refund.',
+        errorResponses: [400, 401, 404, 409],
+      },
+    })
+    .input(WalletPayCancelInput)
+    .output(WalletSessionPayment)
+    .mutation(({ ctx, input }) =>
+      ctx.db
+        .transaction()
+        .execute((trx) => cancelWalletPart(trx, { payer: ctx.consumer, sessionId: input.session_id })),
+    ),
 });

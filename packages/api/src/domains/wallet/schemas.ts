@@ -34,7 +34,7 @@ export const AmountMinor = z
   .describe('Amount in minor units (1999 is €19.99), at least 1');
 
 export const TransferState = z.enum(['pending', 'posted', 'voided']);
-export const TransferKind = z.enum(['credit', 'transfer', 'payment']);
+export const TransferKind = z.enum(['credit', 'transfer', 'payment', 'refund']);
 
 export const CreditWalletInput = z.object({
   email: WalletEmail,
@@ -57,6 +57,19 @@ export const TransferInput = z.object({
 });
 export type TransferInput = z.infer<typeof TransferInput>;
 
+export const WalletPayInput = z.object({
+  session_id: z.uuid().describe('The payment session to pay (of an order that carries my address)'),
+  amount: AmountMinor.optional().describe(
+    'How much of the amount due to pay from the wallet, in minor units; by default all of it',
+  ),
+  currency: CurrencyCode.optional().describe('When given, must be the session’s currency'),
+});
+export type WalletPayInput = z.infer<typeof WalletPayInput>;
+
+export const WalletPayCancelInput = z.object({
+  session_id: z.uuid().describe('The payment session whose wallet part to take back'),
+});
+
 export const Transfer = z
   .object({
     id: z.uuid(),
@@ -72,6 +85,23 @@ export const Transfer = z
   })
   .meta({ id: 'WalletTransfer' });
 export type Transfer = z.infer<typeof Transfer>;
+
+export const WalletSessionPayment = z
+  .object({
+    sessionId: z.uuid(),
+    sessionStatus: z.string().describe('The payment session’s status now: PAID when the wallet paid it all'),
+    currency: z.string(),
+    amountMinor: z.int().describe('The session’s whole amount'),
+    walletMinor: z.int().describe('The part held in (or paid from) the wallet; 0 when none'),
+    amountDueMinor: z
+      .int()
+      .describe('What is left to pay by card on the pay page while the session waits for payment; else 0'),
+    hold: Transfer.nullable().describe(
+      'The wallet’s hold for the session: pending until the session is paid (then posted) or not (voided)',
+    ),
+  })
+  .meta({ id: 'WalletSessionPayment' });
+export type WalletSessionPayment = z.infer<typeof WalletSessionPayment>;
 
 /** A transfer as one wallet sees it: `direction` says whether it took money out or brought money in. */
 export const WalletTransfer = Transfer.extend({ direction: z.enum(['in', 'out']) }).meta({

@@ -53,6 +53,12 @@ export function baseRequest(
   }
   const headers: Record<string, string> = {};
   if (role.token) headers.authorization = `Bearer ${role.token}`;
+  // A required header (an Idempotency-Key that moves money) is part of the valid request, as a client sends it.
+  for (const parameter of operation.parameters) {
+    if (parameter.in === 'header' && parameter.required) {
+      headers[parameter.name.toLowerCase()] = String(sampleValue(parameter.schema, resolve));
+    }
+  }
   const given = fixtures.body(operation, role);
   let body: unknown;
   if (operation.body?.contentType === 'multipart/form-data') body = multipartParts(operation, resolve, given);

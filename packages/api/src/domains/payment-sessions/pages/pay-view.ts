@@ -77,6 +77,9 @@ export function payPageView(
     title: TITLES[state],
     merchant: session.merchant_name,
     amount: formatMoney(language, session.amount_minor, session.currency),
+    // While paying, the amount shown is what is still due: a wallet part is shown beside it.
+    due: formatMoney(language, session.amount_due_minor, session.currency),
+    wallet: session.wallet_minor > 0 ? formatMoney(language, session.wallet_minor, session.currency) : null,
     items: session.items,
     // Grouped by three, as people read it out and type it.
     reference: session.ipay_reference_18.replace(/(\d{3})(?=\d)/g, '$1 '),

@@ -53,6 +53,8 @@ export async function listParcelsForEmail(
           .selectFrom('payment_sessions')
           .select([
             'payment_sessions.id',
+            'payment_sessions.amount_minor',
+            'payment_sessions.wallet_held_minor',
             'payment_sessions.status',
             'payment_sessions.parcel_status',
             'payment_sessions.reference',
@@ -80,6 +82,8 @@ export async function listParcelsForEmail(
       'orders.created_at',
       'organizations.name as merchant_name',
       'session.id as session_id',
+      'session.amount_minor as session_amount_minor',
+      'session.wallet_held_minor',
       'session.status as session_status',
       'session.parcel_status',
       'session.reference',
@@ -110,8 +114,12 @@ export async function listParcelsForEmail(
         amount_minor: Number(row.total_minor),
         currency: row.currency,
         payment_reference: row.reference,
-        session_id: row.session_id,
         pay_url: payToken ? payUrl(request.publicUrl, payToken) : null,
+        session_id: row.session_id,
+        amount_due_minor:
+          payToken && row.session_amount_minor !== null
+            ? Number(row.session_amount_minor) - Number(row.wallet_held_minor)
+            : null,
         carrier_code: row.carrier_code,
         ordered_at: toTimestamp(row.created_at),
         paid_at: row.paid_at ? toTimestamp(row.paid_at) : null,

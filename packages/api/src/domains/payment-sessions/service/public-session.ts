@@ -11,6 +11,7 @@ import { lockSession, type SessionRow } from '../repository';
 import type { PublicSession } from '../schemas';
 import { codeDestinations } from './door-code';
 import { expireIfOverdue } from './expire-sessions';
+import { amountDueMinor } from './wallet-part';
 
 const PAYABLE_STATUSES = new Set(['PENDING_PAYMENT', 'PAID', 'RELEASED', 'DELIVERED', 'REFUNDED']);
 
@@ -75,6 +76,8 @@ export async function getPublicSession(
     merchant_name: merchant.name,
     ipay_reference_18: session.reference,
     amount_minor: session.amount_minor,
+    amount_due_minor: amountDueMinor(session),
+    wallet_minor: session.wallet_held_minor,
     currency: session.currency,
     items,
     status: session.status,

@@ -4,7 +4,7 @@ import { setOrderStatus } from '../../orders/service';
 import { OTP_MAX_ATTEMPTS, otpMatches, sessionOtp } from '../otp';
 import { isValidPaymentReference } from '../reference';
 import { type SessionRow } from '../repository';
-import type { Psp, SessionStatus } from '../schemas';
+import type { PaymentProvider, Psp, SessionStatus } from '../schemas';
 import { enqueueDoorCode } from './door-code';
 import { actingPartnerFields, handledBy, type ActingPartner } from './handled-by';
 import { recordSessionEvent } from './session-events';
@@ -55,7 +55,7 @@ export async function markSessionPaid(
   trx: DbTransaction,
   session: SessionRow,
   payment: {
-    psp: Psp;
+    psp: PaymentProvider;
     pspPaymentId: string;
     amountMinor: number;
     currency: string;

@@ -1,12 +1,13 @@
 import type { DbTransaction } from '@ipay/db';
-import type { Psp } from '../../payment-sessions/schemas';
+import type { PaymentProvider } from '../../payment-sessions/schemas';
 import { expireIfOverdue } from '../../payment-sessions/service/expire-sessions';
 import { recordSessionEvent } from '../../payment-sessions/service/session-events';
 import { lockSession, markSessionPaid, type SessionRow } from '../../payment-sessions/service/transitions';
+import { amountDueMinor } from '../../payment-sessions/service/wallet-part';
 
 /** What a PSP (or the simulator) tells us about one payment, already verified and normalised. */
 export interface PaymentNotice {
-  psp: Psp;
+  psp: PaymentProvider;
   /** The PSP's id for this notification; the same id twice is processed once. */
   eventId: string;
   eventType: string;
@@ -48,9 +49,33 @@ async function insertPayment(
   return row !== undefined;
 }
 
+/**
+ * The part of the session the consumer's wallet holds is a payment of its own (provider `wallet`, the ledger
+ * transfer as its id), recorded with the PSP's: a refund then gives each part back the way it came. The wallet
+ * domain posts its hold when it sees `session.paid`.
+ */
+async function recordWalletPart(trx: DbTransaction, session: SessionRow): Promise<void> {
+  if (session.wallet_held_minor === 0 || !session.wallet_transfer_id) return;
+  await trx
+    .insertInto('payments')
+    .values({
+      session_id: session.id,
+      psp: 'wallet',
+      psp_payment_id: session.wallet_transfer_id,
+      status: 'succeeded',
+      amount_minor: session.wallet_held_minor,
+      currency: session.currency,
+      payment_method: 'wallet',
+    })
+    .onConflict((oc) => oc.columns(['psp', 'psp_payment_id', 'status']).doNothing())
+    .execute();
+}
+
 function refundReasonFor(session: SessionRow, notice: PaymentNotice): string | null {
-  if (notice.amountMinor !== session.amount_minor || notice.currency.toUpperCase() !== session.currency) {
-    return `paid ${notice.amountMinor} ${notice.currency.toUpperCase()} for a session of ${session.amount_minor} ${session.currency}`;
+  // A part held in the consumer's wallet is not charged: the PSP must bring exactly the rest.
+  const due = amountDueMinor(session);
+  if (notice.amountMinor !== due || notice.currency.toUpperCase() !== session.currency) {
+    return `paid ${notice.amountMinor} ${notice.currency.toUpperCase()} for a session of ${due} ${session.currency} due`;
   }
   if (session.status === 'PENDING_PAYMENT') return null;
   if (['PAID', 'RELEASED', 'DELIVERED'].includes(session.status)) return 'the session was already paid';
@@ -104,6 +129,7 @@ export async function recordPayment(trx: DbTransaction, notice: PaymentNotice): 
     return 'needs_refund';
   }
 
+  await recordWalletPart(trx, session);
   await markSessionPaid(trx, session, { ...details, paymentMethod: notice.paymentMethod ?? null });
   return 'paid';
 }

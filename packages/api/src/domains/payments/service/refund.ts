@@ -21,9 +21,19 @@ interface RefundablePayment {
   needs_refund: boolean;
 }
 
+/**
+ * The refund id of a wallet payment: the wallet domain gives the money back to the wallet, as a new ledger
+ * transfer with this external id, when it sees the refund event (`session.refunded` or
+ * `session.payment_refunded` with provider `wallet`).
+ */
+export function walletRefundId(paymentId: string): string {
+  return `wallet-refund:${paymentId}`;
+}
+
 /** Sends the money back through the PSP that took it; returns the PSP's refund id. */
 async function refundAtPsp(config: Config, payment: RefundablePayment, reference: string): Promise<string> {
   if (payment.psp === 'simulate') return `sim_refund_${randomUUID()}`;
+  if (payment.psp === 'wallet') return walletRefundId(payment.id);
   if (payment.psp === 'stripe' && config.payments.stripe) {
     return refundPaymentIntent(
       createStripeClient(config.payments.stripe),

@@ -7,6 +7,7 @@ import { PAYMENT_ERRORS } from '../errors';
 import { type Psp, type StartedPayment, type StartPaymentInput } from '../../payment-sessions/schemas';
 import { sessionForPayToken } from '../../payment-sessions/service/public-session';
 import { lockSession, markPaymentStarted, sessionStatusOf } from '../../payment-sessions/service/transitions';
+import { amountDueMinor } from '../../payment-sessions/service/wallet-part';
 import { availablePsps } from './available-psps';
 import { MultiSafepayClient } from '../multisafepay';
 import { recordPayment } from './record-payment';
@@ -65,12 +66,14 @@ export async function startPayment(
   const psp = choosePsp(config, input.psp);
   const payPage = `${config.publicUrl}/pay/${input.token}`;
   const description = `IPAY payment ${session.reference}`;
+  // What the consumer's wallet holds of the session is not charged again.
+  const amountMinor = amountDueMinor(session);
 
   if (psp === 'stripe' && config.payments.stripe) {
     const checkout = await createCheckoutSession(createStripeClient(config.payments.stripe), {
       sessionId: session.id,
       reference: session.reference,
-      amountMinor: session.amount_minor,
+      amountMinor,
       currency: session.currency,
       description,
       successUrl: `${payPage}?payment=success`,
@@ -82,7 +85,7 @@ export async function startPayment(
   if (psp === 'multisafepay' && config.payments.multisafepay) {
     const order = await new MultiSafepayClient(config.payments.multisafepay).createOrder({
       reference: session.reference,
-      amountMinor: session.amount_minor,
+      amountMinor,
       currency: session.currency,
       description,
       notificationUrl: `${config.publicUrl}/api/webhooks/multisafepay`,
@@ -107,7 +110,7 @@ export async function startPayment(
       reference: session.reference,
       pspPaymentId: paymentId,
       outcome: 'succeeded',
-      amountMinor: session.amount_minor,
+      amountMinor,
       currency: session.currency,
       paymentMethod: 'simulated',
     }),

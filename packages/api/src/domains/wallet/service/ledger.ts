@@ -128,8 +128,11 @@ async function applyBalances(
   }
 }
 
-function replayOrConflict(existing: TransferRow & { request_hash: string }, movement: Movement): TransferRow {
-  if (existing.request_hash === movement.requestHash) return existing;
+function replayOrConflict(
+  existing: TransferRow & { request_hash: string },
+  requestHash: string,
+): TransferRow {
+  if (existing.request_hash === requestHash) return existing;
   throw domainError(
     WALLET_ERRORS,
     'idempotency_key_reused',
@@ -209,7 +212,7 @@ export async function executeMovement(trx: DbTransaction, movement: Movement): P
       .select([...TRANSFER_COLUMNS, 'request_hash'])
       .where('external_id', '=', movement.externalId)
       .executeTakeFirstOrThrow();
-    return { row: replayOrConflict(existing, movement), debit, credit, replayed: true };
+    return { row: replayOrConflict(existing, movement.requestHash), debit, credit, replayed: true };
   }
 
   const locked = await lockAccounts(trx, [debit.id, credit.id]);
@@ -230,21 +233,49 @@ export async function executeMovement(trx: DbTransaction, movement: Movement): P
   return { row: inserted, debit, credit, replayed: false };
 }
 
+export async function transferRowById(trx: DbTransaction, id: string): Promise<TransferRow | undefined> {
+  return trx.selectFrom('ledger_transfers').select(TRANSFER_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * The transfer an external id already made, if any, for callers that must know before deciding anything else:
+ * the same request gets it back, a different one under the same id is a 409 `idempotency_key_reused`.
+ */
+export async function priorMovement(
+  trx: DbTransaction,
+  externalId: string,
+  requestHash: string,
+): Promise<TransferRow | undefined> {
+  const existing = await trx
+    .selectFrom('ledger_transfers')
+    .select([...TRANSFER_COLUMNS, 'request_hash'])
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return existing ? replayOrConflict(existing, requestHash) : undefined;
+}
+
 /**
  * Ends a hold: `post` turns the reserved amount into a posted transfer on both sides, `void` releases it. The
  * same outcome asked again returns the transfer as it is; the other one is a 409.
  */
 export async function resolvePending(
   trx: DbTransaction,
-  options: { externalId: string; outcome: 'posted' | 'voided' },
+  options: ({ externalId: string } | { transferId: string }) & { outcome: 'posted' | 'voided' },
 ): Promise<TransferRow> {
   const transfer = await trx
     .selectFrom('ledger_transfers')
     .select(TRANSFER_COLUMNS)
-    .where('external_id', '=', options.externalId)
+    .where((eb) =>
+      'externalId' in options
+        ? eb('external_id', '=', options.externalId)
+        : eb('id', '=', options.transferId),
+    )
     .forUpdate()
     .executeTakeFirst();
-  if (!transfer) throw domainError(WALLET_ERRORS, 'transfer_not_found', `No transfer ${options.externalId}.`);
+  if (!transfer) {
+    const which = 'externalId' in options ? options.externalId : options.transferId;
+    throw domainError(WALLET_ERRORS, 'transfer_not_found', `No transfer ${which}.`);
+  }
   if (transfer.state === options.outcome) return transfer;
   if (transfer.state !== 'pending') {
     throw domainError(WALLET_ERRORS, 'transfer_not_pending', `The transfer is already ${transfer.state}.`);

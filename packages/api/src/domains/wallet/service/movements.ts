@@ -157,7 +157,8 @@ export async function holdFromWallet(
   return resultTransfer(result);
 }
 
-async function labelled(trx: DbTransaction, row: TransferRow): Promise<Transfer> {
+/** A transfer row with both sides named as transfers show them. */
+export async function labelled(trx: DbTransaction, row: TransferRow): Promise<Transfer> {
   const accounts = await trx
     .selectFrom('ledger_accounts')
     .select(['id', sql<string>`coalesce(owner_email, 'platform:' || platform_code)`.as('label')])
