@@ -86,15 +86,13 @@ export const ConsumerParcel = z.object({
   amount_minor: z.int().describe('Order total in minor units'),
   currency: z.string(),
   payment_reference: z.string().nullable().describe('The 18-digit payment reference, once a session exists'),
-  session_id: z
-    .uuid()
-    .nullable()
-    .describe('The payment session shown (the live one, else the latest), to share its payment'),
   pay_url: z.string().nullable().describe('The pay page, only while payment is due and the link still works'),
   session_id: z
     .uuid()
     .nullable()
-    .describe('The payment session (e.g. for `POST /api/wallet/pay/{session_id}`), once one exists'),
+    .describe(
+      'The payment session shown (the live one, else the latest), once one exists: to pay it from the wallet (`POST /api/wallet/pay/{session_id}`) or share it (`POST /api/share-payment/{session_id}`)',
+    ),
   amount_due_minor: z
     .int()
     .nullable()
