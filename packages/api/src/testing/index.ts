@@ -35,6 +35,7 @@ export {
 export { payOnPayPage, runDoorCodeJob } from './pages';
 export { inviteTestMember, mailedLinkToken, mailTestPasswordReset } from './auth-links';
 export { signInTestConsumer, type TestConsumer } from './consumer';
+export { createTestPurchase } from './purchases';
 export { pdfPages, pdfToPngs, processTree, sampleStatement, stillRunning } from './pdf';
 export {
   dhlInvoiceCsv,

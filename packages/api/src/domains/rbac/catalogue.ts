@@ -79,6 +79,10 @@ export const RESOURCES = {
     description:
       'The wallet ledger as operators see it: credits to wallets, any wallet’s balance, the ledger check',
   },
+  deals: {
+    domain: 'consumer',
+    description: 'Deals for consumers: merchants publish their own, operators platform deals',
+  },
   benefit_cards: { domain: 'benefit-cards', description: 'Sponsors, programs, members and benefit cards' },
   jobs: { domain: 'operations', description: 'Background jobs: list, add, retry' },
   audit: { domain: 'operations', description: 'Domain-event and audit history' },
