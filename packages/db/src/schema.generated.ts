@@ -275,6 +275,24 @@ export interface ConsumersTable {
   verified_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+export interface DealsTable {
+  id: Generated<string>;
+  merchant_id: string | null;
+  title: string;
+  description: string;
+  image_url: string | null;
+  link_url: string | null;
+  code: string | null;
+  starts_at: ColumnType<Date, Date | string, Date | string>;
+  ends_at: ColumnType<Date, Date | string, Date | string>;
+  target_countries: Generated<string[]>;
+  target_merchant_ids: Generated<string[]>;
+  retired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_by: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface DomainEventSequencesTable {
   resource_type: string;
   resource_id: string;
@@ -888,6 +906,7 @@ export interface Database {
   consumer_magic_links: ConsumerMagicLinksTable;
   consumer_sessions: ConsumerSessionsTable;
   consumers: ConsumersTable;
+  deals: DealsTable;
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
   email_attachments: EmailAttachmentsTable;

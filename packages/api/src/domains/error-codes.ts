@@ -17,6 +17,7 @@ import { CONSUMER_ERRORS } from './consumer/errors';
 import { WALLET_ERRORS } from './wallet/errors';
 import { POINTS_ERRORS } from './points/errors';
 import { SHARE_PAYMENT_ERRORS } from './share-payment/errors';
+import { DEALS_ERRORS } from './deals/errors';
 
 /**
  * Every domain's declared error codes, by domain: documented in the OpenAPI `Problem` schema and checked for
@@ -41,4 +42,5 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   wallet: WALLET_ERRORS,
   points: POINTS_ERRORS,
   'share-payment': SHARE_PAYMENT_ERRORS,
+  deals: DEALS_ERRORS,
 };

@@ -20,6 +20,7 @@ import { consumerDomain } from './consumer';
 import { walletDomain } from './wallet';
 import { pointsDomain } from './points';
 import { sharePaymentDomain } from './share-payment';
+import { dealsDomain } from './deals';
 
 /**
  * Every domain, in a fixed order: the app router, the server's plain routes, the OpenAPI document, the
@@ -49,6 +50,7 @@ export const DOMAINS = [
   walletDomain,
   pointsDomain,
   sharePaymentDomain,
+  dealsDomain,
 ] as const;
 
 export type Domain = (typeof DOMAINS)[number];

@@ -48,7 +48,7 @@ const PUBLIC_URL = 'https://203.0.113.10/ipay/webhooks';
 
 // Reads before writes, deletes last: a case that succeeds in deleting a fixture row should not hide the rest.
 const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const CONSUMER_PATHS = /^\/api\/(?:consumer|share-payment|wallet)\//;
+const CONSUMER_PATHS = /^\/api\/(?:consumer\/|share-payment\/|wallet\/|deals\/feed$)/;
 const SPONSOR_PATHS = /^\/(?:api\/benefit-cards|organization|identity|api\/cards)\//;
 
 interface World {
@@ -59,6 +59,12 @@ interface World {
   roleId: string;
   /** A path parameter's value for routes matching the pattern; the parameter's name where a route has two. */
   paths: Array<[RegExp, string, string?]>;
+}
+
+const DEAL_STARTS = '2026-01-01T00:00:00Z';
+const DEAL_ENDS = '2099-01-01T00:00:00Z';
+function dealFixture() {
+  return { title: 'Hostile deal', description: 'Plain text.', starts_at: DEAL_STARTS, ends_at: DEAL_ENDS };
 }
 
 async function idOf(promise: Promise<{ id: string | number } | undefined>, what: string): Promise<string> {
@@ -138,7 +144,12 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
     db.selectFrom('email_attachments').select('id').where('email_id', '=', emailId).executeTakeFirst(),
     'e-mail attachment',
   );
+  const deal = await platform.caller({ token: merchant.token }).deals.create(dealFixture());
+  // Retired early (POSTs run before PUT and PATCH), so retire gets a deal of its own.
+  const dealToRetire = await platform.caller({ token: merchant.token }).deals.create(dealFixture());
   const paths: Array<[RegExp, string]> = [
+    [/^\/api\/deals\/\{id\}\/retire$/, dealToRetire.id],
+    [/^\/api\/deals\/\{id\}/, deal.id],
     [/^\/api\/rbac\/roles\/\{id\}/, String(role.body.id)],
     [/^\/api\/rbac\/users\/\{id\}/, member.userId],
     [
@@ -213,6 +224,10 @@ function fixturesOf(world: World): Fixtures {
     'POST /api/webhook-endpoints': () => ({ url: PUBLIC_URL }),
     'POST /api/orders/upload': () => ({ file: world.sampleCsv, dry_run: 'true' }),
     'POST /api/rbac/roles': () => ({ name: 'Hostile role' }),
+    'POST /api/deals': () => dealFixture(),
+    'POST /api/deals/{id}/schedule': () => ({ starts_at: DEAL_STARTS, ends_at: DEAL_ENDS }),
+    'PUT /api/deals/{id}/targeting': () => ({ countries: ['NL'] }),
+    'PATCH /api/deals/{id}': () => ({ title: 'Hostile title' }),
     'POST /api/admin/partners': () => ({
       name: 'Hostile Carrier',
       carrierCodes: ['POSTNL', 'DHL'],

@@ -36,6 +36,7 @@ export { payOnPayPage, runDoorCodeJob } from './pages';
 export { inviteTestMember, mailedLinkToken, mailTestPasswordReset } from './auth-links';
 export { signInTestConsumer, type TestConsumer } from './consumer';
 export { createTestSessionFor, payOnSharePage, shareCodeOf } from './share-payment';
+export { createTestPurchase } from './purchases';
 export { pdfPages, pdfToPngs, processTree, sampleStatement, stillRunning } from './pdf';
 export {
   dhlInvoiceCsv,

@@ -13,6 +13,7 @@ import { CARRIER_STATEMENTS_EVENTS } from '../carrier-statements/events';
 import { CONSUMER_EVENTS } from '../consumer/events';
 import { WALLET_EVENTS } from '../wallet/events';
 import { POINTS_EVENTS } from '../points/events';
+import { DEALS_EVENTS } from '../deals/events';
 
 /**
  * Every domain event type with its payload schema, merged from the domains' `events.ts`. Recording is typed
@@ -33,6 +34,7 @@ export const EVENT_CATALOGUE = {
   ...CONSUMER_EVENTS,
   ...WALLET_EVENTS,
   ...POINTS_EVENTS,
+  ...DEALS_EVENTS,
 } satisfies EventDefinitions;
 type Catalogue = typeof EVENT_CATALOGUE;
 

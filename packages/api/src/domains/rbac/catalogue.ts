@@ -83,6 +83,10 @@ export const RESOURCES = {
     domain: 'consumer',
     description: 'Points earning rules: the platform’s (with the redemption rate) and each merchant’s',
   },
+  deals: {
+    domain: 'consumer',
+    description: 'Deals for consumers: merchants publish their own, operators platform deals',
+  },
   benefit_cards: { domain: 'benefit-cards', description: 'Sponsors, programs, members and benefit cards' },
   jobs: { domain: 'operations', description: 'Background jobs: list, add, retry' },
   audit: { domain: 'operations', description: 'Domain-event and audit history' },
