@@ -53,3 +53,4 @@ export {
   type TestReconciliationLine,
   type TestReconciliations,
 } from './carrier-statements';
+export { createTestLockerSecret, lockerEventId, lockerIssuedBody, sendLockerCall } from './lockers';

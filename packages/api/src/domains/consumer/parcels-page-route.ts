@@ -33,6 +33,7 @@ export const consumerParcelsPage: PageRoute = {
         consumer,
         publicUrl: deps.config.publicUrl,
         page: { limit: PAGE_SIZE, cursor },
+        encryptionKey: deps.encryptionKey,
       });
       const t = translator(language);
       const view = {

@@ -3,7 +3,7 @@ import { router } from '../../trpc/init';
 import { consumerProcedure, publicProcedure, rateLimitedByIp } from '../../trpc/procedures';
 import {
   Consumer,
-  ConsumerParcelPage,
+  ConsumerParcelsOutput,
   ConsumerParcelsInput,
   ConsumerSession,
   ConsumerSignedOut,
@@ -94,9 +94,14 @@ export const consumerRouter = router({
       },
     })
     .input(ConsumerParcelsInput)
-    .output(ConsumerParcelPage)
+    .output(ConsumerParcelsOutput)
     .query(({ ctx, input }) =>
-      listConsumerParcels(ctx.db, { consumer: ctx.consumer, publicUrl: ctx.config.publicUrl, page: input }),
+      listConsumerParcels(ctx.db, {
+        consumer: ctx.consumer,
+        publicUrl: ctx.config.publicUrl,
+        page: input,
+        encryptionKey: ctx.encryptionKey,
+      }),
     ),
 
   signOut: consumerProcedure

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination-schemas';
 import { Timestamp } from '../../platform/time';
+import { ConsumerLocker } from '../lockers/schemas';
 
 export const ConsumerEmail = z
   .email('must be a valid e-mail address')
@@ -96,3 +97,12 @@ export type ConsumerParcel = z.infer<typeof ConsumerParcel>;
 export const ConsumerParcelsInput = PageInput;
 export const ConsumerParcelPage = pageOf(ConsumerParcel);
 export type ConsumerParcelPage = z.infer<typeof ConsumerParcelPage>;
+
+/** A parcel as the consumer reads it: with its locker and pickup code when a carrier put it in one. */
+export const ConsumerParcelWithLocker = ConsumerParcel.extend({
+  locker: ConsumerLocker.nullable().describe(
+    "The parcel's locker when the carrier put it in one; the pickup code once paid and while it can be used",
+  ),
+});
+export const ConsumerParcelsOutput = pageOf(ConsumerParcelWithLocker);
+export type ConsumerParcelsOutput = z.infer<typeof ConsumerParcelsOutput>;
