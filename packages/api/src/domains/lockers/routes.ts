@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { AppError } from '../../errors/app-error';
+import { fieldErrorsFromIssues } from '../../errors/to-problem';
+import { exceedsJsonDepth } from '../../http/json-depth';
 import { parseParameters } from '../../http/parameters';
+import { findUnstorableText } from '../../http/storable-text';
 import { PROBLEM_CONTENT } from '../../openapi/operation-parts';
 import type { PlainRoute, RouteContext } from '../../platform/domain';
 import { CarrierParam, LockerCall, LockerCallReceipt } from './schemas';
@@ -46,6 +50,33 @@ function operation(summary: string, carrierInPath: boolean): PlainRoute['operati
   };
 }
 
+/** The verified bytes as a call: JSON, storable text, the schema; a 400 naming each field otherwise. */
+function parseCall(raw: Buffer): LockerCall {
+  const text = raw.toString('utf8');
+  if (exceedsJsonDepth(text)) throw AppError.validation('body', 'nests too deeply', 'too_deep');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw AppError.validation('body', 'is not JSON', 'invalid_json');
+  }
+  const unstorable = findUnstorableText(json, '');
+  if (unstorable)
+    throw new AppError('validation_failed', `${unstorable.field}: ${unstorable.message}`, {
+      errors: [unstorable],
+    });
+  const parsed = LockerCall.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const errors = fieldErrorsFromIssues(parsed.error.issues);
+  throw new AppError(
+    'validation_failed',
+    `Invalid locker call: ${[...new Set(errors.map((e) => e.field))].join(', ')}`,
+    {
+      errors,
+    },
+  );
+}
+
 /** Its own scope reading every body as bytes: the signature is over exactly what was sent. */
 function registerRaw(app: FastifyInstance, { deps, url }: RouteContext, carrierInPath: boolean): void {
   void app.register((scope, _options, done) => {
@@ -62,6 +93,7 @@ function registerRaw(app: FastifyInstance, { deps, url }: RouteContext, carrierI
         raw: (request.body as Buffer | undefined) ?? Buffer.alloc(0),
         headers: request.headers,
         encryptionKey: deps.encryptionKey,
+        parseCall,
       });
     });
     done();

@@ -2,16 +2,13 @@ import { sql } from 'kysely';
 import type { Db, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { domainError } from '../../../errors/domain-codes';
-import { fieldErrorsFromIssues } from '../../../errors/to-problem';
-import { exceedsJsonDepth } from '../../../http/json-depth';
-import { findUnstorableText } from '../../../http/storable-text';
 import { sealSecret } from '../../../platform/secret-box';
 import { toTimestamp } from '../../../platform/time';
 import type { WebhookHeaders } from '../../integrations/service/webhook-verifiers';
 import { recordDomainEvent } from '../../events/service';
 import { findCarrierParcel, type CarrierParcel } from '../../payment-sessions/service/locker-parcel';
 import { LOCKER_ERRORS } from '../errors';
-import { LockerCall, type LockerCallReceipt, type LockerCodeStatus } from '../schemas';
+import type { LockerCall, LockerCallReceipt, LockerCodeStatus } from '../schemas';
 import { activeLockerSecrets } from './secrets';
 import { parseSignatureHeader, signLockerBody, signedWith, withinWindow } from './signature';
 
@@ -44,32 +41,6 @@ async function verifyCall(
   if (!signer) throw refused('no active secret of the carrier signed this body');
   const canonical = signLockerBody(signer.secret, parsed.timestamp, request.raw).toString('hex');
   return { carrier: signer.carrier, signature: `${signer.carrier}:${canonical}` };
-}
-
-function parseCall(raw: Buffer): LockerCall {
-  const text = raw.toString('utf8');
-  if (exceedsJsonDepth(text)) throw AppError.validation('body', 'nests too deeply', 'too_deep');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw AppError.validation('body', 'is not JSON', 'invalid_json');
-  }
-  const unstorable = findUnstorableText(json, '');
-  if (unstorable)
-    throw new AppError('validation_failed', `${unstorable.field}: ${unstorable.message}`, {
-      errors: [unstorable],
-    });
-  const parsed = LockerCall.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const errors = fieldErrorsFromIssues(parsed.error.issues);
-  throw new AppError(
-    'validation_failed',
-    `Invalid locker call: ${[...new Set(errors.map((e) => e.field))].join(', ')}`,
-    {
-      errors,
-    },
-  );
 }
 
 async function parcelOf(trx: DbTransaction, carrier: string, call: LockerCall): Promise<CarrierParcel> {
@@ -209,10 +180,17 @@ async function concludeCode(
  */
 export async function receiveLockerCall(
   db: Db,
-  request: { carrier?: string; raw: Buffer; headers: WebhookHeaders; encryptionKey: Buffer },
+  request: {
+    carrier?: string;
+    raw: Buffer;
+    headers: WebhookHeaders;
+    encryptionKey: Buffer;
+    /** Reads the verified bytes as a call (the transport's parser: 400 naming the fields). */
+    parseCall: (raw: Buffer) => LockerCall;
+  },
 ): Promise<LockerCallReceipt> {
   const { carrier, signature } = await verifyCall(db, request);
-  const call = parseCall(request.raw);
+  const call = request.parseCall(request.raw);
   return db.transaction().execute(async (trx) => {
     const fresh = await trx
       .insertInto('locker_seen_signatures')

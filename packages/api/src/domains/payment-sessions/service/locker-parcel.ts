@@ -23,9 +23,10 @@ export async function findCarrierParcel(
     .where('orders.status', '!=', 'CANCELLED');
   if (request.trackingNumber !== undefined) {
     const trackingNumber = request.trackingNumber;
-    query = query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('order_parcels')
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('order_parcels')
           .select('order_parcels.id')
           .whereRef('order_parcels.order_id', '=', 'orders.id')
           .where('order_parcels.carrier_code', '=', request.carrier)
@@ -35,9 +36,10 @@ export async function findCarrierParcel(
   }
   if (request.ipayReference !== undefined) {
     const reference = request.ipayReference;
-    query = query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('payment_sessions')
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('payment_sessions')
           .select('payment_sessions.id')
           .whereRef('payment_sessions.order_id', '=', 'orders.id')
           .where('payment_sessions.reference', '=', reference),
