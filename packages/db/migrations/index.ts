@@ -39,6 +39,7 @@ import * as points from './2026_12_04_100001_points';
 import * as paymentShares from './2026_12_04_300001_payment_shares';
 import * as walletSessionPayments from './2026_12_04_600001_wallet_session_payments';
 import * as deals from './2026_12_04_200001_deals';
+import * as lockerCodes from './2026_12_04_500001_locker_codes';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -82,4 +83,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_300001_payment_shares': paymentShares,
   '2026_12_04_600001_wallet_session_payments': walletSessionPayments,
   '2026_12_04_200001_deals': deals,
+  '2026_12_04_500001_locker_codes': lockerCodes,
 };

@@ -411,6 +411,49 @@ export interface LedgerTransfersTable {
   resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+export interface LockerCarrierSecretsTable {
+  id: Generated<string>;
+  carrier_code: string;
+  secret_sealed: string;
+  created_by: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  retires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  retired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface LockerCodesTable {
+  id: Generated<string>;
+  carrier_code: string;
+  order_id: string;
+  merchant_id: string;
+  tracking_number: string | null;
+  ipay_reference: string | null;
+  locker_id: string;
+  locker_name: string;
+  compartment: string;
+  code_sealed: string;
+  status: Generated<'ISSUED' | 'COLLECTED' | 'EXPIRED'>;
+  issued_at: ColumnType<Date, Date | string, Date | string>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  collected_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  expired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  reminder_queued_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface LockerEventsTable {
+  carrier_code: string;
+  event_id: string;
+  event_type: string;
+  locker_code_id: string | null;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface LockerSeenSignaturesTable {
+  signature: string;
+  seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface OrderItemsTable {
   order_id: string;
   position: number;
@@ -917,6 +960,10 @@ export interface Database {
   integrations: IntegrationsTable;
   ledger_accounts: LedgerAccountsTable;
   ledger_transfers: LedgerTransfersTable;
+  locker_carrier_secrets: LockerCarrierSecretsTable;
+  locker_codes: LockerCodesTable;
+  locker_events: LockerEventsTable;
+  locker_seen_signatures: LockerSeenSignaturesTable;
   order_items: OrderItemsTable;
   order_parcels: OrderParcelsTable;
   order_upload_rejections: OrderUploadRejectionsTable;

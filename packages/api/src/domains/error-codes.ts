@@ -18,6 +18,7 @@ import { WALLET_ERRORS } from './wallet/errors';
 import { POINTS_ERRORS } from './points/errors';
 import { SHARE_PAYMENT_ERRORS } from './share-payment/errors';
 import { DEALS_ERRORS } from './deals/errors';
+import { LOCKER_ERRORS } from './lockers/errors';
 
 /**
  * Every domain's declared error codes, by domain: documented in the OpenAPI `Problem` schema and checked for
@@ -43,4 +44,5 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   points: POINTS_ERRORS,
   'share-payment': SHARE_PAYMENT_ERRORS,
   deals: DEALS_ERRORS,
+  lockers: LOCKER_ERRORS,
 };

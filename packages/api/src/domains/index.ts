@@ -21,6 +21,7 @@ import { walletDomain } from './wallet';
 import { pointsDomain } from './points';
 import { sharePaymentDomain } from './share-payment';
 import { dealsDomain } from './deals';
+import { lockersDomain } from './lockers';
 
 /**
  * Every domain, in a fixed order: the app router, the server's plain routes, the OpenAPI document, the
@@ -51,6 +52,7 @@ export const DOMAINS = [
   pointsDomain,
   sharePaymentDomain,
   dealsDomain,
+  lockersDomain,
 ] as const;
 
 export type Domain = (typeof DOMAINS)[number];

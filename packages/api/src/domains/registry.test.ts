@@ -47,15 +47,15 @@ describe('the domain registry', () => {
 
   it('reports what a domain declares but nothing wires', () => {
     const broken = defineDomain({
-      name: 'lockers',
+      name: 'kiosks',
       jobs: {
-        'lockers.open': {
+        'kiosks.open': {
           description: 'Not in the job catalogue',
           payload: JOB_CATALOGUE['webhooks.deliver'].payload.clone(),
           handler: async () => {},
         },
       },
-      cron: [{ task: 'lockers.close', match: '*/5 * * * *', identifier: 'close-lockers' }],
+      cron: [{ task: 'kiosks.close', match: '*/5 * * * *', identifier: 'close-kiosks' }],
       events: {
         'locker.opened': {
           description: 'Not in the event catalogue',
@@ -66,11 +66,11 @@ describe('the domain registry', () => {
       grants: { driver: [{ resource: 'locker_doors' as never, action: 'read', scope: 'all' }] },
     });
     expect(registryProblems([...DOMAINS, broken], CATALOGUES)).toEqual([
-      'job lockers.open of lockers is not in the job catalogue (jobs/catalogue.ts)',
-      'cron entry close-lockers of lockers names unknown task lockers.close',
-      'event locker.opened of lockers is not in the event catalogue (events/catalogue.ts)',
-      'event locker.opened of lockers is subscribable but missing from the webhook event types',
-      'lockers grants unknown resource locker_doors',
+      'job kiosks.open of kiosks is not in the job catalogue (jobs/catalogue.ts)',
+      'cron entry close-kiosks of kiosks names unknown task kiosks.close',
+      'event locker.opened of kiosks is not in the event catalogue (events/catalogue.ts)',
+      'event locker.opened of kiosks is subscribable but missing from the webhook event types',
+      'kiosks grants unknown resource locker_doors',
     ]);
   });
 

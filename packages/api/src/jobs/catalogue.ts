@@ -3,6 +3,7 @@ import { AUTH_JOBS } from '../domains/auth/jobs';
 import { BENEFIT_CARDS_JOBS } from '../domains/benefit-cards/jobs';
 import { CARRIER_RECONCILIATION_JOBS } from '../domains/carrier-reconciliation/jobs';
 import { INTEGRATIONS_JOBS } from '../domains/integrations/jobs';
+import { LOCKERS_JOBS } from '../domains/lockers/jobs';
 import { NOTIFICATIONS_JOBS } from '../domains/notifications/jobs';
 import { ORDERS_JOBS } from '../domains/orders/jobs';
 import { PAYMENT_SESSIONS_JOBS } from '../domains/payment-sessions/jobs';
@@ -29,6 +30,7 @@ export const JOB_CATALOGUE = {
   ...BENEFIT_CARDS_JOBS,
   ...ORDERS_JOBS,
   ...AUTH_JOBS,
+  ...LOCKERS_JOBS,
   ...CARRIER_RECONCILIATION_JOBS,
   ...POINTS_JOBS,
 } as const satisfies Record<string, JobDefinition>;

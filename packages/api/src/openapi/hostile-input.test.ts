@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestMerchant,
   createTestPartner,
+  createTestLockerSecret,
   createTestPaymentSession,
   createTestPlatform,
   createTestPlatformAdmin,
@@ -13,6 +14,7 @@ import {
   startFakeStripe,
   type FakeServer,
   iqpayOrderBody,
+  lockerIssuedBody,
   orderBody,
   signInTestConsumer,
   TEST_PASSWORD,
@@ -20,6 +22,8 @@ import {
   type TestSponsorSetup,
 } from '../testing';
 import { queueEmail } from '../domains/notifications/service';
+import { lockerSignatureHeader } from '../domains/lockers/service/signature';
+import type { HostileRequest } from '../testing/hostile-input/request';
 import {
   baseRequest,
   deriveSeed,
@@ -59,6 +63,20 @@ interface World {
   roleId: string;
   /** A path parameter's value for routes matching the pattern; the parameter's name where a route has two. */
   paths: Array<[RegExp, string, string?]>;
+  /** POSTNL's locker secret, and the IPAY reference of one of its parcels, so locker calls get past the signature. */
+  locker: { secret: string; reference: string };
+}
+
+const LOCKER_CALL = /^\/api\/lockers\/(\{carrier\}\/)?issue-code$/;
+
+/**
+ * A carrier's locker call is signed over the exact bytes sent, so each case is signed after it is built (cases
+ * that set the signature header themselves keep theirs); unsigned, the cases would only ever meet the 401.
+ */
+function signedLockerCall(operation: Operation, request: HostileRequest, world: World): HostileRequest {
+  if (!LOCKER_CALL.test(operation.path) || 'x-ipay-signature' in request.headers) return request;
+  const signature = lockerSignatureHeader(world.locker.secret, request.body ?? '');
+  return { ...request, headers: { ...request.headers, 'x-ipay-signature': signature } };
 }
 
 const DEAL_STARTS = '2026-01-01T00:00:00Z';
@@ -195,6 +213,9 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
     [/\{statement_id\}/, flagged.statement?.id ?? ''],
     [/^\/api\/admin\/email-outbox\/\{emailId\}/, emailId],
     [/^\/api\/admin\/email-outbox\/\{emailId\}\/attachments\/\{attachmentId\}/, attachmentId],
+    // The admin cases rotate and retire secrets: on a carrier of their own, so POSTNL's keeps signing.
+    [/^\/api\/admin\/lockers\/carriers\/\{carrier\}/, 'HSTL'],
+    [/^\/api\/lockers\/\{carrier\}/, 'POSTNL'],
   ];
   return {
     roles: {
@@ -209,6 +230,10 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
     sampleCsv,
     roleId: String(role.body.id),
     paths,
+    locker: {
+      secret: (await createTestLockerSecret(platform, operator.token, 'POSTNL')).secret,
+      reference: String(paid.session.ipay_reference_18),
+    },
   };
 }
 
@@ -222,6 +247,9 @@ function fixturesOf(world: World): Fixtures {
     'POST /api/consumer/magic-link/request': () => ({ email: 'hostile-consumer@example.test' }),
     'POST /api/consumer/magic-link/redeem': () => ({ token: 'A'.repeat(43) }),
     'POST /api/webhook-endpoints': () => ({ url: PUBLIC_URL }),
+    'POST /api/lockers/issue-code': () => lockerIssuedBody({ ipay_reference: world.locker.reference }),
+    'POST /api/lockers/{carrier}/issue-code': () =>
+      lockerIssuedBody({ ipay_reference: world.locker.reference }),
     'POST /api/orders/upload': () => ({ file: world.sampleCsv, dry_run: 'true' }),
     'POST /api/rbac/roles': () => ({ name: 'Hostile role' }),
     'POST /api/deals': () => dealFixture(),
@@ -332,11 +360,15 @@ describe('hostile input, generated from the OpenAPI document', () => {
         const random = seededRandom(deriveSeed(SEED, `${operation.operationId}/${role.name}`));
         const base = baseRequest(operation, role, fixtures, resolve);
         if (BASELINE) {
-          const { status } = await sendRaw(platform.baseUrl, agent, render(base));
+          const { status } = await sendRaw(
+            platform.baseUrl,
+            agent,
+            signedLockerCall(operation, render(base), world),
+          );
           baselines.push(`${status} ${role.name} ${operation.operationId}`);
         }
         for (const hostile of planCases(operation, base, resolve, random, count)) {
-          const request = hostile.build();
+          const request = signedLockerCall(operation, hostile.build(), world);
           const started = performance.now();
           const response = await sendRaw(platform.baseUrl, agent, request);
           const kindTime = millisByKind.get(hostile.kind) ?? 0;

@@ -56,3 +56,4 @@ export {
   type TestReconciliations,
 } from './carrier-statements';
 export { payTestOrder, relayTestEvents, type TestPaidOrder } from './points';
+export { createTestLockerSecret, lockerEventId, lockerIssuedBody, sendLockerCall } from './lockers';

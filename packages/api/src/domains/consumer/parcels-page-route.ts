@@ -52,6 +52,7 @@ export const consumerParcelsPage: PageRoute = {
         consumer,
         publicUrl: deps.config.publicUrl,
         page: { limit: PAGE_SIZE, cursor },
+        encryptionKey: deps.encryptionKey,
       });
       const wallet = await getWalletBalance(deps.db, { email: consumer.email, page: { limit: 1 } });
       const available = (currency: string) =>

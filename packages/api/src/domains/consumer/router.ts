@@ -3,7 +3,6 @@ import { router } from '../../trpc/init';
 import { consumerProcedure, publicProcedure, rateLimitedByIp } from '../../trpc/procedures';
 import {
   Consumer,
-  ConsumerParcelPage,
   ConsumerParcelsInput,
   ConsumerSession,
   ConsumerSignedOut,
@@ -96,7 +95,12 @@ export const consumerRouter = router({
     .input(ConsumerParcelsInput)
     .output(ConsumerParcelPage)
     .query(({ ctx, input }) =>
-      listConsumerParcels(ctx.db, { consumer: ctx.consumer, publicUrl: ctx.config.publicUrl, page: input }),
+      listConsumerParcels(ctx.db, {
+        consumer: ctx.consumer,
+        publicUrl: ctx.config.publicUrl,
+        page: input,
+        encryptionKey: ctx.encryptionKey,
+      }),
     ),
 
   signOut: consumerProcedure

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination-schemas';
 import { Timestamp } from '../../platform/time';
 import { PaidBy } from '../share-payment/schemas';
+import { ConsumerLocker } from '../lockers/schemas';
 
 export const ConsumerEmail = z
   .email('must be a valid e-mail address')
@@ -102,6 +103,9 @@ export const ConsumerParcel = z.object({
   paid_at: Timestamp.nullable(),
   delivered_at: Timestamp.nullable(),
   paid_by: PaidBy.nullable(),
+  locker: ConsumerLocker.nullable().describe(
+    "The parcel's locker when the carrier put it in one; the pickup code once paid and while it can be used",
+  ),
 });
 export type ConsumerParcel = z.infer<typeof ConsumerParcel>;
 

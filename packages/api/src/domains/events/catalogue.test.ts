@@ -32,6 +32,9 @@ const CONTRACT = [
   'parcel.delivered',
   'webhook.endpoint_disabled',
   'webhook.test',
+  'locker.code_issued',
+  'locker.collected',
+  'locker.expired',
 ] as const;
 
 describe('event catalogue', () => {

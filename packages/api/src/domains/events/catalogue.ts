@@ -14,6 +14,7 @@ import { CONSUMER_EVENTS } from '../consumer/events';
 import { WALLET_EVENTS } from '../wallet/events';
 import { POINTS_EVENTS } from '../points/events';
 import { DEALS_EVENTS } from '../deals/events';
+import { LOCKER_EVENTS } from '../lockers/events';
 
 /**
  * Every domain event type with its payload schema, merged from the domains' `events.ts`. Recording is typed
@@ -35,6 +36,7 @@ export const EVENT_CATALOGUE = {
   ...WALLET_EVENTS,
   ...POINTS_EVENTS,
   ...DEALS_EVENTS,
+  ...LOCKER_EVENTS,
 } satisfies EventDefinitions;
 type Catalogue = typeof EVENT_CATALOGUE;
 

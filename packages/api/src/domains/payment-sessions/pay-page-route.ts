@@ -25,6 +25,8 @@ import {
 import { PayTokenInput } from './schemas';
 import { resendDoorCode } from './service/resend-door-code';
 import { endedPayLink, getPublicSession } from './service/public-session';
+import { payPageLocker } from './service/pay-page-locker';
+import { lockerView } from './pages/pay-view';
 
 const templates = pageTemplates(new URL('./pages/', import.meta.url));
 
@@ -92,7 +94,15 @@ export const payPage: PageRoute = {
       }
       const t = translator(language);
       const query = PayPageQuery.parse(request.query ?? {});
-      const view = payPageView(session, { token, language, t, query });
+      const locker = await payPageLocker(deps.db, {
+        token,
+        cookieHeader: request.headers.cookie,
+        encryptionKey: deps.encryptionKey,
+      });
+      const view = {
+        ...payPageView(session, { token, language, t, query }),
+        locker: lockerView(locker, t, language),
+      };
       const html = templates.render('pay', { language, path: `/pay/${token}`, title: view.title }, view);
       return sendPage(reply, 200, html, {
         formActionOrigins: pspPaymentOrigins(session.payment_options, deps.config.payments),

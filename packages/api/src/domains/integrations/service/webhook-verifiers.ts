@@ -11,7 +11,8 @@ export function headerValue(headers: WebhookHeaders, name: string): string | und
   return Array.isArray(value) ? value[0] : value;
 }
 
-function sameBytes(actual: Buffer, expected: Buffer): boolean {
+/** Equal bytes, in constant time for equal lengths (a length mismatch says nothing secret). */
+export function sameBytes(actual: Buffer, expected: Buffer): boolean {
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

@@ -10,7 +10,7 @@ import type { ParcelStatus, SessionStatus } from '../schemas';
 type OrderStatus = 'OPEN' | 'PAYMENT_PENDING' | 'PAID' | 'RELEASED' | 'DELIVERED' | 'CANCELLED' | 'RETURNED';
 
 /** A parcel as this domain knows it; who paid through a share link is the share-payment domain's to add. */
-export type ParcelOfSession = Omit<ConsumerParcel, 'paid_by'>;
+export type ParcelOfSession = Omit<ConsumerParcel, 'paid_by' | 'locker'>;
 
 const ON_ITS_WAY: ReadonlySet<ParcelStatus> = new Set(['PICKED_UP', 'IN_DELIVERY', 'DELIVERY_FAILED']);
 
