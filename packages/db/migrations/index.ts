@@ -36,10 +36,10 @@ import * as parcelOriginService from './2026_12_02_500001_parcel_origin_service'
 import * as consumers from './2026_12_03_100001_consumers';
 import * as walletLedger from './2026_12_03_200001_wallet_ledger';
 import * as points from './2026_12_04_100001_points';
-import * as paymentShares from './2026_12_04_300001_payment_shares';
-import * as walletSessionPayments from './2026_12_04_600001_wallet_session_payments';
 import * as deals from './2026_12_04_200001_deals';
+import * as paymentShares from './2026_12_04_300001_payment_shares';
 import * as lockerCodes from './2026_12_04_500001_locker_codes';
+import * as walletSessionPayments from './2026_12_04_600001_wallet_session_payments';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -80,8 +80,8 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_100001_consumers': consumers,
   '2026_12_03_200001_wallet_ledger': walletLedger,
   '2026_12_04_100001_points': points,
-  '2026_12_04_300001_payment_shares': paymentShares,
-  '2026_12_04_600001_wallet_session_payments': walletSessionPayments,
   '2026_12_04_200001_deals': deals,
+  '2026_12_04_300001_payment_shares': paymentShares,
   '2026_12_04_500001_locker_codes': lockerCodes,
+  '2026_12_04_600001_wallet_session_payments': walletSessionPayments,
 };
