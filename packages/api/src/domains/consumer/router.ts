@@ -3,6 +3,7 @@ import { router } from '../../trpc/init';
 import { consumerProcedure, publicProcedure, rateLimitedByIp } from '../../trpc/procedures';
 import {
   Consumer,
+  ConsumerParcelPage,
   ConsumerParcelsInput,
   ConsumerSession,
   ConsumerSignedOut,

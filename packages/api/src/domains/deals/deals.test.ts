@@ -343,8 +343,9 @@ describe('deals', () => {
       for (const [attempt, field] of cases) {
         const response = await attempt();
         expect(response.status, `${field}: ${JSON.stringify(response.body)}`).toBe(400);
+        const problem = response.body as { errors: Array<{ field: string }> };
         expect(
-          response.body.errors.map((error: { field: string }) => error.field),
+          problem.errors.map((error) => error.field),
           field,
         ).toEqual([field]);
       }
