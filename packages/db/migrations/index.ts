@@ -35,6 +35,7 @@ import * as tariffStamp from './2026_12_02_300001_tariff_stamp';
 import * as parcelOriginService from './2026_12_02_500001_parcel_origin_service';
 import * as consumers from './2026_12_03_100001_consumers';
 import * as walletLedger from './2026_12_03_200001_wallet_ledger';
+import * as loyaltyCards from './2026_12_04_400001_loyalty_cards';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -74,4 +75,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_500001_parcel_origin_service': parcelOriginService,
   '2026_12_03_100001_consumers': consumers,
   '2026_12_03_200001_wallet_ledger': walletLedger,
+  '2026_12_04_400001_loyalty_cards': loyaltyCards,
 };

@@ -15,6 +15,7 @@ import { CARRIER_TARIFFS_ERRORS } from './carrier-tariffs/errors';
 import { CARRIER_STATEMENTS_ERRORS } from './carrier-statements/errors';
 import { CONSUMER_ERRORS } from './consumer/errors';
 import { WALLET_ERRORS } from './wallet/errors';
+import { LOYALTY_CARDS_ERRORS } from './loyalty-cards/errors';
 
 /**
  * Every domain's declared error codes, by domain: documented in the OpenAPI `Problem` schema and checked for
@@ -37,4 +38,5 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   'carrier-statements': CARRIER_STATEMENTS_ERRORS,
   consumer: CONSUMER_ERRORS,
   wallet: WALLET_ERRORS,
+  'loyalty-cards': LOYALTY_CARDS_ERRORS,
 };

@@ -18,6 +18,7 @@ import { carrierTariffsDomain } from './carrier-tariffs';
 import { carrierStatementsDomain } from './carrier-statements';
 import { consumerDomain } from './consumer';
 import { walletDomain } from './wallet';
+import { loyaltyCardsDomain } from './loyalty-cards';
 
 /**
  * Every domain, in a fixed order: the app router, the server's plain routes, the OpenAPI document, the
@@ -45,6 +46,7 @@ export const DOMAINS = [
   carrierStatementsDomain,
   consumerDomain,
   walletDomain,
+  loyaltyCardsDomain,
 ] as const;
 
 export type Domain = (typeof DOMAINS)[number];

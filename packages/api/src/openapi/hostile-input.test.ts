@@ -48,7 +48,7 @@ const PUBLIC_URL = 'https://203.0.113.10/ipay/webhooks';
 
 // Reads before writes, deletes last: a case that succeeds in deleting a fixture row should not hide the rest.
 const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const CONSUMER_PATHS = /^\/api\/consumer\//;
+const CONSUMER_PATHS = /^\/api\/(?:consumer|wallet)\//;
 const SPONSOR_PATHS = /^\/(?:api\/benefit-cards|organization|identity|api\/cards)\//;
 
 interface World {
@@ -138,7 +138,17 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
     db.selectFrom('email_attachments').select('id').where('email_id', '=', emailId).executeTakeFirst(),
     'e-mail attachment',
   );
+  const savedCard = await http(base, 'POST', '/api/wallet/loyalty-cards', {
+    token: consumer.token,
+    body: { storeName: 'Hostile Store', cardNumber: '4006381333931', barcodeFormat: 'ean13' },
+  });
+  const issuedCard = await http(base, 'POST', '/api/loyalty-cards', {
+    token: merchant.token,
+    body: { email: consumer.email },
+  });
   const paths: Array<[RegExp, string]> = [
+    [/^\/api\/wallet\/loyalty-cards\/\{id\}/, String(savedCard.body.id)],
+    [/^\/api\/loyalty-cards\/\{id\}/, String(issuedCard.body.card.id)],
     [/^\/api\/rbac\/roles\/\{id\}/, String(role.body.id)],
     [/^\/api\/rbac\/users\/\{id\}/, member.userId],
     [
@@ -209,6 +219,14 @@ function fixturesOf(world: World): Fixtures {
     'POST /api/webhook-endpoints': () => ({ url: PUBLIC_URL }),
     'POST /api/orders/upload': () => ({ file: world.sampleCsv, dry_run: 'true' }),
     'POST /api/rbac/roles': () => ({ name: 'Hostile role' }),
+    'POST /api/wallet/loyalty-cards': () => ({
+      storeName: 'Hostile Store',
+      cardNumber: 'HOSTILE-1',
+      barcodeFormat: 'code39',
+    }),
+    'PATCH /api/wallet/loyalty-cards/{id}': () => ({ label: 'Renamed' }),
+    'POST /api/loyalty-cards': () => ({ email: 'hostile-holder@example.test' }),
+    'POST /api/loyalty-cards/batch': () => ({ cards: [{ email: 'hostile-holder@example.test' }] }),
     'POST /api/admin/partners': () => ({
       name: 'Hostile Carrier',
       carrierCodes: ['POSTNL', 'DHL'],

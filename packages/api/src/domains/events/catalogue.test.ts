@@ -32,6 +32,8 @@ const CONTRACT = [
   'parcel.delivered',
   'webhook.endpoint_disabled',
   'webhook.test',
+  'loyalty_card.issued',
+  'loyalty_card.revoked',
 ] as const;
 
 describe('event catalogue', () => {

@@ -12,6 +12,7 @@ import { CARRIER_RECONCILIATION_EVENTS } from '../carrier-reconciliation/events'
 import { CARRIER_STATEMENTS_EVENTS } from '../carrier-statements/events';
 import { CONSUMER_EVENTS } from '../consumer/events';
 import { WALLET_EVENTS } from '../wallet/events';
+import { LOYALTY_CARDS_EVENTS } from '../loyalty-cards/events';
 
 /**
  * Every domain event type with its payload schema, merged from the domains' `events.ts`. Recording is typed
@@ -31,6 +32,7 @@ export const EVENT_CATALOGUE = {
   ...CARRIER_STATEMENTS_EVENTS,
   ...CONSUMER_EVENTS,
   ...WALLET_EVENTS,
+  ...LOYALTY_CARDS_EVENTS,
 } satisfies EventDefinitions;
 type Catalogue = typeof EVENT_CATALOGUE;
 

@@ -79,6 +79,10 @@ export const RESOURCES = {
     description:
       'The wallet ledger as operators see it: credits to wallets, any wallet’s balance, the ledger check',
   },
+  loyalty_cards: {
+    domain: 'consumer',
+    description: 'IPAY loyalty cards a merchant issues to its customers: issue, list, revoke',
+  },
   benefit_cards: { domain: 'benefit-cards', description: 'Sponsors, programs, members and benefit cards' },
   jobs: { domain: 'operations', description: 'Background jobs: list, add, retry' },
   audit: { domain: 'operations', description: 'Domain-event and audit history' },
