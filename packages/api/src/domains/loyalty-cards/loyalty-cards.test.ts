@@ -10,6 +10,7 @@ import {
   uniqueEmail,
   type TestPlatform,
 } from '../../testing';
+import { ConfigError, loadConfig } from '../../config';
 import { gs1CheckDigit, hasValidLuhn, normaliseCardNumber } from './card-numbers';
 import { GOOGLE_WALLET_SAVE_URL } from './service/google-wallet';
 
@@ -27,6 +28,34 @@ describe('card numbers', () => {
     expect(normaliseCardNumber('qr', 'ＡＢＣ  123')).toEqual({ ok: true, value: 'ABC 123' });
     expect(normaliseCardNumber('qr', 'AB\u200bC')).toMatchObject({ ok: false });
     expect(normaliseCardNumber('aztec', '   ')).toMatchObject({ ok: false });
+  });
+});
+
+describe('Google Wallet configuration', () => {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+    type: 'pkcs8',
+    format: 'pem',
+  });
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+    type: 'pkcs8',
+    format: 'pem',
+  });
+  const env = (overrides: Record<string, string>) => ({
+    GOOGLE_WALLET_ISSUER_ID: '3388000000022222222',
+    GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL: 'wallet@ipay-test.iam.gserviceaccount.com',
+    GOOGLE_WALLET_PRIVATE_KEY: rsa.toString(),
+    ...overrides,
+  });
+
+  it('is all three variables or none, with an RSA key', () => {
+    expect(loadConfig({}).googleWallet).toBeUndefined();
+    expect(loadConfig(env({})).googleWallet).toMatchObject({ loyaltyClassSuffix: 'ipay_loyalty' });
+    expect(() => loadConfig(env({ GOOGLE_WALLET_PRIVATE_KEY: '' }))).toThrow(ConfigError);
+    expect(() => loadConfig(env({ GOOGLE_WALLET_PRIVATE_KEY: 'not a key' }))).toThrow(
+      /not a PEM private key/,
+    );
+    expect(() => loadConfig(env({ GOOGLE_WALLET_PRIVATE_KEY: ec.toString() }))).toThrow(/RSA/);
+    expect(() => loadConfig(env({ GOOGLE_WALLET_ISSUER_ID: 'abc' }))).toThrow(ConfigError);
   });
 });
 
