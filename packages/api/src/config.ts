@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -248,6 +249,30 @@ export const EnvSchema = z.object({
     .max(16)
     .default(2)
     .describe('PDFs one process renders at once (one browser tab each); more wait their turn'),
+  GOOGLE_WALLET_ISSUER_ID: z
+    .string()
+    .regex(/^\d{1,30}$/, 'must be the numeric issuer id from the Google Pay & Wallet Console')
+    .optional()
+    .describe(
+      'Google Wallet issuer id: with the two below, IPAY-issued loyalty cards get an “Add to Google Wallet” link; unset, the link is null (`not_configured`)',
+    ),
+  GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL: z
+    .email()
+    .optional()
+    .describe('the Google Cloud service account authorised for the issuer: the `iss` of the save-link JWTs'),
+  GOOGLE_WALLET_PRIVATE_KEY: z
+    .string()
+    .optional()
+    .describe(
+      'that service account’s RSA private key (PEM, `\\n` escapes allowed as in its JSON key file): signs the save-link JWTs (RS256)',
+    ),
+  GOOGLE_WALLET_LOYALTY_CLASS_SUFFIX: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/, 'letters, digits, `.`, `_` and `-` only')
+    .default('ipay_loyalty')
+    .describe(
+      'the loyalty class the cards belong to (`<issuerId>.<suffix>`), created once in the Google Pay & Wallet Console',
+    ),
   STATEMENT_ISSUER: z
     .string()
     .trim()
@@ -324,8 +349,17 @@ export interface Config {
   sms: { apiUrl: string; apiKey: string; originator: string } | undefined;
   /** The one Chromium of `platform/pdf`: where it is, and how many PDFs render at once. */
   pdf: { chromiumPath: string; concurrency: number };
+  /** Signs Google Wallet save links for IPAY-issued loyalty cards. Unset: the cards carry no link. */
+  googleWallet: GoogleWalletConfig | undefined;
   /** The issuer printed on carrier credit statements: company name and address lines. */
   statementIssuer: { name: string; lines: string[] };
+}
+
+export interface GoogleWalletConfig {
+  issuerId: string;
+  serviceAccountEmail: string;
+  privateKey: KeyObject;
+  loyaltyClassSuffix: string;
 }
 
 export interface PaymentConfig {
@@ -450,6 +484,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     pdf: { chromiumPath: e.PDF_CHROMIUM_PATH, concurrency: e.PDF_CONCURRENCY },
     statementIssuer: statementIssuer(e.STATEMENT_ISSUER),
+    googleWallet: googleWallet(e),
+  };
+}
+
+/** All three Google Wallet variables or none; the key must be an RSA private key, checked at start. */
+function googleWallet(e: z.infer<typeof EnvSchema>): GoogleWalletConfig | undefined {
+  const given = [
+    e.GOOGLE_WALLET_ISSUER_ID,
+    e.GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL,
+    e.GOOGLE_WALLET_PRIVATE_KEY,
+  ];
+  if (given.every((value) => !value)) return undefined;
+  if (!e.GOOGLE_WALLET_ISSUER_ID || !e.GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL || !e.GOOGLE_WALLET_PRIVATE_KEY) {
+    throw new ConfigError(
+      'set GOOGLE_WALLET_ISSUER_ID, GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL and GOOGLE_WALLET_PRIVATE_KEY together, or none',
+    );
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(e.GOOGLE_WALLET_PRIVATE_KEY.replace(/\\n/g, '\n'));
+  } catch {
+    throw new ConfigError('GOOGLE_WALLET_PRIVATE_KEY is not a PEM private key');
+  }
+  if (privateKey.asymmetricKeyType !== 'rsa') {
+    throw new ConfigError('GOOGLE_WALLET_PRIVATE_KEY must be an RSA key (Google Wallet JWTs are RS256)');
+  }
+  return {
+    issuerId: e.GOOGLE_WALLET_ISSUER_ID,
+    serviceAccountEmail: e.GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL,
+    privateKey,
+    loyaltyClassSuffix: e.GOOGLE_WALLET_LOYALTY_CLASS_SUFFIX,
   };
 }
 

@@ -38,6 +38,7 @@ import * as walletLedger from './2026_12_03_200001_wallet_ledger';
 import * as points from './2026_12_04_100001_points';
 import * as deals from './2026_12_04_200001_deals';
 import * as paymentShares from './2026_12_04_300001_payment_shares';
+import * as loyaltyCards from './2026_12_04_400001_loyalty_cards';
 import * as lockerCodes from './2026_12_04_500001_locker_codes';
 import * as walletSessionPayments from './2026_12_04_600001_wallet_session_payments';
 
@@ -82,6 +83,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_100001_points': points,
   '2026_12_04_200001_deals': deals,
   '2026_12_04_300001_payment_shares': paymentShares,
+  '2026_12_04_400001_loyalty_cards': loyaltyCards,
   '2026_12_04_500001_locker_codes': lockerCodes,
   '2026_12_04_600001_wallet_session_payments': walletSessionPayments,
 };

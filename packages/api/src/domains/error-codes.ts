@@ -19,6 +19,7 @@ import { POINTS_ERRORS } from './points/errors';
 import { SHARE_PAYMENT_ERRORS } from './share-payment/errors';
 import { DEALS_ERRORS } from './deals/errors';
 import { LOCKER_ERRORS } from './lockers/errors';
+import { LOYALTY_CARDS_ERRORS } from './loyalty-cards/errors';
 
 /**
  * Every domain's declared error codes, by domain: documented in the OpenAPI `Problem` schema and checked for
@@ -45,4 +46,5 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   'share-payment': SHARE_PAYMENT_ERRORS,
   deals: DEALS_ERRORS,
   lockers: LOCKER_ERRORS,
+  'loyalty-cards': LOYALTY_CARDS_ERRORS,
 };

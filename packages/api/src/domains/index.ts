@@ -22,6 +22,7 @@ import { pointsDomain } from './points';
 import { sharePaymentDomain } from './share-payment';
 import { dealsDomain } from './deals';
 import { lockersDomain } from './lockers';
+import { loyaltyCardsDomain } from './loyalty-cards';
 
 /**
  * Every domain, in a fixed order: the app router, the server's plain routes, the OpenAPI document, the
@@ -53,6 +54,7 @@ export const DOMAINS = [
   sharePaymentDomain,
   dealsDomain,
   lockersDomain,
+  loyaltyCardsDomain,
 ] as const;
 
 export type Domain = (typeof DOMAINS)[number];

@@ -165,9 +165,19 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
   const deal = await platform.caller({ token: merchant.token }).deals.create(dealFixture());
   // Retired early (POSTs run before PUT and PATCH), so retire gets a deal of its own.
   const dealToRetire = await platform.caller({ token: merchant.token }).deals.create(dealFixture());
+  const savedCard = await http(base, 'POST', '/api/wallet/loyalty-cards', {
+    token: consumer.token,
+    body: { storeName: 'Hostile Store', cardNumber: '4006381333931', barcodeFormat: 'ean13' },
+  });
+  const issuedCard = await http(base, 'POST', '/api/loyalty-cards', {
+    token: merchant.token,
+    body: { email: consumer.email },
+  });
   const paths: Array<[RegExp, string]> = [
     [/^\/api\/deals\/\{id\}\/retire$/, dealToRetire.id],
     [/^\/api\/deals\/\{id\}/, deal.id],
+    [/^\/api\/wallet\/loyalty-cards\/\{id\}/, String(savedCard.body.id)],
+    [/^\/api\/loyalty-cards\/\{id\}/, String(issuedCard.body.card.id)],
     [/^\/api\/rbac\/roles\/\{id\}/, String(role.body.id)],
     [/^\/api\/rbac\/users\/\{id\}/, member.userId],
     [
@@ -256,6 +266,14 @@ function fixturesOf(world: World): Fixtures {
     'POST /api/deals/{id}/schedule': () => ({ starts_at: DEAL_STARTS, ends_at: DEAL_ENDS }),
     'PUT /api/deals/{id}/targeting': () => ({ countries: ['NL'] }),
     'PATCH /api/deals/{id}': () => ({ title: 'Hostile title' }),
+    'POST /api/wallet/loyalty-cards': () => ({
+      storeName: 'Hostile Store',
+      cardNumber: 'HOSTILE-1',
+      barcodeFormat: 'code39',
+    }),
+    'PATCH /api/wallet/loyalty-cards/{id}': () => ({ label: 'Renamed' }),
+    'POST /api/loyalty-cards': () => ({ email: 'hostile-holder@example.test' }),
+    'POST /api/loyalty-cards/batch': () => ({ cards: [{ email: 'hostile-holder@example.test' }] }),
     'POST /api/admin/partners': () => ({
       name: 'Hostile Carrier',
       carrierCodes: ['POSTNL', 'DHL'],

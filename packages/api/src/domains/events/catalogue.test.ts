@@ -35,6 +35,8 @@ const CONTRACT = [
   'locker.code_issued',
   'locker.collected',
   'locker.expired',
+  'loyalty_card.issued',
+  'loyalty_card.revoked',
 ] as const;
 
 describe('event catalogue', () => {

@@ -15,6 +15,7 @@ import { WALLET_EVENTS } from '../wallet/events';
 import { POINTS_EVENTS } from '../points/events';
 import { DEALS_EVENTS } from '../deals/events';
 import { LOCKER_EVENTS } from '../lockers/events';
+import { LOYALTY_CARDS_EVENTS } from '../loyalty-cards/events';
 
 /**
  * Every domain event type with its payload schema, merged from the domains' `events.ts`. Recording is typed
@@ -37,6 +38,7 @@ export const EVENT_CATALOGUE = {
   ...POINTS_EVENTS,
   ...DEALS_EVENTS,
   ...LOCKER_EVENTS,
+  ...LOYALTY_CARDS_EVENTS,
 } satisfies EventDefinitions;
 type Catalogue = typeof EVENT_CATALOGUE;
 

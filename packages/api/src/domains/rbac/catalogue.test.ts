@@ -14,7 +14,7 @@ describe('permission catalogue', () => {
     const domains = new Set((await readSeedEndpoints()).map((e) => e.domain));
     const covered = new Set<string>(Object.values(RESOURCES).map((r) => r.domain));
     expect([...domains].filter((d) => !covered.has(d))).toEqual([]);
-    expect(Object.keys(RESOURCES)).toHaveLength(36);
+    expect(Object.keys(RESOURCES)).toHaveLength(37);
   });
 
   it('gives organization-bound system roles no access to other organizations, except partners’ parcels by carrier', () => {

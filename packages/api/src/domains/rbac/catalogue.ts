@@ -87,6 +87,10 @@ export const RESOURCES = {
     domain: 'consumer',
     description: 'Deals for consumers: merchants publish their own, operators platform deals',
   },
+  loyalty_cards: {
+    domain: 'consumer',
+    description: 'IPAY loyalty cards a merchant issues to its customers: issue, list, revoke',
+  },
   benefit_cards: { domain: 'benefit-cards', description: 'Sponsors, programs, members and benefit cards' },
   jobs: { domain: 'operations', description: 'Background jobs: list, add, retry' },
   audit: { domain: 'operations', description: 'Domain-event and audit history' },
