@@ -454,6 +454,24 @@ export interface LockerSeenSignaturesTable {
   seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface LoyaltyCardsTable {
+  id: Generated<string>;
+  holder_email: string;
+  source: 'saved' | 'issued';
+  merchant_id: string | null;
+  store_name: string | null;
+  card_number: string;
+  barcode_format: 'code128' | 'ean13' | 'qr' | 'pdf417' | 'aztec' | 'code39';
+  label: string | null;
+  state: Generated<'active' | 'revoked'>;
+  issued_by: string | null;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  revoke_reason: string | null;
+  removed_by_holder_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface OrderItemsTable {
   order_id: string;
   position: number;
@@ -964,6 +982,7 @@ export interface Database {
   locker_codes: LockerCodesTable;
   locker_events: LockerEventsTable;
   locker_seen_signatures: LockerSeenSignaturesTable;
+  loyalty_cards: LoyaltyCardsTable;
   order_items: OrderItemsTable;
   order_parcels: OrderParcelsTable;
   order_upload_rejections: OrderUploadRejectionsTable;
