@@ -81,6 +81,18 @@ describe('docs/walkthrough.md and the consumer walk-through after it, run as wri
     expect(result.output).toMatch(/^TULIP-1001: delivered$/m);
     expect(result.output).toMatch(/^Anna: 2000 EUR available$/m);
     expect(result.output).toMatch(/^Bram: 500 EUR available$/m);
+    expect(result.output).toMatch(/^ledger balanced after the transfer: true$/m);
+    expect(result.output).toMatch(/^Anna has 44 points$/m);
+    expect(result.output).toMatch(/^Anna keeps 4 points$/m);
+    expect(result.output).toMatch(/^Deal for Anna: Spring bulbs, 20% off \(bought_from\)$/m);
+    expect(result.output).toMatch(/^Still due: 2093$/m);
+    expect(result.output).toMatch(/^TULIP-1002 paid, paid by Bram$/m);
+    expect(result.output).toMatch(/^Anna: 1040 EUR available, 0 held$/m);
+    expect(result.output).toMatch(/^Locker call accepted for POSTNL$/m);
+    expect(result.output).toMatch(/^TULIP-1002: PostNL locker Rokin B12, code 731904$/m);
+    expect(result.output).toMatch(/^The shop sees the code 0 times$/m);
+    expect(result.output).toMatch(/^Card: Tulip Shop BV \(issued\)$/m);
+    expect(result.output).toMatch(/^Card: Bakkerij Jansen \(saved\)$/m);
     expect(result.output).toMatch(/^ledger balanced: true$/m);
   });
 });

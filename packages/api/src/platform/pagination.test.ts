@@ -16,6 +16,8 @@ import {
   http,
   iqpayOrderBody,
   orderBody,
+  payTestOrder,
+  relayTestEvents,
   signInTestConsumer,
   TEST_PASSWORD,
   upsInvoiceCsv,
@@ -170,6 +172,52 @@ describe('cursor pagination over every list', () => {
       path: `/api/admin/wallet/balance?email=${encodeURIComponent(email)}`,
       token: operator,
       pageField: 'transfers',
+    });
+  }
+
+  /** The consumer side's lists: points history, deals (managed and the feed), loyalty cards (issued and kept). */
+  async function seedConsumerSide(): Promise<void> {
+    const merchant = await createTestMerchant(platform);
+    const email = `pages-${randomBytes(4).toString('hex')}@example.com`;
+    await times(ROWS, () => payTestOrder(platform, { email, merchant }));
+    await relayTestEvents(platform);
+    const consumer = await signInTestConsumer(platform, email);
+    seeded.set('/api/points/me', {
+      path: '/api/points/me',
+      token: consumer.token,
+      table: 'points_entries',
+      pageField: 'history',
+    });
+    const window = { starts_at: '2026-01-01T00:00:00Z', ends_at: '2099-01-01T00:00:00Z' };
+    await times(ROWS, (i) =>
+      call('POST', '/api/deals', merchant.token, {
+        title: `Deal ${i}`,
+        description: 'Page test.',
+        ...window,
+      }),
+    );
+    seeded.set('/api/deals', { path: '/api/deals', token: merchant.token, table: 'deals' });
+    seeded.set('/api/deals/feed', { path: '/api/deals/feed', token: consumer.token });
+    const tag = randomBytes(3).toString('hex');
+    await times(ROWS, (i) =>
+      call('POST', '/api/loyalty-cards', merchant.token, { email: `card-${tag}-${i}@example.com` }),
+    );
+    await times(ROWS, (i) =>
+      call('POST', '/api/wallet/loyalty-cards', consumer.token, {
+        storeName: `Store ${i}`,
+        cardNumber: `PAGE-${tag}-${i}`,
+        barcodeFormat: 'code128',
+      }),
+    );
+    seeded.set('/api/loyalty-cards', {
+      path: '/api/loyalty-cards',
+      token: merchant.token,
+      table: 'loyalty_cards',
+    });
+    seeded.set('/api/wallet/loyalty-cards', {
+      path: '/api/wallet/loyalty-cards',
+      token: consumer.token,
+      table: 'loyalty_cards',
     });
   }
 
@@ -401,6 +449,7 @@ describe('cursor pagination over every list', () => {
     platform = await createTestPlatform();
     await seedCommerce();
     await seedCarriers();
+    await seedConsumerSide();
     await seedBenefitCards();
     await seedCarrierTariffs();
     // Rows written in one transaction share `now()`; a batch spans microseconds of one millisecond. Both at
