@@ -4,6 +4,7 @@ import type { DbTransaction } from '@ipay/db';
 import type { DomainEvent } from '../../events/schemas';
 import { recordDomainEvents, type AnyNewDomainEvent } from '../../events/service';
 import { PAYMENT_SESSION_EVENTS } from '../../payment-sessions/events';
+import { sessionOwners } from '../../payment-sessions/service/session-owners';
 
 /** A point count fits the lot's integer column whatever the amount and rule. */
 const MAX_POINTS_PER_LOT = 1_000_000_000;
@@ -16,7 +17,13 @@ interface Payment {
   paidAt: Date;
 }
 
-interface Earning {
+interface EarnRule {
+  points_per_unit: number;
+  bonus_per_order: number;
+  validity_days: number;
+}
+
+interface Earning extends EarnRule {
   session_id: string;
   order_id: string;
   merchant_id: string;
@@ -24,9 +31,6 @@ interface Earning {
   amount_minor: number;
   currency: string;
   paid_at: Date;
-  points_per_unit: number;
-  bonus_per_order: number;
-  validity_days: number;
 }
 
 interface EarnedLot {
@@ -87,24 +91,58 @@ function paymentsOf(events: readonly DomainEvent[]): Payment[] {
   return [...bySession.values()];
 }
 
-/** Each paid session not yet earned for, with its order's address and the rule in force (merchant's, else platform's). */
-async function earningsOf(trx: DbTransaction, payments: Payment[]): Promise<Earning[]> {
-  const { rows } = await sql<Earning>`
-    select p.session_id, s.order_id, s.merchant_id, lower(o.customer_email) as email, p.amount_minor,
-           p.currency, p.paid_at, r.points_per_unit, r.bonus_per_order, r.validity_days
-      from unnest(${payments.map((p) => p.sessionId)}::uuid[], ${payments.map((p) => p.amountMinor)}::bigint[],
-                  ${payments.map((p) => p.currency)}::text[], ${payments.map((p) => p.paidAt.toISOString())}::timestamptz[])
-           as p(session_id, amount_minor, currency, paid_at)
-      join payment_sessions s on s.id = p.session_id
-      join orders o on o.id = s.order_id
+/** The rule in force per merchant: the merchant's latest, else the platform's latest. */
+async function rulesFor(trx: DbTransaction, merchantIds: string[]): Promise<Map<string, EarnRule>> {
+  const { rows } = await sql<EarnRule & { merchant_id: string }>`
+    select m.merchant_id, r.points_per_unit, r.bonus_per_order, r.validity_days
+      from unnest(${merchantIds}::uuid[]) as m(merchant_id)
       cross join lateral (
         select points_per_unit, bonus_per_order, validity_days
           from points_rules
-         where merchant_id = s.merchant_id or merchant_id is null
+         where merchant_id = m.merchant_id or merchant_id is null
          order by merchant_id is null, created_at desc, id desc
-         limit 1) r
-     where not exists (select 1 from points_lots l where l.session_id = p.session_id)`.execute(trx);
-  return rows;
+         limit 1) r`.execute(trx);
+  return new Map(rows.map(({ merchant_id, ...rule }) => [merchant_id, rule]));
+}
+
+/**
+ * Each paid session not yet earned for, with its order's address (read through payment-sessions, which owns
+ * sessions and their orders' addresses) and the rule in force.
+ */
+async function earningsOf(trx: DbTransaction, payments: Payment[]): Promise<Earning[]> {
+  const earned = await trx
+    .selectFrom('points_lots')
+    .select('session_id')
+    .where(
+      'session_id',
+      'in',
+      payments.map((p) => p.sessionId),
+    )
+    .execute();
+  const done = new Set(earned.map((lot) => lot.session_id));
+  const owners = await sessionOwners(
+    trx,
+    payments.flatMap((p) => (done.has(p.sessionId) ? [] : [p.sessionId])),
+  );
+  const rules = await rulesFor(trx, [...new Set(owners.map((owner) => owner.merchantId))]);
+  const paymentOf = new Map(payments.map((p) => [p.sessionId, p]));
+  return owners.flatMap((owner) => {
+    const payment = paymentOf.get(owner.sessionId);
+    const rule = rules.get(owner.merchantId);
+    if (!payment || !rule) return [];
+    return [
+      {
+        session_id: owner.sessionId,
+        order_id: owner.orderId,
+        merchant_id: owner.merchantId,
+        email: owner.email,
+        amount_minor: payment.amountMinor,
+        currency: payment.currency,
+        paid_at: payment.paidAt,
+        ...rule,
+      },
+    ];
+  });
 }
 
 /**
