@@ -7,6 +7,7 @@ import type { PageRoute } from '../../platform/domain';
 import { PageInput } from '../../platform/pagination-schemas';
 import { getWalletBalance } from '../wallet/service/balance';
 import { CONSUMER_COOKIE, consumerOfCookie } from './pages/session-cookie';
+import { lockerView } from '../lockers/service/locker-view';
 import { listConsumerParcels } from './service';
 import { PARCELS_PATH } from './sign-in-page-route';
 
@@ -76,6 +77,8 @@ export const consumerParcelsPage: PageRoute = {
             amount: formatMoney(language, parcel.amount_minor, parcel.currency),
             reference: parcel.merchant_reference,
             ordered: formatDate(language, parcel.ordered_at),
+            paidBy: parcel.paid_by?.label ?? null,
+            locker: lockerView(parcel.locker, t, language),
             payUrl: parcel.pay_url,
             // The pay link asks only what is left after a wallet part.
             payAmount: formatMoney(language, parcel.amount_due_minor ?? parcel.amount_minor, parcel.currency),

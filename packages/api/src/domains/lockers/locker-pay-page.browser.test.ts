@@ -12,6 +12,7 @@ import {
   lockerIssuedBody,
   orderBody,
   sendLockerCall,
+  signInTestConsumer,
   type TestPlatform,
 } from '../../testing';
 import { CHROMIUM, CHROMIUM_ARGS, MOBILE, seriousViolations } from '../../testing/browser';
@@ -59,7 +60,7 @@ describe('the locker code on the pay page, in Chromium', () => {
 
   const main = (page: Page) => page.$eval('main', (el) => (el as unknown as { innerText: string }).innerText);
 
-  it('shows the pickup code to the browser that paid, and not to another holding the link', async () => {
+  it('shows the pickup code to the browser that paid and on the consumer’s parcels, not to another holding the link', async () => {
     const operator = await createTestPlatformAdmin(platform);
     const { secret } = await createTestLockerSecret(platform, operator.token, 'POSTNL');
     const merchant = await createTestMerchant(platform, 'Fietsen BV');
@@ -109,6 +110,22 @@ describe('the locker code on the pay page, in Chromium', () => {
     expect(otherText).toContain('This parcel has been paid');
     expect(otherText).not.toContain('731904');
     expect(await other.$('section[aria-labelledby="locker-heading"]')).toBeNull();
+
+    const consumer = await signInTestConsumer(platform, orderBody().customer.email);
+    const parcels = await open(await browser.createBrowserContext());
+    await parcels.setCookie({
+      name: 'ipay_consumer',
+      value: consumer.token,
+      url: `${platform.baseUrl}/consumer`,
+    });
+    expect((await parcels.goto(`${platform.baseUrl}/consumer/parcels`))?.status()).toBe(200);
+    const listed = await main(parcels);
+    expect(listed).toContain('From Fietsen BV');
+    expect(listed).toContain('Your parcel is in a locker');
+    expect(listed).toContain('PostNL locker Albert Heijn Rokin, compartment B12');
+    expect(await parcels.$eval('.parcel .code [aria-hidden]', (el) => el.textContent)).toBe('731904');
+    expect(await seriousViolations(parcels)).toEqual([]);
+    await parcels.screenshot({ path: `${SCREENSHOTS}consumer-parcels-locker.png`, fullPage: true });
   });
 
   it('saw no console errors (CSP violations, failed loads)', () => {

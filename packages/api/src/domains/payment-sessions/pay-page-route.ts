@@ -26,7 +26,7 @@ import { PayTokenInput } from './schemas';
 import { resendDoorCode } from './service/resend-door-code';
 import { endedPayLink, getPublicSession } from './service/public-session';
 import { payPageLocker } from './service/pay-page-locker';
-import { lockerView } from './pages/pay-view';
+import { lockerView } from '../lockers/service/locker-view';
 
 const templates = pageTemplates(new URL('./pages/', import.meta.url));
 

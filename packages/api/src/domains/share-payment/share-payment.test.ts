@@ -188,6 +188,10 @@ describe('sharing a payment', () => {
       paid_by: paidBy,
     });
     expect((await parcelOf(consumer, order.id)).paid_by).toEqual(paidBy);
+    const parcelsPage = await fetch(`${platform.baseUrl}/consumer/parcels`, {
+      headers: { cookie: `ipay_consumer=${consumer.token}` },
+    });
+    expect(await parcelsPage.text()).toContain('<dt>Paid by</dt><dd>Bob &lt;Builder&gt;</dd>');
     const again = await fetch(`${platform.baseUrl}/s/${code}`, { redirect: 'manual' });
     expect(again.status).toBe(303);
     expect(again.headers.get('location')).toBe(`/pay/${token}`);

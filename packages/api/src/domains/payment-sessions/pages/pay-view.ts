@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { formatDate, formatMoney, type Language, type MessageKey, type Translate } from '../../../pages/i18n';
-import type { ConsumerLocker } from '../../lockers/schemas';
 import type { PublicSession } from '../schemas';
 
 /** What the PSPs send the consumer back with (`start-payment.ts` builds these return URLs); anything else is ignored. */
@@ -98,21 +97,5 @@ export function payPageView(
       start: `/pay/${token}/start`,
       resend: `/pay/${token}/resend`,
     },
-  };
-}
-
-/** The locker block of the pay page: where the parcel waits and, while it can be used, its pickup code. */
-export function lockerView(locker: ConsumerLocker | null, t: Translate, language: Language) {
-  if (!locker) return null;
-  const where = t('pay.locker.where', { locker: locker.locker_name, compartment: locker.compartment });
-  if (locker.status === 'COLLECTED')
-    return { where, code: null, note: t('pay.locker.collected', { locker: locker.locker_name }) };
-  if (locker.status === 'EXPIRED' || !locker.pickup_code) {
-    return { where, code: null, note: t('pay.locker.expired', { locker: locker.locker_name }) };
-  }
-  return {
-    where,
-    code: { digits: locker.pickup_code, spoken: locker.pickup_code.split('').join(' ') },
-    note: t('pay.locker.before', { date: formatDate(language, locker.expires_at) }),
   };
 }
