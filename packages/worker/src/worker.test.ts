@@ -127,7 +127,7 @@ describe('worker tasks', () => {
     expect(rows).toEqual([]);
   });
 
-  it('schedules the hourly purge and abandoned-upload sweep in the crontab', () => {
+  it('schedules the purge, the abandoned-upload sweep and the consumer side’s expiries in the crontab', () => {
     // The crontab follows the order of DOMAINS; which tasks it schedules is what matters.
     expect(
       cronItems()
@@ -135,9 +135,12 @@ describe('worker tasks', () => {
         .sort(),
     ).toEqual([
       'integrations.schedule-syncs',
+      'lockers.expire-codes',
+      'lockers.send-reminders',
       'maintenance.purge-expired',
       'orders.fail-abandoned-uploads',
       'payment-sessions.expire-overdue',
+      'points.expire-due',
     ]);
   });
 });
