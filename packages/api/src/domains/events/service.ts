@@ -92,27 +92,10 @@ export async function recordDomainEventsFromQuery(
   trx: DbTransaction,
   source: RawBuilder<unknown>,
 ): Promise<number> {
-  const result = await sql`
-    with input as (${source}),
-    counts as (
-      select resource_type, resource_id, count(*)::int as n from input group by resource_type, resource_id
-    ), counters as (
-      insert into domain_event_sequences (resource_type, resource_id, last_sequence)
-      select resource_type, resource_id, n from counts
-      on conflict (resource_type, resource_id)
-        do update set last_sequence = domain_event_sequences.last_sequence + excluded.last_sequence
-      returning resource_type, resource_id, last_sequence
-    )
-    insert into domain_events (type, resource_type, resource_id, sequence, organization_id, actor_user_id, payload)
-    select i.type, i.resource_type, i.resource_id,
-      c.last_sequence - n.n
-        + row_number() over (partition by i.resource_type, i.resource_id order by i.ord)::int,
-      i.organization_id, i.actor_user_id, i.payload
-    from input i
-    join counts n on n.resource_type = i.resource_type and n.resource_id = i.resource_id
-    join counters c on c.resource_type = i.resource_type and c.resource_id = i.resource_id
-    order by i.ord`.execute(trx);
-  return Number(result.numAffectedRows ?? 0);
+  const { rows } = await sql<{ n: number }>`
+    with ${eventCtes(source)}
+    select count(*)::int as n from recorded_events`.execute(trx);
+  return rows[0]?.n ?? 0;
 }
 
 interface InsertedEventRow {
@@ -136,10 +119,11 @@ export function domainEventCtes(
   events: readonly AnyNewDomainEvent[],
   resourceIds: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
-  return eventCtes(events, resourceIds);
+  return eventCtes(eventRows(events, resourceIds));
 }
 
-function eventCtes(
+/** Events given in this process as the rows eventCtes reads, each payload checked against its type first. */
+function eventRows(
   events: readonly NewDomainEvent[],
   resourceIds?: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
@@ -154,16 +138,24 @@ function eventCtes(
     payload: event.data,
   }));
   const recorded = resourceIds ? sql`where t.resource_id in (${resourceIds})` : sql``;
-  // The per-resource counters (one row per resource, since an upsert may touch a row once per statement,
-  // advanced by its number of events) and the events numbered from them, inserted in the order given so the
-  // stream numbers them in that order too.
   return sql`
-    event_input as (
-      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as t(
-        ord int, type text, resource_type text, resource_id text, organization_id uuid, actor_user_id uuid,
-        payload jsonb)
-      ${recorded}
-    ), event_counts as (
+    select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as t(
+      ord int, type text, resource_type text, resource_id text, organization_id uuid, actor_user_id uuid,
+      payload jsonb)
+    ${recorded}`;
+}
+
+/**
+ * The one definition of how events are written: the rows of `input` (columns `ord`, the order to record them
+ * in, `type`, `resource_type`, `resource_id` text, `organization_id`, `actor_user_id` uuid, `payload` jsonb)
+ * inserted with their per-resource counters (one row per resource, since an upsert may touch a row once per
+ * statement, advanced by its number of events), numbered from them, in the order given so the stream numbers
+ * them in that order too.
+ */
+function eventCtes(input: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    event_input as (${input}),
+    event_counts as (
       select resource_type, resource_id, count(*)::int as n from event_input group by resource_type, resource_id
     ), event_counters as (
       insert into domain_event_sequences (resource_type, resource_id, last_sequence)
@@ -191,7 +183,7 @@ async function insertDomainEvents(
 ): Promise<DomainEvent[]> {
   if (!events.length) return [];
   const { rows } = await sql<InsertedEventRow>`
-    with ${eventCtes(events)}
+    with ${eventCtes(eventRows(events))}
     select id, occurred_at, resource_type, resource_id, sequence from recorded_events`.execute(trx);
   // RETURNING promises no order: rows are matched to events by their unique (resource, sequence), each
   // resource's events taking its new sequence numbers in the order given.
