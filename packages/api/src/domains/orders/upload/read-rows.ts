@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { AppError } from '../../../errors/app-error';
 import { isFormulaLike } from '../../../platform/table-writer';
 import { inspectXlsx, unreadableXlsx, XLSX_LIMITS, type InspectedXlsx, type XlsxLimits } from './xlsx-guard';
@@ -147,7 +147,9 @@ async function* workbookRows(
   try {
     const inspected = await inspectXlsx(spooled.file, fileName, limits);
     const listed = inspected.sheets;
-    const workbook = new ExcelJS.stream.xlsx.WorkbookReader(sheetsLast(spooled.file, inspected), {
+    // Loaded on the first XLSX, not at start: most processes never read one, and exceljs costs ~9 MiB resident.
+    const { default: excel } = await import('exceljs');
+    const workbook = new excel.stream.xlsx.WorkbookReader(sheetsLast(spooled.file, inspected), {
       sharedStrings: 'cache',
       hyperlinks: 'ignore',
       styles: 'ignore',
