@@ -8,6 +8,7 @@ import {
   DOMAIN_EVENTS_CHANNEL,
   recordDomainEvent,
   recordDomainEvents,
+  recordDomainEventsFromQuery,
   type DomainEventConsumer,
 } from './service';
 
@@ -244,6 +245,93 @@ describe('domain events', () => {
     } finally {
       await sql`drop table relay_log`.execute(db());
     }
+  });
+
+  /** `count` role.created events of resources `<prefix>-1…`, as a bulk writer's query yields them. */
+  function bulkEvents(prefix: string, count: number) {
+    const { data } = event('unused');
+    return sql`
+      select g as ord, 'role.created'::text as type, 'role'::text as resource_type,
+        ${prefix} || '-' || g as resource_id, null::uuid as organization_id, null::uuid as actor_user_id,
+        ${JSON.stringify(data)}::jsonb as payload
+      from generate_series(1, ${count}) g`;
+  }
+
+  async function positionsOfResources(prefix: string): Promise<number[]> {
+    const { rows } = await sql<{ position: string }>`
+      select stream_position::text as position from domain_events
+      where resource_id like ${`${prefix}-%`} order by substring(resource_id from '[0-9]+$')::int`.execute(db());
+    return rows.map((row) => Number(row.position));
+  }
+
+  it('numbers a bulk insert’s events as it inserts them, consecutively and in commit order, under the stream lock until its commit', async () => {
+    await drainDomainEvents(db(), { consumers: [] });
+    const before = await db()
+      .transaction()
+      .execute((trx) => recordDomainEvent(trx, event('r-before-bulk')));
+    const bulk = openTransaction(async (trx) => {
+      expect(await recordDomainEventsFromQuery(trx, bulkEvents('bulk-now', 50), 'now')).toBe(50);
+      const { rows } = await sql<{ n: string }>`
+        select count(*) as n from domain_events where resource_id like 'bulk-now-%' and stream_position > 0`.execute(
+        trx,
+      );
+      expect(Number(rows[0]?.n)).toBe(50);
+      return recordDomainEvent(trx, event('r-after-bulk'));
+    });
+    const after = await bulk.done;
+    // Another writer commits meanwhile: its numbering waits for the bulk transaction's commit, and so do readers.
+    const other = db()
+      .transaction()
+      .execute((trx) => recordDomainEvent(trx, event('r-other')));
+    expect(await drainDomainEvents(db(), { consumers: [] })).toBe(1);
+    await bulk.commit();
+    const otherEvent = await other;
+    const start = await positionOf(before.id);
+    const positions = [
+      ...(await positionsOfResources('bulk-now')),
+      await positionOf(after.id),
+      await positionOf(otherEvent.id),
+    ];
+    expect(positions).toEqual(positions.map((_, i) => start + 1 + i));
+    const seen: string[] = [];
+    await drainDomainEvents(db(), {
+      consumers: [
+        (_trx, events) => {
+          seen.push(...events.map((e) => e.resourceId));
+          return Promise.resolve();
+        },
+      ],
+    });
+    expect(seen).toEqual([
+      ...Array.from({ length: 50 }, (_, i) => `bulk-now-${i + 1}`),
+      'r-after-bulk',
+      'r-other',
+    ]);
+  });
+
+  it('relays past the positions a rolled-back bulk insert drew', async () => {
+    await drainDomainEvents(db(), { consumers: [] });
+    await db()
+      .transaction()
+      .execute(async (trx) => {
+        await recordDomainEventsFromQuery(trx, bulkEvents('bulk-undone', 5), 'now');
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    expect(await positionsOfResources('bulk-undone')).toEqual([]);
+    const next = await db()
+      .transaction()
+      .execute((trx) => recordDomainEvent(trx, event('r-after-undone')));
+    const seen: string[] = [];
+    await drainDomainEvents(db(), {
+      consumers: [
+        (_trx, events) => {
+          seen.push(...events.map((e) => e.id));
+          return Promise.resolve();
+        },
+      ],
+    });
+    expect(seen).toEqual([next.id]);
   });
 
   it('relays events committed out of insert order in commit order', async () => {

@@ -80,22 +80,44 @@ export function recordDomainEvents(
 }
 
 /**
+ * The advisory lock that serialises stream numbering (migration 2026_11_26_000001_commit_ordered_stream): its
+ * holder draws positions, and holds it until its commit is visible, so positions are commit-ordered.
+ */
+const STREAM_LOCK = sql.lit(7351642039184211);
+
+/**
+ * When an event gets its stream position. `commit` (the default): a provisional one now, the real one from the
+ * commit-time trigger, which takes the stream lock for the commit only but rewrites every row it numbers. `now`:
+ * the real one as the row is inserted, under the stream lock taken first and held until the commit, so other
+ * writers' commits wait from this statement on: for a bulk writer whose events are the end of its transaction,
+ * which spares rewriting (and re-indexing) thousands of rows. A rollback after it leaves a gap in the
+ * positions, which readers skip as they skip any rolled-back transaction's.
+ */
+export type StreamNumbering = 'commit' | 'now';
+
+/**
  * The rows of a query as events, for writers that produce their events in SQL (a bulk import creating thousands
- * of orders with INSERT … SELECT): the same table writes, per-resource sequence numbers and commit-time stream
- * numbering as recordDomainEvents, in one statement, without the events travelling through this process.
- * `source` must yield the columns of recordDomainEvents' input: `ord` (the order to record them in), `type`,
- * `resource_type`, `resource_id` (text), `organization_id`, `actor_user_id` (uuid) and `payload` (jsonb).
- * Payloads are not checked one by one here: the caller builds them in SQL from the catalogue's keys, and its
- * tests check the result against the catalogue. Returns how many events were recorded.
+ * of orders with INSERT … SELECT): the same table writes and per-resource sequence numbers as
+ * recordDomainEvents, in one statement, without the events travelling through this process. `source` must yield
+ * the columns of eventCtes' input. Payloads are not checked one by one here: the caller builds them in SQL from
+ * the catalogue's keys, and its tests check the result against the catalogue. Returns how many events were
+ * recorded.
  */
 export async function recordDomainEventsFromQuery(
   trx: DbTransaction,
   source: RawBuilder<unknown>,
+  numbering: StreamNumbering = 'commit',
 ): Promise<number> {
-  const { rows } = await sql<{ n: number }>`
-    with ${eventCtes(source)}
-    select count(*)::int as n from recorded_events`.execute(trx);
-  return rows[0]?.n ?? 0;
+  if (numbering === 'now') await sql`select pg_advisory_xact_lock(${STREAM_LOCK})`.execute(trx);
+  const { rows } = await sql<{ n: number; last: string | null }>`
+    with ${eventCtes(source, numbering)}
+    select count(*)::int as n, max(stream_position)::text as last from recorded_events`.execute(trx);
+  const recorded = rows[0];
+  // The commit-time trigger announces only the rows it numbers; these were numbered here.
+  if (numbering === 'now' && recorded?.last) {
+    await sql`select pg_notify(${DOMAIN_EVENTS_CHANNEL}, ${recorded.last})`.execute(trx);
+  }
+  return recorded?.n ?? 0;
 }
 
 interface InsertedEventRow {
@@ -152,7 +174,12 @@ function eventRows(
  * statement, advanced by its number of events), numbered from them, in the order given so the stream numbers
  * them in that order too.
  */
-function eventCtes(input: RawBuilder<unknown>): RawBuilder<unknown> {
+function eventCtes(input: RawBuilder<unknown>, numbering: StreamNumbering = 'commit'): RawBuilder<unknown> {
+  // Drawn row by row in the order of `ordered` (a projection keeps its input's order), as the column's default.
+  const position =
+    numbering === 'now'
+      ? sql`nextval('domain_events_stream_position_seq')`
+      : sql`-nextval('domain_events_provisional_seq')`;
   return sql`
     event_input as (${input}),
     event_counts as (
@@ -164,16 +191,20 @@ function eventCtes(input: RawBuilder<unknown>): RawBuilder<unknown> {
         do update set last_sequence = domain_event_sequences.last_sequence + excluded.last_sequence
       returning resource_type, resource_id, last_sequence
     ), recorded_events as (
-      insert into domain_events (type, resource_type, resource_id, sequence, organization_id, actor_user_id, payload)
-      select i.type, i.resource_type, i.resource_id,
-        c.last_sequence - n.n
-          + row_number() over (partition by i.resource_type, i.resource_id order by i.ord)::int,
-        i.organization_id, i.actor_user_id, i.payload
-      from event_input i
-      join event_counts n on n.resource_type = i.resource_type and n.resource_id = i.resource_id
-      join event_counters c on c.resource_type = i.resource_type and c.resource_id = i.resource_id
-      order by i.ord
-      returning id, occurred_at, resource_type, resource_id, sequence
+      insert into domain_events (
+        type, resource_type, resource_id, sequence, organization_id, actor_user_id, payload, stream_position)
+      select ordered.*, ${position}
+      from (
+        select i.type, i.resource_type, i.resource_id,
+          c.last_sequence - n.n
+            + row_number() over (partition by i.resource_type, i.resource_id order by i.ord)::int as sequence,
+          i.organization_id, i.actor_user_id, i.payload
+        from event_input i
+        join event_counts n on n.resource_type = i.resource_type and n.resource_id = i.resource_id
+        join event_counters c on c.resource_type = i.resource_type and c.resource_id = i.resource_id
+        order by i.ord
+      ) ordered
+      returning id, occurred_at, resource_type, resource_id, sequence, stream_position
     )`;
 }
 

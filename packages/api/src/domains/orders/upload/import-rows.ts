@@ -15,7 +15,7 @@ import {
   type UploadCounts,
   type UploadRow,
 } from './repository';
-import { importPlainOrders, referenceBounds, type ReferenceRange } from './set-import';
+import { announcePlainOrders, importPlainOrders, referenceBounds, type ReferenceRange } from './set-import';
 import { announceUpload } from './upload-events';
 import {
   rejectedRows,
@@ -175,6 +175,9 @@ async function importRange(
   const { upload, actor, range } = request;
   const mapping = upload.mapping as unknown as MappedColumn[];
   const plain = await importPlainOrders(trx, { uploadId: upload.id, actor, mapping, range });
+  // A strict upload is one transaction over every range: holding the stream lock from its first range on would
+  // stall every other writer's commit, so its events are numbered at its commit.
+  if (upload.strict) await announcePlainOrders(trx, actor, 'commit');
   counts.rowsProcessed += plain.rows;
   counts.created += plain.created;
   counts.existing += plain.existing;
@@ -187,6 +190,10 @@ async function importRange(
     counts.existing += batch.existing;
     counts.rejected += batch.rejections.length;
   }
+  // Numbered as they are inserted (sparing the commit a rewrite of every event row) when the range is its own
+  // transaction: they come last, before only its counts and progress, so the stream lock they take is held
+  // briefly; their positions still precede the left-over orders' (numbered at the commit), as before.
+  if (!upload.strict) await announcePlainOrders(trx, actor, 'now');
 }
 
 class StrictRollback extends Error {}

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbExecutor, DbTransaction } from '@ipay/db';
 import type { Actor } from '../../auth/service';
-import { recordDomainEventsFromQuery } from '../../events/service';
+import { recordDomainEventsFromQuery, type StreamNumbering } from '../../events/service';
 import { CountryCode, OrderCurrency } from '../schemas';
 import type { MappedColumn, OrderColumn } from './column-mapping';
 import { FLAG_WORDS } from './row-groups';
@@ -239,8 +239,17 @@ async function insertPlainOrders(trx: DbTransaction, actor: Actor) {
     from inserted where g.reference = inserted.merchant_reference`.execute(trx);
 }
 
-/** order.created for every order inserted, in reference order, as createOrders announces them. */
-function announceCreated(trx: DbTransaction, actor: Actor): Promise<number> {
+/**
+ * order.created for every order importPlainOrders inserted in this range, in reference order, as createOrders
+ * announces them; in the same transaction, before the next range is staged. `numbering` as
+ * recordDomainEventsFromQuery's: `now` only when nothing slow follows before the commit (it holds the stream
+ * lock from here on).
+ */
+export function announcePlainOrders(
+  trx: DbTransaction,
+  actor: Actor,
+  numbering: StreamNumbering,
+): Promise<number> {
   return recordDomainEventsFromQuery(
     trx,
     sql`
@@ -252,12 +261,13 @@ function announceCreated(trx: DbTransaction, actor: Actor): Promise<number> {
           'ipayFlag', flag) as payload
       from upload_groups
       where order_id is not null`,
+    numbering,
   );
 }
 
 /**
  * Creates the plain orders of one range of references, in the caller's transaction: orders and items in one
- * statement, their events in another. An order already there under the same fingerprint is existing, as
+ * statement; their events are announcePlainOrders', once the range's other orders are created. An order already there under the same fingerprint is existing, as
  * createOrders reports it; everything else comes back in `leftOver`.
  */
 export async function importPlainOrders(
@@ -267,7 +277,6 @@ export async function importPlainOrders(
   await stageLines(trx, request.uploadId, request.mapping, request.range);
   await stageGroups(trx);
   await insertPlainOrders(trx, request.actor);
-  await announceCreated(trx, request.actor);
   const { rows } = await sql<{ rows: string; created: string; existing: string; left_over: string[] | null }>`
     select (select count(*) from upload_lines) as rows,
       count(*) filter (where g.order_id is not null) as created,
