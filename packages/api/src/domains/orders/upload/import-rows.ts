@@ -162,22 +162,21 @@ async function groupsOf(db: DbExecutor, uploadId: string, references: string[]):
 }
 
 /**
- * One range of references: its plain orders created set-based (importPlainOrders), the rest through the
- * validator and createOrders a batch at a time, in `trx`; rejected rows are written with `rejections` (the
- * transaction itself, or outside it when it may roll back).
+ * One range of references: its plain orders created set-based (importPlainOrders), announced right away when
+ * `announcePlain` (else by the caller, announcePlainOrders), the rest through the validator and createOrders a
+ * batch at a time, in `trx`; rejected rows are written with `rejections` (the transaction itself, or outside it
+ * when it may roll back).
  */
 async function importRange(
   trx: DbTransaction,
   rejections: DbExecutor,
-  request: ImportRequest & { range: ReferenceRange },
+  request: ImportRequest & { range: ReferenceRange; announcePlain: boolean },
   counts: UploadCounts,
 ): Promise<void> {
   const { upload, actor, range } = request;
   const mapping = upload.mapping as unknown as MappedColumn[];
   const plain = await importPlainOrders(trx, { uploadId: upload.id, actor, mapping, range });
-  // A strict upload is one transaction over every range: holding the stream lock from its first range on would
-  // stall every other writer's commit, so its events are numbered at its commit.
-  if (upload.strict) await announcePlainOrders(trx, actor, 'commit');
+  if (request.announcePlain) await announcePlainOrders(trx, actor, 'commit');
   counts.rowsProcessed += plain.rows;
   counts.created += plain.created;
   counts.existing += plain.existing;
@@ -190,10 +189,6 @@ async function importRange(
     counts.existing += batch.existing;
     counts.rejected += batch.rejections.length;
   }
-  // Numbered as they are inserted (sparing the commit a rewrite of every event row) when the range is its own
-  // transaction: they come last, before only its counts and progress, so the stream lock they take is held
-  // briefly; their positions still precede the left-over orders' (numbered at the commit), as before.
-  if (!upload.strict) await announcePlainOrders(trx, actor, 'now');
 }
 
 class StrictRollback extends Error {}
@@ -208,7 +203,9 @@ async function importStrict(db: Db, request: ImportRequest, counts: UploadCounts
   try {
     await db.transaction().execute(async (trx) => {
       for (const range of await referenceRanges(trx, request.upload.id)) {
-        await importRange(trx, db, { ...request, range }, imported);
+        // One transaction over every range: holding the stream lock from the first range on would stall every
+        // other writer's commit, so the events are numbered at the commit.
+        await importRange(trx, db, { ...request, range, announcePlain: true }, imported);
       }
       if (counts.rejected + imported.rejected) throw new StrictRollback();
     });
@@ -268,9 +265,14 @@ export async function importParkedRows(db: Db, request: ImportRequest) {
   await eachConcurrently(await referenceRanges(db, request.upload.id), RANGES_AT_ONCE, async (range) => {
     const imported: UploadCounts = { rowsProcessed: 0, created: 0, existing: 0, rejected: 0 };
     await db.transaction().execute(async (trx) => {
-      await importRange(trx, trx, { ...request, range }, imported);
+      await importRange(trx, trx, { ...request, range, announcePlain: false }, imported);
       const state = await addUploadCounts(trx, request.upload.id, imported);
       if (request.announceProgress) await announceUpload(trx, 'order_upload.progress', state);
+      // Numbered as they are inserted, sparing the commit a rewrite of every event row. Last, so the stream lock
+      // is the transaction's last lock, as the commit trigger's is (no writer holding a row this transaction
+      // still needs can be waiting for it), and held only until the commit. Their positions still come before
+      // the left-over orders' and the progress event's, numbered at the commit, as before.
+      await announcePlainOrders(trx, request.actor, 'now');
     });
     addCounts(counts, imported);
   });
