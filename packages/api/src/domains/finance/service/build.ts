@@ -46,14 +46,19 @@ function totalsOf(entries: DraftEntry[]): StoredTotals {
 }
 
 /** What Exact already holds for the day: every entry of any revision that Exact gave an EntryID. */
-async function bookedEntries(trx: DbTransaction, day: string): Promise<DraftEntry[]> {
-  const rows = await trx
+async function bookedEntries(
+  trx: DbTransaction,
+  day: string,
+  exceptBatchId: string | null,
+): Promise<DraftEntry[]> {
+  let query = trx
     .selectFrom('finance_batch_entries as e')
     .innerJoin('finance_batches as b', 'b.id', 'e.batch_id')
     .where('b.day', '=', day)
     .where('e.exact_entry_id', 'is not', null)
-    .select(['e.entry_key', 'e.description', 'e.currency', 'e.lines'])
-    .execute();
+    .select(['e.entry_key', 'e.description', 'e.currency', 'e.lines']);
+  if (exceptBatchId) query = query.where('b.id', '!=', exceptBatchId);
+  const rows = await query.execute();
   const merged = new Map<string, DraftEntry>();
   for (const row of rows) {
     const lines = row.lines as unknown as DraftEntry['lines'];
@@ -98,19 +103,29 @@ export async function buildDailyBatch(trx: DbTransaction, options: BuildOptions)
       throw domainError(FINANCE_ERRORS, 'batch_posting', `The batch of ${day} is being posted to Exact.`);
   }
   const sources = await readDaySources(trx, day, options.fees ?? ipayFeesOfDay);
-  const toBook = subtractBooked(composeEntries(day, sources), await bookedEntries(trx, day));
-  const entries = mapAccounts(toBook, await accountMap(trx));
-  const unbalanced = unbalancedEntries(entries);
-  if (unbalanced.length) {
-    throw domainError(FINANCE_ERRORS, 'batch_unbalanced', `Unbalanced entries: ${unbalanced.join(', ')}.`);
-  }
-  const hash = contentHash(entries);
+  const composed = composeEntries(day, sources);
+  const mapping = await accountMap(trx);
+  const toBook = async (exceptBatchId: string | null) => {
+    const entries = mapAccounts(
+      subtractBooked(composed, await bookedEntries(trx, day, exceptBatchId)),
+      mapping,
+    );
+    const unbalanced = unbalancedEntries(entries);
+    if (unbalanced.length) {
+      throw domainError(FINANCE_ERRORS, 'batch_unbalanced', `Unbalanced entries: ${unbalanced.join(', ')}.`);
+    }
+    return entries;
+  };
   const current = latest && latest.status !== 'superseded' ? latest : undefined;
-  const unchanged =
-    current &&
-    current.status !== 'rejected' &&
-    (current.content_hash === hash || (current.status === 'posted' && !entries.length));
-  if (current && unchanged) return { changed: false, batch: await getBatchSummary(trx, current.id) };
+  // The current revision is compared with what it would hold if built now: all but its own bookings taken off.
+  if (current && current.status !== 'rejected') {
+    const again = await toBook(current.status === 'posted' ? null : current.id);
+    const unchanged =
+      current.status === 'posted' ? !again.length : contentHash(again) === current.content_hash;
+    if (unchanged) return { changed: false, batch: await getBatchSummary(trx, current.id) };
+  }
+  const entries = await toBook(null);
+  const hash = contentHash(entries);
   if (!entries.length && !current) return { changed: false, batch: null };
   if (current && current.status !== 'posted') {
     await trx
