@@ -526,6 +526,20 @@ export interface LoyaltyCardsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface MerchantFeeChangesTable {
+  id: Generated<number>;
+  organization_id: string;
+  fee_per_order_minor: number | null;
+  fee_currency: Generated<string>;
+  contract_signed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  previous_fee_per_order_minor: number | null;
+  previous_contract_signed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  effective_from: ColumnType<Date, Date | string, Date | string>;
+  reason: string;
+  changed_by: string | null;
+  changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface OrderItemsTable {
   order_id: string;
   position: number;
@@ -1056,6 +1070,7 @@ export interface Database {
   locker_events: LockerEventsTable;
   locker_seen_signatures: LockerSeenSignaturesTable;
   loyalty_cards: LoyaltyCardsTable;
+  merchant_fee_changes: MerchantFeeChangesTable;
   order_items: OrderItemsTable;
   order_parcels: OrderParcelsTable;
   order_upload_rejections: OrderUploadRejectionsTable;
