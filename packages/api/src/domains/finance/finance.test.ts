@@ -37,7 +37,9 @@ async function paidOn(platform: TestPlatform, day: string): Promise<string> {
   await sql`update payments set psp = 'stripe', created_at = ${at} where session_id = ${sessionId}`.execute(
     platform.database.db,
   );
-  await sql`update payment_sessions set psp = 'stripe' where id = ${sessionId}`.execute(platform.database.db);
+  await sql`update payment_sessions set psp = 'stripe', paid_at = ${at} where id = ${sessionId}`.execute(
+    platform.database.db,
+  );
   return sessionId;
 }
 
@@ -146,17 +148,22 @@ describe('finance batches', () => {
       expect(batch.status).toBe('pending');
       expect(batch.built_by).toBe(maker.userId);
       expect(batch.entries.map((e) => e.entry_key)).toEqual([
+        'fees:EUR',
         'payments:stripe:EUR',
         'payouts:stripe:EUR',
         'refunds:stripe:EUR',
       ]);
-      expect(lineSums(batch)).toEqual([0, 0, 0]);
-      const payments = batch.entries[0]?.lines ?? [];
+      expect(lineSums(batch)).toEqual([0, 0, 0, 0]);
+      expect(batch.entries[0]?.lines.map((l) => [l.account_key, l.amount_minor])).toEqual([
+        ['merchant_payable', 2 * 50],
+        ['ipay_fee_revenue', -2 * 50],
+      ]);
+      const payments = batch.entries[1]?.lines ?? [];
       expect(payments).toEqual([
         expect.objectContaining({ account_key: 'psp_receivable:stripe', amount_minor: 2 * 4993 }),
         expect.objectContaining({ account_key: 'merchant_payable', amount_minor: -2 * 4993 }),
       ]);
-      expect(batch.entries[1]?.lines.map((l) => [l.account_key, l.amount_minor])).toEqual([
+      expect(batch.entries[2]?.lines.map((l) => [l.account_key, l.amount_minor])).toEqual([
         ['bank', 9750],
         ['psp_fee_expense', 250],
         ['psp_receivable:stripe', -10_000],
@@ -164,13 +171,13 @@ describe('finance batches', () => {
       expect(batch.totals).toEqual([
         {
           currency: 'EUR',
-          debit_minor: 9986 + 10_000 + 4993,
-          credit_minor: 9986 + 10_000 + 4993,
-          entry_count: 3,
+          debit_minor: 100 + 9986 + 10_000 + 4993,
+          credit_minor: 100 + 9986 + 10_000 + 4993,
+          entry_count: 4,
         },
       ]);
       expect(batch.unmapped_accounts).toEqual([]);
-      expect(batch.entries[0]?.lines[0]?.gl_account).toBe(ACCOUNTS['psp_receivable:stripe']);
+      expect(batch.entries[1]?.lines[0]?.gl_account).toBe(ACCOUNTS['psp_receivable:stripe']);
 
       const again = await build(day, checker.token);
       expect(again.body).toMatchObject({ changed: false, batch: { id: batch.id, built_by: maker.userId } });
@@ -349,11 +356,11 @@ describe('finance batches', () => {
         exact: platform.config.exact,
         encryptionKey: platform.deps.encryptionKey,
       });
-      expect(outcome).toEqual({ kind: 'posted', booked: 3 });
+      expect(outcome).toEqual({ kind: 'posted', booked: 4 });
       const posted = await read(batch.id);
       expect(posted.status).toBe('posted');
       const received = exact.entries.slice(before);
-      expect(received).toHaveLength(3);
+      expect(received).toHaveLength(4);
       expect(received.map((e) => e.EntryID).sort()).toEqual(
         posted.entries.map((e) => e.exact_entry_id).sort(),
       );
@@ -377,7 +384,7 @@ describe('finance batches', () => {
         token: maker.token,
       });
       expect(repost.body).toMatchObject({ status: 'posted', job_id: null });
-      expect(exact.entries.length).toBe(before + 3);
+      expect(exact.entries.length).toBe(before + 4);
     });
 
     it('books only the corrections when a posted day changes', async () => {
@@ -393,7 +400,7 @@ describe('finance batches', () => {
         exact: platform.config.exact,
         encryptionKey: platform.deps.encryptionKey,
       });
-      expect(outcome).toEqual({ kind: 'posted', booked: 1 });
+      expect(outcome).toEqual({ kind: 'posted', booked: 2 });
       await paidOn(platform, day);
       const correction = (await build(day)).body.batch;
       expect(correction.revision).toBe(2);
@@ -401,6 +408,8 @@ describe('finance batches', () => {
         e.lines.map((l) => [l.account_key, l.amount_minor]),
       );
       expect(lines).toEqual([
+        ['merchant_payable', 50],
+        ['ipay_fee_revenue', -50],
         ['psp_receivable:stripe', 4993],
         ['merchant_payable', -4993],
       ]);
