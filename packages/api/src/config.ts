@@ -282,6 +282,34 @@ export const EnvSchema = z.object({
     .describe(
       'who issues carrier credit statements, as printed in their header: the company name, then its address lines, separated by `|` (`IPAY B.V.|Keizersgracht 100|1015 AA Amsterdam|Nederland`)',
     ),
+  EXACT_CLIENT_ID: z
+    .string()
+    .optional()
+    .describe(
+      'Exact Online app client id; with `EXACT_CLIENT_SECRET` and `EXACT_DIVISION` it enables posting finance batches (unset: post-to-exact answers 503)',
+    ),
+  EXACT_CLIENT_SECRET: z.string().optional().describe('Exact Online app client secret'),
+  EXACT_DIVISION: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Exact Online division (administration) the journal entries are booked in'),
+  EXACT_REFRESH_TOKEN: z
+    .string()
+    .optional()
+    .describe(
+      'the first refresh token from the authorization-code grant; stored sealed on first use, then rotated in the database (Exact refresh tokens are single-use)',
+    ),
+  EXACT_BASE_URL: z
+    .url()
+    .default('https://start.exactonline.nl')
+    .describe('Exact Online base URL (country site); tests point it at a local fake'),
+  EXACT_JOURNAL_CODE: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,10}$/, 'an Exact journal code')
+    .default('90')
+    .describe('the general journal the batches are booked in'),
 });
 
 const DEFAULT_EMAIL_FROM = 'IPAY <no-reply@ipay.invalid>';
@@ -353,6 +381,18 @@ export interface Config {
   googleWallet: GoogleWalletConfig | undefined;
   /** The issuer printed on carrier credit statements: company name and address lines. */
   statementIssuer: { name: string; lines: string[] };
+  /** Exact Online, where approved finance batches are booked. Unset: post-to-exact answers 503. */
+  exact: ExactConfig | undefined;
+}
+
+export interface ExactConfig {
+  clientId: string;
+  clientSecret: string;
+  division: number;
+  /** Seeds the token row once; afterwards the database holds the current (rotated) refresh token. */
+  initialRefreshToken: string | undefined;
+  baseUrl: string;
+  journalCode: string;
 }
 
 export interface GoogleWalletConfig {
@@ -485,6 +525,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pdf: { chromiumPath: e.PDF_CHROMIUM_PATH, concurrency: e.PDF_CONCURRENCY },
     statementIssuer: statementIssuer(e.STATEMENT_ISSUER),
     googleWallet: googleWallet(e),
+    exact: exact(e),
+  };
+}
+
+/** Client id, secret and division together, or none. */
+function exact(e: z.infer<typeof EnvSchema>): ExactConfig | undefined {
+  const given = [e.EXACT_CLIENT_ID, e.EXACT_CLIENT_SECRET, e.EXACT_DIVISION];
+  if (given.every((value) => value === undefined)) return undefined;
+  if (!e.EXACT_CLIENT_ID || !e.EXACT_CLIENT_SECRET || e.EXACT_DIVISION === undefined) {
+    throw new ConfigError('set EXACT_CLIENT_ID, EXACT_CLIENT_SECRET and EXACT_DIVISION together, or none');
+  }
+  return {
+    clientId: e.EXACT_CLIENT_ID,
+    clientSecret: e.EXACT_CLIENT_SECRET,
+    division: e.EXACT_DIVISION,
+    initialRefreshToken: e.EXACT_REFRESH_TOKEN,
+    baseUrl: e.EXACT_BASE_URL.replace(/\/$/, ''),
+    journalCode: e.EXACT_JOURNAL_CODE,
   };
 }
 

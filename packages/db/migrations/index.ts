@@ -40,8 +40,10 @@ import * as deals from './2026_12_04_200001_deals';
 import * as paymentShares from './2026_12_04_300001_payment_shares';
 import * as loyaltyCards from './2026_12_04_400001_loyalty_cards';
 import * as lockerCodes from './2026_12_04_500001_locker_codes';
+import * as finance from './2026_12_06_700001_finance';
 import * as walletSessionPayments from './2026_12_04_600001_wallet_session_payments';
 import * as bulkStreamNumbering from './2026_12_06_200001_bulk_stream_numbering';
+import * as merchantFeeHistory from './2026_12_06_600001_merchant_fee_history';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -88,4 +90,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_500001_locker_codes': lockerCodes,
   '2026_12_04_600001_wallet_session_payments': walletSessionPayments,
   '2026_12_06_200001_bulk_stream_numbering': bulkStreamNumbering,
+  '2026_12_06_600001_merchant_fee_history': merchantFeeHistory,
+  '2026_12_06_700001_finance': finance,
 };

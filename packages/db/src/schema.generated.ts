@@ -343,6 +343,60 @@ export interface EventRelayCursorsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface ExactTokensTable {
+  division: number;
+  access_token_sealed: string | null;
+  access_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  refresh_token_sealed: string;
+  rotated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface FinanceAccountMappingsTable {
+  account_key: string;
+  gl_account: string;
+  description: string;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface FinanceBatchDecisionsTable {
+  id: Generated<string>;
+  batch_id: string;
+  decision: 'approve' | 'reject';
+  content_hash: string;
+  decided_by: string;
+  reason: string | null;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface FinanceBatchEntriesTable {
+  id: Generated<string>;
+  batch_id: string;
+  position: number;
+  entry_key: string;
+  description: string;
+  currency: string;
+  lines: ColumnType<JsonValue, string, string>;
+  post_attempted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  exact_entry_id: string | null;
+  posted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface FinanceBatchesTable {
+  id: Generated<string>;
+  day: string;
+  revision: number;
+  status: Generated<'pending' | 'approved' | 'rejected' | 'posted' | 'failed' | 'superseded'>;
+  content_hash: string;
+  built_by: string | null;
+  totals: ColumnType<JsonValue, string, string>;
+  failure: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  posted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface IdempotencyKeysTable {
   owner: string;
   key: string;
@@ -470,6 +524,20 @@ export interface LoyaltyCardsTable {
   removed_by_holder_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface MerchantFeeChangesTable {
+  id: Generated<number>;
+  organization_id: string;
+  fee_per_order_minor: number | null;
+  fee_currency: Generated<string>;
+  contract_signed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  previous_fee_per_order_minor: number | null;
+  previous_contract_signed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  effective_from: ColumnType<Date, Date | string, Date | string>;
+  reason: string;
+  changed_by: string | null;
+  changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface OrderItemsTable {
@@ -728,6 +796,20 @@ export interface PointsRulesTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface PspPayoutsTable {
+  id: Generated<string>;
+  psp: string;
+  payout_id: string;
+  settles_day: string;
+  arrival_day: string;
+  currency: string;
+  gross_minor: number;
+  fee_minor: number;
+  net_minor: number;
+  recorded_by: string;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface PspWebhookEventsTable {
   psp: string;
   event_id: string;
@@ -973,6 +1055,11 @@ export interface Database {
   email_attachments: EmailAttachmentsTable;
   email_outbox: EmailOutboxTable;
   event_relay_cursors: EventRelayCursorsTable;
+  exact_tokens: ExactTokensTable;
+  finance_account_mappings: FinanceAccountMappingsTable;
+  finance_batch_decisions: FinanceBatchDecisionsTable;
+  finance_batch_entries: FinanceBatchEntriesTable;
+  finance_batches: FinanceBatchesTable;
   idempotency_keys: IdempotencyKeysTable;
   integration_webhook_deliveries: IntegrationWebhookDeliveriesTable;
   integrations: IntegrationsTable;
@@ -983,6 +1070,7 @@ export interface Database {
   locker_events: LockerEventsTable;
   locker_seen_signatures: LockerSeenSignaturesTable;
   loyalty_cards: LoyaltyCardsTable;
+  merchant_fee_changes: MerchantFeeChangesTable;
   order_items: OrderItemsTable;
   order_parcels: OrderParcelsTable;
   order_upload_rejections: OrderUploadRejectionsTable;
@@ -1002,6 +1090,7 @@ export interface Database {
   points_lots: PointsLotsTable;
   points_redemptions: PointsRedemptionsTable;
   points_rules: PointsRulesTable;
+  psp_payouts: PspPayoutsTable;
   psp_webhook_events: PspWebhookEventsTable;
   rate_limit_buckets: RateLimitBucketsTable;
   role_permissions: RolePermissionsTable;

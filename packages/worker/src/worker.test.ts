@@ -127,13 +127,14 @@ describe('worker tasks', () => {
     expect(rows).toEqual([]);
   });
 
-  it('schedules the purge, the abandoned-upload sweep and the consumer side’s expiries in the crontab', () => {
+  it('schedules the purge, the abandoned-upload sweep, the consumer side’s expiries and the daily finance batch in the crontab', () => {
     // The crontab follows the order of DOMAINS; which tasks it schedules is what matters.
     expect(
       cronItems()
         .map((item) => item.task)
         .sort(),
     ).toEqual([
+      'finance.build-daily-batch',
       'integrations.schedule-syncs',
       'lockers.expire-codes',
       'lockers.send-reminders',

@@ -11,6 +11,7 @@ import {
   createTestSponsor,
   createTestUser,
   http,
+  startFakeExact,
   startFakeStripe,
   type FakeServer,
   iqpayOrderBody,
@@ -338,10 +339,17 @@ function rolesFor(operation: Operation, world: World): Array<[Role, number]> {
 describe('hostile input, generated from the OpenAPI document', () => {
   let platform: TestPlatform;
   let fakeStripe: FakeServer;
+  let fakeExact: FakeServer;
   let world: World;
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   beforeAll(async () => {
     fakeStripe = await startFakeStripe();
+    fakeExact = await startFakeExact({
+      clientId: 'hostile',
+      clientSecret: 'hostile',
+      division: 1,
+      glAccounts: [],
+    });
     // Payment providers configured, so their webhooks verify signatures instead of answering "not configured".
     platform = await createTestPlatform({
       env: {
@@ -351,6 +359,11 @@ describe('hostile input, generated from the OpenAPI document', () => {
         STRIPE_API_URL: fakeStripe.url,
         MULTISAFEPAY_API_KEY: 'hostile-msp-key',
         MULTISAFEPAY_API_URL: fakeStripe.url,
+        // Exact configured too, so posting a batch answers by the batch's state instead of "not configured".
+        EXACT_CLIENT_ID: 'hostile',
+        EXACT_CLIENT_SECRET: 'hostile',
+        EXACT_DIVISION: '1',
+        EXACT_BASE_URL: fakeExact.url,
       },
     });
     world = await buildWorld(platform);
@@ -359,6 +372,7 @@ describe('hostile input, generated from the OpenAPI document', () => {
     agent.destroy();
     await platform.close();
     await fakeStripe.close();
+    await fakeExact.close();
   });
 
   it('answers every operation, as every role, without a 5xx, with problem details and without leaking internals', async () => {

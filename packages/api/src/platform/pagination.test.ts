@@ -334,6 +334,25 @@ describe('cursor pagination over every list', () => {
     };
   }
 
+  /** Batches of a few days with several revisions each: the list is ordered by day, then revision, then id. */
+  async function seedFinanceBatches(): Promise<void> {
+    const operator = (await createTestPlatformAdmin(platform)).token;
+    const totals = JSON.stringify({ totals: [], unmapped_accounts: [] });
+    await platform.database.db
+      .insertInto('finance_batches')
+      .values(
+        indices(ROWS).map((i) => ({
+          day: `2026-10-0${1 + (i % 4)}`,
+          revision: 1 + Math.floor(i / 4),
+          status: i % 3 ? ('superseded' as const) : ('pending' as const),
+          content_hash: `hash-${i}`,
+          totals,
+        })),
+      )
+      .execute();
+    seeded.set('/api/finance/batches', { path: '/api/finance/batches', token: operator });
+  }
+
   async function seedCarrierTariffs(): Promise<void> {
     const operator = (await createTestPlatformAdmin(platform)).token;
     const tag = randomBytes(3).toString('hex').toUpperCase();
@@ -452,6 +471,7 @@ describe('cursor pagination over every list', () => {
     await seedConsumerSide();
     await seedBenefitCards();
     await seedCarrierTariffs();
+    await seedFinanceBatches();
     // Rows written in one transaction share `now()`; a batch spans microseconds of one millisecond. Both at
     // once: every list's rows tie in groups and differ below the millisecond.
     for (const table of new Set([...seeded.values()].flatMap((list) => (list.table ? [list.table] : [])))) {

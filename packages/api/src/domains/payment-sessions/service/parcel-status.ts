@@ -10,6 +10,7 @@ import { actingPartner } from '../../partners/service';
 import { lockSession, sessionRowToSession } from '../repository';
 import { actingPartnerFields, handledBy } from './handled-by';
 import type { ParcelStatus, ParcelStatusInput, PaymentSession } from '../schemas';
+import { RETURN_REFUND_REASON } from '../../payments/service/money-movements';
 import { flagSessionPaymentsForRefund } from '../../payments/service/session-payments';
 import { recordSessionEvent } from './session-events';
 
@@ -74,7 +75,7 @@ export async function updateParcelStatus(
   if (delivered) await setOrderStatus(trx, session.order_id, 'DELIVERED');
   if (input.status === 'RETURNED_TO_SENDER') {
     await setOrderStatus(trx, session.order_id, 'RETURNED');
-    await flagSessionPaymentsForRefund(trx, { sessionId: session.id, reason: 'parcel returned to sender' });
+    await flagSessionPaymentsForRefund(trx, { sessionId: session.id, reason: RETURN_REFUND_REASON });
   }
   const change = {
     parcelStatus: input.status,

@@ -1,0 +1,90 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { DbExecutor } from '@ipay/db';
+
+/** What one Amsterdam day moved, read set-based; amounts in minor units, one row per group. */
+export interface DaySources {
+  collected: Array<{ psp: string; currency: string; amount_minor: number; count: number }>;
+  refunded: Array<{ psp: string; currency: string; amount_minor: number; count: number }>;
+  walletCredits: Array<{ source: string; currency: string; amount_minor: number; count: number }>;
+  payouts: Array<{ psp: string; currency: string; gross_minor: number; fee_minor: number; count: number }>;
+  fees: Array<{ currency: string; fee_minor: number; count: number }>;
+}
+
+/** The instant an Amsterdam day starts, as timestamptz (DST-aware). */
+export function amsterdamDayStart(day: string, offsetDays = 0): RawBuilder<Date> {
+  return sql<Date>`((${day}::date + ${offsetDays}::int)::timestamp at time zone 'Europe/Amsterdam')`;
+}
+
+/** IPAY's fee per order, by currency, for the orders paid that day (the settlement domain's rule). */
+export type FeeSource = (
+  db: DbExecutor,
+  day: string,
+) => Promise<Array<{ currency: string; fee_minor: number; count: number }>>;
+
+export async function readDaySources(db: DbExecutor, day: string, fees: FeeSource): Promise<DaySources> {
+  const start = amsterdamDayStart(day);
+  const end = amsterdamDayStart(day, 1);
+  const collected = await db
+    .selectFrom('payments')
+    .where('status', '=', 'succeeded')
+    .where('created_at', '>=', start)
+    .where('created_at', '<', end)
+    .groupBy(['psp', 'currency'])
+    .select([
+      'psp',
+      'currency',
+      sql<number>`sum(amount_minor)::int8`.as('amount_minor'),
+      sql<number>`count(*)::int`.as('count'),
+    ])
+    .orderBy('psp')
+    .orderBy('currency')
+    .execute();
+  const refunded = await db
+    .selectFrom('payments')
+    .where('refunded_at', '>=', start)
+    .where('refunded_at', '<', end)
+    .groupBy(['psp', 'currency'])
+    .select([
+      'psp',
+      'currency',
+      sql<number>`sum(amount_minor)::int8`.as('amount_minor'),
+      sql<number>`count(*)::int`.as('count'),
+    ])
+    .orderBy('psp')
+    .orderBy('currency')
+    .execute();
+  // Money put into wallets from IPAY's own platform accounts (goodwill, promotions). Transfers between
+  // wallets move nothing on IPAY's books, and wallet payments and refunds are payments rows (psp `wallet`).
+  const walletCredits = await db
+    .selectFrom('ledger_transfers as t')
+    .innerJoin('ledger_accounts as a', 'a.id', 't.debit_account_id')
+    .where('t.kind', '=', 'credit')
+    .where('t.state', '=', 'posted')
+    .where('t.created_at', '>=', start)
+    .where('t.created_at', '<', end)
+    .groupBy([sql`coalesce(a.platform_code, 'wallet')`, 't.currency'])
+    .select([
+      sql<string>`coalesce(a.platform_code, 'wallet')`.as('source'),
+      't.currency',
+      sql<number>`sum(t.amount_minor)::int8`.as('amount_minor'),
+      sql<number>`count(*)::int`.as('count'),
+    ])
+    .orderBy('source')
+    .orderBy('t.currency')
+    .execute();
+  const payouts = await db
+    .selectFrom('psp_payouts')
+    .where('arrival_day', '=', day)
+    .groupBy(['psp', 'currency'])
+    .select([
+      'psp',
+      'currency',
+      sql<number>`sum(gross_minor)::int8`.as('gross_minor'),
+      sql<number>`sum(fee_minor)::int8`.as('fee_minor'),
+      sql<number>`count(*)::int`.as('count'),
+    ])
+    .orderBy('psp')
+    .orderBy('currency')
+    .execute();
+  return { collected, refunded, walletCredits, payouts, fees: await fees(db, day) };
+}

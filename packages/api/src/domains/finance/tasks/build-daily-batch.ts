@@ -1,0 +1,17 @@
+import type { TaskHandler } from '../../../jobs/task';
+import { buildDailyBatch, previousAmsterdamDay } from '../service/build';
+
+export const financeBuildDailyBatch: TaskHandler<'finance.build-daily-batch'> = async (
+  payload,
+  { db, logger },
+) => {
+  const result = await db.transaction().execute(async (trx) =>
+    buildDailyBatch(trx, {
+      day: payload.day ?? (await previousAmsterdamDay(trx)),
+      triggeredBy: payload.triggeredBy ?? null,
+    }),
+  );
+  if (result.changed && result.batch) {
+    logger.info(`built finance batch ${result.batch.day} revision ${result.batch.revision}`);
+  }
+};
