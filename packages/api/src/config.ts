@@ -16,6 +16,9 @@ const commaList = z
   );
 
 /** Every environment variable the platform reads; `.describe()` is its line in docs/configuration.md. */
+/** The IPAY fee per paid order (euro cents) when `IPAY_DEFAULT_FEE_PER_ORDER_MINOR` is not set. */
+export const DEFAULT_IPAY_FEE_PER_ORDER_MINOR = 50;
+
 export const EnvSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'test', 'production'])
@@ -273,6 +276,15 @@ export const EnvSchema = z.object({
     .describe(
       'the loyalty class the cards belong to (`<issuerId>.<suffix>`), created once in the Google Pay & Wallet Console',
     ),
+  IPAY_DEFAULT_FEE_PER_ORDER_MINOR: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .default(DEFAULT_IPAY_FEE_PER_ORDER_MINOR)
+    .describe(
+      'the IPAY fee per paid order, in euro cents, for merchants without a contract fee (`fee_source: platform_default` in their settlement)',
+    ),
   STATEMENT_ISSUER: z
     .string()
     .trim()
@@ -381,6 +393,8 @@ export interface Config {
   googleWallet: GoogleWalletConfig | undefined;
   /** The issuer printed on carrier credit statements: company name and address lines. */
   statementIssuer: { name: string; lines: string[] };
+  /** Merchant settlement: the fee per paid order of merchants without a contract fee. */
+  settlement: { defaultFeePerOrderMinor: number };
   /** Exact Online, where approved finance batches are booked. Unset: post-to-exact answers 503. */
   exact: ExactConfig | undefined;
 }
@@ -524,6 +538,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     pdf: { chromiumPath: e.PDF_CHROMIUM_PATH, concurrency: e.PDF_CONCURRENCY },
     statementIssuer: statementIssuer(e.STATEMENT_ISSUER),
+    settlement: { defaultFeePerOrderMinor: e.IPAY_DEFAULT_FEE_PER_ORDER_MINOR },
     googleWallet: googleWallet(e),
     exact: exact(e),
   };

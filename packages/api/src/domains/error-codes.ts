@@ -21,6 +21,7 @@ import { DEALS_ERRORS } from './deals/errors';
 import { LOCKER_ERRORS } from './lockers/errors';
 import { LOYALTY_CARDS_ERRORS } from './loyalty-cards/errors';
 import { FINANCE_ERRORS } from './finance/errors';
+import { SETTLEMENT_ERRORS } from './settlement/errors';
 
 /**
  * Every domain's declared error codes, by domain: documented in the OpenAPI `Problem` schema and checked for
@@ -49,4 +50,5 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   lockers: LOCKER_ERRORS,
   'loyalty-cards': LOYALTY_CARDS_ERRORS,
   finance: FINANCE_ERRORS,
+  settlement: SETTLEMENT_ERRORS,
 };

@@ -24,6 +24,7 @@ import { dealsDomain } from './deals';
 import { lockersDomain } from './lockers';
 import { loyaltyCardsDomain } from './loyalty-cards';
 import { financeDomain } from './finance';
+import { settlementDomain } from './settlement';
 
 /**
  * Every domain, in a fixed order: the app router, the server's plain routes, the OpenAPI document, the
@@ -57,6 +58,7 @@ export const DOMAINS = [
   lockersDomain,
   loyaltyCardsDomain,
   financeDomain,
+  settlementDomain,
 ] as const;
 
 export type Domain = (typeof DOMAINS)[number];

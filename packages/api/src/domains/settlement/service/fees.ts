@@ -1,15 +1,9 @@
 import { sql } from 'kysely';
 import type { DbExecutor } from '@ipay/db';
+import { DEFAULT_IPAY_FEE_PER_ORDER_MINOR } from '../../../config';
 import { receivedMoneyFacts, refundedMoneyFacts } from '../../payments/service/money-movements';
 import { paidSessionFacts } from '../../payment-sessions/service/paid-sessions';
-
-/** The fee per order when a merchant has no contract fee, unless the caller passes the configured one. */
-export const DEFAULT_PLATFORM_FEE_PER_ORDER_MINOR = 50;
-
-/** The time zone of a settlement "day": IPAY's, whatever the merchant's or the server's. */
-export const SETTLEMENT_TIME_ZONE = 'Europe/Amsterdam';
-
-export type FeeSource = 'contract' | 'platform_default';
+import { SETTLEMENT_TIME_ZONE, type FeeSource } from '../schemas';
 
 /**
  * One merchant's settlement for one Amsterdam day and one fee: a day on which the fee changed has one row per
@@ -36,7 +30,7 @@ export interface IpayFeesRequest {
   to: Date;
   /** One merchant; all merchants when absent. */
   organizationId?: string;
-  /** `config.settlement.defaultFeePerOrderMinor`; the variable's default when absent. */
+  /** Pass `config.settlement.defaultFeePerOrderMinor` (`IPAY_DEFAULT_FEE_PER_ORDER_MINOR`); its default when absent. */
   platformDefaultFeeMinor?: number;
 }
 
@@ -48,7 +42,7 @@ export interface IpayFeesRequest {
  */
 export async function ipayFeesForPeriod(db: DbExecutor, request: IpayFeesRequest): Promise<IpayFeeRow[]> {
   const scope = { from: request.from, to: request.to, merchantId: request.organizationId };
-  const defaultFee = request.platformDefaultFeeMinor ?? DEFAULT_PLATFORM_FEE_PER_ORDER_MINOR;
+  const defaultFee = request.platformDefaultFeeMinor ?? DEFAULT_IPAY_FEE_PER_ORDER_MINOR;
   const feeHistoryFilter = request.organizationId
     ? sql`where organization_id = ${request.organizationId}`
     : sql``;
