@@ -88,7 +88,11 @@ export const ReturnSettingsOutput = ReturnSettings.extend({
 export type ReturnSettingsOutput = z.infer<typeof ReturnSettingsOutput>;
 
 export const OpenReturnItem = z.object({
-  position: z.int().min(1).max(10_000).describe("The order line's position (from the order's items)"),
+  position: z
+    .int()
+    .min(0)
+    .max(10_000)
+    .describe("The order line's position, as the order's items number them (from 0)"),
   quantity: z.int().min(1).max(10_000).describe('How many of this line go back'),
   reason: ReturnReason,
   reasonText: z.string().trim().max(500).optional().describe('In the consumer’s own words'),
