@@ -32,3 +32,8 @@ export function returnPortalUrl(publicUrl: string, token: string): string {
 export function returnLabelUrl(publicUrl: string, token: string): string {
   return `${publicUrl}/api/returns/${token}/label.pdf`;
 }
+
+/** The portal link of a stored case (for the label's QR, e-mails), from its sealed token. */
+export function portalUrlOfCase(publicUrl: string, rootKey: Buffer, tokenSealed: string): string {
+  return returnPortalUrl(publicUrl, openReturnToken(rootKey, tokenSealed));
+}
