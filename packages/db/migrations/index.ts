@@ -44,6 +44,7 @@ import * as finance from './2026_12_06_700001_finance';
 import * as walletSessionPayments from './2026_12_04_600001_wallet_session_payments';
 import * as bulkStreamNumbering from './2026_12_06_200001_bulk_stream_numbering';
 import * as merchantFeeHistory from './2026_12_06_600001_merchant_fee_history';
+import * as returns from './2026_12_06_300001_returns';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -90,6 +91,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_500001_locker_codes': lockerCodes,
   '2026_12_04_600001_wallet_session_payments': walletSessionPayments,
   '2026_12_06_200001_bulk_stream_numbering': bulkStreamNumbering,
+  '2026_12_06_300001_returns': returns,
   '2026_12_06_600001_merchant_fee_history': merchantFeeHistory,
   '2026_12_06_700001_finance': finance,
 };

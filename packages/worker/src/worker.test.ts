@@ -142,6 +142,7 @@ describe('worker tasks', () => {
       'orders.fail-abandoned-uploads',
       'payment-sessions.expire-overdue',
       'points.expire-due',
+      'returns.expire',
     ]);
   });
 });

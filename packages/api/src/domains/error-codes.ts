@@ -22,6 +22,7 @@ import { LOCKER_ERRORS } from './lockers/errors';
 import { LOYALTY_CARDS_ERRORS } from './loyalty-cards/errors';
 import { FINANCE_ERRORS } from './finance/errors';
 import { SETTLEMENT_ERRORS } from './settlement/errors';
+import { RETURNS_ERRORS } from './returns/errors';
 
 /**
  * Every domain's declared error codes, by domain: documented in the OpenAPI `Problem` schema and checked for
@@ -51,4 +52,5 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   'loyalty-cards': LOYALTY_CARDS_ERRORS,
   finance: FINANCE_ERRORS,
   settlement: SETTLEMENT_ERRORS,
+  returns: RETURNS_ERRORS,
 };

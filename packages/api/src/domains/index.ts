@@ -25,6 +25,7 @@ import { lockersDomain } from './lockers';
 import { loyaltyCardsDomain } from './loyalty-cards';
 import { financeDomain } from './finance';
 import { settlementDomain } from './settlement';
+import { returnsDomain } from './returns';
 
 /**
  * Every domain, in a fixed order: the app router, the server's plain routes, the OpenAPI document, the
@@ -59,6 +60,7 @@ export const DOMAINS = [
   loyaltyCardsDomain,
   financeDomain,
   settlementDomain,
+  returnsDomain,
 ] as const;
 
 export type Domain = (typeof DOMAINS)[number];

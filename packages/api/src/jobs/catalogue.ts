@@ -9,6 +9,7 @@ import { ORDERS_JOBS } from '../domains/orders/jobs';
 import { PAYMENT_SESSIONS_JOBS } from '../domains/payment-sessions/jobs';
 import { POINTS_JOBS } from '../domains/points/jobs';
 import { FINANCE_JOBS } from '../domains/finance/jobs';
+import { RETURNS_JOBS } from '../domains/returns/jobs';
 import { WEBHOOKS_JOBS } from '../domains/webhooks/jobs';
 import { MAINTENANCE_JOBS } from '../platform/maintenance/jobs';
 import type { JobDefinition } from './define';
@@ -35,6 +36,7 @@ export const JOB_CATALOGUE = {
   ...CARRIER_RECONCILIATION_JOBS,
   ...POINTS_JOBS,
   ...FINANCE_JOBS,
+  ...RETURNS_JOBS,
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;

@@ -17,6 +17,7 @@ import {
   iqpayOrderBody,
   lockerIssuedBody,
   orderBody,
+  payTokenOf,
   signInTestConsumer,
   TEST_PASSWORD,
   type TestPlatform,
@@ -66,6 +67,8 @@ interface World {
   paths: Array<[RegExp, string, string?]>;
   /** POSTNL's locker secret, and the IPAY reference of one of its parcels, so locker calls get past the signature. */
   locker: { secret: string; reference: string };
+  /** The pay token of the merchant's session, so opening a return gets past validation to the service. */
+  returnsPayToken: string;
 }
 
 const LOCKER_CALL = /^\/api\/lockers\/(\{carrier\}\/)?issue-code$/;
@@ -245,6 +248,7 @@ async function buildWorld(platform: TestPlatform): Promise<World> {
       secret: (await createTestLockerSecret(platform, operator.token, 'POSTNL')).secret,
       reference: String(paid.session.ipay_reference_18),
     },
+    returnsPayToken: payTokenOf(String(paid.session.pay_url)),
   };
 }
 
@@ -274,6 +278,11 @@ function fixturesOf(world: World): Fixtures {
     }),
     'PATCH /api/wallet/loyalty-cards/{id}': () => ({ label: 'Renamed' }),
     'POST /api/loyalty-cards': () => ({ email: 'hostile-holder@example.test' }),
+    'POST /api/returns/open': () => ({
+      payToken: world.returnsPayToken,
+      items: [{ position: 0, quantity: 1, reason: 'OTHER' }],
+      refundMethod: 'WALLET_CREDIT',
+    }),
     'POST /api/loyalty-cards/batch': () => ({ cards: [{ email: 'hostile-holder@example.test' }] }),
     'POST /api/admin/partners': () => ({
       name: 'Hostile Carrier',

@@ -219,6 +219,20 @@ describe('cursor pagination over every list', () => {
       token: consumer.token,
       table: 'loyalty_cards',
     });
+    const sessions = await platform.database.db
+      .selectFrom('payment_sessions')
+      .select('pay_token')
+      .where('merchant_id', '=', merchant.user.organization.id)
+      .orderBy('created_at')
+      .execute();
+    await times(ROWS, (i) =>
+      call('POST', '/api/returns/open', '', {
+        payToken: sessions[i]?.pay_token,
+        items: [{ position: 0, quantity: 1, reason: 'DOES_NOT_FIT' }],
+        refundMethod: 'WALLET_CREDIT',
+      }),
+    );
+    seeded.set('/api/returns', { path: '/api/returns', token: merchant.token });
   }
 
   async function seedBenefitCards(): Promise<void> {
