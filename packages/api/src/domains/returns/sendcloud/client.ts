@@ -155,8 +155,7 @@ async function failureOf(path: string, response: Response): Promise<SendcloudErr
     message: error.message ?? error.detail ?? 'rejected',
     code: error.code,
   }));
-  const message =
-    body.error?.message ?? fields.map((field) => `${field.field}: ${field.message}`).join('; ');
+  const message = body.error?.message ?? fields.map((field) => `${field.field}: ${field.message}`).join('; ');
   const status = response.status;
   if (status === 401 || status === 403) {
     return new SendcloudError(
