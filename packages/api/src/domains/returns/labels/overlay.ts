@@ -9,6 +9,9 @@ export const OVERLAY_WARNING = [
   'Do not hand over this parcel without this IPAY code.',
 ];
 
+/** IPAY's emerald (#047857): dark enough to print and photocopy legibly. */
+const EMERALD = rgb(0.016, 0.471, 0.341);
+
 /** Space kept clear around the carrier's content and the page edge (points). */
 const MARGIN = 8;
 /** The smallest overlay that still scans: a 64 pt QR plus a line of text beside or under it. */
@@ -71,7 +74,7 @@ async function drawOverlay(document: PDFDocument, page: PDFPage, area: Box, port
   const width = Math.min(area.width, MAX_WIDTH);
   const height = Math.min(area.height, MAX_HEIGHT);
   const box = { x: area.x, y: area.y + area.height - height, width, height };
-  page.drawRectangle({ ...box, borderColor: rgb(0, 0, 0), borderWidth: 1.2, borderDashArray: [4, 2] });
+  page.drawRectangle({ ...box, borderColor: EMERALD, borderWidth: 1.5, borderDashArray: [4, 2] });
   const padding = 6;
   const qrSide = Math.min(height - 2 * padding, width * 0.42);
   drawQr(page, portalUrl, { x: box.x + padding, y: box.y + (height - qrSide) / 2 }, qrSide);
@@ -85,7 +88,14 @@ async function drawOverlay(document: PDFDocument, page: PDFPage, area: Box, port
       (l) => [l, font] as const,
     ),
   ]) {
-    page.drawText(line, { x: textX, y, size: lineFont === bold ? size + 1 : size, font: lineFont });
+    const title = lineFont === bold;
+    page.drawText(line, {
+      x: textX,
+      y,
+      size: title ? size + 1 : size,
+      font: lineFont,
+      color: title ? EMERALD : rgb(0, 0, 0),
+    });
     y -= size * 1.3;
   }
   for (const line of wrap(portalUrl, font, size - 2, textWidth, /(?<=\/)/)) {
