@@ -742,6 +742,86 @@ export interface RateLimitBucketsTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+export interface ReturnCasesTable {
+  id: Generated<string>;
+  organization_id: string;
+  order_id: string;
+  session_id: string;
+  merchant_reference: string;
+  consumer_id: string | null;
+  status: Generated<'OPENED' | 'APPROVED' | 'LABEL_CREATED' | 'IN_TRANSIT' | 'RECEIVED' | 'REFUNDED' | 'REJECTED' | 'CANCELLED' | 'EXPIRED'>;
+  token_hash: string;
+  token_sealed: string;
+  refund_method: 'ORIGINAL_PAYMENT' | 'WALLET_CREDIT';
+  refund_email: string;
+  currency: string;
+  note: string | null;
+  reject_reason: string | null;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  opened_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  approved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  in_transit_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  received_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  refund_confirmed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  refunded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  sendcloud_parcel_id: number | null;
+  tracking_number: string | null;
+  carrier_code: string | null;
+  label_created_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_carrier_status_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ReturnItemsTable {
+  return_id: string;
+  position: number;
+  sku: string;
+  description: string;
+  quantity: number;
+  unit_price_minor: number;
+  reason: string;
+  reason_text: string | null;
+}
+
+export interface ReturnRefundsTable {
+  return_id: string;
+  method: 'ORIGINAL_PAYMENT' | 'WALLET_CREDIT';
+  status: Generated<'PENDING' | 'DONE'>;
+  amount_minor: number;
+  shipping_minor: Generated<number>;
+  bonus_minor: Generated<number>;
+  currency: string;
+  payment_id: string | null;
+  psp: string | null;
+  psp_refund_id: string | null;
+  wallet_transfer_id: string | null;
+  bonus_transfer_id: string | null;
+  last_error: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface ReturnSettingsTable {
+  merchant_id: string;
+  window_days: Generated<number>;
+  approval_required: Generated<boolean>;
+  refund_trigger: Generated<'RECEIVED' | 'MERCHANT_CONFIRMATION'>;
+  refund_shipping: Generated<boolean>;
+  wallet_bonus_percent: Generated<number>;
+  expiry_days: Generated<number>;
+  return_name: string | null;
+  return_address_line1: string | null;
+  return_address_line2: string | null;
+  return_postal_code: string | null;
+  return_city: string | null;
+  return_country: string | null;
+  return_email: string | null;
+  return_phone: string | null;
+  updated_by: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface RolePermissionsTable {
   role_id: string;
   resource: string;
@@ -1004,6 +1084,10 @@ export interface Database {
   points_rules: PointsRulesTable;
   psp_webhook_events: PspWebhookEventsTable;
   rate_limit_buckets: RateLimitBucketsTable;
+  return_cases: ReturnCasesTable;
+  return_items: ReturnItemsTable;
+  return_refunds: ReturnRefundsTable;
+  return_settings: ReturnSettingsTable;
   role_permissions: RolePermissionsTable;
   roles: RolesTable;
   scheduler_passes: SchedulerPassesTable;

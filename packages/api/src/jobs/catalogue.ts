@@ -8,6 +8,7 @@ import { NOTIFICATIONS_JOBS } from '../domains/notifications/jobs';
 import { ORDERS_JOBS } from '../domains/orders/jobs';
 import { PAYMENT_SESSIONS_JOBS } from '../domains/payment-sessions/jobs';
 import { POINTS_JOBS } from '../domains/points/jobs';
+import { RETURNS_JOBS } from '../domains/returns/jobs';
 import { WEBHOOKS_JOBS } from '../domains/webhooks/jobs';
 import { MAINTENANCE_JOBS } from '../platform/maintenance/jobs';
 import type { JobDefinition } from './define';
@@ -33,6 +34,7 @@ export const JOB_CATALOGUE = {
   ...LOCKERS_JOBS,
   ...CARRIER_RECONCILIATION_JOBS,
   ...POINTS_JOBS,
+  ...RETURNS_JOBS,
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;

@@ -37,6 +37,15 @@ const CONTRACT = [
   'locker.expired',
   'loyalty_card.issued',
   'loyalty_card.revoked',
+  'return.opened',
+  'return.approved',
+  'return.rejected',
+  'return.label_created',
+  'return.in_transit',
+  'return.received',
+  'return.refunded',
+  'return.cancelled',
+  'return.expired',
 ] as const;
 
 describe('event catalogue', () => {

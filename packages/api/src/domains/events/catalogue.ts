@@ -16,6 +16,7 @@ import { POINTS_EVENTS } from '../points/events';
 import { DEALS_EVENTS } from '../deals/events';
 import { LOCKER_EVENTS } from '../lockers/events';
 import { LOYALTY_CARDS_EVENTS } from '../loyalty-cards/events';
+import { RETURNS_EVENTS } from '../returns/events';
 
 /**
  * Every domain event type with its payload schema, merged from the domains' `events.ts`. Recording is typed
@@ -39,6 +40,7 @@ export const EVENT_CATALOGUE = {
   ...DEALS_EVENTS,
   ...LOCKER_EVENTS,
   ...LOYALTY_CARDS_EVENTS,
+  ...RETURNS_EVENTS,
 } satisfies EventDefinitions;
 type Catalogue = typeof EVENT_CATALOGUE;
 

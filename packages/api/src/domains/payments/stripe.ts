@@ -65,18 +65,26 @@ export async function createCheckoutSession(
   return { id: checkout.id, url: checkout.url };
 }
 
-/** Refunds a payment intent in full; the idempotency key makes a retried refund return the first one. */
+/**
+ * Refunds a payment intent, in full or (with `part`) by that amount; the idempotency key makes a retried refund
+ * return the first one.
+ */
 export async function refundPaymentIntent(
   stripe: Stripe,
   paymentIntentId: string,
   paymentId: string,
+  part?: { amountMinor: number; idempotencyKey: string },
 ): Promise<string> {
   if (!paymentIntentId.startsWith('pi_')) {
     throw new AppError('conflict', `Stripe payment ${paymentIntentId} has no payment intent to refund.`);
   }
   const refund = await stripe.refunds.create(
-    { payment_intent: paymentIntentId, metadata: { ipay_payment_id: paymentId } },
-    { idempotencyKey: `ipay-refund-${paymentId}` },
+    {
+      payment_intent: paymentIntentId,
+      metadata: { ipay_payment_id: paymentId },
+      ...(part ? { amount: part.amountMinor } : {}),
+    },
+    { idempotencyKey: part ? `ipay-refund-${part.idempotencyKey}` : `ipay-refund-${paymentId}` },
   );
   return refund.id;
 }

@@ -30,20 +30,35 @@ export function walletRefundId(paymentId: string): string {
   return `wallet-refund:${paymentId}`;
 }
 
-/** Sends the money back through the PSP that took it; returns the PSP's refund id. */
-async function refundAtPsp(config: Config, payment: RefundablePayment, reference: string): Promise<string> {
-  if (payment.psp === 'simulate') return `sim_refund_${randomUUID()}`;
-  if (payment.psp === 'wallet') return walletRefundId(payment.id);
+/** A part of a payment to send back, once per idempotency key. */
+interface RefundPart {
+  amountMinor: number;
+  idempotencyKey: string;
+}
+
+/**
+ * Sends the money back through the PSP that took it, all of it or `part`; returns the PSP's refund id. A part
+ * of a wallet payment is not refunded here: the wallet's refund event gives back the whole payment.
+ */
+async function refundAtPsp(
+  config: Config,
+  payment: RefundablePayment,
+  reference: string,
+  part?: RefundPart,
+): Promise<string> {
+  if (payment.psp === 'simulate') return `sim_refund_${part?.idempotencyKey ?? randomUUID()}`;
+  if (payment.psp === 'wallet' && !part) return walletRefundId(payment.id);
   if (payment.psp === 'stripe' && config.payments.stripe) {
     return refundPaymentIntent(
       createStripeClient(config.payments.stripe),
       payment.psp_payment_id,
       payment.id,
+      part,
     );
   }
   if (payment.psp === 'multisafepay' && config.payments.multisafepay) {
     return new MultiSafepayClient(config.payments.multisafepay).refundOrder(reference, {
-      amountMinor: payment.amount_minor,
+      amountMinor: part?.amountMinor ?? payment.amount_minor,
       currency: payment.currency,
       description: `IPAY refund ${reference}`,
     });
@@ -118,4 +133,51 @@ export async function refundSession(
       );
     });
   }
+}
+
+/** What a partial refund sent back, and through which payment. */
+export interface PartialRefund {
+  paymentId: string;
+  psp: string;
+  refundId: string;
+}
+
+/**
+ * Sends part of a session's sale back through the PSP that took it (a returned item of a delivered parcel),
+ * without marking the payment refunded: more parts may follow, up to the payment's amount. The caller keeps
+ * the record of what it refunded; `idempotencyKey` makes a retried call one refund at Stripe.
+ */
+export async function refundPaymentPart(
+  db: Db,
+  config: Config,
+  request: { sessionId: string; amountMinor: number; idempotencyKey: string },
+): Promise<PartialRefund> {
+  const sale = await db
+    .selectFrom('payments')
+    .innerJoin('payment_sessions', 'payment_sessions.id', 'payments.session_id')
+    .select([
+      'payments.id',
+      'payments.psp',
+      'payments.psp_payment_id',
+      'payments.amount_minor',
+      'payments.currency',
+      'payments.needs_refund',
+      'payment_sessions.reference',
+    ])
+    .where('payments.session_id', '=', request.sessionId)
+    .where('payments.status', '=', 'succeeded')
+    .where('payments.needs_refund', '=', false)
+    .where('payments.refunded_at', 'is', null)
+    .orderBy('payments.created_at')
+    .executeTakeFirst();
+  if (!sale || sale.psp === 'wallet' || request.amountMinor > sale.amount_minor) {
+    throw domainError(
+      PAYMENT_ERRORS,
+      'nothing_to_refund',
+      `Session ${request.sessionId} holds no PSP payment of at least ${request.amountMinor} to refund part of.`,
+    );
+  }
+  const { amountMinor, idempotencyKey } = request;
+  const refundId = await refundAtPsp(config, sale, sale.reference, { amountMinor, idempotencyKey });
+  return { paymentId: sale.id, psp: sale.psp, refundId };
 }
