@@ -42,6 +42,7 @@ import * as loyaltyCards from './2026_12_04_400001_loyalty_cards';
 import * as lockerCodes from './2026_12_04_500001_locker_codes';
 import * as walletSessionPayments from './2026_12_04_600001_wallet_session_payments';
 import * as returns from './2026_12_06_300001_returns';
+import * as returnLabels from './2026_12_06_400001_return_labels';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -88,4 +89,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_500001_locker_codes': lockerCodes,
   '2026_12_04_600001_wallet_session_payments': walletSessionPayments,
   '2026_12_06_300001_returns': returns,
+  '2026_12_06_400001_return_labels': returnLabels,
 };

@@ -57,3 +57,6 @@ export {
 } from './carrier-statements';
 export { payTestOrder, relayTestEvents, type TestPaidOrder } from './points';
 export { createTestLockerSecret, lockerEventId, lockerIssuedBody, sendLockerCall } from './lockers';
+export { FAKE_SENDCLOUD_KEYS, startFakeSendcloud, type FakeSendcloud } from './fake-sendcloud';
+export { carrierLabelPdf, intersects } from './label-fixtures';
+export { createTestReturnCase, sendcloudScan, type TestReturnCase } from './return-labels';

@@ -3,11 +3,15 @@ import { defineDomain } from '../../platform/domain';
 import { grant } from '../rbac/service';
 import { RETURNS_EVENTS } from './events';
 import { RETURNS_JOBS } from './jobs';
+import { returnLabelsRouter } from './labels/router';
+import { returnLabelDownloadRoute, sendcloudReturnsWebhookRoute } from './labels/routes';
 import { returnsExpire } from './tasks/expire';
 import { returnsRefund } from './tasks/refund';
 
 export const returnsDomain = defineDomain({
   name: 'returns',
+  trpc: { returnLabels: returnLabelsRouter },
+  routes: [returnLabelDownloadRoute, sendcloudReturnsWebhookRoute],
   jobs: withHandlers(RETURNS_JOBS, { 'returns.refund': returnsRefund, 'returns.expire': returnsExpire }),
   cron: [{ task: 'returns.expire', match: '17 * * * *', identifier: 'expire-returns-hourly' }],
   events: RETURNS_EVENTS,

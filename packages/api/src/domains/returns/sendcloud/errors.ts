@@ -1,5 +1,7 @@
-import { AppError } from '../../../errors/app-error';
+import type { AppError } from '../../../errors/app-error';
+import { domainError } from '../../../errors/domain-codes';
 import type { FieldError } from '../../../errors/problem';
+import { RETURN_LABEL_ERRORS } from '../labels/errors';
 
 /** Why a call to Sendcloud failed, as the client sees it; `toSendcloudProblem` turns it into an answer. */
 export type SendcloudFailure =
@@ -33,30 +35,26 @@ export function toSendcloudProblem(error: SendcloudError): AppError {
   const detail = `Sendcloud: ${error.message}`;
   switch (error.failure) {
     case 'rejected':
-      return new AppError('unprocessable', detail, {
-        code: 'sendcloud_rejected',
-        errors: error.details.fields,
-      });
+      return domainError(RETURN_LABEL_ERRORS, 'sendcloud_rejected', detail, { errors: error.details.fields });
     case 'label_not_pdf':
-      return new AppError('unprocessable', detail, { code: 'label_not_pdf' });
+      return domainError(RETURN_LABEL_ERRORS, 'label_not_pdf', detail);
     case 'not_found':
-      return new AppError('unprocessable', detail, { code: 'sendcloud_not_found' });
+      return domainError(RETURN_LABEL_ERRORS, 'sendcloud_not_found', detail);
     case 'rate_limited':
-      return new AppError('service_unavailable', detail, {
-        code: 'sendcloud_unavailable',
+      return domainError(RETURN_LABEL_ERRORS, 'sendcloud_unavailable', detail, {
         retryAfterSeconds: error.details.retryAfterSeconds,
       });
     case 'unauthorized':
     case 'unavailable':
-      return new AppError('service_unavailable', detail, { code: 'sendcloud_unavailable' });
+      return domainError(RETURN_LABEL_ERRORS, 'sendcloud_unavailable', detail);
   }
 }
 
 /** Without credentials there is no Sendcloud: a 503 naming what to set. */
 export function sendcloudNotConfigured(): AppError {
-  return new AppError(
-    'service_unavailable',
+  return domainError(
+    RETURN_LABEL_ERRORS,
+    'sendcloud_not_configured',
     'Sendcloud is not configured: set SENDCLOUD_PUBLIC_KEY and SENDCLOUD_SECRET_KEY (and SENDCLOUD_BASE_URL for another API host)',
-    { code: 'sendcloud_not_configured' },
   );
 }
