@@ -285,6 +285,28 @@ export const EnvSchema = z.object({
     .describe(
       'the IPAY fee per paid order, in euro cents, for merchants without a contract fee (`fee_source: platform_default` in their settlement)',
     ),
+  SENDCLOUD_PUBLIC_KEY: z
+    .string()
+    .optional()
+    .describe(
+      "Sendcloud integration's public key (Basic auth user): return labels (`POST /api/labels/create`); set with `SENDCLOUD_SECRET_KEY`, unset answers 503",
+    ),
+  SENDCLOUD_SECRET_KEY: z
+    .string()
+    .optional()
+    .describe(
+      "Sendcloud integration's secret key (Basic auth password); also the key of `Sendcloud-Signature` on its webhooks unless `SENDCLOUD_WEBHOOK_SECRET` is set",
+    ),
+  SENDCLOUD_BASE_URL: z
+    .url()
+    .default('https://panel.sendcloud.sc/api/v3')
+    .describe("Sendcloud's v3 API base URL (tests point it at a local fake)"),
+  SENDCLOUD_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .describe(
+      'the secret key of the Sendcloud integration whose webhooks reach `POST /api/webhooks/sendcloud/returns`, when it is not the integration of `SENDCLOUD_SECRET_KEY`',
+    ),
   STATEMENT_ISSUER: z
     .string()
     .trim()
@@ -393,6 +415,10 @@ export interface Config {
   googleWallet: GoogleWalletConfig | undefined;
   /** The issuer printed on carrier credit statements: company name and address lines. */
   statementIssuer: { name: string; lines: string[] };
+  /** Sendcloud's API for return labels; unset, label creation is a 503 naming the variables. */
+  sendcloud: { publicKey: string; secretKey: string; baseUrl: string } | undefined;
+  /** The key of `Sendcloud-Signature`; unset, the returns webhook is a 503 (nothing can be verified). */
+  sendcloudWebhookSecret: string | undefined;
   /** Merchant settlement: the fee per paid order of merchants without a contract fee. */
   settlement: { defaultFeePerOrderMinor: number };
   /** Exact Online, where approved finance batches are booked. Unset: post-to-exact answers 503. */
@@ -482,6 +508,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'EMAIL_FROM is required with RESEND_API_KEY (a sender on a domain verified at Resend)',
     );
   }
+  if (Boolean(e.SENDCLOUD_PUBLIC_KEY) !== Boolean(e.SENDCLOUD_SECRET_KEY)) {
+    throw new ConfigError('set both SENDCLOUD_PUBLIC_KEY and SENDCLOUD_SECRET_KEY, or neither');
+  }
   if (Boolean(e.IPAY_ADMIN_EMAIL) !== Boolean(e.IPAY_ADMIN_PASSWORD)) {
     throw new ConfigError('set both IPAY_ADMIN_EMAIL and IPAY_ADMIN_PASSWORD, or neither');
   }
@@ -539,6 +568,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pdf: { chromiumPath: e.PDF_CHROMIUM_PATH, concurrency: e.PDF_CONCURRENCY },
     statementIssuer: statementIssuer(e.STATEMENT_ISSUER),
     settlement: { defaultFeePerOrderMinor: e.IPAY_DEFAULT_FEE_PER_ORDER_MINOR },
+    sendcloud:
+      e.SENDCLOUD_PUBLIC_KEY && e.SENDCLOUD_SECRET_KEY
+        ? {
+            publicKey: e.SENDCLOUD_PUBLIC_KEY,
+            secretKey: e.SENDCLOUD_SECRET_KEY,
+            baseUrl: e.SENDCLOUD_BASE_URL.replace(/\/$/, ''),
+          }
+        : undefined,
+    sendcloudWebhookSecret: e.SENDCLOUD_WEBHOOK_SECRET ?? e.SENDCLOUD_SECRET_KEY,
     googleWallet: googleWallet(e),
     exact: exact(e),
   };

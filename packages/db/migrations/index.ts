@@ -45,6 +45,7 @@ import * as walletSessionPayments from './2026_12_04_600001_wallet_session_payme
 import * as bulkStreamNumbering from './2026_12_06_200001_bulk_stream_numbering';
 import * as merchantFeeHistory from './2026_12_06_600001_merchant_fee_history';
 import * as returns from './2026_12_06_300001_returns';
+import * as returnLabels from './2026_12_06_400001_return_labels';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -92,6 +93,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_600001_wallet_session_payments': walletSessionPayments,
   '2026_12_06_200001_bulk_stream_numbering': bulkStreamNumbering,
   '2026_12_06_300001_returns': returns,
+  '2026_12_06_400001_return_labels': returnLabels,
   '2026_12_06_600001_merchant_fee_history': merchantFeeHistory,
   '2026_12_06_700001_finance': finance,
 };

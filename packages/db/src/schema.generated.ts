@@ -824,6 +824,17 @@ export interface RateLimitBucketsTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
+export interface ReturnCarrierScansTable {
+  id: Generated<number>;
+  return_id: string;
+  sendcloud_parcel_id: number;
+  status_id: number;
+  status_message: string;
+  carrier_at: ColumnType<Date, Date | string, Date | string>;
+  moved_to: 'IN_TRANSIT' | 'RECEIVED' | null;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface ReturnCasesTable {
   id: Generated<string>;
   organization_id: string;
@@ -864,6 +875,21 @@ export interface ReturnItemsTable {
   unit_price_minor: number;
   reason: string;
   reason_text: string | null;
+}
+
+export interface ReturnLabelsTable {
+  return_id: string;
+  sendcloud_return_id: number;
+  sendcloud_parcel_id: number;
+  shipping_option_code: string;
+  paper_size: 'a6' | 'a4';
+  tracking_number: string | null;
+  carrier_code: string | null;
+  pdf: Buffer | null;
+  sha256: string | null;
+  created_by: string | null;
+  announced_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  composed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface ReturnRefundsTable {
@@ -1173,8 +1199,10 @@ export interface Database {
   psp_payouts: PspPayoutsTable;
   psp_webhook_events: PspWebhookEventsTable;
   rate_limit_buckets: RateLimitBucketsTable;
+  return_carrier_scans: ReturnCarrierScansTable;
   return_cases: ReturnCasesTable;
   return_items: ReturnItemsTable;
+  return_labels: ReturnLabelsTable;
   return_refunds: ReturnRefundsTable;
   return_settings: ReturnSettingsTable;
   role_permissions: RolePermissionsTable;

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +13,8 @@ import {
   createTestUser,
   http,
   startFakeExact,
+  FAKE_SENDCLOUD_KEYS,
+  startFakeSendcloud,
   startFakeStripe,
   type FakeServer,
   iqpayOrderBody,
@@ -81,6 +84,17 @@ function signedLockerCall(operation: Operation, request: HostileRequest, world: 
   if (!LOCKER_CALL.test(operation.path) || 'x-ipay-signature' in request.headers) return request;
   const signature = lockerSignatureHeader(world.locker.secret, request.body ?? '');
   return { ...request, headers: { ...request.headers, 'x-ipay-signature': signature } };
+}
+
+const SENDCLOUD_WEBHOOK = '/api/webhooks/sendcloud/returns';
+
+/** Sendcloud's webhook is signed over the exact bytes too (Sendcloud-Signature, hex); signed, cases get past the 401. */
+function signedSendcloudCall(operation: Operation, request: HostileRequest): HostileRequest {
+  if (operation.path !== SENDCLOUD_WEBHOOK || 'sendcloud-signature' in request.headers) return request;
+  const signature = createHmac('sha256', FAKE_SENDCLOUD_KEYS.secretKey)
+    .update(request.body ?? '')
+    .digest('hex');
+  return { ...request, headers: { ...request.headers, 'sendcloud-signature': signature } };
 }
 
 const DEAL_STARTS = '2026-01-01T00:00:00Z';
@@ -349,6 +363,7 @@ describe('hostile input, generated from the OpenAPI document', () => {
   let platform: TestPlatform;
   let fakeStripe: FakeServer;
   let fakeExact: FakeServer;
+  let fakeSendcloud: FakeServer;
   let world: World;
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   beforeAll(async () => {
@@ -359,6 +374,7 @@ describe('hostile input, generated from the OpenAPI document', () => {
       division: 1,
       glAccounts: [],
     });
+    fakeSendcloud = await startFakeSendcloud();
     // Payment providers configured, so their webhooks verify signatures instead of answering "not configured".
     platform = await createTestPlatform({
       env: {
@@ -373,6 +389,9 @@ describe('hostile input, generated from the OpenAPI document', () => {
         EXACT_CLIENT_SECRET: 'hostile',
         EXACT_DIVISION: '1',
         EXACT_BASE_URL: fakeExact.url,
+        SENDCLOUD_PUBLIC_KEY: FAKE_SENDCLOUD_KEYS.publicKey,
+        SENDCLOUD_SECRET_KEY: FAKE_SENDCLOUD_KEYS.secretKey,
+        SENDCLOUD_BASE_URL: fakeSendcloud.url,
       },
     });
     world = await buildWorld(platform);
@@ -382,6 +401,7 @@ describe('hostile input, generated from the OpenAPI document', () => {
     await platform.close();
     await fakeStripe.close();
     await fakeExact.close();
+    await fakeSendcloud.close();
   });
 
   it('answers every operation, as every role, without a 5xx, with problem details and without leaking internals', async () => {
@@ -404,12 +424,12 @@ describe('hostile input, generated from the OpenAPI document', () => {
           const { status } = await sendRaw(
             platform.baseUrl,
             agent,
-            signedLockerCall(operation, render(base), world),
+            signedSendcloudCall(operation, signedLockerCall(operation, render(base), world)),
           );
           baselines.push(`${status} ${role.name} ${operation.operationId}`);
         }
         for (const hostile of planCases(operation, base, resolve, random, count)) {
-          const request = signedLockerCall(operation, hostile.build(), world);
+          const request = signedSendcloudCall(operation, signedLockerCall(operation, hostile.build(), world));
           const started = performance.now();
           const response = await sendRaw(platform.baseUrl, agent, request);
           const kindTime = millisByKind.get(hostile.kind) ?? 0;

@@ -58,3 +58,6 @@ export {
 export { payTestOrder, relayTestEvents, type TestPaidOrder } from './points';
 export { createTestLockerSecret, lockerEventId, lockerIssuedBody, sendLockerCall } from './lockers';
 export { startFakeExact, type FakeExact, type FakeExactEntry } from './fake-exact';
+export { FAKE_SENDCLOUD_KEYS, startFakeSendcloud, type FakeSendcloud } from './fake-sendcloud';
+export { carrierLabelPdf, intersects } from './label-fixtures';
+export { createTestReturnCase, sendcloudScan, type TestReturnCase } from './return-labels';

@@ -1,4 +1,5 @@
 import { defineErrorCodes } from '../../errors/domain-codes';
+import { RETURN_LABEL_ERRORS } from './labels/errors';
 
 /** The returns domain's own failure codes. */
 export const RETURNS_ERRORS = defineErrorCodes({
@@ -31,4 +32,5 @@ export const RETURNS_ERRORS = defineErrorCodes({
     kind: 'conflict',
     description: 'Receipt can only be confirmed once the case is approved and not closed.',
   },
+  ...RETURN_LABEL_ERRORS,
 });

@@ -5,13 +5,16 @@ import { RETURNS_EVENTS } from './events';
 import { RETURNS_JOBS } from './jobs';
 import { returnCancelPage, returnPage } from './return-page-route';
 import { returnsRouter } from './router';
+import { returnLabelsRouter } from './labels/router';
+import { returnLabelDownloadRoute, sendcloudReturnsWebhookRoute } from './labels/routes';
 import { returnsExpire } from './tasks/expire';
 import { returnsRefund } from './tasks/refund';
 
 export const returnsDomain = defineDomain({
   name: 'returns',
-  trpc: { returns: returnsRouter },
+  trpc: { returns: returnsRouter, returnLabels: returnLabelsRouter },
   pages: [returnPage, returnCancelPage],
+  routes: [returnLabelDownloadRoute, sendcloudReturnsWebhookRoute],
   jobs: withHandlers(RETURNS_JOBS, { 'returns.refund': returnsRefund, 'returns.expire': returnsExpire }),
   cron: [{ task: 'returns.expire', match: '17 * * * *', identifier: 'expire-returns-hourly' }],
   events: RETURNS_EVENTS,

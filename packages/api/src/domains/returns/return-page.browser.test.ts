@@ -91,7 +91,7 @@ describe('the return portal in Chromium', () => {
     const page = await visit(opened.portalUrl, 'nl');
     expect(await text(page)).toContain('Je retour');
     const link = await page.$eval('a.button-link', (a) => a.getAttribute('href'));
-    expect(link).toBe(`${platform.config.publicUrl}/api/returns/${opened.token}/label.pdf`);
+    expect(link).toBe(`${platform.config.publicUrl}/api/returns/${opened.token}/label`);
     expect(await page.$('form button[type=submit]')).toBeNull();
     await check(page, 'return-label-nl');
 

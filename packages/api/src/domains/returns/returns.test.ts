@@ -288,7 +288,7 @@ describe('returns', () => {
 
     const portal = await http(platform.baseUrl, 'GET', `/api/returns/${opened.body.token}`);
     expect(portal.body).toMatchObject({ nextAction: 'DOWNLOAD_LABEL', canCancel: false });
-    expect(portal.body.labelUrl).toContain(`/api/returns/${opened.body.token}/label.pdf`);
+    expect(portal.body.labelUrl).toContain(`/api/returns/${opened.body.token}/label`);
     const cancel = await http(platform.baseUrl, 'POST', `/api/returns/${opened.body.token}/cancel`, {
       body: {},
     });

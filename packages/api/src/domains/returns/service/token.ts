@@ -30,7 +30,7 @@ export function returnPortalUrl(publicUrl: string, token: string): string {
 
 /** Where the portal links the return label once it is made (served by the labels side). */
 export function returnLabelUrl(publicUrl: string, token: string): string {
-  return `${publicUrl}/api/returns/${token}/label.pdf`;
+  return `${publicUrl}/api/returns/${token}/label`;
 }
 
 /** The portal link of a stored case (for the label's QR, e-mails), from its sealed token. */
