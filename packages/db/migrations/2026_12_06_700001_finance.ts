@@ -31,7 +31,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       posted_at timestamptz,
       unique (day, revision)
     )`.execute(db);
-  await sql`create index finance_batches_list_idx on finance_batches (day desc, revision desc, id)`.execute(db);
+  await sql`create index finance_batches_list_idx on finance_batches (day desc, revision desc, id)`.execute(
+    db,
+  );
 
   // A journal entry: lines sum to zero in its one currency (checked when written and again by Exact).
   await sql`
