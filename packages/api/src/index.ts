@@ -63,6 +63,7 @@ export {
   previewLoaded,
   type ShipmentCostRequest,
 } from './domains/carrier-tariffs/service/compute-shipment-cost';
+export { previewJson } from './domains/carrier-tariffs/engine/preview-json';
 export { storeTariff, type ParsedTariff } from './domains/carrier-tariffs/service/import-tariffs';
 export { matchInvoiceImport, type MatchSummary } from './domains/carrier-reconciliation/service/matching';
 export { checkLedger } from './domains/wallet/service/ledger-check';

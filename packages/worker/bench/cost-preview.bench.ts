@@ -2,14 +2,15 @@
  * Cost preview for one shipment over REST with 488 carriers × 3 origins (NL, BE, FR) loaded: p50 and p99 of
  * `POST /api/admin/carrier-tariffs/cost-preview` (a merchant's token, every carrier, no filter), one request at a
  * time on a kept-alive connection. Beside it, in the same run, the ceiling: the engine called in-process on the
- * same tariffs already loaded (`previewLoaded`: every carrier × service priced and sorted, no HTTP, no database).
+ * same tariffs already loaded (`previewJson`: every carrier × service priced, sorted and written as the answer's
+ * JSON text, which is what REST sends; no HTTP, no database).
  * The HTTP client is a child process (`support/http-load.ts`), so the server's thread pays only the server's work.
  *
  * The synthetic tariff per carrier and origin: 30 destination countries (3 with postcode ranges), 6 zones of 12
  * weight breaks with an additional step, 3 surcharges, 20 remote-area ranges; every carrier has a fuel surcharge.
  */
 import { z } from 'zod';
-import { loadTariffsInForce, previewLoaded, storeTariff, type ParsedTariff } from '@ipay/api';
+import { loadTariffsInForce, previewJson, storeTariff, type ParsedTariff } from '@ipay/api';
 import { startBenchPlatform, type BenchPlatform } from './support/bench-platform';
 import { runLoad } from './support/http-load';
 import { startBenchDatabase, type BenchDatabase } from './support/local-postgres';
@@ -172,7 +173,7 @@ async function timeEngine(database: BenchDatabase, count: number): Promise<Laten
   const times: number[] = [];
   for (let i = 0; i < count; i += 1) {
     const started = performance.now();
-    previewLoaded(loaded, SHIPMENT, SHIPMENT.shipDate);
+    previewJson(loaded, SHIPMENT, SHIPMENT.shipDate).sent();
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);

@@ -67,42 +67,49 @@ export function chargeableGrams(actual: number, volumetric: number, step: number
   return divideUp(Math.max(actual, volumetric), step) * step;
 }
 
-type WeightBreakUsed = CostBreakdown['weightBreak'];
+/**
+ * One shipment priced under one tariff, as plain numbers. `priceShipment` fills one in place, so the preview's
+ * hot path (`preview-json.ts`) prices hundreds of tariffs without an object per tariff; `computeCost` turns it
+ * into the breakdown. One arithmetic for both.
+ */
+export class PricedShipment {
+  zone = '';
+  zoneRates: ZoneRates | undefined = undefined;
+  volumetricGrams = 0;
+  chargeableGrams = 0;
+  breakUpToGrams = 0;
+  breakPriceMinor = 0;
+  additionalSteps = 0;
+  baseMinor = 0;
+  fuelBaseMinor = 0;
+  publishedFuelMinor = 0;
+  fuelMinor = 0;
+  totalMinor = 0;
+  /** Per compiled surcharge of the tariff, in its order: the amount, or NaN when its condition does not hold. */
+  readonly surchargeMinor: number[] = [];
+}
+
+export type PriceOutcome = 'priced' | NotApplicable['reason'];
 
 /** The first break at or above the weight (upper-inclusive); above the last, its price plus started steps. */
-export function priceWeight(
-  rates: ZoneRates,
-  grams: number,
-): { weightBreak: WeightBreakUsed; baseMinor: number } | null {
-  const additional = rates.additional;
-  const additionalStepGrams = additional ? additional.stepGrams : null;
-  const additionalStepPriceMinor = additional ? additional.priceMinor : null;
+function priceWeight(rates: ZoneRates, grams: number, out: PricedShipment): boolean {
   for (const found of rates.breaks) {
     if (grams > found.upToGrams) continue;
-    return {
-      weightBreak: {
-        upToGrams: found.upToGrams,
-        priceMinor: found.priceMinor,
-        additionalSteps: 0,
-        additionalStepGrams,
-        additionalStepPriceMinor,
-      },
-      baseMinor: found.priceMinor,
-    };
+    out.breakUpToGrams = found.upToGrams;
+    out.breakPriceMinor = found.priceMinor;
+    out.additionalSteps = 0;
+    out.baseMinor = found.priceMinor;
+    return true;
   }
   const last = rates.breaks.at(-1);
-  if (!last || !additional) return null;
+  const additional = rates.additional;
+  if (!last || !additional) return false;
   const steps = divideUp(grams - last.upToGrams, additional.stepGrams);
-  return {
-    weightBreak: {
-      upToGrams: last.upToGrams,
-      priceMinor: last.priceMinor,
-      additionalSteps: steps,
-      additionalStepGrams,
-      additionalStepPriceMinor,
-    },
-    baseMinor: last.priceMinor + steps * additional.priceMinor,
-  };
+  out.breakUpToGrams = last.upToGrams;
+  out.breakPriceMinor = last.priceMinor;
+  out.additionalSteps = steps;
+  out.baseMinor = last.priceMinor + steps * additional.priceMinor;
+  return true;
 }
 
 function inRemoteArea(tariff: CompiledTariff, country: string, postcode: string): boolean {
@@ -130,6 +137,50 @@ function surchargeApplies(
   }
 }
 
+/**
+ * What one shipment costs under one tariff version and the fuel surcharge in force, into `out`; `postcode` is
+ * the destination's, normalised (`normalisePostcode`). Amounts are integer minor units; each percentage amount
+ * is rounded half up once (see docs/domains/carrier-tariffs.md).
+ */
+export function priceShipment(
+  tariff: CompiledTariff,
+  fuel: CompiledFuel | null,
+  shipment: ShipmentFacts,
+  postcode: string,
+  out: PricedShipment,
+): PriceOutcome {
+  const source = tariff.source;
+  const zone = findZone(tariff, shipment.destination.country, postcode);
+  const rates = zone === null ? undefined : tariff.rates.get(zone);
+  out.zone = zone ?? '';
+  out.zoneRates = rates;
+  if (zone === null || !rates) return 'no_zone';
+  out.volumetricGrams = volumetricGrams(shipment.dimensionsCm, source.volumetricDivisor);
+  out.chargeableGrams = chargeableGrams(shipment.weightGrams, out.volumetricGrams, source.weightStepGrams);
+  if (!priceWeight(rates, out.chargeableGrams, out)) return 'over_max_weight';
+  const baseMinor = out.baseMinor;
+  const surcharges = tariff.surcharges;
+  out.surchargeMinor.length = surcharges.length;
+  let fuelBase = baseMinor;
+  let surchargeTotal = 0;
+  for (let i = 0; i < surcharges.length; i += 1) {
+    const surcharge = surcharges[i] as CompiledTariff['surcharges'][number];
+    if (!surchargeApplies(surcharge, tariff, shipment, postcode)) {
+      out.surchargeMinor[i] = Number.NaN;
+      continue;
+    }
+    const amountMinor = surcharge.ratio ? applyRatio(baseMinor, surcharge.ratio) : surcharge.fixedMinor;
+    out.surchargeMinor[i] = amountMinor;
+    surchargeTotal += amountMinor;
+    if (surcharge.output.fuelApplies) fuelBase += amountMinor;
+  }
+  out.fuelBaseMinor = fuelBase;
+  out.publishedFuelMinor = fuel ? applyRatio(fuelBase, fuel.published) : 0;
+  out.fuelMinor = fuel ? applyRatio(fuelBase, fuel.effective) : 0;
+  out.totalMinor = baseMinor + surchargeTotal + out.fuelMinor;
+  return 'priced';
+}
+
 const NO_FUEL = {
   surchargeId: null,
   publishedPercent: '0',
@@ -138,10 +189,9 @@ const NO_FUEL = {
   effectivePercent: '0',
 } as const;
 
-function fuelOf(fuel: CompiledFuel | null, baseMinor: number): CostBreakdown['fuel'] {
+function fuelOf(fuel: CompiledFuel | null, priced: PricedShipment): CostBreakdown['fuel'] {
+  const baseMinor = priced.fuelBaseMinor;
   if (!fuel) return { ...NO_FUEL, baseMinor, publishedAmountMinor: 0, ipayDiscountMinor: 0, amountMinor: 0 };
-  const publishedAmountMinor = applyRatio(baseMinor, fuel.published);
-  const amountMinor = applyRatio(baseMinor, fuel.effective);
   return {
     surchargeId: fuel.output.surchargeId,
     baseMinor,
@@ -149,84 +199,97 @@ function fuelOf(fuel: CompiledFuel | null, baseMinor: number): CostBreakdown['fu
     discountPercent: fuel.output.discountPercent,
     discountMode: fuel.output.discountMode,
     effectivePercent: fuel.output.effectivePercent,
-    publishedAmountMinor,
-    ipayDiscountMinor: publishedAmountMinor - amountMinor,
-    amountMinor,
+    publishedAmountMinor: priced.publishedFuelMinor,
+    ipayDiscountMinor: priced.publishedFuelMinor - priced.fuelMinor,
+    amountMinor: priced.fuelMinor,
   };
 }
 
-function notApplicable(tariff: CompiledTariff, reason: NotApplicable['reason'], detail: string): CostResult {
+/** Why a tariff cannot carry the shipment, from what `priceShipment` left in `priced`. */
+export function notApplicableOf(
+  tariff: CompiledTariff,
+  reason: NotApplicable['reason'],
+  shipment: ShipmentFacts,
+  postcode: string,
+  priced: PricedShipment,
+): NotApplicable {
   const { carrier, service, versionId } = tariff.source;
-  return { ok: false, notApplicable: { carrier, service, tariffVersionId: versionId, reason, detail } };
+  const base = { carrier, service, tariffVersionId: versionId, reason };
+  if (reason === 'no_zone') {
+    const where = `${shipment.destination.country}${postcode ? ` ${postcode}` : ''}`;
+    return { ...base, detail: `The tariff has no zone (with prices) for ${where}.` };
+  }
+  const max = priced.zoneRates?.breaks.at(-1)?.upToGrams ?? 0;
+  const detail = `The chargeable weight ${priced.chargeableGrams} g is above zone ${priced.zone}'s maximum of ${max} g.`;
+  return { ...base, detail };
+}
+
+/** The breakdown of a priced shipment (`priceShipment` returned 'priced'). */
+function breakdownOf(
+  tariff: CompiledTariff,
+  fuel: CompiledFuel | null,
+  shipment: ShipmentFacts,
+  priced: PricedShipment,
+): CostBreakdown {
+  const source = tariff.source;
+  const additional = priced.zoneRates?.additional ?? null;
+  const surcharges: CostBreakdown['surcharges'] = [];
+  tariff.surcharges.forEach((surcharge, i) => {
+    const amountMinor = priced.surchargeMinor[i] ?? Number.NaN;
+    if (!Number.isNaN(amountMinor)) surcharges.push({ ...surcharge.output, amountMinor });
+  });
+  return {
+    carrier: source.carrier,
+    service: source.service,
+    tariffVersionId: source.versionId,
+    effectiveFrom: source.effectiveFrom,
+    currency: source.currency,
+    weight: {
+      actualGrams: shipment.weightGrams,
+      volumetricGrams: priced.volumetricGrams,
+      volumetricDivisor: source.volumetricDivisor,
+      weightStepGrams: source.weightStepGrams,
+      chargeableGrams: priced.chargeableGrams,
+    },
+    zone: priced.zone,
+    weightBreak: {
+      upToGrams: priced.breakUpToGrams,
+      priceMinor: priced.breakPriceMinor,
+      additionalSteps: priced.additionalSteps,
+      additionalStepGrams: additional ? additional.stepGrams : null,
+      additionalStepPriceMinor: additional ? additional.priceMinor : null,
+    },
+    baseMinor: priced.baseMinor,
+    surcharges,
+    fuel: fuelOf(fuel, priced),
+    totalMinor: priced.totalMinor,
+  };
 }
 
 /**
- * What one shipment costs under one tariff version and the fuel surcharge in force: a pure function, so the
- * preview, the reconciliation and the tests share one arithmetic. Amounts are integer minor units; each
- * percentage amount is rounded half up once (see docs/domains/carrier-tariffs.md).
+ * What one shipment costs under one tariff version and the fuel surcharge in force, as its breakdown: a pure
+ * function, so the preview, the reconciliation and the tests share one arithmetic.
  */
 export function computeCost(
   tariff: CompiledTariff,
   fuel: CompiledFuel | null,
   shipment: ShipmentFacts,
 ): CostResult {
-  const source = tariff.source;
   const postcode = normalisePostcode(shipment.destination.postcode);
-  const zone = findZone(tariff, shipment.destination.country, postcode);
-  const rates = zone === null ? undefined : tariff.rates.get(zone);
-  if (zone === null || !rates) {
-    const where = `${shipment.destination.country}${postcode ? ` ${postcode}` : ''}`;
-    return notApplicable(tariff, 'no_zone', `The tariff has no zone (with prices) for ${where}.`);
+  const priced = new PricedShipment();
+  const outcome = priceShipment(tariff, fuel, shipment, postcode, priced);
+  if (outcome !== 'priced') {
+    return { ok: false, notApplicable: notApplicableOf(tariff, outcome, shipment, postcode, priced) };
   }
-  const volumetric = volumetricGrams(shipment.dimensionsCm, source.volumetricDivisor);
-  const chargeable = chargeableGrams(shipment.weightGrams, volumetric, source.weightStepGrams);
-  const priced = priceWeight(rates, chargeable);
-  if (!priced) {
-    const max = rates.breaks.at(-1)?.upToGrams ?? 0;
-    const detail = `The chargeable weight ${chargeable} g is above zone ${zone}'s maximum of ${max} g.`;
-    return notApplicable(tariff, 'over_max_weight', detail);
-  }
-  const baseMinor = priced.baseMinor;
-  const surcharges: CostBreakdown['surcharges'] = [];
-  let fuelBase = baseMinor;
-  let surchargeTotal = 0;
-  for (const surcharge of tariff.surcharges) {
-    if (!surchargeApplies(surcharge, tariff, shipment, postcode)) continue;
-    const amountMinor = surcharge.ratio ? applyRatio(baseMinor, surcharge.ratio) : surcharge.fixedMinor;
-    surcharges.push({ ...surcharge.output, amountMinor });
-    surchargeTotal += amountMinor;
-    if (surcharge.output.fuelApplies) fuelBase += amountMinor;
-  }
-  const fuelPart = fuelOf(fuel, fuelBase);
-  return {
-    ok: true,
-    cost: {
-      carrier: source.carrier,
-      service: source.service,
-      tariffVersionId: source.versionId,
-      effectiveFrom: source.effectiveFrom,
-      currency: source.currency,
-      weight: {
-        actualGrams: shipment.weightGrams,
-        volumetricGrams: volumetric,
-        volumetricDivisor: source.volumetricDivisor,
-        weightStepGrams: source.weightStepGrams,
-        chargeableGrams: chargeable,
-      },
-      zone,
-      weightBreak: priced.weightBreak,
-      baseMinor,
-      surcharges,
-      fuel: fuelPart,
-      totalMinor: baseMinor + surchargeTotal + fuelPart.amountMinor,
-    },
-  };
+  return { ok: true, cost: breakdownOf(tariff, fuel, shipment, priced) };
 }
 
 /** The order `localeCompare` gives, from one collator instead of one lookup per comparison. */
-const codeOrder = new Intl.Collator().compare;
+export const compareCodes = new Intl.Collator().compare;
 
 /** Cheapest total first; equal totals by carrier then service, so the order is stable. */
 export function byTotal(a: CostBreakdown, b: CostBreakdown): number {
-  return a.totalMinor - b.totalMinor || codeOrder(a.carrier, b.carrier) || codeOrder(a.service, b.service);
+  return (
+    a.totalMinor - b.totalMinor || compareCodes(a.carrier, b.carrier) || compareCodes(a.service, b.service)
+  );
 }

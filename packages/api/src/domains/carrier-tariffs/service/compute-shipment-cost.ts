@@ -1,7 +1,9 @@
 import type { DbExecutor } from '@ipay/db';
 import { domainError } from '../../../errors/domain-codes';
+import { withJsonText } from '../../../platform/json-text';
 import type { CompiledFuel, CompiledTariff } from '../engine/compiled-tariff';
 import { byTotal, computeCost } from '../engine/compute-cost';
+import { previewJson } from '../engine/preview-json';
 import { CARRIER_TARIFFS_ERRORS } from '../errors';
 import type { CostBreakdown, CostPreview, CostPreviewInput, NotApplicable } from '../schemas';
 import { loadTariffsInForce } from './tariffs-in-force';
@@ -14,9 +16,14 @@ export function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
+interface LoadedSet {
+  tariffs: readonly CompiledTariff[];
+  fuel: ReadonlyMap<string, CompiledFuel>;
+}
+
 /** Every tariff in force for the shipment, cheapest first, and those that cannot carry it. */
 export function previewLoaded(
-  loaded: { tariffs: readonly CompiledTariff[]; fuel: ReadonlyMap<string, CompiledFuel> },
+  loaded: LoadedSet,
   input: Omit<CostPreviewInput, 'carriers' | 'services'>,
   shipDate: string,
 ): CostPreview {
@@ -39,7 +46,31 @@ export async function previewCosts(db: DbExecutor, input: CostPreviewInput): Pro
     carriers: input.carriers?.length ? input.carriers : undefined,
     services: input.services?.length ? input.services : undefined,
   });
-  return previewLoaded(loaded, input, shipDate);
+  return previewAnswer(loaded, input, shipDate);
+}
+
+/**
+ * The preview as an answer for the transports: over REST its JSON text is written straight from the tariffs
+ * (`previewJson`, the same bytes `JSON.stringify` would give), and the breakdown objects are built only when
+ * something reads `items` or `notApplicable` (tRPC, in-process callers), once.
+ */
+export function previewAnswer(
+  loaded: LoadedSet,
+  input: Omit<CostPreviewInput, 'carriers' | 'services'>,
+  shipDate: string,
+): CostPreview {
+  let built: CostPreview | undefined;
+  const build = () => (built ??= previewLoaded(loaded, input, shipDate));
+  const answer: CostPreview = {
+    shipDate,
+    get items() {
+      return build().items;
+    },
+    get notApplicable() {
+      return build().notApplicable;
+    },
+  };
+  return withJsonText(answer, () => previewJson(loaded, input, shipDate));
 }
 
 export interface ShipmentCostRequest {

@@ -1,0 +1,275 @@
+import type { NotApplicable } from '../schemas';
+import { normalisePostcode, type CompiledFuel, type CompiledTariff } from './compiled-tariff';
+import {
+  compareCodes,
+  notApplicableOf,
+  PricedShipment,
+  priceShipment,
+  type ShipmentFacts,
+} from './compute-cost';
+import type { JsonText } from '../../../platform/json-text';
+import { fragment, JsonTextPool, type JsonBytes } from './json-bytes';
+
+/**
+ * The cost preview's answer written as JSON text straight from the compiled tariffs: byte for byte what
+ * `JSON.stringify(previewLoaded(…))` gives (`preview-json.test.ts` compares them), without the 488 breakdowns'
+ * 3,400-odd objects and the half-megabyte string in between. Those were most of a preview's garbage, and
+ * collecting it was the preview's latency tail. Each tariff's and fuel entry's fixed text is encoded once and
+ * kept with it (the compiled objects live as long as their version is cached); per shipment only the numbers are
+ * written, into a buffer reused once the answer has been sent.
+ */
+
+interface TariffText {
+  /** `{"carrier":…,"weight":{"actualGrams":` */
+  head: Uint8Array;
+  /** `,"volumetricDivisor":…,"weightStepGrams":…,"chargeableGrams":` */
+  divisorAndStep: Uint8Array;
+  /** Per zone with prices: `},"zone":"3","weightBreak":{"upToGrams":` */
+  zones: ReadonlyMap<string, Uint8Array>;
+  /** Per surcharge, in the tariff's order: its fields up to `"amountMinor":` */
+  surcharges: readonly Uint8Array[];
+}
+
+interface FuelText {
+  /** Up to `"baseMinor":` (the fuel base). */
+  beforeBase: Uint8Array;
+  /** From after the fuel base up to `"publishedAmountMinor":` */
+  afterBase: Uint8Array;
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+
+const tariffTexts = new WeakMap<CompiledTariff, TariffText>();
+const fuelTexts = new WeakMap<CompiledFuel, FuelText>();
+
+function tariffText(tariff: CompiledTariff): TariffText {
+  const known = tariffTexts.get(tariff);
+  if (known) return known;
+  const s = tariff.source;
+  const zones = new Map<string, Uint8Array>();
+  for (const zone of tariff.rates.keys())
+    zones.set(zone, fragment(`},"zone":${json(zone)},"weightBreak":{"upToGrams":`));
+  const text: TariffText = {
+    head: fragment(
+      `{"carrier":${json(s.carrier)},"service":${json(s.service)},"tariffVersionId":${json(s.versionId)},` +
+        `"effectiveFrom":${json(s.effectiveFrom)},"currency":${json(s.currency)},"weight":{"actualGrams":`,
+    ),
+    divisorAndStep: fragment(
+      `,"volumetricDivisor":${json(s.volumetricDivisor)},"weightStepGrams":${json(s.weightStepGrams)},"chargeableGrams":`,
+    ),
+    zones,
+    // The breakdown's own object with its amount last, cut before the amount: the same fields in the same order.
+    surcharges: tariff.surcharges.map((surcharge) =>
+      fragment(json({ ...surcharge.output, amountMinor: 0 }).slice(0, -2)),
+    ),
+  };
+  tariffTexts.set(tariff, text);
+  return text;
+}
+
+const NO_FUEL_TEXT: FuelText = {
+  beforeBase: fragment(
+    '{"surchargeId":null,"publishedPercent":"0","discountPercent":"0","discountMode":null,"effectivePercent":"0","baseMinor":',
+  ),
+  afterBase: fragment(',"publishedAmountMinor":'),
+};
+
+function fuelText(fuel: CompiledFuel | null): FuelText {
+  if (!fuel) return NO_FUEL_TEXT;
+  const known = fuelTexts.get(fuel);
+  if (known) return known;
+  const o = fuel.output;
+  const text: FuelText = {
+    beforeBase: fragment(`{"surchargeId":${json(o.surchargeId)},"baseMinor":`),
+    afterBase: fragment(
+      `,"publishedPercent":${json(o.publishedPercent)},"discountPercent":${json(o.discountPercent)},` +
+        `"discountMode":${json(o.discountMode)},"effectivePercent":${json(o.effectivePercent)},"publishedAmountMinor":`,
+    ),
+  };
+  fuelTexts.set(fuel, text);
+  return text;
+}
+
+const ITEMS = fragment(',"items":[');
+const NOT_APPLICABLE = fragment('],"notApplicable":');
+const COMMA = fragment(',');
+const CLOSE = fragment('}');
+const VOLUMETRIC = fragment(',"volumetricGrams":');
+const PRICE = fragment(',"priceMinor":');
+const STEPS = fragment(',"additionalSteps":');
+const STEP_GRAMS = fragment(',"additionalStepGrams":');
+const STEP_PRICE = fragment(',"additionalStepPriceMinor":');
+const BASE = fragment('},"baseMinor":');
+const SURCHARGES = fragment(',"surcharges":[');
+const FUEL = fragment('],"fuel":');
+const IPAY_DISCOUNT = fragment(',"ipayDiscountMinor":');
+const AMOUNT = fragment(',"amountMinor":');
+const TOTAL = fragment('},"totalMinor":');
+
+/** The numbers kept per priced tariff until the answer is sorted and written: one row of `Column.Count`. */
+const Column = {
+  Volumetric: 0,
+  Chargeable: 1,
+  UpTo: 2,
+  BreakPrice: 3,
+  Steps: 4,
+  StepGrams: 5,
+  StepPrice: 6,
+  Base: 7,
+  FuelBase: 8,
+  PublishedFuel: 9,
+  Fuel: 10,
+  Total: 11,
+  Surcharges: 12,
+  Count: 13,
+} as const;
+type Column = (typeof Column)[keyof typeof Column];
+
+/**
+ * Scratch space of the previews, reused: `previewJson` is synchronous, so no two previews use it at once. Grown
+ * to the largest tariff set seen.
+ */
+let numbers = new Float64Array(0);
+let surchargeAmounts = new Float64Array(0);
+/** Answers in flight at once are few (one per connection being written to); each writer grows to the largest. */
+const writers = new JsonTextPool(16, 64 * 1024);
+
+function ensureScratch(tariffs: readonly CompiledTariff[]): void {
+  if (numbers.length < tariffs.length * Column.Count)
+    numbers = new Float64Array(tariffs.length * Column.Count);
+  let surcharges = 0;
+  for (const tariff of tariffs) surcharges += tariff.surcharges.length;
+  if (surchargeAmounts.length < surcharges) surchargeAmounts = new Float64Array(surcharges);
+}
+
+function keep(row: number, priced: PricedShipment, surchargeAt: number): void {
+  const at = row * Column.Count;
+  const additional = priced.zoneRates?.additional;
+  numbers[at + Column.Volumetric] = priced.volumetricGrams;
+  numbers[at + Column.Chargeable] = priced.chargeableGrams;
+  numbers[at + Column.UpTo] = priced.breakUpToGrams;
+  numbers[at + Column.BreakPrice] = priced.breakPriceMinor;
+  numbers[at + Column.Steps] = priced.additionalSteps;
+  numbers[at + Column.StepGrams] = additional ? additional.stepGrams : Number.NaN;
+  numbers[at + Column.StepPrice] = additional ? additional.priceMinor : Number.NaN;
+  numbers[at + Column.Base] = priced.baseMinor;
+  numbers[at + Column.FuelBase] = priced.fuelBaseMinor;
+  numbers[at + Column.PublishedFuel] = priced.publishedFuelMinor;
+  numbers[at + Column.Fuel] = priced.fuelMinor;
+  numbers[at + Column.Total] = priced.totalMinor;
+  numbers[at + Column.Surcharges] = surchargeAt;
+  for (let i = 0; i < priced.surchargeMinor.length; i += 1)
+    surchargeAmounts[surchargeAt + i] = priced.surchargeMinor[i] ?? Number.NaN;
+}
+
+// Plain loops and no closures below: they run some 30 times per tariff, 488 tariffs an answer.
+function writeItem(
+  out: JsonBytes,
+  tariff: CompiledTariff,
+  fuel: CompiledFuel | null,
+  row: number,
+  zone: string,
+  actualGrams: number,
+): void {
+  const text = tariffText(tariff);
+  const at = row * Column.Count;
+  out.raw(text.head);
+  out.int(actualGrams);
+  out.raw(VOLUMETRIC);
+  out.int(numbers[at + Column.Volumetric] as number);
+  out.raw(text.divisorAndStep);
+  out.int(numbers[at + Column.Chargeable] as number);
+  out.raw(text.zones.get(zone) ?? fragment(`},"zone":${json(zone)},"weightBreak":{"upToGrams":`));
+  out.int(numbers[at + Column.UpTo] as number);
+  out.raw(PRICE);
+  out.int(numbers[at + Column.BreakPrice] as number);
+  out.raw(STEPS);
+  out.int(numbers[at + Column.Steps] as number);
+  out.raw(STEP_GRAMS);
+  out.intOrNull(numbers[at + Column.StepGrams] as number);
+  out.raw(STEP_PRICE);
+  out.intOrNull(numbers[at + Column.StepPrice] as number);
+  out.raw(BASE);
+  out.int(numbers[at + Column.Base] as number);
+  out.raw(SURCHARGES);
+  const first = numbers[at + Column.Surcharges] as number;
+  let written = 0;
+  for (let i = 0; i < text.surcharges.length; i += 1) {
+    const amount = surchargeAmounts[first + i] as number;
+    if (Number.isNaN(amount)) continue;
+    if (written++) out.raw(COMMA);
+    out.raw(text.surcharges[i] as Uint8Array);
+    out.int(amount);
+    out.raw(CLOSE);
+  }
+  out.raw(FUEL);
+  const fuelFixed = fuelText(fuel);
+  const published = numbers[at + Column.PublishedFuel] as number;
+  const charged = numbers[at + Column.Fuel] as number;
+  out.raw(fuelFixed.beforeBase);
+  out.int(numbers[at + Column.FuelBase] as number);
+  out.raw(fuelFixed.afterBase);
+  out.int(published);
+  out.raw(IPAY_DISCOUNT);
+  out.int(published - charged);
+  out.raw(AMOUNT);
+  out.int(charged);
+  out.raw(TOTAL);
+  out.int(numbers[at + Column.Total] as number);
+  out.raw(CLOSE);
+}
+
+/**
+ * `JSON.stringify(previewLoaded(loaded, shipment, shipDate))` as UTF-8, written directly: every tariff priced
+ * into reused scratch numbers, the priced ones sorted as `byTotal` sorts them, then written from their fixed
+ * fragments.
+ */
+export function previewJson(
+  loaded: { tariffs: readonly CompiledTariff[]; fuel: ReadonlyMap<string, CompiledFuel> },
+  shipment: ShipmentFacts,
+  shipDate: string,
+): JsonText {
+  const tariffs = loaded.tariffs;
+  ensureScratch(tariffs);
+  const postcode = normalisePostcode(shipment.destination.postcode);
+  const priced = new PricedShipment();
+  const rows: number[] = [];
+  const zones: string[] = [];
+  const notApplicable: NotApplicable[] = [];
+  let surchargeAt = 0;
+  for (let row = 0; row < tariffs.length; row += 1) {
+    const tariff = tariffs[row] as CompiledTariff;
+    const fuel = loaded.fuel.get(tariff.source.carrier) ?? null;
+    const outcome = priceShipment(tariff, fuel, shipment, postcode, priced);
+    zones.push(priced.zone);
+    if (outcome !== 'priced') {
+      notApplicable.push(notApplicableOf(tariff, outcome, shipment, postcode, priced));
+      continue;
+    }
+    keep(row, priced, surchargeAt);
+    surchargeAt += tariff.surcharges.length;
+    rows.push(row);
+  }
+  const totalOf = (row: number) => numbers[row * Column.Count + Column.Total] ?? 0;
+  const sourceOf = (row: number) => (tariffs[row] as CompiledTariff).source;
+  rows.sort(
+    (a, b) =>
+      totalOf(a) - totalOf(b) ||
+      compareCodes(sourceOf(a).carrier, sourceOf(b).carrier) ||
+      compareCodes(sourceOf(a).service, sourceOf(b).service),
+  );
+  const out = writers.take();
+  out.raw(fragment(`{"shipDate":${json(shipDate)}`));
+  out.raw(ITEMS);
+  for (let i = 0; i < rows.length; i += 1) {
+    const row = rows[i] as number;
+    const tariff = tariffs[row] as CompiledTariff;
+    if (i) out.raw(COMMA);
+    const fuel = loaded.fuel.get(tariff.source.carrier) ?? null;
+    writeItem(out, tariff, fuel, row, zones[row] as string, shipment.weightGrams);
+  }
+  out.raw(NOT_APPLICABLE);
+  out.value(notApplicable);
+  out.raw(CLOSE);
+  return { bytes: out.view(), sent: () => writers.give(out) };
+}
