@@ -87,6 +87,8 @@ describe('finance batches', () => {
         EXACT_DIVISION: '123456',
         EXACT_REFRESH_TOKEN: exact.initialRefreshToken,
         EXACT_BASE_URL: exact.url,
+        // Not the built-in default, so the batch's fee entry shows the installation's setting is used.
+        IPAY_DEFAULT_FEE_PER_ORDER_MINOR: '65',
       },
     });
     db = platform.database.db;
@@ -155,8 +157,8 @@ describe('finance batches', () => {
       ]);
       expect(lineSums(batch)).toEqual([0, 0, 0, 0]);
       expect(batch.entries[0]?.lines.map((l) => [l.account_key, l.amount_minor])).toEqual([
-        ['merchant_payable', 2 * 50],
-        ['ipay_fee_revenue', -2 * 50],
+        ['merchant_payable', 2 * 65],
+        ['ipay_fee_revenue', -2 * 65],
       ]);
       const payments = batch.entries[1]?.lines ?? [];
       expect(payments).toEqual([
@@ -171,8 +173,8 @@ describe('finance batches', () => {
       expect(batch.totals).toEqual([
         {
           currency: 'EUR',
-          debit_minor: 100 + 9986 + 10_000 + 4993,
-          credit_minor: 100 + 9986 + 10_000 + 4993,
+          debit_minor: 130 + 9986 + 10_000 + 4993,
+          credit_minor: 130 + 9986 + 10_000 + 4993,
           entry_count: 4,
         },
       ]);
@@ -408,8 +410,8 @@ describe('finance batches', () => {
         e.lines.map((l) => [l.account_key, l.amount_minor]),
       );
       expect(lines).toEqual([
-        ['merchant_payable', 50],
-        ['ipay_fee_revenue', -50],
+        ['merchant_payable', 65],
+        ['ipay_fee_revenue', -65],
         ['psp_receivable:stripe', 4993],
         ['merchant_payable', -4993],
       ]);
@@ -555,9 +557,13 @@ describe('finance without Exact configured', () => {
     await sql`update payments set psp = 'stripe', created_at = timestamptz '2026-08-01 10:00+00' where session_id = ${sessionId}`.execute(
       platform.database.db,
     );
-    const result = await platform.database.db
-      .transaction()
-      .execute((trx) => buildDailyBatch(trx, { day: '2026-08-01', triggeredBy: null }));
+    const result = await platform.database.db.transaction().execute((trx) =>
+      buildDailyBatch(trx, {
+        day: '2026-08-01',
+        triggeredBy: null,
+        platformDefaultFeeMinor: platform.config.settlement.defaultFeePerOrderMinor,
+      }),
+    );
     expect(result.batch?.unmapped_accounts).toEqual(['merchant_payable', 'psp_receivable:stripe']);
   });
 });

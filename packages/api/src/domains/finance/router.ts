@@ -59,9 +59,13 @@ export const financeRouter = router({
     .input(BuildInput)
     .output(BuildResult)
     .mutation(({ ctx, input }) =>
-      ctx.db
-        .transaction()
-        .execute((trx) => buildDailyBatch(trx, { day: input.day, triggeredBy: ctx.actor.userId })),
+      ctx.db.transaction().execute((trx) =>
+        buildDailyBatch(trx, {
+          day: input.day,
+          triggeredBy: ctx.actor.userId,
+          platformDefaultFeeMinor: ctx.config.settlement.defaultFeePerOrderMinor,
+        }),
+      ),
     ),
   getBatch: permittedProcedure('finance_batches', 'read')
     .meta({

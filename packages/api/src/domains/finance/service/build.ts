@@ -20,6 +20,8 @@ export interface BuildOptions {
   day: string;
   /** The user who asked for the build (REST, CLI, a job they enqueued); null for the daily job on its own. */
   triggeredBy: string | null;
+  /** The fee per order of merchants without a contract fee (`IPAY_DEFAULT_FEE_PER_ORDER_MINOR`). */
+  platformDefaultFeeMinor: number;
   fees?: FeeSource;
 }
 
@@ -102,7 +104,11 @@ export async function buildDailyBatch(trx: DbTransaction, options: BuildOptions)
     if (used)
       throw domainError(FINANCE_ERRORS, 'batch_posting', `The batch of ${day} is being posted to Exact.`);
   }
-  const sources = await readDaySources(trx, day, options.fees ?? ipayFeesOfDay);
+  const sources = await readDaySources(
+    trx,
+    day,
+    options.fees ?? ipayFeesOfDay(options.platformDefaultFeeMinor),
+  );
   const composed = composeEntries(day, sources);
   const mapping = await accountMap(trx);
   const toBook = async (exceptBatchId: string | null) => {
