@@ -57,3 +57,4 @@ export {
 } from './carrier-statements';
 export { payTestOrder, relayTestEvents, type TestPaidOrder } from './points';
 export { createTestLockerSecret, lockerEventId, lockerIssuedBody, sendLockerCall } from './lockers';
+export { deliverResendEvent, resendEvent, resendWebhookSecret } from './resend-events';

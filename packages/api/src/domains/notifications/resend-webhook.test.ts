@@ -6,8 +6,11 @@ import {
   createTestPlatform,
   createTestPlatformAdmin,
   createTestReconciliations,
+  deliverResendEvent,
   http,
   payTestOrder,
+  resendEvent,
+  resendWebhookSecret,
   runDoorCodeJob,
   runEmailJob,
   startFakeResend,
@@ -16,23 +19,7 @@ import {
 } from '../../testing';
 import { queueEmail } from './service';
 
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
-
-/** Resend's webhook body for one e-mail: the shape Resend posts (type, created_at, data.email_id, bounce). */
-function resendEvent(type: string, emailId: string, at: Date, bounce?: Record<string, string>) {
-  return {
-    type,
-    created_at: at.toISOString(),
-    data: {
-      email_id: emailId,
-      created_at: at.toISOString(),
-      from: 'IPAY <noreply@ipay.example>',
-      to: ['someone@example.com'],
-      subject: 'Your door code',
-      ...(bounce ? { bounce } : {}),
-    },
-  };
-}
+const SECRET = resendWebhookSecret();
 
 describe('Resend delivery events', () => {
   let platform: TestPlatform;
@@ -57,24 +44,11 @@ describe('Resend delivery events', () => {
     await resend.close();
   });
 
-  /** Posts an event signed as Resend (through Svix) signs it: `svix-*` headers over id.timestamp.body. */
-  function deliver(
+  /** Signed with the platform's secret unless another is given (a forger's). */
+  const deliver = (
     event: unknown,
-    options: { id?: string; signedAt?: Date; signer?: Webhook; base?: string } = {},
-  ) {
-    const id = options.id ?? `msg_${randomBytes(12).toString('hex')}`;
-    const signedAt = options.signedAt ?? new Date();
-    const body = JSON.stringify(event);
-    return http(options.base ?? platform.baseUrl, 'POST', '/api/webhooks/resend', {
-      rawBody: body,
-      headers: {
-        'content-type': 'application/json',
-        'svix-id': id,
-        'svix-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
-        'svix-signature': (options.signer ?? signer).sign(id, signedAt, body),
-      },
-    });
-  }
+    options: { id?: string; signedAt?: Date; secret?: string; base?: string } = {},
+  ) => deliverResendEvent(options.base ?? platform.baseUrl, options.secret ?? SECRET, event, options);
 
   /** An e-mail queued and sent through the fake Resend: its outbox id and Resend's id for it. */
   async function sentEmail(): Promise<{ id: string; resendId: string }> {
@@ -161,7 +135,7 @@ describe('Resend delivery events', () => {
     const event = resendEvent('email.bounced', email.resendId, new Date());
     const forged = await deliver(event, {
       id: 'msg_forged',
-      signer: new Webhook(`whsec_${randomBytes(24).toString('base64')}`),
+      secret: resendWebhookSecret(),
     });
     expect(forged.status).toBe(401);
     expect(forged.headers.get('content-type')).toContain('application/problem+json');
