@@ -58,3 +58,9 @@ export {
 export { payTestOrder, relayTestEvents, type TestPaidOrder } from './points';
 export { createTestLockerSecret, lockerEventId, lockerIssuedBody, sendLockerCall } from './lockers';
 export { deliverResendEvent, resendEvent, resendWebhookSecret } from './resend-events';
+export {
+  createStripeTestPlatform,
+  deliverStripeEvent,
+  STRIPE_TEST_WEBHOOK_SECRET,
+  stripeCheckoutCompleted,
+} from './stripe-platform';
