@@ -55,7 +55,7 @@ export {
   type TestReconciliationLine,
   type TestReconciliations,
 } from './carrier-statements';
-export { payTestOrder, relayTestEvents, type TestPaidOrder } from './points';
+export { earnTestPoints, payTestOrder, relayTestEvents, type TestPaidOrder } from './points';
 export { createTestLockerSecret, lockerEventId, lockerIssuedBody, sendLockerCall } from './lockers';
 export { deliverResendEvent, resendEvent, resendWebhookSecret } from './resend-events';
 export {

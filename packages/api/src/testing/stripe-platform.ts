@@ -14,7 +14,7 @@ const stripe = new Stripe('sk_test_local');
 export async function createStripeTestPlatform(): Promise<{
   platform: TestPlatform;
   fakeStripe: FakeServer;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }> {
   const fakeStripe = await startFakeStripe();
   const platform = await createTestPlatform({
@@ -28,7 +28,7 @@ export async function createStripeTestPlatform(): Promise<{
   return {
     platform,
     fakeStripe,
-    async close() {
+    close: async () => {
       await platform.close();
       await fakeStripe.close();
     },
