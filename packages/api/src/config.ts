@@ -220,6 +220,13 @@ export const EnvSchema = z.object({
     .describe(
       'Resend API base URL, handed to the `resend` library as its `baseUrl` (tests point it at a local fake)',
     ),
+  RESEND_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'the signing secret Resend shows for the webhook, `whsec_…`')
+    .optional()
+    .describe(
+      "verifies Resend's delivery events at `POST <PUBLIC_URL>/api/webhooks/resend` (the webhook's signing secret, `whsec_…`); unset answers that route 503",
+    ),
   EMAIL_FROM: z
     .string()
     .optional()
@@ -406,6 +413,8 @@ export interface Config {
     from: string;
     /** Unset: e-mails stay in the outbox table, readable through the admin API. */
     resend: { apiKey: string; baseUrl: string } | undefined;
+    /** Verifies Resend's delivery webhooks (svix). Unset: `POST /api/webhooks/resend` answers 503. */
+    resendWebhookSecret: string | undefined;
   };
   /** MessageBird's SMS API. Unset: SMS stay in the `sms_outbox` table, readable through the operator API. */
   sms: { apiUrl: string; apiKey: string; originator: string } | undefined;
@@ -561,6 +570,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       resend: e.RESEND_API_KEY
         ? { apiKey: e.RESEND_API_KEY, baseUrl: e.RESEND_BASE_URL.replace(/\/$/, '') }
         : undefined,
+      resendWebhookSecret: e.RESEND_WEBHOOK_SECRET,
     },
     sms: e.SMS_API_KEY
       ? { apiUrl: e.SMS_API_URL.replace(/\/$/, ''), apiKey: e.SMS_API_KEY, originator: e.SMS_FROM }

@@ -323,6 +323,16 @@ export interface EmailAttachmentsTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface EmailDeliveryEventsTable {
+  svix_id: string;
+  event_type: string;
+  provider_message_id: string;
+  email_id: string | null;
+  occurred_at: ColumnType<Date, Date | string, Date | string>;
+  detail: string | null;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface EmailOutboxTable {
   id: Generated<string>;
   to: string;
@@ -335,6 +345,11 @@ export interface EmailOutboxTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   html: string | null;
   idempotency_key: string | null;
+  delivery_status: 'sent' | 'delivered' | 'delivery_delayed' | 'bounced' | 'complained' | null;
+  delivery_status_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  delivery_detail: string | null;
+  regarding_kind: string | null;
+  regarding_id: string | null;
 }
 
 export interface EventRelayCursorsTable {
@@ -1159,6 +1174,7 @@ export interface Database {
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
   email_attachments: EmailAttachmentsTable;
+  email_delivery_events: EmailDeliveryEventsTable;
   email_outbox: EmailOutboxTable;
   event_relay_cursors: EventRelayCursorsTable;
   exact_tokens: ExactTokensTable;

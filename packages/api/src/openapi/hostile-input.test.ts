@@ -381,6 +381,7 @@ describe('hostile input, generated from the OpenAPI document', () => {
         WEBHOOK_ALLOW_PRIVATE_URLS: 'false',
         STRIPE_SECRET_KEY: 'sk_test_hostile',
         STRIPE_WEBHOOK_SECRET: 'whsec_hostile',
+        RESEND_WEBHOOK_SECRET: 'whsec_aG9zdGlsZS1yZXNlbmQtc2VjcmV0LWtleQ==',
         STRIPE_API_URL: fakeStripe.url,
         MULTISAFEPAY_API_KEY: 'hostile-msp-key',
         MULTISAFEPAY_API_URL: fakeStripe.url,

@@ -55,9 +55,16 @@ export {
   type TestReconciliationLine,
   type TestReconciliations,
 } from './carrier-statements';
-export { payTestOrder, relayTestEvents, type TestPaidOrder } from './points';
+export { earnTestPoints, payTestOrder, relayTestEvents, type TestPaidOrder } from './points';
 export { createTestLockerSecret, lockerEventId, lockerIssuedBody, sendLockerCall } from './lockers';
 export { startFakeExact, type FakeExact, type FakeExactEntry } from './fake-exact';
 export { FAKE_SENDCLOUD_KEYS, startFakeSendcloud, type FakeSendcloud } from './fake-sendcloud';
 export { carrierLabelPdf, intersects } from './label-fixtures';
 export { createTestReturnCase, sendcloudScan, type TestReturnCase } from './return-labels';
+export { deliverResendEvent, resendEvent, resendWebhookSecret } from './resend-events';
+export {
+  createStripeTestPlatform,
+  deliverStripeEvent,
+  STRIPE_TEST_WEBHOOK_SECRET,
+  stripeCheckoutCompleted,
+} from './stripe-platform';

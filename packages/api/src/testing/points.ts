@@ -1,7 +1,8 @@
 import type { AuthSession } from '../domains/auth/schemas';
 import { DOMAIN_EVENT_CONSUMERS } from '../domains/events/consumers';
 import { drainDomainEvents } from '../domains/events/relay';
-import { createTestMerchant, orderBody } from './factories';
+import { signInTestConsumer, type TestConsumer } from './consumer';
+import { createTestMerchant, orderBody, uniqueEmail } from './factories';
 import { http } from './http';
 import type { TestPlatform } from './platform';
 
@@ -39,4 +40,23 @@ export async function payTestOrder(
 /** Runs the event relay as the worker would, until every committed event went to every consumer. */
 export function relayTestEvents(platform: TestPlatform): Promise<number> {
   return drainDomainEvents(platform.database.db, { consumers: DOMAIN_EVENT_CONSUMERS });
+}
+
+/**
+ * A consumer who has earned points: `orders` orders (at least one) to a new address (the default body, 49 points
+ * each by the installed platform rule; `merchants[i]` takes order i where given), paid, relayed to points, then
+ * signed in. `order` is the first order, `lastOrder` the last.
+ */
+export async function earnTestPoints(
+  platform: TestPlatform,
+  options: { prefix: string; orders?: number; merchants?: Array<AuthSession | undefined> },
+): Promise<{ email: string; consumer: TestConsumer; order: TestPaidOrder; lastOrder: TestPaidOrder }> {
+  const email = uniqueEmail(options.prefix);
+  const order = await payTestOrder(platform, { email, merchant: options.merchants?.[0] });
+  let lastOrder = order;
+  for (let i = 1; i < (options.orders ?? 1); i += 1) {
+    lastOrder = await payTestOrder(platform, { email, merchant: options.merchants?.[i] });
+  }
+  await relayTestEvents(platform);
+  return { email, consumer: await signInTestConsumer(platform, email), order, lastOrder };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Money } from '../../platform/money';
 import { Timestamp } from '../../platform/time';
 import { CarrierCodeParam, CarrierReconciliation } from '../carrier-reconciliation/schemas';
+import { EmailDeliveryStatus } from '../notifications/schemas';
 
 const Reason = z
   .string()
@@ -71,6 +72,9 @@ export const StatementLogEntry = z.object({
   emailId: z.uuid().nullable().describe('The outbox e-mail of a send'),
   emailStatus: z.string().nullable().describe('queued, sent or failed: the outbox’s word on that e-mail'),
   providerMessageId: z.string().nullable().describe('Resend’s message id, once Resend accepted the e-mail'),
+  emailDelivery: EmailDeliveryStatus.nullable().describe(
+    'What Resend reported on that e-mail (`bounced`: the carrier did not get it); null until it reports',
+  ),
   amount: Money.nullable().describe('The amount credited'),
   creditNoteReference: z.string().nullable(),
   actorId: z.uuid().nullable(),
@@ -222,6 +226,12 @@ export const AgingReport = z
         buckets: z.array(AgingCell),
         statements: z.number().int(),
         outstandingMinor: z.number().int().describe('Claimed − credited over the open statements'),
+        notDelivered: z
+          .number()
+          .int()
+          .describe(
+            'How many of these statements’ last sent e-mail bounced: the carrier may never have seen them',
+          ),
       }),
     ),
     statements: z.array(
@@ -234,6 +244,12 @@ export const AgingReport = z
         ageDays: z.number().int(),
         bucket: AgingBucketKey,
         outstandingMinor: z.number().int(),
+        emailDelivery: EmailDeliveryStatus.nullable().describe(
+          'What Resend reported on the e-mail of the last send; null until it reports (or without Resend)',
+        ),
+        notDelivered: z
+          .boolean()
+          .describe('The last send bounced: send again to a corrected billing contact'),
       }),
     ),
   })

@@ -462,6 +462,7 @@ describe('carrier statements', () => {
           currency: 'EUR',
           statements: 7,
           outstandingMinor: 100 + 106 + 107 + 129 + 130 + 59 + 160,
+          notDelivered: 0,
           buckets: [
             { bucket: '0-7', statements: 2, outstandingMinor: 100 + 106 },
             { bucket: '7-30', statements: 2, outstandingMinor: 107 + 129 },

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { authorize } from '../../http/authorize';
 import { parseParameters } from '../../http/parameters';
-import { PROBLEM_CONTENT } from '../../openapi/operation-parts';
+import { PROBLEM_CONTENT, RAW_WEBHOOK_BODY } from '../../openapi/operation-parts';
 import type { PlainRoute } from '../../platform/domain';
-import { EmailAttachmentPath } from './schemas';
+import { receiveResendWebhook } from './delivery';
+import { EmailAttachmentPath, ResendWebhookReceipt } from './schemas';
 import { getEmailAttachment } from './service';
 
 /**
@@ -48,6 +49,52 @@ export const emailAttachmentRoute: PlainRoute = {
         .header('content-disposition', contentDisposition(file.filename))
         .header('x-content-type-options', 'nosniff')
         .send(file.content);
+    });
+  },
+};
+
+/** Resend's delivery events: a plain route because Svix signs the exact bytes received. */
+export const resendWebhookRoute: PlainRoute = {
+  method: 'POST',
+  path: '/api/webhooks/resend',
+  operation: {
+    operationId: 'notifications-resendWebhook',
+    tags: ['notifications'],
+    summary: "Resend's e-mail delivery events (Svix-Signature verified on the raw body)",
+    description:
+      'email.sent, email.delivered, email.delivery_delayed, email.bounced and email.complained set the delivery status of the outbox e-mail Resend sent under that id, by the event’s own time (a late older event never overwrites a newer status). Each Svix-Id is processed once; a replay answers `duplicate` and changes nothing. Point a Resend webhook at `<PUBLIC_URL>/api/webhooks/resend` and set RESEND_WEBHOOK_SECRET to its signing secret.',
+    requestParams: {
+      header: z.object({
+        'svix-id': z.string().describe('The event id, the same on every retry'),
+        'svix-timestamp': z.string().describe('Unix seconds; refused more than 5 minutes away'),
+        'svix-signature': z
+          .string()
+          .describe('`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, space-separated'),
+      }),
+    },
+    requestBody: RAW_WEBHOOK_BODY,
+    responses: {
+      200: { description: 'Received', content: { 'application/json': { schema: ResendWebhookReceipt } } },
+      400: { description: 'Signed, but not a Resend e-mail event', content: PROBLEM_CONTENT },
+      401: { description: 'Missing, forged or stale signature; nothing stored', content: PROBLEM_CONTENT },
+      503: { description: 'RESEND_WEBHOOK_SECRET is not set', content: PROBLEM_CONTENT },
+    },
+  },
+  register(app, { deps, url }) {
+    void app.register((scope, _options, done) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1_048_576 }, (_request, body, next) =>
+        next(null, body),
+      );
+      scope.post(url, async (request) => {
+        const receipt = await receiveResendWebhook(deps.db, {
+          secret: deps.config.email.resendWebhookSecret,
+          raw: (request.body as Buffer | undefined) ?? Buffer.alloc(0),
+          headers: request.headers,
+        });
+        return { received: true, receipt };
+      });
+      done();
     });
   },
 };

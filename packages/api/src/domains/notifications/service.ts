@@ -22,6 +22,8 @@ import {
 export { queueSms } from './sms-outbox';
 export { sendSms, type SmsGatewaySettings, type SmsSendResult } from './sms-gateway';
 export { EMAIL_ATTACHMENTS_MAX_BYTES, EMAIL_ATTACHMENTS_MAX_COUNT } from './schemas';
+// Domains show what became of the e-mails they queued (a statement's sends, an order's e-mails).
+export { emailDeliveries, emailsRegarding } from './delivery';
 
 /** Sends are retried by the job queue with its exponential backoff: about a day and a half in all. */
 export const SEND_EMAIL_MAX_ATTEMPTS = 12;
@@ -44,6 +46,7 @@ function outboxRowToEmail(row: OutboxRow, attachments: OutboxAttachment[]): Outb
     text: row.text,
     status: row.status,
     providerMessageId: row.provider_message_id,
+    deliveryStatus: row.delivery_status,
     lastError: row.last_error,
     attachments,
     createdAt: toTimestamp(row.created_at),
@@ -100,6 +103,8 @@ export async function queueEmail(trx: DbTransaction, email: NewEmail): Promise<s
       text: checked.text,
       html: checked.html ?? null,
       idempotency_key: checked.idempotencyKey ?? null,
+      regarding_kind: checked.regarding?.kind ?? null,
+      regarding_id: checked.regarding?.id ?? null,
     })
     .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
     .returning('id')

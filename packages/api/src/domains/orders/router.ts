@@ -8,12 +8,14 @@ import {
   ListOrdersInput,
   Order,
   OrderDetail,
+  OrderEmails,
   OrderIdInput,
   OrderPage,
   OrderShipment,
   SetShipmentInput,
 } from './schemas';
 import { cancelOrder, createOrder, listOrders } from './service';
+import { getOrderEmails } from './service/order-emails';
 import { getOrderDetail, setShipment } from './service/shipment';
 import { OrderUpload, OrderUploadIdInput } from './upload/schemas';
 import { getOrderUpload } from './upload/service';
@@ -75,6 +77,19 @@ export const ordersRouter = router({
     .input(OrderIdInput)
     .output(OrderDetail)
     .query(({ ctx, input }) => getOrderDetail(ctx.db, { actor: ctx.actor, scope: ctx.scope, id: input.id })),
+
+  emails: permittedProcedure('orders', 'read')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/api/orders/{id}/emails',
+        tags,
+        summary: 'The e-mails sent to the order’s consumer, with their delivery (a bounce shows here)',
+      },
+    })
+    .input(OrderIdInput)
+    .output(OrderEmails)
+    .query(({ ctx, input }) => getOrderEmails(ctx.db, { actor: ctx.actor, scope: ctx.scope, id: input.id })),
 
   setShipment: permittedProcedure('orders', 'update')
     .meta({

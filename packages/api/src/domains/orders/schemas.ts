@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PageInput, pageOf } from '../../platform/pagination-schemas';
 import { Timestamp } from '../../platform/time';
+import { EmailDelivery } from '../notifications/schemas';
 import { ServiceCode } from '../partners/schemas';
 
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
@@ -138,6 +139,15 @@ export type ListOrdersInput = z.infer<typeof ListOrdersInput>;
 export const OrderPage = pageOf(Order);
 
 export const OrderIdInput = z.object({ id: z.uuid().describe('Order id') });
+
+export const OrderEmails = z
+  .object({
+    items: z
+      .array(EmailDelivery)
+      .describe('E-mails sent to the order’s consumer, oldest first, each with what Resend reported'),
+  })
+  .meta({ id: 'OrderEmails' });
+export type OrderEmails = z.infer<typeof OrderEmails>;
 
 export const CancelOrderInput = OrderIdInput.extend({
   reason: z.string().trim().min(1).max(500).optional(),

@@ -1,60 +1,27 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createStripeTestPlatform,
   createTestPaymentSession,
-  createTestPlatform,
   createTestPlatformAdmin,
+  deliverStripeEvent,
   http,
-  startFakeStripe,
+  STRIPE_TEST_WEBHOOK_SECRET,
+  stripeCheckoutCompleted,
   type FakeServer,
   type TestPlatform,
 } from '../../testing';
 
-const WEBHOOK_SECRET = 'whsec_test_ipay_platform';
-
 describe('paying with Stripe', () => {
   let platform: TestPlatform;
   let fakeStripe: FakeServer;
+  let close: () => Promise<void>;
   const stripe = new Stripe('sk_test_local');
 
   beforeAll(async () => {
-    fakeStripe = await startFakeStripe();
-    platform = await createTestPlatform({
-      env: {
-        STRIPE_SECRET_KEY: 'sk_test_local',
-        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        STRIPE_API_URL: fakeStripe.url,
-        PAYMENT_SIMULATION: 'off',
-      },
-    });
+    ({ platform, fakeStripe, close } = await createStripeTestPlatform());
   });
-  afterAll(async () => {
-    await platform.close();
-    await fakeStripe.close();
-  });
-
-  function checkoutCompleted(
-    reference: string,
-    options: { id?: string; amount?: number; intent?: string } = {},
-  ) {
-    return {
-      id: options.id ?? `evt_${crypto.randomUUID()}`,
-      object: 'event',
-      type: 'checkout.session.completed',
-      data: {
-        object: {
-          id: `cs_test_${crypto.randomUUID()}`,
-          object: 'checkout.session',
-          payment_status: 'paid',
-          payment_intent: options.intent ?? `pi_${crypto.randomUUID()}`,
-          amount_total: options.amount ?? 4993,
-          currency: 'eur',
-          payment_method_types: ['card'],
-          metadata: { ipay_reference: reference },
-        },
-      },
-    };
-  }
+  afterAll(() => close());
 
   function intentEvent(
     type: 'payment_intent.succeeded' | 'payment_intent.payment_failed',
@@ -81,14 +48,7 @@ describe('paying with Stripe', () => {
     };
   }
 
-  function deliver(event: unknown, secret = WEBHOOK_SECRET) {
-    const payload = JSON.stringify(event);
-    const signature = stripe.webhooks.generateTestHeaderString({ payload, secret });
-    return http(platform.baseUrl, 'POST', '/api/payments/webhook', {
-      rawBody: payload,
-      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    });
-  }
+  const deliver = (event: unknown, secret?: string) => deliverStripeEvent(platform, event, secret);
 
   async function sessionState(id: string, token: string) {
     return (await http(platform.baseUrl, 'GET', `/api/payment-sessions/${id}`, { token })).body;
@@ -124,7 +84,7 @@ describe('paying with Stripe', () => {
   it('marks the session paid on checkout.session.completed, once, whatever arrives after', async () => {
     const { merchant, session } = await createTestPaymentSession(platform);
     const intent = `pi_${crypto.randomUUID()}`;
-    const completed = checkoutCompleted(session.ipay_reference_18, { intent });
+    const completed = stripeCheckoutCompleted(session.ipay_reference_18, { intent });
     const first = await deliver(completed);
     expect(first.body).toEqual({ received: true, handled: true, outcome: 'paid' });
     expect((await deliver(completed)).body.outcome).toBe('duplicate');
@@ -168,13 +128,16 @@ describe('paying with Stripe', () => {
 
   it('rejects a bad or missing signature with 401 and stores nothing', async () => {
     const { merchant, session } = await createTestPaymentSession(platform);
-    const event = checkoutCompleted(session.ipay_reference_18);
+    const event = stripeCheckoutCompleted(session.ipay_reference_18);
     expect((await deliver(event, 'whsec_someone_else')).status).toBe(401);
     const unsigned = await http(platform.baseUrl, 'POST', '/api/payments/webhook', { body: event });
     expect(unsigned.status).toBe(401);
     expect(unsigned.headers.get('content-type')).toMatch(/problem\+json/);
     const tampered = JSON.stringify(event);
-    const signature = stripe.webhooks.generateTestHeaderString({ payload: tampered, secret: WEBHOOK_SECRET });
+    const signature = stripe.webhooks.generateTestHeaderString({
+      payload: tampered,
+      secret: STRIPE_TEST_WEBHOOK_SECRET,
+    });
     const res = await http(platform.baseUrl, 'POST', '/api/payments/webhook', {
       rawBody: tampered.replace('4993', '1'),
       headers: { 'content-type': 'application/json', 'stripe-signature': signature },
@@ -196,7 +159,9 @@ describe('paying with Stripe', () => {
       .set({ expires_at: new Date(Date.now() - 1000) })
       .where('id', '=', session.id)
       .execute();
-    expect((await deliver(checkoutCompleted(session.ipay_reference_18))).body.outcome).toBe('needs_refund');
+    expect((await deliver(stripeCheckoutCompleted(session.ipay_reference_18))).body.outcome).toBe(
+      'needs_refund',
+    );
     const state = await sessionState(session.id, merchant.token);
     expect(state.status).toBe('EXPIRED');
     expect(state.payments).toEqual([
@@ -215,12 +180,14 @@ describe('paying with Stripe', () => {
 
   it('flags a second payment and a wrong amount for refund instead of applying them', async () => {
     const { merchant, session } = await createTestPaymentSession(platform);
-    expect((await deliver(checkoutCompleted(session.ipay_reference_18, { amount: 100 }))).body.outcome).toBe(
+    expect(
+      (await deliver(stripeCheckoutCompleted(session.ipay_reference_18, { amount: 100 }))).body.outcome,
+    ).toBe('needs_refund');
+    expect((await sessionState(session.id, merchant.token)).status).toBe('PENDING_PAYMENT');
+    expect((await deliver(stripeCheckoutCompleted(session.ipay_reference_18))).body.outcome).toBe('paid');
+    expect((await deliver(stripeCheckoutCompleted(session.ipay_reference_18))).body.outcome).toBe(
       'needs_refund',
     );
-    expect((await sessionState(session.id, merchant.token)).status).toBe('PENDING_PAYMENT');
-    expect((await deliver(checkoutCompleted(session.ipay_reference_18))).body.outcome).toBe('paid');
-    expect((await deliver(checkoutCompleted(session.ipay_reference_18))).body.outcome).toBe('needs_refund');
     const state = await sessionState(session.id, merchant.token);
     expect(state.payments.map((p: { needs_refund: boolean }) => p.needs_refund)).toEqual([true, false, true]);
   });
@@ -228,7 +195,7 @@ describe('paying with Stripe', () => {
   it('refunds a paid session through Stripe before release, once', async () => {
     const { merchant, session } = await createTestPaymentSession(platform);
     const intent = `pi_${crypto.randomUUID()}`;
-    await deliver(checkoutCompleted(session.ipay_reference_18, { intent }));
+    await deliver(stripeCheckoutCompleted(session.ipay_reference_18, { intent }));
     const admin = await createTestPlatformAdmin(platform);
     const byMerchant = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/refund`, {
       token: merchant.token,
@@ -261,8 +228,8 @@ describe('paying with Stripe', () => {
 
   it('refunds only the payments flagged for refund, keeping the sale', async () => {
     const { session } = await createTestPaymentSession(platform);
-    await deliver(checkoutCompleted(session.ipay_reference_18));
-    await deliver(checkoutCompleted(session.ipay_reference_18));
+    await deliver(stripeCheckoutCompleted(session.ipay_reference_18));
+    await deliver(stripeCheckoutCompleted(session.ipay_reference_18));
     const admin = await createTestPlatformAdmin(platform);
     const res = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${session.id}/refund`, {
       token: admin.token,

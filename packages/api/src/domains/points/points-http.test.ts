@@ -4,11 +4,9 @@ import {
   createTestMerchant,
   createTestPlatform,
   createTestPlatformAdmin,
+  earnTestPoints,
   http,
-  payTestOrder,
-  relayTestEvents,
   signInTestConsumer,
-  uniqueEmail,
   type TestPlatform,
 } from '../../testing';
 
@@ -29,11 +27,7 @@ describe('points over REST', () => {
     });
 
   it('shows a paid order’s points in GET /api/points/me, paginated, and redeems them', async () => {
-    const email = uniqueEmail('rest');
-    await payTestOrder(platform, { email });
-    await payTestOrder(platform, { email });
-    await relayTestEvents(platform);
-    const consumer = await signInTestConsumer(platform, email);
+    const { email, consumer } = await earnTestPoints(platform, { prefix: 'rest', orders: 2 });
 
     const first = await http(platform.baseUrl, 'GET', '/api/points/me?limit=1', { token: consumer.token });
     expect(first.status).toBe(200);

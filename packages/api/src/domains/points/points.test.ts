@@ -6,6 +6,7 @@ import {
   createTestMerchant,
   createTestPlatform,
   createTestPlatformAdmin,
+  earnTestPoints,
   http,
   payTestOrder,
   relayTestEvents,
@@ -158,11 +159,16 @@ describe('points', () => {
     it('redeems the earliest-expiring lots first into wallet credit, once per Idempotency-Key', async () => {
       const shortLived = await createTestMerchant(platform);
       await platform.caller({ token: shortLived.token }).pointsMerchant.setRule(rule({ validityDays: 10 }));
-      const email = uniqueEmail('spender');
-      const longLot = await payTestOrder(platform, { email });
-      const shortLot = await payTestOrder(platform, { email, merchant: shortLived });
-      await relayTestEvents(platform);
-      const consumer = await signInTestConsumer(platform, email);
+      const {
+        email,
+        consumer,
+        order: longLot,
+        lastOrder: shortLot,
+      } = await earnTestPoints(platform, {
+        prefix: 'spender',
+        orders: 2,
+        merchants: [undefined, shortLived],
+      });
 
       const key = randomUUID();
       const first = await redeem(consumer.token, 60, key);
@@ -197,10 +203,7 @@ describe('points', () => {
     });
 
     it('lets only one of two concurrent redemptions have the same points', async () => {
-      const email = uniqueEmail('racer');
-      await payTestOrder(platform, { email });
-      await relayTestEvents(platform);
-      const consumer = await signInTestConsumer(platform, email);
+      const { email, consumer } = await earnTestPoints(platform, { prefix: 'racer' });
       const outcomes = await Promise.allSettled([redeem(consumer.token, 30), redeem(consumer.token, 30)]);
       expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
       const rejected = outcomes.find((o) => o.status === 'rejected');
@@ -212,10 +215,7 @@ describe('points', () => {
       const admin = platform.caller({ token: adminToken });
       const previous = (await admin.pointsAdmin.platformRule()).current;
       if (!previous) throw new Error('no platform rule');
-      const email = uniqueEmail('rate');
-      await payTestOrder(platform, { email });
-      await relayTestEvents(platform);
-      const consumer = await signInTestConsumer(platform, email);
+      const { consumer } = await earnTestPoints(platform, { prefix: 'rate' });
       const set = await admin.pointsAdmin.setPlatformRule({
         ...rule({ reason: 'double value week' }),
         redeemCurrency: 'EUR',
@@ -236,11 +236,7 @@ describe('points', () => {
 
   describe('expiry', () => {
     it('expires what is left of each due lot, one expired entry per lot, once', async () => {
-      const email = uniqueEmail('expiring');
-      await payTestOrder(platform, { email });
-      await payTestOrder(platform, { email });
-      await relayTestEvents(platform);
-      const consumer = await signInTestConsumer(platform, email);
+      const { email, consumer } = await earnTestPoints(platform, { prefix: 'expiring', orders: 2 });
       await redeem(consumer.token, 50);
 
       const farFuture = new Date(Date.now() + 400 * 86_400_000);
@@ -265,10 +261,7 @@ describe('points', () => {
 
   describe('reversal', () => {
     it('takes back what is left of a refunded order’s lot and records what was already spent', async () => {
-      const email = uniqueEmail('refunded');
-      const order = await payTestOrder(platform, { email });
-      await relayTestEvents(platform);
-      const consumer = await signInTestConsumer(platform, email);
+      const { email, consumer, order } = await earnTestPoints(platform, { prefix: 'refunded' });
       await redeem(consumer.token, 30);
 
       const refund = await http(platform.baseUrl, 'POST', `/api/payment-sessions/${order.sessionId}/refund`, {

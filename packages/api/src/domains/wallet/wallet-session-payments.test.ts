@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createStripeTestPlatform,
   createTestMerchant,
-  createTestPlatform,
   createTestPlatformAdmin,
+  deliverStripeEvent,
   http,
   orderBody,
   payTokenOf,
   runDoorCodeJob,
   signInTestConsumer,
-  startFakeStripe,
+  stripeCheckoutCompleted,
   type FakeServer,
   type TestConsumer,
   type TestPlatform,
@@ -20,34 +20,22 @@ import { drainDomainEvents } from '../events/relay';
 import { expireOverdueSessions } from '../payment-sessions/service/expire-sessions';
 import { checkLedger } from './service/ledger-check';
 
-const WEBHOOK_SECRET = 'whsec_test_wallet_pay';
 /** orderBody's total: 2 × 1999 + 500 + 495 shipping. */
 const TOTAL = 4993;
 
 describe('paying a payment session from the wallet', () => {
   let platform: TestPlatform;
   let fakeStripe: FakeServer;
+  let close: () => Promise<void>;
   let operator: string;
   let merchant: string;
-  const stripe = new Stripe('sk_test_local');
 
   beforeAll(async () => {
-    fakeStripe = await startFakeStripe();
-    platform = await createTestPlatform({
-      env: {
-        STRIPE_SECRET_KEY: 'sk_test_local',
-        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        STRIPE_API_URL: fakeStripe.url,
-        PAYMENT_SIMULATION: 'off',
-      },
-    });
+    ({ platform, fakeStripe, close } = await createStripeTestPlatform());
     operator = (await createTestPlatformAdmin(platform)).token;
     merchant = (await createTestMerchant(platform)).token;
   });
-  afterAll(async () => {
-    await platform.close();
-    await fakeStripe.close();
-  });
+  afterAll(() => close());
 
   const credit = async (email: string, amountMinor: number) => {
     const answer = await http(platform.baseUrl, 'POST', '/api/admin/wallet/credits', {
@@ -99,32 +87,8 @@ describe('paying a payment session from the wallet', () => {
     expect(check.accountsNotMatchingTransfers).toEqual([]);
     expect(check.balanced).toBe(true);
   };
-  const deliverCheckout = (reference: string, amount: number) => {
-    const payload = JSON.stringify({
-      id: `evt_${randomUUID()}`,
-      object: 'event',
-      type: 'checkout.session.completed',
-      data: {
-        object: {
-          id: `cs_test_${randomUUID()}`,
-          object: 'checkout.session',
-          payment_status: 'paid',
-          payment_intent: `pi_${randomUUID()}`,
-          amount_total: amount,
-          currency: 'eur',
-          payment_method_types: ['card'],
-          metadata: { ipay_reference: reference },
-        },
-      },
-    });
-    return http(platform.baseUrl, 'POST', '/api/payments/webhook', {
-      rawBody: payload,
-      headers: {
-        'content-type': 'application/json',
-        'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
-      },
-    });
-  };
+  const deliverCheckout = (reference: string, amount: number) =>
+    deliverStripeEvent(platform, stripeCheckoutCompleted(reference, { amount }));
 
   it('pays a whole session at once, as a payment with provider wallet, and a retry pays once', async () => {
     const ann = await signInTestConsumer(platform);

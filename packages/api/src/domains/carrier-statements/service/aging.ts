@@ -1,5 +1,7 @@
 import type { DbExecutor } from '@ipay/db';
 import { toTimestamp } from '../../../platform/time';
+import type { EmailDeliveryStatus } from '../../notifications/schemas';
+import { emailDeliveries } from '../../notifications/service';
 import type { DataScope } from '../../rbac/catalogue';
 import { AGING_BUCKETS, type AgingReport, type AgingReportInput } from '../schemas';
 import { assertStatementReach } from './statements';
@@ -11,6 +13,31 @@ function bucketOf(ageDays: number): (typeof AGING_BUCKETS)[number]['key'] {
     (b) => ageDays >= b.fromDays && (b.toDays === null || ageDays < b.toDays),
   );
   return bucket?.key ?? '60+';
+}
+
+/** What Resend reported on each statement's last sent e-mail, read through the notifications domain. */
+async function lastSendDelivery(
+  db: DbExecutor,
+  statementIds: string[],
+): Promise<Map<string, EmailDeliveryStatus | null>> {
+  if (statementIds.length === 0) return new Map();
+  const sends = await db
+    .selectFrom('carrier_statement_log')
+    .distinctOn('statement_id')
+    .select(['statement_id', 'email_id'])
+    .where('statement_id', 'in', statementIds)
+    .where('action', '=', 'sent')
+    .where('email_id', 'is not', null)
+    .orderBy('statement_id')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  const deliveries = await emailDeliveries(
+    db,
+    sends.flatMap((send) => (send.email_id ? [send.email_id] : [])),
+  );
+  const byEmail = new Map(deliveries.map((delivery) => [delivery.id, delivery.deliveryStatus]));
+  return new Map(sends.map((send) => [send.statement_id, byEmail.get(send.email_id ?? '') ?? null]));
 }
 
 /**
@@ -43,10 +70,15 @@ export async function agingReport(
     .orderBy('id');
   if (request.input.carrier) query = query.where('carrier_code', '=', request.input.carrier);
   const open = await query.execute();
+  const delivery = await lastSendDelivery(
+    db,
+    open.map((row) => row.id),
+  );
 
   const statements = open.flatMap((row) => {
     if (!row.first_sent_at) return [];
     const ageDays = Math.floor((asOf.getTime() - row.first_sent_at.getTime()) / DAY_MS);
+    const emailDelivery = delivery.get(row.id) ?? null;
     return [
       {
         id: row.id,
@@ -57,6 +89,8 @@ export async function agingReport(
         ageDays,
         bucket: bucketOf(ageDays),
         outstandingMinor: (row.sent_claimed_minor ?? 0) - row.credited_minor,
+        emailDelivery,
+        notDelivered: emailDelivery === 'bounced',
       },
     ];
   });
@@ -69,6 +103,7 @@ export async function agingReport(
       buckets: AGING_BUCKETS.map((b) => ({ bucket: b.key, statements: 0, outstandingMinor: 0 })),
       statements: 0,
       outstandingMinor: 0,
+      notDelivered: 0,
     };
     const cell = row.buckets.find((b) => b.bucket === statement.bucket);
     if (cell) {
@@ -77,6 +112,7 @@ export async function agingReport(
     }
     row.statements += 1;
     row.outstandingMinor += statement.outstandingMinor;
+    if (statement.notDelivered) row.notDelivered += 1;
     rows.set(key, row);
   }
   return {

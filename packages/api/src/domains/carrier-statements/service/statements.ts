@@ -4,6 +4,7 @@ import type { CarrierStatementsTable, DbExecutor, DbTransaction } from '@ipay/db
 import { AppError } from '../../../errors/app-error';
 import { domainError } from '../../../errors/domain-codes';
 import { toTimestamp } from '../../../platform/time';
+import { emailDeliveries } from '../../notifications/service';
 import type { DataScope } from '../../rbac/catalogue';
 import { CARRIER_STATEMENTS_ERRORS } from '../errors';
 import { StatementLine, type BillingContact, type CarrierStatement } from '../schemas';
@@ -90,24 +91,30 @@ export async function statementView(db: DbExecutor, row: StatementRow): Promise<
       .orderBy('revision')
       .execute(),
     db
-      .selectFrom('carrier_statement_log as log')
-      .leftJoin('email_outbox as email', 'email.id', 'log.email_id')
+      .selectFrom('carrier_statement_log')
       .select([
-        'log.action',
-        'log.revision',
-        'log.email_id',
-        'email.status as email_status',
-        'email.provider_message_id',
-        'log.amount_minor',
-        'log.credit_note_reference',
-        'log.actor_id',
-        'log.created_at',
+        'action',
+        'revision',
+        'email_id',
+        'amount_minor',
+        'credit_note_reference',
+        'actor_id',
+        'created_at',
       ])
-      .where('log.statement_id', '=', row.id)
-      .orderBy('log.created_at')
-      .orderBy('log.id')
+      .where('statement_id', '=', row.id)
+      .orderBy('created_at')
+      .orderBy('id')
       .execute(),
   ]);
+  // The e-mails' fate is the notifications domain's, read through its service.
+  const emails = new Map(
+    (
+      await emailDeliveries(
+        db,
+        log.flatMap((entry) => (entry.email_id ? [entry.email_id] : [])),
+      )
+    ).map((email) => [email.id, email]),
+  );
   const sent = row.sent_claimed_minor;
   return {
     id: row.id,
@@ -136,17 +143,21 @@ export async function statementView(db: DbExecutor, row: StatementRow): Promise<
       renderedAt: stamp(revision.rendered_at),
       createdAt: toTimestamp(revision.created_at),
     })),
-    log: log.map((entry) => ({
-      action: entry.action,
-      revision: entry.revision,
-      emailId: entry.email_id,
-      emailStatus: entry.email_status,
-      providerMessageId: entry.provider_message_id,
-      amount: entry.amount_minor === null ? null : money(entry.amount_minor, row.currency),
-      creditNoteReference: entry.credit_note_reference,
-      actorId: entry.actor_id,
-      createdAt: toTimestamp(entry.created_at),
-    })),
+    log: log.map((entry) => {
+      const email = entry.email_id ? emails.get(entry.email_id) : undefined;
+      return {
+        action: entry.action,
+        revision: entry.revision,
+        emailId: entry.email_id,
+        emailStatus: email?.status ?? null,
+        providerMessageId: email?.providerMessageId ?? null,
+        emailDelivery: email?.deliveryStatus ?? null,
+        amount: entry.amount_minor === null ? null : money(entry.amount_minor, row.currency),
+        creditNoteReference: entry.credit_note_reference,
+        actorId: entry.actor_id,
+        createdAt: toTimestamp(entry.created_at),
+      };
+    }),
     createdAt: toTimestamp(row.created_at),
   };
 }

@@ -143,6 +143,7 @@ export async function queueLockerReminders(
           link: `${request.publicUrl}/consumer/parcels`,
         }),
         idempotencyKey: `locker-reminder:${code.id}`,
+        regarding: { kind: 'order', id: code.order_id },
       });
     }
     return due.length;

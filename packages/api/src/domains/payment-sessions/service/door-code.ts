@@ -46,6 +46,7 @@ function contactOf(db: DbExecutor, sessionId: string) {
     .innerJoin('organizations', 'organizations.id', 'payment_sessions.merchant_id')
     .select([
       'payment_sessions.id',
+      'payment_sessions.order_id',
       'payment_sessions.status',
       'payment_sessions.reference',
       'payment_sessions.pay_token',
@@ -126,6 +127,7 @@ export async function sendDoorCode(
       code,
       link: payUrl(request.publicUrl, contact.pay_token),
     }),
+    regarding: { kind: 'order', id: contact.order_id },
   });
   if (to.phone) {
     await queueSms(trx, {
