@@ -41,6 +41,7 @@ import * as paymentShares from './2026_12_04_300001_payment_shares';
 import * as loyaltyCards from './2026_12_04_400001_loyalty_cards';
 import * as lockerCodes from './2026_12_04_500001_locker_codes';
 import * as walletSessionPayments from './2026_12_04_600001_wallet_session_payments';
+import * as internalControls from './2026_12_06_800001_internal_controls';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -86,4 +87,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_400001_loyalty_cards': loyaltyCards,
   '2026_12_04_500001_locker_codes': lockerCodes,
   '2026_12_04_600001_wallet_session_payments': walletSessionPayments,
+  '2026_12_06_800001_internal_controls': internalControls,
 };
