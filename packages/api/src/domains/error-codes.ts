@@ -20,6 +20,7 @@ import { SHARE_PAYMENT_ERRORS } from './share-payment/errors';
 import { DEALS_ERRORS } from './deals/errors';
 import { LOCKER_ERRORS } from './lockers/errors';
 import { LOYALTY_CARDS_ERRORS } from './loyalty-cards/errors';
+import { INTERNAL_CONTROLS_ERRORS } from './internal-controls/errors';
 
 /**
  * Every domain's declared error codes, by domain: documented in the OpenAPI `Problem` schema and checked for
@@ -47,4 +48,5 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   deals: DEALS_ERRORS,
   lockers: LOCKER_ERRORS,
   'loyalty-cards': LOYALTY_CARDS_ERRORS,
+  'internal-controls': INTERNAL_CONTROLS_ERRORS,
 };

@@ -23,6 +23,7 @@ import { sharePaymentDomain } from './share-payment';
 import { dealsDomain } from './deals';
 import { lockersDomain } from './lockers';
 import { loyaltyCardsDomain } from './loyalty-cards';
+import { internalControlsDomain } from './internal-controls';
 
 /**
  * Every domain, in a fixed order: the app router, the server's plain routes, the OpenAPI document, the
@@ -55,6 +56,7 @@ export const DOMAINS = [
   dealsDomain,
   lockersDomain,
   loyaltyCardsDomain,
+  internalControlsDomain,
 ] as const;
 
 export type Domain = (typeof DOMAINS)[number];
