@@ -85,7 +85,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     ran_at timestamptz not null default now(),
     primary key (control_id, run_date)
   )`.execute(db);
-  await sql`create index internal_control_results_date_idx on internal_control_results (run_date)`.execute(db);
+  await sql`create index internal_control_results_date_idx on internal_control_results (run_date)`.execute(
+    db,
+  );
 
   // Approvals are append-only and hash-chained: each row's hash covers its content and the previous row's hash.
   await sql`create table internal_control_approvals (

@@ -17,7 +17,8 @@ export const INTERNAL_CONTROLS_ERRORS = defineErrorCodes({
   },
   owner_cannot_approve: {
     kind: 'forbidden',
-    description: 'The approver holds the role that owns the control: an owner never approves their own control.',
+    description:
+      'The approver holds the role that owns the control: an owner never approves their own control.',
   },
   requirement_not_found: { kind: 'not_found', description: 'No compliance requirement has this id.' },
   requirement_code_taken: {

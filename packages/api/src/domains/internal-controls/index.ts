@@ -13,9 +13,7 @@ export const internalControlsDomain = defineDomain({
     compliance: complianceRouter,
   },
   jobs: withHandlers(INTERNAL_CONTROLS_JOBS, { 'internal-controls.run-daily': internalControlsRunDaily }),
-  cron: [
-    { task: 'internal-controls.run-daily', match: '30 5 * * *', identifier: 'internal-controls-daily' },
-  ],
+  cron: [{ task: 'internal-controls.run-daily', match: '30 5 * * *', identifier: 'internal-controls-daily' }],
   // Operators run the controls and keep the register; only a CFO (or a platform admin) approves a RED result.
   grants: {
     operator: [

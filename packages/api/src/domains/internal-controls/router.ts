@@ -166,7 +166,8 @@ export const complianceRouter = router({
         path: '/api/admin/compliance/register',
         tags,
         summary: 'Add a requirement to the register',
-        description: 'A code already used is a 409 naming `code`; an unknown control id is a 400 naming `controlIds`.',
+        description:
+          'A code already used is a 409 naming `code`; an unknown control id is a 400 naming `controlIds`.',
         errorResponses: [400, 401, 403, 409],
       },
     })

@@ -133,9 +133,7 @@ export const CreateRequirementInput = z.object({
 export type CreateRequirementInput = z.infer<typeof CreateRequirementInput>;
 
 export const RequirementPath = z.object({ id: z.uuid().describe('The requirement') });
-export const UpdateRequirementInput = RequirementPath.extend(
-  z.object(RequirementFields).partial().shape,
-);
+export const UpdateRequirementInput = RequirementPath.extend(z.object(RequirementFields).partial().shape);
 export type UpdateRequirementInput = z.infer<typeof UpdateRequirementInput>;
 export const RetireRequirementInput = RequirementPath.extend({
   reason: z.string().trim().min(3).max(500).describe('Why it no longer applies'),

@@ -111,7 +111,8 @@ export const DATA_INTEGRITY_CONTROLS = [
     title: 'An order with a paid session is marked paid',
     category: 'data_integrity',
     owner: 'operator',
-    metric: 'orders still open, pending or cancelled while one of their sessions is paid, released or delivered',
+    metric:
+      'orders still open, pending or cancelled while one of their sessions is paid, released or delivered',
     thresholds: { amber: 1, red: 1 },
     offenders: () => sql`
       select distinct o.id::text as id from orders o

@@ -72,8 +72,13 @@ export async function measureControl(
            ${control.population ? sql`(${control.population(clock)})` : sql`null`} as population`.execute(db);
   const row = rows[0];
   const offenders = Number(row?.n ?? 0);
-  const population = row?.population === null || row?.population === undefined ? null : Number(row.population);
+  const population =
+    row?.population === null || row?.population === undefined ? null : Number(row.population);
   const metric =
-    population === null ? offenders : population === 0 ? 0 : Math.round((offenders * 10000) / population) / 100;
+    population === null
+      ? offenders
+      : population === 0
+        ? 0
+        : Math.round((offenders * 10000) / population) / 100;
   return { metric, offenders, evidence: row?.evidence ?? [] };
 }

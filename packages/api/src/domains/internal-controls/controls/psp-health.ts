@@ -20,7 +20,7 @@ export const PSP_HEALTH_CONTROLS = [
     category: 'psp_health',
     owner: 'operator',
     metric: 'sessions still pending payment more than an hour past their expiry (the expiry job is behind)',
-    thresholds: { amber: 1, red: 50 },
+    thresholds: { amber: 1, red: 10 },
     offenders: (clock) => sql`
       select id::text as id from payment_sessions
       where status = 'PENDING_PAYMENT' and expires_at < ${hoursBefore(clock, 1)}`,

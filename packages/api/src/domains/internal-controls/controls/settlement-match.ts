@@ -11,7 +11,8 @@ export const SETTLEMENT_MATCH_CONTROLS = [
     title: 'What was collected for a paid session equals its amount',
     category: 'settlement_match',
     owner: 'finance',
-    metric: 'paid sessions whose succeeded payments (PSP and wallet part) do not add up to the session amount',
+    metric:
+      'paid sessions whose succeeded payments (PSP and wallet part) do not add up to the session amount',
     thresholds: { amber: 1, red: 1 },
     offenders: () => sql`
       select s.id::text as id from payment_sessions s
@@ -41,7 +42,8 @@ export const SETTLEMENT_MATCH_CONTROLS = [
     title: 'Every paid session announced its payment',
     category: 'settlement_match',
     owner: 'finance',
-    metric: 'sessions with a paid time but no session.paid domain event (settlement and webhooks read the event)',
+    metric:
+      'sessions with a paid time but no session.paid domain event (settlement and webhooks read the event)',
     thresholds: { amber: 1, red: 1 },
     offenders: () => sql`
       select s.id::text as id from payment_sessions s

@@ -42,7 +42,7 @@ export const WEBHOOK_CONTROLS = [
     category: 'webhooks',
     owner: 'operator',
     metric: 'pending webhook deliveries whose next attempt is more than an hour overdue',
-    thresholds: { amber: 1, red: 100 },
+    thresholds: { amber: 1, red: 25 },
     offenders: (clock) => sql`
       select id::text as id from webhook_deliveries
       where status = 'pending' and next_attempt_at < ${hoursBefore(clock, 1)}`,

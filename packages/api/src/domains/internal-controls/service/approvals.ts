@@ -61,7 +61,11 @@ export function approvalRowToApproval(row: ApprovalRow): Approval {
 export function getControl(controlId: string): ControlDefinition {
   const control = CONTROLS_BY_ID.get(controlId);
   if (!control) {
-    throw domainError(INTERNAL_CONTROLS_ERRORS, 'unknown_control', `No daily control has the id ${controlId}.`);
+    throw domainError(
+      INTERNAL_CONTROLS_ERRORS,
+      'unknown_control',
+      `No daily control has the id ${controlId}.`,
+    );
   }
   return control;
 }
@@ -163,7 +167,11 @@ export async function verifyApprovalChain(db: DbExecutor): Promise<ChainVerifica
   for (const row of rows) {
     const approval = approvalRowToApproval(row);
     if (approval.previousHash !== previousHash) {
-      return broken(rows.length, approval.position, 'its previousHash is not the hash of the approval before it');
+      return broken(
+        rows.length,
+        approval.position,
+        'its previousHash is not the hash of the approval before it',
+      );
     }
     if (approvalHash(approval) !== approval.hash) {
       return broken(rows.length, approval.position, 'its content does not match its hash');

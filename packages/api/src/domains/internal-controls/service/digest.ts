@@ -3,7 +3,13 @@ import { queueEmail } from '../../notifications/service';
 import type { ControlResult, ControlStatus, Overview } from '../schemas';
 import { getOverview } from './overview';
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 // The auth domain's e-mail escaper is not one of its public faces; this is the same five-entity escape.
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => ENTITIES[character] ?? character);
@@ -44,7 +50,8 @@ export function renderDigest(overview: Overview, overviewUrl: string): Digest {
   const attention = today.controls.filter(needsAttention);
   const subject = `IPAY daily controls ${today.date}: ${RED} red, ${AMBER} amber, ${GREEN} green`;
   const textLines = attention.map(
-    (c) => `${c.status} ${c.controlId} (${c.metric}): ${c.title}${c.approval ? ` – approved by ${c.approval.initials}` : ''}`,
+    (c) =>
+      `${c.status} ${c.controlId} (${c.metric}): ${c.title}${c.approval ? ` – approved by ${c.approval.initials}` : ''}`,
   );
   const text = [
     subject,
@@ -105,7 +112,11 @@ export async function queueDailyDigest(
   const digest = renderDigest(overview, `${options.publicUrl}/api/internal-controls/overview`);
   const recipients = await financeGroup(trx);
   for (const to of recipients) {
-    await queueEmail(trx, { to, ...digest, idempotencyKey: `internal-controls-digest:${overview.today.date}:${to}` });
+    await queueEmail(trx, {
+      to,
+      ...digest,
+      idempotencyKey: `internal-controls-digest:${overview.today.date}:${to}`,
+    });
   }
   return { date: overview.today.date, recipients };
 }

@@ -4,12 +4,7 @@ import { AppError } from '../../../errors/app-error';
 import { domainError } from '../../../errors/domain-codes';
 import { CONTROLS_BY_ID } from '../controls';
 import { INTERNAL_CONTROLS_ERRORS } from '../errors';
-import type {
-  ControlStatus,
-  CreateRequirementInput,
-  Requirement,
-  UpdateRequirementInput,
-} from '../schemas';
+import type { ControlStatus, CreateRequirementInput, Requirement, UpdateRequirementInput } from '../schemas';
 import { dayOf } from './run-controls';
 
 type RequirementRow = {
@@ -29,7 +24,11 @@ type RequirementRow = {
 function checkControlIds(controlIds: readonly string[] | undefined): void {
   const unknown = (controlIds ?? []).filter((id) => !CONTROLS_BY_ID.has(id));
   if (unknown.length) {
-    throw AppError.validation('controlIds', `no daily control has the id ${unknown.join(', ')}`, 'unknown_control');
+    throw AppError.validation(
+      'controlIds',
+      `no daily control has the id ${unknown.join(', ')}`,
+      'unknown_control',
+    );
   }
 }
 
@@ -45,7 +44,11 @@ async function latestStatuses(db: DbExecutor): Promise<Map<string, ControlStatus
   return new Map(rows.map((row) => [row.control_id, row.status as ControlStatus]));
 }
 
-function toRequirement(row: RequirementRow, statuses: Map<string, ControlStatus>, today: string): Requirement {
+function toRequirement(
+  row: RequirementRow,
+  statuses: Map<string, ControlStatus>,
+  today: string,
+): Requirement {
   return {
     id: row.id,
     code: row.code,
