@@ -127,7 +127,7 @@ describe('worker tasks', () => {
     expect(rows).toEqual([]);
   });
 
-  it('schedules the purge, the abandoned-upload sweep and the consumer side’s expiries in the crontab', () => {
+  it('schedules the purge, the abandoned-upload sweep, the consumer side’s expiries and the daily controls in the crontab', () => {
     // The crontab follows the order of DOMAINS; which tasks it schedules is what matters.
     expect(
       cronItems()
@@ -135,6 +135,7 @@ describe('worker tasks', () => {
         .sort(),
     ).toEqual([
       'integrations.schedule-syncs',
+      'internal-controls.run-daily',
       'lockers.expire-codes',
       'lockers.send-reminders',
       'maintenance.purge-expired',

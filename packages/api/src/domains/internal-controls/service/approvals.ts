@@ -12,6 +12,21 @@ import type { Approval, ChainVerification, ControlStatus } from '../schemas';
 /** The `previousHash` of the first approval. */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** The approval columns, the day as text (pg reads a `date` as a local-midnight Date). */
+export const APPROVAL_COLUMNS = [
+  'position',
+  'control_id',
+  sql<string>`run_date::text`.as('run_date'),
+  'status',
+  'metric',
+  'initials',
+  'note',
+  'approved_by',
+  'approved_at',
+  'previous_hash',
+  'hash',
+] as const;
+
 type ApprovalRow = {
   position: number;
   control_id: string;
@@ -94,7 +109,7 @@ export async function approveControl(
   await refuseOwner(trx, control, request.actor);
   const result = await trx
     .selectFrom('internal_control_results')
-    .select(['run_date', 'status', 'metric'])
+    .select([sql<string>`run_date::text`.as('run_date'), 'status', 'metric'])
     .where('control_id', '=', control.id)
     .orderBy('run_date', 'desc')
     .limit(1)
@@ -155,14 +170,18 @@ export async function approveControl(
       previous_hash: fields.previousHash,
       hash,
     })
-    .returningAll()
+    .returning(APPROVAL_COLUMNS)
     .executeTakeFirstOrThrow();
   return approvalRowToApproval(row);
 }
 
 /** Recomputes every approval's hash in chain order: a changed field, a removed or reordered row breaks it. */
 export async function verifyApprovalChain(db: DbExecutor): Promise<ChainVerification> {
-  const rows = await db.selectFrom('internal_control_approvals').selectAll().orderBy('position').execute();
+  const rows = await db
+    .selectFrom('internal_control_approvals')
+    .select(APPROVAL_COLUMNS)
+    .orderBy('position')
+    .execute();
   let previousHash = GENESIS_HASH;
   for (const row of rows) {
     const approval = approvalRowToApproval(row);

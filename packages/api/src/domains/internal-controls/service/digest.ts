@@ -83,13 +83,13 @@ ${table}
 }
 
 /** The finance group: active operator staff holding the finance or cfo role. */
-async function financeGroup(db: DbExecutor): Promise<string[]> {
+async function financeGroup(db: DbExecutor): Promise<Array<{ id: string; email: string }>> {
   const rows = await db
     .selectFrom('users')
     .innerJoin('organizations', 'organizations.id', 'users.organization_id')
     .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
     .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-    .select('users.email')
+    .select(['users.id', 'users.email'])
     .distinct()
     .where('organizations.type', '=', 'operator')
     .where('users.status', '=', 'active')
@@ -97,12 +97,12 @@ async function financeGroup(db: DbExecutor): Promise<string[]> {
     .where('roles.system_key', 'in', ['finance', 'cfo'])
     .orderBy('users.email')
     .execute();
-  return rows.map((row) => row.email);
+  return rows;
 }
 
 /**
  * Queues the day's digest to each member of the finance group, once per member and day (the idempotency key
- * names both): the daily job may run again without a second e-mail.
+ * names the day and the user): the daily job may run again without a second e-mail.
  */
 export async function queueDailyDigest(
   trx: DbTransaction,
@@ -111,12 +111,12 @@ export async function queueDailyDigest(
   const overview = await getOverview(trx, options.now);
   const digest = renderDigest(overview, `${options.publicUrl}/api/internal-controls/overview`);
   const recipients = await financeGroup(trx);
-  for (const to of recipients) {
+  for (const member of recipients) {
     await queueEmail(trx, {
-      to,
+      to: member.email,
       ...digest,
-      idempotencyKey: `internal-controls-digest:${overview.today.date}:${to}`,
+      idempotencyKey: `internal-controls-digest:${overview.today.date}:${member.id}`,
     });
   }
-  return { date: overview.today.date, recipients };
+  return { date: overview.today.date, recipients: recipients.map((member) => member.email) };
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { DbExecutor } from '@ipay/db';
 import { CONTROLS } from '../controls';
 import type { ControlResult, ControlStatus, Overview } from '../schemas';
-import { approvalRowToApproval } from './approvals';
+import { APPROVAL_COLUMNS, approvalRowToApproval } from './approvals';
 import { dayOf } from './run-controls';
 
 /** One day's results of every control, with their approvals, in catalogue order; controls not run are left out. */
@@ -14,7 +14,7 @@ export async function resultsOfDay(db: DbExecutor, runDate: string): Promise<Con
     .execute();
   const approvals = await db
     .selectFrom('internal_control_approvals')
-    .selectAll()
+    .select(APPROVAL_COLUMNS)
     .where('run_date', '=', runDate)
     .execute();
   const byControl = new Map(rows.map((row) => [row.control_id, row]));
@@ -59,7 +59,7 @@ export async function getOverview(db: DbExecutor, now: Date): Promise<Overview> 
       join.onRef('a.control_id', '=', 'r.control_id').onRef('a.run_date', '=', 'r.run_date'),
     )
     .select((eb) => [
-      'r.run_date',
+      sql<string>`r.run_date::text`.as('run_date'),
       sql<number>`count(*) filter (where r.status = 'GREEN')::int`.as('green'),
       sql<number>`count(*) filter (where r.status = 'AMBER')::int`.as('amber'),
       sql<number>`count(*) filter (where r.status = 'RED')::int`.as('red'),

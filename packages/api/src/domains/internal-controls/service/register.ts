@@ -7,6 +7,21 @@ import { INTERNAL_CONTROLS_ERRORS } from '../errors';
 import type { ControlStatus, CreateRequirementInput, Requirement, UpdateRequirementInput } from '../schemas';
 import { dayOf } from './run-controls';
 
+/** The requirement columns, the review day as text (pg reads a `date` as a local-midnight Date). */
+const REQUIREMENT_COLUMNS = [
+  'id',
+  'code',
+  'area',
+  'title',
+  'owner',
+  'evidence',
+  'control_ids',
+  sql<string>`next_review_on::text`.as('next_review_on'),
+  'retired_at',
+  'retired_reason',
+  'updated_at',
+] as const;
+
 type RequirementRow = {
   id: string;
   code: string;
@@ -71,7 +86,11 @@ export async function listRegister(
   db: DbExecutor,
   options: { includeRetired: boolean; now: Date },
 ): Promise<{ items: Requirement[] }> {
-  let query = db.selectFrom('compliance_requirements').selectAll().orderBy('area').orderBy('code');
+  let query = db
+    .selectFrom('compliance_requirements')
+    .select(REQUIREMENT_COLUMNS)
+    .orderBy('area')
+    .orderBy('code');
   if (!options.includeRetired) query = query.where('retired_at', 'is', null);
   const rows = await query.execute();
   const statuses = await latestStatuses(db);
@@ -81,7 +100,7 @@ export async function listRegister(
 async function lockRequirement(trx: DbTransaction, id: string): Promise<RequirementRow> {
   const row = await trx
     .selectFrom('compliance_requirements')
-    .selectAll()
+    .select(REQUIREMENT_COLUMNS)
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
@@ -113,7 +132,7 @@ export async function createRequirement(
       updated_by: request.userId,
     })
     .onConflict((oc) => oc.column('code').doNothing())
-    .returningAll()
+    .returning(REQUIREMENT_COLUMNS)
     .executeTakeFirst();
   if (!row) {
     throw domainError(INTERNAL_CONTROLS_ERRORS, 'requirement_code_taken', `${input.code} exists already.`, {
@@ -140,7 +159,7 @@ export async function updateRequirement(
       updated_at: sql<Date>`now()`,
     })
     .where('id', '=', id)
-    .returningAll()
+    .returning(REQUIREMENT_COLUMNS)
     .executeTakeFirstOrThrow();
   return toRequirement(row, await latestStatuses(trx), dayOf(request.now));
 }
@@ -160,7 +179,7 @@ export async function retireRequirement(
       updated_at: sql<Date>`now()`,
     })
     .where('id', '=', request.id)
-    .returningAll()
+    .returning(REQUIREMENT_COLUMNS)
     .executeTakeFirstOrThrow();
   return toRequirement(row, await latestStatuses(trx), dayOf(request.now));
 }

@@ -43,7 +43,7 @@ export async function takeSnapshots(db: DbExecutor, now: Date): Promise<number> 
   }
   const pruned = await db
     .deleteFrom('data_integrity_snapshots')
-    .where('snapshot_date', '<=', sql<string>`${day}::date - ${SNAPSHOT_RETENTION_DAYS}`)
+    .where('snapshot_date', '<=', sql<string>`(${day}::date - ${sql.lit(SNAPSHOT_RETENTION_DAYS)})`)
     .executeTakeFirst();
   return Number(pruned.numDeletedRows);
 }
