@@ -67,3 +67,5 @@ export { storeTariff, type ParsedTariff } from './domains/carrier-tariffs/servic
 export { matchInvoiceImport, type MatchSummary } from './domains/carrier-reconciliation/service/matching';
 export { checkLedger } from './domains/wallet/service/ledger-check';
 export { creditWallet, transferBetweenWallets } from './domains/wallet/service/movements';
+export { CONTROLS } from './domains/internal-controls/controls';
+export { runDailyControls } from './domains/internal-controls/service/run-controls';
