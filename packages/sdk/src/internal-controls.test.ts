@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import {
   createTestPlatform,
   createTestPlatformAdmin,
@@ -31,9 +30,11 @@ describe('SDK: the internal controls, snapshots and compliance register', () => 
     });
     const { sessionId } = await payTestOrder(platform, { email: uniqueEmail('sdk-controls') });
     await relayTestEvents(platform);
-    await sql`update payments set needs_refund = true where session_id = ${sessionId}`.execute(
-      platform.database.db,
-    );
+    await platform.database.db
+      .updateTable('payments')
+      .set({ needs_refund: true })
+      .where('session_id', '=', sessionId)
+      .execute();
 
     const run = await operator.internalControls.run.mutate({});
     expect(run.today.counts.RED).toBeGreaterThan(0);
