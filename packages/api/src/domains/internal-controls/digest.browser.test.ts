@@ -62,7 +62,7 @@ describe('the daily digest in Chromium', () => {
       const page = await browser.newPage();
       await page.setViewport({ width: 800, height: 600 });
       await page.setContent(digest.html);
-      const text = await page.evaluate(() => document.body.innerText);
+      const text = (await page.evaluate('document.body.innerText')) as string;
       expect(text).toContain('1 red');
       expect(text).toContain('di.paid-session-without-payment');
       expect(text).toContain('<script>alert(1)</script>');

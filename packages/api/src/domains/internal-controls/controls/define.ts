@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbExecutor } from '@ipay/db';
 import type { ControlCategory, ControlStatus } from '../schemas';
-import type { SystemRoleKey } from '../../rbac/system-roles';
+import type { SystemRoleKey } from '../../rbac/service';
 
 /** How many offending ids a result keeps as evidence; the metric still counts them all. */
 export const EVIDENCE_LIMIT = 20;

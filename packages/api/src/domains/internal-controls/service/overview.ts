@@ -30,7 +30,7 @@ export async function resultsOfDay(db: DbExecutor, runDate: string): Promise<Con
         owner: control.owner,
         metricDescription: control.metric,
         thresholds: control.thresholds,
-        status: row.status as ControlStatus,
+        status: row.status,
         metric: Number(row.metric),
         offenders: row.evidence_count,
         evidence: row.evidence as string[],

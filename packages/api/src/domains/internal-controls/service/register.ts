@@ -56,7 +56,7 @@ async function latestStatuses(db: DbExecutor): Promise<Map<string, ControlStatus
     .orderBy('control_id')
     .orderBy('run_date', 'desc')
     .execute();
-  return new Map(rows.map((row) => [row.control_id, row.status as ControlStatus]));
+  return new Map(rows.map((row) => [row.control_id, row.status]));
 }
 
 function toRequirement(

@@ -71,10 +71,11 @@ export async function pruneControlResults(db: DbExecutor, now: Date): Promise<nu
   const result = await db
     .deleteFrom('internal_control_results')
     .where('run_date', '<', sql<string>`${dayOf(now)}::date - 90`)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('internal_control_approvals as a')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('internal_control_approvals as a')
             .select('a.position')
             .whereRef('a.control_id', '=', 'internal_control_results.control_id')
             .whereRef('a.run_date', '=', 'internal_control_results.run_date'),
