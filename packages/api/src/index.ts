@@ -70,3 +70,5 @@ export { checkLedger } from './domains/wallet/service/ledger-check';
 export { creditWallet, transferBetweenWallets } from './domains/wallet/service/movements';
 export { ipayFeesForPeriod, type IpayFeeRow } from './domains/settlement/service/fees';
 export { getSettlement } from './domains/settlement/service/settlement';
+export { CONTROLS } from './domains/internal-controls/controls';
+export { runDailyControls } from './domains/internal-controls/service/run-controls';

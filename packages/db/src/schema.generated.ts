@@ -248,6 +248,22 @@ export interface CarrierStatementsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface ComplianceRequirementsTable {
+  id: Generated<string>;
+  code: string;
+  area: string;
+  title: string;
+  owner: string;
+  evidence: string;
+  control_ids: Generated<string[]>;
+  next_review_on: string;
+  retired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  retired_reason: string | null;
+  updated_by: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface ConsumerMagicLinksTable {
   id: Generated<string>;
   email: string;
@@ -273,6 +289,15 @@ export interface ConsumersTable {
   phone_verified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   verified_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface DataIntegritySnapshotsTable {
+  snapshot_date: string;
+  table_name: string;
+  row_count: number;
+  amount_sum: number | null;
+  content_hash: string;
+  taken_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface DealsTable {
@@ -447,6 +472,30 @@ export interface IntegrationsTable {
   next_sync_after: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface InternalControlApprovalsTable {
+  position: Generated<number>;
+  control_id: string;
+  run_date: string;
+  status: string;
+  metric: string;
+  initials: string;
+  note: string;
+  approved_by: string;
+  approved_at: ColumnType<Date, Date | string, Date | string>;
+  previous_hash: string;
+  hash: string;
+}
+
+export interface InternalControlResultsTable {
+  control_id: string;
+  run_date: string;
+  status: 'GREEN' | 'AMBER' | 'RED';
+  metric: string;
+  evidence: ColumnType<JsonValue, string | undefined, string>;
+  evidence_count: number;
+  ran_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface LedgerAccountsTable {
@@ -1167,9 +1216,11 @@ export interface Database {
   carrier_statement_log: CarrierStatementLogTable;
   carrier_statement_revisions: CarrierStatementRevisionsTable;
   carrier_statements: CarrierStatementsTable;
+  compliance_requirements: ComplianceRequirementsTable;
   consumer_magic_links: ConsumerMagicLinksTable;
   consumer_sessions: ConsumerSessionsTable;
   consumers: ConsumersTable;
+  data_integrity_snapshots: DataIntegritySnapshotsTable;
   deals: DealsTable;
   domain_event_sequences: DomainEventSequencesTable;
   domain_events: DomainEventsTable;
@@ -1185,6 +1236,8 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   integration_webhook_deliveries: IntegrationWebhookDeliveriesTable;
   integrations: IntegrationsTable;
+  internal_control_approvals: InternalControlApprovalsTable;
+  internal_control_results: InternalControlResultsTable;
   ledger_accounts: LedgerAccountsTable;
   ledger_transfers: LedgerTransfersTable;
   locker_carrier_secrets: LockerCarrierSecretsTable;

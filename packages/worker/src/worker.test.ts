@@ -127,7 +127,7 @@ describe('worker tasks', () => {
     expect(rows).toEqual([]);
   });
 
-  it('schedules the purge, the abandoned-upload sweep, the consumer side’s expiries and the daily finance batch in the crontab', () => {
+  it('schedules the purge, the abandoned-upload sweep, the consumer side’s expiries, the daily finance batch and the daily controls in the crontab', () => {
     // The crontab follows the order of DOMAINS; which tasks it schedules is what matters.
     expect(
       cronItems()
@@ -136,6 +136,7 @@ describe('worker tasks', () => {
     ).toEqual([
       'finance.build-daily-batch',
       'integrations.schedule-syncs',
+      'internal-controls.run-daily',
       'lockers.expire-codes',
       'lockers.send-reminders',
       'maintenance.purge-expired',

@@ -23,6 +23,7 @@ import { LOYALTY_CARDS_ERRORS } from './loyalty-cards/errors';
 import { FINANCE_ERRORS } from './finance/errors';
 import { SETTLEMENT_ERRORS } from './settlement/errors';
 import { RETURNS_ERRORS } from './returns/errors';
+import { INTERNAL_CONTROLS_ERRORS } from './internal-controls/errors';
 
 /**
  * Every domain's declared error codes, by domain: documented in the OpenAPI `Problem` schema and checked for
@@ -53,4 +54,5 @@ export const DOMAIN_ERROR_CODES: Readonly<Record<string, DomainErrorCodes>> = {
   finance: FINANCE_ERRORS,
   settlement: SETTLEMENT_ERRORS,
   returns: RETURNS_ERRORS,
+  'internal-controls': INTERNAL_CONTROLS_ERRORS,
 };

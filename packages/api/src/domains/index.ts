@@ -26,6 +26,7 @@ import { loyaltyCardsDomain } from './loyalty-cards';
 import { financeDomain } from './finance';
 import { settlementDomain } from './settlement';
 import { returnsDomain } from './returns';
+import { internalControlsDomain } from './internal-controls';
 
 /**
  * Every domain, in a fixed order: the app router, the server's plain routes, the OpenAPI document, the
@@ -61,6 +62,7 @@ export const DOMAINS = [
   financeDomain,
   settlementDomain,
   returnsDomain,
+  internalControlsDomain,
 ] as const;
 
 export type Domain = (typeof DOMAINS)[number];

@@ -3,6 +3,7 @@ import { AUTH_JOBS } from '../domains/auth/jobs';
 import { BENEFIT_CARDS_JOBS } from '../domains/benefit-cards/jobs';
 import { CARRIER_RECONCILIATION_JOBS } from '../domains/carrier-reconciliation/jobs';
 import { INTEGRATIONS_JOBS } from '../domains/integrations/jobs';
+import { INTERNAL_CONTROLS_JOBS } from '../domains/internal-controls/jobs';
 import { LOCKERS_JOBS } from '../domains/lockers/jobs';
 import { NOTIFICATIONS_JOBS } from '../domains/notifications/jobs';
 import { ORDERS_JOBS } from '../domains/orders/jobs';
@@ -37,6 +38,7 @@ export const JOB_CATALOGUE = {
   ...POINTS_JOBS,
   ...FINANCE_JOBS,
   ...RETURNS_JOBS,
+  ...INTERNAL_CONTROLS_JOBS,
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;

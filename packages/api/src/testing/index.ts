@@ -37,6 +37,7 @@ export { inviteTestMember, mailedLinkToken, mailTestPasswordReset } from './auth
 export { signInTestConsumer, type TestConsumer } from './consumer';
 export { createTestSessionFor, payOnSharePage, shareCodeOf } from './share-payment';
 export { createTestPurchase } from './purchases';
+export { cloneTestRows, cloneTestSessions, CLONED_REFERENCE } from './internal-controls';
 export { pdfPages, pdfToPngs, processTree, sampleStatement, stillRunning } from './pdf';
 export {
   dhlInvoiceCsv,

@@ -12,6 +12,7 @@ export const SYSTEM_ROLE_KEYS = [
   'platform_admin',
   'operator',
   'finance',
+  'cfo',
   'sales',
   'merchant_admin',
   'merchant_user',
@@ -47,7 +48,9 @@ const READ_EXPORT = ['read', 'export'] as const;
 const MANAGE = ['read', 'create', 'update', 'delete'] as const;
 
 const OPERATIONS_RESOURCES = RESOURCE_NAMES.filter(
-  (r) => !['roles', 'finance_batches', 'finance_reconciliation', 'consumer_wallet'].includes(r),
+  // internal_controls: operators run them but never approve them (the internal-controls descriptor's grants).
+  (r) =>
+    !['roles', 'finance_batches', 'finance_reconciliation', 'consumer_wallet', 'internal_controls'].includes(r),
 );
 const MERCHANT_RESOURCES = [
   'orders',
@@ -100,6 +103,17 @@ export const SYSTEM_ROLES: Record<SystemRoleKey, SystemRoleDefinition> = {
       ),
       ...grant(['orders', 'payment_sessions', 'merchants', 'organizations', 'audit'], READ_EXPORT, 'all'),
     ],
+  },
+  cfo: {
+    organizationType: 'operator',
+    name: 'CFO',
+    description:
+      'IPAY’s chief financial officer: approves RED internal controls (internal-controls descriptor) and reads the money',
+    permissions: grant(
+      ['finance_batches', 'finance_reconciliation', 'settlements', 'payments', 'merchants', 'audit'],
+      READ_EXPORT,
+      'all',
+    ),
   },
   sales: {
     organizationType: 'operator',
