@@ -260,7 +260,9 @@ describe('domain events', () => {
   async function positionsOfResources(prefix: string): Promise<number[]> {
     const { rows } = await sql<{ position: string }>`
       select stream_position::text as position from domain_events
-      where resource_id like ${`${prefix}-%`} order by substring(resource_id from '[0-9]+$')::int`.execute(db());
+      where resource_id like ${`${prefix}-%`} order by substring(resource_id from '[0-9]+$')::int`.execute(
+      db(),
+    );
     return rows.map((row) => Number(row.position));
   }
 

@@ -50,7 +50,9 @@ const MANAGE = ['read', 'create', 'update', 'delete'] as const;
 const OPERATIONS_RESOURCES = RESOURCE_NAMES.filter(
   // internal_controls: operators run them but never approve them (the internal-controls descriptor's grants).
   (r) =>
-    !['roles', 'finance_batches', 'finance_reconciliation', 'consumer_wallet', 'internal_controls'].includes(r),
+    !['roles', 'finance_batches', 'finance_reconciliation', 'consumer_wallet', 'internal_controls'].includes(
+      r,
+    ),
 );
 const MERCHANT_RESOURCES = [
   'orders',

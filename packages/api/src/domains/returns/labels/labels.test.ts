@@ -42,7 +42,12 @@ describe('return labels and carrier scans', () => {
   const create = (returned: TestReturnCase, body: Record<string, unknown> = {}) =>
     http(platform.baseUrl, 'POST', '/api/labels/create', {
       token: returned.merchant.token,
-      body: { returnId: returned.returnId, shippingOptionCode: 'postnl:standard/return', weightGrams: 800, ...body },
+      body: {
+        returnId: returned.returnId,
+        shippingOptionCode: 'postnl:standard/return',
+        weightGrams: 800,
+        ...body,
+      },
     });
 
   it('books the label once, composes the overlay and serves the same PDF on the portal', async () => {
