@@ -100,7 +100,49 @@ describe('the daily controls, GREEN and RED', () => {
 
   const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
+  let batchDay = 0;
+  /** An accounting batch of its own day with one entry of `lines` (account key, amount), as the finance tables hold it. */
+  async function batch(
+    status: string,
+    lines: number[],
+    extra: { exactEntryId?: string; updatedAt?: string } = {},
+  ) {
+    batchDay += 1;
+    const { rows } = await sql<{ id: string; entry: string }>`
+      with b as (
+        insert into finance_batches (day, revision, status, content_hash, totals, updated_at)
+        values (date '2020-01-01' + ${batchDay}::int, 1, ${status}, 'hash-built', '{}'::jsonb,
+                coalesce(${extra.updatedAt ?? null}::timestamptz, now()))
+        returning id
+      ), e as (
+        insert into finance_batch_entries (batch_id, position, entry_key, description, currency, lines, exact_entry_id)
+        select b.id, 0, 'payments:stripe:EUR', 'broken', 'EUR',
+               ${JSON.stringify(lines.map((amount_minor, i) => ({ account_key: `account_${i}`, amount_minor })))}::jsonb,
+               ${extra.exactEntryId ?? null}::uuid
+        from b returning id
+      )
+      select (select id::text from b) as id, (select id::text from e) as entry`.execute(db);
+    const row = rows[0];
+    if (!row) throw new Error('no batch inserted');
+    return row;
+  }
+
   const BREAKERS: Record<string, () => Promise<Broken>> = {
+    'rc.batch-entries-unbalanced': async () => ({ offender: (await batch('pending', [100, -90])).entry }),
+    'rc.batch-approval-outdated': async () => {
+      const { id } = await batch('approved', [100, -100]);
+      const checker = await createTestUser(platform, operatorOrg, ['finance']);
+      await sql`insert into finance_batch_decisions (batch_id, decision, content_hash, decided_by)
+        values (${id}, 'approve', 'hash-approved-before-a-change', ${checker.userId})`.execute(db);
+      return { offender: id };
+    },
+    'rc.batch-posted-without-exact-id': async () => ({ offender: (await batch('posted', [5, -5])).entry }),
+    'rc.batch-waiting': async () => {
+      const stale = { updatedAt: ago(3 * DAY) };
+      await batch('pending', [1, -1], stale);
+      await batch('failed', [1, -1], stale);
+      return { offender: (await batch('approved', [1, -1], stale)).id };
+    },
     'di.paid-session-without-payment': async () => {
       const { sessionId } = await paid();
       await sql`update payments set needs_refund = true where session_id = ${sessionId}`.execute(db);

@@ -1,5 +1,6 @@
 import { DATA_INTEGRITY_CONTROLS } from './data-integrity';
 import type { ControlDefinition } from './define';
+import { FINANCE_BOOK_CONTROLS } from './finance-books';
 import { PSP_HEALTH_CONTROLS } from './psp-health';
 import { RECONCILIATION_CONTROLS } from './reconciliation';
 import { SECURITY_CONTROLS } from './security';
@@ -13,6 +14,7 @@ export const CONTROLS: readonly ControlDefinition[] = [
   ...PSP_HEALTH_CONTROLS,
   ...WEBHOOK_CONTROLS,
   ...RECONCILIATION_CONTROLS,
+  ...FINANCE_BOOK_CONTROLS,
   ...SECURITY_CONTROLS,
 ];
 
