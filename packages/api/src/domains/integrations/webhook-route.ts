@@ -3,6 +3,7 @@ import { parseParameters } from '../../http/parameters';
 import { PROBLEM_CONTENT, RAW_WEBHOOK_BODY } from '../../openapi/operation-parts';
 import type { PlainRoute } from '../../platform/domain';
 import { receivePlatformWebhook } from './service/webhooks';
+import { rawBodyRoute } from '../../http/raw-body-route';
 
 const WebhookPath = z.object({ provider: z.string().min(1).max(50) });
 // Optional: WooCommerce's unsigned activation ping may come before the URL carries the connection.
@@ -41,24 +42,22 @@ export const shopWebhookRoute: PlainRoute = {
     },
   },
   register(app, { deps, url }) {
-    void app.register((scope, _options, done) => {
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 2_097_152 }, (_request, body, next) =>
-        next(null, body),
-      );
-      scope.post(url, async (request) => {
+    rawBodyRoute(
+      app,
+      url,
+      async (raw, request) => {
         const { provider } = parseParameters(WebhookPath, request.params, 'path');
         const { integration } = parseParameters(WebhookQuery, request.query, 'query');
         const receipt = await receivePlatformWebhook(deps.db, {
           provider,
           integrationId: integration,
-          raw: (request.body as Buffer | undefined) ?? Buffer.alloc(0),
+          raw,
           headers: request.headers,
           encryptionKey: deps.encryptionKey,
         });
         return { received: true, receipt };
-      });
-      done();
-    });
+      },
+      2_097_152,
+    );
   },
 };

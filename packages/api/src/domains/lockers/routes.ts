@@ -9,6 +9,7 @@ import { PROBLEM_CONTENT } from '../../openapi/operation-parts';
 import type { PlainRoute, RouteContext } from '../../platform/domain';
 import { CarrierParam, LockerCall, LockerCallReceipt } from './schemas';
 import { receiveLockerCall } from './service/receive';
+import { rawBodyRoute } from '../../http/raw-body-route';
 
 const SIGNATURE_PARAMETER = z.object({
   'x-ipay-signature': z
@@ -79,25 +80,23 @@ function parseCall(raw: Buffer): LockerCall {
 
 /** Its own scope reading every body as bytes: the signature is over exactly what was sent. */
 function registerRaw(app: FastifyInstance, { deps, url }: RouteContext, carrierInPath: boolean): void {
-  void app.register((scope, _options, done) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 65_536 }, (_request, body, next) =>
-      next(null, body),
-    );
-    scope.post(url, async (request) => {
+  rawBodyRoute(
+    app,
+    url,
+    async (raw, request) => {
       const carrier = carrierInPath
         ? parseParameters(CarrierParam, request.params, 'path').carrier
         : undefined;
       return receiveLockerCall(deps.db, {
         carrier,
-        raw: (request.body as Buffer | undefined) ?? Buffer.alloc(0),
+        raw,
         headers: request.headers,
         encryptionKey: deps.encryptionKey,
         parseCall,
       });
-    });
-    done();
-  });
+    },
+    65_536,
+  );
 }
 
 export const carrierIssueCodeRoute: PlainRoute = {

@@ -6,6 +6,7 @@ import type { PlainRoute } from '../../platform/domain';
 import { receiveResendWebhook } from './delivery';
 import { EmailAttachmentPath, ResendWebhookReceipt } from './schemas';
 import { getEmailAttachment } from './service';
+import { rawBodyRoute } from '../../http/raw-body-route';
 
 /**
  * `attachment; filename="…"` with an ASCII fallback and the exact name in RFC 6266's `filename*`, so quotes and
@@ -81,20 +82,13 @@ export const resendWebhookRoute: PlainRoute = {
     },
   },
   register(app, { deps, url }) {
-    void app.register((scope, _options, done) => {
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1_048_576 }, (_request, body, next) =>
-        next(null, body),
-      );
-      scope.post(url, async (request) => {
-        const receipt = await receiveResendWebhook(deps.db, {
-          secret: deps.config.email.resendWebhookSecret,
-          raw: (request.body as Buffer | undefined) ?? Buffer.alloc(0),
-          headers: request.headers,
-        });
-        return { received: true, receipt };
+    rawBodyRoute(app, url, async (raw, request) => {
+      const receipt = await receiveResendWebhook(deps.db, {
+        secret: deps.config.email.resendWebhookSecret,
+        raw,
+        headers: request.headers,
       });
-      done();
+      return { received: true, receipt };
     });
   },
 };

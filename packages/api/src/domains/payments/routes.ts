@@ -1,7 +1,7 @@
-import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors/app-error';
 import { domainError } from '../../errors/domain-codes';
+import { rawBodyRoute } from '../../http/raw-body-route';
 import { PAYMENT_ERRORS } from './errors';
 import { PROBLEM_CONTENT, RAW_WEBHOOK_BODY } from '../../openapi/operation-parts';
 import type { PlainRoute } from '../../platform/domain';
@@ -27,21 +27,6 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/**
- * Registers a PSP webhook in its own scope that reads the raw body: signatures are computed over the exact
- * bytes received.
- */
-function rawBodyRoute(app: FastifyInstance, url: string, handler: RouteHandlerMethod): void {
-  void app.register((scope, _options, done) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1_048_576 }, (_request, body, next) =>
-      next(null, body),
-    );
-    scope.post(url, handler);
-    done();
-  });
-}
-
 /* PSP webhooks: a bad signature stores nothing and answers 401; a repeated notification is acknowledged and
  * changes nothing. */
 
@@ -65,14 +50,14 @@ export const stripeWebhookRoute: PlainRoute = {
     },
   },
   register(app, { deps, url }) {
-    rawBodyRoute(app, url, async (request) => {
+    rawBodyRoute(app, url, async (raw, request) => {
       const settings = deps.config.payments.stripe;
       if (!settings)
         throw domainError(PAYMENT_ERRORS, 'psp_not_configured', 'Stripe is not configured on this platform.');
       const stripe = createStripeClient(settings);
       const event = verifyStripeEvent(
         stripe,
-        request.body as Buffer,
+        raw,
         header(request.headers['stripe-signature']),
         settings.webhookSecret,
       );
@@ -101,7 +86,7 @@ export const multisafepayWebhookRoute: PlainRoute = {
     },
   },
   register(app, { deps, url }) {
-    rawBodyRoute(app, url, async (request, reply) => {
+    rawBodyRoute(app, url, async (raw, request, reply) => {
       const settings = deps.config.payments.multisafepay;
       if (!settings)
         throw domainError(
@@ -109,7 +94,6 @@ export const multisafepayWebhookRoute: PlainRoute = {
           'psp_not_configured',
           'MultiSafepay is not configured on this platform.',
         );
-      const raw = request.body as Buffer;
       const timestamp = verifyMultiSafepayNotification(raw, header(request.headers.auth), settings.apiKey);
       const parsed = MultiSafepayNotification.safeParse(parseJson(raw));
       if (!parsed.success)

@@ -5,6 +5,7 @@ import type { PlainRoute } from '../../../platform/domain';
 import { receiveSendcloudReturnsWebhook } from '../sendcloud/webhook';
 import { ReturnTokenPath, SendcloudWebhookReceipt } from './schemas';
 import { getPortalLabel } from './service';
+import { rawBodyRoute } from '../../../http/raw-body-route';
 
 /** The consumer's label, linked from the return portal: a PDF, which tRPC cannot carry. */
 export const returnLabelDownloadRoute: PlainRoute = {
@@ -63,20 +64,13 @@ export const sendcloudReturnsWebhookRoute: PlainRoute = {
     },
   },
   register(app, { deps, url }) {
-    void app.register((scope, _options, done) => {
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1_048_576 }, (_request, body, next) =>
-        next(null, body),
-      );
-      scope.post(url, async (request) => {
-        const receipt = await receiveSendcloudReturnsWebhook(deps.db, {
-          raw: (request.body as Buffer | undefined) ?? Buffer.alloc(0),
-          headers: request.headers,
-          secret: deps.config.sendcloudWebhookSecret,
-        });
-        return { received: true, receipt };
+    rawBodyRoute(app, url, async (raw, request) => {
+      const receipt = await receiveSendcloudReturnsWebhook(deps.db, {
+        raw,
+        headers: request.headers,
+        secret: deps.config.sendcloudWebhookSecret,
       });
-      done();
+      return { received: true, receipt };
     });
   },
 };
