@@ -1,11 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import type { BrowserContext, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@ipay/db';
 import {
   createTestMerchant,
-  createTestPlatform,
   http,
   mailedLinkToken,
   orderBody,
@@ -13,16 +9,7 @@ import {
   uniqueEmail,
   type TestPlatform,
 } from '../../testing';
-import { CHROMIUM, CHROMIUM_ARGS, MOBILE, seriousViolations } from '../../testing/browser';
-
-const SCREENSHOTS = fileURLToPath(
-  new URL(
-    process.env.IPAY_UPDATE_SCREENSHOTS === '1'
-      ? '../../../../../docs/screenshots/'
-      : '../../../test-output/screenshots/',
-    import.meta.url,
-  ),
-);
+import { mainText as text, startPageHarness, submit, type PageHarness } from '../../testing/browser';
 
 /**
  * The consumer's own pages in the system's Chromium: asking for a sign-in link, the confirm page the e-mail leads
@@ -30,47 +17,21 @@ const SCREENSHOTS = fileURLToPath(
  * (a CSP violation would be one), screenshots for docs/domains/consumer.md.
  */
 describe('the consumer sign-in and parcels pages in Chromium', () => {
+  let harness: PageHarness;
   let platform: TestPlatform;
-  let browser: Browser;
   let context: BrowserContext;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const port = await freePort();
-    platform = await createTestPlatform({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}` } });
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    context = await browser.createBrowserContext();
+    harness = await startPageHarness();
+    platform = harness.platform;
+    context = await harness.browser.createBrowserContext();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => harness?.close());
 
-  async function open(language: string): Promise<Page> {
-    const page = await context.newPage();
-    await page.setViewport(MOBILE);
-    await page.setExtraHTTPHeaders({ 'accept-language': language });
-    page.on('console', (message) => {
-      // Refused forms and used links answer 400 on purpose; the browser's own /favicon.ico request finds nothing.
-      const expected = /^Failed to load resource: .* status of (400|404)/.test(message.text());
-      if (message.type() === 'error' && !expected) problems.push(`${page.url()}: ${message.text()}`);
-    });
-    return page;
-  }
-
-  async function check(page: Page, screenshot: string): Promise<void> {
-    expect(await seriousViolations(page), page.url()).toEqual([]);
-    await page.screenshot({ path: `${SCREENSHOTS}${screenshot}.png`, fullPage: true });
-  }
-
-  const text = (page: Page) =>
-    page.$eval('main', (main) => (main as unknown as { innerText: string }).innerText);
-
-  async function submit(page: Page, selector: string): Promise<number | undefined> {
-    const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
-    return response?.status();
-  }
+  // Refused forms and used links answer 400 on purpose; the browser's own /favicon.ico request finds nothing.
+  const open = (language: string): Promise<Page> =>
+    harness.open({ language, context, expectedStatuses: [400, 404] });
+  const check = (page: Page, screenshot: string) => harness.check(page, screenshot);
 
   it('asks for a link, confirms it, lists the parcels with the pay link, and signs out', async () => {
     const email = uniqueEmail('jansen');
@@ -156,6 +117,6 @@ describe('the consumer sign-in and parcels pages in Chromium', () => {
     expect(used?.status()).toBe(400);
     expect(await text(page)).toContain('This sign-in link does not work');
     await check(page, 'consumer-link-used');
-    expect(problems).toEqual([]);
+    expect(harness.problems).toEqual([]);
   }, 120_000);
 });

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@ipay/db';
 import {
   createTestMerchant,
-  createTestPlatform,
   createTestPlatformAdmin,
   http,
   orderBody,
@@ -14,31 +10,23 @@ import {
   type TestConsumer,
   type TestPlatform,
 } from '../../testing';
-import { CHROMIUM, CHROMIUM_ARGS, MOBILE, seriousViolations } from '../../testing/browser';
-
-const SCREENSHOTS = fileURLToPath(new URL('../../../test-output/screenshots/', import.meta.url));
+import { mainText as text, startPageHarness, type PageHarness } from '../../testing/browser';
 
 /**
  * The parcels page's wallet button in the system's Chromium: part of a parcel from a small balance (the pay link
  * then asks only the rest), all of another from a larger one; axe-core on every state, no console errors.
  */
 describe('paying a parcel from the wallet on the parcels page, in Chromium', () => {
+  let harness: PageHarness;
   let platform: TestPlatform;
-  let browser: Browser;
   let operator: string;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const port = await freePort();
-    platform = await createTestPlatform({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}` } });
+    harness = await startPageHarness();
+    platform = harness.platform;
     operator = (await createTestPlatformAdmin(platform)).token;
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => harness?.close());
 
   const credit = (email: string, amountMinor: number) =>
     http(platform.baseUrl, 'POST', '/api/admin/wallet/credits', {
@@ -61,13 +49,7 @@ describe('paying a parcel from the wallet on the parcels page, in Chromium', () 
   }
 
   async function signedInPage(consumer: TestConsumer): Promise<Page> {
-    const page = await (await browser.createBrowserContext()).newPage();
-    await page.setViewport(MOBILE);
-    await page.setExtraHTTPHeaders({ 'accept-language': 'en' });
-    page.on('console', (message) => {
-      const expected = /^Failed to load resource: .* status of 404/.test(message.text());
-      if (message.type() === 'error' && !expected) problems.push(`${page.url()}: ${message.text()}`);
-    });
+    const page = await harness.open();
     await page.setCookie({
       name: 'ipay_consumer',
       value: consumer.token,
@@ -76,17 +58,12 @@ describe('paying a parcel from the wallet on the parcels page, in Chromium', () 
     return page;
   }
 
-  const text = (page: Page) =>
-    page.$eval('main', (main) => (main as unknown as { innerText: string }).innerText);
   const walletButtons = (page: Page) =>
     page.$$eval('form[action="/consumer/parcels/wallet-pay"] button', (buttons) =>
       buttons.map((button) => (button as unknown as { innerText: string }).innerText),
     );
 
-  async function check(page: Page, screenshot: string): Promise<void> {
-    expect(await seriousViolations(page), page.url()).toEqual([]);
-    await page.screenshot({ path: `${SCREENSHOTS}${screenshot}.png`, fullPage: true });
-  }
+  const check = (page: Page, screenshot: string) => harness.check(page, screenshot);
 
   it('pays part of a parcel from a small balance, then all of one from a larger balance', async () => {
     const consumer = await signInTestConsumer(platform);
@@ -125,7 +102,7 @@ describe('paying a parcel from the wallet on the parcels page, in Chromium', () 
     await check(page, 'consumer-parcels-wallet-paid');
     const balance = await http(platform.baseUrl, 'GET', '/api/wallet/balance', { token: consumer.token });
     expect(balance.body.balances[0]).toMatchObject({ availableMinor: 6000 - 4993, pendingMinor: 2000 });
-    expect(problems).toEqual([]);
+    expect(harness.problems).toEqual([]);
   }, 120_000);
 
   it('refuses the form from another site and moves nothing', async () => {

@@ -1,12 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { BrowserContext, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@ipay/db';
 import {
   createTestLockerSecret,
   createTestMerchant,
-  createTestPlatform,
   createTestPlatformAdmin,
   http,
   lockerIssuedBody,
@@ -15,50 +11,23 @@ import {
   signInTestConsumer,
   type TestPlatform,
 } from '../../testing';
-import { CHROMIUM, CHROMIUM_ARGS, MOBILE, seriousViolations } from '../../testing/browser';
-
-const SCREENSHOTS = fileURLToPath(
-  new URL(
-    process.env.IPAY_UPDATE_SCREENSHOTS === '1'
-      ? '../../../../../docs/screenshots/'
-      : '../../../test-output/screenshots/',
-    import.meta.url,
-  ),
-);
+import { mainText as main, startPageHarness, type PageHarness } from '../../testing/browser';
 
 /**
  * The pay page in a real Chromium once a carrier put the paid parcel in a locker: the browser that paid sees
  * the locker and its pickup code, another browser with the same link does not.
  */
 describe('the locker code on the pay page, in Chromium', () => {
+  let harness: PageHarness;
   let platform: TestPlatform;
-  let browser: Browser;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const port = await freePort();
-    platform = await createTestPlatform({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}` } });
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    harness = await startPageHarness();
+    platform = harness.platform;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => harness?.close());
 
-  async function open(context: Awaited<ReturnType<Browser['createBrowserContext']>>): Promise<Page> {
-    const page = await context.newPage();
-    await page.setViewport(MOBILE);
-    await page.setExtraHTTPHeaders({ 'accept-language': 'en' });
-    // A CSP violation or a failed load is a console error; the browser's own favicon request is a 404 by design.
-    page.on('console', (message) => {
-      const favicon = /^Failed to load resource: .* status of 404/.test(message.text());
-      if (message.type() === 'error' && !favicon) problems.push(`${page.url()}: ${message.text()}`);
-    });
-    return page;
-  }
-
-  const main = (page: Page) => page.$eval('main', (el) => (el as unknown as { innerText: string }).innerText);
+  const open = (context: BrowserContext): Promise<Page> => harness.open({ context });
 
   it('shows the pickup code to the browser that paid and on the consumer’s parcels, not to another holding the link', async () => {
     const operator = await createTestPlatformAdmin(platform);
@@ -73,7 +42,7 @@ describe('the locker code on the pay page, in Chromium', () => {
     });
     const link = session.body.pay_url as string;
 
-    const payer = await open(await browser.createBrowserContext());
+    const payer = await open(await harness.browser.createBrowserContext());
     await payer.goto(link);
     await Promise.all([payer.waitForNavigation(), payer.click('form[action$="/start"] button')]);
     expect(await main(payer)).toContain('Your door code');
@@ -98,13 +67,12 @@ describe('the locker code on the pay page, in Chromium', () => {
       spoken: el.querySelector('.code .visually-hidden')?.textContent,
     }));
     expect(box).toEqual({ shown: '731904', spoken: 'Pickup code: 7 3 1 9 0 4' });
-    expect(await seriousViolations(payer)).toEqual([]);
-    await payer.screenshot({ path: `${SCREENSHOTS}pay-locker-code.png`, fullPage: true });
+    await harness.check(payer, 'pay-locker-code');
 
     await payer.goto(`${link}?lang=nl`);
     expect(await main(payer)).toContain('Je pakket ligt in een pakketautomaat');
 
-    const other = await open(await browser.createBrowserContext());
+    const other = await open(await harness.browser.createBrowserContext());
     await other.goto(link);
     const otherText = await main(other);
     expect(otherText).toContain('This parcel has been paid');
@@ -112,7 +80,7 @@ describe('the locker code on the pay page, in Chromium', () => {
     expect(await other.$('section[aria-labelledby="locker-heading"]')).toBeNull();
 
     const consumer = await signInTestConsumer(platform, orderBody().customer.email);
-    const parcels = await open(await browser.createBrowserContext());
+    const parcels = await open(await harness.browser.createBrowserContext());
     await parcels.setCookie({
       name: 'ipay_consumer',
       value: consumer.token,
@@ -124,11 +92,10 @@ describe('the locker code on the pay page, in Chromium', () => {
     expect(listed).toContain('Your parcel is in a locker');
     expect(listed).toContain('PostNL locker Albert Heijn Rokin, compartment B12');
     expect(await parcels.$eval('.parcel .code [aria-hidden]', (el) => el.textContent)).toBe('731904');
-    expect(await seriousViolations(parcels)).toEqual([]);
-    await parcels.screenshot({ path: `${SCREENSHOTS}consumer-parcels-locker.png`, fullPage: true });
+    await harness.check(parcels, 'consumer-parcels-locker');
   });
 
   it('saw no console errors (CSP violations, failed loads)', () => {
-    expect(problems).toEqual([]);
+    expect(harness.problems).toEqual([]);
   });
 });

@@ -1,25 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import type { BrowserContext, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@ipay/db';
 import {
   createTestMerchant,
-  createTestPlatform,
   createTestSessionFor,
   signInTestConsumer,
   type TestPlatform,
 } from '../../testing';
-import { CHROMIUM, CHROMIUM_ARGS, MOBILE, seriousViolations } from '../../testing/browser';
-
-const SCREENSHOTS = fileURLToPath(
-  new URL(
-    process.env.IPAY_UPDATE_SCREENSHOTS === '1'
-      ? '../../../../../docs/screenshots/'
-      : '../../../test-output/screenshots/',
-    import.meta.url,
-  ),
-);
+import { mainText as text, startPageHarness, submit, type PageHarness } from '../../testing/browser';
 
 /**
  * The share link in the system's Chromium, as the person it was sent to sees it: the share page (English and
@@ -27,47 +14,21 @@ const SCREENSHOTS = fileURLToPath(
  * every state, no console errors (a CSP violation would be one), screenshots for docs/domains/share-payment.md.
  */
 describe('the share page in Chromium', () => {
+  let harness: PageHarness;
   let platform: TestPlatform;
-  let browser: Browser;
   let payer: BrowserContext;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const port = await freePort();
-    platform = await createTestPlatform({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}` } });
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    payer = await browser.createBrowserContext();
+    harness = await startPageHarness();
+    platform = harness.platform;
+    payer = await harness.browser.createBrowserContext();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => harness?.close());
 
-  async function open(language: string): Promise<Page> {
-    const page = await payer.newPage();
-    await page.setViewport(MOBILE);
-    await page.setExtraHTTPHeaders({ 'accept-language': language });
-    page.on('console', (message) => {
-      // The refused name and the unknown link answer 400 and 404 on purpose; so does the browser's /favicon.ico.
-      const expected = /^Failed to load resource: .* status of (400|404)/.test(message.text());
-      if (message.type() === 'error' && !expected) problems.push(`${page.url()}: ${message.text()}`);
-    });
-    return page;
-  }
-
-  async function check(page: Page, screenshot: string): Promise<void> {
-    expect(await seriousViolations(page), page.url()).toEqual([]);
-    await page.screenshot({ path: `${SCREENSHOTS}${screenshot}.png`, fullPage: true });
-  }
-
-  const text = (page: Page) =>
-    page.$eval('main', (main) => (main as unknown as { innerText: string }).innerText);
-
-  async function submit(page: Page, selector: string): Promise<number | undefined> {
-    const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
-    return response?.status();
-  }
+  // The refused name and the unknown link answer 400 and 404 on purpose; so does the browser's /favicon.ico.
+  const open = (language: string): Promise<Page> =>
+    harness.open({ language, context: payer, expectedStatuses: [400, 404] });
+  const check = (page: Page, screenshot: string) => harness.check(page, screenshot);
 
   it('opens the link, refuses a name that is not plain text, pays with a name, and the owner sees who paid', async () => {
     const owner = await signInTestConsumer(platform);
@@ -120,6 +81,6 @@ describe('the share page in Chromium', () => {
     expect(unknown?.status()).toBe(404);
     expect(await text(page)).toContain('We do not know this link');
     await check(page, 'share-unknown');
-    expect(problems).toEqual([]);
+    expect(harness.problems).toEqual([]);
   }, 120_000);
 });
