@@ -1,5 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbExecutor } from '@ipay/db';
+import {
+  returnLedgerTransferIds,
+  returnRefundsForBooks,
+  type ReturnRefundGroup,
+} from '../../returns/service/refund-money';
 
 /** What one Amsterdam day moved, read set-based; amounts in minor units, one row per group. */
 export interface DaySources {
@@ -8,6 +13,7 @@ export interface DaySources {
   walletCredits: Array<{ source: string; currency: string; amount_minor: number; count: number }>;
   payouts: Array<{ psp: string; currency: string; gross_minor: number; fee_minor: number; count: number }>;
   fees: Array<{ currency: string; fee_minor: number; count: number }>;
+  returnRefunds: ReturnRefundGroup[];
 }
 
 /** The instant an Amsterdam day starts, as timestamptz (DST-aware). */
@@ -55,6 +61,7 @@ export async function readDaySources(db: DbExecutor, day: string, fees: FeeSourc
     .execute();
   // Money put into wallets from IPAY's own platform accounts (goodwill, promotions). Transfers between
   // wallets move nothing on IPAY's books, and wallet payments and refunds are payments rows (psp `wallet`).
+  // Returns' credits and bonuses are booked from the returns domain (merchant-funded), so left out here.
   const walletCredits = await db
     .selectFrom('ledger_transfers as t')
     .innerJoin('ledger_accounts as a', 'a.id', 't.debit_account_id')
@@ -62,6 +69,7 @@ export async function readDaySources(db: DbExecutor, day: string, fees: FeeSourc
     .where('t.state', '=', 'posted')
     .where('t.created_at', '>=', start)
     .where('t.created_at', '<', end)
+    .where('t.id', 'not in', returnLedgerTransferIds(db))
     .groupBy([sql`coalesce(a.platform_code, 'wallet')`, 't.currency'])
     .select([
       sql<string>`coalesce(a.platform_code, 'wallet')`.as('source'),
@@ -86,5 +94,6 @@ export async function readDaySources(db: DbExecutor, day: string, fees: FeeSourc
     .orderBy('psp')
     .orderBy('currency')
     .execute();
-  return { collected, refunded, walletCredits, payouts, fees: await fees(db, day) };
+  const returnRefunds = await returnRefundsForBooks(db, { from: start, to: end });
+  return { collected, refunded, walletCredits, payouts, fees: await fees(db, day), returnRefunds };
 }
