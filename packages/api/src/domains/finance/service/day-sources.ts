@@ -1,5 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbExecutor } from '@ipay/db';
+import { collectedByPsp, refundedByPsp } from '../../payments/service/money-movements';
+import { platformCreditsBySource } from '../../wallet/service/platform-credits';
 import {
   returnLedgerTransferIds,
   returnRefundsForBooks,
@@ -30,56 +32,16 @@ export type FeeSource = (
 export async function readDaySources(db: DbExecutor, day: string, fees: FeeSource): Promise<DaySources> {
   const start = amsterdamDayStart(day);
   const end = amsterdamDayStart(day, 1);
-  const collected = await db
-    .selectFrom('payments')
-    .where('status', '=', 'succeeded')
-    .where('created_at', '>=', start)
-    .where('created_at', '<', end)
-    .groupBy(['psp', 'currency'])
-    .select([
-      'psp',
-      'currency',
-      sql<number>`sum(amount_minor)::int8`.as('amount_minor'),
-      sql<number>`count(*)::int`.as('count'),
-    ])
-    .orderBy('psp')
-    .orderBy('currency')
-    .execute();
-  const refunded = await db
-    .selectFrom('payments')
-    .where('refunded_at', '>=', start)
-    .where('refunded_at', '<', end)
-    .groupBy(['psp', 'currency'])
-    .select([
-      'psp',
-      'currency',
-      sql<number>`sum(amount_minor)::int8`.as('amount_minor'),
-      sql<number>`count(*)::int`.as('count'),
-    ])
-    .orderBy('psp')
-    .orderBy('currency')
-    .execute();
-  // Money put into wallets from IPAY's own platform accounts (goodwill, promotions). Transfers between
-  // wallets move nothing on IPAY's books, and wallet payments and refunds are payments rows (psp `wallet`).
-  // Returns' credits and bonuses are booked from the returns domain (merchant-funded), so left out here.
-  const walletCredits = await db
-    .selectFrom('ledger_transfers as t')
-    .innerJoin('ledger_accounts as a', 'a.id', 't.debit_account_id')
-    .where('t.kind', '=', 'credit')
-    .where('t.state', '=', 'posted')
-    .where('t.created_at', '>=', start)
-    .where('t.created_at', '<', end)
-    .where('t.id', 'not in', returnLedgerTransferIds(db))
-    .groupBy([sql`coalesce(a.platform_code, 'wallet')`, 't.currency'])
-    .select([
-      sql<string>`coalesce(a.platform_code, 'wallet')`.as('source'),
-      't.currency',
-      sql<number>`sum(t.amount_minor)::int8`.as('amount_minor'),
-      sql<number>`count(*)::int`.as('count'),
-    ])
-    .orderBy('source')
-    .orderBy('t.currency')
-    .execute();
+  const collected = await collectedByPsp(db, { from: start, to: end });
+  const refunded = await refundedByPsp(db, { from: start, to: end });
+  // Money put into wallets from IPAY's own platform accounts (goodwill, promotions); wallet payments and
+  // refunds are payments rows (psp `wallet`). Returns' credits and bonuses are booked from the returns domain
+  // (merchant-funded), so left out here.
+  const walletCredits = await platformCreditsBySource(db, {
+    from: start,
+    to: end,
+    except: returnLedgerTransferIds(db),
+  });
   const payouts = await db
     .selectFrom('psp_payouts')
     .where('arrival_day', '=', day)
