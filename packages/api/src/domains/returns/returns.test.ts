@@ -13,6 +13,8 @@ import {
   type TestPlatform,
 } from '../../testing';
 import type { AuthSession } from '../auth/schemas';
+import type { Settlement } from '../settlement/schemas';
+import { buildDailyBatch } from '../finance/service/build';
 import { refundReturnAtPsp } from './service/psp-refund';
 import { expireDueReturns } from './service/expire';
 import { loadReturnCase } from './service/load-case';
@@ -445,5 +447,119 @@ describe('returns', () => {
       body: { walletBonusPercent: 101 },
     });
     expect(bad.status).toBe(400);
+  });
+
+  it('counts a card return and a wallet-credit return (with bonus) once in settlement and in the finance batch', async () => {
+    const merchant = await createTestMerchant(platform);
+    await http(platform.baseUrl, 'POST', '/api/returns/settings', {
+      token: merchant.token,
+      body: { walletBonusPercent: 10 },
+    });
+    const toWallet = await delivered({ merchant });
+    const toCard = await delivered({ merchant });
+    const credited = await open({
+      payToken: toWallet.payToken,
+      items: [tshirts(1)],
+      refundMethod: 'WALLET_CREDIT',
+    });
+    const carded = await open({
+      payToken: toCard.payToken,
+      items: [{ position: 1, quantity: 1, reason: 'DEFECTIVE' }],
+      refundMethod: 'ORIGINAL_PAYMENT',
+    });
+    for (const id of [credited.body.id, carded.body.id]) {
+      await labelled(id);
+      await move(id, 'RECEIVED', 'carrier');
+    }
+    expect(await refundReturnAtPsp(platform.database.db, platform.config, carded.body.id)).toBe(true);
+    const { rows } = await sql<{ day: string }>`
+      select (now() at time zone 'Europe/Amsterdam')::date::text as day`.execute(platform.database.db);
+    const day = rows[0]?.day ?? '';
+
+    const settlement = await http<Settlement>(
+      platform.baseUrl,
+      'GET',
+      `/api/merchant-portal/ipay/settlement?from=${day}&to=${day}`,
+      { token: merchant.token },
+    );
+    expect(settlement.status).toBe(200);
+    const bonus = Math.floor((1999 * 10) / 100);
+    const gross = 2 * (2 * 1999 + 500 + 495);
+    expect(settlement.body).toMatchObject({
+      order_count: 2,
+      gross_minor: gross,
+      refunds_minor: 1999 + bonus + 500,
+      returns_minor: 1999 + bonus + 500,
+      net_minor: gross - settlement.body.fees_minor - (1999 + bonus + 500),
+    });
+    expect(settlement.body.lines).toContainEqual({
+      kind: 'returns',
+      label: 'Returns',
+      amount_minor: -(1999 + bonus + 500),
+    });
+    expect(settlement.body.lines).toContainEqual({ kind: 'refunds', label: 'Refunds', amount_minor: 0 });
+    for (const field of [
+      'order_count',
+      'gross_minor',
+      'refunds_minor',
+      'returns_minor',
+      'net_minor',
+    ] as const) {
+      expect(settlement.body.days.reduce((total, d) => total + d[field], 0)).toBe(settlement.body[field]);
+    }
+
+    const built = await platform.database.db
+      .transaction()
+      .execute((trx) => buildDailyBatch(trx, { day, triggeredBy: null, platformDefaultFeeMinor: 0 }));
+    const entries = await platform.database.db
+      .selectFrom('finance_batch_entries')
+      .select(['entry_key', 'lines'])
+      .where('batch_id', '=', built.batch?.id ?? '')
+      .execute();
+    const lines = (key: string) =>
+      (entries.find((e) => e.entry_key === key)?.lines ?? []) as unknown as Array<{
+        account_key: string;
+        amount_minor: number;
+      }>;
+    for (const e of entries) {
+      const entryLines = e.lines as unknown as Array<{ amount_minor: number }>;
+      expect(entryLines.reduce((total, line) => total + line.amount_minor, 0)).toBe(0);
+    }
+    // Every return refund of the day (this file's other cases included) is booked once, from return_refunds.
+    const done = await sql<{ method: string; amount: number; bonus: number }>`
+      select method, sum(amount_minor)::int as amount, sum(bonus_minor)::int as bonus from return_refunds
+      where status = 'DONE' and (completed_at at time zone 'Europe/Amsterdam')::date = ${day}::date
+      group by method`.execute(platform.database.db);
+    const of = (method: string) => done.rows.find((row) => row.method === method);
+    expect(lines('return_refunds:simulate:EUR')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          account_key: 'merchant_payable',
+          amount_minor: of('ORIGINAL_PAYMENT')?.amount,
+        }),
+      ]),
+    );
+    expect(of('ORIGINAL_PAYMENT')?.amount).toBeGreaterThanOrEqual(500);
+    expect(lines('return_credits:EUR')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          account_key: 'wallet_liability',
+          amount_minor: -(of('WALLET_CREDIT')?.amount ?? 0),
+        }),
+      ]),
+    );
+    expect(lines('return_bonuses:EUR')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          account_key: 'merchant_payable',
+          amount_minor: of('WALLET_CREDIT')?.bonus,
+        }),
+      ]),
+    );
+    expect(of('WALLET_CREDIT')?.bonus).toBeGreaterThanOrEqual(bonus);
+    // Not again as platform-funded wallet credits, nor as whole-payment refunds.
+    expect(entries.map((e) => e.entry_key)).not.toContain('wallet_credits:refunds_payable:EUR');
+    expect(entries.map((e) => e.entry_key)).not.toContain('wallet_credits:promotions:EUR');
+    expect(entries.map((e) => e.entry_key)).not.toContain('refunds:simulate:EUR');
   });
 });

@@ -1,5 +1,12 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbExecutor } from '@ipay/db';
+import { collectedByPsp, refundedByPsp } from '../../payments/service/money-movements';
+import { platformCreditsBySource } from '../../wallet/service/platform-credits';
+import {
+  returnLedgerTransferIds,
+  returnRefundsForBooks,
+  type ReturnRefundGroup,
+} from '../../returns/service/refund-money';
 
 /** What one Amsterdam day moved, read set-based; amounts in minor units, one row per group. */
 export interface DaySources {
@@ -8,6 +15,7 @@ export interface DaySources {
   walletCredits: Array<{ source: string; currency: string; amount_minor: number; count: number }>;
   payouts: Array<{ psp: string; currency: string; gross_minor: number; fee_minor: number; count: number }>;
   fees: Array<{ currency: string; fee_minor: number; count: number }>;
+  returnRefunds: ReturnRefundGroup[];
 }
 
 /** The instant an Amsterdam day starts, as timestamptz (DST-aware). */
@@ -24,54 +32,16 @@ export type FeeSource = (
 export async function readDaySources(db: DbExecutor, day: string, fees: FeeSource): Promise<DaySources> {
   const start = amsterdamDayStart(day);
   const end = amsterdamDayStart(day, 1);
-  const collected = await db
-    .selectFrom('payments')
-    .where('status', '=', 'succeeded')
-    .where('created_at', '>=', start)
-    .where('created_at', '<', end)
-    .groupBy(['psp', 'currency'])
-    .select([
-      'psp',
-      'currency',
-      sql<number>`sum(amount_minor)::int8`.as('amount_minor'),
-      sql<number>`count(*)::int`.as('count'),
-    ])
-    .orderBy('psp')
-    .orderBy('currency')
-    .execute();
-  const refunded = await db
-    .selectFrom('payments')
-    .where('refunded_at', '>=', start)
-    .where('refunded_at', '<', end)
-    .groupBy(['psp', 'currency'])
-    .select([
-      'psp',
-      'currency',
-      sql<number>`sum(amount_minor)::int8`.as('amount_minor'),
-      sql<number>`count(*)::int`.as('count'),
-    ])
-    .orderBy('psp')
-    .orderBy('currency')
-    .execute();
-  // Money put into wallets from IPAY's own platform accounts (goodwill, promotions). Transfers between
-  // wallets move nothing on IPAY's books, and wallet payments and refunds are payments rows (psp `wallet`).
-  const walletCredits = await db
-    .selectFrom('ledger_transfers as t')
-    .innerJoin('ledger_accounts as a', 'a.id', 't.debit_account_id')
-    .where('t.kind', '=', 'credit')
-    .where('t.state', '=', 'posted')
-    .where('t.created_at', '>=', start)
-    .where('t.created_at', '<', end)
-    .groupBy([sql`coalesce(a.platform_code, 'wallet')`, 't.currency'])
-    .select([
-      sql<string>`coalesce(a.platform_code, 'wallet')`.as('source'),
-      't.currency',
-      sql<number>`sum(t.amount_minor)::int8`.as('amount_minor'),
-      sql<number>`count(*)::int`.as('count'),
-    ])
-    .orderBy('source')
-    .orderBy('t.currency')
-    .execute();
+  const collected = await collectedByPsp(db, { from: start, to: end });
+  const refunded = await refundedByPsp(db, { from: start, to: end });
+  // Money put into wallets from IPAY's own platform accounts (goodwill, promotions); wallet payments and
+  // refunds are payments rows (psp `wallet`). Returns' credits and bonuses are booked from the returns domain
+  // (merchant-funded), so left out here.
+  const walletCredits = await platformCreditsBySource(db, {
+    from: start,
+    to: end,
+    except: returnLedgerTransferIds(db),
+  });
   const payouts = await db
     .selectFrom('psp_payouts')
     .where('arrival_day', '=', day)
@@ -86,5 +56,6 @@ export async function readDaySources(db: DbExecutor, day: string, fees: FeeSourc
     .orderBy('psp')
     .orderBy('currency')
     .execute();
-  return { collected, refunded, walletCredits, payouts, fees: await fees(db, day) };
+  const returnRefunds = await returnRefundsForBooks(db, { from: start, to: end });
+  return { collected, refunded, walletCredits, payouts, fees: await fees(db, day), returnRefunds };
 }

@@ -43,6 +43,35 @@ function entry(key: string, description: string, currency: string, lines: Array<
   };
 }
 
+/**
+ * A return refund is the merchant's money going back: the card part leaves the PSP receivable like any
+ * refund; the wallet credit and the merchant-funded bonus become the consumer's wallet balance.
+ */
+function returnRefundEntry(day: string, r: DaySources['returnRefunds'][number]): DraftEntry {
+  const count = `(${r.count})`;
+  if (r.kind === 'card') {
+    return entry(
+      `return_refunds:${word(r.psp)}:${r.currency}`,
+      `${day} return refunds through ${r.psp} ${count}`,
+      r.currency,
+      [
+        ['merchant_payable', r.amount_minor],
+        [receivable(r.psp), -r.amount_minor],
+      ],
+    );
+  }
+  const what = r.kind === 'bonus' ? 'return bonuses' : 'return wallet credits';
+  return entry(
+    `${r.kind === 'bonus' ? 'return_bonuses' : 'return_credits'}:${r.currency}`,
+    `${day} ${what} ${count}`,
+    r.currency,
+    [
+      ['merchant_payable', r.amount_minor],
+      ['wallet_liability', -r.amount_minor],
+    ],
+  );
+}
+
 /** The day's entries, one per source group; amounts are the day's sums, so each entry balances by design. */
 export function composeEntries(day: string, sources: DaySources): DraftEntry[] {
   const entries: DraftEntry[] = [];
@@ -79,6 +108,9 @@ export function composeEntries(day: string, sources: DaySources): DraftEntry[] {
         ],
       ),
     );
+  }
+  for (const r of sources.returnRefunds) {
+    entries.push(returnRefundEntry(day, r));
   }
   for (const w of sources.walletCredits) {
     entries.push(

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DbExecutor } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import type { Reconciliation, ReconciliationInput } from '../schemas';
+import { accruedByPspDay } from '../../payments/service/money-movements';
 import { amsterdamDayStart } from './day-sources';
 
 const MAX_DAYS = 366;
@@ -23,18 +24,10 @@ export async function reconcile(db: DbExecutor, input: ReconciliationInput): Pro
   const days = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000;
   if (days < 0) throw AppError.validation('to', 'must not be before from', 'too_small');
   if (days >= MAX_DAYS) throw AppError.validation('to', `must be within ${MAX_DAYS} days of from`, 'too_big');
-  const day = sql<string>`(p.created_at at time zone 'Europe/Amsterdam')::date::text`;
-  const accrued = await db
-    .selectFrom('payments as p')
-    .innerJoin('payment_sessions as s', 's.id', 'p.session_id')
-    .where('p.status', '=', 'succeeded')
-    .where('p.psp', 'not in', ['wallet', 'simulate'])
-    .where('s.status', 'in', ['PAID', 'RELEASED', 'DELIVERED'])
-    .where('p.created_at', '>=', amsterdamDayStart(input.from))
-    .where('p.created_at', '<', amsterdamDayStart(input.to, 1))
-    .groupBy(['p.psp', day, 'p.currency'])
-    .select(['p.psp', day.as('day'), 'p.currency', sql<number>`sum(p.amount_minor)::int8`.as('amount_minor')])
-    .execute();
+  const accrued = await accruedByPspDay(db, {
+    from: amsterdamDayStart(input.from),
+    to: amsterdamDayStart(input.to, 1),
+  });
   const settled = await db
     .selectFrom('psp_payouts')
     .where('settles_day', '>=', input.from)

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { DbExecutor } from '@ipay/db';
 
 /** Why a payment flagged for refund was flagged when its parcel went back (`flagSessionPaymentsForRefund`). */
@@ -57,4 +57,79 @@ export function refundedMoneyFacts(db: DbExecutor, request: MovementRequest) {
     .where('payments.refunded_at', '<', request.to);
   if (request.merchantId) query = query.where('payment_sessions.merchant_id', '=', request.merchantId);
   return query;
+}
+
+/** An instant bound: a `Date`, or a SQL expression such as an Amsterdam midnight. */
+type Instant = Date | RawBuilder<Date>;
+
+export interface PspMoneyGroup {
+  psp: string;
+  currency: string;
+  amount_minor: number;
+  count: number;
+}
+
+/** Succeeded payments recorded in `[from, to)`, summed per PSP and currency (what finance books as collected). */
+export function collectedByPsp(
+  db: DbExecutor,
+  request: { from: Instant; to: Instant },
+): Promise<PspMoneyGroup[]> {
+  return db
+    .selectFrom('payments')
+    .where('status', '=', 'succeeded')
+    .where('created_at', '>=', request.from)
+    .where('created_at', '<', request.to)
+    .groupBy(['psp', 'currency'])
+    .select([
+      'psp',
+      'currency',
+      sql<number>`sum(amount_minor)::int8`.as('amount_minor'),
+      sql<number>`count(*)::int`.as('count'),
+    ])
+    .orderBy('psp')
+    .orderBy('currency')
+    .execute();
+}
+
+/** Whole payments refunded in `[from, to)`, summed per PSP and currency (partial refunds are the caller's). */
+export function refundedByPsp(
+  db: DbExecutor,
+  request: { from: Instant; to: Instant },
+): Promise<PspMoneyGroup[]> {
+  return db
+    .selectFrom('payments')
+    .where('refunded_at', '>=', request.from)
+    .where('refunded_at', '<', request.to)
+    .groupBy(['psp', 'currency'])
+    .select([
+      'psp',
+      'currency',
+      sql<number>`sum(amount_minor)::int8`.as('amount_minor'),
+      sql<number>`count(*)::int`.as('count'),
+    ])
+    .orderBy('psp')
+    .orderBy('currency')
+    .execute();
+}
+
+/**
+ * What PSPs collected per PSP, Amsterdam day and currency in `[from, to)`, for sessions that are paid, released
+ * or delivered (refunded and cancelled ones owe nothing). Wallet and simulated payments never reach a PSP.
+ */
+export function accruedByPspDay(
+  db: DbExecutor,
+  request: { from: Instant; to: Instant },
+): Promise<Array<{ psp: string; day: string; currency: string; amount_minor: number }>> {
+  const day = sql<string>`(p.created_at at time zone 'Europe/Amsterdam')::date::text`;
+  return db
+    .selectFrom('payments as p')
+    .innerJoin('payment_sessions as s', 's.id', 'p.session_id')
+    .where('p.status', '=', 'succeeded')
+    .where('p.psp', 'not in', ['wallet', 'simulate'])
+    .where('s.status', 'in', ['PAID', 'RELEASED', 'DELIVERED'])
+    .where('p.created_at', '>=', request.from)
+    .where('p.created_at', '<', request.to)
+    .groupBy(['p.psp', day, 'p.currency'])
+    .select(['p.psp', day.as('day'), 'p.currency', sql<number>`sum(p.amount_minor)::int8`.as('amount_minor')])
+    .execute();
 }

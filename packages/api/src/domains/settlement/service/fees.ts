@@ -3,6 +3,7 @@ import type { DbExecutor } from '@ipay/db';
 import { DEFAULT_IPAY_FEE_PER_ORDER_MINOR } from '../../../config';
 import { receivedMoneyFacts, refundedMoneyFacts } from '../../payments/service/money-movements';
 import { paidSessionFacts } from '../../payment-sessions/service/paid-sessions';
+import { returnRefundFacts } from '../../returns/service/refund-money';
 import { SETTLEMENT_TIME_ZONE, type FeeSource } from '../schemas';
 
 /**
@@ -36,7 +37,7 @@ export interface IpayFeesRequest {
 
 /**
  * IPAY's fees per merchant and Amsterdam day in `[from, to)`, computed in one query. Each fact (an order paid,
- * money received, money refunded) takes the fee in force at its own time: the latest fee-history row whose
+ * money received, money refunded, a return refunded) takes the fee in force at its own time: the latest fee-history row whose
  * `effective_from` is not after it, or the platform default when there is none or it has no fee. Orders count
  * on the day their session was paid, money on the day it moved.
  */
@@ -51,6 +52,7 @@ export async function ipayFeesForPeriod(db: DbExecutor, request: IpayFeesRequest
       ${paidSessionFacts(db, scope)}
       union all ${receivedMoneyFacts(db, scope)}
       union all ${refundedMoneyFacts(db, scope)}
+      union all ${returnRefundFacts(db, scope)}
     ),
     fee_periods as (
       select organization_id, fee_per_order_minor, effective_from,
