@@ -13,6 +13,8 @@ import { PARCELS_PATH } from './sign-in-page-route';
 
 const templates = pageTemplates(new URL('./pages/', import.meta.url));
 const PAGE_SIZE = 20;
+// Parcels whose items may go back: the return form (returns domain) says what is still returnable.
+const RETURNABLE_PARCELS: readonly string[] = ['paid', 'in_delivery', 'delivered'];
 
 const ParcelsQuery = z.object({
   cursor: PageInput.shape.cursor,
@@ -80,6 +82,10 @@ export const consumerParcelsPage: PageRoute = {
             paidBy: parcel.paid_by?.label ?? null,
             locker: lockerView(parcel.locker, t, language),
             payUrl: parcel.pay_url,
+            returnUrl:
+              parcel.session_id && RETURNABLE_PARCELS.includes(parcel.status)
+                ? `${PARCELS_PATH}/${parcel.session_id}/return`
+                : null,
             // The pay link asks only what is left after a wallet part.
             payAmount: formatMoney(language, parcel.amount_due_minor ?? parcel.amount_minor, parcel.currency),
             // A fresh Idempotency-Key per rendered form: pressing its button twice pays once.

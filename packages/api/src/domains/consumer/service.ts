@@ -17,3 +17,5 @@ export {
   requestMagicLink,
 } from './service/magic-link';
 export { listConsumerParcels } from './service/parcels';
+// The consumer's page session, for pages other domains serve under `/consumer` (the return form).
+export { CONSUMER_COOKIE, consumerOfCookie } from './pages/session-cookie';

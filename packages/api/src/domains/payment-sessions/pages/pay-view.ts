@@ -96,6 +96,8 @@ export function payPageView(
       self: `/pay/${token}`,
       start: `/pay/${token}/start`,
       resend: `/pay/${token}/resend`,
+      // The returns domain's form: offered once the parcel is paid for (its page says what is still returnable).
+      returnItems: ['paid', 'released', 'delivered'].includes(state) ? `/pay/${token}/return` : null,
     },
   };
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbTransaction } from '@ipay/db';
+import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { domainError } from '../../../errors/domain-codes';
 import { toTimestamp } from '../../../platform/time';
@@ -30,7 +30,13 @@ export interface OpenReturnRequest {
 }
 
 /** The session the caller may return from: by pay token, or one of the signed-in consumer's by id. */
-async function callerSession(trx: DbTransaction, request: OpenReturnRequest): Promise<ReturnableSession> {
+export async function callerSession(
+  trx: DbExecutor,
+  request: {
+    input: Pick<OpenReturnInput, 'payToken' | 'sessionId'>;
+    consumer: OpenReturnRequest['consumer'];
+  },
+): Promise<ReturnableSession> {
   const { input, consumer } = request;
   const notFound = () =>
     domainError(
@@ -57,7 +63,7 @@ async function callerSession(trx: DbTransaction, request: OpenReturnRequest): Pr
 }
 
 /** Quantities of each order line already in cases that still count (not cancelled, rejected or expired). */
-async function alreadyReturned(trx: DbTransaction, orderId: string): Promise<Map<number, number>> {
+export async function alreadyReturned(trx: DbExecutor, orderId: string): Promise<Map<number, number>> {
   const rows = await trx
     .selectFrom('return_items')
     .innerJoin('return_cases', 'return_cases.id', 'return_items.return_id')
@@ -91,6 +97,26 @@ function checkItems(input: OpenReturnInput, session: ReturnableSession, returned
   });
 }
 
+/** Throws unless the session can still have items returned now (paid or delivered, within the window). */
+export async function assertReturnable(db: DbExecutor, session: ReturnableSession, now: Date) {
+  if (!RETURNABLE.includes(session.status)) {
+    throw domainError(
+      RETURNS_ERRORS,
+      'return_not_returnable',
+      `This parcel's payment is ${session.status}: only paid or delivered parcels can be returned.`,
+    );
+  }
+  const settings = await getReturnSettings(db, session.merchantId);
+  if (session.deliveredAt && now.getTime() > session.deliveredAt.getTime() + settings.windowDays * DAY_MS) {
+    throw domainError(
+      RETURNS_ERRORS,
+      'return_window_closed',
+      `Returns were possible until ${settings.windowDays} days after delivery (${toTimestamp(session.deliveredAt)}).`,
+    );
+  }
+  return settings;
+}
+
 /**
  * Opens a return case for items of a paid or delivered session, within the merchant's window after delivery
  * and never for more of a line than is left after the order's other counting cases (checked under a lock
@@ -103,21 +129,7 @@ export async function openReturn(
 ): Promise<OpenedReturnOutput> {
   const now = request.now ?? new Date();
   const session = await callerSession(trx, request);
-  if (!RETURNABLE.includes(session.status)) {
-    throw domainError(
-      RETURNS_ERRORS,
-      'return_not_returnable',
-      `This parcel's payment is ${session.status}: only paid or delivered parcels can be returned.`,
-    );
-  }
-  const settings = await getReturnSettings(trx, session.merchantId);
-  if (session.deliveredAt && now.getTime() > session.deliveredAt.getTime() + settings.windowDays * DAY_MS) {
-    throw domainError(
-      RETURNS_ERRORS,
-      'return_window_closed',
-      `Returns were possible until ${settings.windowDays} days after delivery (${toTimestamp(session.deliveredAt)}).`,
-    );
-  }
+  const settings = await assertReturnable(trx, session, now);
   await sql`select pg_advisory_xact_lock(hashtextextended(${`return-open:${session.orderId}`}, 0))`.execute(
     trx,
   );
