@@ -1,18 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@ipay/db';
-import {
-  createTestPlatform,
-  payTestOrder,
-  signInTestConsumer,
-  uniqueEmail,
-  type TestPlatform,
-} from '../../testing';
-import { CHROMIUM, CHROMIUM_ARGS, MOBILE, seriousViolations } from '../../testing/browser';
+import { payTestOrder, signInTestConsumer, uniqueEmail, type TestPlatform } from '../../testing';
+import { mainText as text, startPageHarness, type PageHarness } from '../../testing/browser';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../../test-output/screenshots/', import.meta.url));
 const DAY_MS = 86_400_000;
 
 /**
@@ -21,20 +11,14 @@ const DAY_MS = 86_400_000;
  * every state, no console errors.
  */
 describe('the return form in Chromium', () => {
+  let harness: PageHarness;
   let platform: TestPlatform;
-  let browser: Browser;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const port = await freePort();
-    platform = await createTestPlatform({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}` } });
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    harness = await startPageHarness();
+    platform = harness.platform;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => harness?.close());
 
   async function paidOrder(email: string) {
     const paid = await payTestOrder(platform, { email });
@@ -46,27 +30,14 @@ describe('the return form in Chromium', () => {
     return { ...paid, payToken: session.pay_token };
   }
 
-  async function newPage(language: string): Promise<Page> {
-    const page = await (await browser.createBrowserContext()).newPage();
-    await page.setViewport(MOBILE);
-    await page.setExtraHTTPHeaders({ 'accept-language': language });
-    page.on('console', (message) => {
-      // The refused submits answer 400/409 with the form again: expected, like the portal's 404.
-      const expected = /^Failed to load resource: .* status of (400|404|409)/.test(message.text());
-      if (message.type() === 'error' && !expected) problems.push(`${page.url()}: ${message.text()}`);
-    });
-    return page;
-  }
+  // The refused submits answer 400/409 with the form again: expected, like the portal's 404.
+  const newPage = (language: string): Promise<Page> =>
+    harness.open({ language, expectedStatuses: [400, 404, 409] });
 
-  const text = (page: Page) =>
-    page.$eval('main', (main) => (main as unknown as { innerText: string }).innerText);
   const submit = (page: Page) =>
     Promise.all([page.waitForNavigation(), page.click('form button[type=submit]')]);
 
-  async function check(page: Page, screenshot: string): Promise<void> {
-    expect(await seriousViolations(page), page.url()).toEqual([]);
-    await page.screenshot({ path: `${SCREENSHOTS}${screenshot}.png`, fullPage: true });
-  }
+  const check = (page: Page, screenshot: string) => harness.check(page, screenshot);
 
   it('opens a return from the pay page, and shows the refusals of the service in the page', async () => {
     const order = await paidOrder(uniqueEmail('anna'));
@@ -112,7 +83,7 @@ describe('the return form in Chromium', () => {
       .where('session_id', '=', order.sessionId)
       .execute();
     expect(cases).toHaveLength(1);
-    expect(problems).toEqual([]);
+    expect(harness.problems).toEqual([]);
   }, 120_000);
 
   it("opens a return from the consumer's parcels page, in Dutch, until nothing is left", async () => {
@@ -147,6 +118,6 @@ describe('the return form in Chromium', () => {
       .where('session_id', '=', order.sessionId)
       .executeTakeFirstOrThrow();
     expect(opened).toEqual({ consumer_id: consumer.consumer.id, refund_method: 'ORIGINAL_PAYMENT' });
-    expect(problems).toEqual([]);
+    expect(harness.problems).toEqual([]);
   }, 120_000);
 });

@@ -1,32 +1,21 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@ipay/db';
-import { createTestPlatform, http, payTestOrder, uniqueEmail, type TestPlatform } from '../../testing';
-import { CHROMIUM, CHROMIUM_ARGS, MOBILE, seriousViolations } from '../../testing/browser';
-
-const SCREENSHOTS = fileURLToPath(new URL('../../../test-output/screenshots/', import.meta.url));
+import { http, payTestOrder, uniqueEmail, type TestPlatform } from '../../testing';
+import { mainText as text, startPageHarness, type PageHarness } from '../../testing/browser';
 
 /**
  * The return portal in the system's Chromium, as the consumer sees it: English and Dutch, the label link once a
  * label exists, cancelling from the page, and an unknown link; axe-core on every state, no console errors.
  */
 describe('the return portal in Chromium', () => {
+  let harness: PageHarness;
   let platform: TestPlatform;
-  let browser: Browser;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const port = await freePort();
-    platform = await createTestPlatform({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}` } });
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    harness = await startPageHarness();
+    platform = harness.platform;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  afterAll(() => harness?.close());
 
   async function openReturn(): Promise<{ id: string; token: string; portalUrl: string }> {
     const paid = await payTestOrder(platform, { email: uniqueEmail('anna') });
@@ -47,24 +36,12 @@ describe('the return portal in Chromium', () => {
   }
 
   async function visit(url: string, language: string): Promise<Page> {
-    const page = await browser.newPage();
-    await page.setViewport(MOBILE);
-    await page.setExtraHTTPHeaders({ 'accept-language': language });
-    page.on('console', (message) => {
-      const expected = /^Failed to load resource: .* status of 404/.test(message.text());
-      if (message.type() === 'error' && !expected) problems.push(`${page.url()}: ${message.text()}`);
-    });
+    const page = await harness.open({ language });
     await page.goto(url);
     return page;
   }
 
-  const text = (page: Page) =>
-    page.$eval('main', (main) => (main as unknown as { innerText: string }).innerText);
-
-  async function check(page: Page, screenshot: string): Promise<void> {
-    expect(await seriousViolations(page), page.url()).toEqual([]);
-    await page.screenshot({ path: `${SCREENSHOTS}${screenshot}.png`, fullPage: true });
-  }
+  const check = (page: Page, screenshot: string) => harness.check(page, screenshot);
 
   it('shows the case and lets the consumer cancel it while it is approved', async () => {
     const opened = await openReturn();
@@ -78,7 +55,7 @@ describe('the return portal in Chromium', () => {
     expect(await text(page)).toContain('Cancelled');
     expect(await page.$('form button[type=submit]')).toBeNull();
     await check(page, 'return-cancelled-en');
-    expect(problems).toEqual([]);
+    expect(harness.problems).toEqual([]);
   });
 
   it('offers the label once it is made, in Dutch, and says so for an unknown link', async () => {
@@ -98,6 +75,6 @@ describe('the return portal in Chromium', () => {
     const unknown = await visit(`${platform.baseUrl}/returns/${'x'.repeat(32)}`, 'en');
     expect(await text(unknown)).toContain('Return not found');
     await check(unknown, 'return-unknown-en');
-    expect(problems).toEqual([]);
+    expect(harness.problems).toEqual([]);
   });
 });
