@@ -9,6 +9,7 @@ import {
   http,
   orderBody,
   payOnPayPage,
+  postForm,
   startFakeStripe,
   type FakeServer,
   type TestPlatform,
@@ -56,21 +57,6 @@ describe('where the door code went, as the page shows it', () => {
     expect(maskPhone('0612345678')).toBe('06 **** 78');
   });
 });
-
-/** A form POST as a browser sends it from the page itself (or from elsewhere, with other headers). */
-function postForm(
-  platform: TestPlatform,
-  path: string,
-  form: Record<string, string>,
-  headers: Record<string, string> = { 'sec-fetch-site': 'same-origin' },
-) {
-  return fetch(`${platform.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(form).toString(),
-    redirect: 'manual',
-  });
-}
 
 describe('the pay page over HTTP', () => {
   let platform: TestPlatform;

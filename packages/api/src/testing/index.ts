@@ -32,7 +32,7 @@ export {
   type TestParcel,
   type TestPartnerUser,
 } from './partners';
-export { payOnPayPage, runDoorCodeJob } from './pages';
+export { payOnPayPage, postForm, runDoorCodeJob } from './pages';
 export { inviteTestMember, mailedLinkToken, mailTestPasswordReset } from './auth-links';
 export { signInTestConsumer, type TestConsumer } from './consumer';
 export { createTestSessionFor, payOnSharePage, shareCodeOf } from './share-payment';

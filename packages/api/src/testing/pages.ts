@@ -46,3 +46,18 @@ export async function runDoorCodeJob(platform: TestPlatform, sessionId: string):
   await sql`select graphile_worker.remove_job(${key})`.execute(db);
   return true;
 }
+
+/** A form POST as a browser sends it from the page itself (or from elsewhere, with other headers). */
+export function postForm(
+  platform: TestPlatform,
+  path: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = { 'sec-fetch-site': 'same-origin' },
+): Promise<Response> {
+  return fetch(`${platform.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form).toString(),
+    redirect: 'manual',
+  });
+}

@@ -1,21 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPlatform, payTestOrder, uniqueEmail, type TestPlatform } from '../../testing';
-
-/** A form POST as a browser sends it from the page itself (or from elsewhere, with other headers). */
-function postForm(
-  platform: TestPlatform,
-  path: string,
-  form: Record<string, string>,
-  headers: Record<string, string> = { 'sec-fetch-site': 'same-origin' },
-) {
-  return fetch(`${platform.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(form).toString(),
-    redirect: 'manual',
-  });
-}
+import { createTestPlatform, payTestOrder, postForm, uniqueEmail, type TestPlatform } from '../../testing';
 
 /** The return form's posts over HTTP: one case per form key, cross-site posts refused, bad input as pages. */
 describe('the return form over HTTP', () => {
