@@ -1,15 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import type { BrowserContext, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@ipay/db';
 import {
   createTestMerchant,
   createTestPartner,
   createTestPartnerUser,
-  createTestPlatform,
   createTestSponsor,
   http,
   inviteTestMember,
@@ -23,17 +19,7 @@ import {
   type FakeServer,
   type TestPlatform,
 } from '../testing';
-import { CHROMIUM, CHROMIUM_ARGS, MOBILE, seriousViolations } from '../testing/browser';
-
-// The docs show the committed screenshots; a run refreshes them only when asked, since each run's data differs.
-const SCREENSHOTS = fileURLToPath(
-  new URL(
-    process.env.IPAY_UPDATE_SCREENSHOTS === '1'
-      ? '../../../../docs/screenshots/'
-      : '../../test-output/screenshots/',
-    import.meta.url,
-  ),
-);
+import { mainText as text, startPageHarness, submit, type PageHarness } from '../testing/browser';
 
 /** The link inside the QR code PNG the API returned, read as a phone's camera would. */
 function decodeQr(dataUrl: string): string | undefined {
@@ -48,69 +34,30 @@ function decodeQr(dataUrl: string): string | undefined {
  * docs/consumer-pages.md.
  */
 describe('the consumer pages in Chromium', () => {
+  let harness: PageHarness;
   let platform: TestPlatform;
   let sms: FakeServer;
-  let browser: Browser;
   let consumer: BrowserContext;
   let stranger: BrowserContext;
-  const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (the CI script does).`);
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
     sms = await startFakeServer((_request, response) => sendJson(response, 201, { id: 'sms-1' }));
-    const port = await freePort();
-    platform = await createTestPlatform({
-      port,
-      env: {
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        SMS_API_URL: sms.url,
-        SMS_API_KEY: 'test-access-key',
-        SMS_FROM: 'IPAY',
-      },
+    harness = await startPageHarness({
+      env: { SMS_API_URL: sms.url, SMS_API_KEY: 'test-access-key', SMS_FROM: 'IPAY' },
     });
-    browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
-    consumer = await browser.createBrowserContext();
-    stranger = await browser.createBrowserContext();
+    platform = harness.platform;
+    consumer = await harness.browser.createBrowserContext();
+    stranger = await harness.browser.createBrowserContext();
   });
   afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
+    await harness?.close();
     await sms?.close();
   });
 
-  async function open(context: BrowserContext, language = 'en'): Promise<Page> {
-    const page = await context.newPage();
-    await page.setViewport(MOBILE);
-    await page.setExtraHTTPHeaders({ 'accept-language': language });
-    // A CSP violation (an inline style or script slipping in) or a failed load is a console error.
-    page.on('console', (message) => {
-      // Unknown, expired, cancelled and used links answer 400, 404 and 410 on purpose, and so do refused forms.
-      const expected = /^Failed to load resource: .* status of (400|404|410)/.test(message.text());
-      if (message.type() === 'error' && !expected) problems.push(`${page.url()}: ${message.text()}`);
-    });
-    return page;
-  }
-
-  async function check(page: Page, screenshot?: string): Promise<void> {
-    expect(await seriousViolations(page), page.url()).toEqual([]);
-    if (screenshot) await page.screenshot({ path: `${SCREENSHOTS}${screenshot}.png`, fullPage: true });
-  }
-
-  async function text(page: Page): Promise<string> {
-    return page.$eval('main', (main) => (main as unknown as { innerText: string }).innerText);
-  }
-
-  async function submit(page: Page, selector: string): Promise<number | undefined> {
-    const [response] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
-    return response?.status();
-  }
+  // Unknown, expired, cancelled and used links answer 400, 404 and 410 on purpose, and so do refused forms.
+  const open = (context: BrowserContext): Promise<Page> =>
+    harness.open({ context, expectedStatuses: [400, 404, 410] });
+  const check = (page: Page, screenshot?: string) => harness.check(page, screenshot);
 
   it('pays from the QR code, shows the code only to the paying browser, and follows the parcel to the door', async () => {
     const merchant = await createTestMerchant(platform, 'Fietsen BV');
@@ -391,6 +338,6 @@ describe('the consumer pages in Chromium', () => {
   });
 
   it('saw no console errors (CSP violations, failed loads) on any page', () => {
-    expect(problems).toEqual([]);
+    expect(harness.problems).toEqual([]);
   });
 });

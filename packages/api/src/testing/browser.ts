@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
@@ -62,15 +62,22 @@ export interface PageHarness {
    * one of `expectedStatuses` (404 by default: the browser's own favicon request) is not a problem.
    */
   open(options?: { language?: string; context?: BrowserContext; expectedStatuses?: number[] }): Promise<Page>;
-  /** No serious axe-core finding on the page, then a full-page screenshot named `name`. */
-  check(page: Page, name: string): Promise<void>;
+  /** No serious axe-core finding on the page, then a full-page screenshot named `name` when one is given. */
+  check(page: Page, name?: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startPageHarness(): Promise<PageHarness> {
+/** `env` configures the platform beyond its PUBLIC_URL (an SMS gateway, an e-mail provider). */
+export async function startPageHarness(options: { env?: Record<string, string> } = {}): Promise<PageHarness> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (the CI script does).`);
+  }
   mkdirSync(SCREENSHOTS, { recursive: true });
   const port = await freePort();
-  const platform = await createTestPlatform({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}` } });
+  const platform = await createTestPlatform({
+    port,
+    env: { ...options.env, PUBLIC_URL: `http://127.0.0.1:${port}` },
+  });
   const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const problems: string[] = [];
   return {
@@ -90,7 +97,7 @@ export async function startPageHarness(): Promise<PageHarness> {
     },
     async check(page, name) {
       expect(await seriousViolations(page), page.url()).toEqual([]);
-      await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+      if (name) await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
     },
     async close() {
       await browser.close();
