@@ -1,12 +1,10 @@
 import {
-  createTestPlatform,
+  createResendTestPlatform,
   deliverResendEvent,
   payTestOrder,
   resendEvent,
-  resendWebhookSecret,
   runDoorCodeJob,
   runEmailJob,
-  startFakeResend,
   uniqueEmail,
   type FakeResend,
   type TestPlatform,
@@ -15,24 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIpayClient, IpayApiError } from './index';
 
 describe('SDK: a merchant sees what Resend reported on the e-mails of an order', () => {
-  const secret = resendWebhookSecret();
   let platform: TestPlatform;
   let resend: FakeResend;
+  let secret: string;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    resend = await startFakeResend({ apiKey: 're_test_sdk' });
-    platform = await createTestPlatform({
-      env: {
-        RESEND_API_KEY: 're_test_sdk',
-        RESEND_BASE_URL: resend.url,
-        EMAIL_FROM: 'IPAY <noreply@ipay.example>',
-        RESEND_WEBHOOK_SECRET: secret,
-      },
-    });
+    ({ platform, resend, secret, close } = await createResendTestPlatform());
   });
-  afterAll(async () => {
-    await platform.close();
-    await resend.close();
-  });
+  afterAll(() => close());
 
   it('reads a bounced door-code e-mail on the order, after a signed event that counts once', async () => {
     const email = uniqueEmail('sdk-bounce');

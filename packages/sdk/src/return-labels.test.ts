@@ -1,11 +1,9 @@
 import {
+  createSendcloudTestPlatform,
   createTestMerchant,
-  createTestPlatform,
   createTestReturnCase,
   FAKE_SENDCLOUD_KEYS,
   sendcloudScan,
-  startFakeSendcloud,
-  type FakeSendcloud,
   type TestPlatform,
 } from '@ipay/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,21 +16,11 @@ import { createIpayClient, IpayApiError } from './index';
  */
 describe('SDK: return labels and Sendcloud scans', () => {
   let platform: TestPlatform;
-  let fake: FakeSendcloud;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    fake = await startFakeSendcloud();
-    platform = await createTestPlatform({
-      env: {
-        SENDCLOUD_PUBLIC_KEY: FAKE_SENDCLOUD_KEYS.publicKey,
-        SENDCLOUD_SECRET_KEY: FAKE_SENDCLOUD_KEYS.secretKey,
-        SENDCLOUD_BASE_URL: fake.url,
-      },
-    });
+    ({ platform, close } = await createSendcloudTestPlatform());
   });
-  afterAll(async () => {
-    await platform.close();
-    await fake.close();
-  });
+  afterAll(() => close());
 
   it('books a label once for the merchant, refuses other merchants, and a signed scan moves the return', async () => {
     const returned = await createTestReturnCase(platform);

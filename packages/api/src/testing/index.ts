@@ -61,8 +61,14 @@ export { createTestLockerSecret, lockerEventId, lockerIssuedBody, sendLockerCall
 export { startFakeExact, type FakeExact, type FakeExactEntry } from './fake-exact';
 export { FAKE_SENDCLOUD_KEYS, startFakeSendcloud, type FakeSendcloud } from './fake-sendcloud';
 export { carrierLabelPdf, intersects } from './label-fixtures';
-export { createTestReturnCase, sendcloudScan, type TestReturnCase } from './return-labels';
+export {
+  createSendcloudTestPlatform,
+  createTestReturnCase,
+  sendcloudScan,
+  type TestReturnCase,
+} from './return-labels';
 export { deliverResendEvent, resendEvent, resendWebhookSecret } from './resend-events';
+export { createResendTestPlatform, startTestResend, type TestResend } from './resend-platform';
 export {
   createStripeTestPlatform,
   deliverStripeEvent,

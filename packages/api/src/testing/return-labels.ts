@@ -1,10 +1,37 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { AuthSession } from '../domains/auth/schemas';
 import { sealSecret } from '../platform/secret-box';
+import { FAKE_SENDCLOUD_KEYS, startFakeSendcloud, type FakeSendcloud } from './fake-sendcloud';
 import { http, type HttpResponse } from './http';
-import type { TestPlatform } from './platform';
+import { createTestPlatform, type TestPlatform, type TestPlatformOptions } from './platform';
 import { payTestOrder } from './points';
 import { uniqueEmail } from './factories';
+
+/** A platform that books return labels with a fake Sendcloud; `options.env` adds to the Sendcloud env. */
+export async function createSendcloudTestPlatform(options: TestPlatformOptions = {}): Promise<{
+  platform: TestPlatform;
+  sendcloud: FakeSendcloud;
+  close: () => Promise<void>;
+}> {
+  const sendcloud = await startFakeSendcloud();
+  const platform = await createTestPlatform({
+    ...options,
+    env: {
+      SENDCLOUD_PUBLIC_KEY: FAKE_SENDCLOUD_KEYS.publicKey,
+      SENDCLOUD_SECRET_KEY: FAKE_SENDCLOUD_KEYS.secretKey,
+      SENDCLOUD_BASE_URL: sendcloud.url,
+      ...options.env,
+    },
+  });
+  return {
+    platform,
+    sendcloud,
+    close: async () => {
+      await platform.close();
+      await sendcloud.close();
+    },
+  };
+}
 
 export interface TestReturnCase {
   merchant: AuthSession;

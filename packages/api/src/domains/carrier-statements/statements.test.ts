@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appErrorOf,
+  createResendTestPlatform,
   createTestMerchant,
   createTestPlatform,
   createTestPlatformAdmin,
@@ -11,7 +12,6 @@ import {
   createTestUser,
   http,
   runEmailJob,
-  startFakeResend,
   pdfPages,
   pdfToPngs,
   type TestPlatform,
@@ -561,13 +561,12 @@ describe('carrier statements', () => {
 
   describe('through Resend', () => {
     it('sends the statement from the outbox’s job and logs Resend’s message id', async () => {
-      const resend = await startFakeResend({ apiKey: 're_statements_key' });
-      const mailing = await createTestPlatform({
-        env: {
-          RESEND_API_KEY: 're_statements_key',
-          RESEND_BASE_URL: resend.url,
-          EMAIL_FROM: 'IPAY Finance <finance@ipay.example>',
-        },
+      const {
+        platform: mailing,
+        resend,
+        close,
+      } = await createResendTestPlatform({
+        env: { EMAIL_FROM: 'IPAY Finance <finance@ipay.example>' },
       });
       try {
         const token = (await createTestPlatformAdmin(mailing)).token;
@@ -603,8 +602,7 @@ describe('carrier statements', () => {
           providerMessageId: delivered?.id,
         });
       } finally {
-        await mailing.close();
-        await resend.close();
+        await close();
       }
     });
   });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'svix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createResendTestPlatform,
   createTestMerchant,
   createTestPlatform,
   createTestPlatformAdmin,
@@ -13,42 +14,29 @@ import {
   resendWebhookSecret,
   runDoorCodeJob,
   runEmailJob,
-  startFakeResend,
   type FakeResend,
   type TestPlatform,
 } from '../../testing';
 import { queueEmail } from './service';
 
-const SECRET = resendWebhookSecret();
-
 describe('Resend delivery events', () => {
   let platform: TestPlatform;
   let resend: FakeResend;
+  let secret: string;
+  let close: () => Promise<void>;
   let operator: string;
-  const signer = new Webhook(SECRET);
 
   beforeAll(async () => {
-    resend = await startFakeResend({ apiKey: 're_test_delivery' });
-    platform = await createTestPlatform({
-      env: {
-        RESEND_API_KEY: 're_test_delivery',
-        RESEND_BASE_URL: resend.url,
-        EMAIL_FROM: 'IPAY <noreply@ipay.example>',
-        RESEND_WEBHOOK_SECRET: SECRET,
-      },
-    });
+    ({ platform, resend, secret, close } = await createResendTestPlatform());
     operator = (await createTestPlatformAdmin(platform)).token;
   });
-  afterAll(async () => {
-    await platform.close();
-    await resend.close();
-  });
+  afterAll(() => close());
 
   /** Signed with the platform's secret unless another is given (a forger's). */
   const deliver = (
     event: unknown,
     options: { id?: string; signedAt?: Date; secret?: string; base?: string } = {},
-  ) => deliverResendEvent(options.base ?? platform.baseUrl, options.secret ?? SECRET, event, options);
+  ) => deliverResendEvent(options.base ?? platform.baseUrl, options.secret ?? secret, event, options);
 
   /** An e-mail queued and sent through the fake Resend: its outbox id and Resend's id for it. */
   async function sentEmail(): Promise<{ id: string; resendId: string }> {
@@ -152,7 +140,7 @@ describe('Resend delivery events', () => {
           'content-type': 'application/json',
           'svix-id': 'msg_tampered',
           'svix-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
-          'svix-signature': signer.sign('msg_tampered', signedAt, JSON.stringify(event)),
+          'svix-signature': new Webhook(secret).sign('msg_tampered', signedAt, JSON.stringify(event)),
         };
       })(),
     });

@@ -7,9 +7,14 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http } from '../../../testing/http';
-import { createTestPlatform, type TestPlatform } from '../../../testing/platform';
-import { FAKE_SENDCLOUD_KEYS, startFakeSendcloud, type FakeSendcloud } from '../../../testing/fake-sendcloud';
-import { createTestReturnCase, sendcloudScan, type TestReturnCase } from '../../../testing/return-labels';
+import type { TestPlatform } from '../../../testing/platform';
+import { FAKE_SENDCLOUD_KEYS, type FakeSendcloud } from '../../../testing/fake-sendcloud';
+import {
+  createSendcloudTestPlatform,
+  createTestReturnCase,
+  sendcloudScan,
+  type TestReturnCase,
+} from '../../../testing/return-labels';
 import { pdfPages } from '../../../testing/pdf';
 import { createTestMerchant } from '../../../testing/factories';
 import { createReturnLabel } from './service';
@@ -22,22 +27,12 @@ const PUBLIC_URL = 'https://pay.ipay.example';
 describe('return labels and carrier scans', () => {
   let platform: TestPlatform;
   let fake: FakeSendcloud;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    fake = await startFakeSendcloud();
-    platform = await createTestPlatform({
-      env: {
-        PUBLIC_URL,
-        SENDCLOUD_PUBLIC_KEY: FAKE_SENDCLOUD_KEYS.publicKey,
-        SENDCLOUD_SECRET_KEY: FAKE_SENDCLOUD_KEYS.secretKey,
-        SENDCLOUD_BASE_URL: fake.url,
-      },
-    });
+    ({ platform, sendcloud: fake, close } = await createSendcloudTestPlatform({ env: { PUBLIC_URL } }));
   });
-  afterAll(async () => {
-    await platform.close();
-    await fake.close();
-  });
+  afterAll(() => close());
 
   const create = (returned: TestReturnCase, body: Record<string, unknown> = {}) =>
     http(platform.baseUrl, 'POST', '/api/labels/create', {
