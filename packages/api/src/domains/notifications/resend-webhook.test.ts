@@ -14,20 +14,18 @@ import {
   resendWebhookSecret,
   runDoorCodeJob,
   runEmailJob,
-  type FakeResend,
   type TestPlatform,
 } from '../../testing';
 import { queueEmail } from './service';
 
 describe('Resend delivery events', () => {
   let platform: TestPlatform;
-  let resend: FakeResend;
   let secret: string;
   let close: () => Promise<void>;
   let operator: string;
 
   beforeAll(async () => {
-    ({ platform, resend, secret, close } = await createResendTestPlatform());
+    ({ platform, secret, close } = await createResendTestPlatform());
     operator = (await createTestPlatformAdmin(platform)).token;
   });
   afterAll(() => close());
