@@ -160,7 +160,8 @@ export function priceShipment(
   if (!priceWeight(rates, out.chargeableGrams, out)) return 'over_max_weight';
   const baseMinor = out.baseMinor;
   const surcharges = tariff.surcharges;
-  out.surchargeMinor.length = surcharges.length;
+  // Resized only when it changes: an array length store is not a plain field store, and this runs per tariff.
+  if (out.surchargeMinor.length !== surcharges.length) out.surchargeMinor.length = surcharges.length;
   let fuelBase = baseMinor;
   let surchargeTotal = 0;
   for (let i = 0; i < surcharges.length; i += 1) {

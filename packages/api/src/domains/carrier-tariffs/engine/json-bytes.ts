@@ -23,10 +23,12 @@ export class JsonBytes {
   raw(fragment: Uint8Array): void {
     const length = fragment.length;
     this.reserve(length);
+    const bytes = this.bytes;
+    const at = this.length;
     // A short fragment is copied faster by a loop than by a call into `set`.
-    if (length > 64) this.bytes.set(fragment, this.length);
-    else for (let i = 0; i < length; i += 1) this.bytes[this.length + i] = fragment[i] as number;
-    this.length += length;
+    if (length > 64) bytes.set(fragment, at);
+    else for (let i = 0; i < length; i += 1) bytes[at + i] = fragment[i] as number;
+    this.length = at + length;
   }
 
   /** A value written as `JSON.stringify` would, for the rare parts not worth a fragment. */

@@ -181,6 +181,28 @@ describe('the cost preview written as JSON text', () => {
     expect(new Set(items.items.map((item) => item.totalMinor)).size).toBeLessThan(items.items.length);
   });
 
+  it('orders totals too large for its sort keys as the objects are ordered', () => {
+    // 2^51 minor units: total × tariff count is past 2^53, so the writer sorts with the comparator instead.
+    const huge = compileTariff({
+      ...tariff(3),
+      carrier: 'B9',
+      versionId: '40000000-0000-4000-8000-000000000001',
+      body: {
+        ...body(3),
+        rates: body(3).rates.map((rate) => ({
+          ...rate,
+          breaks: rate.breaks.map((found) => ({ ...found, priceMinor: 2 ** 51 })),
+        })),
+      },
+    });
+    const withHuge = { tariffs: [huge, ...tariffs], fuel };
+    for (const shipment of shipments.slice(0, 3)) {
+      const objects = previewLoaded(withHuge, shipment, '2026-06-15');
+      expect(textOf(previewJson(withHuge, shipment, '2026-06-15'))).toBe(JSON.stringify(objects));
+    }
+    expect(previewLoaded(withHuge, shipments[0]!, '2026-06-15').items.at(-1)?.carrier).toBe('B9');
+  });
+
   it('gives the transports one answer: the text for REST, the same objects for everyone else', () => {
     const shipment = shipments[1];
     if (!shipment) throw new Error('no shipment');

@@ -31,7 +31,7 @@ interface TariffText {
 }
 
 interface FuelText {
-  /** Up to `"baseMinor":` (the fuel base). */
+  /** From the end of the surcharges up to `"baseMinor":` (the fuel base). */
   beforeBase: Uint8Array;
   /** From after the fuel base up to `"publishedAmountMinor":` */
   afterBase: Uint8Array;
@@ -69,7 +69,7 @@ function tariffText(tariff: CompiledTariff): TariffText {
 
 const NO_FUEL_TEXT: FuelText = {
   beforeBase: fragment(
-    '{"surchargeId":null,"publishedPercent":"0","discountPercent":"0","discountMode":null,"effectivePercent":"0","baseMinor":',
+    '],"fuel":{"surchargeId":null,"publishedPercent":"0","discountPercent":"0","discountMode":null,"effectivePercent":"0","baseMinor":',
   ),
   afterBase: fragment(',"publishedAmountMinor":'),
 };
@@ -80,7 +80,7 @@ function fuelText(fuel: CompiledFuel | null): FuelText {
   if (known) return known;
   const o = fuel.output;
   const text: FuelText = {
-    beforeBase: fragment(`{"surchargeId":${json(o.surchargeId)},"baseMinor":`),
+    beforeBase: fragment(`],"fuel":{"surchargeId":${json(o.surchargeId)},"baseMinor":`),
     afterBase: fragment(
       `,"publishedPercent":${json(o.publishedPercent)},"discountPercent":${json(o.discountPercent)},` +
         `"discountMode":${json(o.discountMode)},"effectivePercent":${json(o.effectivePercent)},"publishedAmountMinor":`,
@@ -88,6 +88,55 @@ function fuelText(fuel: CompiledFuel | null): FuelText {
   };
   fuelTexts.set(fuel, text);
   return text;
+}
+
+/**
+ * What a preview needs of a loaded set that does not depend on the shipment, worked out once per set and kept
+ * with it (the set in force is shared by the requests of a tariff stamp, see `tariffs-in-force.ts`): per row,
+ * the fuel entry and the fixed texts, and its place in carrier × service order. Looking these up per tariff on
+ * every request (two map lookups, two weak-map lookups) and sorting with a comparator that calls the collator
+ * was about a tenth of the engine's time in a CPU profile of the REST path.
+ */
+interface Plan {
+  fuels: ReadonlyArray<CompiledFuel | null>;
+  texts: readonly TariffText[];
+  fuelTexts: readonly FuelText[];
+  /** Row → its rank by carrier, then service, then row: the order `byTotal` gives equal totals. */
+  tieRank: Float64Array;
+  /** Rank → row. */
+  rowOfRank: Int32Array;
+}
+
+type LoadedSet = { tariffs: readonly CompiledTariff[]; fuel: ReadonlyMap<string, CompiledFuel> };
+
+const plans = new WeakMap<LoadedSet, Plan>();
+
+function planOf(loaded: LoadedSet): Plan {
+  const known = plans.get(loaded);
+  if (known) return known;
+  const tariffs = loaded.tariffs;
+  const fuels = tariffs.map((tariff) => loaded.fuel.get(tariff.source.carrier) ?? null);
+  const byCodes = tariffs.map((_, row) => row);
+  byCodes.sort((a, b) => {
+    const one = (tariffs[a] as CompiledTariff).source;
+    const other = (tariffs[b] as CompiledTariff).source;
+    return compareCodes(one.carrier, other.carrier) || compareCodes(one.service, other.service) || a - b;
+  });
+  const tieRank = new Float64Array(tariffs.length);
+  const rowOfRank = new Int32Array(tariffs.length);
+  byCodes.forEach((row, rank) => {
+    tieRank[row] = rank;
+    rowOfRank[rank] = row;
+  });
+  const plan: Plan = {
+    fuels,
+    texts: tariffs.map(tariffText),
+    fuelTexts: fuels.map(fuelText),
+    tieRank,
+    rowOfRank,
+  };
+  plans.set(loaded, plan);
+  return plan;
 }
 
 const ITEMS = fragment(',"items":[');
@@ -101,7 +150,6 @@ const STEP_GRAMS = fragment(',"additionalStepGrams":');
 const STEP_PRICE = fragment(',"additionalStepPriceMinor":');
 const BASE = fragment('},"baseMinor":');
 const SURCHARGES = fragment(',"surcharges":[');
-const FUEL = fragment('],"fuel":');
 const IPAY_DISCOUNT = fragment(',"ipayDiscountMinor":');
 const AMOUNT = fragment(',"amountMinor":');
 const TOTAL = fragment('},"totalMinor":');
@@ -131,12 +179,19 @@ type Column = (typeof Column)[keyof typeof Column];
  */
 let numbers = new Float64Array(0);
 let surchargeAmounts = new Float64Array(0);
+/** Per priced tariff, in row order: its row, and its sort key (total × tariff count + tie rank). */
+let pricedRows = new Int32Array(0);
+let sortKeys = new Float64Array(0);
 /** Answers in flight at once are few (one per connection being written to); each writer grows to the largest. */
 const writers = new JsonTextPool(16, 64 * 1024);
 
 function ensureScratch(tariffs: readonly CompiledTariff[]): void {
   if (numbers.length < tariffs.length * Column.Count)
     numbers = new Float64Array(tariffs.length * Column.Count);
+  if (sortKeys.length < tariffs.length) {
+    sortKeys = new Float64Array(tariffs.length);
+    pricedRows = new Int32Array(tariffs.length);
+  }
   let surcharges = 0;
   for (const tariff of tariffs) surcharges += tariff.surcharges.length;
   if (surchargeAmounts.length < surcharges) surchargeAmounts = new Float64Array(surcharges);
@@ -165,13 +220,12 @@ function keep(row: number, priced: PricedShipment, surchargeAt: number): void {
 // Plain loops and no closures below: they run some 30 times per tariff, 488 tariffs an answer.
 function writeItem(
   out: JsonBytes,
-  tariff: CompiledTariff,
-  fuel: CompiledFuel | null,
+  text: TariffText,
+  fuelFixed: FuelText,
   row: number,
   zone: string,
   actualGrams: number,
 ): void {
-  const text = tariffText(tariff);
   const at = row * Column.Count;
   out.raw(text.head);
   out.int(actualGrams);
@@ -202,8 +256,6 @@ function writeItem(
     out.int(amount);
     out.raw(CLOSE);
   }
-  out.raw(FUEL);
-  const fuelFixed = fuelText(fuel);
   const published = numbers[at + Column.PublishedFuel] as number;
   const charged = numbers[at + Column.Fuel] as number;
   out.raw(fuelFixed.beforeBase);
@@ -224,23 +276,20 @@ function writeItem(
  * into reused scratch numbers, the priced ones sorted as `byTotal` sorts them, then written from their fixed
  * fragments.
  */
-export function previewJson(
-  loaded: { tariffs: readonly CompiledTariff[]; fuel: ReadonlyMap<string, CompiledFuel> },
-  shipment: ShipmentFacts,
-  shipDate: string,
-): JsonText {
+export function previewJson(loaded: LoadedSet, shipment: ShipmentFacts, shipDate: string): JsonText {
   const tariffs = loaded.tariffs;
+  const plan = planOf(loaded);
   ensureScratch(tariffs);
   const postcode = normalisePostcode(shipment.destination.postcode);
   const priced = new PricedShipment();
-  const rows: number[] = [];
   const zones: string[] = [];
   const notApplicable: NotApplicable[] = [];
   let surchargeAt = 0;
+  let count = 0;
+  let keysExact = true;
   for (let row = 0; row < tariffs.length; row += 1) {
     const tariff = tariffs[row] as CompiledTariff;
-    const fuel = loaded.fuel.get(tariff.source.carrier) ?? null;
-    const outcome = priceShipment(tariff, fuel, shipment, postcode, priced);
+    const outcome = priceShipment(tariff, plan.fuels[row] ?? null, shipment, postcode, priced);
     zones.push(priced.zone);
     if (outcome !== 'priced') {
       notApplicable.push(notApplicableOf(tariff, outcome, shipment, postcode, priced));
@@ -248,28 +297,43 @@ export function previewJson(
     }
     keep(row, priced, surchargeAt);
     surchargeAt += tariff.surcharges.length;
-    rows.push(row);
+    const key = priced.totalMinor * tariffs.length + (plan.tieRank[row] as number);
+    keysExact &&= priced.totalMinor >= 0 && key <= Number.MAX_SAFE_INTEGER;
+    sortKeys[count] = key;
+    pricedRows[count] = row;
+    count += 1;
   }
-  const totalOf = (row: number) => numbers[row * Column.Count + Column.Total] ?? 0;
-  const sourceOf = (row: number) => (tariffs[row] as CompiledTariff).source;
-  rows.sort(
-    (a, b) =>
-      totalOf(a) - totalOf(b) ||
-      compareCodes(sourceOf(a).carrier, sourceOf(b).carrier) ||
-      compareCodes(sourceOf(a).service, sourceOf(b).service),
-  );
+  const rows = sortedRows(tariffs.length, plan, count, keysExact);
   const out = writers.take();
   out.raw(fragment(`{"shipDate":${json(shipDate)}`));
   out.raw(ITEMS);
-  for (let i = 0; i < rows.length; i += 1) {
+  for (let i = 0; i < count; i += 1) {
     const row = rows[i] as number;
-    const tariff = tariffs[row] as CompiledTariff;
     if (i) out.raw(COMMA);
-    const fuel = loaded.fuel.get(tariff.source.carrier) ?? null;
-    writeItem(out, tariff, fuel, row, zones[row] as string, shipment.weightGrams);
+    const fuelFixed = plan.fuelTexts[row] as FuelText;
+    writeItem(out, plan.texts[row] as TariffText, fuelFixed, row, zones[row] as string, shipment.weightGrams);
   }
   out.raw(NOT_APPLICABLE);
   out.value(notApplicable);
   out.raw(CLOSE);
   return { bytes: out.view(), sent: () => writers.give(out) };
+}
+
+/**
+ * The priced rows, cheapest first, equal totals by carrier then service (`byTotal`'s order). A key is
+ * `total × tariffs + tie rank`, exact while it is a safe integer, so a numeric sort of the keys gives that order
+ * without calling a comparator, and the rank (the key's remainder) names the row; past that (totals no tariff
+ * has), the comparator.
+ */
+function sortedRows(size: number, plan: Plan, count: number, keysExact: boolean): ArrayLike<number> {
+  if (keysExact) {
+    const keys = sortKeys.subarray(0, count).sort();
+    const rows = new Int32Array(count);
+    for (let i = 0; i < count; i += 1) rows[i] = plan.rowOfRank[(keys[i] as number) % size] as number;
+    return rows;
+  }
+  const totalOf = (row: number) => numbers[row * Column.Count + Column.Total] ?? 0;
+  return Array.from(pricedRows.subarray(0, count)).sort(
+    (a, b) => totalOf(a) - totalOf(b) || (plan.tieRank[a] ?? 0) - (plan.tieRank[b] ?? 0),
+  );
 }
