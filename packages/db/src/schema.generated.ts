@@ -383,6 +383,23 @@ export interface EventRelayCursorsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface ExactApiErrorsTable {
+  id: Generated<number>;
+  division: number;
+  endpoint: string;
+  status: number;
+  occurred_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ExactRateLimitsTable {
+  division: number;
+  daily_remaining: number | null;
+  daily_reset_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  minutely_remaining: number | null;
+  minutely_reset_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface ExactTokensTable {
   division: number;
   access_token_sealed: string | null;
@@ -1228,6 +1245,8 @@ export interface Database {
   email_delivery_events: EmailDeliveryEventsTable;
   email_outbox: EmailOutboxTable;
   event_relay_cursors: EventRelayCursorsTable;
+  exact_api_errors: ExactApiErrorsTable;
+  exact_rate_limits: ExactRateLimitsTable;
   exact_tokens: ExactTokensTable;
   finance_account_mappings: FinanceAccountMappingsTable;
   finance_batch_decisions: FinanceBatchDecisionsTable;

@@ -14,6 +14,7 @@ import {
   type FakeExact,
   type TestPlatform,
 } from '../../testing';
+import { ExactRateLimited } from './exact/client';
 import { exactAccessToken } from './exact/tokens';
 import type { FinanceBatch, FinanceBatchDetail } from './schemas';
 import { buildDailyBatch } from './service/build';
@@ -110,6 +111,29 @@ describe('finance batches', () => {
     await platform.close();
     await exact.close();
   });
+
+  /** An approved batch of one paid order on `day`, its posting requested. */
+  const approvedBatch = async (day: string) => {
+    await paidOn(platform, day);
+    const { batch } = (await build(day)).body;
+    expect((await approve(batch.id, checker.token)).status).toBe(200);
+    await http(platform.baseUrl, 'POST', `/api/finance/batches/${batch.id}/post-to-exact`, {
+      token: maker.token,
+    });
+    return batch;
+  };
+  const postingJob = async (batchId: string) => {
+    const { rows } = await sql<{ run_at: Date }>`
+      select run_at from graphile_worker.jobs where key = ${`finance.post-to-exact:${batchId}`}`.execute(db);
+    expect(rows).toHaveLength(1);
+    return rows[0]!;
+  };
+  /** A new day at Exact: limits and error budget fresh there and in what IPAY stored of them. */
+  const freshExactLimits = async () => {
+    exact.resetLimits();
+    await sql`delete from exact_rate_limits`.execute(db);
+    await sql`delete from exact_api_errors`.execute(db);
+  };
 
   const build = (day: string, token = maker.token) =>
     http<{ changed: boolean; batch: FinanceBatch }>(platform.baseUrl, 'POST', '/api/finance/batches/build', {
@@ -456,6 +480,74 @@ describe('finance batches', () => {
       expect(rows).toHaveLength(1);
       expect(rows[0]!.run_at.getTime()).toBeGreaterThan(Date.now() + 30_000);
       expect((await read(batch.id)).status).toBe('approved');
+      await freshExactLimits();
+    });
+
+    it('waits for the daily limit to reset at the time its header states, and a second worker sends nothing', async () => {
+      const batch = await approvedBatch('2026-10-23');
+      const before = exact.entries.length;
+      exact.exhaustDailyLimit();
+      await financePostToExact({ batchId: batch.id }, taskContext(platform));
+      expect(exact.entries.length).toBe(before);
+      const midnight = new Date();
+      midnight.setUTCHours(24, 0, 0, 0);
+      expect((await postingJob(batch.id)).run_at.getTime()).toBe(midnight.getTime());
+      const requests = exact.apiRequests();
+      const second = await postBatchToExact(db, {
+        batchId: batch.id,
+        exact: platform.config.exact,
+        encryptionKey: platform.deps.encryptionKey,
+      });
+      expect(second).toEqual({ kind: 'rate_limited', retryAt: midnight });
+      expect(exact.apiRequests()).toBe(requests);
+      expect((await read(batch.id)).status).toBe('approved');
+      await freshExactLimits();
+    });
+
+    it('stops one error short of Exact’s error budget and resumes when the oldest error leaves the hour', async () => {
+      const batch = await approvedBatch('2026-10-24');
+      const errors = exact.errorBudget.errors;
+      exact.refuseNextPosts(100);
+      const post = () =>
+        postBatchToExact(db, {
+          batchId: batch.id,
+          exact: platform.config.exact,
+          encryptionKey: platform.deps.encryptionKey,
+        });
+      for (let run = 0; run < 9; run += 1) await expect(post()).rejects.toThrow('the journal is blocked');
+      expect(exact.errorBudget.errors).toBe(errors + 9);
+      const firstError = new Date(Date.now() - 1_000);
+
+      await financePostToExact({ batchId: batch.id }, taskContext(platform));
+      expect(exact.errorBudget).toEqual({ errors: errors + 9, blocked: 0 });
+      const runAt = (await postingJob(batch.id)).run_at.getTime();
+      expect(runAt).toBeGreaterThan(firstError.getTime() + 3_500_000);
+      expect(runAt).toBeLessThanOrEqual(Date.now() + 3_600_000);
+      expect((await read(batch.id)).status).toBe('failed');
+
+      await freshExactLimits();
+      exact.refuseNextPosts(0);
+      expect(await post()).toEqual({ kind: 'posted', booked: 2 });
+    });
+
+    it('takes Exact’s refusal of an early refresh as a wait, keeping the refresh token', async () => {
+      const config = platform.config.exact!;
+      const { encryptionKey } = platform.deps;
+      exact.expireAccessTokens();
+      await sql`update exact_tokens set access_expires_at = now() - interval '1 minute'`.execute(db);
+      const token = await exactAccessToken({ db, config, encryptionKey });
+      const tooEarly = exact.refreshes.tooEarly;
+      // As after a 401 on a token with minutes to live: Exact will not refresh before its last 30 seconds.
+      const refused = await exactAccessToken({ db, config, encryptionKey }, token).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ExactRateLimited);
+      expect((refused as ExactRateLimited).retryAt.getTime()).toBeGreaterThan(Date.now() + 9 * 60_000);
+      expect(exact.refreshes.tooEarly).toBe(tooEarly + 1);
+
+      exact.expireAccessTokens();
+      await sql`update exact_tokens set access_expires_at = now() - interval '1 minute'`.execute(db);
+      const next = await exactAccessToken({ db, config, encryptionKey });
+      expect(next).not.toBe(token);
+      expect(exact.refreshes.reused).toBe(0);
     });
   });
 

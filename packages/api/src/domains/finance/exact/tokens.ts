@@ -5,6 +5,7 @@ import type { ExactConfig } from '../../../config';
 import { domainError } from '../../../errors/domain-codes';
 import { openSecret, sealSecret } from '../../../platform/secret-box';
 import { FINANCE_ERRORS } from '../errors';
+import { ExactRateLimited } from './client';
 
 /** Exact's token response (`expires_in` arrives as a string of seconds: 600). */
 const TokenResponse = z.object({
@@ -20,12 +21,25 @@ export interface ExactTokenDeps {
   encryptionKey: Buffer;
 }
 
-/** An access token with less than this left is refreshed first, so a request never starts on a dying token. */
+/**
+ * An access token with less than this left is refreshed first, so a request never starts on a dying token.
+ * Not more: Exact refuses a refresh while the access token has over 30 s to live (`TooEarlyToRefreshTokens`;
+ * a new token at most every 9.5 of its 10 minutes).
+ */
 const EXPIRY_MARGIN_MS = 30_000;
+
+/** Exact's refusal of a refresh asked for before the access token's last 30 s; the refresh token stays valid. */
+function tooEarly(response: Response, body: string): boolean {
+  return (
+    (response.headers.get('reason') ?? '').startsWith('TooEarlyToRefreshTokens') ||
+    body.includes('access_token not expired')
+  );
+}
 
 async function refreshTokens(
   config: ExactConfig,
   refreshToken: string,
+  accessExpiresAt: Date | null,
 ): Promise<z.infer<typeof TokenResponse>> {
   const response = await fetch(`${config.baseUrl}/api/oauth2/token`, {
     method: 'POST',
@@ -39,6 +53,11 @@ async function refreshTokens(
     signal: AbortSignal.timeout(30_000),
   });
   if (response.status === 400 || response.status === 401) {
+    const body = await response.text();
+    if (tooEarly(response, body)) {
+      const allowedAt = (accessExpiresAt?.getTime() ?? Date.now()) - EXPIRY_MARGIN_MS;
+      throw new ExactRateLimited(new Date(Math.max(allowedAt, Date.now() + 1_000)));
+    }
     throw domainError(
       FINANCE_ERRORS,
       'exact_token_rejected',
@@ -80,7 +99,7 @@ export async function exactAccessToken(deps: ExactTokenDeps, stale?: string): Pr
         'Exact Online has no refresh token yet: set EXACT_REFRESH_TOKEN (from the app’s authorization-code grant).',
       );
     }
-    const tokens = await refreshTokens(config, refreshToken);
+    const tokens = await refreshTokens(config, refreshToken, row?.access_expires_at ?? null);
     const values = {
       access_token_sealed: sealSecret(encryptionKey, tokens.access_token),
       access_expires_at: new Date(Date.now() + tokens.expires_in * 1000),

@@ -4,6 +4,7 @@ import { domainError } from '../../../errors/domain-codes';
 import { enqueueJob } from '../../../jobs/enqueue';
 import { FINANCE_ERRORS } from '../errors';
 import { createExactClient, ExactRateLimited, type ExactClient } from '../exact/client';
+import { createExactLimits } from '../exact/limits';
 import { exactAccessToken } from '../exact/tokens';
 import type { PostResult } from '../schemas';
 import { entriesOf, findBatchRow, setBatchStatus, type StoredEntry } from './batches';
@@ -142,6 +143,7 @@ export async function postBatchToExact(
     division: exact.division,
     accessToken: (stale) =>
       exactAccessToken({ db, config: exact, encryptionKey: options.encryptionKey }, stale),
+    limits: createExactLimits(db, exact.division),
   });
   let booked = 0;
   try {
