@@ -26,7 +26,7 @@ describe('paying with MultiSafepay', () => {
   }
   const orders = new Map<
     string,
-    { status: string; amount: number; currency: string; refunds: FakeRefund[] }
+    { status: string; amount: number; currency: string; transactionId: number; refunds: FakeRefund[] }
   >();
   /** How many coming refund requests MultiSafepay makes and then fails to answer (a lost response). */
   let lostAnswers = 0;
@@ -41,6 +41,7 @@ describe('paying with MultiSafepay', () => {
           status: 'initialized',
           amount: body.amount,
           currency: body.currency,
+          transactionId: 4_051_823 + orders.size,
           refunds: [],
         });
         return sendJson(response, 200, {
@@ -70,7 +71,7 @@ describe('paying with MultiSafepay', () => {
         }
         return sendJson(response, 200, {
           success: true,
-          data: { transaction_id: 4051823, refund_id: refund.transaction_id },
+          data: { transaction_id: refunded.transactionId, refund_id: refund.transaction_id },
         });
       }
       const match = /^\/orders\/(\d+)$/.exec(request.path);
@@ -83,7 +84,7 @@ describe('paying with MultiSafepay', () => {
             status: order.status,
             amount: order.amount,
             currency: order.currency,
-            transaction_id: 4051823,
+            transaction_id: order.transactionId,
             payment_details: { type: 'IDEAL' },
             related_transactions: order.refunds.length ? order.refunds : null,
           },
