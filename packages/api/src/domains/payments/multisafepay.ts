@@ -71,7 +71,7 @@ export class MultiSafepayClient {
     const data = schema.safeParse(parsed.data.data);
     if (!data.success)
       throw new AppError('service_unavailable', 'MultiSafepay answered in an unknown shape.');
-    return data.data as z.output<T>;
+    return data.data;
   }
 
   /** A redirect order whose order_id is the payment reference; notifications come back to notificationUrl. */
