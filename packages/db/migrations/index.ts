@@ -49,6 +49,7 @@ import * as returnLabels from './2026_12_06_400001_return_labels';
 import * as emailDeliveryEvents from './2026_12_06_500001_email_delivery_events';
 import * as internalControls from './2026_12_06_800001_internal_controls';
 import * as exactLimits from './2026_12_07_300001_exact_limits';
+import * as paymentRefunds from './2026_12_07_200001_payment_refunds';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -101,5 +102,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_600001_merchant_fee_history': merchantFeeHistory,
   '2026_12_06_700001_finance': finance,
   '2026_12_06_800001_internal_controls': internalControls,
+  '2026_12_07_200001_payment_refunds': paymentRefunds,
   '2026_12_07_300001_exact_limits': exactLimits,
 };

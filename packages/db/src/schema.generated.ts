@@ -748,6 +748,17 @@ export interface PasswordResetTokensTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface PaymentRefundsTable {
+  id: Generated<string>;
+  payment_id: string;
+  idempotency_key: string;
+  amount_minor: number;
+  currency: string;
+  psp_refund_id: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface PaymentSessionsTable {
   id: Generated<string>;
   order_id: string;
@@ -812,6 +823,7 @@ export interface PaymentsTable {
   refunded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   psp_refund_id: string | null;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  refunded_minor: number | null;
 }
 
 export interface PlatformOrdersTable {
@@ -1275,6 +1287,7 @@ export interface Database {
   partner_carrier_codes: PartnerCarrierCodesTable;
   partners: PartnersTable;
   password_reset_tokens: PasswordResetTokensTable;
+  payment_refunds: PaymentRefundsTable;
   payment_sessions: PaymentSessionsTable;
   payment_share_attempts: PaymentShareAttemptsTable;
   payment_shares: PaymentSharesTable;

@@ -12,6 +12,10 @@ export const PAYMENT_ERRORS = defineErrorCodes({
   },
   nothing_to_refund: {
     kind: 'conflict',
-    description: 'The session holds no payment that may be refunded.',
+    description: 'The session holds no payment that may be refunded, or nothing is left of it to refund.',
+  },
+  refund_exceeds_payment: {
+    kind: 'conflict',
+    description: 'A refund is larger than what is left of the payment after its earlier refunds.',
   },
 });

@@ -8,19 +8,38 @@ type MultiSafepaySettings = NonNullable<PaymentConfig['multisafepay']>;
 
 const REPLAY_WINDOW_SECONDS = 600;
 
-const OrderEnvelope = z.object({
+const Order = z
+  .object({
+    order_id: z.string(),
+    status: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    transaction_id: z.union([z.string(), z.number()]).optional(),
+    payment_url: z.string().optional(),
+    payment_details: z.object({ type: z.string().optional() }).partial().optional(),
+    // The order's refunds (and other follow-up transactions), each with the description it was made with.
+    related_transactions: z
+      .array(
+        z.object({
+          transaction_id: z.union([z.string(), z.number()]),
+          description: z.string().nullish(),
+          amount: z.number().optional(),
+          status: z.string().optional(),
+        }),
+      )
+      .nullish(),
+  })
+  .partial({ status: true, amount: true, currency: true });
+
+/** A refund's answer: the order's transaction id and the new refund's own id. */
+const Refund = z.object({
+  transaction_id: z.union([z.string(), z.number()]).optional(),
+  refund_id: z.union([z.string(), z.number()]).optional(),
+});
+
+const Envelope = z.object({
   success: z.boolean(),
-  data: z
-    .object({
-      order_id: z.string(),
-      status: z.string(),
-      amount: z.number().int(),
-      currency: z.string(),
-      transaction_id: z.union([z.string(), z.number()]).optional(),
-      payment_url: z.string().optional(),
-      payment_details: z.object({ type: z.string().optional() }).partial().optional(),
-    })
-    .partial({ status: true, amount: true, currency: true }),
+  data: z.unknown(),
   error_code: z.number().optional(),
   error_info: z.string().optional(),
 });
@@ -29,7 +48,7 @@ const OrderEnvelope = z.object({
 export class MultiSafepayClient {
   constructor(private readonly settings: MultiSafepaySettings) {}
 
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown) {
+  private async call<T extends z.ZodType>(schema: T, method: 'GET' | 'POST', path: string, body?: unknown) {
     const response = await fetch(`${this.settings.apiUrl}${path}`, {
       method,
       headers: {
@@ -42,14 +61,17 @@ export class MultiSafepayClient {
     }).catch((error: unknown) => {
       throw new AppError('service_unavailable', `MultiSafepay did not answer: ${(error as Error).message}`);
     });
-    const parsed = OrderEnvelope.safeParse(await response.json().catch(() => undefined));
+    const parsed = Envelope.safeParse(await response.json().catch(() => undefined));
     if (!parsed.success || !parsed.data.success) {
       const info = parsed.success
         ? `${parsed.data.error_code ?? ''} ${parsed.data.error_info ?? ''}`.trim()
         : `HTTP ${response.status}`;
       throw new AppError('service_unavailable', `MultiSafepay refused the request: ${info}`);
     }
-    return parsed.data.data;
+    const data = schema.safeParse(parsed.data.data);
+    if (!data.success)
+      throw new AppError('service_unavailable', 'MultiSafepay answered in an unknown shape.');
+    return data.data;
   }
 
   /** A redirect order whose order_id is the payment reference; notifications come back to notificationUrl. */
@@ -62,7 +84,7 @@ export class MultiSafepayClient {
     redirectUrl: string;
     cancelUrl: string;
   }): Promise<{ paymentUrl: string }> {
-    const data = await this.call('POST', '/orders', {
+    const data = await this.call(Order, 'POST', '/orders', {
       type: 'redirect',
       order_id: order.reference,
       currency: order.currency,
@@ -79,21 +101,35 @@ export class MultiSafepayClient {
     return { paymentUrl: data.payment_url };
   }
 
-  /** Refunds (part of) an order; MultiSafepay answers with the refund's transaction id. */
+  /**
+   * Refunds `amountMinor` of an order and returns the refund's id. Never 0: MultiSafepay refunds the whole
+   * order's balance for an amount of 0. It takes no idempotency key: `description` is the caller's key, found
+   * again by `findRefund`.
+   */
   async refundOrder(
     reference: string,
     refund: { amountMinor: number; currency: string; description: string },
   ): Promise<string> {
-    const data = await this.call('POST', `/orders/${encodeURIComponent(reference)}/refunds`, {
+    if (refund.amountMinor <= 0) throw new Error(`refund of ${refund.amountMinor} for order ${reference}`);
+    const data = await this.call(Refund, 'POST', `/orders/${encodeURIComponent(reference)}/refunds`, {
       amount: refund.amountMinor,
       currency: refund.currency,
       description: refund.description,
     });
-    return String(data.transaction_id ?? data.order_id);
+    const id = data.refund_id ?? data.transaction_id;
+    if (id === undefined) throw new AppError('service_unavailable', 'MultiSafepay returned no refund id.');
+    return String(id);
+  }
+
+  /** The id of the order's refund made with exactly this description, if MultiSafepay holds one. */
+  async findRefund(reference: string, description: string): Promise<string | undefined> {
+    const order = await this.getOrder(reference);
+    const found = order.related_transactions?.find((related) => related.description === description);
+    return found ? String(found.transaction_id) : undefined;
   }
 
   getOrder(reference: string) {
-    return this.call('GET', `/orders/${encodeURIComponent(reference)}`);
+    return this.call(Order, 'GET', `/orders/${encodeURIComponent(reference)}`);
   }
 }
 

@@ -66,27 +66,23 @@ export async function createCheckoutSession(
 }
 
 /**
- * Refunds a payment intent, in full or (with `part`) by that amount; the idempotency key makes a retried refund
- * return the first one.
+ * Refunds `amountMinor` of a payment intent (all of it, or what is left after earlier parts); the idempotency
+ * key makes a retried refund return the first one.
  */
 export async function refundPaymentIntent(
   stripe: Stripe,
   paymentIntentId: string,
   paymentId: string,
-  part?: { amountMinor: number; idempotencyKey: string },
+  refund: { amountMinor: number; idempotencyKey: string },
 ): Promise<string> {
   if (!paymentIntentId.startsWith('pi_')) {
     throw new AppError('conflict', `Stripe payment ${paymentIntentId} has no payment intent to refund.`);
   }
-  const refund = await stripe.refunds.create(
-    {
-      payment_intent: paymentIntentId,
-      metadata: { ipay_payment_id: paymentId },
-      ...(part ? { amount: part.amountMinor } : {}),
-    },
-    { idempotencyKey: part ? `ipay-refund-${part.idempotencyKey}` : `ipay-refund-${paymentId}` },
+  const created = await stripe.refunds.create(
+    { payment_intent: paymentIntentId, metadata: { ipay_payment_id: paymentId }, amount: refund.amountMinor },
+    { idempotencyKey: `ipay-refund-${refund.idempotencyKey}` },
   );
-  return refund.id;
+  return created.id;
 }
 
 /** Verifies the Stripe-Signature header on the raw body (300 s tolerance); any failure is a 401. */

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DbExecutor } from '@ipay/db';
-import { collectedByPsp, refundedByPsp } from '../../payments/service/money-movements';
+import { pspMoney } from '../../payments/service/money-movements';
 import { platformCreditsBySource } from '../../wallet/service/platform-credits';
 import {
   returnLedgerTransferIds,
@@ -32,8 +32,8 @@ export type FeeSource = (
 export async function readDaySources(db: DbExecutor, day: string, fees: FeeSource): Promise<DaySources> {
   const start = amsterdamDayStart(day);
   const end = amsterdamDayStart(day, 1);
-  const collected = await collectedByPsp(db, { from: start, to: end });
-  const refunded = await refundedByPsp(db, { from: start, to: end });
+  const collected = await pspMoney(db, { movement: 'collected', from: start, to: end });
+  const refunded = await pspMoney(db, { movement: 'refunded', from: start, to: end });
   // Money put into wallets from IPAY's own platform accounts (goodwill, promotions); wallet payments and
   // refunds are payments rows (psp `wallet`). Returns' credits and bonuses are booked from the returns domain
   // (merchant-funded), so left out here.

@@ -36,8 +36,14 @@ export function receivedMoneyFacts(db: DbExecutor, request: MovementRequest) {
 }
 
 /**
- * The money given back in `[from, to)`: every refunded payment at the time of its refund, as a return when it
- * was refunded because the parcel went back to the sender, as a refund otherwise.
+ * What a payment's whole refund sent back: the payment less the parts refunded before it (returns, which their
+ * own domain counts); rows refunded before `refunded_minor` existed sent back the whole amount.
+ */
+const wholeRefundMinor = sql<number>`coalesce(payments.refunded_minor, payments.amount_minor)`;
+
+/**
+ * The money given back in `[from, to)`: every refunded payment at the time of its refund, by what its refund
+ * sent back, as a return when it was refunded because the parcel went back to the sender, as a refund otherwise.
  */
 export function refundedMoneyFacts(db: DbExecutor, request: MovementRequest) {
   const isReturn = sql<boolean>`payments.refund_reason is not distinct from ${RETURN_REFUND_REASON}`;
@@ -50,8 +56,8 @@ export function refundedMoneyFacts(db: DbExecutor, request: MovementRequest) {
       'payments.currency',
       sql<number>`0`.as('orders'),
       sql<number>`0::bigint`.as('received_minor'),
-      sql<number>`case when ${isReturn} then 0 else payments.amount_minor end::bigint`.as('refunded_minor'),
-      sql<number>`case when ${isReturn} then payments.amount_minor else 0 end::bigint`.as('returned_minor'),
+      sql<number>`case when ${isReturn} then 0 else ${wholeRefundMinor} end::bigint`.as('refunded_minor'),
+      sql<number>`case when ${isReturn} then ${wholeRefundMinor} else 0 end::bigint`.as('returned_minor'),
     ])
     .where('payments.refunded_at', '>=', request.from)
     .where('payments.refunded_at', '<', request.to);
@@ -69,46 +75,34 @@ export interface PspMoneyGroup {
   count: number;
 }
 
-/** Succeeded payments recorded in `[from, to)`, summed per PSP and currency (what finance books as collected). */
-export function collectedByPsp(
-  db: DbExecutor,
-  request: { from: Instant; to: Instant },
-): Promise<PspMoneyGroup[]> {
-  return db
-    .selectFrom('payments')
-    .where('status', '=', 'succeeded')
-    .where('created_at', '>=', request.from)
-    .where('created_at', '<', request.to)
-    .groupBy(['psp', 'currency'])
-    .select([
-      'psp',
-      'currency',
-      sql<number>`sum(amount_minor)::int8`.as('amount_minor'),
-      sql<number>`count(*)::int`.as('count'),
-    ])
-    .orderBy('psp')
-    .orderBy('currency')
-    .execute();
-}
+/**
+ * How a PSP money group reads `payments`: `collected` sums succeeded payments by when they were recorded (what
+ * finance books as collected), `refunded` whole refunds by when they were made and by what they sent back
+ * (parts refunded by returns are the returns domain's).
+ */
+const PSP_MOVEMENTS = {
+  collected: { at: 'payments.created_at', succeededOnly: true, amount: sql<number>`payments.amount_minor` },
+  refunded: { at: 'payments.refunded_at', succeededOnly: false, amount: wholeRefundMinor },
+} as const;
 
-/** Whole payments refunded in `[from, to)`, summed per PSP and currency (partial refunds are the caller's). */
-export function refundedByPsp(
+/** One movement of `[from, to)`, summed per PSP and currency. */
+export function pspMoney(
   db: DbExecutor,
-  request: { from: Instant; to: Instant },
+  request: { movement: keyof typeof PSP_MOVEMENTS; from: Instant; to: Instant },
 ): Promise<PspMoneyGroup[]> {
-  return db
-    .selectFrom('payments')
-    .where('refunded_at', '>=', request.from)
-    .where('refunded_at', '<', request.to)
-    .groupBy(['psp', 'currency'])
+  const { at, succeededOnly, amount } = PSP_MOVEMENTS[request.movement];
+  let query = db.selectFrom('payments').where(at, '>=', request.from).where(at, '<', request.to);
+  if (succeededOnly) query = query.where('payments.status', '=', 'succeeded');
+  return query
+    .groupBy(['payments.psp', 'payments.currency'])
     .select([
-      'psp',
-      'currency',
-      sql<number>`sum(amount_minor)::int8`.as('amount_minor'),
+      'payments.psp',
+      'payments.currency',
+      sql<number>`sum(${amount})::int8`.as('amount_minor'),
       sql<number>`count(*)::int`.as('count'),
     ])
-    .orderBy('psp')
-    .orderBy('currency')
+    .orderBy('payments.psp')
+    .orderBy('payments.currency')
     .execute();
 }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '@ipay/db';
 import type { Config } from '../../../config';
@@ -9,72 +8,13 @@ import { findSessionInScope } from '../../payment-sessions/service/queries';
 import { lockSession, markSaleRefunded } from '../../payment-sessions/service/transitions';
 import { recordSessionEvent } from '../../payment-sessions/service/session-events';
 import type { DataScope } from '../../rbac/catalogue';
-import { MultiSafepayClient } from '../multisafepay';
-import { createStripeClient, refundPaymentIntent } from '../stripe';
-
-interface RefundablePayment {
-  id: string;
-  psp: string;
-  psp_payment_id: string;
-  amount_minor: number;
-  currency: string;
-  needs_refund: boolean;
-}
-
-/**
- * The refund id of a wallet payment: the wallet domain gives the money back to the wallet, as a new ledger
- * transfer with this external id, when it sees the refund event (`session.refunded` or
- * `session.payment_refunded` with provider `wallet`).
- */
-export function walletRefundId(paymentId: string): string {
-  return `wallet-refund:${paymentId}`;
-}
-
-/** A part of a payment to send back, once per idempotency key. */
-interface RefundPart {
-  amountMinor: number;
-  idempotencyKey: string;
-}
-
-/**
- * Sends the money back through the PSP that took it, all of it or `part`; returns the PSP's refund id. A part
- * of a wallet payment is not refunded here: the wallet's refund event gives back the whole payment.
- */
-async function refundAtPsp(
-  config: Config,
-  payment: RefundablePayment,
-  reference: string,
-  part?: RefundPart,
-): Promise<string> {
-  if (payment.psp === 'simulate') return `sim_refund_${part?.idempotencyKey ?? randomUUID()}`;
-  if (payment.psp === 'wallet' && !part) return walletRefundId(payment.id);
-  if (payment.psp === 'stripe' && config.payments.stripe) {
-    return refundPaymentIntent(
-      createStripeClient(config.payments.stripe),
-      payment.psp_payment_id,
-      payment.id,
-      part,
-    );
-  }
-  if (payment.psp === 'multisafepay' && config.payments.multisafepay) {
-    return new MultiSafepayClient(config.payments.multisafepay).refundOrder(reference, {
-      amountMinor: part?.amountMinor ?? payment.amount_minor,
-      currency: payment.currency,
-      description: `IPAY refund ${reference}`,
-    });
-  }
-  throw domainError(
-    PAYMENT_ERRORS,
-    'psp_not_configured',
-    `Payments through ${payment.psp} cannot be refunded here: it is not configured.`,
-  );
-}
+import { reserveRefund, sendRefund, wholeRefundKey } from './payment-refunds';
 
 /**
  * Refunds what a session may give back: the payments flagged for refund (double payments, money after expiry,
  * parcels returned to sender) when there are any; otherwise, while the parcel is not yet released, the sale
- * itself, which moves the session to REFUNDED. Each refund is recorded as soon as the PSP confirms it, so a
- * retry refunds only what is left.
+ * itself, which moves the session to REFUNDED. Each payment gives back only what earlier refunds of it (returns'
+ * parts) left, and each refund is recorded as soon as the PSP confirms it, so a retry refunds only what is left.
  */
 export async function refundSession(
   db: Db,
@@ -92,16 +32,15 @@ export async function refundSession(
     .execute();
   const flagged = unrefunded.filter((payment) => payment.needs_refund);
   const refundable = flagged.length ? flagged : session.status === 'PAID' ? unrefunded : [];
-  if (!refundable.length) {
-    throw domainError(
-      PAYMENT_ERRORS,
-      'nothing_to_refund',
-      `Nothing to refund: the session is ${session.status} and holds no payment flagged for refund.`,
-    );
-  }
-
+  let refunded = 0;
   for (const payment of refundable) {
-    const refundId = await refundAtPsp(config, payment, session.reference);
+    const intent = await reserveRefund(db, payment, {
+      amountMinor: 'rest',
+      idempotencyKey: wholeRefundKey(payment.id),
+    });
+    if (!intent) continue;
+    const refundId = await sendRefund(db, config, { payment, reference: session.reference, intent });
+    refunded += 1;
     await db.transaction().execute(async (trx) => {
       const locked = await lockSession(trx, { id: session.id });
       if (!locked) return;
@@ -111,6 +50,7 @@ export async function refundSession(
           refunded_at: sql<Date>`now()`,
           psp_refund_id: refundId,
           refund_reason: request.reason ?? null,
+          refunded_minor: intent.amountMinor,
         })
         .where('id', '=', payment.id)
         .where('refunded_at', 'is', null)
@@ -125,13 +65,22 @@ export async function refundSession(
           paymentId: payment.id,
           psp: payment.psp,
           refundId,
-          amountMinor: payment.amount_minor,
+          amountMinor: intent.amountMinor,
           currency: payment.currency,
           reason: request.reason ?? null,
         },
         request.actor.userId,
       );
     });
+  }
+  if (!refunded) {
+    throw domainError(
+      PAYMENT_ERRORS,
+      'nothing_to_refund',
+      refundable.length
+        ? `Nothing to refund: every payment of the session was already refunded in parts (returns).`
+        : `Nothing to refund: the session is ${session.status} and holds no payment flagged for refund.`,
+    );
   }
 }
 
@@ -144,8 +93,9 @@ export interface PartialRefund {
 
 /**
  * Sends part of a session's sale back through the PSP that took it (a returned item of a delivered parcel),
- * without marking the payment refunded: more parts may follow, up to the payment's amount. The caller keeps
- * the record of what it refunded; `idempotencyKey` makes a retried call one refund at Stripe.
+ * without marking the payment refunded: more parts may follow, up to what is left of the payment (a part above
+ * it is a 409 naming the amounts). `idempotencyKey` makes a repeated call the same one refund: recorded once
+ * (`payment_refunds`), sent to the PSP once.
  */
 export async function refundPaymentPart(
   db: Db,
@@ -161,23 +111,22 @@ export async function refundPaymentPart(
       'payments.psp_payment_id',
       'payments.amount_minor',
       'payments.currency',
-      'payments.needs_refund',
       'payment_sessions.reference',
     ])
     .where('payments.session_id', '=', request.sessionId)
     .where('payments.status', '=', 'succeeded')
     .where('payments.needs_refund', '=', false)
-    .where('payments.refunded_at', 'is', null)
+    .where('payments.psp', '<>', 'wallet')
     .orderBy('payments.created_at')
     .executeTakeFirst();
-  if (!sale || sale.psp === 'wallet' || request.amountMinor > sale.amount_minor) {
+  if (!sale) {
     throw domainError(
       PAYMENT_ERRORS,
       'nothing_to_refund',
-      `Session ${request.sessionId} holds no PSP payment of at least ${request.amountMinor} to refund part of.`,
+      `Session ${request.sessionId} holds no PSP payment to refund ${request.amountMinor} of.`,
     );
   }
-  const { amountMinor, idempotencyKey } = request;
-  const refundId = await refundAtPsp(config, sale, sale.reference, { amountMinor, idempotencyKey });
+  const intent = await reserveRefund(db, sale, request);
+  const refundId = await sendRefund(db, config, { payment: sale, reference: sale.reference, intent });
   return { paymentId: sale.id, psp: sale.psp, refundId };
 }
