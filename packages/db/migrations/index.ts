@@ -50,6 +50,7 @@ import * as emailDeliveryEvents from './2026_12_06_500001_email_delivery_events'
 import * as internalControls from './2026_12_06_800001_internal_controls';
 import * as exactLimits from './2026_12_07_300001_exact_limits';
 import * as paymentRefunds from './2026_12_07_200001_payment_refunds';
+import * as returnRefundsCompleted from './2026_12_07_400001_return_refunds_completed';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -104,4 +105,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_800001_internal_controls': internalControls,
   '2026_12_07_200001_payment_refunds': paymentRefunds,
   '2026_12_07_300001_exact_limits': exactLimits,
+  '2026_12_07_400001_return_refunds_completed': returnRefundsCompleted,
 };

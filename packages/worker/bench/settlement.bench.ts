@@ -9,9 +9,9 @@
  * the query must find its merchant's rows among others. `BENCH_CALLS` (default 20) calls per measurement, three
  * pairs of runs; the goal is on the median of the runs' p99.
  */
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { getSettlement } from '@ipay/api';
-import type { Db } from '@ipay/db';
+import type { Database, Db } from '@ipay/db';
 import { startBenchDatabase, type BenchDatabase } from './support/local-postgres';
 import {
   formatGoals,
@@ -29,6 +29,8 @@ const RUNS = 3;
 /** The latency the settlement of a year must stay under: chosen after measuring (see docs/operations.md). */
 const TARGET_P99_MS = 1500;
 const YEAR = { from: '2025-01-01', to: '2025-12-31' };
+/** Orders in a hundred returned through the returns domain (a return refund each). */
+const RETURNS_PER_HUNDRED = Number(process.env.BENCH_RETURNS_PER_HUNDRED ?? 3);
 
 /** One merchant's year of paid orders, sessions and payments, generated in the database. */
 async function loadYear(db: Db, merchantId: string, seed: number): Promise<void> {
@@ -58,6 +60,35 @@ async function loadYear(db: Db, merchantId: string, seed: number): Promise<void>
       s.reference::bigint % 100 = 0,
       case when s.reference::bigint % 100 = 0 then 'parcel returned to sender' end
     from payment_sessions s where s.merchant_id = ${merchantId}`.execute(db);
+  await loadReturns(db, merchantId);
+}
+
+/**
+ * Returns through the returns domain: `RETURNS_PER_HUNDRED` in 100 orders (none of them refunded whole) sent back
+ * and refunded in part a week after payment, half to the card, half as wallet credit with a 1.00 bonus.
+ */
+async function loadReturns(db: Db, merchantId: string): Promise<void> {
+  await sql`
+    insert into return_cases (id, organization_id, order_id, session_id, merchant_reference, status, token_hash,
+      token_sealed, refund_method, refund_email, currency, expires_at, opened_at, received_at, refunded_at, updated_at)
+    select md5('r' || s.id::text)::uuid, s.merchant_id, s.order_id, s.id, 'BENCH-RETURN-' || s.reference, 'REFUNDED',
+      md5('rt' || s.id::text), 'sealed',
+      case when s.reference::bigint % 2 = 0 then 'ORIGINAL_PAYMENT' else 'WALLET_CREDIT' end, 'buyer@example.test',
+      'EUR', s.paid_at + interval '30 days', s.paid_at + interval '3 days', s.paid_at + interval '6 days',
+      s.paid_at + interval '7 days', s.paid_at + interval '7 days'
+    from payment_sessions s
+    where s.merchant_id = ${merchantId} and s.reference::bigint % 50 <> 0
+      and s.reference::bigint % 100 between 1 and ${RETURNS_PER_HUNDRED}`.execute(db);
+  await sql`
+    insert into return_refunds (return_id, method, status, amount_minor, bonus_minor, currency, payment_id, psp,
+      created_at, completed_at)
+    select r.id, r.refund_method, 'DONE', s.amount_minor / 2,
+      case when r.refund_method = 'WALLET_CREDIT' then 100 else 0 end, 'EUR', p.id,
+      case when r.refund_method = 'ORIGINAL_PAYMENT' then 'simulate' end, r.refunded_at, r.refunded_at
+    from return_cases r
+    join payment_sessions s on s.id = r.session_id
+    join payments p on p.session_id = s.id
+    where r.organization_id = ${merchantId}`.execute(db);
 }
 
 async function createMerchant(db: Db, name: string): Promise<string> {
@@ -96,6 +127,31 @@ function bareQuery(db: Db, merchantId: string): () => Promise<unknown> {
       group by 1 order by 1`.execute(db);
 }
 
+/**
+ * With `BENCH_EXPLAIN=1`: the plan, as run (`explain (analyze, buffers)`), of every statement a settlement sends
+ * that reads return refunds, through a second Kysely on the same pool that records the statements.
+ */
+async function explainSettlement(
+  database: BenchDatabase,
+  settle: (db: Db) => Promise<unknown>,
+): Promise<void> {
+  const statements: Array<{ sql: string; parameters: readonly unknown[] }> = [];
+  const recording = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: database.pool }),
+    log: (event) => {
+      if (event.level === 'query') statements.push(event.query);
+    },
+  });
+  await settle(recording);
+  for (const statement of statements.filter((s) => s.sql.includes('return_refunds'))) {
+    const { rows } = await database.pool.query<{ 'QUERY PLAN': string }>(
+      `explain (analyze, buffers) ${statement.sql}`,
+      [...statement.parameters],
+    );
+    process.stdout.write(`${rows.map((row) => row['QUERY PLAN']).join('\n')}\n`);
+  }
+}
+
 async function main(): Promise<void> {
   let database: BenchDatabase | undefined;
   try {
@@ -128,8 +184,8 @@ async function main(): Promise<void> {
       .execute();
     await sql`analyze`.execute(db);
 
-    const settlement = () =>
-      getSettlement(db, {
+    const settleOn = (on: Db) =>
+      getSettlement(on, {
         actor: {
           userId: merchantId,
           email: 'bench@example.test',
@@ -141,6 +197,8 @@ async function main(): Promise<void> {
         input: YEAR,
         platformDefaultFeeMinor: 50,
       });
+    const settlement = () => settleOn(db);
+    if (process.env.BENCH_EXPLAIN === '1') await explainSettlement(database, settleOn);
     const checked = await settlement();
     const daySum = checked.days.reduce((sum, day) => sum + day.net_minor, 0);
     if (

@@ -127,7 +127,38 @@ describe('the daily controls, GREEN and RED', () => {
     return row;
   }
 
+  /** A paid order whose PSP payment was taken by `psp` at noon UTC `daysAgo` days ago (an Amsterdam afternoon). */
+  async function collectedBy(psp: 'stripe' | 'multisafepay', daysAgo: number) {
+    const { sessionId } = await paid();
+    const { rows } = await sql<{ day: string; amount: number; currency: string }>`
+      update payments set psp = ${psp},
+        created_at = date_trunc('day', now()) - make_interval(days => ${daysAgo}) + interval '12 hours'
+      where session_id = ${sessionId}
+      returning (created_at at time zone 'Europe/Amsterdam')::date::text as day, amount_minor as amount, currency`.execute(
+      db,
+    );
+    const row = rows[0];
+    if (!row) throw new Error('no payment to move');
+    return row;
+  }
+
   const BREAKERS: Record<string, () => Promise<Broken>> = {
+    'rc.accrued-vs-settled': async () => {
+      // Twelve days on, the PSP's payout for the day is still 1.00 short.
+      const { day, amount, currency } = await collectedBy('stripe', 12);
+      await sql`insert into psp_payouts (psp, payout_id, settles_day, arrival_day, currency, gross_minor, fee_minor,
+                                         net_minor, recorded_by)
+        values ('stripe', 'po_short', ${day}::date, ${day}::date + 2, ${currency}, ${amount - 100}, 0,
+                ${amount - 100}, ${merchant.user.id})`.execute(db);
+      return { offender: `stripe ${day} ${currency}: accrued ${amount}, settled ${amount - 100}` };
+    },
+    'psp.payouts-recorded': async () => {
+      // MultiSafepay collected eight days ago and no payout of it was ever recorded.
+      const { day, amount, currency } = await collectedBy('multisafepay', 8);
+      return {
+        offender: `multisafepay ${currency}: ${amount} collected since ${day}, last payout recorded never`,
+      };
+    },
     'rc.batch-entries-unbalanced': async () => ({ offender: (await batch('pending', [100, -90])).entry }),
     'rc.batch-approval-outdated': async () => {
       const { id } = await batch('approved', [100, -100]);

@@ -102,15 +102,22 @@ describe('ipayFeesForPeriod', () => {
     await paidAt(db, second.sessionId, '2027-02-01T12:00:00Z');
     const period = { from: new Date('2027-02-01T00:00:00Z'), to: new Date('2027-02-02T00:00:00Z') };
 
+    // A configured default other than the config's own default: the one passed is the one charged.
+    const configured = { ...period, platformDefaultFeeMinor: 65 };
+
     const one = await ipayFeesForPeriod(db, {
-      ...period,
+      ...configured,
       organizationId: first.merchant.user.organization.id,
     });
-    const all = await ipayFeesForPeriod(db, period);
+    const all = await ipayFeesForPeriod(db, configured);
 
     expect(one.map((row) => row.organization_id)).toEqual([first.merchant.user.organization.id]);
     expect(all.map((row) => row.organization_id).sort()).toEqual(
       [first.merchant.user.organization.id, second.merchant.user.organization.id].sort(),
     );
+    expect(all.map((row) => [row.fee_per_order_minor, row.fee_minor, row.fee_source])).toEqual([
+      [65, 65, 'platform_default'],
+      [65, 65, 'platform_default'],
+    ]);
   });
 });

@@ -19,7 +19,7 @@ export interface DaySources {
 }
 
 /** The instant an Amsterdam day starts, as timestamptz (DST-aware). */
-export function amsterdamDayStart(day: string, offsetDays = 0): RawBuilder<Date> {
+export function amsterdamDayStart(day: string | RawBuilder<string>, offsetDays = 0): RawBuilder<Date> {
   return sql<Date>`((${day}::date + ${offsetDays}::int)::timestamp at time zone 'Europe/Amsterdam')`;
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbTransaction } from '@ipay/db';
+import type { DbExecutor, DbTransaction } from '@ipay/db';
 import { domainError } from '../../../errors/domain-codes';
 import { toTimestamp } from '../../../platform/time';
 import { FINANCE_ERRORS } from '../errors';
@@ -61,4 +61,19 @@ export async function recordPayout(
     created_at: toTimestamp(row.created_at),
     already_recorded: !inserted,
   };
+}
+
+/**
+ * Per PSP, the latest collection day its recorded payouts settle and when a payout was last recorded, as a
+ * composable query (payouts are recorded by operators from the PSPs' reports, see `recordPayout`).
+ */
+export function lastPayoutByPspQuery(db: DbExecutor) {
+  return db
+    .selectFrom('psp_payouts')
+    .groupBy('psp')
+    .select([
+      'psp',
+      sql<string>`max(settles_day)::text`.as('last_settles_day'),
+      sql<Date>`max(created_at)`.as('last_recorded_at'),
+    ]);
 }

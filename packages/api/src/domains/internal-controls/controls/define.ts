@@ -14,7 +14,8 @@ export interface ControlClock {
 /**
  * One daily control: a set-based SQL query returning one `id` (text) per offending row, and the thresholds its
  * metric is judged by. The metric is the number of offending rows, except for a ratio control, whose query also
- * returns the denominator (see `ratioOf`).
+ * returns the denominator (`population`), and an age control, whose metric is its oldest offender's age in days
+ * (`metricIs: 'oldest_days'`).
  */
 export interface ControlDefinition {
   id: string;
@@ -25,8 +26,13 @@ export interface ControlDefinition {
   metric: string;
   /** The metric at or above which the control is AMBER, and RED. */
   thresholds: { amber: number; red: number };
-  /** The offending rows, one `id` text column each. */
-  offenders: (clock: ControlClock) => RawBuilder<{ id: string }>;
+  /**
+   * The offending rows, one `id` text column each (and `age_days` for an age control). `db` is for composing
+   * another domain's query functions into it; the control never runs anything itself.
+   */
+  offenders: (clock: ControlClock, db: DbExecutor) => RawBuilder<{ id: string; age_days?: number }>;
+  /** `oldest_days`: the metric is the largest `age_days` among the offenders (0 without any), not their number. */
+  metricIs?: 'offenders' | 'oldest_days';
   /** When set, the metric is offenders × 100 / this count (a percentage), 0 when the count is 0. */
   population?: (clock: ControlClock) => RawBuilder<{ n: number }>;
   /** What to add once the settlement and finance tables exist, or another caveat for the catalogue. */
@@ -40,6 +46,11 @@ export function defineControl(control: ControlDefinition): ControlDefinition {
 /** A timestamp `hours` before the run's moment, as a SQL parameter. */
 export function hoursBefore(clock: ControlClock, hours: number): RawBuilder<Date> {
   return sql<Date>`${clock.now.toISOString()}::timestamptz - make_interval(hours => ${hours})`;
+}
+
+/** The run's day in Amsterdam (the day finance books and the PSPs' collection days are counted in), as SQL. */
+export function amsterdamToday(clock: ControlClock): RawBuilder<string> {
+  return sql<string>`(${clock.now.toISOString()}::timestamptz at time zone 'Europe/Amsterdam')::date::text`;
 }
 
 /** The start of the run's UTC day. */
@@ -59,26 +70,35 @@ export interface ControlMeasure {
   evidence: string[];
 }
 
+/** The oldest offender's age for an age control, the share of the population for a ratio one, else the count. */
+function metricOf(offenders: number, oldest: number | null, population: number | null): number {
+  if (oldest !== null) return oldest;
+  if (population === null) return offenders;
+  if (population === 0) return 0;
+  return Math.round((offenders * 10000) / population) / 100;
+}
+
 /** Runs one control's query: the count of offenders and the first ones' ids, in one statement. */
 export async function measureControl(
   db: DbExecutor,
   control: ControlDefinition,
   clock: ControlClock,
 ): Promise<ControlMeasure> {
-  const { rows } = await sql<{ n: string; evidence: string[]; population: string | null }>`
-    with offenders as materialized (${control.offenders(clock)})
+  const { rows } = await sql<{
+    n: string;
+    oldest: string | null;
+    evidence: string[];
+    population: string | null;
+  }>`
+    with offenders as materialized (${control.offenders(clock, db)})
     select (select count(*) from offenders) as n,
+           ${control.metricIs === 'oldest_days' ? sql`(select coalesce(max(age_days), 0) from offenders)` : sql`null`} as oldest,
            array(select id::text from offenders order by id limit ${EVIDENCE_LIMIT}) as evidence,
            ${control.population ? sql`(${control.population(clock)})` : sql`null`} as population`.execute(db);
   const row = rows[0];
   const offenders = Number(row?.n ?? 0);
-  const population =
-    row?.population === null || row?.population === undefined ? null : Number(row.population);
-  const metric =
-    population === null
-      ? offenders
-      : population === 0
-        ? 0
-        : Math.round((offenders * 10000) / population) / 100;
+  const numberOrNull = (value: string | null | undefined) =>
+    value === null || value === undefined ? null : Number(value);
+  const metric = metricOf(offenders, numberOrNull(row?.oldest), numberOrNull(row?.population));
   return { metric, offenders, evidence: row?.evidence ?? [] };
 }

@@ -1,6 +1,7 @@
 import { DATA_INTEGRITY_CONTROLS } from './data-integrity';
 import type { ControlDefinition } from './define';
 import { FINANCE_BOOK_CONTROLS } from './finance-books';
+import { PSP_CASH_CONTROLS } from './psp-cash';
 import { PSP_HEALTH_CONTROLS } from './psp-health';
 import { RECONCILIATION_CONTROLS } from './reconciliation';
 import { SECURITY_CONTROLS } from './security';
@@ -15,6 +16,7 @@ export const CONTROLS: readonly ControlDefinition[] = [
   ...WEBHOOK_CONTROLS,
   ...RECONCILIATION_CONTROLS,
   ...FINANCE_BOOK_CONTROLS,
+  ...PSP_CASH_CONTROLS,
   ...SECURITY_CONTROLS,
 ];
 

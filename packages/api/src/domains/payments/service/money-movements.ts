@@ -109,11 +109,10 @@ export function pspMoney(
 /**
  * What PSPs collected per PSP, Amsterdam day and currency in `[from, to)`, for sessions that are paid, released
  * or delivered (refunded and cancelled ones owe nothing). Wallet and simulated payments never reach a PSP.
+ * A composable query (`psp`, `day` as YYYY-MM-DD text, `currency`, `amount_minor`), for readers that join it
+ * in SQL, such as the daily controls.
  */
-export function accruedByPspDay(
-  db: DbExecutor,
-  request: { from: Instant; to: Instant },
-): Promise<Array<{ psp: string; day: string; currency: string; amount_minor: number }>> {
+export function accruedByPspDayQuery(db: DbExecutor, request: { from: Instant; to: Instant }) {
   const day = sql<string>`(p.created_at at time zone 'Europe/Amsterdam')::date::text`;
   return db
     .selectFrom('payments as p')
@@ -124,6 +123,18 @@ export function accruedByPspDay(
     .where('p.created_at', '>=', request.from)
     .where('p.created_at', '<', request.to)
     .groupBy(['p.psp', day, 'p.currency'])
-    .select(['p.psp', day.as('day'), 'p.currency', sql<number>`sum(p.amount_minor)::int8`.as('amount_minor')])
-    .execute();
+    .select([
+      'p.psp',
+      day.as('day'),
+      'p.currency',
+      sql<number>`sum(p.amount_minor)::int8`.as('amount_minor'),
+    ]);
+}
+
+/** `accruedByPspDayQuery`, read. */
+export function accruedByPspDay(
+  db: DbExecutor,
+  request: { from: Instant; to: Instant },
+): Promise<Array<{ psp: string; day: string; currency: string; amount_minor: number }>> {
+  return accruedByPspDayQuery(db, request).execute();
 }

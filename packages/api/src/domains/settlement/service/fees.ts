@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { DbExecutor } from '@ipay/db';
-import { DEFAULT_IPAY_FEE_PER_ORDER_MINOR } from '../../../config';
 import { receivedMoneyFacts, refundedMoneyFacts } from '../../payments/service/money-movements';
 import { paidSessionFacts } from '../../payment-sessions/service/paid-sessions';
 import { returnRefundFacts } from '../../returns/service/refund-money';
@@ -31,8 +30,11 @@ export interface IpayFeesRequest {
   to: Date;
   /** One merchant; all merchants when absent. */
   organizationId?: string;
-  /** Pass `config.settlement.defaultFeePerOrderMinor` (`IPAY_DEFAULT_FEE_PER_ORDER_MINOR`); its default when absent. */
-  platformDefaultFeeMinor?: number;
+  /**
+   * `config.settlement.defaultFeePerOrderMinor` (`IPAY_DEFAULT_FEE_PER_ORDER_MINOR`). Required: a built-in
+   * fallback once let a caller charge the wrong default without noticing.
+   */
+  platformDefaultFeeMinor: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface IpayFeesRequest {
  */
 export async function ipayFeesForPeriod(db: DbExecutor, request: IpayFeesRequest): Promise<IpayFeeRow[]> {
   const scope = { from: request.from, to: request.to, merchantId: request.organizationId };
-  const defaultFee = request.platformDefaultFeeMinor ?? DEFAULT_IPAY_FEE_PER_ORDER_MINOR;
+  const defaultFee = request.platformDefaultFeeMinor;
   const feeHistoryFilter = request.organizationId
     ? sql`where organization_id = ${request.organizationId}`
     : sql``;
