@@ -48,6 +48,7 @@ import * as returns from './2026_12_06_300001_returns';
 import * as returnLabels from './2026_12_06_400001_return_labels';
 import * as emailDeliveryEvents from './2026_12_06_500001_email_delivery_events';
 import * as internalControls from './2026_12_06_800001_internal_controls';
+import * as returnLabelWithdrawals from './2026_12_07_100001_return_label_withdrawals';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -100,4 +101,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_600001_merchant_fee_history': merchantFeeHistory,
   '2026_12_06_700001_finance': finance,
   '2026_12_06_800001_internal_controls': internalControls,
+  '2026_12_07_100001_return_label_withdrawals': returnLabelWithdrawals,
 };

@@ -956,6 +956,16 @@ export interface ReturnLabelsTable {
   composed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+export interface ReturnLabelWithdrawalsTable {
+  sendcloud_return_id: number;
+  return_id: string;
+  sendcloud_parcel_id: number;
+  shipping_option_code: string;
+  cancellation: 'requested' | 'failed';
+  detail: string;
+  withdrawn_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface ReturnRefundsTable {
   return_id: string;
   method: 'ORIGINAL_PAYMENT' | 'WALLET_CREDIT';
@@ -1271,6 +1281,7 @@ export interface Database {
   return_carrier_scans: ReturnCarrierScansTable;
   return_cases: ReturnCasesTable;
   return_items: ReturnItemsTable;
+  return_label_withdrawals: ReturnLabelWithdrawalsTable;
   return_labels: ReturnLabelsTable;
   return_refunds: ReturnRefundsTable;
   return_settings: ReturnSettingsTable;

@@ -17,6 +17,7 @@ import { SendcloudError, sendcloudNotConfigured, toSendcloudProblem } from '../s
 import { composeLabel } from './overlay';
 import type { CreateLabelInput, ReturnLabelOutput } from './schemas';
 import { sendcloudReturnRequest } from './sendcloud-request';
+import { nextExternalReference, withdrawAnnouncement } from './withdraw-label';
 
 export interface LabelDeps {
   config: Pick<Config, 'publicUrl' | 'sendcloud'>;
@@ -30,6 +31,7 @@ const LABEL_COLUMNS = [
   'return_id',
   'sendcloud_return_id',
   'sendcloud_parcel_id',
+  'shipping_option_code',
   'paper_size',
   'tracking_number',
   'carrier_code',
@@ -81,7 +83,8 @@ async function sendcloudCall<T>(call: () => Promise<T>): Promise<T> {
  * The return label of an APPROVED case: announced with Sendcloud (validated first, so a bad address costs
  * nothing), its PDF fetched and composed with the IPAY overlay, stored with its SHA-256, and the case moved to
  * LABEL_CREATED. Idempotent: a case that has its label gets the same one back. The announcement is committed
- * before the PDF is fetched, so a retry after a failed download reuses it instead of booking a second return.
+ * before the PDF is fetched, so a retry after a failed download reuses it instead of booking a second return; a
+ * label that is not a PDF withdraws the announcement (cancelled at Sendcloud) and leaves the case APPROVED.
  */
 export async function createReturnLabel(
   db: Db,
@@ -103,12 +106,14 @@ export async function createReturnLabel(
   const client = createSendcloudClient(deps.config.sendcloud, deps.sendcloudOptions);
 
   const announced = existing ?? (await announce(db, client, visible.id, actor, input));
-  const [details, carrierPdf] = await sendcloudCall(() =>
-    Promise.all([
-      client.getReturn(announced.sendcloud_return_id),
-      client.fetchLabelPdf(announced.sendcloud_parcel_id, announced.paper_size),
-    ]),
-  );
+  const [details, carrierPdf] = await Promise.all([
+    client.getReturn(announced.sendcloud_return_id),
+    client.fetchLabelPdf(announced.sendcloud_parcel_id, announced.paper_size),
+  ]).catch(async (error: unknown) => {
+    if (!(error instanceof SendcloudError)) throw error;
+    if (error.failure !== 'label_not_pdf') throw toSendcloudProblem(error);
+    throw await withdrawAnnouncement(db, client, { returnId: visible.id, announced, cause: error });
+  });
   const composed = await composeLabel(carrierPdf, `${deps.config.publicUrl}/returns/${token}`);
   const trackingNumber = details.tracking_number ?? null;
   const optionCode =
@@ -196,6 +201,7 @@ async function announce(
       shippingOptionCode: input.shippingOptionCode,
       contract: input.contract,
       weightGrams,
+      externalReference: await nextExternalReference(trx, returnId),
     });
     await sendcloudCall(() => client.validateReturn(request));
     const announced = await sendcloudCall(() => client.announceReturn(request));
