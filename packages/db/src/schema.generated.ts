@@ -941,6 +941,16 @@ export interface ReturnItemsTable {
   reason_text: string | null;
 }
 
+export interface ReturnLabelWithdrawalsTable {
+  sendcloud_return_id: number;
+  return_id: string;
+  sendcloud_parcel_id: number;
+  shipping_option_code: string;
+  cancellation: 'requested' | 'failed';
+  detail: string;
+  withdrawn_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface ReturnLabelsTable {
   return_id: string;
   sendcloud_return_id: number;
@@ -954,16 +964,6 @@ export interface ReturnLabelsTable {
   created_by: string | null;
   announced_at: ColumnType<Date, Date | string | undefined, Date | string>;
   composed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-}
-
-export interface ReturnLabelWithdrawalsTable {
-  sendcloud_return_id: number;
-  return_id: string;
-  sendcloud_parcel_id: number;
-  shipping_option_code: string;
-  cancellation: 'requested' | 'failed';
-  detail: string;
-  withdrawn_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface ReturnRefundsTable {

@@ -78,7 +78,9 @@ describe('docs/walkthrough.md and the consumer and returns walk-throughs after i
     );
     expect(blocks.map((page) => page.length > 2)).toEqual([true, true, true]);
     const result = await runBash(blocks.flat().join('\n'), { ...env, BASE: env.PUBLIC_URL ?? '' });
-    expect(result.code, result.output).toBe(0);
+    expect(result.code, `${result.output}\n--- the platform's output ---\n${platform?.output() ?? ''}`).toBe(
+      0,
+    );
     expect(result.output).toContain('DELIVERED by PostNL');
     expect(result.output).toMatch(/^active$/m);
     expect(result.output).toMatch(/^3STULP1001NL: MISMATCH price billed \d+ expected \d+$/m);
