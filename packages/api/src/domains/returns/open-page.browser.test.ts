@@ -48,7 +48,9 @@ describe('the return form in Chromium', () => {
     expect(await text(page)).toContain('How many to return (up to 2)');
     expect(await text(page)).toContain('Socks');
     // Every reason select starts on "Choose a reason": nobody is given a reason they did not choose.
-    expect(await page.$eval('#reason-0', (select) => (select as HTMLSelectElement).value)).toBe('');
+    expect(await page.$eval('#reason-0', (select) => (select as unknown as { value: string }).value)).toBe(
+      '',
+    );
     expect(await page.$eval('#reason-0 option:checked', (option) => option.textContent)).toBe(
       'Choose a reason',
     );
@@ -115,7 +117,7 @@ describe('the return form in Chromium', () => {
     expect(await page.$eval('#reason-0', (select) => select.getAttribute('aria-invalid'))).toBe('true');
     expect(await page.$eval('#reason-1', (select) => select.getAttribute('aria-invalid'))).toBeNull();
     const kept = await page.$$eval('form select', (selects) =>
-      selects.map((select) => `${select.id}=${(select as HTMLSelectElement).value}`),
+      selects.map((select) => `${select.id}=${(select as unknown as { value: string }).value}`),
     );
     expect(kept).toEqual(['qty-0=2', 'reason-0=', 'qty-1=1', 'reason-1=DAMAGED']);
     await check(page, 'return-form-reason-missing-nl');
