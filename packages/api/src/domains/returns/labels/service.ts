@@ -6,12 +6,12 @@ import { AppError } from '../../../errors/app-error';
 import { domainError } from '../../../errors/domain-codes';
 import type { DataScope } from '../../rbac/catalogue';
 import { scopeFilter, type ScopedActor } from '../../../platform/data-scope';
-import { openSecret } from '../../../platform/secret-box';
 import { toTimestamp } from '../../../platform/time';
 import { RETURNS_ERRORS } from '../errors';
 import { RETURN_LABEL_ERRORS } from './errors';
 import { loadReturnCase, lockReturnCase } from '../service/load-case';
 import { transitionReturn } from '../service/transitions';
+import { openReturnToken, returnTokenHash } from '../service/token';
 import { createSendcloudClient, type SendcloudClientOptions } from '../sendcloud/client';
 import { SendcloudError, sendcloudNotConfigured, toSendcloudProblem } from '../sendcloud/errors';
 import { composeLabel } from './overlay';
@@ -99,7 +99,7 @@ export async function createReturnLabel(
     .where(scopeFilter(scope, actor, { organization: 'return_cases.organization_id' }))
     .executeTakeFirst();
   if (!visible) throw domainError(RETURNS_ERRORS, 'return_not_found', `No return case ${input.returnId}.`);
-  const token = openSecret(deps.encryptionKey, visible.token_sealed);
+  const token = openReturnToken(deps.encryptionKey, visible.token_sealed);
   const existing = await findLabel(db, visible.id);
   if (existing?.pdf) return labelOutput(existing, visible.status, token);
   if (!deps.config.sendcloud) throw sendcloudNotConfigured();
@@ -229,7 +229,7 @@ export async function getPortalLabel(
     .selectFrom('return_cases')
     .innerJoin('return_labels', 'return_labels.return_id', 'return_cases.id')
     .select(['return_labels.pdf', 'return_labels.sha256', 'return_cases.merchant_reference'])
-    .where('return_cases.token_hash', '=', createHash('sha256').update(token).digest('hex'))
+    .where('return_cases.token_hash', '=', returnTokenHash(token))
     .executeTakeFirst();
   if (!label?.pdf || !label.sha256) {
     throw new AppError('not_found', 'No return label for this return yet.', {
