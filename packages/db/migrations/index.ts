@@ -51,6 +51,7 @@ import * as internalControls from './2026_12_06_800001_internal_controls';
 import * as exactLimits from './2026_12_07_300001_exact_limits';
 import * as paymentRefunds from './2026_12_07_200001_payment_refunds';
 import * as returnRefundsCompleted from './2026_12_07_400001_return_refunds_completed';
+import * as returnLabelWithdrawals from './2026_12_07_100001_return_label_withdrawals';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
 export const migrations: Record<string, Migration> = {
@@ -103,6 +104,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_600001_merchant_fee_history': merchantFeeHistory,
   '2026_12_06_700001_finance': finance,
   '2026_12_06_800001_internal_controls': internalControls,
+  '2026_12_07_100001_return_label_withdrawals': returnLabelWithdrawals,
   '2026_12_07_200001_payment_refunds': paymentRefunds,
   '2026_12_07_300001_exact_limits': exactLimits,
   '2026_12_07_400001_return_refunds_completed': returnRefundsCompleted,

@@ -970,6 +970,16 @@ export interface ReturnItemsTable {
   reason_text: string | null;
 }
 
+export interface ReturnLabelWithdrawalsTable {
+  sendcloud_return_id: number;
+  return_id: string;
+  sendcloud_parcel_id: number;
+  shipping_option_code: string;
+  cancellation: 'requested' | 'failed';
+  detail: string;
+  withdrawn_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface ReturnLabelsTable {
   return_id: string;
   sendcloud_return_id: number;
@@ -1303,6 +1313,7 @@ export interface Database {
   return_carrier_scans: ReturnCarrierScansTable;
   return_cases: ReturnCasesTable;
   return_items: ReturnItemsTable;
+  return_label_withdrawals: ReturnLabelWithdrawalsTable;
   return_labels: ReturnLabelsTable;
   return_refunds: ReturnRefundsTable;
   return_settings: ReturnSettingsTable;

@@ -17,22 +17,30 @@ interface StoredReturn {
   parcelId: number;
   trackingNumber: string;
   shippingOption: string;
+  externalReference: string | undefined;
+  /** Set by PATCH /returns/{id}/cancel: the booking is withdrawn. */
+  cancelled: boolean;
 }
 
 export interface FakeSendcloud extends FakeServer {
   returns: StoredReturn[];
   /** The next `times` requests answer `status` (429 or 5xx), with `Retry-After` when given. */
   failNext(status: number, times?: number, retryAfter?: string): void;
+  /** While on, cancellations are refused as for a carrier that takes none. */
+  refuseCancellations(refuse: boolean): void;
 }
 
 /**
  * Speaks the slice of Sendcloud's v3 API the returns domain uses, in its wire format: Basic auth,
  * POST /returns/validate, POST /returns/announce-synchronously, GET /returns/{id},
- * GET /parcels/{id}/documents/label (PDF, or ZPL for `zpl:` options); validation errors as Sendcloud words them.
+ * GET /parcels/{id}/documents/label (PDF, or ZPL for `zpl:` options), PATCH /returns/{id}/cancel; validation
+ * errors as Sendcloud words them. An external reference is refused a second time, even after a cancellation (the
+ * stricter reading of Sendcloud's "unique" reference).
  */
 export async function startFakeSendcloud(): Promise<FakeSendcloud> {
   const returns: StoredReturn[] = [];
   const failures: { status: number; retryAfter?: string }[] = [];
+  let cancellationsRefused = false;
   const expected = `Basic ${Buffer.from(`${FAKE_SENDCLOUD_KEYS.publicKey}:${FAKE_SENDCLOUD_KEYS.secretKey}`).toString('base64')}`;
   const server = await startFakeServer(async (request, response) => {
     const failure = failures.shift();
@@ -59,6 +67,18 @@ export async function startFakeSendcloud(): Promise<FakeSendcloud> {
     }
     if (request.method === 'POST' && url.pathname === '/returns/announce-synchronously') {
       return announce(request, response, returns);
+    }
+    const cancelMatch = /^\/returns\/(\d+)\/cancel$/.exec(url.pathname);
+    if (request.method === 'PATCH' && cancelMatch) {
+      const stored = returns.find((entry) => entry.returnId === Number(cancelMatch[1]));
+      if (!stored) return sendJson(response, 404, { errors: [{ code: 'not_found', detail: 'Not found.' }] });
+      if (cancellationsRefused) {
+        return sendJson(response, 400, {
+          errors: [{ code: 'invalid', detail: 'This carrier does not support cancellation of labels.' }],
+        });
+      }
+      stored.cancelled = true;
+      return sendJson(response, 202, { message: 'Cancellation requested successfully' });
     }
     const returnMatch = /^\/returns\/(\d+)$/.exec(url.pathname);
     if (request.method === 'GET' && returnMatch) {
@@ -96,6 +116,9 @@ export async function startFakeSendcloud(): Promise<FakeSendcloud> {
     returns,
     failNext(status, times = 1, retryAfter) {
       for (let index = 0; index < times; index += 1) failures.push({ status, retryAfter });
+    },
+    refuseCancellations(refuse) {
+      cancellationsRefused = refuse;
     },
   };
 }
@@ -160,12 +183,24 @@ function announce(request: RecordedRequest, response: ServerResponse, returns: S
     });
   }
   const body = SendcloudReturnRequest.parse(JSON.parse(request.body));
+  const reference = body.external_reference;
+  if (reference !== undefined && returns.some((entry) => entry.externalReference === reference)) {
+    return sendJson(response, 400, {
+      error: {
+        code: 'invalid',
+        request: 'api/v3/returns/announce-synchronously',
+        message: `external_reference: A return with external reference "${reference}" already exists.`,
+      },
+    });
+  }
   const returnId = 10_000 + returns.length + 1;
   const stored = {
     returnId,
     parcelId: 70_000 + returns.length + 1,
     trackingNumber: `3SRET${String(returnId).padStart(10, '0')}`,
     shippingOption: body.ship_with.shipping_option_code,
+    externalReference: reference,
+    cancelled: false,
   };
   returns.push(stored);
   sendJson(response, 201, { return_id: stored.returnId, parcel_id: stored.parcelId, multi_collo_ids: [] });

@@ -1,7 +1,7 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { AuthSession } from '../domains/auth/schemas';
-import { sealSecret } from '../platform/secret-box';
 import { FAKE_SENDCLOUD_KEYS, startFakeSendcloud, type FakeSendcloud } from './fake-sendcloud';
+import { newReturnToken } from '../domains/returns/service/token';
 import { http, type HttpResponse } from './http';
 import { createTestPlatform, type TestPlatform, type TestPlatformOptions } from './platform';
 import { payTestOrder } from './points';
@@ -67,7 +67,8 @@ export async function createTestReturnCase(
     })
     .onConflict((conflict) => conflict.column('merchant_id').doNothing())
     .execute();
-  const token = `rt_${randomBytes(24).toString('base64url')}`;
+  // Sealed and hashed as `openReturn` does, so the labels side is tested against the tokens the portal hands out.
+  const { token, hash, sealed } = newReturnToken(platform.deps.encryptionKey);
   const row = await db
     .insertInto('return_cases')
     .values({
@@ -76,8 +77,8 @@ export async function createTestReturnCase(
       session_id: paid.sessionId,
       merchant_reference: session.merchant_reference,
       status: options.status ?? 'APPROVED',
-      token_hash: createHash('sha256').update(token).digest('hex'),
-      token_sealed: sealSecret(platform.deps.encryptionKey, token),
+      token_hash: hash,
+      token_sealed: sealed,
       refund_method: 'ORIGINAL_PAYMENT',
       refund_email: session.customer_email ?? 'returner@example.com',
       currency: 'EUR',

@@ -34,8 +34,20 @@ const OpenReturnForm = z
   .object({ key: z.string().regex(KEY), refundMethod: OpenReturnInput.shape.refundMethod })
   .catchall(z.string().max(500));
 
-/** The form's choices as the API's input (every line with a quantity above 0); undefined when none is chosen. */
-function inputOf(opener: Opener, form: z.output<typeof OpenReturnForm>): OpenReturnInput | undefined {
+type OpenReturnFormValues = z.output<typeof OpenReturnForm>;
+
+/**
+ * The form's choices as the API's input (every line with a quantity above 0): `none` when nothing is chosen,
+ * `reasonMissing` with the positions whose reason select still shows "choose a reason" (it starts there, so a
+ * consumer who does not choose is never given a reason they did not give).
+ */
+function inputOf(
+  opener: Opener,
+  form: OpenReturnFormValues,
+):
+  | { kind: 'none' }
+  | { kind: 'reasonMissing'; positions: number[] }
+  | { kind: 'input'; input: OpenReturnInput } {
   const items = Object.keys(form)
     .map((name) => /^qty_(\d{1,5})$/.exec(name)?.[1])
     .filter((position): position is string => position !== undefined)
@@ -46,10 +58,12 @@ function inputOf(opener: Opener, form: z.output<typeof OpenReturnForm>): OpenRet
       reasonText: form[`text_${position}`] || undefined,
     }))
     .filter((item) => item.quantity !== 0);
-  if (items.length === 0) return undefined;
+  if (items.length === 0) return { kind: 'none' };
+  const unexplained = items.filter((item) => !item.reason).map((item) => item.position);
+  if (unexplained.length > 0) return { kind: 'reasonMissing', positions: unexplained };
   const by = 'payToken' in opener ? { payToken: opener.payToken } : { sessionId: opener.sessionId };
   const parsed = OpenReturnInput.safeParse({ ...by, items, refundMethod: form.refundMethod });
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return { kind: 'input', input: parsed.data };
   throw new AppError('validation_failed', 'The form was not filled in as expected.');
 }
 
@@ -71,11 +85,17 @@ interface FormPaths {
   back: string;
 }
 
+/** What a refused post shows again: the consumer's choices, and the lines whose reason is missing. */
+interface Posted {
+  form: OpenReturnFormValues;
+  reasonMissing: number[];
+}
+
 async function sendForm(
   reply: FastifyReply,
   deps: AppDeps,
   opener: Opener,
-  options: FormPaths & { language: Language; status: number; error?: MessageKey },
+  options: FormPaths & { language: Language; status: number; error?: MessageKey; posted?: Posted },
 ): Promise<FastifyReply> {
   const { language } = options;
   const t = translator(language);
@@ -94,22 +114,34 @@ async function sendForm(
     if (!closed) throw error;
   }
   const returned = closed ? new Map<number, number>() : await alreadyReturned(deps.db, session.orderId);
+  const posted = options.posted;
   const lines = closed
     ? []
     : session.lines
-        .map((line) => ({ ...line, left: line.quantity - (returned.get(line.position) ?? 0) }))
+        .map((line) => ({
+          ...line,
+          left: line.quantity - (returned.get(line.position) ?? 0),
+          chosenQuantity: posted?.form[`qty_${line.position}`] ?? '0',
+          chosenReason: posted?.form[`reason_${line.position}`] ?? '',
+          text: posted?.form[`text_${line.position}`] ?? '',
+          reasonMissing: posted?.reasonMissing.includes(line.position) ?? false,
+        }))
         .filter((line) => line.left > 0);
   const error = options.error ?? closed;
+  const unexplained = session.lines
+    .filter((line) => posted?.reasonMissing.includes(line.position))
+    .map((line) => line.description);
+  const method = posted?.form.refundMethod ?? 'ORIGINAL_PAYMENT';
   const page = {
     merchant: session.merchantName,
     reference: session.merchantReference,
-    error: error ? t(error) : undefined,
+    error: error ? t(error, { items: unexplained.join(', ') }) : undefined,
     lines,
     reasons: RETURN_REASONS.map((value) => ({ value, label: t(`returns.reason.${value}`) })),
-    methods: (['ORIGINAL_PAYMENT', 'WALLET_CREDIT'] as const).map((value, index) => ({
+    methods: (['ORIGINAL_PAYMENT', 'WALLET_CREDIT'] as const).map((value) => ({
       value,
       label: t(`returns.method.${value}`),
-      checked: index === 0,
+      checked: value === method,
     })),
     // A fresh Idempotency-Key per rendered form: pressing its button twice opens one case.
     key: randomUUID(),
@@ -161,15 +193,18 @@ async function submitForm(
 ): Promise<FastifyReply> {
   const language = pageLanguage(request, reply, deps);
   const form = readForm(OpenReturnForm, request.body);
-  const input = inputOf(opener, form);
-  if (!input) {
+  const chosen = inputOf(opener, form);
+  if (chosen.kind !== 'input') {
+    const missing = chosen.kind === 'reasonMissing';
     return sendForm(reply, deps, opener, {
       ...paths,
       language,
       status: 400,
-      error: 'returns.open.error.noItems',
+      error: missing ? 'returns.open.error.reasonMissing' : 'returns.open.error.noItems',
+      posted: { form, reasonMissing: missing ? chosen.positions : [] },
     });
   }
+  const input = chosen.input;
   try {
     const token = await openOnce(deps, opener, form.key, input);
     return redirectAfterPost(reply, `/returns/${token}`);

@@ -47,6 +47,13 @@ describe('the return form in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe(`/pay/${order.payToken}/return`);
     expect(await text(page)).toContain('How many to return (up to 2)');
     expect(await text(page)).toContain('Socks');
+    // Every reason select starts on "Choose a reason": nobody is given a reason they did not choose.
+    expect(await page.$eval('#reason-0', (select) => (select as unknown as { value: string }).value)).toBe(
+      '',
+    );
+    expect(await page.$eval('#reason-0 option:checked', (option) => option.textContent)).toBe(
+      'Choose a reason',
+    );
     await check(page, 'return-form-en');
 
     await submit(page);
@@ -73,6 +80,7 @@ describe('the return form in Chromium', () => {
       .where('id', '=', order.sessionId)
       .execute();
     await page.select('#qty-1', '1');
+    await page.select('#reason-1', 'OTHER');
     await submit(page);
     expect(await text(page)).toContain("The shop's return period for this order has ended.");
     expect(await page.$('form button[type=submit]')).toBeNull();
@@ -103,6 +111,17 @@ describe('the return form in Chromium', () => {
     await page.select('#qty-1', '1');
     await page.select('#reason-1', 'DAMAGED');
     await check(page, 'return-form-parcels-nl');
+    await submit(page);
+    // The T-shirts have no reason yet: refused, naming the field and the item, with the choices kept.
+    expect(await text(page)).toContain('Reden is verplicht voor T-shirt M: kies waarom je het terugstuurt.');
+    expect(await page.$eval('#reason-0', (select) => select.getAttribute('aria-invalid'))).toBe('true');
+    expect(await page.$eval('#reason-1', (select) => select.getAttribute('aria-invalid'))).toBeNull();
+    const kept = await page.$$eval('form select', (selects) =>
+      selects.map((select) => `${select.id}=${(select as unknown as { value: string }).value}`),
+    );
+    expect(kept).toEqual(['qty-0=2', 'reason-0=', 'qty-1=1', 'reason-1=DAMAGED']);
+    await check(page, 'return-form-reason-missing-nl');
+    await page.select('#reason-0', 'WRONG_ITEM');
     await submit(page);
     expect(new URL(page.url()).pathname).toMatch(/^\/returns\/[^/]+$/);
     expect(await text(page)).toContain('1 × Socks');

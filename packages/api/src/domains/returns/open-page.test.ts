@@ -52,6 +52,29 @@ describe('the return form over HTTP', () => {
     expect(await more.text()).toContain('Less of an item is left to return than you chose.');
   });
 
+  it('refuses a chosen item without a reason, naming the field and the item, and opens nothing', async () => {
+    const chosen = { refundMethod: 'ORIGINAL_PAYMENT', qty_0: '1', text_0: 'Too big' };
+    const missing = await postForm(platform, `/pay/${payToken}/return`, { key: randomUUID(), ...chosen });
+    const empty = await postForm(platform, `/pay/${payToken}/return`, {
+      key: randomUUID(),
+      ...chosen,
+      reason_0: '',
+    });
+    for (const response of [missing, empty]) {
+      expect(response.status).toBe(400);
+      const page = await response.text();
+      expect(page).toContain('Reason is required for T-shirt M: choose why you send it back.');
+      expect(page).toContain('aria-invalid="true" aria-describedby="form-error"');
+      expect(page).toContain('value="Too big"');
+    }
+    const cases = await platform.database.db
+      .selectFrom('return_cases')
+      .select('id')
+      .where('session_id', '=', sessionId)
+      .execute();
+    expect(cases).toHaveLength(1);
+  });
+
   it('refuses cross-site posts and answers bad input with pages, never a 500 or JSON', async () => {
     const crossSite = await postForm(platform, `/pay/${payToken}/return`, form(randomUUID()), {
       'sec-fetch-site': 'cross-site',

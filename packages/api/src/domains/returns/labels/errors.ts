@@ -24,7 +24,7 @@ export const RETURN_LABEL_ERRORS = defineErrorCodes({
   label_not_pdf: {
     kind: 'unprocessable',
     description:
-      "The carrier's label is not a PDF (ZPL-only carriers): the IPAY overlay needs a PDF; choose another shipping option.",
+      "The carrier's label is not a PDF (ZPL-only carriers): the IPAY overlay needs a PDF. The booked return is cancelled at Sendcloud (the detail says if that failed) and the case stays APPROVED: choose another shipping option.",
   },
   return_label_not_allowed: {
     kind: 'conflict',

@@ -119,19 +119,77 @@ describe('return labels and carrier scans', () => {
     expect(created.body.paperSize).toBe('a4');
   });
 
-  it('refuses a ZPL-only carrier with 422 and leaves the case APPROVED', async () => {
+  it('refuses a ZPL-only carrier with 422, cancels its booking at Sendcloud and books a PDF carrier after it', async () => {
     const returned = await createTestReturnCase(platform);
+    const booked = () =>
+      fake.returns.filter((entry) => entry.externalReference?.startsWith(returned.returnId));
 
     const refused = await create(returned, { shippingOptionCode: 'zpl:return/return' });
 
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('label_not_pdf');
+    expect(refused.body.detail).toContain('was cancelled');
+    const [zpl] = booked();
+    expect(booked()).toHaveLength(1);
+    expect(zpl?.cancelled).toBe(true);
+    expect(fake.requests).toContainEqual(
+      expect.objectContaining({ method: 'PATCH', path: `/returns/${zpl?.returnId}/cancel` }),
+    );
+    const withdrawn = await platform.deps.db
+      .selectFrom('return_label_withdrawals')
+      .select(['sendcloud_return_id', 'shipping_option_code', 'cancellation'])
+      .where('return_id', '=', returned.returnId)
+      .execute();
+    expect(withdrawn).toEqual([
+      {
+        sendcloud_return_id: zpl?.returnId,
+        shipping_option_code: 'zpl:return/return',
+        cancellation: 'requested',
+      },
+    ]);
     const row = await platform.deps.db
       .selectFrom('return_cases')
       .select('status')
       .where('id', '=', returned.returnId)
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('APPROVED');
+
+    const created = await create(returned);
+
+    expect(created.status).toBe(200);
+    expect(created.body.status).toBe('LABEL_CREATED');
+    expect(booked().filter((entry) => !entry.cancelled)).toEqual([
+      expect.objectContaining({
+        returnId: created.body.sendcloudReturnId,
+        externalReference: `${returned.returnId}-2`,
+      }),
+    ]);
+  });
+
+  it('names a booking Sendcloud would not cancel, and still leaves the case bookable', async () => {
+    const returned = await createTestReturnCase(platform);
+    const booked = () =>
+      fake.returns.filter((entry) => entry.externalReference?.startsWith(returned.returnId));
+    fake.refuseCancellations(true);
+
+    const refused = await create(returned, { shippingOptionCode: 'zpl:return/return' }).finally(() =>
+      fake.refuseCancellations(false),
+    );
+
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('label_not_pdf');
+    expect(refused.body.detail).toMatch(/failed .*cancel it in the Sendcloud panel/);
+    const withdrawn = await platform.deps.db
+      .selectFrom('return_label_withdrawals')
+      .select('cancellation')
+      .where('return_id', '=', returned.returnId)
+      .execute();
+    expect(withdrawn).toEqual([{ cancellation: 'failed' }]);
+    expect((await create(returned)).status).toBe(200);
+    expect(booked().map((entry) => entry.externalReference)).toEqual([
+      returned.returnId,
+      `${returned.returnId}-2`,
+    ]);
   });
 
   it('names the field Sendcloud refuses, before anything is booked', async () => {

@@ -37,12 +37,12 @@ const major = (minor: number): number => minor / 100;
  * The return as Sendcloud's v3 returns API takes it: from the consumer (the order's address) to the merchant's
  * return address, the parcel's weight split over the items (Sendcloud wants a weight per item), every item
  * listed (mandatory outside the EU, and harmless inside), the case id as the external reference (Sendcloud
- * refuses a reference twice, a second guard against booking one return twice).
+ * refuses a reference twice, a second guard against booking one return twice; `<id>-2`… after a withdrawn label).
  */
 export function sendcloudReturnRequest(
   loaded: LoadedReturnCase,
   to: Address,
-  options: { shippingOptionCode: string; contract?: number; weightGrams: number },
+  options: { shippingOptionCode: string; contract?: number; weightGrams: number; externalReference: string },
 ): SendcloudReturnRequest {
   const pieces = loaded.items.reduce((sum, item) => sum + item.quantity, 0);
   const perPieceKg = Math.max(1, Math.round(options.weightGrams / Math.max(1, pieces))) / 1000;
@@ -69,7 +69,7 @@ export function sendcloudReturnRequest(
     })),
     send_tracking_emails: false,
     order_number: loaded.merchantReference,
-    external_reference: loaded.row.id,
+    external_reference: options.externalReference,
     total_order_value: { value: major(loaded.itemsValueMinor), currency: loaded.row.currency },
     ...(international ? { customs_invoice_nr: `RET-${loaded.row.id.slice(0, 8)}` } : {}),
     delivery_option: 'drop_off_point',

@@ -6,17 +6,18 @@ import { AppError } from '../../../errors/app-error';
 import { domainError } from '../../../errors/domain-codes';
 import type { DataScope } from '../../rbac/catalogue';
 import { scopeFilter, type ScopedActor } from '../../../platform/data-scope';
-import { openSecret } from '../../../platform/secret-box';
 import { toTimestamp } from '../../../platform/time';
 import { RETURNS_ERRORS } from '../errors';
 import { RETURN_LABEL_ERRORS } from './errors';
 import { loadReturnCase, lockReturnCase } from '../service/load-case';
 import { transitionReturn } from '../service/transitions';
+import { openReturnToken, returnTokenHash } from '../service/token';
 import { createSendcloudClient, type SendcloudClientOptions } from '../sendcloud/client';
 import { SendcloudError, sendcloudNotConfigured, toSendcloudProblem } from '../sendcloud/errors';
 import { composeLabel } from './overlay';
 import type { CreateLabelInput, ReturnLabelOutput } from './schemas';
 import { sendcloudReturnRequest } from './sendcloud-request';
+import { nextExternalReference, withdrawAnnouncement } from './withdraw-label';
 
 export interface LabelDeps {
   config: Pick<Config, 'publicUrl' | 'sendcloud'>;
@@ -30,6 +31,7 @@ const LABEL_COLUMNS = [
   'return_id',
   'sendcloud_return_id',
   'sendcloud_parcel_id',
+  'shipping_option_code',
   'paper_size',
   'tracking_number',
   'carrier_code',
@@ -81,7 +83,8 @@ async function sendcloudCall<T>(call: () => Promise<T>): Promise<T> {
  * The return label of an APPROVED case: announced with Sendcloud (validated first, so a bad address costs
  * nothing), its PDF fetched and composed with the IPAY overlay, stored with its SHA-256, and the case moved to
  * LABEL_CREATED. Idempotent: a case that has its label gets the same one back. The announcement is committed
- * before the PDF is fetched, so a retry after a failed download reuses it instead of booking a second return.
+ * before the PDF is fetched, so a retry after a failed download reuses it instead of booking a second return; a
+ * label that is not a PDF withdraws the announcement (cancelled at Sendcloud) and leaves the case APPROVED.
  */
 export async function createReturnLabel(
   db: Db,
@@ -96,19 +99,21 @@ export async function createReturnLabel(
     .where(scopeFilter(scope, actor, { organization: 'return_cases.organization_id' }))
     .executeTakeFirst();
   if (!visible) throw domainError(RETURNS_ERRORS, 'return_not_found', `No return case ${input.returnId}.`);
-  const token = openSecret(deps.encryptionKey, visible.token_sealed);
+  const token = openReturnToken(deps.encryptionKey, visible.token_sealed);
   const existing = await findLabel(db, visible.id);
   if (existing?.pdf) return labelOutput(existing, visible.status, token);
   if (!deps.config.sendcloud) throw sendcloudNotConfigured();
   const client = createSendcloudClient(deps.config.sendcloud, deps.sendcloudOptions);
 
   const announced = existing ?? (await announce(db, client, visible.id, actor, input));
-  const [details, carrierPdf] = await sendcloudCall(() =>
-    Promise.all([
-      client.getReturn(announced.sendcloud_return_id),
-      client.fetchLabelPdf(announced.sendcloud_parcel_id, announced.paper_size),
-    ]),
-  );
+  const [details, carrierPdf] = await Promise.all([
+    client.getReturn(announced.sendcloud_return_id),
+    client.fetchLabelPdf(announced.sendcloud_parcel_id, announced.paper_size),
+  ]).catch(async (error: unknown) => {
+    if (!(error instanceof SendcloudError)) throw error;
+    if (error.failure !== 'label_not_pdf') throw toSendcloudProblem(error);
+    throw await withdrawAnnouncement(db, client, { returnId: visible.id, announced, cause: error });
+  });
   const composed = await composeLabel(carrierPdf, `${deps.config.publicUrl}/returns/${token}`);
   const trackingNumber = details.tracking_number ?? null;
   const optionCode =
@@ -196,6 +201,7 @@ async function announce(
       shippingOptionCode: input.shippingOptionCode,
       contract: input.contract,
       weightGrams,
+      externalReference: await nextExternalReference(trx, returnId),
     });
     await sendcloudCall(() => client.validateReturn(request));
     const announced = await sendcloudCall(() => client.announceReturn(request));
@@ -223,7 +229,7 @@ export async function getPortalLabel(
     .selectFrom('return_cases')
     .innerJoin('return_labels', 'return_labels.return_id', 'return_cases.id')
     .select(['return_labels.pdf', 'return_labels.sha256', 'return_cases.merchant_reference'])
-    .where('return_cases.token_hash', '=', createHash('sha256').update(token).digest('hex'))
+    .where('return_cases.token_hash', '=', returnTokenHash(token))
     .executeTakeFirst();
   if (!label?.pdf || !label.sha256) {
     throw new AppError('not_found', 'No return label for this return yet.', {

@@ -32,10 +32,15 @@ export interface SendcloudClient {
   getReturn(returnId: number): Promise<SendcloudReturn>;
   /** GET /parcels/{id}/documents/label as PDF; a carrier that answers with anything else is `label_not_pdf`. */
   fetchLabelPdf(parcelId: number, paperSize: LabelPaperSize): Promise<Buffer>;
+  /**
+   * PATCH /returns/{id}/cancel: asks Sendcloud to cancel an announced return. Only a request: Sendcloud passes it
+   * to carriers that take cancellations, and refuses it (4xx) for those that do not.
+   */
+  cancelReturn(returnId: number): Promise<void>;
 }
 
 interface Call {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   path: string;
   body?: unknown;
   accept: string;
@@ -122,6 +127,12 @@ export function createSendcloudClient(
       ),
     getReturn: (returnId) =>
       json({ method: 'GET', path: `/returns/${returnId}`, accept: 'application/json' }, SendcloudReturn),
+    async cancelReturn(returnId) {
+      const path = `/returns/${returnId}/cancel`;
+      const response = await send({ method: 'PATCH', path, accept: 'application/json' });
+      if (!response.ok) throw await failureOf(path, response);
+      await response.body?.cancel();
+    },
     async fetchLabelPdf(parcelId, paperSize) {
       const path = `/parcels/${parcelId}/documents/label?paper_size=${paperSize}`;
       const response = await send({ method: 'GET', path, accept: 'application/pdf' });

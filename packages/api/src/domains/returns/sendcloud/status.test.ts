@@ -28,6 +28,11 @@ describe('Sendcloud webhooks', () => {
     expect(carrierMove(91)).toBe('IN_TRANSIT');
     expect(carrierMove(1000)).toBeUndefined();
     expect(carrierMove(2000)).toBeUndefined();
+    expect(carrierMove(62989)).toBe('IN_TRANSIT'); // At customs
+    expect(carrierMove(62990)).toBe('IN_TRANSIT'); // At sorting centre
+    expect(carrierMove(62991)).toBeUndefined(); // Refused by recipient
+    expect(carrierMove(62992)).toBeUndefined(); // Returned to sender: back to the consumer, not received
+    expect(carrierMove(80)).toBeUndefined(); // Unable to deliver
   });
 
   it('read timestamps in milliseconds, and in seconds when they are that small', () => {
