@@ -4,7 +4,8 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   // Every refund of a payment sent to a PSP, whole or part, recorded before the PSP is called: what is left to
   // refund is the payment minus these rows, and a retry with the same key finds its row instead of refunding
-  // again (MultiSafepay takes no idempotency key). `psp_refund_id` is null until the PSP confirmed it.
+  // again (MultiSafepay takes no idempotency key). `psp_refund_id` is null until the PSP confirmed it. A part a
+  // return gave back as wallet credit is recorded too (`given_back_as`), so a later whole refund leaves it out.
   await sql`
     create table payment_refunds (
       id uuid primary key default gen_random_uuid(),
@@ -13,6 +14,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       amount_minor integer not null check (amount_minor > 0),
       currency text not null,
       psp_refund_id text,
+      given_back_as text not null default 'psp' check (given_back_as in ('psp', 'wallet_credit')),
       created_at timestamptz not null default now(),
       completed_at timestamptz
     )`.execute(db);

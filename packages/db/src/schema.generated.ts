@@ -755,6 +755,7 @@ export interface PaymentRefundsTable {
   amount_minor: number;
   currency: string;
   psp_refund_id: string | null;
+  given_back_as: Generated<'psp' | 'wallet_credit'>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }

@@ -43,14 +43,18 @@ function refundScenarios(setup: {
 }) {
   const db = () => setup.platform().database.db;
 
-  async function refundedReturn(paid: PaidSession): Promise<string> {
+  /** A return of the socks, received by the carrier: its refund is decided (a PSP part waits for its job). */
+  async function receivedReturn(
+    paid: PaidSession,
+    refundMethod: 'ORIGINAL_PAYMENT' | 'WALLET_CREDIT' = 'ORIGINAL_PAYMENT',
+  ): Promise<string> {
     const opened = await setup
       .platform()
       .caller({})
       .returns.open({
         payToken: paid.payToken,
         items: [{ position: 1, quantity: 1, reason: 'DEFECTIVE' }],
-        refundMethod: 'ORIGINAL_PAYMENT',
+        refundMethod,
       });
     // The carrier's RECEIVED scan delivered twice: one refund row, one job.
     for (let scan = 0; scan < 2; scan += 1) {
@@ -65,14 +69,37 @@ function refundScenarios(setup: {
           }),
         );
     }
+    return opened.id;
+  }
+
+  async function returnRefund(returnId: string) {
+    return db()
+      .selectFrom('return_refunds')
+      .innerJoin('return_cases', 'return_cases.id', 'return_refunds.return_id')
+      .select(['return_refunds.status', 'return_refunds.amount_minor', 'return_cases.status as case_status'])
+      .where('return_id', '=', returnId)
+      .executeTakeFirstOrThrow();
+  }
+
+  async function refundWhole(paid: PaidSession): Promise<void> {
+    const admin = await createTestPlatformAdmin(setup.platform());
+    const refunded = await setup
+      .platform()
+      .caller({ token: admin.token })
+      .paymentSessions.refund({ id: paid.sessionId, reason: 'order cancelled' });
+    expect(refunded.status).toBe('REFUNDED');
+  }
+
+  async function refundedReturn(paid: PaidSession): Promise<string> {
+    const returnId = await receivedReturn(paid);
     // The job run twice at once, then once more.
     const runs = await Promise.all([
-      refundReturnAtPsp(db(), setup.platform().config, opened.id),
-      refundReturnAtPsp(db(), setup.platform().config, opened.id),
+      refundReturnAtPsp(db(), setup.platform().config, returnId),
+      refundReturnAtPsp(db(), setup.platform().config, returnId),
     ]);
     expect(runs.filter(Boolean)).toHaveLength(1);
-    expect(await refundReturnAtPsp(db(), setup.platform().config, opened.id)).toBe(false);
-    return opened.id;
+    expect(await refundReturnAtPsp(db(), setup.platform().config, returnId)).toBe(false);
+    return returnId;
   }
 
   it(`refunds a return to the ${setup.psp} payment with its amount and key, once however often it runs`, async () => {
@@ -178,6 +205,82 @@ function refundScenarios(setup: {
       .executeTakeFirstOrThrow();
     expect(total).toBeGreaterThanOrEqual(ORDER_TOTAL);
     expect(booked).toBe(total);
+  });
+
+  it('refunds a return decided before the session is refunded whole: the whole refund leaves its part', async () => {
+    const paid = await setup.pay();
+    const returnId = await receivedReturn(paid);
+    await refundWhole(paid);
+    expect((await setup.sent(paid.sessionId)).map((refund) => refund.amount)).toEqual([ORDER_TOTAL - SOCKS]);
+
+    expect(await refundReturnAtPsp(db(), setup.platform().config, returnId)).toBe(true);
+    const payment = await db()
+      .selectFrom('payments')
+      .select('id')
+      .where('session_id', '=', paid.sessionId)
+      .executeTakeFirstOrThrow();
+    // In the order sent (Stripe) or recorded (the simulator: the return's part was recorded first).
+    const sent = await setup.sent(paid.sessionId);
+    expect(sent).toHaveLength(2);
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        { amount: ORDER_TOTAL - SOCKS, key: `whole-${payment.id}` },
+        { amount: SOCKS, key: `return-${returnId}` },
+      ]),
+    );
+    expect(await returnRefund(returnId)).toEqual({
+      status: 'DONE',
+      amount_minor: SOCKS,
+      case_status: 'REFUNDED',
+    });
+  });
+
+  it('gives a return nothing when the session was refunded whole before it was received', async () => {
+    const paid = await setup.pay();
+    const opened = await setup
+      .platform()
+      .caller({})
+      .returns.open({
+        payToken: paid.payToken,
+        items: [{ position: 1, quantity: 1, reason: 'DEFECTIVE' }],
+        refundMethod: 'ORIGINAL_PAYMENT',
+      });
+    await refundWhole(paid);
+    await db()
+      .transaction()
+      .execute((trx) =>
+        transitionReturn(trx, {
+          returnId: opened.id,
+          to: 'RECEIVED',
+          occurredAt: new Date(),
+          source: 'carrier',
+        }),
+      );
+    expect(await refundReturnAtPsp(db(), setup.platform().config, opened.id)).toBe(false);
+    expect((await setup.sent(paid.sessionId)).map((refund) => refund.amount)).toEqual([ORDER_TOTAL]);
+    expect(await returnRefund(opened.id)).toEqual({
+      status: 'DONE',
+      amount_minor: 0,
+      case_status: 'REFUNDED',
+    });
+  });
+
+  it('leaves a return credited to the wallet out of a whole refund after it', async () => {
+    const paid = await setup.pay();
+    const returnId = await receivedReturn(paid, 'WALLET_CREDIT');
+    expect(await returnRefund(returnId)).toEqual({
+      status: 'DONE',
+      amount_minor: SOCKS,
+      case_status: 'REFUNDED',
+    });
+    await refundWhole(paid);
+    expect((await setup.sent(paid.sessionId)).map((refund) => refund.amount)).toEqual([ORDER_TOTAL - SOCKS]);
+    const payment = await db()
+      .selectFrom('payments')
+      .select('refunded_minor')
+      .where('session_id', '=', paid.sessionId)
+      .executeTakeFirstOrThrow();
+    expect(payment.refunded_minor).toBe(ORDER_TOTAL - SOCKS);
   });
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '@ipay/db';
+import type { Db, DbTransaction } from '@ipay/db';
 import type { Config } from '../../../config';
 import { domainError } from '../../../errors/domain-codes';
 import { PAYMENT_ERRORS } from '../errors';
@@ -38,6 +38,9 @@ export function wholeRefundKey(paymentId: string): string {
   return `whole-${paymentId}`;
 }
 
+/** How much a reservation asks for: an exact part, at most a part, or all that is left of the payment. */
+type RefundAmount = number | { upTo: number } | 'rest';
+
 /**
  * Records a refund of `amountMinor` (or, with 'rest', all that is left) of a payment before any PSP is called,
  * under a lock on the payment, so what is left is the payment minus every earlier refund of it, parts (returns)
@@ -59,48 +62,92 @@ export async function reserveRefund(
   payment: RefundablePayment,
   request: { amountMinor: number | 'rest'; idempotencyKey: string },
 ): Promise<RefundIntent | undefined> {
-  return db.transaction().execute(async (trx) => {
-    const locked = await trx
-      .selectFrom('payments')
-      .select(['amount_minor', 'refunded_at'])
-      .where('id', '=', payment.id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const existing = await trx
-      .selectFrom('payment_refunds')
-      .select(['id', 'idempotency_key', 'amount_minor', 'psp_refund_id'])
-      .where('idempotency_key', '=', request.idempotencyKey)
-      .executeTakeFirst();
-    if (existing) return intentOf(existing, true);
-    const { refunded } = await trx
-      .selectFrom('payment_refunds')
-      .select(sql<number>`coalesce(sum(amount_minor), 0)::int`.as('refunded'))
-      .where('payment_id', '=', payment.id)
-      .executeTakeFirstOrThrow();
-    // A payment refunded whole before refunds were recorded here has nothing left.
-    const left = locked.refunded_at ? 0 : locked.amount_minor - refunded;
-    const amountMinor = request.amountMinor === 'rest' ? left : request.amountMinor;
-    if (request.amountMinor === 'rest' && left <= 0) return undefined;
-    if (amountMinor > left) {
-      throw domainError(
-        PAYMENT_ERRORS,
-        'refund_exceeds_payment',
-        `A refund of ${amountMinor} ${payment.currency} (minor units) is more than the ${left} left of payment ${payment.id}: ${locked.amount_minor - left} of its ${locked.amount_minor} was already refunded.`,
-        { errors: [{ field: 'amountMinor', message: `at most ${left}` }] },
-      );
-    }
-    const row = await trx
-      .insertInto('payment_refunds')
-      .values({
-        payment_id: payment.id,
-        idempotency_key: request.idempotencyKey,
-        amount_minor: amountMinor,
-        currency: payment.currency,
-      })
-      .returning(['id', 'idempotency_key', 'amount_minor', 'psp_refund_id'])
-      .executeTakeFirstOrThrow();
-    return intentOf(row, false);
+  return db.transaction().execute((trx) => reserveRefundIn(trx, payment, request));
+}
+
+/**
+ * `reserveRefund` in the caller's transaction; `{ upTo }` takes what is left when that is less (undefined when
+ * nothing is), and `givenBackAs: 'wallet_credit'` records a part given back outside the PSP, complete at once.
+ */
+async function reserveRefundIn(
+  trx: DbTransaction,
+  payment: RefundablePayment,
+  request: { amountMinor: RefundAmount; idempotencyKey: string; givenBackAs?: 'psp' | 'wallet_credit' },
+): Promise<RefundIntent | undefined> {
+  const locked = await trx
+    .selectFrom('payments')
+    .select(['amount_minor', 'refunded_at'])
+    .where('id', '=', payment.id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const existing = await trx
+    .selectFrom('payment_refunds')
+    .select(['id', 'idempotency_key', 'amount_minor', 'psp_refund_id'])
+    .where('idempotency_key', '=', request.idempotencyKey)
+    .executeTakeFirst();
+  if (existing) return intentOf(existing, true);
+  const { refunded } = await trx
+    .selectFrom('payment_refunds')
+    .select(sql<number>`coalesce(sum(amount_minor), 0)::int`.as('refunded'))
+    .where('payment_id', '=', payment.id)
+    .executeTakeFirstOrThrow();
+  // A payment refunded whole before refunds were recorded here has nothing left.
+  const left = locked.refunded_at ? 0 : locked.amount_minor - refunded;
+  const asked = request.amountMinor;
+  if (typeof asked === 'number' && asked > left) {
+    throw domainError(
+      PAYMENT_ERRORS,
+      'refund_exceeds_payment',
+      `A refund of ${asked} ${payment.currency} (minor units) is more than the ${left} left of payment ${payment.id}: ${locked.amount_minor - left} of its ${locked.amount_minor} was already refunded.`,
+      { errors: [{ field: 'amountMinor', message: `at most ${left}` }] },
+    );
+  }
+  const amountMinor =
+    asked === 'rest' ? left : typeof asked === 'number' ? asked : Math.min(asked.upTo, left);
+  if (amountMinor <= 0) return undefined;
+  const givenBackAs = request.givenBackAs ?? 'psp';
+  const row = await trx
+    .insertInto('payment_refunds')
+    .values({
+      payment_id: payment.id,
+      idempotency_key: request.idempotencyKey,
+      amount_minor: amountMinor,
+      currency: payment.currency,
+      given_back_as: givenBackAs,
+      completed_at: givenBackAs === 'wallet_credit' ? sql<Date>`now()` : null,
+    })
+    .returning(['id', 'idempotency_key', 'amount_minor', 'psp_refund_id'])
+    .executeTakeFirstOrThrow();
+  return intentOf(row, false);
+}
+
+/**
+ * Speaks for the part of a session's sale a return gives back, in the return's transaction, before the PSP is
+ * called or the wallet credited: at most what is left of the payment, so a whole refund of the session before
+ * it leaves the return nothing to give, and one after it gives back only the rest. The PSP part is sent later
+ * under the same key (`refundPaymentPart`); a wallet credit is recorded as given back. Returns the amount the
+ * return may give back; a session without a recorded sale payment has nothing to speak for and keeps `upTo`.
+ */
+export async function reserveReturnPart(
+  trx: DbTransaction,
+  request: { sessionId: string; upTo: number; idempotencyKey: string; givenBackAs: 'psp' | 'wallet_credit' },
+): Promise<number> {
+  const sale = await trx
+    .selectFrom('payments')
+    .select(['id', 'psp', 'psp_payment_id', 'amount_minor', 'currency'])
+    .where('session_id', '=', request.sessionId)
+    .where('status', '=', 'succeeded')
+    .where('needs_refund', '=', false)
+    .orderBy(sql`psp = 'wallet'`)
+    .orderBy('created_at')
+    .executeTakeFirst();
+  if (!sale) return request.upTo;
+  const intent = await reserveRefundIn(trx, sale, {
+    amountMinor: { upTo: request.upTo },
+    idempotencyKey: request.idempotencyKey,
+    givenBackAs: request.givenBackAs,
   });
+  return intent?.amountMinor ?? 0;
 }
 
 function intentOf(

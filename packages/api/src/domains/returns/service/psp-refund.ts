@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '@ipay/db';
 import type { Config } from '../../../config';
 import { refundPaymentPart } from '../../payments/service/refund';
+import { returnRefundKey } from './refunds';
 import { transitionReturn } from './transitions';
 
 /**
@@ -20,7 +21,7 @@ export async function refundReturnAtPsp(db: Db, config: Config, returnId: string
   const sent = await refundPaymentPart(db, config, {
     sessionId: pending.session_id,
     amountMinor: pending.amount_minor,
-    idempotencyKey: `return-${returnId}`,
+    idempotencyKey: returnRefundKey(returnId),
   });
   return db.transaction().execute(async (trx) => {
     const done = await trx

@@ -2,9 +2,15 @@ import { sql } from 'kysely';
 import type { DbTransaction } from '@ipay/db';
 import { enqueueJob } from '../../../jobs/enqueue';
 import { findReturnableSession } from '../../payment-sessions/service/returnable-session';
+import { reserveReturnPart } from '../../payments/service/payment-refunds';
 import { creditWallet } from '../../wallet/service/movements';
 import type { ReturnSettings } from '../schemas';
 import { findReturnItems, itemsValue, type ReturnCaseRow } from './load-case';
+
+/** The key a case's refund is recorded and sent under at the PSP: one refund per case, however often it runs. */
+export function returnRefundKey(returnId: string): string {
+  return `return-${returnId}`;
+}
 
 /** The ledger's `created_by` of the credits returns post. */
 const LEDGER_ACTOR = 'returns';
@@ -18,13 +24,16 @@ interface RefundAmounts {
 /**
  * What the case refunds: its items' value, plus the order's shipping (per the merchant, once per order),
  * never more than the session took minus what its other returns refunded (a discounted order refunds at most
- * what was paid). The bonus is a percentage of it, for wallet credit only.
+ * what was paid), nor more than is left of the payment (a whole refund of the session gave it back already):
+ * that part of the payment is spoken for here, in the case's transaction. The bonus is a percentage of it, for
+ * wallet credit only.
  */
 async function refundAmounts(
   trx: DbTransaction,
   row: ReturnCaseRow,
   settings: ReturnSettings,
   session: { amountMinor: number; shippingMinor: number },
+  viaWallet: boolean,
 ): Promise<RefundAmounts> {
   const items = itemsValue(await findReturnItems(trx, row.id));
   const others = await trx
@@ -38,7 +47,16 @@ async function refundAmounts(
     .where('return_refunds.return_id', '<>', row.id)
     .executeTakeFirstOrThrow();
   const shipping = settings.refundShipping && others.shipping === 0 ? session.shippingMinor : 0;
-  const amountMinor = Math.max(0, Math.min(items + shipping, session.amountMinor - others.refunded));
+  const owed = Math.max(0, Math.min(items + shipping, session.amountMinor - others.refunded));
+  const amountMinor =
+    owed === 0
+      ? 0
+      : await reserveReturnPart(trx, {
+          sessionId: row.session_id,
+          upTo: owed,
+          idempotencyKey: returnRefundKey(row.id),
+          givenBackAs: viaWallet ? 'wallet_credit' : 'psp',
+        });
   const bonusMinor =
     row.refund_method === 'WALLET_CREDIT' ? Math.floor((amountMinor * settings.walletBonusPercent) / 100) : 0;
   return { amountMinor, shippingMinor: Math.min(shipping, amountMinor), bonusMinor };
@@ -112,8 +130,8 @@ export async function startReturnRefund(
   if (existing) return existing.status;
   const session = await findReturnableSession(trx, { sessionId: row.session_id });
   if (!session) throw new Error(`return case ${row.id} lost its payment session ${row.session_id}`);
-  const amounts = await refundAmounts(trx, row, settings, session);
   const viaWallet = row.refund_method === 'WALLET_CREDIT' || session.psp === 'wallet';
+  const amounts = await refundAmounts(trx, row, settings, session, viaWallet);
   await trx
     .insertInto('return_refunds')
     .values({
