@@ -115,7 +115,8 @@ describe('paying with MultiSafepay', () => {
     });
   }
 
-  it('creates an order at MultiSafepay, and pays the session only once its API says completed', async () => {
+  /** A merchant's session whose consumer chose MultiSafepay: the order is created there, not yet paid. */
+  async function sessionAtMultiSafepay() {
     const merchant = await createTestMerchant(platform);
     const order = await http(platform.baseUrl, 'POST', '/api/orders', {
       token: merchant.token,
@@ -130,6 +131,11 @@ describe('paying with MultiSafepay', () => {
     const started = await http(platform.baseUrl, 'POST', `/api/session/${token}/start-payment`, {
       body: { psp: 'multisafepay' },
     });
+    return { merchant, session, started };
+  }
+
+  it('creates an order at MultiSafepay, and pays the session only once its API says completed', async () => {
+    const { merchant, session, started } = await sessionAtMultiSafepay();
     expect(started.body).toEqual({
       psp: 'multisafepay',
       status: 'PENDING_PAYMENT',
@@ -178,20 +184,7 @@ describe('paying with MultiSafepay', () => {
 
   /** A session paid through MultiSafepay, as the first test walks it. */
   async function paidSession() {
-    const merchant = await createTestMerchant(platform);
-    const order = await http(platform.baseUrl, 'POST', '/api/orders', {
-      token: merchant.token,
-      body: orderBody(),
-    });
-    const session = (
-      await http(platform.baseUrl, 'POST', `/api/orders/${order.body.id}/create-session`, {
-        token: merchant.token,
-      })
-    ).body;
-    const token = new URL(session.pay_url).pathname.split('/').pop()!;
-    await http(platform.baseUrl, 'POST', `/api/session/${token}/start-payment`, {
-      body: { psp: 'multisafepay' },
-    });
+    const { session } = await sessionAtMultiSafepay();
     orders.get(session.ipay_reference_18)!.status = 'completed';
     await notify(JSON.stringify({ order_id: session.ipay_reference_18, status: 'completed' }));
     return { sessionId: session.id as string, reference: session.ipay_reference_18 as string };

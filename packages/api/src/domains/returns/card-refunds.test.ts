@@ -43,8 +43,8 @@ function refundScenarios(setup: {
 }) {
   const db = () => setup.platform().database.db;
 
-  /** A return of the socks, received by the carrier: its refund is decided (a PSP part waits for its job). */
-  async function receivedReturn(
+  /** A return of the socks, opened by the consumer on the pay page's token. */
+  async function openedReturn(
     paid: PaidSession,
     refundMethod: 'ORIGINAL_PAYMENT' | 'WALLET_CREDIT' = 'ORIGINAL_PAYMENT',
   ): Promise<string> {
@@ -56,20 +56,27 @@ function refundScenarios(setup: {
         items: [{ position: 1, quantity: 1, reason: 'DEFECTIVE' }],
         refundMethod,
       });
-    // The carrier's RECEIVED scan delivered twice: one refund row, one job.
-    for (let scan = 0; scan < 2; scan += 1) {
-      await db()
-        .transaction()
-        .execute((trx) =>
-          transitionReturn(trx, {
-            returnId: opened.id,
-            to: 'RECEIVED',
-            occurredAt: new Date(),
-            source: 'carrier',
-          }),
-        );
-    }
     return opened.id;
+  }
+
+  /** The carrier's RECEIVED scan: the case's refund is decided (a PSP part waits for its job). */
+  async function receive(returnId: string): Promise<void> {
+    await db()
+      .transaction()
+      .execute((trx) =>
+        transitionReturn(trx, { returnId, to: 'RECEIVED', occurredAt: new Date(), source: 'carrier' }),
+      );
+  }
+
+  async function receivedReturn(
+    paid: PaidSession,
+    refundMethod: 'ORIGINAL_PAYMENT' | 'WALLET_CREDIT' = 'ORIGINAL_PAYMENT',
+  ): Promise<string> {
+    const returnId = await openedReturn(paid, refundMethod);
+    // The scan delivered twice: one refund row, one job.
+    await receive(returnId);
+    await receive(returnId);
+    return returnId;
   }
 
   async function returnRefund(returnId: string) {
@@ -237,28 +244,12 @@ function refundScenarios(setup: {
 
   it('gives a return nothing when the session was refunded whole before it was received', async () => {
     const paid = await setup.pay();
-    const opened = await setup
-      .platform()
-      .caller({})
-      .returns.open({
-        payToken: paid.payToken,
-        items: [{ position: 1, quantity: 1, reason: 'DEFECTIVE' }],
-        refundMethod: 'ORIGINAL_PAYMENT',
-      });
+    const returnId = await openedReturn(paid);
     await refundWhole(paid);
-    await db()
-      .transaction()
-      .execute((trx) =>
-        transitionReturn(trx, {
-          returnId: opened.id,
-          to: 'RECEIVED',
-          occurredAt: new Date(),
-          source: 'carrier',
-        }),
-      );
-    expect(await refundReturnAtPsp(db(), setup.platform().config, opened.id)).toBe(false);
+    await receive(returnId);
+    expect(await refundReturnAtPsp(db(), setup.platform().config, returnId)).toBe(false);
     expect((await setup.sent(paid.sessionId)).map((refund) => refund.amount)).toEqual([ORDER_TOTAL]);
-    expect(await returnRefund(opened.id)).toEqual({
+    expect(await returnRefund(returnId)).toEqual({
       status: 'DONE',
       amount_minor: 0,
       case_status: 'REFUNDED',
