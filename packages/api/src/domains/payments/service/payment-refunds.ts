@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, DbTransaction } from '@ipay/db';
+import type { Db, DbExecutor, DbTransaction } from '@ipay/db';
 import type { Config } from '../../../config';
 import { domainError } from '../../../errors/domain-codes';
 import { PAYMENT_ERRORS } from '../errors';
@@ -132,15 +132,7 @@ export async function reserveReturnPart(
   trx: DbTransaction,
   request: { sessionId: string; upTo: number; idempotencyKey: string; givenBackAs: 'psp' | 'wallet_credit' },
 ): Promise<number> {
-  const sale = await trx
-    .selectFrom('payments')
-    .select(['id', 'psp', 'psp_payment_id', 'amount_minor', 'currency'])
-    .where('session_id', '=', request.sessionId)
-    .where('status', '=', 'succeeded')
-    .where('needs_refund', '=', false)
-    .orderBy(sql`psp = 'wallet'`)
-    .orderBy('created_at')
-    .executeTakeFirst();
+  const sale = await findSalePayment(trx, request.sessionId);
   if (!sale) return request.upTo;
   const intent = await reserveRefundIn(trx, sale, {
     amountMinor: { upTo: request.upTo },
@@ -148,6 +140,35 @@ export async function reserveReturnPart(
     givenBackAs: request.givenBackAs,
   });
   return intent?.amountMinor ?? 0;
+}
+
+/** A session's sale: the payment that took its money (not one flagged for refund), a PSP's before the wallet's. */
+export interface SalePayment extends RefundablePayment {
+  reference: string;
+}
+
+/** The sale of a session, the one payment returns and partial refunds give back from; undefined when none. */
+export async function findSalePayment(
+  db: Db | DbTransaction,
+  sessionId: string,
+): Promise<SalePayment | undefined> {
+  return db
+    .selectFrom('payments')
+    .innerJoin('payment_sessions', 'payment_sessions.id', 'payments.session_id')
+    .select([
+      'payments.id',
+      'payments.psp',
+      'payments.psp_payment_id',
+      'payments.amount_minor',
+      'payments.currency',
+      'payment_sessions.reference',
+    ])
+    .where('payments.session_id', '=', sessionId)
+    .where('payments.status', '=', 'succeeded')
+    .where('payments.needs_refund', '=', false)
+    .orderBy(sql`payments.psp = 'wallet'`)
+    .orderBy('payments.created_at')
+    .executeTakeFirst();
 }
 
 function intentOf(

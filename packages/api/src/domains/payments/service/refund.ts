@@ -8,7 +8,7 @@ import { findSessionInScope } from '../../payment-sessions/service/queries';
 import { lockSession, markSaleRefunded } from '../../payment-sessions/service/transitions';
 import { recordSessionEvent } from '../../payment-sessions/service/session-events';
 import type { DataScope } from '../../rbac/catalogue';
-import { reserveRefund, sendRefund, wholeRefundKey } from './payment-refunds';
+import { findSalePayment, reserveRefund, sendRefund, wholeRefundKey } from './payment-refunds';
 
 /**
  * Refunds what a session may give back: the payments flagged for refund (double payments, money after expiry,
@@ -102,28 +102,14 @@ export async function refundPaymentPart(
   config: Config,
   request: { sessionId: string; amountMinor: number; idempotencyKey: string },
 ): Promise<PartialRefund> {
-  const sale = await db
-    .selectFrom('payments')
-    .innerJoin('payment_sessions', 'payment_sessions.id', 'payments.session_id')
-    .select([
-      'payments.id',
-      'payments.psp',
-      'payments.psp_payment_id',
-      'payments.amount_minor',
-      'payments.currency',
-      'payment_sessions.reference',
-    ])
-    .where('payments.session_id', '=', request.sessionId)
-    .where('payments.status', '=', 'succeeded')
-    .where('payments.needs_refund', '=', false)
-    .where('payments.psp', '<>', 'wallet')
-    .orderBy('payments.created_at')
-    .executeTakeFirst();
-  if (!sale) {
+  const sale = await findSalePayment(db, request.sessionId);
+  if (!sale || sale.psp === 'wallet') {
     throw domainError(
       PAYMENT_ERRORS,
       'nothing_to_refund',
-      `Session ${request.sessionId} holds no PSP payment to refund ${request.amountMinor} of.`,
+      sale
+        ? `Session ${request.sessionId} was paid from the wallet: its parts go back as wallet credit, not through a PSP.`
+        : `Session ${request.sessionId} holds no PSP payment to refund ${request.amountMinor} of.`,
     );
   }
   const intent = await reserveRefund(db, sale, request);
