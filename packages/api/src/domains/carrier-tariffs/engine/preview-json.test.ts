@@ -3,7 +3,7 @@ import { JSON_TEXT, type JsonText } from '../../../platform/json-text';
 import type { Surcharge, TariffBody } from '../schemas';
 import { previewAnswer, previewLoaded } from '../service/compute-shipment-cost';
 import { compileFuel, compileTariff, type CompiledFuel, type LoadedTariff } from './compiled-tariff';
-import { fragment, JsonBytes } from './json-bytes';
+import { fragment, JsonBytes, sharedFragment } from './json-bytes';
 import { previewJson } from './preview-json';
 
 const surcharges: Surcharge[] = [
@@ -240,5 +240,13 @@ describe('JSON bytes', () => {
     }
     out.intOrNull(Number.NaN);
     expect(out.text()).toBe(`"${long}",${values.map((v) => JSON.stringify(v)).join(',')}null`);
+  });
+
+  it('keeps one copy of a text many tariffs share, as its UTF-8 bytes', () => {
+    const text = ',"zone":"Zürich 3"';
+    const one = sharedFragment(text);
+    expect(sharedFragment(`,"zone":"Zürich ${3}"`)).toBe(one);
+    expect(Buffer.from(one).toString('utf8')).toBe(text);
+    expect(sharedFragment(',"zone":"4"')).not.toBe(one);
   });
 });

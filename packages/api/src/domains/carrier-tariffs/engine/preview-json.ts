@@ -8,7 +8,7 @@ import {
   type ShipmentFacts,
 } from './compute-cost';
 import type { JsonText } from '../../../platform/json-text';
-import { fragment, JsonTextPool, type JsonBytes } from './json-bytes';
+import { fragment, JsonTextPool, sharedFragment, type JsonBytes } from './json-bytes';
 
 /**
  * The cost preview's answer written as JSON text straight from the compiled tariffs: byte for byte what
@@ -48,19 +48,19 @@ function tariffText(tariff: CompiledTariff): TariffText {
   const s = tariff.source;
   const zones = new Map<string, Uint8Array>();
   for (const zone of tariff.rates.keys())
-    zones.set(zone, fragment(`},"zone":${json(zone)},"weightBreak":{"upToGrams":`));
+    zones.set(zone, sharedFragment(`},"zone":${json(zone)},"weightBreak":{"upToGrams":`));
   const text: TariffText = {
     head: fragment(
       `{"carrier":${json(s.carrier)},"service":${json(s.service)},"tariffVersionId":${json(s.versionId)},` +
         `"effectiveFrom":${json(s.effectiveFrom)},"currency":${json(s.currency)},"weight":{"actualGrams":`,
     ),
-    divisorAndStep: fragment(
+    divisorAndStep: sharedFragment(
       `,"volumetricDivisor":${json(s.volumetricDivisor)},"weightStepGrams":${json(s.weightStepGrams)},"chargeableGrams":`,
     ),
     zones,
     // The breakdown's own object with its amount last, cut before the amount: the same fields in the same order.
     surcharges: tariff.surcharges.map((surcharge) =>
-      fragment(json({ ...surcharge.output, amountMinor: 0 }).slice(0, -2)),
+      sharedFragment(json({ ...surcharge.output, amountMinor: 0 }).slice(0, -2)),
     ),
   };
   tariffTexts.set(tariff, text);
@@ -81,7 +81,7 @@ function fuelText(fuel: CompiledFuel | null): FuelText {
   const o = fuel.output;
   const text: FuelText = {
     beforeBase: fragment(`],"fuel":{"surchargeId":${json(o.surchargeId)},"baseMinor":`),
-    afterBase: fragment(
+    afterBase: sharedFragment(
       `,"publishedPercent":${json(o.publishedPercent)},"discountPercent":${json(o.discountPercent)},` +
         `"discountMode":${json(o.discountMode)},"effectivePercent":${json(o.effectivePercent)},"publishedAmountMinor":`,
     ),
