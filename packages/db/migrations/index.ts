@@ -51,6 +51,7 @@ import * as internalControls from './2026_12_06_800001_internal_controls';
 import * as exactLimits from './2026_12_07_300001_exact_limits';
 import * as paymentRefunds from './2026_12_07_200001_payment_refunds';
 import * as returnRefundsCompleted from './2026_12_07_400001_return_refunds_completed';
+import * as tariffChangeNotifications from './2026_12_07_500001_tariff_change_notifications';
 import * as returnLabelWithdrawals from './2026_12_07_100001_return_label_withdrawals';
 
 /** Every migration in order of its name; a test checks this list against the folder. */
@@ -108,4 +109,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_07_200001_payment_refunds': paymentRefunds,
   '2026_12_07_300001_exact_limits': exactLimits,
   '2026_12_07_400001_return_refunds_completed': returnRefundsCompleted,
+  '2026_12_07_500001_tariff_change_notifications': tariffChangeNotifications,
 };

@@ -18,7 +18,7 @@ import { toProblem } from '../errors/to-problem';
 import { DOMAINS } from '../domains';
 import { buildOpenApiDocument } from '../openapi/document';
 import { fastifyUrl, type RouteContext } from '../platform/domain';
-import { pageRoutes, plainRoutes } from '../platform/registry';
+import { pageRoutes, plainRoutes, serverCompanions } from '../platform/registry';
 import { answerPageError, pageUrlMatcher, registerPages } from '../pages/http';
 import { appRouter } from '../router';
 import { answerClientError } from './client-errors';
@@ -167,6 +167,10 @@ export async function buildServer(deps: AppDeps, options: ServerOptions = {}): P
   // Other processes' changes to users, roles and permissions reach this process's cached actors.
   await deps.actors.listen(deps.pool, deps.logger);
   app.addHook('onClose', () => deps.actors.stop());
+  for (const companion of serverCompanions(DOMAINS)) {
+    const stop = await companion(deps);
+    app.addHook('onClose', () => stop());
+  }
 
   await registerTrpcRoutes(app, deps, procedures);
   await registerPlainRoutes(app, deps, options);

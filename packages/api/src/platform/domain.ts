@@ -55,6 +55,12 @@ export interface CronEntry {
   identifier: string;
 }
 
+/**
+ * Something a domain keeps running beside each API server, such as a LISTEN that keeps a per-process cache
+ * current: started before the server takes requests; the stop it returns is awaited when the server closes.
+ */
+export type ServerCompanion = (deps: AppDeps) => Promise<() => Promise<void>>;
+
 /** Everything the platform needs to know about one domain; see docs/adding-a-domain.md. */
 export interface DomainDescriptor {
   /** The folder name: `orders`, `payment-sessions`. Job names start with it. */
@@ -72,6 +78,8 @@ export interface DomainDescriptor {
   events?: EventDefinitions;
   /** Permissions the domain's resources give the system roles by default (reconciled on every start). */
   grants?: RoleGrants;
+  /** What runs beside each API server while it serves (`ServerCompanion`). */
+  companions?: readonly ServerCompanion[];
 }
 
 /** Declares a domain; `const` keeps the routers' types, so the app router stays typed for the SDK. */

@@ -1,7 +1,7 @@
 import type { AnyRouter } from '@trpc/server';
 import { systemRoleDefaults, type SystemRoleDefaults } from '../domains/rbac/system-roles';
 import type { DomainTask } from '../jobs/task';
-import type { CronEntry, DomainDescriptor, PageRoute, PlainRoute } from './domain';
+import type { CronEntry, DomainDescriptor, PageRoute, PlainRoute, ServerCompanion } from './domain';
 
 type UnionToIntersection<U> = (U extends unknown ? (value: U) => void : never) extends (
   value: infer I,
@@ -31,6 +31,10 @@ export function plainRoutes(domains: readonly DomainDescriptor[]): PlainRoute[] 
 
 export function pageRoutes(domains: readonly DomainDescriptor[]): PageRoute[] {
   return domains.flatMap((domain) => domain.pages ?? []);
+}
+
+export function serverCompanions(domains: readonly DomainDescriptor[]): ServerCompanion[] {
+  return domains.flatMap((domain) => domain.companions ?? []);
 }
 
 /** Every declared job with its handler, by name; a name declared twice is an error. */

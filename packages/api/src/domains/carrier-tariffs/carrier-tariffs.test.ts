@@ -356,7 +356,7 @@ describe('carrier tariffs: import, fuel and cost preview over HTTP', () => {
       return item;
     };
     expect(await preview()).toMatchObject({ totalMinor: 950, fuel: { surchargeId: null } });
-    // Written beside the API, as another process would: the next preview has it.
+    // Written beside the API, as another process would: a preview has it once the database's notice arrived.
     const fuel = (published: string) => ({
       carrier_code: carrier,
       published_percent: published,
@@ -366,7 +366,9 @@ describe('carrier tariffs: import, fuel and cost preview over HTTP', () => {
       reason: 'test',
     });
     await platform.database.db.insertInto('tariff_fuel_surcharges').values(fuel('10')).execute();
-    expect(await preview()).toMatchObject({ totalMinor: 950 + 95, fuel: { effectivePercent: '10' } });
+    await expect
+      .poll(preview, { timeout: 5_000 })
+      .toMatchObject({ totalMinor: 950 + 95, fuel: { effectivePercent: '10' } });
     // A transaction sees its own entry, and once it rolls back nobody does.
     const rolledBack = new Error('rolled back');
     const inside = await platform.database.db

@@ -75,7 +75,7 @@ export const carrierTariffsRouter = router({
     })
     .input(CostPreviewInput)
     .output(typedOutput(CostPreview))
-    .mutation(({ ctx, input }) => previewCosts(ctx.db, input)),
+    .mutation(({ ctx, input }) => previewCosts(ctx.db, input, { heldStamp: true })),
 
   getCarrier: tariffProcedure('read')
     .meta({
@@ -105,7 +105,7 @@ export const carrierTariffsRouter = router({
     .output(typedOutput(CostPreview))
     .mutation(({ ctx, input }) => {
       const { carrier, ...shipment } = input;
-      return previewCosts(ctx.db, { ...shipment, carriers: [carrier] });
+      return previewCosts(ctx.db, { ...shipment, carriers: [carrier] }, { heldStamp: true });
     }),
 
   listServices: tariffProcedure('read')
@@ -192,7 +192,5 @@ export const carrierTariffsRouter = router({
     })
     .input(SetFuelInput)
     .output(FuelSurcharge)
-    .mutation(({ ctx, input }) =>
-      ctx.db.transaction().execute((trx) => setFuelSurcharge(trx, { input, userId: ctx.actor.userId })),
-    ),
+    .mutation(({ ctx, input }) => setFuelSurcharge(ctx.db, { input, userId: ctx.actor.userId })),
 });

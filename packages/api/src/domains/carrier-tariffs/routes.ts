@@ -175,7 +175,5 @@ async function importForm(
 ) {
   const parsed = parseTariffSheets(form.sheets, form);
   const dryRun = form.options.dry_run === 'true';
-  return deps.db
-    .transaction()
-    .execute((trx) => applyTariffImport(trx, { parsed, dryRun, fileName: form.fileName, userId }));
+  return applyTariffImport(deps.db, { parsed, dryRun, fileName: form.fileName, userId });
 }

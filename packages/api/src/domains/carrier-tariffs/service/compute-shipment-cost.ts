@@ -7,6 +7,7 @@ import { previewJson } from '../engine/preview-json';
 import { CARRIER_TARIFFS_ERRORS } from '../errors';
 import type { CostBreakdown, CostPreview, CostPreviewInput, NotApplicable } from '../schemas';
 import { loadTariffsInForce } from './tariffs-in-force';
+import { heldTariffStamp } from './tariff-stamp';
 
 export type { CostBreakdown };
 export { loadTariffsInForce };
@@ -37,10 +38,18 @@ export function previewLoaded(
   return { shipDate, items: items.sort(byTotal), notApplicable };
 }
 
-/** POST …/cost-preview: what the shipment costs with every (or the chosen) carrier × service. */
-export async function previewCosts(db: DbExecutor, input: CostPreviewInput): Promise<CostPreview> {
+/**
+ * POST …/cost-preview: what the shipment costs with every (or the chosen) carrier × service. `heldStamp`: the
+ * API's requests take the tariff stamp this process holds (`heldTariffStamp`) instead of reading it each time.
+ */
+export async function previewCosts(
+  db: DbExecutor,
+  input: CostPreviewInput,
+  options: { heldStamp?: boolean } = {},
+): Promise<CostPreview> {
   const shipDate = input.shipDate ?? todayUtc();
   const loaded = await loadTariffsInForce(db, {
+    stamp: options.heldStamp ? await heldTariffStamp(db) : undefined,
     origin: input.origin,
     shipDate,
     carriers: input.carriers?.length ? input.carriers : undefined,

@@ -1,10 +1,11 @@
-import type { DbExecutor, DbTransaction } from '@ipay/db';
+import type { Db, DbExecutor, DbTransaction } from '@ipay/db';
 import { fetchPage, type Page } from '../../../platform/pagination';
 import { toTimestamp } from '../../../platform/time';
 import { decimalText, effectiveFuelUnits, FUEL_SCALE, percentUnits } from '../engine/rates';
 import { selectFuel, type FuelRow } from '../repository';
 import type { FuelSurcharge, ListFuelInput, SetFuelInput } from '../schemas';
 import { getCarrier } from './read-tariffs';
+import { forgetHeldTariffStamp } from './tariff-stamp';
 
 /** The rate charged after IPAY's discount, exact: of the surcharge `p × (1 − d/100)`, in points `p − d`. */
 export function effectiveFuelPercent(
@@ -36,8 +37,18 @@ function fuelRowToFuel(row: FuelRow): FuelSurcharge {
 /**
  * PUT …/{carrier}/fuel: a new entry in the carrier's fuel history (never an edit). Sending the same values as
  * the newest entry with the same effective date is a no-op that answers that entry, so a retried PUT adds nothing.
+ * Once it has committed, this process's next cost preview reads the tariff stamp again.
  */
 export async function setFuelSurcharge(
+  db: Db,
+  request: { input: SetFuelInput; userId: string },
+): Promise<FuelSurcharge> {
+  const entry = await db.transaction().execute((trx) => addFuelEntry(trx, request));
+  forgetHeldTariffStamp(db);
+  return entry;
+}
+
+async function addFuelEntry(
   trx: DbTransaction,
   request: { input: SetFuelInput; userId: string },
 ): Promise<FuelSurcharge> {

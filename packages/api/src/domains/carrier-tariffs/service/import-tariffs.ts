@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DbTransaction } from '@ipay/db';
+import type { Db, DbTransaction } from '@ipay/db';
 import { AppError } from '../../../errors/app-error';
 import { domainError } from '../../../errors/domain-codes';
 import type { FieldError } from '../../../errors/problem';
@@ -24,6 +24,7 @@ import {
   type TariffChange,
   type TariffLayout,
 } from '../schemas';
+import { forgetHeldTariffStamp } from './tariff-stamp';
 
 /** Rows a tariff workbook may hold across its sheets: 488 carriers' zone maps fit many times over. */
 export const MAX_TARIFF_ROWS = 200_000;
@@ -149,6 +150,16 @@ function refusal(errors: readonly CellError[]): AppError {
  * so two at once cannot both decide a tariff is new. A file with any cell error imports nothing.
  */
 export async function applyTariffImport(
+  db: Db,
+  request: { parsed: ParsedWorkbook; dryRun: boolean; fileName: string; userId: string },
+): Promise<ImportResult> {
+  const result = await db.transaction().execute((trx) => compareAndStore(trx, request));
+  // This process's next cost preview reads the tariff stamp again, without waiting for the notification.
+  if (!request.dryRun) forgetHeldTariffStamp(db);
+  return result;
+}
+
+async function compareAndStore(
   trx: DbTransaction,
   request: { parsed: ParsedWorkbook; dryRun: boolean; fileName: string; userId: string },
 ): Promise<ImportResult> {

@@ -18,7 +18,7 @@ interface VersionGroup {
 /**
  * What this process knows of the tariffs as of one tariff stamp: each origin's version history and every
  * carrier's fuel history (small: ids, dates and rates, never the documents). A request reads the stamp (one
- * single-row query) and resolves its ship date here; any tariff write changes the stamp, so the next request of
+ * single-row query, or takes the one its process holds, see `tariff-stamp.ts`) and resolves its ship date here; any tariff write changes the stamp, so the next request of
  * every process, the writer's included, loads the histories again. Loads are shared by concurrent requests.
  */
 interface Histories {
@@ -79,8 +79,8 @@ function shared<T>(load: Promise<T>, forget: () => void): Promise<T> {
   return load;
 }
 
-async function histories(db: DbExecutor, origin: string) {
-  const stamp = await readTariffStamp(db);
+async function histories(db: DbExecutor, origin: string, heldStamp: string | undefined) {
+  const stamp = heldStamp ?? (await readTariffStamp(db));
   if (current.stamp !== stamp) current = emptyHistories(stamp);
   const held = current;
   let groups = held.origins.get(origin);
@@ -99,6 +99,8 @@ function inForce<T>(history: ReadonlyArray<Dated<T>> | undefined, date: string):
 }
 
 export interface InForceFilter {
+  /** The tariff stamp the caller holds (`heldTariffStamp`); read from the database when absent. */
+  stamp?: string;
   origin: string;
   shipDate: string;
   carriers?: readonly string[];
@@ -111,7 +113,7 @@ export interface InForceFilter {
  * resolve to the same versions until a tariff write changes the stamp.
  */
 export async function loadTariffsInForce(db: DbExecutor, filter: InForceFilter): Promise<TariffsInForce> {
-  const { held, groups, fuel } = await histories(db, filter.origin);
+  const { held, groups, fuel } = await histories(db, filter.origin, filter.stamp);
   if (filter.carriers || filter.services) return resolve(db, groups, fuel, filter);
   const key = `${filter.origin} ${filter.shipDate}`;
   let resolved = held.resolved.get(key);

@@ -148,10 +148,7 @@ export interface SalePayment extends RefundablePayment {
 }
 
 /** The sale of a session, the one payment returns and partial refunds give back from; undefined when none. */
-export async function findSalePayment(
-  db: Db | DbTransaction,
-  sessionId: string,
-): Promise<SalePayment | undefined> {
+export async function findSalePayment(db: DbExecutor, sessionId: string): Promise<SalePayment | undefined> {
   return db
     .selectFrom('payments')
     .innerJoin('payment_sessions', 'payment_sessions.id', 'payments.session_id')
