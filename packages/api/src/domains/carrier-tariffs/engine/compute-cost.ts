@@ -2,6 +2,7 @@ import type { CostBreakdown, NotApplicable, ZoneRates } from '../schemas';
 import {
   normalisePostcode,
   type CompiledFuel,
+  type CompiledRates,
   type CompiledTariff,
   type FuelInForce,
   type LoadedTariff,
@@ -92,23 +93,28 @@ export class PricedShipment {
 export type PriceOutcome = 'priced' | NotApplicable['reason'];
 
 /** The first break at or above the weight (upper-inclusive); above the last, its price plus started steps. */
-function priceWeight(rates: ZoneRates, grams: number, out: PricedShipment): boolean {
-  for (const found of rates.breaks) {
-    if (grams > found.upToGrams) continue;
-    out.breakUpToGrams = found.upToGrams;
-    out.breakPriceMinor = found.priceMinor;
+function priceWeight(rates: CompiledRates, grams: number, out: PricedShipment): boolean {
+  const breaks = rates.breaks;
+  const pairs = breaks.length;
+  for (let at = 0; at < pairs; at += 2) {
+    const upToGrams = breaks[at] as number;
+    if (grams > upToGrams) continue;
+    const priceMinor = breaks[at + 1] as number;
+    out.breakUpToGrams = upToGrams;
+    out.breakPriceMinor = priceMinor;
     out.additionalSteps = 0;
-    out.baseMinor = found.priceMinor;
+    out.baseMinor = priceMinor;
     return true;
   }
-  const last = rates.breaks.at(-1);
-  const additional = rates.additional;
-  if (!last || !additional) return false;
-  const steps = divideUp(grams - last.upToGrams, additional.stepGrams);
-  out.breakUpToGrams = last.upToGrams;
-  out.breakPriceMinor = last.priceMinor;
+  const additional = rates.source.additional;
+  if (!pairs || !additional) return false;
+  const lastUpTo = breaks[pairs - 2] as number;
+  const lastPrice = breaks[pairs - 1] as number;
+  const steps = divideUp(grams - lastUpTo, additional.stepGrams);
+  out.breakUpToGrams = lastUpTo;
+  out.breakPriceMinor = lastPrice;
   out.additionalSteps = steps;
-  out.baseMinor = last.priceMinor + steps * additional.priceMinor;
+  out.baseMinor = lastPrice + steps * additional.priceMinor;
   return true;
 }
 
@@ -153,7 +159,7 @@ export function priceShipment(
   const zone = findZone(tariff, shipment.destination.country, postcode);
   const rates = zone === null ? undefined : tariff.rates.get(zone);
   out.zone = zone ?? '';
-  out.zoneRates = rates;
+  out.zoneRates = rates?.source;
   if (zone === null || !rates) return 'no_zone';
   out.volumetricGrams = volumetricGrams(shipment.dimensionsCm, source.volumetricDivisor);
   out.chargeableGrams = chargeableGrams(shipment.weightGrams, out.volumetricGrams, source.weightStepGrams);
@@ -173,7 +179,7 @@ export function priceShipment(
     const amountMinor = surcharge.ratio ? applyRatio(baseMinor, surcharge.ratio) : surcharge.fixedMinor;
     out.surchargeMinor[i] = amountMinor;
     surchargeTotal += amountMinor;
-    if (surcharge.output.fuelApplies) fuelBase += amountMinor;
+    if (surcharge.fuelApplies) fuelBase += amountMinor;
   }
   out.fuelBaseMinor = fuelBase;
   out.publishedFuelMinor = fuel ? applyRatio(fuelBase, fuel.published) : 0;

@@ -105,6 +105,8 @@ interface Plan {
   tieRank: Float64Array;
   /** Rank → row. */
   rowOfRank: Int32Array;
+  /** The set's surcharges, all tariffs together: the scratch space their amounts need. */
+  surchargeCount: number;
 }
 
 type LoadedSet = { tariffs: readonly CompiledTariff[]; fuel: ReadonlyMap<string, CompiledFuel> };
@@ -134,6 +136,7 @@ function planOf(loaded: LoadedSet): Plan {
     fuelTexts: fuels.map(fuelText),
     tieRank,
     rowOfRank,
+    surchargeCount: tariffs.reduce((count, tariff) => count + tariff.surcharges.length, 0),
   };
   plans.set(loaded, plan);
   return plan;
@@ -185,16 +188,14 @@ let sortKeys = new Float64Array(0);
 /** Answers in flight at once are few (one per connection being written to); each writer grows to the largest. */
 const writers = new JsonTextPool(16, 64 * 1024);
 
-function ensureScratch(tariffs: readonly CompiledTariff[]): void {
+function ensureScratch(tariffs: readonly CompiledTariff[], plan: Plan): void {
   if (numbers.length < tariffs.length * Column.Count)
     numbers = new Float64Array(tariffs.length * Column.Count);
   if (sortKeys.length < tariffs.length) {
     sortKeys = new Float64Array(tariffs.length);
     pricedRows = new Int32Array(tariffs.length);
   }
-  let surcharges = 0;
-  for (const tariff of tariffs) surcharges += tariff.surcharges.length;
-  if (surchargeAmounts.length < surcharges) surchargeAmounts = new Float64Array(surcharges);
+  if (surchargeAmounts.length < plan.surchargeCount) surchargeAmounts = new Float64Array(plan.surchargeCount);
 }
 
 function keep(row: number, priced: PricedShipment, surchargeAt: number): void {
@@ -279,7 +280,7 @@ function writeItem(
 export function previewJson(loaded: LoadedSet, shipment: ShipmentFacts, shipDate: string): JsonText {
   const tariffs = loaded.tariffs;
   const plan = planOf(loaded);
-  ensureScratch(tariffs);
+  ensureScratch(tariffs, plan);
   const postcode = normalisePostcode(shipment.destination.postcode);
   const priced = new PricedShipment();
   const zones: string[] = [];
