@@ -44,6 +44,7 @@ export interface CompiledSurcharge {
   condition: Surcharge['condition'];
   thresholdCm: number | null;
   fixedMinor: number;
+  /** `output.fuelApplies`, kept beside the numbers the engine reads per tariff: one object fewer per surcharge. */
   fuelApplies: boolean;
   /** Percent surcharges: the share of the base they take. */
   ratio: ExactRatio | null;

@@ -18,8 +18,9 @@ interface VersionGroup {
 /**
  * What this process knows of the tariffs as of one tariff stamp: each origin's version history and every
  * carrier's fuel history (small: ids, dates and rates, never the documents). A request reads the stamp (one
- * single-row query, or takes the one its process holds, see `tariff-stamp.ts`) and resolves its ship date here; any tariff write changes the stamp, so the next request of
- * every process, the writer's included, loads the histories again. Loads are shared by concurrent requests.
+ * single-row query), or a cost preview takes the one its API process holds (`tariff-stamp.ts`), and resolves its
+ * ship date here. Any tariff write changes the stamp, so the histories are loaded again by the next request that
+ * sees the new stamp. Loads are shared by concurrent requests.
  */
 interface Histories {
   stamp: string;
