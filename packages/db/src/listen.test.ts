@@ -67,6 +67,7 @@ describe('Listener: LISTEN on a connection of its own that keeps itself listenin
     await listener.start();
     expect(seen.connects).toBe(1);
     expect(listener.pid).toBeGreaterThan(0);
+    expect(listener.connected).toBe(true);
     expect(pool.totalCount).toBe(0);
 
     await notify('ipay_test_a', 'one');
@@ -111,6 +112,7 @@ describe('Listener: LISTEN on a connection of its own that keeps itself listenin
     expect(await connectionsNamed(applicationName)).toBe(1);
     await listener.stop();
     expect(listener.pid).toBeUndefined();
+    expect(listener.connected).toBe(false);
     await until(
       async () => ((await connectionsNamed(applicationName)) === 0 ? true : undefined),
       'no connection',
@@ -121,6 +123,7 @@ describe('Listener: LISTEN on a connection of its own that keeps itself listenin
     await early.stop();
     await starting;
     expect(early.pid).toBeUndefined();
+    expect(early.connected).toBe(false);
     expect(seen.connects).toBe(0);
     await until(
       async () => ((await connectionsNamed(applicationName)) === 0 ? true : undefined),

@@ -48,6 +48,11 @@ export class Listener {
     return this.#pid;
   }
 
+  /** Every LISTEN is in place on a live connection: from just before `onConnect` until just before `onLost`. */
+  get connected(): boolean {
+    return this.#client !== undefined;
+  }
+
   /** Resolves after the first attempt; should it fail, the listener keeps trying as after a lost connection. */
   start(): Promise<void> {
     return this.#connect();

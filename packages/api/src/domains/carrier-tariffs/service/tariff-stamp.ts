@@ -9,7 +9,6 @@ interface HeldStamp {
   value: string | undefined;
   /** Bumped by every change heard of: a read under way across one is not kept. */
   generation: number;
-  listening: boolean;
   /** Servers sharing one database handle (tests start a second on the same deps); the last to stop ends it. */
   servers: number;
   listener: Listener | undefined;
@@ -32,11 +31,11 @@ function forget(stamp: HeldStamp): void {
  */
 export async function heldTariffStamp(db: DbExecutor): Promise<string> {
   const stamp = held.get(db);
-  if (!stamp?.listening) return readTariffStamp(db);
+  if (!stamp?.listener?.connected) return readTariffStamp(db);
   if (stamp.value !== undefined) return stamp.value;
   const generation = stamp.generation;
   const value = await readTariffStamp(db);
-  if (stamp.listening && stamp.generation === generation) stamp.value = value;
+  if (stamp.listener?.connected && stamp.generation === generation) stamp.value = value;
   return value;
 }
 
@@ -50,7 +49,7 @@ export function forgetHeldTariffStamp(db: DbExecutor): void {
 export async function watchTariffStamp(deps: AppDeps): Promise<() => Promise<void>> {
   let stamp = held.get(deps.db);
   if (!stamp) {
-    stamp = { value: undefined, generation: 0, listening: false, servers: 0, listener: undefined };
+    stamp = { value: undefined, generation: 0, servers: 0, listener: undefined };
     held.set(deps.db, stamp);
   }
   const watched = stamp;
@@ -62,15 +61,9 @@ export async function watchTariffStamp(deps: AppDeps): Promise<() => Promise<voi
       name: 'tariff stamp',
       logger: deps.logger,
       onNotification: () => forget(watched),
-      // What changed while nobody listened is unknown: read afresh, and not hold anything until heard again.
-      onConnect: () => {
-        forget(watched);
-        watched.listening = true;
-      },
-      onLost: () => {
-        watched.listening = false;
-        forget(watched);
-      },
+      // What changed while nobody listened is unknown: read afresh (nothing is held while not connected).
+      onConnect: () => forget(watched),
+      onLost: () => forget(watched),
     });
     await watched.listener.start();
   }
@@ -79,7 +72,6 @@ export async function watchTariffStamp(deps: AppDeps): Promise<() => Promise<voi
     if (watched.servers > 0) return;
     const listener = watched.listener;
     watched.listener = undefined;
-    watched.listening = false;
     forget(watched);
     await listener?.stop();
   };
