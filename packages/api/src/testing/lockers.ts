@@ -39,18 +39,18 @@ export function lockerIssuedBody(
   };
 }
 
-/** POSTs a carrier's locker call signed as a carrier signs it (or with `signature` as given). */
+/** POSTs a carrier's locker call signed as a carrier signs it (or with `signature` as given); `skewSeconds` moves its timestamp from the moment it is sent. */
 export function sendLockerCall(
   platform: TestPlatform,
   path: string,
   body: unknown,
-  signing: { secret?: string; timestamp?: number; signature?: string | null },
+  signing: { secret?: string; skewSeconds?: number; signature?: string | null },
 ): Promise<HttpResponse<any>> {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   const signature =
     signing.signature !== undefined
       ? signing.signature
-      : lockerSignatureHeader(signing.secret ?? '', raw, signing.timestamp ?? nowSeconds());
+      : lockerSignatureHeader(signing.secret ?? '', raw, nowSeconds() + (signing.skewSeconds ?? 0));
   return http(platform.baseUrl, 'POST', path, {
     rawBody: raw,
     headers: {

@@ -158,8 +158,8 @@ describe('locker codes', () => {
         ['short v1', { signature: `t=${now},v1=abcd` }],
         ['wrong secret', { secret: wrongSecret }],
         ["another carrier's secret", { secret: secrets.DPD }],
-        ['stale by 301 s', { secret: secrets.POSTNL, timestamp: now - 301 }],
-        ['future by 301 s', { secret: secrets.POSTNL, timestamp: now + 301 }],
+        ['stale by 301 s', { secret: secrets.POSTNL, skewSeconds: -301 }],
+        ['future by 301 s', { secret: secrets.POSTNL, skewSeconds: 301 }],
       ];
       for (const [name, signing] of cases) {
         const refused = await sendLockerCall(platform, path, body, signing);
@@ -209,7 +209,7 @@ describe('locker codes', () => {
 
       const retry = await sendLockerCall(platform, path, raw, {
         secret: secrets.POSTNL,
-        timestamp: nowSeconds() - 1,
+        skewSeconds: -1,
       });
       expect(retry.status).toBe(200);
       expect(retry.body).toMatchObject({ receipt: 'duplicate', locker_code_id: first.body.locker_code_id });
