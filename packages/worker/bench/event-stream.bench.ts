@@ -30,6 +30,7 @@ import { createPlatformAdmin, recordDomainEvents } from '@ipay/api';
 import type { Db } from '@ipay/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { PLATFORM_NODE_FLAGS } from '../src/cli/node-flags';
 import { startBenchDatabase } from './support/local-postgres';
 import { mebibytes } from './support/memory';
 import {
@@ -146,7 +147,10 @@ function forkChild<Request, Message extends { kind: string }>(
 ): Child<Request, Message> {
   const script = fileURLToPath(new URL(file, import.meta.url));
   return new Child(
-    fork(script, args, { execArgv: ['--expose-gc', '--import', 'tsx', ...execArgv], stdio: 'inherit' }),
+    fork(script, args, {
+      execArgv: ['--expose-gc', ...PLATFORM_NODE_FLAGS, '--import', 'tsx', ...execArgv],
+      stdio: 'inherit',
+    }),
   );
 }
 

@@ -1,13 +1,15 @@
 /**
  * `pnpm bench`: runs every `*.bench.ts` beside this file, one after another, each in a process of its own so
- * that one benchmark's memory figures do not carry another's heap. `--expose-gc` lets a benchmark start each
- * measurement from a collected heap. Arguments after the script name are passed on to each benchmark.
+ * that one benchmark's memory figures do not carry another's heap, with the V8 flags the platform runs with
+ * (`PLATFORM_NODE_FLAGS`). `--expose-gc` lets a benchmark start each measurement from a collected heap.
+ * Arguments after the script name are passed on to each benchmark.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PLATFORM_NODE_FLAGS } from '../src/cli/node-flags';
 import { formatGoals, readGoalsSince } from './support/report';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -18,7 +20,14 @@ let failed = 0;
 for (const name of files) {
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', path.join(here, name), ...process.argv.slice(2)],
+    [
+      '--expose-gc',
+      ...PLATFORM_NODE_FLAGS,
+      '--import',
+      'tsx',
+      path.join(here, name),
+      ...process.argv.slice(2),
+    ],
     { stdio: 'inherit' },
   );
   const [code] = (await once(child, 'exit')) as [number | null];
