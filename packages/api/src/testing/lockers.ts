@@ -39,7 +39,11 @@ export function lockerIssuedBody(
   };
 }
 
-/** POSTs a carrier's locker call signed as a carrier signs it (or with `signature` as given); `skewSeconds` moves its timestamp from the moment it is sent. */
+/**
+ * POSTs a carrier's locker call signed as a carrier signs it (or with `signature` as given). `skewSeconds` moves
+ * the signed timestamp away from the clock at the moment of sending, so a case's skew does not grow while earlier
+ * calls run.
+ */
 export function sendLockerCall(
   platform: TestPlatform,
   path: string,
